@@ -1,0 +1,12 @@
+// Package story holds the vocabulary shared by every stage of feedsift:
+// the feed an item came from, the item as a feed describes it, and the
+// clean story that is published once per article.
+//
+// It imports only the standard library. The stages (fetcher, parser,
+// extract, dedupe, sink) and the pipeline that orders them all speak in
+// these types, so none of them needs to import another.
+//
+// The JSON encoding of Story and Duplicate is an external contract: it is
+// what subscribers on NATS receive. Fields are only ever added, and Version
+// is raised when the meaning of an existing field changes.
+package story

@@ -1,0 +1,84 @@
+package story
+
+import "time"
+
+// Version is the version of the Story and Duplicate JSON payloads.
+const Version = 1
+
+// Feed is one configured source.
+type Feed struct {
+	// ID names the feed in logs, metrics and reports. Unique per config.
+	ID string
+	// URL is where the feed document is fetched from.
+	URL string
+	// Topic is the dot-separated topic its stories are published on,
+	// for example "world" or "world.europe".
+	Topic string
+	// FetchArticle asks for every item's page to be fetched and extracted,
+	// even when the feed carries full content.
+	FetchArticle bool
+	// Interval is the time between two polls of the feed.
+	Interval time.Duration
+}
+
+// Item is one entry of a parsed feed, normalised: links are absolute and
+// times are in UTC.
+type Item struct {
+	GUID       string
+	URL        string
+	Title      string
+	Summary    string // as the feed gives it: HTML or text
+	Content    string // full content, when the feed carries it (HTML or text)
+	Author     string
+	Published  time.Time // zero when unknown
+	Updated    time.Time // zero when unknown
+	Categories []string
+}
+
+// Story is one clean article, published once on its topic.
+type Story struct {
+	Version      int       `json:"v"`
+	ID           string    `json:"id"`
+	Topic        string    `json:"topic"`
+	FeedID       string    `json:"feed"`
+	URL          string    `json:"url"`
+	CanonicalURL string    `json:"canonical_url"`
+	GUID         string    `json:"guid,omitempty"`
+	Title        string    `json:"title"`
+	Author       string    `json:"author,omitempty"`
+	Published    time.Time `json:"published,omitzero"`
+	Fetched      time.Time `json:"fetched"`
+	// Text is the clean main text: paragraphs separated by a blank line.
+	Text string `json:"text"`
+	// Source says where Text came from: "article" (the page was fetched
+	// and extracted), "content" (the feed's full content) or "summary".
+	Source string `json:"source"`
+	// Related lists stories on the same subject that are not copies.
+	Related []Related `json:"related,omitempty"`
+}
+
+// Related points from a story to another that is similar but not a copy.
+type Related struct {
+	StoryID    string  `json:"id"`
+	Similarity float64 `json:"similarity"`
+}
+
+// Duplicate records that an item was merged into an existing story instead
+// of being published as a new one.
+type Duplicate struct {
+	Version int       `json:"v"`
+	StoryID string    `json:"story"` // the story the item was merged into
+	Topic   string    `json:"topic"`
+	FeedID  string    `json:"feed"`
+	URL     string    `json:"url"`
+	GUID    string    `json:"guid,omitempty"`
+	Title   string    `json:"title"`
+	Seen    time.Time `json:"seen"`
+	// Method is how the match was found: "guid", "url" or "content".
+	Method string `json:"method"`
+	// Similarity is the score the decision rests on, in [0,1]; 1 for an
+	// identity match.
+	Similarity float64 `json:"similarity"`
+	// Reason explains the decision for people reviewing the report.
+	Reason string `json:"reason"`
+}
