@@ -1,0 +1,52 @@
+package dedupe_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds the shared data: $FEEDSIFT_SHARED, else ../shared beside
+// the repository root (the directory holding go.mod).
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("FEEDSIFT_SHARED"); d != "" {
+		return d
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(filepath.Dir(d), "shared")
+		}
+		if filepath.Dir(d) == d {
+			return filepath.Join(wd, "../../shared")
+		}
+	}
+}
+
+// genText builds an article-like text of n paragraphs from a random
+// vocabulary; texts from different seeds share almost no 5-word runs.
+func genText(seed uint64, paras int) string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Headline number %d about things\n\n", seed)
+	for p := range paras {
+		if p > 0 {
+			b.WriteString("\n\n")
+		}
+		for w := range 60 {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			fmt.Fprintf(&b, "w%d", r.IntN(5000))
+		}
+		b.WriteByte('.')
+	}
+	return b.String()
+}
