@@ -1,0 +1,134 @@
+package fetcher
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Defaults used for zero-valued Options fields.
+const (
+	DefaultTimeout            = 20 * time.Second
+	DefaultMaxBodySize        = 15 << 20 // 15 MiB
+	DefaultMaxRedirects       = 5
+	DefaultUserAgent          = "feedsift/dev (+https://github.com/feedsift/feedsift)"
+	DefaultPerHostConcurrency = 2
+	DefaultPerHostInterval    = time.Second
+	DefaultRetries            = 2
+	DefaultRetryBaseDelay     = 500 * time.Millisecond
+	DefaultRetryMaxDelay      = 30 * time.Second
+)
+
+// Options configures a Client. Every zero value means the documented
+// default.
+type Options struct {
+	// Timeout bounds one attempt: connect, TLS, headers and the whole body.
+	// Default 20s.
+	Timeout time.Duration
+	// MaxBodySize caps the decoded body; the body as received is capped at
+	// the same size plus a small allowance for compression framing.
+	// Default 15 MiB.
+	MaxBodySize int64
+	// MaxRedirects is the longest redirect chain followed. Default 5;
+	// negative follows none.
+	MaxRedirects int
+	// UserAgent is sent with every request. Default DefaultUserAgent.
+	UserAgent string
+	// PerHostConcurrency is the most requests in flight to one host name
+	// (port ignored). Default 2.
+	PerHostConcurrency int
+	// PerHostInterval is the least time between two request starts to one
+	// host name. Default 1s; negative means no spacing.
+	PerHostInterval time.Duration
+	// Retries is how many extra attempts Fetch makes after a retryable
+	// failure. Default 2; negative means none.
+	Retries int
+	// RetryBaseDelay is the base of the exponential backoff between
+	// attempts (full jitter). Default 500ms.
+	RetryBaseDelay time.Duration
+	// RetryMaxDelay caps the backoff and the Retry-After that Fetch waits
+	// out itself; a longer Retry-After ends Fetch at once. Default 30s.
+	RetryMaxDelay time.Duration
+	// AllowNetworks are exempt from the private-address guard, e.g.
+	// 127.0.0.0/8 and ::1/128 for tests and demos.
+	AllowNetworks []netip.Prefix
+	// Logger receives debug records of attempts and retries. Nil discards.
+	Logger *slog.Logger
+}
+
+// withDefaults validates o and fills in defaults.
+func (o Options) withDefaults() (Options, error) {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, args...)...))
+	}
+	switch {
+	case o.Timeout < 0:
+		bad("timeout %s is negative", o.Timeout)
+	case o.Timeout == 0:
+		o.Timeout = DefaultTimeout
+	}
+	switch {
+	case o.MaxBodySize < 0:
+		bad("max body size %d is negative", o.MaxBodySize)
+	case o.MaxBodySize == 0:
+		o.MaxBodySize = DefaultMaxBodySize
+	}
+	switch {
+	case o.MaxRedirects < 0:
+		o.MaxRedirects = 0
+	case o.MaxRedirects == 0:
+		o.MaxRedirects = DefaultMaxRedirects
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	} else if strings.ContainsFunc(o.UserAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		bad("user agent %q contains control characters", o.UserAgent)
+	}
+	switch {
+	case o.PerHostConcurrency < 0:
+		bad("per-host concurrency %d is negative", o.PerHostConcurrency)
+	case o.PerHostConcurrency == 0:
+		o.PerHostConcurrency = DefaultPerHostConcurrency
+	}
+	if o.PerHostInterval == 0 {
+		o.PerHostInterval = DefaultPerHostInterval
+	}
+	switch {
+	case o.Retries < 0:
+		o.Retries = 0
+	case o.Retries == 0:
+		o.Retries = DefaultRetries
+	}
+	switch {
+	case o.RetryBaseDelay < 0:
+		bad("retry base delay %s is negative", o.RetryBaseDelay)
+	case o.RetryBaseDelay == 0:
+		o.RetryBaseDelay = DefaultRetryBaseDelay
+	}
+	switch {
+	case o.RetryMaxDelay < 0:
+		bad("retry max delay %s is negative", o.RetryMaxDelay)
+	case o.RetryMaxDelay == 0:
+		o.RetryMaxDelay = DefaultRetryMaxDelay
+	}
+	if o.RetryMaxDelay > 0 && o.RetryBaseDelay > o.RetryMaxDelay {
+		bad("retry base delay %s exceeds retry max delay %s", o.RetryBaseDelay, o.RetryMaxDelay)
+	}
+	for i, p := range o.AllowNetworks {
+		if !p.IsValid() {
+			bad("allow network %d is not a valid prefix", i)
+		}
+	}
+	o.AllowNetworks = append([]netip.Prefix(nil), o.AllowNetworks...)
+	for i, p := range o.AllowNetworks {
+		o.AllowNetworks[i] = p.Masked()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o, errors.Join(errs...)
+}
