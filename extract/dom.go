@@ -1,0 +1,351 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// stat holds text measures of one element and its descendants.
+type stat struct {
+	text   int // non-space runes of text
+	link   int // non-space runes of text inside <a>
+	ptext  int // non-space runes of text inside <p>
+	commas int
+	block  bool // has a block-level child element
+}
+
+// good is the text that is not link text.
+func (s *stat) good() int { return s.text - s.link }
+
+func (s *stat) linkDensity() float64 {
+	if s.text == 0 {
+		return 0
+	}
+	return float64(s.link) / float64(s.text)
+}
+
+// measure computes stats for every element under root.
+func measure(root *html.Node) map[*html.Node]*stat {
+	m := make(map[*html.Node]*stat, 1024)
+	var walk func(n *html.Node, inLink, inP bool) *stat
+	walk = func(n *html.Node, inLink, inP bool) *stat {
+		s := &stat{}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				k, cm := countText(c.Data)
+				s.text += k
+				s.commas += cm
+				if inLink {
+					s.link += k
+				}
+				if inP {
+					s.ptext += k
+				}
+			case html.ElementNode:
+				cs := walk(c, inLink || c.DataAtom == atom.A, inP || c.DataAtom == atom.P)
+				s.text += cs.text
+				s.link += cs.link
+				s.ptext += cs.ptext
+				s.commas += cs.commas
+				if blockTags[c.DataAtom] {
+					s.block = true
+				}
+			}
+		}
+		m[n] = s
+		return s
+	}
+	walk(root, false, false)
+	return m
+}
+
+func countText(s string) (runes, commas int) {
+	for _, r := range s {
+		switch {
+		case r == ',' || r == '，' || r == '、' || r == '،':
+			commas++
+			runes++
+		case !unicode.IsSpace(r):
+			runes++
+		}
+	}
+	return runes, commas
+}
+
+// blockTags start and end a paragraph when the text is emitted.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true, atom.Dd: true,
+	atom.Details: true, atom.Dialog: true, atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true,
+	atom.Figcaption: true, atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true, atom.Hgroup: true,
+	atom.Hr: true, atom.Li: true, atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Thead: true,
+	atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Ul: true, atom.Caption: true,
+	atom.Center: true, atom.Menu: true, atom.Body: true, atom.Html: true, atom.Br: true, atom.Legend: true,
+	atom.Option: true,
+}
+
+// dropTags never hold story text.
+var dropTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true,
+	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
+	atom.Audio: true, atom.Picture: true, atom.Img: true, atom.Figure: true, atom.Figcaption: true,
+	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Option: true,
+	atom.Link: true, atom.Meta: true, atom.Dialog: true, atom.Map: true, atom.Source: true, atom.Track: true,
+	atom.Head: true, atom.Title: true, atom.Label: true, atom.Nav: true, atom.Aside: true, atom.Menu: true,
+	atom.Footer: true,
+}
+
+// strongJunk are class/id tokens of elements that never hold the story.
+var strongJunk = makeSet("nav", "navbar", "navigation", "menu", "menubar", "submenu", "megamenu", "breadcrumb",
+	"breadcrumbs", "crumbs", "share", "shares", "sharing", "sharebar", "social", "socials", "comment", "comments",
+	"commentlist", "commentform", "respond", "disqus", "related", "relatedposts", "recommended",
+	"recommendations", "recirc", "sidebar", "footer", "cookie", "cookies", "consent", "gdpr", "newsletter",
+	"subscribe", "subscription", "paywall", "advert", "advertisement", "advertising", "ad", "ads", "adsense",
+	"adslot", "adunit", "dfp", "promo", "promoted", "sponsor", "sponsored", "outbrain", "taboola", "caption",
+	"bio", "byline", "meta", "tags", "tag", "taglist", "tagcloud", "popup", "modal", "overlay", "banner",
+	"masthead", "toolbar", "pagination", "pager", "skip", "trending",
+	"popular", "signup", "login", "search", "author", "rating", "reactions", "sharedaddy", "addtoany", "a2a",
+	"wpcnt", "nocontent", "dropdown", "offcanvas", "credit", "credits", "print", "noprint", "jump", "toc",
+	"breaking", "ticker", "alert", "teaser", "teasers", "more", "readmore", "next", "prev", "previous",
+	"postnav", "subnav", "topbar", "bottombar", "colophon", "copyright", "legal", "disclaimer", "visually",
+	"sr", "screen", "reader", "follow", "rss", "feedback", "survey", "poll", "donate", "donation", "sticky")
+
+// junkSubstrings mark junk even inside a longer class name.
+var junkSubstrings = []string{"breadcrumb", "newsletter", "cookie", "advert", "sidebar", "social", "sharedaddy",
+	"sharing", "outbrain", "taboola", "disqus", "sponsor", "subscribe", "commentlist", "comment-", "-comment",
+	"related-", "-related", "relatedposts"}
+
+// positive tokens mark the story container; they rescue weak matches.
+var positive = makeSet("article", "entry", "post", "story", "content", "body", "main", "text", "blog", "page",
+	"prose", "articlebody", "richtext")
+
+// weakJunk tokens are ignored when a positive token is also present.
+var weakJunk = makeSet("more", "next", "prev", "previous", "tag", "caption",
+	"print", "jump", "screen", "reader", "sticky", "alert", "breaking", "credit", "search", "author", "teaser",
+	"legal", "popular", "visually", "sr", "overlay", "toc", "banner", "dropdown", "rating")
+
+var junkRoles = makeSet("navigation", "menu", "menubar", "complementary", "contentinfo", "banner", "search",
+	"dialog", "alertdialog", "toolbar", "tablist", "note", "marquee")
+
+func getAttr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// tokens splits class and id values into lower-case words, breaking on
+// punctuation and camelCase.
+func tokens(v string) []string {
+	var out []string
+	var b strings.Builder
+	var prev rune
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range v {
+		switch {
+		case unicode.IsUpper(r):
+			if unicode.IsLower(prev) {
+				flush()
+			}
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsLetter(r):
+			b.WriteRune(r)
+		case unicode.IsDigit(r):
+			// digits are dropped: "ad-300x250" has the token "ad"
+			flush()
+		default:
+			flush()
+		}
+		prev = r
+	}
+	flush()
+	return out
+}
+
+// attrJunk reports whether an element's class, id, role, aria-label or
+// itemprop names boilerplate.
+func attrJunk(n *html.Node) bool {
+	if role := strings.ToLower(getAttr(n, "role")); role != "" && in(junkRoles, role) {
+		return true
+	}
+	if hasAttr(n, "hidden") || strings.EqualFold(getAttr(n, "aria-hidden"), "true") {
+		return true
+	}
+	if st := strings.ToLower(strings.ReplaceAll(getAttr(n, "style"), " ", "")); st != "" &&
+		(strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")) {
+		return true
+	}
+	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
+		return true
+	}
+	cls := getAttr(n, "class") + " " + getAttr(n, "id")
+	if strings.TrimSpace(cls) == "" && getAttr(n, "aria-label") == "" {
+		return false
+	}
+	lc := strings.ToLower(cls)
+	toks := tokens(cls)
+	pos := false
+	for _, t := range toks {
+		if in(positive, t) {
+			pos = true
+			break
+		}
+	}
+	for _, t := range toks {
+		if in(strongJunk, t) && !(pos && in(weakJunk, t)) {
+			return true
+		}
+	}
+	if !pos && siteHeader(toks, getAttr(n, "id")) {
+		return true
+	}
+	for _, s := range junkSubstrings {
+		if strings.Contains(lc, s) {
+			return true
+		}
+	}
+	if al := getAttr(n, "aria-label"); al != "" {
+		for _, t := range tokens(al) {
+			switch t {
+			case "breadcrumb", "breadcrumbs", "share", "social", "related", "comments", "navigation", "menu",
+				"advertisement", "footer", "sidebar", "newsletter", "cookie", "cookies":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// prune removes boilerplate elements under body, except protected ones.
+func prune(body *html.Node, protected map[*html.Node]bool) {
+	var walk func(n *html.Node, inArticle bool)
+	walk = func(n *html.Node, inArticle bool) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch c.Type {
+			case html.CommentNode, html.DoctypeNode:
+				n.RemoveChild(c)
+			case html.ElementNode:
+				if !protected[c] && junkElement(c, inArticle) {
+					n.RemoveChild(c)
+				} else {
+					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
+						getAttr(c, "itemprop") == "articleBody")
+				}
+			}
+			c = next
+		}
+	}
+	walk(body, false)
+}
+
+func junkElement(n *html.Node, inArticle bool) bool {
+	if dropTags[n.DataAtom] {
+		return true
+	}
+	switch n.DataAtom {
+	case atom.Header:
+		if !inArticle {
+			return true
+		}
+	case atom.Form:
+		return true
+	case atom.Article, atom.Main:
+		// judged by attributes only when they clearly say so
+		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
+	}
+	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
+		// custom elements: <ad-slot>, <share-bar>
+		for _, t := range tokens(n.Data) {
+			if in(strongJunk, t) && !in(weakJunk, t) {
+				return true
+			}
+		}
+	}
+	return attrJunk(n)
+}
+
+func contains(a, b *html.Node) bool {
+	for ; b != nil; b = b.Parent {
+		if a == b {
+			return true
+		}
+	}
+	return false
+}
+
+func protect(set map[*html.Node]bool, n *html.Node) {
+	for ; n != nil; n = n.Parent {
+		set[n] = true
+	}
+}
+
+// findAll returns the elements under root for which f is true, in
+// document order, without descending into matches when nested is false.
+func findAll(root *html.Node, nested bool, f func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if f(c) {
+				out = append(out, c)
+				if !nested {
+					continue
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+func isArticleBody(n *html.Node) bool {
+	return strings.EqualFold(getAttr(n, "itemprop"), "articleBody")
+}
+
+func isMain(n *html.Node) bool {
+	return n.DataAtom == atom.Main || strings.EqualFold(getAttr(n, "role"), "main")
+}
+
+// siteHeader reports whether class/id tokens name the site's header
+// ("site-header", id "header") rather than an article's.
+func siteHeader(toks []string, id string) bool {
+	if strings.EqualFold(id, "header") {
+		return true
+	}
+	hdr, site := false, false
+	for _, t := range toks {
+		switch t {
+		case "header":
+			hdr = true
+		case "site", "global", "top", "masthead", "navbar", "nav":
+			site = true
+		}
+	}
+	return hdr && site
+}

@@ -1,0 +1,93 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// emitter turns a block into paragraphs: every block-level element and
+// every <br> ends one.
+type emitter struct {
+	buf   strings.Builder
+	link  int // non-space runes inside <a> in buf
+	total int // non-space runes in buf
+	pre   int // depth of <pre> elements
+	out   []string
+}
+
+// emit returns the raw paragraphs of n, skipping those that are mostly
+// link text (menus and link lists that survived pruning).
+func emit(n *html.Node) []string {
+	e := &emitter{}
+	e.walk(n, false)
+	e.flush()
+	return e.out
+}
+
+func (e *emitter) walk(n *html.Node, inLink bool) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if e.pre > 0 && strings.Contains(c.Data, "\n") {
+				// preformatted text: one paragraph per line
+				for i, line := range strings.Split(c.Data, "\n") {
+					if i > 0 {
+						e.flush()
+					}
+					e.text(line, inLink)
+				}
+				continue
+			}
+			e.text(c.Data, inLink)
+		case html.ElementNode:
+			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu {
+				continue
+			}
+			block := blockTags[c.DataAtom]
+			if block {
+				e.flush()
+			}
+			if c.DataAtom == atom.Pre {
+				e.pre++
+			}
+			e.walk(c, inLink || c.DataAtom == atom.A)
+			if c.DataAtom == atom.Pre {
+				e.pre--
+			}
+			if block {
+				e.flush()
+			} else {
+				switch c.DataAtom {
+				case atom.Span, atom.A, atom.B, atom.I, atom.Em, atom.Strong, atom.U, atom.S, atom.Sub,
+					atom.Sup, atom.Small, atom.Mark, atom.Abbr, atom.Cite, atom.Q, atom.Code, atom.Time:
+				default:
+					// unknown inline elements (custom tags) separate words
+					e.buf.WriteByte(' ')
+				}
+			}
+		}
+	}
+}
+
+func (e *emitter) text(s string, inLink bool) {
+	e.buf.WriteString(s)
+	k, _ := countText(s)
+	e.total += k
+	if inLink {
+		e.link += k
+	}
+}
+
+func (e *emitter) flush() {
+	if e.total > 0 {
+		s := e.buf.String()
+		// A paragraph that is mostly link text is a menu or a link list.
+		if !(e.link*10 > e.total*7 && len(strings.Fields(s)) < 40) {
+			e.out = append(e.out, s)
+		}
+	}
+	e.buf.Reset()
+	e.link, e.total = 0, 0
+}

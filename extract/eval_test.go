@@ -1,0 +1,147 @@
+package extract_test
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/feedsift/feedsift/extract"
+)
+
+var corpusFlag = flag.Bool("corpus", false, "score extraction on the shared WCXB-dev corpus")
+
+// bagOfWords splits text into lower-case runs of letters, digits, marks
+// and underscores, counted.
+func bagOfWords(s string) map[string]int {
+	m := make(map[string]int)
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_'
+	}) {
+		m[w]++
+	}
+	return m
+}
+
+// tokenPRF is bag-of-words precision, recall and F1 of got against want.
+func tokenPRF(got, want string) (p, r, f float64) {
+	g, w := bagOfWords(got), bagOfWords(want)
+	var ng, nw, common int
+	for k, c := range g {
+		ng += c
+		common += min(c, w[k])
+	}
+	for _, c := range w {
+		nw += c
+	}
+	switch {
+	case ng == 0 && nw == 0:
+		return 1, 1, 1
+	case ng == 0 || nw == 0:
+		return 0, 0, 0
+	}
+	p, r = float64(common)/float64(ng), float64(common)/float64(nw)
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+type wcxbTruth struct {
+	URL         string `json:"url"`
+	GroundTruth struct {
+		MainContent string   `json:"main_content"`
+		Title       string   `json:"title"`
+		With        []string `json:"with"`
+		Without     []string `json:"without"`
+	} `json:"ground_truth"`
+}
+
+func readGz(t testing.TB, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return b
+}
+
+// TestCorpusWCXB scores Extract on WCXB-dev article pages with the
+// corpus's metric. It runs only with -corpus or FEEDSIFT_EVAL=1.
+func TestCorpusWCXB(t *testing.T) {
+	if !*corpusFlag && os.Getenv("FEEDSIFT_EVAL") != "1" {
+		t.Skip("corpus evaluation runs only with -corpus or FEEDSIFT_EVAL=1")
+	}
+	dir := filepath.Join(sharedDir(t), "corpus", "extraction", "wcxb-dev")
+	pages, _ := filepath.Glob(filepath.Join(dir, "html", "*.html.gz"))
+	if len(pages) == 0 {
+		t.Skipf("no WCXB pages under %s", dir)
+	}
+	var sumP, sumR, sumF float64
+	var n, errs, withAll, withFound, withoutAll, withoutKept int
+	var elapsed time.Duration
+	var bytesIn int
+	for _, page := range pages {
+		id := strings.TrimSuffix(filepath.Base(page), ".html.gz")
+		raw, err := os.ReadFile(filepath.Join(dir, "ground-truth", id+".json"))
+		if err != nil {
+			continue
+		}
+		var gt wcxbTruth
+		if err := json.Unmarshal(raw, &gt); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		body := readGz(t, page)
+		bytesIn += len(body)
+		start := time.Now()
+		a, err := extract.Extract(body, extract.Options{URL: gt.URL})
+		elapsed += time.Since(start)
+		text := ""
+		if err != nil {
+			errs++
+		} else {
+			text = a.Text()
+		}
+		p, r, f := tokenPRF(text, gt.GroundTruth.MainContent)
+		if os.Getenv("FEEDSIFT_EVAL_VERBOSE") == "1" {
+			t.Logf("%s F1=%.3f P=%.3f R=%.3f err=%v", id, f, p, r, err)
+		}
+		sumP, sumR, sumF = sumP+p, sumR+r, sumF+f
+		n++
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, s := range gt.GroundTruth.With {
+			withAll++
+			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
+				withFound++
+			}
+		}
+		for _, s := range gt.GroundTruth.Without {
+			withoutAll++
+			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
+				withoutKept++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no page scored")
+	}
+	t.Logf("WCXB-dev: %d pages, errors %d: P=%.3f R=%.3f F1=%.3f; with found %.3f, without kept %.3f; %.0f pages/s, %.1f MB/s",
+		n, errs, sumP/float64(n), sumR/float64(n), sumF/float64(n),
+		float64(withFound)/float64(max(withAll, 1)), float64(withoutKept)/float64(max(withoutAll, 1)),
+		float64(n)/elapsed.Seconds(), float64(bytesIn)/1e6/elapsed.Seconds())
+}

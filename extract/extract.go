@@ -1,0 +1,587 @@
+package extract
+
+import (
+	"bytes"
+
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// MaxInputSize is the largest page Extract accepts, in bytes.
+const MaxInputSize = 20 << 20
+
+// DefaultMaxNodes is the element limit used when Options.MaxNodes is zero.
+const DefaultMaxNodes = 50_000
+
+// Options describe the page being extracted. The zero value is usable.
+type Options struct {
+	// URL is the page's address, for resolving and host-specific hints.
+	URL string
+	// Title is the feed item's title. It helps pick the main block and
+	// drop the title where the page repeats it above the text.
+	Title string
+	// Summary is the feed item's summary, HTML or text. The candidate
+	// block whose text overlaps it best is preferred.
+	Summary string
+	// MaxNodes is the element count above which a page is refused with
+	// ErrTooComplex. Zero or negative means DefaultMaxNodes.
+	MaxNodes int
+}
+
+// Article is the main text of a page and what the page says about it.
+type Article struct {
+	Title     string
+	Author    string
+	Published time.Time // from meta tags, JSON-LD or <time>, in UTC; zero when unknown
+	Lang      string    // language tag as the page declares it, e.g. "en" or "de-DE"
+	// Paragraphs holds each paragraph, heading, list item or block quote
+	// of the story, cleaned, in document order.
+	Paragraphs []string
+}
+
+// Text returns the paragraphs joined by blank lines.
+func (a *Article) Text() string {
+	if a == nil {
+		return ""
+	}
+	return strings.Join(a.Paragraphs, "\n\n")
+}
+
+// Extract returns the main text of an HTML page already decoded to UTF-8
+// (invalid bytes are dropped). It returns ErrTooLarge for input over
+// MaxInputSize, ErrTooComplex for pages with more than opts.MaxNodes
+// elements or nested too deeply, and ErrNoContent when no usable text is
+// left after boilerplate removal.
+func Extract(page []byte, opts Options) (*Article, error) {
+	if len(page) > MaxInputSize {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(page), MaxInputSize)
+	}
+	if len(bytes.TrimSpace(page)) == 0 {
+		return nil, fmt.Errorf("%w: empty page", ErrNoContent)
+	}
+	maxNodes := opts.MaxNodes
+	if maxNodes <= 0 {
+		maxNodes = DefaultMaxNodes
+	}
+	if bytes.Count(page, []byte("<")) > maxNodes {
+		// Cheap pre-check; the exact count follows the parse.
+		if countStartTags(page, maxNodes) > maxNodes {
+			return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
+		}
+	}
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		// x/net/html fails only on pathological nesting.
+		return nil, fmt.Errorf("%w: %v", ErrTooComplex, err)
+	}
+	if n := countElements(root, maxNodes); n > maxNodes {
+		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	m := readMeta(doc)
+
+	body := doc.Find("body").First()
+	if body.Length() == 0 {
+		return nil, fmt.Errorf("%w: no body", ErrNoContent)
+	}
+	bodyNode := body.Get(0)
+	summary := summaryTokens(opts.Summary, opts.Title)
+
+	// Protect the likely article and its ancestors from pruning.
+	st := measure(bodyNode)
+	protected := make(map[*html.Node]bool)
+	preferred := preferredBlock(bodyNode, st, summary)
+	if preferred != nil {
+		protect(protected, preferred)
+	}
+	for _, mn := range findAll(bodyNode, false, isMain) {
+		protect(protected, mn)
+	}
+	if pp := mainParagraphParent(bodyNode); pp != nil {
+		protect(protected, pp)
+	}
+	prune(bodyNode, protected)
+
+	st = measure(bodyNode)
+	blocks := chooseBlocks(bodyNode, st, preferred, summary)
+	var raw []string
+	for _, b := range blocks {
+		raw = append(raw, emit(b)...)
+	}
+	titles := append([]string{opts.Title}, m.titles...)
+	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	if !usable(paras) {
+		return nil, fmt.Errorf("%w: no main text found", ErrNoContent)
+	}
+	a := &Article{
+		Title:      m.title,
+		Author:     m.author,
+		Published:  m.published,
+		Lang:       m.lang,
+		Paragraphs: paras,
+	}
+	if a.Title == "" {
+		a.Title = normalize(opts.Title)
+	}
+	if a.Title == "" {
+		a.Title = labelled
+	}
+	return a, nil
+}
+
+// countStartTags counts start tags with the tokenizer, stopping past limit.
+func countStartTags(page []byte, limit int) int {
+	z := html.NewTokenizer(bytes.NewReader(page))
+	n := 0
+	for n <= limit {
+		switch z.Next() {
+		case html.ErrorToken:
+			return n
+		case html.StartTagToken, html.SelfClosingTagToken:
+			n++
+		}
+	}
+	return n
+}
+
+func countElements(root *html.Node, limit int) int {
+	n := 0
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil && n <= limit; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				n++
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return n
+}
+
+// preferredBlock returns the element the page marks as the article:
+// the largest [itemprop=articleBody], else the best <article>, when it
+// holds enough text.
+func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string]bool) *html.Node {
+	var best *html.Node
+	for _, n := range findAll(body, true, isArticleBody) {
+		if st[n].good() >= 140 && (best == nil || st[n].good() > st[best].good()) {
+			best = n
+		}
+	}
+	if best != nil {
+		return best
+	}
+	arts := findAll(body, true, func(n *html.Node) bool { return n.DataAtom == atom.Article })
+	bestScore := 0.0
+	for _, n := range arts {
+		s := st[n]
+		if s.good() < 140 || s.linkDensity() > 0.5 {
+			continue
+		}
+		score := float64(s.good()) * (1 + overlap(n, summary))
+		if score > bestScore {
+			best, bestScore = n, score
+		}
+	}
+	// Prefer a nested article that holds most of the text.
+	for best != nil {
+		var inner *html.Node
+		for _, n := range arts {
+			if n != best && contains(best, n) && st[n].good()*10 >= st[best].good()*7 {
+				inner = n
+				break
+			}
+		}
+		if inner == nil {
+			break
+		}
+		best = inner
+	}
+	return best
+}
+
+// mainParagraphParent returns the element whose direct <p> children hold
+// the most text.
+func mainParagraphParent(body *html.Node) *html.Node {
+	sum := make(map[*html.Node]int)
+	var best *html.Node
+	for _, p := range findAll(body, true, func(n *html.Node) bool { return n.DataAtom == atom.P }) {
+		if p.Parent == nil {
+			continue
+		}
+		k, _ := countText(textOf(p))
+		sum[p.Parent] += k
+		if best == nil || sum[p.Parent] > sum[best] {
+			best = p.Parent
+		}
+	}
+	return best
+}
+
+// chooseBlocks picks the elements whose text is emitted, in document order.
+func chooseBlocks(body *html.Node, st map[*html.Node]*stat, preferred *html.Node, summary map[string]bool) []*html.Node {
+	top, siblings := scoreCandidates(body, st, summary)
+	if preferred != nil && preferred.Parent != nil && st[preferred] != nil {
+		ps := st[preferred]
+		if top == nil || contains(preferred, top) || ps.good()*2 >= st[top].good() {
+			return []*html.Node{preferred}
+		}
+	}
+	if top == nil {
+		return []*html.Node{body}
+	}
+	return siblings
+}
+
+type cand struct {
+	n     *html.Node
+	score float64
+}
+
+// scoreCandidates scores containers readability-style: each paragraph-like
+// element with enough text gives points to its ancestors; the scores are
+// scaled by one minus the link density and by the overlap with the feed
+// summary. It returns the top candidate and the list of blocks to emit:
+// the top candidate with the siblings that look like part of the story.
+func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[string]bool) (*html.Node, []*html.Node) {
+	scores := make(map[*html.Node]float64)
+	var order []*html.Node
+	add := func(n *html.Node, v float64) {
+		if n == nil || n.Type != html.ElementNode {
+			return
+		}
+		if _, ok := scores[n]; !ok {
+			scores[n] = initialScore(n)
+			order = append(order, n)
+		}
+		scores[n] += v
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			s := st[c]
+			scorable := false
+			switch c.DataAtom {
+			case atom.P, atom.Pre, atom.Td, atom.Blockquote:
+				scorable = true
+			case atom.Div, atom.Section, atom.Article, atom.Span, atom.Font, atom.Center:
+				scorable = s != nil && !s.block
+			}
+			if scorable && s != nil && s.text >= 25 {
+				v := 1 + float64(s.commas) + min(float64(s.text)/100, 3)
+				level := 0
+				for a := c.Parent; a != nil && level < 5; a = a.Parent {
+					switch level {
+					case 0:
+						add(a, v)
+					case 1:
+						add(a, v/2)
+					default:
+						add(a, v/float64(level*3))
+					}
+					if a == body {
+						break
+					}
+					level++
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(body)
+	if len(order) == 0 {
+		return nil, nil
+	}
+	cands := make([]cand, 0, len(order))
+	for _, n := range order {
+		s := st[n]
+		if s == nil {
+			continue
+		}
+		cands = append(cands, cand{n, scores[n] * (1 - s.linkDensity())})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(summary) > 0 {
+		k := min(len(cands), 5)
+		for i := range k {
+			cands[i].score *= 1 + 2*overlap(cands[i].n, summary)
+		}
+
+		sort.SliceStable(cands[:k], func(i, j int) bool { return cands[i].score > cands[j].score })
+	}
+	top := cands[0]
+	final := make(map[*html.Node]float64, len(cands))
+	for _, c := range cands {
+		final[c.n] = c.score
+	}
+	top = widen(body, top, cands, final)
+	top.n = climb(body, top.n, st)
+	// Siblings that belong to the story.
+	threshold := max(10, top.score*0.2)
+	topOverlap := overlap(top.n, summary)
+	var blocks []*html.Node
+	if top.n.Parent == nil || top.n == body {
+		return top.n, []*html.Node{top.n}
+	}
+	for s := top.n.Parent.FirstChild; s != nil; s = s.NextSibling {
+		if s == top.n {
+			blocks = append(blocks, s)
+			continue
+		}
+		if s.Type != html.ElementNode || st[s] == nil {
+			continue
+		}
+		ss := st[s]
+		bonus := 0.0
+		if getAttr(s, "class") != "" && getAttr(s, "class") == getAttr(top.n, "class") {
+			bonus = top.score * 0.2
+		}
+		if topOverlap >= 0.3 && overlap(s, summary) < topOverlap/2 {
+			continue // a block about something else
+		}
+		switch {
+		case final[s]+bonus >= threshold:
+			blocks = append(blocks, s)
+		case s.DataAtom == atom.P || isHeading(s):
+			ld := ss.linkDensity()
+			txt := ss.text
+			if (txt > 80 && ld < 0.25) || (txt <= 80 && txt > 0 && ld == 0 && (isHeading(s) || strings.Contains(textOf(s), ". "))) {
+				blocks = append(blocks, s)
+			}
+		}
+	}
+	return top.n, blocks
+}
+
+func isHeading(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+func initialScore(n *html.Node) float64 {
+	var s float64
+	switch n.DataAtom {
+	case atom.Div, atom.Article, atom.Main:
+		s = 5
+	case atom.Section, atom.Pre, atom.Td, atom.Blockquote:
+		s = 3
+	case atom.Address, atom.Ol, atom.Ul, atom.Dl, atom.Dd, atom.Dt, atom.Li, atom.Form:
+		s = -3
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+		s = -5
+	}
+	return s + classWeight(n)
+}
+
+// classWeight is readability's hint from class and id names.
+func classWeight(n *html.Node) float64 {
+	w := 0.0
+	for _, v := range []string{getAttr(n, "class"), getAttr(n, "id")} {
+		if v == "" {
+			continue
+		}
+		pos, neg := false, false
+		for _, t := range tokens(v) {
+			if in(positive, t) || t == "articlebody" || t == "hentry" || t == "single" {
+				pos = true
+			}
+			if in(strongJunk, t) && !in(weakJunk, t) {
+				neg = true
+			}
+		}
+		if pos {
+			w += 25
+		}
+		if neg {
+			w -= 25
+		}
+	}
+	if isArticleBody(n) {
+		w += 50
+	}
+	return w
+}
+
+// textOf returns the raw text of n.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// summaryTokens returns the distinctive words of the feed summary and
+// title (the summary may be HTML).
+func summaryTokens(summary, title string) map[string]bool {
+	text := title + " " + summary
+	if strings.ContainsRune(summary, '<') {
+		if n, err := html.Parse(strings.NewReader(summary)); err == nil {
+			text = title + " " + textOf(n)
+		}
+	}
+	set := make(map[string]bool)
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) >= 4 {
+			set[w] = true
+		}
+	}
+	if len(set) < 4 {
+		return nil
+	}
+	return set
+}
+
+// words splits text into lower-case runs of letters, digits and marks.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_'
+	})
+}
+
+// overlap is the share of summary words found in n's text.
+func overlap(n *html.Node, summary map[string]bool) float64 {
+	if len(summary) == 0 {
+		return 0
+	}
+	found := make(map[string]bool)
+	for _, w := range words(textOf(n)) {
+		if summary[w] {
+			found[w] = true
+		}
+	}
+	return float64(len(found)) / float64(len(summary))
+}
+
+// usable reports whether paragraphs hold real text: at least five
+// word-like tokens (CJK characters count one each, halved).
+func usable(paras []string) bool {
+	n, cjk, tokens := 0, 0, 0
+	for _, p := range paras {
+		for _, f := range strings.Fields(p) {
+			letters, total := 0, 0
+			for _, r := range f {
+				total++
+				switch {
+				case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai):
+					cjk++
+				case unicode.IsLetter(r) || unicode.IsMark(r):
+					letters++
+				}
+			}
+			tokens++
+			if total <= 25 && letters*10 >= total*7 {
+				n++
+			}
+		}
+	}
+	// Most tokens must look like words: random bytes decode to long
+	// runs of mixed symbols and scripts.
+	return n+cjk/2 >= 5 && (n*2 >= tokens || cjk > 0 && n+cjk/2 >= tokens)
+}
+
+// widen moves the top candidate up the tree when the story is split over
+// several containers (as Mozilla's readability does): to the closest
+// ancestor shared by three or more strong alternatives, then to an
+// ancestor scoring higher than the child it came from, then past wrappers
+// with a single element child.
+func widen(body *html.Node, top cand, cands []cand, final map[*html.Node]float64) cand {
+	var alts []*html.Node
+	for _, c := range cands[1:min(len(cands), 6)] {
+		if c.score >= top.score*0.75 {
+			alts = append(alts, c.n)
+		}
+	}
+	if len(alts) >= 3 {
+		for a := top.n.Parent; a != nil && a != body; a = a.Parent {
+			k := 0
+			for _, alt := range alts {
+				if contains(a, alt) {
+					k++
+				}
+			}
+			if k >= 3 {
+				top = cand{a, max(final[a], top.score)}
+				break
+			}
+		}
+	}
+	last, threshold := top.score, top.score/3
+	for p := top.n.Parent; p != nil && p != body; p = p.Parent {
+		ps, ok := final[p]
+		if !ok {
+			continue
+		}
+		if ps < threshold {
+			break
+		}
+		if ps > last {
+			top = cand{p, ps}
+			break
+		}
+		last = ps
+	}
+	for p := top.n.Parent; p != nil && p != body && onlyElementChild(p) == top.n; p = p.Parent {
+		top = cand{p, top.score}
+	}
+	return top
+}
+
+func onlyElementChild(n *html.Node) *html.Node {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			if only != nil {
+				return nil
+			}
+			only = c
+		}
+	}
+	return only
+}
+
+// climb moves from the top candidate to an ancestor when the ancestor
+// adds much paragraph text with few links: stories whose every paragraph
+// sits in its own wrapper give no single container a high score.
+func climb(body, top *html.Node, st map[*html.Node]*stat) *html.Node {
+	for p := top.Parent; p != nil && p != body; p = p.Parent {
+		ps, ts := st[p], st[top]
+		if ps == nil || ts == nil {
+			break
+		}
+		extra, extraLink, extraP := ps.text-ts.text, ps.link-ts.link, ps.ptext-ts.ptext
+		if extra <= 0 {
+			top = p
+			continue
+		}
+		if extraP*10 < ts.ptext*3 || extraLink*4 > extra || extraP*10 < extra*6 {
+			break
+		}
+		top = p
+	}
+	return top
+}

@@ -1,0 +1,679 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// junkPhrases are whole lines (after junkKey) that are never story text.
+// Keys are lower-case, without surrounding punctuation, quotes, arrows,
+// bullets or asterisks.
+var junkPhrases = makeSet(
+	// comment forms and WordPress furniture
+	"leave a comment", "leave a reply", "leave a reply cancel reply", "cancel reply", "reply",
+	"post comment", "submit comment", "add comment", "add a comment", "comments", "comment", "no comments",
+	"0 comments", "view comments", "show comments", "join the conversation", "join the discussion",
+	"your email address will not be published", "required fields are marked",
+	"your email address will not be published. required fields are marked",
+	"save my name, email, and website in this browser for the next time i comment",
+	"notify me of follow-up comments by email", "notify me of new posts by email",
+	"this site uses akismet to reduce spam. learn how your comment data is processed",
+	"name", "email", "e-mail", "website", "δ", "you must be logged in to post a comment",
+	"post navigation", "previous post", "next post", "previous article", "next article",
+	"source link", "source", "sources", "back to top", "back to top button", "scroll to top", "go to top",
+	"top", "to top", "skip to content", "skip to main content", "toggle navigation", "menu", "main menu",
+	"search", "close", "open", "loading", "like this", "like loading", "print", "print this page",
+	// share bars
+	"share", "share this", "share this article", "share this story", "share this post", "share this page",
+	"share article", "share story", "share on", "shares", "share via", "tweet", "pin it", "copy link",
+	"link copied", "email this", "click to share", "sharing is caring",
+	// related / recommended
+	"similar posts", "related posts", "related post", "related articles", "related article", "related stories",
+	"related", "related content", "related news", "related topics", "read next", "more stories", "more news",
+	"you may also like", "you might also like", "you may like", "you might like", "recommended",
+	"recommended for you", "recommended stories", "recommended articles", "most popular", "most read",
+	"popular posts", "popular stories", "trending", "trending now", "trending stories", "latest news",
+	"latest posts", "recent posts", "top stories", "don't miss", "must read", "see also", "also read",
+	"read also", "more from this section", "editor's picks", "in case you missed it",
+	// reading links
+	"read more", "continue reading", "read full article", "read the full article", "read the full story",
+	"read more here", "click here", "learn more", "see more", "show more", "view more",
+	// ads
+	"advertisement", "advertisements", "advertising", "ad", "ads", "sponsored", "sponsored content",
+	"paid content", "promoted", "story continues below advertisement", "article continues below advertisement",
+	"article continues below", "continue reading below", "scroll to continue with content",
+	"content continues below", "story continues below",
+	// newsletters, follow
+	"subscribe", "subscribe now", "sign up", "sign up now", "newsletter", "follow us", "follow us on",
+	"subscribe to our newsletter", "sign up for our newsletter", "sign up to our newsletter",
+	"get our newsletter", "join our newsletter",
+	// legal
+	"all rights reserved", "privacy policy", "terms of use", "terms of service", "terms and conditions",
+	"cookie policy", "cookie settings", "manage cookies", "accept cookies", "accept all cookies",
+	"accept all", "reject all", "i agree", "got it",
+	// photos
+	"image", "photo", "video", "getty images", "image source", "image caption", "media caption",
+	"enlarge this image", "toggle caption", "hide caption", "open image in gallery",
+	// German
+	"weiterlesen", "mehr lesen", "mehr", "mehr zum thema", "mehr dazu", "lesen sie auch", "lesen sie mehr",
+	"teilen", "artikel teilen", "beitrag teilen", "jetzt teilen", "anzeige", "werbung", "kommentare",
+	"kommentar", "kommentar schreiben", "kommentar verfassen", "schreibe einen kommentar",
+	"ähnliche artikel", "ähnliche beiträge", "verwandte artikel", "das könnte sie auch interessieren",
+	"auch interessant", "empfehlungen", "nach oben", "zum seitenanfang", "zurück nach oben", "drucken",
+	"startseite", "alle rechte vorbehalten", "newsletter abonnieren", "jetzt abonnieren", "themen",
+	"schlagworte", "quelle", "zum artikel", "artikel lesen", "mehr erfahren", "bild vergrößern",
+	// French
+	"lire la suite", "lire aussi", "à lire aussi", "a lire aussi", "lire plus", "en savoir plus", "partager",
+	"partager cet article", "partager sur facebook", "partager sur twitter", "publicité", "commentaires",
+	"commentaire", "laisser un commentaire", "laisser une réponse", "articles similaires",
+	"articles liés", "sur le même sujet", "vous aimerez aussi", "vous aimerez aussi lire",
+	"tous droits réservés", "retour en haut", "haut de page", "s'abonner", "abonnez-vous",
+	"abonnez-vous à notre newsletter", "inscrivez-vous à notre newsletter", "suivez-nous", "imprimer",
+	// Spanish
+	"leer más", "leer mas", "seguir leyendo", "leer también", "lee también", "compartir", "compartir en facebook",
+	"compartir en twitter", "publicidad", "comentarios", "comentario", "deja un comentario",
+	"deja una respuesta", "dejar un comentario", "artículos relacionados", "noticias relacionadas",
+	"te puede interesar", "también te puede interesar", "te podría interesar", "todos los derechos reservados",
+	"volver arriba", "ir arriba", "suscríbete", "suscribirse", "síguenos", "imprimir",
+	// Italian, Portuguese
+	"leggi anche", "leggi di più", "condividi", "pubblicità", "commenti", "articoli correlati",
+	"leia mais", "leia também", "compartilhe", "compartilhar", "publicidade", "comentários",
+	"notícias relacionadas", "todos os direitos reservados",
+)
+
+// relatedHeads start a block of teaser titles: short lines after them are
+// dropped until story text appears again.
+var relatedHeads = makeSet(
+	"similar posts", "related posts", "related post", "related articles", "related article", "related stories",
+	"related", "related content", "related news", "related topics", "read next", "more stories", "more news",
+	"you may also like", "you might also like", "you may like", "you might like", "recommended",
+	"recommended for you", "recommended stories", "recommended articles", "most popular", "most read",
+	"popular posts", "popular stories", "trending", "trending now", "trending stories", "latest news",
+	"latest posts", "recent posts", "top stories", "don't miss", "must read", "see also", "also read",
+	"read also", "more from this section", "editor's picks", "in case you missed it",
+	"mehr zum thema", "lesen sie auch", "ähnliche artikel", "ähnliche beiträge", "verwandte artikel",
+	"das könnte sie auch interessieren", "auch interessant", "empfehlungen", "lire aussi", "à lire aussi",
+	"a lire aussi", "articles similaires", "articles liés", "sur le même sujet", "vous aimerez aussi",
+	"vous aimerez aussi lire", "artículos relacionados", "noticias relacionadas", "te puede interesar",
+	"también te puede interesar", "te podría interesar", "leer también", "lee también", "leggi anche",
+	"articoli correlati", "leia também", "notícias relacionadas",
+	"leave a comment", "leave a reply", "comments", "kommentare", "commentaires", "comentarios",
+)
+
+// socialWords are names a share bar is made of; a line made only of them is junk.
+var socialWords = makeSet("facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email",
+	"e-mail", "mail", "telegram", "tumblr", "print", "share", "copy", "link", "messenger", "flipboard", "pocket",
+	"sms", "threads", "bluesky", "mastodon", "xing", "vk", "instagram", "youtube", "tiktok", "google", "tweet",
+	"teilen", "partager", "compartir", "drucken", "imprimer")
+
+var junkPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^share (this|on|via|to|with) [\p{L}\d ,.&/()-]{1,60}$`),
+	regexp.MustCompile(`^click to (share|email|print|tweet|pin)\b.{0,60}$`),
+	regexp.MustCompile(`^(follow|like|find) us( on [\p{L}\d ,&/.+-]{1,50})?$`),
+	regexp.MustCompile(`^follow [\p{L}\d @.&'-]{1,40} on (twitter|x|facebook|instagram|linkedin|tiktok|youtube|threads|bluesky|mastodon|google news)\b.{0,30}$`),
+	regexp.MustCompile(`^(subscribe|sign up|register) (to|for|with) (our|the|my) .{0,40}(newsletter|updates|channel|podcast).{0,60}$`),
+	regexp.MustCompile(`^(get|join) (our|the) .{0,30}newsletter.{0,60}$`),
+	regexp.MustCompile(`^(©|\(c\)|copyright ©|copyright \(c\)|copyright \d{4}).{0,200}$`),
+	regexp.MustCompile(`^.{0,150}(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados)\.?$`),
+	regexp.MustCompile(`^(tags?|tagged|topics|themen|schlagw(ö|o)rter|schlagworte|stichworte|étiquettes|mots-clés|etiquetas|temas)\s*:.{0,300}$`),
+	regexp.MustCompile(`^(posted|published|filed|categorized|category|categories|kategorie|rubrique|categoría) (in|under)\b[^.!?]{0,100}$`),
+	regexp.MustCompile(`^(categories|category|kategorie|kategorien)\s*:.{0,200}$`),
+	regexp.MustCompile(`^(read more|read the full (story|article)|continue reading|weiterlesen|lire la suite|leer más|leggi tutto|leia mais)\b[^.!?]{0,120}$`),
+	regexp.MustCompile(`^(related|see also|also read|read also|read more|more|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|à lire|leer también|lee también|te puede interesar|leggi anche|leia também)\s*:.{0,200}$`),
+	regexp.MustCompile(`^(we|this (web)?site|our (web)?site|this page) uses? cookies\b.{0,600}$`),
+	regexp.MustCompile(`^by (continuing|using|clicking).{0,200}cookies.{0,300}$`),
+	regexp.MustCompile(`^(wir verwenden|wir nutzen|diese (web)?seite (verwendet|nutzt)|diese website (verwendet|nutzt)) cookies\b.{0,600}$`),
+	regexp.MustCompile(`^(ce site|nous) (utilise|utilisons) des cookies\b.{0,600}$`),
+	regexp.MustCompile(`^(este sitio( web)?|esta (web|página)|utilizamos|usamos) (utiliza |usa )?cookies\b.{0,600}$`),
+	regexp.MustCompile(`^(photo|image|picture|pictured|foto|bild|credit|photo credit|image credit|crédit photo|crédit|fotos?|bildquelle)\s*:\s*[^.!?]{0,80}$`),
+	regexp.MustCompile(`^\(?(photo|image|picture|foto) (by|courtesy of|credit)\b[^.!?]{0,80}\)?$`),
+	regexp.MustCompile(`^[\p{L}\d _.-]{1,80}\.(jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$`),
+	regexp.MustCompile(`^\d+\s*(min|mins|minute|minutes|minuten)\.?\s*(read|lesezeit|de lecture|de lectura)?$`),
+	regexp.MustCompile(`^(lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?\s*\d+.{0,20}$`),
+	regexp.MustCompile(`^\d+\s*(comments?|kommentare?|commentaires?|comentarios?|responses?|replies|shares|thoughts on .{1,200})$`),
+	regexp.MustCompile(`^(one|two|three) (thoughts?|responses?|comments?) (on|to) .{1,200}$`),
+	regexp.MustCompile(`^(story|article|content|text) continues below.{0,40}$`),
+	regexp.MustCompile(`^(advertisement|anzeige|publicité|publicidad)$`),
+	regexp.MustCompile(`^(previous|next|prev)( (post|article|story|page))?\s*:.{0,200}$`),
+	regexp.MustCompile(`^(this (article|story|post) (was )?(originally )?(appeared|published) (on|in|at)|originally published (on|at|in)) [^.!?]{1,100}$`),
+}
+
+// filenameCaption matches an image file name used as a caption:
+// "shangri la 326122 1280" (name, a long id, a pixel width).
+var filenameCaption = regexp.MustCompile(`^[\p{Ll}][\p{Ll}\d]*( [\p{Ll}\d]+){0,8} \d{5,} \d{3,4}$`)
+
+var (
+	months = `(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?|` +
+		`januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|` +
+		`enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\.?`
+	dateLine = regexp.MustCompile(`^((published|updated|posted|last updated|modified|veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|actualizado)( on| am| le| el)?\s*:?\s*)?` +
+		`((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? |(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag),? )?` +
+		`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})` +
+		`(,? (at |um |à |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( uhr)?( [a-z]{2,4})?)?$`)
+	relativeDate = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
+	byline       = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
+	titlePrefix  = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
+	crumbSep     = regexp.MustCompile(`\s*[»›→]\s*|\s+[>/|\\]\s+|\s+::\s+`)
+)
+
+var homeWords = makeSet("home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "início",
+	"news", "nachrichten", "actualités", "noticias", "you are here", "sie sind hier")
+
+// bioNouns are the self-descriptions that author-bio generators string together.
+var bioNouns = []string{"aficionado", "specialist", "evangelist", "enthusiast", "creator", "fan", "lover",
+	"expert", "advocate", "ninja", "guru", "fanatic", "junkie", "geek", "nerd", "maven", "practitioner",
+	"scholar", "writer", "thinker", "buff", "trailblazer", "pioneer", "explorer", "organizer", "introvert",
+	"communicator", "student", "solver", "addict", "aholic", "holic", "analyst", "entrepreneur", "gamer",
+	"reader", "coffee", "bacon", "beer", "music", "travel", "food", "web", "internet", "tv", "twitter",
+	"zombie", "alcohol", "social media", "pop culture", "hardcore", "devoted", "friendly", "incurable",
+	"unapologetic", "certified", "wannabe", "typical", "passionate", "avid", "subtly charming", "award-winning"}
+
+func makeSet(words ...string) map[string]struct{} {
+	m := make(map[string]struct{}, len(words))
+	for _, w := range words {
+		m[w] = struct{}{}
+	}
+	return m
+}
+
+func in(set map[string]struct{}, k string) bool {
+	_, ok := set[k]
+	return ok
+}
+
+// trimJunkChars are stripped from both ends of a line before junk matching.
+const trimJunkChars = " \t:;|–—-•·»«›‹<>→←↑↓▲▼►▶*#()[]{}\"'“”‘’„‚.,!…?=+~_/\\"
+
+// junkKey lower-cases a line and strips surrounding punctuation.
+func junkKey(line string) string {
+	return strings.Trim(strings.ToLower(line), trimJunkChars)
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// junkKind classifies a whole line.
+type junkKind int
+
+const (
+	notJunk junkKind = iota
+	junkLine
+	junkHead // junk that starts a block of teaser links or comments
+)
+
+// classify reports whether a whole line is boilerplate. Only whole short
+// lines match: every rule is anchored at both ends.
+func classify(line string) junkKind {
+	k := junkKey(line)
+	if k == "" {
+		return junkLine // only punctuation or symbols
+	}
+	if utf8.RuneCountInString(k) > 700 {
+		return notJunk
+	}
+	if in(junkPhrases, k) {
+		if in(relatedHeads, k) {
+			return junkHead
+		}
+		return junkLine
+	}
+	lower := strings.Trim(strings.ToLower(line), " \t-–—•·*|»«›‹→←↑")
+	words := wordCount(lower)
+	if words <= 60 && mayMatchPattern(lower) || strings.Contains(lower, "cookie") {
+		for _, re := range junkPatterns {
+			if re.MatchString(lower) {
+				return junkLine
+			}
+		}
+	}
+	if words <= 12 {
+		if isSocialBar(k) || isFilenameCaption(k) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
+			return junkLine
+		}
+	}
+	return notJunk
+}
+
+func isSocialBar(k string) bool {
+	f := strings.FieldsFunc(k, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '|' || r == '/' || r == '·' || r == '•' || r == ','
+	})
+	if len(f) < 2 {
+		return false
+	}
+	for _, w := range f {
+		if !in(socialWords, strings.Trim(w, trimJunkChars)) {
+			return false
+		}
+	}
+	return true
+}
+
+func isFilenameCaption(k string) bool {
+	k = strings.NewReplacer("-", " ", "_", " ").Replace(k)
+	return filenameCaption.MatchString(collapseSpace(k))
+}
+
+// titleKey reduces a title-like line to lower-case letters, digits and
+// single spaces, for comparing titles regardless of quotes and punctuation.
+func titleKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '\'' || r == '’' || r == '.' || r == '\u00b4':
+			// apostrophes and abbreviation dots: "U.S.’s" == "US's"
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// splitTitle splits "Headline | Site" into its parts.
+var titleSep = regexp.MustCompile(`\s+[|–—·:»«-]\s+|\s+::\s+`)
+
+// cleanTitle strips a site name from a document title: of the parts
+// separated by " | ", " - " and the like, it keeps the longest when the
+// others are short.
+func cleanTitle(t string) string {
+	t = collapseSpace(t)
+	parts := titleSep.Split(t, -1)
+	if len(parts) < 2 {
+		return t
+	}
+	best := 0
+	for i, p := range parts {
+		if utf8.RuneCountInString(p) > utf8.RuneCountInString(parts[best]) {
+			best = i
+		}
+	}
+	for i, p := range parts {
+		if i != best && wordCount(p) > 5 {
+			return t
+		}
+	}
+	if wordCount(parts[best]) < 2 {
+		return t
+	}
+	return parts[best]
+}
+
+// titleSet holds the keys of the known titles of an article.
+type titleSet []string
+
+func newTitleSet(titles ...string) titleSet {
+	var ts titleSet
+	for _, t := range titles {
+		for _, v := range []string{t, cleanTitle(t)} {
+			k := titleKey(v)
+			if k == "" || wordCount(k) < 2 && len(k) < 8 {
+				continue
+			}
+			dup := false
+			for _, o := range ts {
+				if o == k {
+					dup = true
+				}
+			}
+			if !dup {
+				ts = append(ts, k)
+			}
+		}
+	}
+	return ts
+}
+
+// matches reports whether line repeats a known title, allowing quotes
+// around it, a "Title:" prefix and a short site name after a separator.
+func (ts titleSet) matches(line string) bool {
+	if len(ts) == 0 {
+		return false
+	}
+	cands := []string{line, titlePrefix.ReplaceAllString(line, "")}
+	cands = append(cands, titleSep.Split(line, -1)...)
+	for _, c := range cands {
+		k := titleKey(c)
+		if k == "" {
+			continue
+		}
+		for _, t := range ts {
+			if k == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isBreadcrumb reports whether line is a trail such as "Home » World » Title".
+func isBreadcrumb(line string) bool {
+	parts := crumbSep.Split(line, -1)
+	if len(parts) < 2 {
+		return false
+	}
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return false
+		}
+		if i < len(parts)-1 && (wordCount(p) > 5 || utf8.RuneCountInString(p) > 50) {
+			return false
+		}
+		if i == len(parts)-1 && wordCount(p) > 30 {
+			return false
+		}
+	}
+	first := junkKey(parts[0])
+	return in(homeWords, first) || len(parts) >= 3
+}
+
+// isBodyLine reports whether line reads like story text rather than a
+// label, title or byline.
+func isBodyLine(line string) bool {
+	w := wordCount(line)
+	if w >= 25 {
+		return true
+	}
+	return w >= 12 && endsSentence(line)
+}
+
+// endsSentence reports whether line ends with sentence punctuation,
+// possibly followed by closing quotes or brackets.
+func endsSentence(line string) bool {
+	line = strings.TrimRight(line, "\"”»’')] ")
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return strings.ContainsRune(".!?…:", r)
+}
+
+// isLabel reports whether line is a short section label such as "Business".
+func isLabel(line string) bool {
+	if wordCount(line) > 3 || utf8.RuneCountInString(line) > 30 || endsSentence(line) {
+		return false
+	}
+	for _, r := range line {
+		if unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isHeadingLike reports whether line could be a title: short, not a sentence.
+func isHeadingLike(line string) bool {
+	w := wordCount(line)
+	if w < 3 || w > 25 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return !strings.ContainsRune(".!…:", r)
+}
+
+// isAuthorBio reports whether line is a generated author bio such as
+// "“Travel aficionado. Incurable bacon specialist. Tv evangelist.”":
+// three or more very short sentences of self-description.
+func isAuthorBio(line string) bool {
+	s := strings.TrimSpace(line)
+	quoted := false
+	if f, _ := utf8.DecodeRuneInString(s); strings.ContainsRune("\"“„«'‘", f) {
+		quoted = true
+	}
+	s = strings.Trim(s, "\"“”„«»'‘’ ")
+	if wordCount(s) > 40 || strings.ContainsAny(s, "0123456789") {
+		return false
+	}
+	sentences := strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '!' || r == '?' })
+	n, bio := 0, 0
+	for _, sen := range sentences {
+		sen = strings.TrimSpace(sen)
+		if sen == "" {
+			continue
+		}
+		n++
+		if wordCount(sen) > 5 {
+			return false
+		}
+		ls := strings.ToLower(sen)
+		for _, w := range bioNouns {
+			if strings.Contains(ls, w) {
+				bio++
+				break
+			}
+		}
+	}
+	if n < 3 || bio == 0 {
+		return false
+	}
+	return quoted || bio*2 >= n
+}
+
+// cleanLines normalises lines and drops the junk ones. It returns the kept
+// lines and, when the first line carried a "Title:" label, the title found
+// there.
+func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
+	lines := make([]string, 0, len(raw))
+	heads := make([]bool, 0, len(raw))
+	for _, l := range raw {
+		l = normalize(l)
+		if l == "" {
+			continue
+		}
+		lines = append(lines, l)
+		heads = append(heads, false)
+	}
+	if len(lines) == 0 {
+		return nil, ""
+	}
+	// "Title: Headline" on the first line: strip the label.
+	if loc := titlePrefix.FindStringIndex(lines[0]); loc != nil && loc[1] < len(lines[0]) {
+		labelled = strings.TrimSpace(lines[0][loc[1]:])
+		lines[0] = labelled
+		if len(ts) == 0 {
+			ts = newTitleSet(labelled)
+			// The label names the title; the line stays unless it is repeated.
+			ts = ts.withoutFirstMatch(lines)
+		}
+	}
+	if len(ts) == 0 {
+		ts = inferTitle(lines)
+	}
+
+	drop := make([]bool, len(lines))
+	// Whole-line junk anywhere.
+	for i, l := range lines {
+		switch classify(l) {
+		case junkLine:
+			drop[i] = true
+		case junkHead:
+			drop[i] = true
+			heads[i] = true
+		}
+	}
+
+	// Top of the article: breadcrumb, repeated titles, section labels,
+	// bylines and dates, up to the first line of story text.
+	top := 0
+	for top < len(lines) && !isBodyLine(lines[top]) && top < 12 {
+		top++
+	}
+	lastTitle := -1
+	for i := 0; i < top; i++ {
+		if drop[i] {
+			continue
+		}
+		l := lines[i]
+		switch {
+		case ts.matches(l):
+			drop[i] = true
+			lastTitle = i
+		case isBreadcrumb(l) && (i < 3 || i < top):
+			drop[i] = true
+		}
+	}
+	// Bylines, also below a standfirst.
+	for i := 0; i < min(len(lines), max(top, 5)); i++ {
+		if !drop[i] && byline.MatchString(lines[i]) && wordCount(lines[i]) <= 16 && !strings.HasSuffix(lines[i], ".") {
+			drop[i] = true
+		}
+	}
+	for i := 0; i < lastTitle; i++ {
+		if !drop[i] && isLabel(lines[i]) {
+			drop[i] = true
+		}
+	}
+	if lastTitle < 0 && len(lines) > 2 && wordCount(lines[0]) <= 2 && isLabel(lines[0]) && isHeadingLike(lines[1]) {
+		drop[0] = true
+	}
+
+	// Teaser and comment blocks after a "Related posts"-style heading.
+	inBlock := false
+	for i, l := range lines {
+		if heads[i] && i >= top {
+			inBlock = true
+			continue
+		}
+		if !inBlock {
+			continue
+		}
+		if isBodyLine(l) {
+			inBlock = false
+			continue
+		}
+		if !endsSentence(l) || wordCount(l) <= 20 && !strings.HasSuffix(l, ".") {
+			drop[i] = true
+		}
+	}
+
+	for i, l := range lines {
+		if !drop[i] {
+			kept = append(kept, l)
+		}
+	}
+	// A generated author bio closing the article.
+	for len(kept) > 1 && isAuthorBio(kept[len(kept)-1]) {
+		kept = kept[:len(kept)-1]
+	}
+	return kept, labelled
+}
+
+// withoutFirstMatch keeps a title set built from a "Title:" label only if
+// the title is repeated further down; otherwise the labelled line is the
+// only copy and must not be dropped.
+func (ts titleSet) withoutFirstMatch(lines []string) titleSet {
+	for _, l := range lines[1:min(len(lines), 6)] {
+		if ts.matches(l) {
+			return ts
+		}
+	}
+	return nil
+}
+
+// inferTitle finds a title repeated among the first lines of a text
+// without a known title: the same heading-like line twice, with or
+// without quotes, or as the end of a breadcrumb.
+func inferTitle(lines []string) titleSet {
+	n := min(len(lines), 6)
+	for i := 0; i < n; i++ {
+		if isBodyLine(lines[i]) {
+			break
+		}
+		ki := titleKey(lines[i])
+		if wordCount(ki) < 3 {
+			continue
+		}
+		for j := i + 1; j < n; j++ {
+			kj := titleKey(lines[j])
+			if kj == ki || strings.HasSuffix(ki, " "+kj) && isBreadcrumb(lines[i]) {
+				return newTitleSet(lines[j])
+			}
+		}
+	}
+	return nil
+}
+
+// CleanText cleans plain text, such as a feed's content given as text: it
+// splits the text into paragraphs and drops junk lines with the same rules
+// Extract applies to a page's paragraphs. opts.Title, when set, lets a
+// repeated title be dropped. Paragraphs are separated by line breaks;
+// hard-wrapped lines inside a blank-line separated block are joined.
+func CleanText(text string, opts Options) []string {
+	if len(text) > MaxInputSize {
+		text = text[:MaxInputSize]
+	}
+	kept, _ := cleanLines(splitParagraphs(text), newTitleSet(opts.Title))
+	return kept
+}
+
+// splitParagraphs splits plain text into paragraphs: every line is one,
+// except that the lines of a hard-wrapped block are joined.
+func splitParagraphs(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	var out []string
+	for block := range strings.SplitSeq(text, "\n\n") {
+		lines := strings.Split(strings.Trim(block, "\n"), "\n")
+		if isHardWrapped(lines) {
+			out = append(out, strings.Join(lines, " "))
+			continue
+		}
+		out = append(out, lines...)
+	}
+	return out
+}
+
+// isHardWrapped reports whether a block's lines look like one paragraph
+// wrapped at a fixed width: several lines, all but the last of similar
+// length between 40 and 100 characters, mostly not ending a sentence.
+func isHardWrapped(lines []string) bool {
+	if len(lines) < 3 {
+		return false
+	}
+	ends := 0
+	for _, l := range lines[:len(lines)-1] {
+		n := utf8.RuneCountInString(strings.TrimSpace(l))
+		if n < 40 || n > 100 {
+			return false
+		}
+		if endsSentence(strings.TrimSpace(l)) {
+			ends++
+		}
+	}
+	return ends*2 < len(lines)-1
+}
+
+// patternStarts are the first words of junkPatterns; longer lines that
+// start otherwise cannot match, and skip the regular expressions.
+var patternStarts = makeSet("share", "click", "follow", "like", "find", "subscribe", "sign", "register", "get",
+	"join", "©", "(c)", "copyright", "tags", "tag", "tagged", "topics", "themen", "schlagwörter", "schlagworter",
+	"schlagworte", "stichworte", "étiquettes", "mots-clés", "etiquetas", "temas", "posted", "published", "filed",
+	"categorized", "category", "categories", "kategorie", "kategorien", "rubrique", "categoría", "read",
+	"continue", "weiterlesen", "lire", "leer", "leggi", "leia", "related", "see", "also", "more", "lesen", "mehr",
+	"à", "lee", "te", "we", "this", "our", "by", "wir", "diese", "ce", "nous", "este", "esta", "utilizamos",
+	"usamos", "photo", "image", "picture", "pictured", "foto", "fotos", "bild", "credit", "crédit", "bildquelle",
+	"(photo", "(image", "(picture", "(foto", "lesezeit", "reading", "temps", "tiempo", "one", "two", "three",
+	"story", "article", "content", "text", "advertisement", "anzeige", "publicité", "publicidad", "previous",
+	"next", "prev", "originally", "photo:", "image:", "foto:", "bild:", "credit:", "tags:", "tag:", "topics:",
+	"themen:", "categories:", "category:", "kategorie:", "related:", "©2024")
+
+func mayMatchPattern(lower string) bool {
+	if len(lower) <= 120 {
+		return true
+	}
+	first, _, _ := strings.Cut(lower, " ")
+	if in(patternStarts, first) || strings.HasPrefix(first, "©") || strings.Trim(first, "0123456789") == "" {
+		return true
+	}
+	for _, s := range []string{"rights reserved", "vorbehalten", "réservés", "reservados"} {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
+}
