@@ -1,0 +1,355 @@
+package sink
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/feedsift/feedsift/internal/story"
+)
+
+// Defaults for JetStreamOptions.
+const (
+	DefaultStream          = "FEEDSIFT"
+	DefaultSubjectPrefix   = "news"
+	DefaultDupesPrefix     = "feedsift.dupes"
+	DefaultDuplicateWindow = 10 * time.Minute
+	DefaultMaxAge          = 30 * 24 * time.Hour
+)
+
+// JetStreamOptions configures NewJetStream. Zero values mean the documented
+// defaults.
+type JetStreamOptions struct {
+	// Stream is the stream name. Default "FEEDSIFT".
+	Stream string
+	// SubjectPrefix is the subject space of stories: "<prefix>.<topic>".
+	// Default "news".
+	SubjectPrefix string
+	// DupesPrefix is the subject space of duplicate records:
+	// "<dupes>.<topic>". Default "feedsift.dupes". Neither prefix may
+	// contain the other.
+	DupesPrefix string
+	// Replicas is the stream's replica count. Default 1.
+	Replicas int
+	// DuplicateWindow is how long the server remembers Nats-Msg-Id values.
+	// Default 10m.
+	DuplicateWindow time.Duration
+	// MaxAge is how long messages are kept. Default 30 days.
+	MaxAge time.Duration
+	// Logger receives publisher events. Nil discards them.
+	Logger *slog.Logger
+}
+
+// JetStream publishes stories and duplicate records on one stream.
+// It is safe for concurrent use.
+type JetStream struct {
+	js     jetstream.JetStream
+	stream string
+	prefix string
+	dupes  string
+	log    *slog.Logger
+}
+
+// NewJetStream creates the stream, or updates it to the options, with the
+// subjects "<prefix>.>" and "<dupes>.>" and file storage.
+func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*JetStream, error) {
+	if nc == nil {
+		return nil, fmt.Errorf("%w: nil nats connection", ErrInvalidOption)
+	}
+	if opts.Stream == "" {
+		opts.Stream = DefaultStream
+	}
+	if strings.ContainsAny(opts.Stream, ".*> \t\r\n/\\") {
+		return nil, fmt.Errorf("%w: stream name %q", ErrInvalidOption, opts.Stream)
+	}
+	prefix, dupes, err := prefixes(opts.SubjectPrefix, opts.DupesPrefix)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Replicas == 0 {
+		opts.Replicas = 1
+	}
+	if opts.Replicas < 0 {
+		return nil, fmt.Errorf("%w: replicas %d", ErrInvalidOption, opts.Replicas)
+	}
+	if opts.DuplicateWindow == 0 {
+		opts.DuplicateWindow = DefaultDuplicateWindow
+	}
+	if opts.MaxAge == 0 {
+		opts.MaxAge = DefaultMaxAge
+	}
+	if opts.DuplicateWindow < 0 || opts.MaxAge < 0 {
+		return nil, fmt.Errorf("%w: negative duplicate window or max age", ErrInvalidOption)
+	}
+	if opts.DuplicateWindow > opts.MaxAge {
+		return nil, fmt.Errorf("%w: duplicate window %s longer than max age %s",
+			ErrInvalidOption, opts.DuplicateWindow, opts.MaxAge)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("sink: jetstream: %w", err)
+	}
+	cfg := jetstream.StreamConfig{
+		Name:        opts.Stream,
+		Description: "feedsift stories and duplicate records",
+		Subjects:    []string{prefix + ".>", dupes + ".>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		Discard:     jetstream.DiscardOld,
+		Replicas:    opts.Replicas,
+		Duplicates:  opts.DuplicateWindow,
+		MaxAge:      opts.MaxAge,
+	}
+	if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("sink: create or update stream %s: %w", opts.Stream, err)
+	}
+	log.Info("sink: stream ready", "stream", opts.Stream,
+		"subjects", strings.Join(cfg.Subjects, ","))
+	return &JetStream{js: js, stream: opts.Stream, prefix: prefix, dupes: dupes, log: log}, nil
+}
+
+// prefixes applies the defaults to the two subject prefixes and checks that
+// they are valid subjects and do not overlap.
+func prefixes(prefix, dupes string) (string, string, error) {
+	if prefix == "" {
+		prefix = DefaultSubjectPrefix
+	}
+	if dupes == "" {
+		dupes = DefaultDupesPrefix
+	}
+	if err := story.ValidateTopic(prefix); err != nil {
+		return "", "", fmt.Errorf("%w: subject prefix: %w", ErrInvalidOption, err)
+	}
+	if err := story.ValidateTopic(dupes); err != nil {
+		return "", "", fmt.Errorf("%w: dupes prefix: %w", ErrInvalidOption, err)
+	}
+	if prefix == dupes || strings.HasPrefix(prefix, dupes+".") || strings.HasPrefix(dupes, prefix+".") {
+		return "", "", fmt.Errorf("%w: subject prefix %q and dupes prefix %q overlap",
+			ErrInvalidOption, prefix, dupes)
+	}
+	return prefix, dupes, nil
+}
+
+// Stream returns the stream name.
+func (j *JetStream) Stream() string { return j.stream }
+
+// Subject returns the subject stories of topic are published on.
+func (j *JetStream) Subject(topic string) (string, error) {
+	if err := story.ValidateTopic(topic); err != nil {
+		return "", fmt.Errorf("sink: subject: %w", err)
+	}
+	return j.prefix + "." + topic, nil
+}
+
+// DuplicateSubject returns the subject duplicate records of topic are
+// published on.
+func (j *JetStream) DuplicateSubject(topic string) (string, error) {
+	if err := story.ValidateTopic(topic); err != nil {
+		return "", fmt.Errorf("sink: duplicate subject: %w", err)
+	}
+	return j.dupes + "." + topic, nil
+}
+
+// PublishStory publishes s on its topic subject with Nats-Msg-Id
+// "story:<id>" and waits for the server's ack. It returns the stream
+// sequence and whether the server absorbed the message as a duplicate
+// (then seq is the sequence of the earlier copy).
+func (j *JetStream) PublishStory(ctx context.Context, s story.Story) (seq uint64, dup bool, err error) {
+	msg, err := j.storyMsg(s)
+	if err != nil {
+		return 0, false, err
+	}
+	return j.publish(ctx, msg)
+}
+
+// PublishDuplicate publishes a duplicate record on the topic's dupes
+// subject with Nats-Msg-Id "dupe:<story id>:<member key>", the member key
+// being a hash of (FeedID, URL, GUID). It returns like PublishStory.
+func (j *JetStream) PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, dup bool, err error) {
+	msg, err := j.duplicateMsg(d)
+	if err != nil {
+		return 0, false, err
+	}
+	return j.publish(ctx, msg)
+}
+
+// PublishResult is the outcome of one story of PublishStories.
+type PublishResult struct {
+	Seq       uint64 // stream sequence, 0 on error
+	Duplicate bool   // absorbed by the duplicate window
+	Err       error  // nil when the server acknowledged the story
+}
+
+// PublishStories publishes stories without waiting between them and then
+// waits for every ack (or ctx). results[i] belongs to stories[i]; err joins
+// the errors of the stories that failed, so err == nil means every story
+// was acknowledged. The server may store the stories out of order if the
+// client retries.
+func (j *JetStream) PublishStories(ctx context.Context, stories []story.Story) (results []PublishResult, err error) {
+	results = make([]PublishResult, len(stories))
+	futures := make([]jetstream.PubAckFuture, len(stories))
+	for i, s := range stories {
+		msg, err := j.storyMsg(s)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			results[i].Err = fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
+			continue
+		}
+		f, err := j.js.PublishMsgAsync(msg)
+		if err != nil {
+			results[i].Err = fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
+			continue
+		}
+		futures[i] = f
+	}
+	var errs []error
+	for i, f := range futures {
+		if f == nil {
+			errs = append(errs, results[i].Err)
+			continue
+		}
+		select {
+		case ack := <-f.Ok():
+			results[i] = PublishResult{Seq: ack.Sequence, Duplicate: ack.Duplicate}
+		case err := <-f.Err():
+			results[i].Err = fmt.Errorf("sink: publish %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			results[i].Err = fmt.Errorf("sink: publish %s: %w", f.Msg().Subject, ctx.Err())
+		}
+		if results[i].Err != nil {
+			errs = append(errs, results[i].Err)
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+func (j *JetStream) publish(ctx context.Context, msg *nats.Msg) (uint64, bool, error) {
+	ack, err := j.js.PublishMsg(ctx, msg)
+	if err != nil {
+		return 0, false, fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
+	}
+	if ack.Duplicate {
+		j.log.Debug("sink: publish absorbed as duplicate", "subject", msg.Subject,
+			"msg_id", msg.Header.Get(jetstream.MsgIDHeader), "seq", ack.Sequence)
+	}
+	return ack.Sequence, ack.Duplicate, nil
+}
+
+func (j *JetStream) storyMsg(s story.Story) (*nats.Msg, error) {
+	if err := checkID("story id", s.ID); err != nil {
+		return nil, err
+	}
+	subj, err := j.Subject(s.Topic)
+	if err != nil {
+		return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, s.ID, err)
+	}
+	if s.Version == 0 {
+		s.Version = story.Version
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, s.ID, err)
+	}
+	msg := nats.NewMsg(subj)
+	msg.Data = data
+	msg.Header.Set(jetstream.MsgIDHeader, "story:"+s.ID)
+	return msg, nil
+}
+
+func (j *JetStream) duplicateMsg(d story.Duplicate) (*nats.Msg, error) {
+	if err := checkID("duplicate story id", d.StoryID); err != nil {
+		return nil, err
+	}
+	subj, err := j.DuplicateSubject(d.Topic)
+	if err != nil {
+		return nil, fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
+	}
+	if d.Version == 0 {
+		d.Version = story.Version
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
+	}
+	msg := nats.NewMsg(subj)
+	msg.Data = data
+	msg.Header.Set(jetstream.MsgIDHeader, "dupe:"+d.StoryID+":"+MemberKey(d))
+	return msg, nil
+}
+
+// MemberKey identifies a duplicate record within its story: the first 16
+// bytes, in hex, of the SHA-256 of its FeedID, URL and GUID. It is the
+// second part of the duplicate's Nats-Msg-Id and of its store key.
+func MemberKey(d story.Duplicate) string {
+	h := sha256.New()
+	for _, f := range []string{d.FeedID, d.URL, d.GUID} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// maxIDLen bounds story IDs; they travel in a message header and in keys.
+const maxIDLen = 512
+
+// checkID rejects IDs that cannot be a header value or a store key.
+func checkID(what, id string) error {
+	if id == "" {
+		return fmt.Errorf("%w: empty %s", ErrInvalidEvent, what)
+	}
+	if len(id) > maxIDLen {
+		return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalidEvent, what, maxIDLen)
+	}
+	for _, r := range id {
+		if r < ' ' || r == 0x7f {
+			return fmt.Errorf("%w: %s %q has a control character", ErrInvalidEvent, what, id)
+		}
+	}
+	return nil
+}
+
+// Retryable reports whether a publish error is worth retrying: timeouts,
+// no responders (the stream is not reachable right now), a connection that
+// is not currently connected, and JetStream's "temporarily unavailable".
+// Invalid events, invalid topics and a cancelled context are not.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, ErrInvalidEvent) || errors.Is(err, story.ErrInvalidTopic) ||
+		errors.Is(err, context.Canceled) {
+		return false
+	}
+	for _, target := range []error{
+		context.DeadlineExceeded,
+		nats.ErrTimeout,
+		nats.ErrNoResponders,
+		nats.ErrConnectionReconnecting,
+		nats.ErrDisconnected,
+		jetstream.ErrNoStreamResponse,
+		jetstream.ErrAsyncPublishTimeout,
+	} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	var jerr jetstream.JetStreamError
+	if errors.As(err, &jerr) && jerr.APIError() != nil && jerr.APIError().Code == 503 {
+		return true
+	}
+	return false
+}

@@ -1,0 +1,429 @@
+package sink_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/feedsift/feedsift/internal/natstest"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+func TestNewJetStream_CreatesStream(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	cfg := e.streamInfo(t).Config
+	if cfg.Name != "FEEDSIFT" {
+		t.Errorf("stream name = %q, want FEEDSIFT", cfg.Name)
+	}
+	if diff := cmp.Diff([]string{"news.>", "feedsift.dupes.>"}, cfg.Subjects); diff != "" {
+		t.Errorf("subjects (-want +got):\n%s", diff)
+	}
+	if cfg.Storage != jetstream.FileStorage {
+		t.Errorf("storage = %v, want file", cfg.Storage)
+	}
+	if cfg.Duplicates != 10*time.Minute || cfg.MaxAge != 30*24*time.Hour || cfg.Replicas != 1 {
+		t.Errorf("duplicates, max age, replicas = %s, %s, %d; want 10m, 720h, 1",
+			cfg.Duplicates, cfg.MaxAge, cfg.Replicas)
+	}
+}
+
+func TestNewJetStream_UpdatesStream(t *testing.T) {
+	srv := natstest.RunJetStream(t)
+	nc := natstest.Connect(t, srv)
+	ctx := t.Context()
+	if _, err := sink.NewJetStream(ctx, nc, sink.JetStreamOptions{Stream: "S", SubjectPrefix: "a"}); err != nil {
+		t.Fatalf("first NewJetStream: %v", err)
+	}
+	j, err := sink.NewJetStream(ctx, nc, sink.JetStreamOptions{Stream: "S", SubjectPrefix: "b", DuplicateWindow: time.Minute})
+	if err != nil {
+		t.Fatalf("second NewJetStream: %v", err)
+	}
+	raw, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := raw.Stream(ctx, j.Stream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := st.CachedInfo().Config
+	if diff := cmp.Diff([]string{"b.>", "feedsift.dupes.>"}, cfg.Subjects); diff != "" || cfg.Duplicates != time.Minute {
+		t.Errorf("after update: subjects diff %s, duplicates %s", diff, cfg.Duplicates)
+	}
+}
+
+func TestNewJetStream_InvalidOptions(t *testing.T) {
+	srv := natstest.RunJetStream(t)
+	nc := natstest.Connect(t, srv)
+	tests := []struct {
+		name string
+		opts sink.JetStreamOptions
+	}{
+		{"stream with dot", sink.JetStreamOptions{Stream: "A.B"}},
+		{"stream with space", sink.JetStreamOptions{Stream: "A B"}},
+		{"wildcard prefix", sink.JetStreamOptions{SubjectPrefix: "news.*"}},
+		{"empty token dupes", sink.JetStreamOptions{DupesPrefix: "a..b"}},
+		{"same prefixes", sink.JetStreamOptions{SubjectPrefix: "x", DupesPrefix: "x"}},
+		{"dupes under stories", sink.JetStreamOptions{SubjectPrefix: "news", DupesPrefix: "news.dupes"}},
+		{"negative replicas", sink.JetStreamOptions{Replicas: -1}},
+		{"negative window", sink.JetStreamOptions{DuplicateWindow: -time.Second}},
+		{"window beyond age", sink.JetStreamOptions{DuplicateWindow: 2 * time.Hour, MaxAge: time.Hour}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := sink.NewJetStream(t.Context(), nc, tc.opts)
+			if !errors.Is(err, sink.ErrInvalidOption) {
+				t.Errorf("NewJetStream(%+v) = %v, want ErrInvalidOption", tc.opts, err)
+			}
+		})
+	}
+	if _, err := sink.NewJetStream(t.Context(), nil, sink.JetStreamOptions{}); !errors.Is(err, sink.ErrInvalidOption) {
+		t.Errorf("NewJetStream(nil conn) = %v, want ErrInvalidOption", err)
+	}
+}
+
+func TestPublishStory(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	ctx := t.Context()
+	s := newStory(1, "world.europe")
+	s.Version = 0 // PublishStory fills it in
+
+	seq, dup, err := e.js.PublishStory(ctx, s)
+	if err != nil || dup || seq != 1 {
+		t.Fatalf("PublishStory = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
+	}
+	m := e.rawMsg(t, seq)
+	if m.Subject != "news.world.europe" {
+		t.Errorf("subject = %q, want news.world.europe", m.Subject)
+	}
+	if got := m.Header.Get(jetstream.MsgIDHeader); got != "story:s001" {
+		t.Errorf("Nats-Msg-Id = %q, want story:s001", got)
+	}
+	ev, err := e.js.Decode(m.Subject, m.Data, m.Sequence)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	want := newStory(1, "world.europe")
+	if diff := cmp.Diff(&want, ev.Story); diff != "" {
+		t.Errorf("stored story (-want +got):\n%s", diff)
+	}
+
+	t.Run("republish is absorbed", func(t *testing.T) {
+		s.Title = "changed title, same id"
+		seq2, dup, err := e.js.PublishStory(ctx, s)
+		if err != nil || !dup || seq2 != seq {
+			t.Fatalf("republish = (%d, %v, %v), want (%d, true, nil)", seq2, dup, err, seq)
+		}
+		if n := e.streamInfo(t).State.Msgs; n != 1 {
+			t.Errorf("stream holds %d messages, want 1", n)
+		}
+	})
+}
+
+func TestPublishStory_Invalid(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	tests := []struct {
+		name    string
+		mutate  func(*story.Story)
+		wantErr error
+	}{
+		{"empty topic", func(s *story.Story) { s.Topic = "" }, story.ErrInvalidTopic},
+		{"wildcard topic", func(s *story.Story) { s.Topic = "world.*" }, story.ErrInvalidTopic},
+		{"space in topic", func(s *story.Story) { s.Topic = "world news" }, story.ErrInvalidTopic},
+		{"trailing dot", func(s *story.Story) { s.Topic = "world." }, story.ErrInvalidTopic},
+		{"empty id", func(s *story.Story) { s.ID = "" }, sink.ErrInvalidEvent},
+		{"newline in id", func(s *story.Story) { s.ID = "a\nb" }, sink.ErrInvalidEvent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStory(1, "world")
+			tc.mutate(&s)
+			_, _, err := e.js.PublishStory(t.Context(), s)
+			if !errors.Is(err, tc.wantErr) {
+				t.Errorf("PublishStory = %v, want %v", err, tc.wantErr)
+			}
+			if sink.Retryable(err) {
+				t.Errorf("Retryable(%v) = true, want false", err)
+			}
+		})
+	}
+	if n := e.streamInfo(t).State.Msgs; n != 0 {
+		t.Errorf("stream holds %d messages after invalid publishes, want 0", n)
+	}
+}
+
+func TestSubject(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{SubjectPrefix: "feeds.out", DupesPrefix: "dupes"})
+	got, err := e.js.Subject("tech.go")
+	if err != nil || got != "feeds.out.tech.go" {
+		t.Errorf(`Subject("tech.go") = %q, %v; want "feeds.out.tech.go", nil`, got, err)
+	}
+	if _, err := e.js.Subject("tech.>"); !errors.Is(err, story.ErrInvalidTopic) {
+		t.Errorf(`Subject("tech.>") = %v, want ErrInvalidTopic`, err)
+	}
+	got, err = e.js.DuplicateSubject("tech")
+	if err != nil || got != "dupes.tech" {
+		t.Errorf(`DuplicateSubject("tech") = %q, %v; want "dupes.tech", nil`, got, err)
+	}
+}
+
+func TestPublishDuplicate(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	ctx := t.Context()
+	d := newDuplicate("s001", "world", "feed-b", 1)
+	seq, dup, err := e.js.PublishDuplicate(ctx, d)
+	if err != nil || dup {
+		t.Fatalf("PublishDuplicate = (%d, %v, %v)", seq, dup, err)
+	}
+	m := e.rawMsg(t, seq)
+	if m.Subject != "feedsift.dupes.world" {
+		t.Errorf("subject = %q, want feedsift.dupes.world", m.Subject)
+	}
+	wantID := "dupe:s001:" + sink.MemberKey(d)
+	if got := m.Header.Get(jetstream.MsgIDHeader); got != wantID {
+		t.Errorf("Nats-Msg-Id = %q, want %q", got, wantID)
+	}
+
+	// Same identity (feed, URL, GUID) again: absorbed, even with a new score.
+	d.Similarity = 0.99
+	if _, dup, err := e.js.PublishDuplicate(ctx, d); err != nil || !dup {
+		t.Errorf("same duplicate again: dup=%v err=%v, want dup=true", dup, err)
+	}
+	// Another feed's copy of the same story is a different member.
+	d2 := newDuplicate("s001", "world", "feed-c", 1)
+	if _, dup, err := e.js.PublishDuplicate(ctx, d2); err != nil || dup {
+		t.Errorf("other member: dup=%v err=%v, want dup=false", dup, err)
+	}
+	if n := e.streamInfo(t).State.Msgs; n != 2 {
+		t.Errorf("stream holds %d messages, want 2", n)
+	}
+	if _, _, err := e.js.PublishDuplicate(ctx, newDuplicate("", "world", "f", 1)); !errors.Is(err, sink.ErrInvalidEvent) {
+		t.Errorf("duplicate without story id: %v, want ErrInvalidEvent", err)
+	}
+}
+
+func TestMemberKey(t *testing.T) {
+	a := newDuplicate("s1", "t", "feed", 1)
+	tests := []struct {
+		name   string
+		mutate func(*story.Duplicate)
+		same   bool
+	}{
+		{"score and text do not count", func(d *story.Duplicate) { d.Similarity, d.Reason, d.Title = 0.5, "x", "y" }, true},
+		{"feed counts", func(d *story.Duplicate) { d.FeedID = "other" }, false},
+		{"url counts", func(d *story.Duplicate) { d.URL += "?x" }, false},
+		{"guid counts", func(d *story.Duplicate) { d.GUID = "g" }, false},
+		{"fields do not run together", func(d *story.Duplicate) { d.FeedID, d.URL = "fee", "d"+d.URL }, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := a
+			tc.mutate(&b)
+			if got := sink.MemberKey(a) == sink.MemberKey(b); got != tc.same {
+				t.Errorf("MemberKey equal = %v, want %v", got, tc.same)
+			}
+		})
+	}
+}
+
+func TestPublishStories(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	batch := []story.Story{newStory(1, "a"), newStory(2, "b"), newStory(3, "a.b"), newStory(1, "a")}
+	bad := newStory(4, "bad topic")
+	batch = append(batch, bad)
+
+	res, err := e.js.PublishStories(t.Context(), batch)
+	if !errors.Is(err, story.ErrInvalidTopic) {
+		t.Errorf("PublishStories error = %v, want one wrapping ErrInvalidTopic", err)
+	}
+	if len(res) != len(batch) {
+		t.Fatalf("got %d results for %d stories", len(res), len(batch))
+	}
+	var seqs []uint64
+	for i, r := range res[:3] {
+		if r.Err != nil || r.Duplicate {
+			t.Errorf("result %d = %+v, want a fresh ack", i, r)
+		}
+		seqs = append(seqs, r.Seq)
+	}
+	slices.Sort(seqs)
+	if diff := cmp.Diff([]uint64{1, 2, 3}, seqs); diff != "" {
+		t.Errorf("sequences (-want +got):\n%s", diff)
+	}
+	if !res[3].Duplicate || res[3].Err != nil {
+		t.Errorf("repeated story result = %+v, want Duplicate", res[3])
+	}
+	if res[4].Err == nil {
+		t.Errorf("invalid story result = %+v, want an error", res[4])
+	}
+	if n := e.streamInfo(t).State.Msgs; n != 3 {
+		t.Errorf("stream holds %d messages, want 3", n)
+	}
+}
+
+func TestReplay(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	ctx := t.Context()
+
+	t.Run("empty stream returns at once", func(t *testing.T) {
+		calls := 0
+		if err := e.js.Replay(ctx, func(sink.Event) error { calls++; return nil }); err != nil || calls != 0 {
+			t.Errorf("Replay on empty stream = %v with %d calls, want nil and 0", err, calls)
+		}
+	})
+
+	var want []string
+	for i := 1; i <= 5; i++ {
+		if _, _, err := e.js.PublishStory(ctx, newStory(i, "world")); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, fmt.Sprintf("%d story s%03d", 2*i-1, i))
+		if _, _, err := e.js.PublishDuplicate(ctx, newDuplicate(fmt.Sprintf("s%03d", i), "world", "f2", i)); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, fmt.Sprintf("%d dupe s%03d", 2*i, i))
+	}
+	// A message that is not a story is skipped, not fatal.
+	if _, err := e.raw.Publish(ctx, "news.world", []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("all events in order", func(t *testing.T) {
+		var got []string
+		err := e.js.Replay(ctx, func(ev sink.Event) error {
+			switch {
+			case ev.Story != nil:
+				got = append(got, fmt.Sprintf("%d story %s", ev.Seq, ev.Story.ID))
+			case ev.Duplicate != nil:
+				got = append(got, fmt.Sprintf("%d dupe %s", ev.Seq, ev.Duplicate.StoryID))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("Replay: %v", err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("replayed events (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("callback error stops replay", func(t *testing.T) {
+		stop := errors.New("stop")
+		calls := 0
+		err := e.js.Replay(ctx, func(sink.Event) error { calls++; return stop })
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("Replay = %v after %d calls, want stop after 1", err, calls)
+		}
+	})
+
+	t.Run("cancelled context", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := e.js.Replay(cctx, func(sink.Event) error { return nil }); !errors.Is(err, context.Canceled) {
+			t.Errorf("Replay(cancelled) = %v, want context.Canceled", err)
+		}
+	})
+}
+
+func TestDecodeEvent(t *testing.T) {
+	storyJSON := `{"v":1,"id":"s1","topic":"world","feed":"f","url":"u","canonical_url":"u","title":"T","fetched":"2026-01-02T03:04:05Z","text":"x","source":"summary","future_field":1}`
+	dupeJSON := `{"v":1,"story":"s1","topic":"world","feed":"f","url":"u2","title":"T","seen":"2026-01-02T03:04:05Z","method":"url","similarity":1,"reason":"same url"}`
+	tests := []struct {
+		name      string
+		subject   string
+		data      string
+		wantStory string // ID of the decoded story, "" if none
+		wantDupe  string // StoryID of the decoded duplicate
+		wantErr   bool
+	}{
+		{"story", "news.world", storyJSON, "s1", "", false},
+		{"duplicate", "feedsift.dupes.world", dupeJSON, "", "s1", false},
+		{"topic from subject when empty", "news.tech", `{"v":1,"id":"s2"}`, "s2", "", false},
+		{"topic mismatch", "news.tech", storyJSON, "", "", true},
+		{"unknown subject", "other.world", storyJSON, "", "", true},
+		{"bare prefix", "news", storyJSON, "", "", true},
+		{"broken json", "news.world", `{"v":1,`, "", "", true},
+		{"missing id", "news.world", `{"v":1,"topic":"world"}`, "", "", true},
+		{"missing version", "news.world", `{"id":"s1","topic":"world"}`, "", "", true},
+		{"duplicate without story", "feedsift.dupes.world", `{"v":1,"topic":"world"}`, "", "", true},
+		{"story payload on dupes subject", "feedsift.dupes.world", storyJSON, "", "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, err := sink.DecodeEvent(tc.subject, []byte(tc.data), 7, "", "")
+			if tc.wantErr {
+				if !errors.Is(err, sink.ErrInvalidEvent) {
+					t.Errorf("DecodeEvent(%q) = %v, want ErrInvalidEvent", tc.subject, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("DecodeEvent(%q) = %v", tc.subject, err)
+			}
+			if ev.Seq != 7 || ev.Subject != tc.subject {
+				t.Errorf("Seq, Subject = %d, %q", ev.Seq, ev.Subject)
+			}
+			if (ev.Story == nil) == (ev.Duplicate == nil) {
+				t.Fatalf("event %+v: want exactly one of Story and Duplicate", ev)
+			}
+			if ev.Story != nil && ev.Story.ID != tc.wantStory {
+				t.Errorf("story ID = %q, want %q", ev.Story.ID, tc.wantStory)
+			}
+			if ev.Duplicate != nil && ev.Duplicate.StoryID != tc.wantDupe {
+				t.Errorf("duplicate StoryID = %q, want %q", ev.Duplicate.StoryID, tc.wantDupe)
+			}
+		})
+	}
+	if _, err := sink.DecodeEvent("a.x", []byte(`{"v":1,"id":"s"}`), 1, "a", "a"); !errors.Is(err, sink.ErrInvalidOption) {
+		t.Errorf("overlapping prefixes: %v, want ErrInvalidOption", err)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("sink: publish x: %w", nats.ErrTimeout), true},
+		{fmt.Errorf("sink: publish x: %w", context.DeadlineExceeded), true},
+		{fmt.Errorf("sink: publish x: %w", jetstream.ErrNoStreamResponse), true},
+		{nats.ErrNoResponders, true},
+		{nats.ErrConnectionReconnecting, true},
+		{&jetstream.APIError{Code: 503, Description: "unavailable"}, true},
+		{&jetstream.APIError{Code: 400, Description: "bad request"}, false},
+		{context.Canceled, false},
+		{nats.ErrConnectionClosed, false},
+		{fmt.Errorf("x: %w", sink.ErrInvalidEvent), false},
+		{story.ErrInvalidTopic, false},
+	}
+	for _, tc := range tests {
+		if got := sink.Retryable(tc.err); got != tc.want {
+			t.Errorf("Retryable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestPublish_NoStream(t *testing.T) {
+	e := newEnv(t, sink.JetStreamOptions{})
+	if err := e.raw.DeleteStream(t.Context(), e.js.Stream()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	_, _, err := e.js.PublishStory(ctx, newStory(1, "world"))
+	if err == nil {
+		t.Fatal("PublishStory without a stream succeeded")
+	}
+	if !sink.Retryable(err) {
+		t.Errorf("Retryable(%v) = false, want true (stream may come back)", err)
+	}
+}

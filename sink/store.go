@@ -1,0 +1,588 @@
+package sink
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/feedsift/feedsift/internal/story"
+)
+
+// Bucket names and the meta key.
+const (
+	bucketStories = "stories"
+	bucketByTime  = "by_time"
+	bucketDupes   = "dupes"
+	bucketFeeds   = "feeds"
+	bucketMeta    = "meta"
+	metaLastSeq   = "last_seq"
+)
+
+// StoreOptions configures OpenStore. Zero values mean the documented
+// defaults.
+type StoreOptions struct {
+	// Timeout is how long OpenStore waits for the file lock before it
+	// fails with ErrLocked. Default 1s.
+	Timeout time.Duration
+	// ReadOnly opens the file without write access. Writes then fail.
+	ReadOnly bool
+	// Batch makes PutEvent use bbolt's DB.Batch, which merges concurrent
+	// PutEvent calls into one transaction. It helps only with several
+	// concurrent writers and adds up to 10ms latency to a lone writer.
+	Batch bool
+	// Logger receives store events. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is the local copy of the stream plus the feed state, in one bbolt
+// file. It is safe for concurrent use.
+type Store struct {
+	db    *bolt.DB
+	log   *slog.Logger
+	batch bool
+
+	mu      sync.Mutex
+	last    uint64        // last applied stream sequence, mirrors meta/last_seq
+	changed chan struct{} // closed and replaced whenever last grows
+}
+
+// OpenStore opens or creates the store file at path (mode 0600; a missing
+// parent directory is created 0700). If another process holds the file,
+// it fails with ErrLocked after opts.Timeout.
+func OpenStore(path string, opts StoreOptions) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: empty store path", ErrInvalidOption)
+	}
+	if opts.Timeout < 0 {
+		return nil, fmt.Errorf("%w: negative store timeout", ErrInvalidOption)
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("sink: open store: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("%w: %s (waited %s)", ErrLocked, path, opts.Timeout)
+		}
+		return nil, fmt.Errorf("sink: open store %s: %w", path, err)
+	}
+	s := &Store{db: db, log: log, batch: opts.Batch, changed: make(chan struct{})}
+	if !opts.ReadOnly {
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta} {
+				if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+					return fmt.Errorf("bucket %s: %w", name, err)
+				}
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = db.View(func(tx *bolt.Tx) error {
+			s.last = readSeq(tx)
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sink: open store %s: %w", path, err), db.Close())
+	}
+	return s, nil
+}
+
+// Close closes the file. Calls in flight finish first.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("sink: close store: %w", err)
+	}
+	return nil
+}
+
+// Path returns the store file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// PutEvent applies one event. It is idempotent: a story is keyed by its ID
+// (a newer copy replaces the older one), a duplicate by its story ID and
+// MemberKey. A non-zero ev.Seq raises the last applied sequence.
+func (s *Store) PutEvent(ev Event) error {
+	var apply func(tx *bolt.Tx) error
+	switch {
+	case ev.Story != nil && ev.Duplicate == nil:
+		st := *ev.Story
+		if err := checkID("story id", st.ID); err != nil {
+			return err
+		}
+		if err := story.ValidateTopic(st.Topic); err != nil {
+			return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
+		}
+		if st.Version == 0 {
+			st.Version = story.Version
+		}
+		data, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
+		}
+		apply = func(tx *bolt.Tx) error { return putStory(tx, st, data) }
+	case ev.Duplicate != nil && ev.Story == nil:
+		d := *ev.Duplicate
+		if err := checkID("duplicate story id", d.StoryID); err != nil {
+			return err
+		}
+		if d.Version == 0 {
+			d.Version = story.Version
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
+		}
+		key := dupeKey(d.StoryID, MemberKey(d))
+		apply = func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketDupes)).Put(key, data) }
+	default:
+		return fmt.Errorf("%w: seq %d: event must carry exactly one of story and duplicate", ErrInvalidEvent, ev.Seq)
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := apply(tx); err != nil {
+			return err
+		}
+		return raiseSeq(tx, ev.Seq)
+	})
+	if err != nil {
+		return fmt.Errorf("sink: store event seq %d: %w", ev.Seq, err)
+	}
+	s.advance(ev.Seq)
+	return nil
+}
+
+// markSeq records seq as applied without an event (a terminated message).
+func (s *Store) markSeq(seq uint64) error {
+	if err := s.update(func(tx *bolt.Tx) error { return raiseSeq(tx, seq) }); err != nil {
+		return fmt.Errorf("sink: store seq %d: %w", seq, err)
+	}
+	s.advance(seq)
+	return nil
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	if s.batch {
+		return s.db.Batch(fn)
+	}
+	return s.db.Update(fn)
+}
+
+func (s *Store) advance(seq uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq > s.last {
+		s.last = seq
+		close(s.changed)
+		s.changed = make(chan struct{})
+	}
+}
+
+func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
+	stories := tx.Bucket([]byte(bucketStories))
+	byTime := tx.Bucket([]byte(bucketByTime))
+	id := []byte(st.ID)
+	if old := stories.Get(id); old != nil {
+		if bytes.Equal(old, data) {
+			return nil
+		}
+		var prev story.Story
+		if err := json.Unmarshal(old, &prev); err == nil {
+			if err := byTime.Delete(timeIndexKey(prev)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := stories.Put(id, data); err != nil {
+		return err
+	}
+	return byTime.Put(timeIndexKey(st), nil)
+}
+
+func raiseSeq(tx *bolt.Tx, seq uint64) error {
+	if seq == 0 || seq <= readSeq(tx) {
+		return nil
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], seq)
+	return tx.Bucket([]byte(bucketMeta)).Put([]byte(metaLastSeq), v[:])
+}
+
+func readSeq(tx *bolt.Tx) uint64 {
+	b := tx.Bucket([]byte(bucketMeta))
+	if b == nil {
+		return 0
+	}
+	v := b.Get([]byte(metaLastSeq))
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+// LastSeq returns the highest stream sequence applied to the store.
+func (s *Store) LastSeq() (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last, nil
+}
+
+// WaitSeq blocks until the store has applied stream sequence seq or a later
+// one, or ctx ends.
+func (s *Store) WaitSeq(ctx context.Context, seq uint64) error {
+	for {
+		s.mu.Lock()
+		last, changed := s.last, s.changed
+		s.mu.Unlock()
+		if last >= seq {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sink: wait for seq %d (at %d): %w", seq, last, ctx.Err())
+		case <-changed:
+		}
+	}
+}
+
+// storyTime is the time a story is indexed and filtered by.
+func storyTime(s story.Story) time.Time {
+	if !s.Published.IsZero() {
+		return s.Published
+	}
+	return s.Fetched
+}
+
+// timeBytes encodes t so that byte order is time order: seconds with the
+// sign bit flipped, then nanoseconds, both big endian.
+func timeBytes(t time.Time) []byte {
+	b := make([]byte, 12)
+	binary.BigEndian.PutUint64(b, uint64(t.Unix())^(1<<63))
+	binary.BigEndian.PutUint32(b[8:], uint32(t.Nanosecond()))
+	return b
+}
+
+// timeIndexKey is topic 0x00 time id. Topics hold no control characters.
+func timeIndexKey(s story.Story) []byte {
+	k := make([]byte, 0, len(s.Topic)+1+12+len(s.ID))
+	k = append(k, s.Topic...)
+	k = append(k, 0)
+	k = append(k, timeBytes(storyTime(s))...)
+	return append(k, s.ID...)
+}
+
+func dupeKey(storyID, member string) []byte {
+	k := make([]byte, 0, len(storyID)+1+len(member))
+	k = append(k, storyID...)
+	k = append(k, 0)
+	return append(k, member...)
+}
+
+// StoryFilter selects stories. Zero values select everything.
+type StoryFilter struct {
+	// Topic matches a story whose topic equals it or lies under it:
+	// "world" matches "world" and "world.europe", not "worldwide".
+	Topic string
+	// Since keeps stories published (or, without a publish time, fetched)
+	// at or after it.
+	Since time.Time
+	// Limit caps the number of results; 0 means no cap.
+	Limit int
+}
+
+func (f StoryFilter) check() error {
+	if f.Topic != "" {
+		if err := story.ValidateTopic(f.Topic); err != nil {
+			return fmt.Errorf("sink: story filter: %w", err)
+		}
+	}
+	if f.Limit < 0 {
+		return fmt.Errorf("%w: negative story filter limit %d", ErrInvalidOption, f.Limit)
+	}
+	return nil
+}
+
+func (f StoryFilter) matchTopic(topic string) bool {
+	return f.Topic == "" || topic == f.Topic || strings.HasPrefix(topic, f.Topic+".")
+}
+
+// Stories returns the stories that pass f, newest first by Published (or
+// Fetched when Published is zero), ties broken by ID.
+func (s *Store) Stories(f StoryFilter) ([]story.Story, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	type ref struct {
+		when []byte
+		id   []byte
+	}
+	var out []story.Story
+	err := s.db.View(func(tx *bolt.Tx) error {
+		byTime, stories := tx.Bucket([]byte(bucketByTime)), tx.Bucket([]byte(bucketStories))
+		if byTime == nil || stories == nil {
+			return nil
+		}
+		var since []byte
+		if !f.Since.IsZero() {
+			since = timeBytes(f.Since)
+		}
+		var refs []ref
+		scan := func(prefix []byte) {
+			c := byTime.Cursor()
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				i := bytes.IndexByte(k, 0)
+				if i < 0 || len(k) < i+1+12 {
+					continue
+				}
+				when := k[i+1 : i+13]
+				if since != nil && bytes.Compare(when, since) < 0 {
+					continue
+				}
+				refs = append(refs, ref{when: bytes.Clone(when), id: bytes.Clone(k[i+13:])})
+			}
+		}
+		if f.Topic == "" {
+			scan(nil)
+		} else {
+			scan(append([]byte(f.Topic), 0))
+			scan([]byte(f.Topic + "."))
+		}
+		slices.SortFunc(refs, func(a, b ref) int {
+			return cmp.Or(bytes.Compare(b.when, a.when), bytes.Compare(b.id, a.id))
+		})
+		if f.Limit > 0 && len(refs) > f.Limit {
+			refs = refs[:f.Limit]
+		}
+		out = make([]story.Story, 0, len(refs))
+		for _, r := range refs {
+			v := stories.Get(r.id)
+			if v == nil {
+				continue
+			}
+			var st story.Story
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("story %s: %w", r.id, err)
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: stories: %w", err)
+	}
+	return out, nil
+}
+
+// Story returns the story with the given ID, and whether it exists.
+func (s *Store) Story(id string) (story.Story, bool, error) {
+	var st story.Story
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketStories))
+		if b == nil {
+			return nil
+		}
+		v := b.Get([]byte(id))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &st)
+	})
+	if err != nil {
+		return story.Story{}, false, fmt.Errorf("sink: story %s: %w", id, err)
+	}
+	return st, found, nil
+}
+
+// ReportEntry is one story that absorbed duplicates, with the duplicate
+// records (oldest Seen first).
+type ReportEntry struct {
+	Story   story.Story
+	Members []story.Duplicate
+}
+
+// Report returns the stories that have at least one duplicate, newest first
+// like Stories, filtered by f. When the story itself is not in the store
+// (for example it aged out of the stream before the store first consumed
+// it), the entry's Story carries only ID and Topic, taken from the members,
+// and is dated by its latest member.
+func (s *Store) Report(f StoryFilter) ([]ReportEntry, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	type dated struct {
+		ReportEntry
+		when time.Time
+	}
+	var entries []dated
+	err := s.db.View(func(tx *bolt.Tx) error {
+		dupes, stories := tx.Bucket([]byte(bucketDupes)), tx.Bucket([]byte(bucketStories))
+		if dupes == nil || stories == nil {
+			return nil
+		}
+		var cur *dated
+		flush := func() error {
+			if cur == nil {
+				return nil
+			}
+			e := cur
+			cur = nil
+			if v := stories.Get([]byte(e.Story.ID)); v != nil {
+				if err := json.Unmarshal(v, &e.Story); err != nil {
+					return fmt.Errorf("story %s: %w", e.Story.ID, err)
+				}
+				e.when = storyTime(e.Story)
+			} else {
+				e.Story.Topic = e.Members[0].Topic
+				for _, m := range e.Members {
+					if m.Seen.After(e.when) {
+						e.when = m.Seen
+					}
+				}
+			}
+			if !f.matchTopic(e.Story.Topic) || (!f.Since.IsZero() && e.when.Before(f.Since)) {
+				return nil
+			}
+			slices.SortStableFunc(e.Members, func(a, b story.Duplicate) int { return a.Seen.Compare(b.Seen) })
+			entries = append(entries, *e)
+			return nil
+		}
+		err := dupes.ForEach(func(k, v []byte) error {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 {
+				return nil
+			}
+			id := string(k[:i])
+			if cur == nil || cur.Story.ID != id {
+				if err := flush(); err != nil {
+					return err
+				}
+				cur = &dated{ReportEntry: ReportEntry{Story: story.Story{ID: id}}}
+			}
+			var d story.Duplicate
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("duplicate %q: %w", k, err)
+			}
+			cur.Members = append(cur.Members, d)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: report: %w", err)
+	}
+	slices.SortFunc(entries, func(a, b dated) int {
+		return cmp.Or(b.when.Compare(a.when), strings.Compare(b.Story.ID, a.Story.ID))
+	})
+	if f.Limit > 0 && len(entries) > f.Limit {
+		entries = entries[:f.Limit]
+	}
+	out := make([]ReportEntry, len(entries))
+	for i, e := range entries {
+		out[i] = e.ReportEntry
+	}
+	return out, nil
+}
+
+// FeedState is what the pipeline remembers about a feed between polls. The
+// pipeline advances it only after every story of a poll is acknowledged.
+type FeedState struct {
+	FeedID       string    `json:"feed"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	LastFetch    time.Time `json:"last_fetch,omitzero"`
+	LastSuccess  time.Time `json:"last_success,omitzero"`
+	NextCheck    time.Time `json:"next_check,omitzero"`
+	Failures     int       `json:"failures,omitempty"`
+	LastError    string    `json:"last_error,omitempty"`
+}
+
+// FeedState returns the state of one feed, and whether it exists.
+func (s *Store) FeedState(feedID string) (FeedState, bool, error) {
+	var st FeedState
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketFeeds))
+		if b == nil {
+			return nil
+		}
+		v := b.Get([]byte(feedID))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &st)
+	})
+	if err != nil {
+		return FeedState{}, false, fmt.Errorf("sink: feed state %s: %w", feedID, err)
+	}
+	return st, found, nil
+}
+
+// PutFeedState stores st under st.FeedID, replacing any earlier state.
+func (s *Store) PutFeedState(st FeedState) error {
+	if st.FeedID == "" {
+		return fmt.Errorf("%w: feed state without feed id", ErrInvalidOption)
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("sink: feed state %s: %w", st.FeedID, err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketFeeds)).Put([]byte(st.FeedID), data)
+	})
+	if err != nil {
+		return fmt.Errorf("sink: put feed state %s: %w", st.FeedID, err)
+	}
+	return nil
+}
+
+// FeedStates returns the state of every feed, ordered by feed ID.
+func (s *Store) FeedStates() ([]FeedState, error) {
+	var out []FeedState
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketFeeds))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var st FeedState
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("feed %s: %w", k, err)
+			}
+			out = append(out, st)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: feed states: %w", err)
+	}
+	return out, nil
+}
