@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html"
@@ -109,7 +110,7 @@ func translate(gf *gofeed.Feed, baseURL string) *Feed {
 			ae = atomEntries[i]
 		}
 		it := story.Item{
-			GUID:       clean(gi.GUID),
+			GUID:       clean(cmp.Or(gi.GUID, dcIdentifier(gi))),
 			Title:      cleanTitle(gi.Title),
 			Summary:    clean(gi.Description),
 			Content:    clean(gi.Content),
@@ -125,6 +126,20 @@ func translate(gf *gofeed.Feed, baseURL string) *Feed {
 		feed.Items = append(feed.Items, it)
 	}
 	return feed
+}
+
+// dcIdentifier returns an item's Dublin Core identifier, which RSS 1.0
+// (RDF) feeds use for what RSS 2.0 calls the guid.
+func dcIdentifier(gi *gofeed.Item) string {
+	if gi.DublinCoreExt == nil {
+		return ""
+	}
+	for _, id := range gi.DublinCoreExt.Identifier {
+		if id = strings.TrimSpace(id); id != "" {
+			return id
+		}
+	}
+	return ""
 }
 
 // itemURL picks the item's link, resolves it and falls back to a GUID that

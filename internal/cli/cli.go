@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+)
+
+// Version is the version printed by "feedsift version"; release builds set
+// it with -ldflags "-X github.com/feedsift/feedsift/internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+// ErrUsage marks a command line that could not be understood.
+var ErrUsage = errors.New("usage")
+
+// ExitCode maps an error from Run to a process exit code: 2 for usage
+// errors, 1 for everything else.
+func ExitCode(err error) int {
+	if errors.Is(err, ErrUsage) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the daemon: poll feeds, publish stories on NATS", runDaemon},
+		{"demo", "run the daemon against a built-in loopback feed farm and show what it did", runDemo},
+		{"tail", "print stories from NATS as they arrive", runTail},
+		{"stories", "list stories from the local store", runStories},
+		{"dupes", "show the dedupe report: stories and the copies merged into them", runDupes},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Run runs the command named by args[0].
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no command given", ErrUsage)
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, args[1:], stdout, stderr)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("feedsift turns news feeds into clean, deduplicated stories on NATS.\n\nUsage:\n  feedsift <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun \"feedsift <command> -h\" for a command's flags.\n")
+	fmt.Fprint(w, b.String())
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: feedsift %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return nil
+}
+
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "version", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	v := Version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	fmt.Fprintf(stdout, "feedsift %s\n", v)
+	return nil
+}
+
+// newLogger builds the process logger from the [log] settings.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

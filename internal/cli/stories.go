@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// listFlags are the filter flags of stories and dupes.
+type listFlags struct {
+	topic, since *string
+	limit        *int
+	json         *bool
+}
+
+func addListFlags(fs interface {
+	String(name, value, usage string) *string
+	Int(name string, value int, usage string) *int
+	Bool(name string, value bool, usage string) *bool
+}) listFlags {
+	return listFlags{
+		topic: fs.String("topic", "", "only this topic and the topics below it (\"world\" includes \"world.europe\")"),
+		since: fs.String("since", "", "only stories since this time: RFC 3339, a date (2006-01-02) or a duration back (24h)"),
+		limit: fs.Int("limit", 50, "at most this many stories (0: all)"),
+		json:  fs.Bool("json", false, "print JSON instead of a table"),
+	}
+}
+
+func (lf listFlags) filter() (sink.StoryFilter, url.Values, error) {
+	f := sink.StoryFilter{Topic: *lf.topic, Limit: *lf.limit}
+	q := url.Values{}
+	if f.Topic != "" {
+		q.Set("topic", f.Topic)
+	}
+	if *lf.since != "" {
+		t, err := httpapi.ParseSince(*lf.since, time.Now())
+		if err != nil {
+			return f, nil, fmt.Errorf("%w: --since: %w", ErrUsage, err)
+		}
+		f.Since = t
+		q.Set("since", t.Format(time.RFC3339))
+	}
+	q.Set("limit", strconv.Itoa(f.Limit))
+	return f, q, nil
+}
+
+func runStories(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("stories", "stories [--topic T] [--since D] [--limit N] [--json]", stderr)
+	tf := addTargetFlags(fs)
+	lf := addListFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	t, err := tf.resolve()
+	if err != nil {
+		return err
+	}
+	f, q, err := lf.filter()
+	if err != nil {
+		return err
+	}
+	var list []story.Story
+	err = t.query(ctx, "/api/stories", q, &list, func(s *sink.Store) error {
+		var err error
+		list, err = s.Stories(f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if *lf.json {
+		return writeJSON(stdout, list)
+	}
+	return writeStories(stdout, list)
+}
+
+func writeStories(w io.Writer, list []story.Story) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PUBLISHED\tTOPIC\tID\tFEED\tTITLE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when(s), s.Topic, short(s.ID), s.FeedID, s.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d stories\n", len(list))
+	return err
+}
+
+func runDupes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("dupes", "dupes [--topic T] [--since D] [--limit N] [--json]", stderr)
+	tf := addTargetFlags(fs)
+	lf := addListFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	t, err := tf.resolve()
+	if err != nil {
+		return err
+	}
+	f, q, err := lf.filter()
+	if err != nil {
+		return err
+	}
+	var report []sink.ReportEntry
+	err = t.query(ctx, "/api/dupes", q, &report, func(s *sink.Store) error {
+		var err error
+		report, err = s.Report(f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if *lf.json {
+		return writeJSON(stdout, report)
+	}
+	return writeReport(stdout, report)
+}
+
+// writeReport prints each story with the copies merged into it.
+func writeReport(w io.Writer, report []sink.ReportEntry) error {
+	var b strings.Builder
+	members := 0
+	for _, e := range report {
+		s := e.Story
+		fmt.Fprintf(&b, "%s  %s  %q\n    kept: %s  %s\n", short(s.ID), s.Topic, s.Title, s.FeedID, s.URL)
+		for _, m := range e.Members {
+			members++
+			fmt.Fprintf(&b, "    merged: %s  %s\n            %s %.2f: %s\n", m.FeedID, m.URL, m.Method, m.Similarity, m.Reason)
+		}
+		for _, r := range s.Related {
+			fmt.Fprintf(&b, "    related (not merged): %s  similarity %.2f\n", short(r.StoryID), r.Similarity)
+		}
+	}
+	fmt.Fprintf(&b, "%d stories with %d merged copies\n", len(report), members)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func when(s story.Story) string {
+	t := s.Published
+	if t.IsZero() {
+		t = s.Fetched
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

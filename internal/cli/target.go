@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/feedsift/feedsift/internal/config"
+	"github.com/feedsift/feedsift/internal/daemon"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// target is where the client commands find a daemon's data.
+type target struct {
+	cfg      config.Config
+	dataDir  string
+	httpAddr string
+	natsURL  string
+}
+
+// targetFlags are the flags every client command shares.
+type targetFlags struct {
+	config, data, addr, server *string
+}
+
+func addTargetFlags(fs *flag.FlagSet) targetFlags {
+	return targetFlags{
+		config: fs.String("config", "", "daemon configuration file (default feedsift.toml when it exists)"),
+		data:   fs.String("data", "", "data directory of the daemon (default: data_dir of the config)"),
+		addr:   fs.String("addr", "", "daemon HTTP listener host:port (default: found in the data directory)"),
+		server: fs.String("server", "", "NATS URL (default: $FEEDSIFT_NATS_URL, nats.url of the config, or the running embedded server)"),
+	}
+}
+
+func (tf targetFlags) resolve() (target, error) {
+	cfg := config.Default()
+	path := *tf.config
+	if path == "" {
+		if _, err := os.Stat("feedsift.toml"); err == nil {
+			path = "feedsift.toml"
+		}
+	}
+	if path != "" {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return target{}, err
+		}
+	}
+	t := target{cfg: cfg, dataDir: cfg.DataDir}
+	if *tf.data != "" {
+		t.dataDir = *tf.data
+	}
+	t.httpAddr = *tf.addr
+	if t.httpAddr == "" {
+		t.httpAddr = readLine(filepath.Join(t.dataDir, daemon.HTTPAddrFile))
+	}
+	t.natsURL = firstNonEmpty(*tf.server, os.Getenv("FEEDSIFT_NATS_URL"), cfg.NATS.URL,
+		readLine(filepath.Join(t.dataDir, daemon.NATSURLFile)), "nats://"+cfg.NATS.EmbeddedListen)
+	return t, nil
+}
+
+func readLine(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// query reads from the running daemon's API; when no daemon answers, it
+// opens the store directly (bbolt allows one process at a time).
+func (t target) query(ctx context.Context, path string, q url.Values, out any, direct func(*sink.Store) error) error {
+	if t.httpAddr != "" {
+		err := t.get(ctx, path, q, out)
+		if err == nil {
+			return nil
+		}
+		var netErr *url.Error
+		if !errors.As(err, &netErr) {
+			return err
+		}
+	}
+	dbPath := filepath.Join(t.dataDir, daemon.StoreFile)
+	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no daemon answers at %q and there is no store at %s: start one with \"feedsift run\" or pass --data/--addr", t.httpAddr, dbPath)
+	}
+	store, err := sink.OpenStore(dbPath, sink.StoreOptions{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	return errors.Join(direct(store), store.Close())
+}
+
+func (t target) get(ctx context.Context, path string, q url.Values, out any) error {
+	u := url.URL{Scheme: "http", Host: t.httpAddr, Path: path, RawQuery: q.Encode()}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	if tok := firstNonEmpty(os.Getenv("FEEDSIFT_HTTP_TOKEN"), t.cfg.HTTP.Token); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("daemon at %s answered %s", t.httpAddr, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("daemon at %s: decode %s: %w", t.httpAddr, path, err)
+	}
+	return nil
+}

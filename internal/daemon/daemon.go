@@ -1,0 +1,395 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/config"
+	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// File names in the data directory.
+const (
+	StoreFile    = "feedsift.db"
+	NATSDir      = "nats"
+	NATSURLFile  = "nats.url"
+	HTTPAddrFile = "http.addr"
+)
+
+// Options are what the daemon takes besides its config.
+type Options struct {
+	Logger  *slog.Logger
+	Version string
+}
+
+// Daemon is a running feedsift instance.
+type Daemon struct {
+	cfg      config.Config
+	log      *slog.Logger
+	embedded *sink.Embedded
+	nc       *nats.Conn
+	js       *sink.JetStream
+	store    *sink.Store
+	index    *dedupe.Index
+	pipe     *pipeline.Pipeline
+	pub      *trackingPublisher
+	httpSrv  *http.Server
+	httpLn   net.Listener
+	natsURL  string
+
+	consumerErr chan error
+	stopConsume context.CancelFunc
+	ready       atomic.Bool
+}
+
+// Start brings up every component. On error, whatever was started is
+// stopped again.
+func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &Daemon{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("daemon: data_dir: %w", err)
+	}
+	d.store, err = sink.OpenStore(filepath.Join(cfg.DataDir, StoreFile), sink.StoreOptions{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+
+	url := cfg.NATS.URL
+	if cfg.NATS.Embedded() {
+		host, port, err := splitHostPort(cfg.NATS.EmbeddedListen)
+		if err != nil {
+			return nil, fmt.Errorf("daemon: nats.embedded_listen: %w", err)
+		}
+		d.embedded, err = sink.StartEmbedded(ctx, sink.EmbeddedOptions{
+			StoreDir: filepath.Join(cfg.DataDir, NATSDir), Host: host, Port: port, Logger: log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("daemon: %w", err)
+		}
+		url = d.embedded.ClientURL()
+		log.Info("embedded NATS server started", "url", url)
+	}
+	d.natsURL = url
+	d.nc, err = sink.Connect(ctx, sink.ConnOptions{
+		URL: url, Name: "feedsift", User: cfg.NATS.User, Password: cfg.NATS.Password,
+		Token: cfg.NATS.Token, NKeySeedFile: cfg.NATS.NKeyFile, CredsFile: cfg.NATS.CredsFile,
+		TLSCA: cfg.NATS.TLSCA, TLSCert: cfg.NATS.TLSCert, TLSKey: cfg.NATS.TLSKey, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	d.js, err = sink.NewJetStream(ctx, d.nc, sink.JetStreamOptions{
+		Stream: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, DupesPrefix: cfg.NATS.DupesPrefix,
+		Replicas: cfg.NATS.Replicas, DuplicateWindow: cfg.NATS.DuplicateWindow, MaxAge: cfg.NATS.MaxAge, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+
+	d.index, err = dedupe.NewIndex(dedupe.Options{Window: cfg.Dedupe.Window})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	if err := d.rebuildIndex(ctx); err != nil {
+		return nil, err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := pipeline.NewMetrics(reg)
+
+	userAgent := cfg.Fetch.UserAgent
+	if userAgent == "" {
+		userAgent = "feedsift/" + opts.Version + " (+https://github.com/feedsift/feedsift)"
+	}
+	client, err := fetcher.New(fetcher.Options{
+		Timeout: cfg.Fetch.Timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20, MaxRedirects: cfg.Fetch.MaxRedirects,
+		UserAgent: userAgent, PerHostConcurrency: cfg.Fetch.PerHostConcurrency,
+		PerHostInterval: perHostInterval(cfg.Fetch.PerHostInterval), Retries: retries(cfg.Fetch.Retries),
+		AllowNetworks: cfg.Fetch.AllowPrefixes(), Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	feeds := make([]story.Feed, len(cfg.Feeds))
+	for i, f := range cfg.Feeds {
+		feeds[i] = f.Feed()
+	}
+	d.pub = &trackingPublisher{js: d.js}
+	d.pipe, err = pipeline.New(pipeline.Options{
+		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: d.store, Index: d.index,
+		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
+		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+
+	consumeCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	d.stopConsume = stop
+	d.consumerErr = make(chan error, 1)
+	go func() { d.consumerErr <- d.store.Consume(consumeCtx, d.js, d.durableName()) }()
+
+	if err := d.startHTTP(reg); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(cfg.DataDir, NATSURLFile), url); err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	d.ready.Store(true)
+	log.Info("feedsift ready", "feeds", len(feeds), "nats", url, "http", d.HTTPAddr(),
+		"stories_indexed", d.index.Len(), "version", opts.Version)
+	return d, nil
+}
+
+// rebuildIndex replays the stream into the near-duplicate index, so a
+// restarted daemon knows every story and copy it published.
+func (d *Daemon) rebuildIndex(ctx context.Context) error {
+	start := time.Now()
+	cutoff := start.Add(-d.cfg.Dedupe.Window)
+	var events int
+	err := d.js.Replay(ctx, func(ev sink.Event) error {
+		events++
+		if e, ok := IndexEntry(ev); ok && e.Time.After(cutoff) {
+			d.index.Add(e)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
+	}
+	d.log.Info("dedupe index rebuilt from stream", "events", events, "stories", d.index.Len(),
+		"duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// IndexEntry turns a stream event back into the index entry the pipeline
+// added when it published it. Entries are timed by when feedsift saw the
+// item, so the dedupe window counts from then; poll.max_item_age keeps
+// items older than the window from coming back as new.
+func IndexEntry(ev sink.Event) (dedupe.Entry, bool) {
+	switch {
+	case ev.Story != nil:
+		s := ev.Story
+		item := story.Item{GUID: s.GUID, URL: s.URL}
+		return dedupe.Entry{StoryID: s.ID, Keys: dedupe.IdentityKeys(s.FeedID, item), Text: s.Text, Time: s.Fetched}, true
+	case ev.Duplicate != nil:
+		m := ev.Duplicate
+		item := story.Item{GUID: m.GUID, URL: m.URL}
+		return dedupe.Entry{StoryID: m.StoryID, Keys: dedupe.IdentityKeys(m.FeedID, item), Time: m.Seen}, true
+	}
+	return dedupe.Entry{}, false
+}
+
+func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
+	if d.cfg.HTTP.Listen == "" || d.cfg.HTTP.Listen == "off" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", d.cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("daemon: http.listen: %w", err)
+	}
+	d.httpLn = ln
+	api := httpapi.New(httpapi.Options{
+		Store: d.store, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+	})
+	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := d.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			d.log.Error("http listener stopped", "error", err)
+		}
+	}()
+	if err := writeFile(filepath.Join(d.cfg.DataDir, HTTPAddrFile), ln.Addr().String()); err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	d.log.Info("http listener started", "addr", ln.Addr().String())
+	return nil
+}
+
+func (d *Daemon) readyErr() error {
+	switch {
+	case !d.ready.Load():
+		return errors.New("starting or stopping")
+	case d.nc == nil || !d.nc.IsConnected():
+		return errors.New("not connected to NATS")
+	}
+	return nil
+}
+
+// NATSURL is the URL of the NATS server the daemon publishes to.
+func (d *Daemon) NATSURL() string { return d.natsURL }
+
+// HTTPAddr is the address of the HTTP listener, or "" when it is off.
+func (d *Daemon) HTTPAddr() string {
+	if d.httpLn == nil {
+		return ""
+	}
+	return d.httpLn.Addr().String()
+}
+
+// Store is the daemon's local store, for reading while it runs.
+func (d *Daemon) Store() *sink.Store { return d.store }
+
+// Run polls until ctx ends, then shuts down in the order given in the
+// package doc and returns.
+func (d *Daemon) Run(ctx context.Context) error {
+	err := d.pipe.Run(ctx)
+	d.ready.Store(false)
+	d.log.Info("shutting down")
+	// Give the store consumer a moment to apply what was just published.
+	if seq := d.pub.lastSeq.Load(); seq > 0 {
+		waitCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		if werr := d.store.WaitSeq(waitCtx, seq); werr != nil {
+			d.log.Warn("store did not catch up before shutdown; it resumes from the stream next start", "seq", seq, "error", werr)
+		}
+		cancel()
+	}
+	return errors.Join(err, d.close())
+}
+
+// close stops whatever was started, in order. It is safe on a partly
+// started daemon.
+func (d *Daemon) close() error {
+	var errs []error
+	if d.stopConsume != nil {
+		d.stopConsume()
+		if err := <-d.consumerErr; err != nil {
+			errs = append(errs, fmt.Errorf("daemon: store consumer: %w", err))
+		}
+	}
+	if d.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := d.httpSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("daemon: http shutdown: %w", err))
+		}
+		cancel()
+		if err := os.Remove(filepath.Join(d.cfg.DataDir, HTTPAddrFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			d.log.Debug("remove http.addr", "error", err)
+		}
+	}
+	if d.nc != nil {
+		if err := d.nc.Drain(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
+			errs = append(errs, fmt.Errorf("daemon: nats drain: %w", err))
+		}
+		waitClosed(d.nc, 5*time.Second)
+	}
+	if d.embedded != nil {
+		d.embedded.Shutdown()
+	}
+	if d.store != nil {
+		if err := d.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("daemon: close store: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func waitClosed(nc *nats.Conn, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for !nc.IsClosed() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// durableName names the store's stream consumer after this store file, so
+// every instance's store has its own position in the stream.
+func (d *Daemon) durableName() string {
+	host, _ := os.Hostname() // an empty host name still gives a stable name per path
+	abs, err := filepath.Abs(d.cfg.DataDir)
+	if err != nil {
+		abs = d.cfg.DataDir
+	}
+	sum := sha256.Sum256([]byte(host + "\x00" + abs))
+	return "store-" + hex.EncodeToString(sum[:6])
+}
+
+// trackingPublisher remembers the highest stream sequence acknowledged.
+type trackingPublisher struct {
+	js      *sink.JetStream
+	lastSeq atomic.Uint64
+}
+
+func (t *trackingPublisher) note(seq uint64) {
+	for {
+		cur := t.lastSeq.Load()
+		if seq <= cur || t.lastSeq.CompareAndSwap(cur, seq) {
+			return
+		}
+	}
+}
+
+func (t *trackingPublisher) PublishStory(ctx context.Context, s story.Story) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishStory(ctx, s)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func (t *trackingPublisher) PublishDuplicate(ctx context.Context, m story.Duplicate) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishDuplicate(ctx, m)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return "", 0, fmt.Errorf("port %q: %w", portStr, err)
+	}
+	if port == 0 {
+		port = -1 // a random free port
+	}
+	return host, port, nil
+}
+
+func perHostInterval(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1 // fetcher: negative means none
+	}
+	return d
+}
+
+func retries(n int) int {
+	if n == 0 {
+		return -1 // fetcher: negative means none
+	}
+	return n
+}
+
+func writeFile(path, content string) error {
+	return os.WriteFile(path, []byte(content+"\n"), 0o600)
+}

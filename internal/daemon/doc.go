@@ -1,0 +1,19 @@
+// Package daemon wires feedsift together from a config.Config: the local
+// store, NATS (the embedded server or an existing cluster, on the same code
+// path), the JetStream publisher, the near-duplicate index rebuilt from the
+// stream, the fetcher, the pipeline, the store's stream consumer and the
+// HTTP listener.
+//
+// Start brings everything up and returns once the daemon is ready to poll;
+// Run polls until its context ends and then shuts down in order:
+//
+//  1. stop scheduling and drain in-flight polls (pipeline);
+//  2. let the store consumer apply what was published, then stop it;
+//  3. stop the HTTP listener;
+//  4. drain the NATS connection, then stop the embedded server if any;
+//  5. close the store.
+//
+// The daemon writes the addresses it listens on to files in the data
+// directory (nats.url, http.addr) so that the tail, stories and dupes
+// commands find it without configuration.
+package daemon

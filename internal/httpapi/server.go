@@ -1,0 +1,169 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// Reader is the part of the store the API reads.
+type Reader interface {
+	Stories(f sink.StoryFilter) ([]story.Story, error)
+	Report(f sink.StoryFilter) ([]sink.ReportEntry, error)
+	FeedStates() ([]sink.FeedState, error)
+}
+
+// Options configure a Server.
+type Options struct {
+	Store Reader
+	// Gatherer is served on /metrics; nil serves no metrics.
+	Gatherer prometheus.Gatherer
+	// Ready reports why the daemon is not ready, or nil when it is.
+	Ready func() error
+	// Token, when set, guards /api and /metrics.
+	Token  string
+	Logger *slog.Logger
+}
+
+// Server is the daemon's HTTP handler.
+type Server struct {
+	opts Options
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// New returns a Server for opts.
+func New(opts Options) *Server {
+	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n")) // a failed write to a gone client needs no handling
+	})
+	s.mux.HandleFunc("GET /readyz", s.ready)
+	if opts.Gatherer != nil {
+		s.mux.Handle("GET /metrics", s.guard(promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})))
+	}
+	s.mux.Handle("GET /api/stories", s.guard(http.HandlerFunc(s.stories)))
+	s.mux.Handle("GET /api/dupes", s.guard(http.HandlerFunc(s.dupes)))
+	s.mux.Handle("GET /api/feeds", s.guard(http.HandlerFunc(s.feeds)))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) guard(h http.Handler) http.Handler {
+	if s.opts.Token == "" {
+		return h
+	}
+	want := []byte("Bearer " + s.opts.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready(); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ready\n")) // a failed write to a gone client needs no handling
+}
+
+// filter reads topic, since (RFC 3339 time or Go duration back from now)
+// and limit from the query.
+func filter(r *http.Request) (sink.StoryFilter, error) {
+	q := r.URL.Query()
+	f := sink.StoryFilter{Topic: q.Get("topic")}
+	if v := q.Get("since"); v != "" {
+		t, err := ParseSince(v, time.Now())
+		if err != nil {
+			return f, err
+		}
+		f.Since = t
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, &paramError{"limit", v}
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+type paramError struct{ name, value string }
+
+func (e *paramError) Error() string { return "httpapi: bad " + e.name + " " + strconv.Quote(e.value) }
+
+// ParseSince reads a time given as RFC 3339, a date (2006-01-02), or a
+// duration back from now ("24h").
+func ParseSince(v string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(v); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, &paramError{"since", v}
+}
+
+func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
+	f, err := filter(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	list, err := s.opts.Store.Stories(f)
+	s.reply(w, list, err)
+}
+
+func (s *Server) dupes(w http.ResponseWriter, r *http.Request) {
+	f, err := filter(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	report, err := s.opts.Store.Report(f)
+	s.reply(w, report, err)
+}
+
+func (s *Server) feeds(w http.ResponseWriter, _ *http.Request) {
+	states, err := s.opts.Store.FeedStates()
+	s.reply(w, states, err)
+}
+
+func (s *Server) reply(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		s.log.Error("api: store read failed", "error", err)
+		http.Error(w, "store read failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		s.log.Debug("api: write response", "error", err)
+	}
+}

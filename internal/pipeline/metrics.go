@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the pipeline's Prometheus instruments.
+type Metrics struct {
+	Polls      *prometheus.CounterVec   // by result: ok, not_modified, error
+	ItemsSeen  prometheus.Counter       // items read from feed documents
+	Published  prometheus.Counter       // new stories published
+	Duplicates *prometheus.CounterVec   // merged copies, by method
+	Errors     *prometheus.CounterVec   // by kind: fetch, parse, article, extract, publish, state
+	FetchTime  *prometheus.HistogramVec // request latency, by target: feed, article
+	IndexSize  prometheus.Gauge         // stories in the near-duplicate index
+}
+
+// NewMetrics creates the instruments and registers them with reg, when
+// reg is not nil.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Polls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "feedsift_polls_total", Help: "Feed polls, by result (ok, not_modified, error).",
+		}, []string{"result"}),
+		ItemsSeen: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_items_seen_total", Help: "Items read from feed documents.",
+		}),
+		Published: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_stories_published_total", Help: "New stories published.",
+		}),
+		Duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "feedsift_duplicates_total", Help: "Items merged into an existing story, by method (guid, url, content).",
+		}, []string{"method"}),
+		Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "feedsift_errors_total", Help: "Errors, by kind (fetch, parse, article, extract, publish, state).",
+		}, []string{"kind"}),
+		FetchTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "feedsift_fetch_duration_seconds",
+			Help:    "Time to fetch a feed or article page, retries included.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
+		}, []string{"target"}),
+		IndexSize: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "feedsift_index_stories", Help: "Stories held in the near-duplicate index.",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize)
+	}
+	// Make the labelled series visible at zero before the first event.
+	for _, r := range []string{"ok", "not_modified", "error"} {
+		m.Polls.WithLabelValues(r)
+	}
+	for _, k := range []string{ErrKindFetch, ErrKindParse, ErrKindArticle, ErrKindExtract, ErrKindPublish, ErrKindState} {
+		m.Errors.WithLabelValues(k)
+	}
+	return m
+}

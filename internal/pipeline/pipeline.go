@@ -1,0 +1,206 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// Fetcher fetches feed documents and article pages.
+type Fetcher interface {
+	Fetch(ctx context.Context, req fetcher.Request) (*fetcher.Response, error)
+}
+
+// Publisher publishes stories and the duplicates merged into them, and
+// returns once the stream has acknowledged the message.
+type Publisher interface {
+	PublishStory(ctx context.Context, s story.Story) (seq uint64, duplicate bool, err error)
+	PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, duplicate bool, err error)
+}
+
+// StateStore keeps each feed's validators and schedule.
+type StateStore interface {
+	FeedState(feedID string) (sink.FeedState, bool, error)
+	PutFeedState(st sink.FeedState) error
+}
+
+// Options configure a Pipeline. Fetcher, Publisher, State and Index are
+// required; every other zero value means the documented default.
+type Options struct {
+	Feeds     []story.Feed
+	Fetcher   Fetcher
+	Publisher Publisher
+	State     StateStore
+	Index     *dedupe.Index
+
+	// Workers is the number of feeds polled at once; default 8.
+	Workers int
+	// MaxBackoff caps the delay before a failing feed is polled again;
+	// default 6h. A failing feed is never given up.
+	MaxBackoff time.Duration
+	// MaxItemAge skips items published longer ago than this; 0 keeps all.
+	MaxItemAge time.Duration
+	// DrainTimeout bounds how long Run waits for in-flight polls after
+	// its context is cancelled; default 30s.
+	DrainTimeout time.Duration
+	// Metrics receives counters; nil means unregistered instruments.
+	Metrics *Metrics
+	Logger  *slog.Logger
+	// Now returns the current time; default time.Now.
+	Now func() time.Time
+}
+
+// Pipeline polls feeds and publishes their stories. Create it with New.
+type Pipeline struct {
+	opts    Options
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
+
+	// decide serialises "new story or copy" and its publication.
+	decide sync.Mutex
+}
+
+// New checks opts and returns a Pipeline.
+func New(opts Options) (*Pipeline, error) {
+	var errs []error
+	if opts.Fetcher == nil {
+		errs = append(errs, errors.New("pipeline: Options.Fetcher is required"))
+	}
+	if opts.Publisher == nil {
+		errs = append(errs, errors.New("pipeline: Options.Publisher is required"))
+	}
+	if opts.State == nil {
+		errs = append(errs, errors.New("pipeline: Options.State is required"))
+	}
+	if opts.Index == nil {
+		errs = append(errs, errors.New("pipeline: Options.Index is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 8
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 6 * time.Hour
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.metrics == nil {
+		p.metrics = NewMetrics(nil)
+	}
+	return p, nil
+}
+
+// Run polls every feed when it is due until ctx is cancelled, then drains
+// in-flight polls (see the package doc) and returns nil. Feed failures are
+// logged, counted and retried with backoff; they never end Run.
+func (p *Pipeline) Run(ctx context.Context) error {
+	feeds := p.opts.Feeds
+	next := make([]time.Time, len(feeds))
+	now := p.now()
+	for i, f := range feeds {
+		next[i] = now
+		st, ok, err := p.opts.State.FeedState(f.ID)
+		if err != nil {
+			p.log.Error("read feed state", "feed_id", f.ID, "error", err)
+			continue
+		}
+		if ok && st.NextCheck.After(now) {
+			next[i] = st.NextCheck
+		}
+	}
+
+	type result struct {
+		index int
+		next  time.Time
+	}
+	// Work runs under a context that outlives ctx by DrainTimeout.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	jobs := make(chan int, len(feeds))
+	results := make(chan result, len(feeds))
+	var workers sync.WaitGroup
+	for range min(p.opts.Workers, max(len(feeds), 1)) {
+		workers.Go(func() {
+			for i := range jobs {
+				res, _ := p.Poll(workCtx, feeds[i]) // Poll logs and counts its error
+				results <- result{index: i, next: res.NextCheck}
+			}
+		})
+	}
+
+	inFlight := make([]bool, len(feeds))
+	running := 0
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for ctx.Err() == nil {
+		now := p.now()
+		var earliest time.Time
+		for i := range feeds {
+			if inFlight[i] {
+				continue
+			}
+			if !next[i].After(now) {
+				inFlight[i] = true
+				running++
+				jobs <- i
+				continue
+			}
+			if earliest.IsZero() || next[i].Before(earliest) {
+				earliest = next[i]
+			}
+		}
+		wait := time.Hour
+		if !earliest.IsZero() {
+			wait = max(earliest.Sub(now), time.Millisecond)
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+		case r := <-results:
+			inFlight[r.index] = false
+			running--
+			next[r.index] = r.next
+		case <-timer.C:
+		}
+	}
+
+	close(jobs)
+	drain := time.NewTimer(p.opts.DrainTimeout)
+	defer drain.Stop()
+	if running > 0 {
+		p.log.Info("draining in-flight polls", "polls", running, "timeout", p.opts.DrainTimeout)
+	}
+	for running > 0 {
+		select {
+		case <-results:
+			running--
+		case <-drain.C:
+			p.log.Warn("drain timeout: cancelling in-flight polls", "polls", running)
+			cancelWork()
+			for running > 0 {
+				<-results
+				running--
+			}
+		}
+	}
+	workers.Wait()
+	return nil
+}

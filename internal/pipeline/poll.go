@@ -1,0 +1,397 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/extract"
+	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/charset"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/parser"
+	"github.com/feedsift/feedsift/sink"
+)
+
+const (
+	feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+	pageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+	// minFullText is the length of text below which a feed's content is
+	// taken for a summary and the article page is fetched.
+	minFullText = 600
+)
+
+// PollResult sums up one poll of one feed.
+type PollResult struct {
+	FeedID      string
+	Status      int
+	NotModified bool
+	Items       int // items in the feed document
+	New         int // items not seen before
+	Published   int // new stories published
+	Duplicates  int // items merged into an existing story
+	Skipped     int // new items without usable text, or too old
+	Elapsed     time.Duration
+	NextCheck   time.Time
+}
+
+// Poll polls feed f once: fetch, parse, ingest every new item, then record
+// the outcome in the feed state. Only when every new item was published
+// are the feed's validators advanced. The returned error is a *PollError.
+func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
+	start := p.now()
+	log := p.log.With("feed_id", f.ID)
+	res := PollResult{FeedID: f.ID}
+	st, _, err := p.opts.State.FeedState(f.ID)
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
+		err = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
+		res.NextCheck = start.Add(f.Interval)
+		log.Error("read feed state", "error", err)
+		return res, err
+	}
+	st.FeedID = f.ID
+	st.LastFetch = start
+
+	newState, pollErr := p.poll(ctx, f, st, &res)
+	res.Elapsed = p.now().Sub(start)
+	var retryAfter time.Duration
+	if pollErr != nil {
+		st.Failures++
+		st.LastError = pollErr.Error()
+		retryAfter = fetcher.RetryAfter(pollErr)
+		res.NextCheck = start.Add(p.backoff(f.Interval, st.Failures, retryAfter))
+		st.NextCheck = res.NextCheck
+		p.metrics.Polls.WithLabelValues("error").Inc()
+	} else {
+		st = newState
+		st.Failures = 0
+		st.LastError = ""
+		st.LastSuccess = start
+		res.NextCheck = start.Add(jitter(f.Interval, 0.1))
+		st.NextCheck = res.NextCheck
+		if res.NotModified {
+			p.metrics.Polls.WithLabelValues("not_modified").Inc()
+		} else {
+			p.metrics.Polls.WithLabelValues("ok").Inc()
+		}
+	}
+	if err := p.opts.State.PutFeedState(st); err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
+		log.Error("write feed state", "error", err)
+		if pollErr == nil {
+			pollErr = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
+		}
+	}
+	p.metrics.IndexSize.Set(float64(p.opts.Index.Len()))
+
+	attrs := []any{
+		slog.Int("status", res.Status), slog.Int("items", res.Items), slog.Int("new", res.New),
+		slog.Int("published", res.Published), slog.Int("duplicates", res.Duplicates),
+		slog.Int("skipped", res.Skipped), slog.Int64("duration_ms", res.Elapsed.Milliseconds()),
+		slog.Time("next_check", res.NextCheck),
+	}
+	if pollErr != nil {
+		log.Warn("poll failed", append(attrs, slog.Int("failures", st.Failures), slog.Any("error", pollErr))...)
+		return res, pollErr
+	}
+	if res.NotModified {
+		log.Debug("poll: not modified", attrs...)
+	} else {
+		log.Info("poll", attrs...)
+	}
+	return res, nil
+}
+
+// poll does the work of Poll and returns the state to commit on success.
+func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, res *PollResult) (sink.FeedState, error) {
+	fetchStart := time.Now()
+	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{
+		URL: f.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept,
+	})
+	p.metrics.FetchTime.WithLabelValues("feed").Observe(time.Since(fetchStart).Seconds())
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindFetch).Inc()
+		return st, &PollError{FeedID: f.ID, Kind: ErrKindFetch, Err: err}
+	}
+	res.Status = resp.StatusCode
+	if resp.NotModified {
+		res.NotModified = true
+		return st, nil
+	}
+	doc, err := parser.Parse(resp.Body, resp.ContentType, resp.URL)
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindParse).Inc()
+		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: err}
+	}
+	res.Items = len(doc.Items)
+	p.metrics.ItemsSeen.Add(float64(len(doc.Items)))
+
+	var failed []error
+	for _, item := range oldestFirst(doc.Items) {
+		if err := ctx.Err(); err != nil {
+			failed = append(failed, err)
+			break
+		}
+		if err := p.ingest(ctx, f, item, res); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		kind := ErrKindPublish
+		var pe *PollError
+		if errors.As(failed[0], &pe) {
+			kind = pe.Kind
+		}
+		return st, &PollError{FeedID: f.ID, Kind: kind,
+			Err: fmt.Errorf("%w: %d of %d items failed, validators kept: %w", ErrIncomplete, len(failed), len(doc.Items), errors.Join(failed...))}
+	}
+	st.ETag = resp.ETag
+	st.LastModified = resp.LastModified
+	return st, nil
+}
+
+// ingest handles one item: identity check, text, near-duplicate decision,
+// publication. It returns an error only when the item must be tried again
+// at the next poll.
+func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, res *PollResult) error {
+	log := p.log.With("feed_id", f.ID, "item_url", item.URL)
+	keys := dedupe.IdentityKeys(f.ID, item)
+	if len(keys) == 0 {
+		res.Skipped++
+		log.Debug("item without identity skipped", "title", item.Title)
+		return nil
+	}
+	if p.allKnown(keys) {
+		return nil
+	}
+	if p.opts.MaxItemAge > 0 && !item.Published.IsZero() && p.now().Sub(item.Published) > p.opts.MaxItemAge {
+		res.Skipped++
+		log.Debug("item too old", "published", item.Published)
+		return nil
+	}
+	res.New++
+
+	// An item whose GUID or URL is already known is a repost: no page to
+	// fetch, no text to compare.
+	if storyID, key, ok := p.opts.Index.Seen(keys); ok {
+		return p.publishIdentityDuplicate(ctx, f, item, keys, storyID, key, res)
+	}
+
+	text, source, err := p.itemText(ctx, f, &item)
+	if err != nil {
+		return err
+	}
+	if text == "" {
+		res.Skipped++
+		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
+		log.Warn("item has no usable text", "title", item.Title)
+		return nil
+	}
+	return p.decideAndPublish(ctx, f, item, keys, text, source, res)
+}
+
+func (p *Pipeline) allKnown(keys []string) bool {
+	for _, k := range keys {
+		if _, _, ok := p.opts.Index.Seen([]string{k}); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, item story.Item, keys []string, storyID, key string, res *PollResult) error {
+	p.decide.Lock()
+	defer p.decide.Unlock()
+	if p.allKnown(keys) { // another worker got there first
+		return nil
+	}
+	method, _, _ := strings.Cut(key, ":")
+	d := story.Duplicate{
+		Version: story.Version, StoryID: storyID, Topic: f.Topic, FeedID: f.ID,
+		URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: p.now().UTC(),
+		Method: method, Similarity: 1,
+		Reason: identityReason(method, key),
+	}
+	if err := p.publishDuplicate(ctx, f, d); err != nil {
+		return err
+	}
+	p.opts.Index.Add(dedupe.Entry{StoryID: storyID, Keys: keys, Time: p.now()})
+	res.Duplicates++
+	return nil
+}
+
+func identityReason(method, key string) string {
+	_, value, _ := strings.Cut(key, ":")
+	switch method {
+	case "url":
+		return "same canonical URL " + value + " as the story (a re-post or re-titled item)"
+	case "guid":
+		return "same feed GUID as the story"
+	default:
+		return "same identity key " + key
+	}
+}
+
+func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, res *PollResult) error {
+	p.decide.Lock()
+	defer p.decide.Unlock()
+	if p.allKnown(keys) {
+		return nil
+	}
+	now := p.now().UTC()
+	m := p.opts.Index.Match(text)
+	if m.Duplicate {
+		d := story.Duplicate{
+			Version: story.Version, StoryID: m.StoryID, Topic: f.Topic, FeedID: f.ID,
+			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: now,
+			Method: cmp.Or(m.Method, "content"), Similarity: m.Similarity, Reason: m.Reason,
+		}
+		if err := p.publishDuplicate(ctx, f, d); err != nil {
+			return err
+		}
+		p.opts.Index.Add(dedupe.Entry{StoryID: m.StoryID, Keys: keys, Time: now})
+		res.Duplicates++
+		return nil
+	}
+	canonical, _ := dedupe.CanonicalURL(item.URL)
+	s := story.Story{
+		Version: story.Version, ID: dedupe.StoryID(keys[0]), Topic: f.Topic, FeedID: f.ID,
+		URL: item.URL, CanonicalURL: canonical, GUID: item.GUID, Title: item.Title,
+		Author: item.Author, Published: item.Published, Fetched: now,
+		Text: text, Source: source, Related: m.Related,
+	}
+	if _, _, err := p.opts.Publisher.PublishStory(ctx, s); err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
+		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish story %s: %w", s.ID, err)}
+	}
+	p.opts.Index.Add(dedupe.Entry{StoryID: s.ID, Keys: keys, Text: text, Time: now})
+	p.metrics.Published.Inc()
+	res.Published++
+	p.log.Debug("story published", "feed_id", f.ID, "story_id", s.ID, "title", s.Title, "source", source)
+	return nil
+}
+
+func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.Duplicate) error {
+	if _, _, err := p.opts.Publisher.PublishDuplicate(ctx, d); err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
+		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish duplicate of %s: %w", d.StoryID, err)}
+	}
+	p.metrics.Duplicates.WithLabelValues(d.Method).Inc()
+	p.log.Debug("duplicate merged", "feed_id", f.ID, "story_id", d.StoryID, "url", d.URL,
+		"method", d.Method, "similarity", d.Similarity)
+	return nil
+}
+
+// itemText returns the clean text of item and where it came from. The page
+// is fetched when the feed asks for it or carries too little text; a page
+// that cannot be had for good (404, not HTML) falls back to the feed's own
+// text, while a transient failure is returned so the item is retried.
+func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, err error) {
+	content := htmlText(item.Content, item.Title)
+	if !f.FetchArticle && len(content) >= minFullText {
+		return content, "content", nil
+	}
+	if item.URL != "" {
+		text, err := p.articleText(ctx, f, item)
+		switch {
+		case err == nil && text != "":
+			return text, "article", nil
+		case err != nil && (fetcher.Retryable(err) || ctx.Err() != nil):
+			return "", "", err
+		case err != nil:
+			p.log.Warn("article unavailable, using the feed's text", "feed_id", f.ID, "item_url", item.URL, "error", err)
+		}
+	}
+	if content != "" {
+		return content, "content", nil
+	}
+	return htmlText(item.Summary, item.Title), "summary", nil
+}
+
+func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, error) {
+	start := time.Now()
+	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept})
+	p.metrics.FetchTime.WithLabelValues("article").Observe(time.Since(start).Seconds())
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
+		return "", &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
+	}
+	body, _, err := charset.ToUTF8(resp.Body, resp.ContentType)
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
+		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+	}
+	art, err := extract.Extract(body, extract.Options{URL: resp.URL, Title: item.Title, Summary: item.Summary})
+	if err != nil {
+		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
+		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+	}
+	if item.Author == "" {
+		item.Author = art.Author
+	}
+	if item.Published.IsZero() {
+		item.Published = art.Published
+	}
+	return art.Text(), nil
+}
+
+// htmlText turns a feed's summary or content (HTML or plain text) into
+// clean paragraphs.
+func htmlText(s, title string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	opts := extract.Options{Title: title}
+	if strings.ContainsRune(s, '<') {
+		if art, err := extract.Extract([]byte(s), opts); err == nil {
+			return art.Text()
+		}
+	}
+	return strings.Join(extract.CleanText(s, opts), "\n\n")
+}
+
+// oldestFirst orders items by publication time, oldest first, so that the
+// earliest copy of an article becomes the canonical story. Items without a
+// time keep their relative feed order, reversed (feeds list newest first).
+func oldestFirst(items []story.Item) []story.Item {
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b story.Item) int {
+		if a.Published.IsZero() || b.Published.IsZero() {
+			return 0
+		}
+		return a.Published.Compare(b.Published)
+	})
+	return out
+}
+
+// backoff returns the delay before a feed that failed failures times in a
+// row is polled again: its interval doubled per failure, capped at
+// MaxBackoff, never below the server's Retry-After, with jitter.
+func (p *Pipeline) backoff(interval time.Duration, failures int, retryAfter time.Duration) time.Duration {
+	d := interval
+	for i := 1; i < failures && d < p.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, p.opts.MaxBackoff)
+	d = jitter(d, 0.2)
+	return max(d, retryAfter)
+}
+
+// jitter spreads d by up to ±frac so that feeds do not poll in lockstep.
+func jitter(d time.Duration, frac float64) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	delta := (rand.Float64()*2 - 1) * frac * float64(d)
+	return d + time.Duration(delta)
+}

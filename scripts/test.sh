@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command: every test with the race detector, the end-to-end test
+# against both the embedded server and a standalone nats-server, a short run
+# of every fuzz target, and each benchmark once so they keep working.
+#
+#   FEEDSIFT_SHARED   path of the shared corpora (default ../shared)
+#   FUZZTIME          time per fuzz target (default 10s; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export FEEDSIFT_SHARED="${FEEDSIFT_SHARED:-$(cd .. && pwd)/shared}"
+scripts/install-nats-server.sh
+export FEEDSIFT_NATS_SERVER="$PWD/.bin/nats-server"
+export FEEDSIFT_REQUIRE_NATS_SERVER=1
+
+go test -race -shuffle=on -timeout 20m ./...
+
+fuzztime="${FUZZTIME:-10s}"
+if [ "$fuzztime" != 0 ]; then
+  # One target per run: go test -fuzz takes a single package and target.
+  for target in $(grep -rlE '^func Fuzz' --include='*_test.go' . | sort); do
+    pkg="./$(dirname "${target#./}")"
+    for fn in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)' "$target" | awk '{print $2}'); do
+      echo "fuzz $pkg $fn for $fuzztime"
+      go test -run='^$' -fuzz="^${fn}\$" -fuzztime="$fuzztime" "$pkg"
+    done
+  done
+fi
+
+go test -run='^$' -bench=. -benchtime=1x ./... > /dev/null
+echo "benchmarks ran once each"
