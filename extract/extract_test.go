@@ -1,6 +1,7 @@
 package extract_test
 
 import (
+	"bytes"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feedsift/feedsift/extract"
@@ -327,12 +329,34 @@ func BenchmarkExtract(b *testing.B) {
 		corpus = append(corpus, body)
 		total += int64(len(body))
 	}
-	b.Run("wcxb-dev-100", func(b *testing.B) {
+	b.Run("wcxb-dev-100/feedsift", func(b *testing.B) {
+		b.SetBytes(total)
+		b.ReportAllocs()
+		failed := 0
+		for b.Loop() {
+			for _, body := range corpus {
+				if _, err := extract.Extract(body, extract.Options{}); err != nil {
+					failed++
+				}
+			}
+		}
+		b.ReportMetric(float64(len(corpus))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		b.ReportMetric(float64(failed)/float64(b.N), "failed/op")
+	})
+	// The baseline: parse with goquery and keep all text of <body>, the
+	// least any extractor does.
+	b.Run("wcxb-dev-100/goquery-body-text", func(b *testing.B) {
 		b.SetBytes(total)
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, body := range corpus {
-				_, _ = extract.Extract(body, extract.Options{})
+				doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if doc.Find("body").Text() == "" {
+					b.Log("empty body text")
+				}
 			}
 		}
 		b.ReportMetric(float64(len(corpus))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
