@@ -1,6 +1,8 @@
 package dedupe_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -17,7 +19,7 @@ import (
 // copies) when the corpus is absent.
 func benchTexts(b *testing.B) []string {
 	b.Helper()
-	f, err := os.Open(filepath.Join(sharedDir(b), "corpus", "dedupe", "dev", "docs.jsonl"))
+	f, err := os.Open(filepath.Join(testshared.Dir(b), "corpus", "dedupe", "dev", "docs.jsonl"))
 	if err != nil {
 		b.Logf("dev corpus absent (%v); using generated text", err)
 		var out []string

@@ -3,32 +3,8 @@ package dedupe_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
-	"testing"
 )
-
-// sharedDir finds the shared data: $FEEDSIFT_SHARED, else ../shared beside
-// the repository root (the directory holding go.mod).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("FEEDSIFT_SHARED"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join(wd, "../../shared")
-		}
-	}
-}
 
 // genText builds an article-like text of n paragraphs from a random
 // vocabulary; texts from different seeds share almost no 5-word runs.

@@ -1,6 +1,8 @@
 package dedupe_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +16,7 @@ type seed struct{ name, text string }
 
 func loadSeeds(t *testing.T) []seed {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "seeds")
+	dir := filepath.Join(testshared.Dir(t), "seeds")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) < 5 {
 		t.Skipf("seed articles not found in %s (set FEEDSIFT_SHARED to the shared data directory)", dir)

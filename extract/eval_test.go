@@ -1,6 +1,8 @@
 package extract_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -87,7 +89,7 @@ func TestCorpusWCXB(t *testing.T) {
 	if !*corpusFlag && os.Getenv("FEEDSIFT_EVAL") != "1" {
 		t.Skip("corpus evaluation runs only with -corpus or FEEDSIFT_EVAL=1")
 	}
-	dir := filepath.Join(sharedDir(t), "corpus", "extraction", "wcxb-dev")
+	dir := filepath.Join(testshared.Dir(t), "corpus", "extraction", "wcxb-dev")
 	pages, _ := filepath.Glob(filepath.Join(dir, "html", "*.html.gz"))
 	if len(pages) == 0 {
 		t.Skipf("no WCXB pages under %s", dir)

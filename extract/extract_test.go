@@ -1,6 +1,8 @@
 package extract_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"bytes"
 	"errors"
 	"math/rand/v2"
@@ -316,7 +318,7 @@ func BenchmarkExtract(b *testing.B) {
 			}
 		})
 	}
-	dir := filepath.Join(sharedDir(b), "corpus", "extraction", "wcxb-dev", "html")
+	dir := filepath.Join(testshared.Dir(b), "corpus", "extraction", "wcxb-dev", "html")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
 	if len(files) == 0 {
 		return

@@ -1,6 +1,8 @@
 package extract_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"fmt"
 	"html"
 	"os"
@@ -61,7 +63,7 @@ type seedCase struct {
 
 func loadSeeds(t *testing.T) []seedCase {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "seeds")
+	dir := filepath.Join(testshared.Dir(t), "seeds")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if len(files) == 0 {
 		t.Skipf("no seeds in %s (set FEEDSIFT_SHARED to the shared data directory)", dir)

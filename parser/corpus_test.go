@@ -1,6 +1,8 @@
 package parser_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"bufio"
 	"bytes"
 	"fmt"
@@ -17,29 +19,6 @@ import (
 	"github.com/feedsift/feedsift/parser"
 )
 
-// sharedDir returns the project's shared data directory: $FEEDSIFT_SHARED,
-// or ../shared beside the repository root (the directory holding go.mod).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("FEEDSIFT_SHARED"); dir != "" {
-		return dir
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(dir), "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // corpusFile is one feed input of the shared corpus.
 type corpusFile struct {
 	path        string
@@ -49,7 +28,7 @@ type corpusFile struct {
 // corpusFeeds lists the feed inputs under corpus/feeds, or skips the test.
 func corpusFeeds(t testing.TB) []corpusFile {
 	t.Helper()
-	root := filepath.Join(sharedDir(t), "corpus", "feeds")
+	root := filepath.Join(testshared.Dir(t), "corpus", "feeds")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("feed corpus not found at %s (set FEEDSIFT_SHARED to the shared directory): %v", root, err)
 	}

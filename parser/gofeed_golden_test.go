@@ -1,6 +1,8 @@
 package parser_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"encoding/json"
 	"html"
 	"os"
@@ -17,7 +19,7 @@ import (
 // files of gofeed's translator tests: the same items survive (those with a
 // GUID, link or title) and carry the same titles, once normalised.
 func TestGofeedGoldenSample(t *testing.T) {
-	root := filepath.Join(sharedDir(t), "corpus", "feeds", "gofeed", "translator")
+	root := filepath.Join(testshared.Dir(t), "corpus", "feeds", "gofeed", "translator")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("gofeed corpus not found at %s (set FEEDSIFT_SHARED): %v", root, err)
 	}

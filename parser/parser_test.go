@@ -1,6 +1,8 @@
 package parser_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
@@ -384,7 +386,7 @@ func benchInputs(b *testing.B) map[string][]byte {
 		}
 		inputs[name] = body
 	}
-	root := filepath.Join(sharedDir(b), "corpus", "feeds")
+	root := filepath.Join(testshared.Dir(b), "corpus", "feeds")
 	for _, dir := range []string{"feedjira", "miniflux"} {
 		var bestPath string
 		var bestSize int64

@@ -1,6 +1,8 @@
 package dedupeeval_test
 
 import (
+	"github.com/feedsift/feedsift/internal/testshared"
+
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,30 +11,9 @@ import (
 	"github.com/feedsift/feedsift/dedupe/dedupeeval"
 )
 
-// sharedDir finds the shared data: $FEEDSIFT_SHARED, else ../shared next
-// to the repository root (the directory holding go.mod).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("FEEDSIFT_SHARED"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join(wd, "../../shared")
-		}
-	}
-}
-
 func loadDev(t testing.TB) *dedupeeval.Set {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "corpus", "dedupe", "dev")
+	dir := filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev")
 	if _, err := os.Stat(filepath.Join(dir, "docs.jsonl")); err != nil {
 		t.Skipf("dedupe dev corpus not found at %s (set FEEDSIFT_SHARED): %v", dir, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testshared"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -137,7 +138,7 @@ func writeConfig(t *testing.T, dir string, sc feedfarm.Scenario, urls map[string
 
 func readSeeds(t *testing.T) []feedfarm.Article {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "seeds")
+	dir := filepath.Join(testshared.Dir(t), "seeds")
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil || len(files) != 5 {
 		t.Skipf("shared seeds not found at %s (set FEEDSIFT_SHARED): %d files, %v", dir, len(files), err)
@@ -152,23 +153,6 @@ func readSeeds(t *testing.T) []feedfarm.Article {
 		out = append(out, feedfarm.ArticleFromText(fmt.Sprintf("seed-%d", i), string(data)))
 	}
 	return out
-}
-
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("FEEDSIFT_SHARED"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared")
-		}
-	}
-	return filepath.Join(wd, "..", "..", "..", "shared")
 }
 
 // startNATSServer starts the standalone nats-server installed by
