@@ -45,11 +45,12 @@ func commands() []command {
 
 // Run runs the command named by args[0].
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return fmt.Errorf("%w: no command given", ErrUsage)
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return fmt.Errorf("%w: no command given", ErrUsage)
-		}
 		return nil
 	}
 	for _, c := range commands() {
@@ -93,6 +94,28 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	return nil
+}
+
+// parseInterspersed parses args allowing flags after the positional
+// arguments ("tail news.world.> --dupes"), which the flag package alone
+// would take as positional. It returns the positional arguments; those
+// after "--" are taken as they are.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -83,13 +83,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if waitErr == nil {
 		waitErr = printDemoReport(stdout, d.Store())
 	}
-	if waitErr == nil {
+	if waitErr == nil && !*once {
+		// The hints name a daemon that --once is about to stop.
 		fmt.Fprintf(stdout, "\nTail stories as they arrive, from another terminal:\n  go run ./cmd/feedsift tail --data %s --all 'news.>'\n", *dataDir)
 		fmt.Fprintf(stdout, "Or ask the daemon: curl http://%s/api/dupes   (metrics: http://%s/metrics)\n", d.HTTPAddr(), d.HTTPAddr())
-		if !*once {
-			fmt.Fprintln(stdout, "\nThe daemon keeps running; press Ctrl-C to stop.")
-			<-ctx.Done()
-		}
+		fmt.Fprintln(stdout, "\nThe daemon keeps running; press Ctrl-C to stop.")
+		<-ctx.Done()
 	}
 	stop()
 	return errors.Join(waitErr, <-done)

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 
 	"github.com/feedsift/feedsift/internal/config"
@@ -10,12 +13,18 @@ import (
 )
 
 func runDaemon(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := newFlagSet("run", "run [--config feedsift.toml]", stderr)
-	path := fs.String("config", "feedsift.toml", "configuration file (see config.example.toml)")
-	if err := parseFlags(fs, args); err != nil {
+	flags := newFlagSet("run", "run [--config feedsift.toml]", stderr)
+	path := flags.String("config", "feedsift.toml", "configuration file (see config.example.toml)")
+	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("%w: run takes no arguments (got %q); pass the file with --config", ErrUsage, flags.Arg(0))
+	}
 	cfg, err := config.Load(*path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w (start from config.example.toml, or pass --config)", err)
+	}
 	if err != nil {
 		return err
 	}

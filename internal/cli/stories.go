@@ -40,7 +40,13 @@ func (lf listFlags) filter() (sink.StoryFilter, url.Values, error) {
 	f := sink.StoryFilter{Topic: *lf.topic, Limit: *lf.limit}
 	q := url.Values{}
 	if f.Topic != "" {
+		if err := story.ValidateTopic(f.Topic); err != nil {
+			return f, nil, fmt.Errorf("%w: --topic: %w", ErrUsage, err)
+		}
 		q.Set("topic", f.Topic)
+	}
+	if f.Limit < 0 {
+		return f, nil, fmt.Errorf("%w: --limit %d is negative", ErrUsage, f.Limit)
 	}
 	if *lf.since != "" {
 		t, err := httpapi.ParseSince(*lf.since, time.Now())

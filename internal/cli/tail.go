@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,26 +19,28 @@ import (
 
 func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("tail", "tail [--json] [--all | --since D] [--dupes] [SUBJECT...]\n\n"+
-		"SUBJECT is a NATS subject filter such as 'news.world.>' (default: every story).", stderr)
+		"SUBJECT is a NATS subject filter such as 'news.world.>' (default: every story). Like the\n"+
+		"--topic of stories, 'news.world.>' also takes the topic world itself, not only those below it.", stderr)
 	tf := addTargetFlags(fs)
 	asJSON := fs.Bool("json", false, "print each message's JSON payload")
 	all := fs.Bool("all", false, "start from the first message kept in the stream")
 	since := fs.String("since", "", "start from this time (RFC 3339, 2006-01-02, or a duration back such as 1h)")
-	dupes := fs.Bool("dupes", false, "also print duplicates as they are merged")
-	if err := parseFlags(fs, args); err != nil {
+	dupes := fs.Bool("dupes", false, "also print the duplicates merged into stories of the chosen subjects")
+	subjects, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
 	t, err := tf.resolve()
 	if err != nil {
 		return err
 	}
-	subjects := fs.Args()
 	if len(subjects) == 0 {
 		subjects = []string{t.cfg.NATS.SubjectPrefix + ".>"}
 	}
 	if *dupes {
-		subjects = append(subjects, t.cfg.NATS.DupesPrefix+".>")
+		subjects = withDupes(subjects, t.cfg.NATS.SubjectPrefix, t.cfg.NATS.DupesPrefix)
 	}
+	subjects = withParents(subjects, t.cfg.NATS.SubjectPrefix, t.cfg.NATS.DupesPrefix)
 	cc := jetstream.OrderedConsumerConfig{FilterSubjects: subjects, DeliverPolicy: jetstream.DeliverNewPolicy}
 	switch {
 	case *all && *since != "":
@@ -54,12 +57,20 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	n := t.cfg.NATS
-	nc, err := sink.Connect(ctx, sink.ConnOptions{
+	// sink.Connect retries an unreachable server until its ctx ends; a
+	// command someone typed should say so instead of hanging.
+	connCtx, cancel := context.WithTimeout(ctx, tailConnectTimeout)
+	nc, err := sink.Connect(connCtx, sink.ConnOptions{
 		URL: t.natsURL, Name: "feedsift-tail", User: n.User, Password: n.Password, Token: n.Token,
 		NKeySeedFile: n.NKeyFile, CredsFile: n.CredsFile, TLSCA: n.TLSCA, TLSCert: n.TLSCert, TLSKey: n.TLSKey,
 	})
+	cancel()
 	if err != nil {
-		return err
+		if ctx.Err() != nil {
+			return nil // interrupted while connecting
+		}
+		return fmt.Errorf("tail: no NATS server answers at %s within %s (is the daemon running? pass --server or --data): %w",
+			t.natsURL, tailConnectTimeout, err)
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)
@@ -86,6 +97,47 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+}
+
+// tailConnectTimeout bounds how long tail tries to reach the server.
+const tailConnectTimeout = 10 * time.Second
+
+// withDupes adds, for each story subject filter, the filter of the
+// duplicates merged into those stories: "news.world.>" adds
+// "feedsift.dupes.world.>", "news.>" adds "feedsift.dupes.>". Filters
+// outside the story subject space are kept as they are and add nothing.
+func withDupes(subjects []string, storyPrefix, dupesPrefix string) []string {
+	out := slices.Clone(subjects)
+	for _, s := range subjects {
+		rest, ok := strings.CutPrefix(s, storyPrefix+".")
+		if !ok {
+			continue // ">" already holds the duplicates; other filters have none
+		}
+		if d := dupesPrefix + "." + rest; !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// withParents adds, for each filter "<prefix>.<topic>.>" under one of the
+// prefixes, the topic's own subject "<prefix>.<topic>": in NATS "news.world.>"
+// leaves out "news.world", but someone tailing world news wants the
+// stories on "world" too.
+func withParents(subjects []string, prefixes ...string) []string {
+	out := slices.Clone(subjects)
+	for _, s := range subjects {
+		for _, p := range prefixes {
+			rest, ok := strings.CutPrefix(s, p+".")
+			if !ok || !strings.HasSuffix(rest, ".>") {
+				continue
+			}
+			if parent := strings.TrimSuffix(s, ".>"); !slices.Contains(out, parent) {
+				out = append(out, parent)
+			}
+		}
+	}
+	return out
 }
 
 // printMessage prints one stream message as a line, or its payload.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -100,9 +101,16 @@ func (t target) query(ctx context.Context, path string, q url.Values, out any, d
 	}
 	dbPath := filepath.Join(t.dataDir, daemon.StoreFile)
 	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no daemon answers at %q and there is no store at %s: start one with \"feedsift run\" or pass --data/--addr", t.httpAddr, dbPath)
+		daemonMsg := "no daemon address in " + filepath.Join(t.dataDir, daemon.HTTPAddrFile)
+		if t.httpAddr != "" {
+			daemonMsg = "no daemon answers at " + t.httpAddr
+		}
+		return fmt.Errorf("%s and there is no store at %s: start one with \"feedsift run\" or pass --data/--addr", daemonMsg, dbPath)
 	}
 	store, err := sink.OpenStore(dbPath, sink.StoreOptions{ReadOnly: true, Timeout: 2 * time.Second})
+	if errors.Is(err, sink.ErrLocked) {
+		return fmt.Errorf("%w: a daemon holds the store but its HTTP API is not reachable (http.listen off?); pass its address with --addr", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -125,8 +133,13 @@ func (t target) get(ctx context.Context, path string, q url.Values, out any) err
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("daemon at %s answered %s", t.httpAddr, resp.Status)
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusUnauthorized:
+		return fmt.Errorf("daemon at %s answered %s: set FEEDSIFT_HTTP_TOKEN or http.token in --config to the daemon's token", t.httpAddr, resp.Status)
+	default:
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512)) // the reason is a bonus; the status says enough
+		return fmt.Errorf("daemon at %s answered %s: %s", t.httpAddr, resp.Status, strings.TrimSpace(string(msg)))
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		return fmt.Errorf("daemon at %s: decode %s: %w", t.httpAddr, path, err)

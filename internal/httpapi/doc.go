@@ -5,5 +5,7 @@
 //
 // The listener binds to loopback by default. With Options.Token set, /api
 // and /metrics require "Authorization: Bearer <token>"; /healthz and
-// /readyz stay open for probes. A Server is safe for concurrent use.
+// /readyz stay open for probes. The /api endpoints take the query
+// parameters topic, since (see ParseSince) and limit; a bad one answers
+// 400 naming it. A Server is safe for concurrent use.
 package httpapi

@@ -24,6 +24,7 @@ type Reader interface {
 
 // Options configure a Server.
 type Options struct {
+	// Store is read by /api; nil makes /api answer 503.
 	Store Reader
 	// Gatherer is served on /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
@@ -71,7 +72,8 @@ func (s *Server) guard(h http.Handler) http.Handler {
 	want := []byte("Bearer " + s.opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="feedsift"`)
+			http.Error(w, "unauthorized: send \"Authorization: Bearer <http.token>\"", http.StatusUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -94,6 +96,11 @@ func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {
 func filter(r *http.Request) (sink.StoryFilter, error) {
 	q := r.URL.Query()
 	f := sink.StoryFilter{Topic: q.Get("topic")}
+	if f.Topic != "" {
+		if story.ValidateTopic(f.Topic) != nil {
+			return f, &paramError{"topic", f.Topic}
+		}
+	}
 	if v := q.Get("since"); v != "" {
 		t, err := ParseSince(v, time.Now())
 		if err != nil {
@@ -115,10 +122,14 @@ type paramError struct{ name, value string }
 
 func (e *paramError) Error() string { return "httpapi: bad " + e.name + " " + strconv.Quote(e.value) }
 
-// ParseSince reads a time given as RFC 3339, a date (2006-01-02), or a
-// duration back from now ("24h").
+// ParseSince reads a time given as RFC 3339, a date (2006-01-02, midnight
+// UTC), or a non-negative duration back from now ("24h"). Anything else is
+// an error naming the value.
 func ParseSince(v string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(v); err == nil {
+		if d < 0 {
+			return time.Time{}, &paramError{"since", v}
+		}
 		return now.Add(-d), nil
 	}
 	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
@@ -129,7 +140,19 @@ func ParseSince(v string, now time.Time) (time.Time, error) {
 	return time.Time{}, &paramError{"since", v}
 }
 
+// haveStore answers 503 when the Server has no store to read.
+func (s *Server) haveStore(w http.ResponseWriter) bool {
+	if s.opts.Store == nil {
+		http.Error(w, "no store", http.StatusServiceUnavailable)
+		return false
+	}
+	return true
+}
+
 func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
+	if !s.haveStore(w) {
+		return
+	}
 	f, err := filter(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -140,6 +163,9 @@ func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) dupes(w http.ResponseWriter, r *http.Request) {
+	if !s.haveStore(w) {
+		return
+	}
 	f, err := filter(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -150,7 +176,13 @@ func (s *Server) dupes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) feeds(w http.ResponseWriter, _ *http.Request) {
+	if !s.haveStore(w) {
+		return
+	}
 	states, err := s.opts.Store.FeedStates()
+	if states == nil {
+		states = []sink.FeedState{} // an empty list, not null
+	}
 	s.reply(w, states, err)
 }
 

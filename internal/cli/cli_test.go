@@ -1,0 +1,134 @@
+package cli_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/feedsift/feedsift/internal/cli"
+)
+
+func TestVersion(t *testing.T) {
+	r := run(t, "version")
+	if r.err != nil {
+		t.Fatalf("version: %v", r.err)
+	}
+	if r.stdout != "feedsift dev\n" {
+		t.Errorf("version printed %q, want %q", r.stdout, "feedsift dev\n")
+	}
+}
+
+// TestCommandLine checks how command lines that do not start any work are
+// answered: what is printed where, and the exit code.
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int    // 0: no error
+		wantStdout string // substring
+		wantStderr string // substring
+		wantErr    string // substring of the error
+	}{
+		{name: "no command", args: nil, wantCode: 2, wantStderr: "Commands:", wantErr: "no command given"},
+		{name: "unknown command", args: []string{"serve"}, wantCode: 2, wantStderr: "Commands:", wantErr: `unknown command "serve"`},
+		{name: "help", args: []string{"help"}, wantStdout: "  stories  list stories from the local store"},
+		{name: "--help", args: []string{"--help"}, wantStdout: "Commands:"},
+		{name: "run -h", args: []string{"run", "-h"}, wantStderr: "-config"},
+		{name: "stories -h", args: []string{"stories", "-h"}, wantStderr: "-topic"},
+		{name: "tail --help", args: []string{"tail", "--help"}, wantStderr: "-dupes"},
+		{name: "version -h", args: []string{"version", "-h"}, wantStderr: "Usage: feedsift version"},
+		{name: "unknown flag", args: []string{"stories", "--colour"}, wantCode: 2, wantStderr: "-colour", wantErr: "flag provided but not defined"},
+		{name: "bad flag value", args: []string{"stories", "--limit", "many"}, wantCode: 2, wantErr: "invalid value"},
+		{name: "stray run argument", args: []string{"run", "my.toml"}, wantCode: 2, wantErr: `"my.toml"`},
+		{name: "tail --all --since", args: []string{"tail", "--all", "--since", "1h"}, wantCode: 2, wantErr: "exclude each other"},
+		{name: "tail bad --since", args: []string{"tail", "--since", "last week"}, wantCode: 2, wantErr: `"last week"`},
+		{name: "stories bad --since", args: []string{"stories", "--since", "soon"}, wantCode: 2, wantErr: `bad since "soon"`},
+		{name: "stories bad --topic", args: []string{"stories", "--topic", "world.>"}, wantCode: 2, wantErr: "--topic"},
+		{name: "dupes negative --limit", args: []string{"dupes", "--limit", "-3"}, wantCode: 2, wantErr: "--limit -3"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, tc.args...)
+			if tc.wantCode == 0 {
+				if r.err != nil {
+					t.Fatalf("feedsift %q: %v", tc.args, r.err)
+				}
+			} else {
+				if r.err == nil {
+					t.Fatalf("feedsift %q succeeded, want exit code %d", tc.args, tc.wantCode)
+				}
+				if got := cli.ExitCode(r.err); got != tc.wantCode {
+					t.Errorf("ExitCode(%v) = %d, want %d", r.err, got, tc.wantCode)
+				}
+				if !strings.Contains(r.err.Error(), tc.wantErr) {
+					t.Errorf("error %q does not contain %q", r.err, tc.wantErr)
+				}
+			}
+			if !strings.Contains(r.stdout, tc.wantStdout) {
+				t.Errorf("stdout %q does not contain %q", r.stdout, tc.wantStdout)
+			}
+			if !strings.Contains(r.stderr, tc.wantStderr) {
+				t.Errorf("stderr %q does not contain %q", r.stderr, tc.wantStderr)
+			}
+		})
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{cli.ErrUsage, 2},
+		{errors.Join(errors.New("parse"), cli.ErrUsage), 2},
+		{errors.New("store read failed"), 1},
+	}
+	for _, tc := range tests {
+		if got := cli.ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestRunConfigErrors checks "run" refuses a configuration it cannot use
+// before it starts anything, naming what is wrong.
+func TestRunConfigErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.toml")
+	typo := filepath.Join(dir, "typo.toml")
+	writeFile(t, typo, "data_dir = \"./data\"\n[fetch]\ntimout = \"20s\"\n")
+	invalid := filepath.Join(dir, "invalid.toml")
+	writeFile(t, invalid, "[poll]\ninterval = \"10ms\"\n")
+	broken := filepath.Join(dir, "broken.toml")
+	writeFile(t, broken, "[fetch\n")
+
+	tests := []struct {
+		name string
+		path string
+		want []string
+	}{
+		{"missing file", missing, []string{missing, "no such file", "config.example.toml"}},
+		{"typo'd key", typo, []string{typo, "fetch.timout: unknown key"}},
+		{"invalid value", invalid, []string{invalid, "poll.interval"}},
+		{"not TOML", broken, []string{broken}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, "run", "--config", tc.path)
+			if r.err == nil {
+				t.Fatal("run succeeded, want a configuration error")
+			}
+			if got := cli.ExitCode(r.err); got != 1 {
+				t.Errorf("ExitCode = %d, want 1", got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.err.Error(), w) {
+					t.Errorf("error %q does not contain %q", r.err, w)
+				}
+			}
+		})
+	}
+}
