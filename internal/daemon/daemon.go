@@ -306,6 +306,11 @@ func (d *Daemon) close() error {
 	}
 	if d.embedded != nil {
 		d.embedded.Shutdown()
+		// The address dies with the server: a stale nats.url would send
+		// the client commands to a closed port.
+		if err := os.Remove(filepath.Join(d.cfg.DataDir, NATSURLFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			d.log.Debug("remove nats.url", "error", err)
+		}
 	}
 	if d.store != nil {
 		if err := d.store.Close(); err != nil {

@@ -15,5 +15,6 @@
 //
 // The daemon writes the addresses it listens on to files in the data
 // directory (nats.url, http.addr) so that the tail, stories and dupes
-// commands find it without configuration.
+// commands find it without configuration, and removes them on shutdown
+// (nats.url only when it names the embedded server, which stops with it).
 package daemon

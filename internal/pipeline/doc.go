@@ -25,8 +25,9 @@
 //
 // # Shutdown
 //
-// When Run's context is cancelled, scheduling stops, in-flight polls get
-// Options.DrainTimeout to finish (their requests keep running under a
+// When Run's context is cancelled, scheduling stops and polls still
+// queued for a busy worker are dropped without a request. In-flight polls
+// get Options.DrainTimeout to finish (their requests keep running under a
 // context that is not yet cancelled), then they are cancelled and Run
 // returns after every worker has exited.
 package pipeline

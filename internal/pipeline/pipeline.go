@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -32,7 +33,8 @@ type StateStore interface {
 }
 
 // Options configure a Pipeline. Fetcher, Publisher, State and Index are
-// required; every other zero value means the documented default.
+// required, and every feed needs a unique ID, a URL, a valid topic and a
+// positive Interval; every other zero value means the documented default.
 type Options struct {
 	Feeds     []story.Feed
 	Fetcher   Fetcher
@@ -82,6 +84,26 @@ func New(opts Options) (*Pipeline, error) {
 	}
 	if opts.Index == nil {
 		errs = append(errs, errors.New("pipeline: Options.Index is required"))
+	}
+	ids := make(map[string]bool, len(opts.Feeds))
+	for i, f := range opts.Feeds {
+		switch {
+		case f.ID == "":
+			errs = append(errs, fmt.Errorf("pipeline: feed %d (%s): empty ID", i, f.URL))
+		case ids[f.ID]:
+			errs = append(errs, fmt.Errorf("pipeline: feed %s: ID used twice", f.ID))
+		}
+		ids[f.ID] = true
+		if f.URL == "" {
+			errs = append(errs, fmt.Errorf("pipeline: feed %s: empty URL", f.ID))
+		}
+		if err := story.ValidateTopic(f.Topic); err != nil {
+			errs = append(errs, fmt.Errorf("pipeline: feed %s: %w", f.ID, err))
+		}
+		if f.Interval <= 0 {
+			// A zero interval would poll the feed in a busy loop.
+			errs = append(errs, fmt.Errorf("pipeline: feed %s: interval %v is not positive", f.ID, f.Interval))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -140,6 +162,12 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	for range min(p.opts.Workers, max(len(feeds), 1)) {
 		workers.Go(func() {
 			for i := range jobs {
+				if ctx.Err() != nil {
+					// Shutting down: a poll still queued is not started;
+					// a zero next leaves the feed's schedule as it was.
+					results <- result{index: i}
+					continue
+				}
 				res, _ := p.Poll(workCtx, feeds[i]) // Poll logs and counts its error
 				results <- result{index: i, next: res.NextCheck}
 			}
@@ -177,7 +205,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		case r := <-results:
 			inFlight[r.index] = false
 			running--
-			next[r.index] = r.next
+			if !r.next.IsZero() {
+				next[r.index] = r.next
+			}
 		case <-timer.C:
 		}
 	}

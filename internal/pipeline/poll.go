@@ -129,7 +129,11 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 	doc, err := parser.Parse(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindParse).Inc()
-		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: err}
+		where := f.URL
+		if resp.URL != "" && resp.URL != f.URL {
+			where += " (redirected to " + resp.URL + ")"
+		}
+		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: fmt.Errorf("%s: %w", where, err)}
 	}
 	res.Items = len(doc.Items)
 	p.metrics.ItemsSeen.Add(float64(len(doc.Items)))
@@ -252,7 +256,9 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 		d := story.Duplicate{
 			Version: story.Version, StoryID: m.StoryID, Topic: f.Topic, FeedID: f.ID,
 			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: now,
-			Method: cmp.Or(m.Method, "content"), Similarity: m.Similarity, Reason: m.Reason,
+			// The decision rests on containment: how much of one text
+			// the other holds (a trimmed copy has low Jaccard).
+			Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: m.Reason,
 		}
 		if err := p.publishDuplicate(ctx, f, d); err != nil {
 			return err
@@ -360,30 +366,30 @@ func htmlText(s, title string) string {
 }
 
 // oldestFirst orders items by publication time, oldest first, so that the
-// earliest copy of an article becomes the canonical story. Items without a
-// time keep their relative feed order, reversed (feeds list newest first).
+// earliest copy of an article becomes the canonical story. When any item
+// lacks a time, the feed's order is kept, reversed (feeds list newest first).
 func oldestFirst(items []story.Item) []story.Item {
 	out := slices.Clone(items)
 	slices.Reverse(out)
-	slices.SortStableFunc(out, func(a, b story.Item) int {
-		if a.Published.IsZero() || b.Published.IsZero() {
-			return 0
+	for _, it := range out {
+		if it.Published.IsZero() {
+			return out // without a date on every item, feed order is the best guess
 		}
-		return a.Published.Compare(b.Published)
-	})
+	}
+	slices.SortStableFunc(out, func(a, b story.Item) int { return a.Published.Compare(b.Published) })
 	return out
 }
 
 // backoff returns the delay before a feed that failed failures times in a
-// row is polled again: its interval doubled per failure, capped at
-// MaxBackoff, never below the server's Retry-After, with jitter.
+// row is polled again: its interval doubled per failure, with jitter,
+// capped at MaxBackoff (the cap applies after the jitter, so it holds),
+// never below the server's Retry-After.
 func (p *Pipeline) backoff(interval time.Duration, failures int, retryAfter time.Duration) time.Duration {
 	d := interval
 	for i := 1; i < failures && d < p.opts.MaxBackoff; i++ {
 		d *= 2
 	}
-	d = min(d, p.opts.MaxBackoff)
-	d = jitter(d, 0.2)
+	d = min(jitter(min(d, p.opts.MaxBackoff), 0.2), p.opts.MaxBackoff)
 	return max(d, retryAfter)
 }
 

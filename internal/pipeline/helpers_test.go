@@ -1,0 +1,297 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/natstest"
+	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
+)
+
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// env is one set of real components: a JetStream server with the feedsift
+// stream, a bbolt store for feed state, an empty index and a fetcher.
+type env struct {
+	js    *sink.JetStream
+	store *sink.Store
+	index *dedupe.Index
+	fetch *fetcher.Client
+	reg   *prometheus.Registry
+}
+
+// newEnv starts the components. fo adjusts the fetcher options (loopback
+// allowed, no per-host spacing, no retries, 3s timeout).
+func newEnv(t *testing.T, fo func(*fetcher.Options)) *env {
+	t.Helper()
+	srv := natstest.RunJetStream(t)
+	nc := natstest.Connect(t, srv)
+	js, err := sink.NewJetStream(t.Context(), nc, sink.JetStreamOptions{})
+	if err != nil {
+		t.Fatalf("NewJetStream: %v", err)
+	}
+	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
+	if err != nil {
+		t.Fatalf("OpenStore: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := store.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	index, err := dedupe.NewIndex(dedupe.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := fetcher.Options{
+		Timeout: 3 * time.Second, AllowNetworks: loopback, PerHostInterval: -1, Retries: -1,
+		RetryBaseDelay: 10 * time.Millisecond, RetryMaxDelay: 20 * time.Millisecond,
+	}
+	if fo != nil {
+		fo(&opts)
+	}
+	client, err := fetcher.New(opts)
+	if err != nil {
+		t.Fatalf("fetcher.New: %v", err)
+	}
+	t.Cleanup(client.CloseIdleConnections)
+	return &env{js: js, store: store, index: index, fetch: client, reg: prometheus.NewRegistry()}
+}
+
+// pipeline returns a pipeline over e's components; the required fields of
+// opts that are left nil are filled from e.
+func (e *env) pipeline(t *testing.T, opts pipeline.Options) *pipeline.Pipeline {
+	t.Helper()
+	if opts.Fetcher == nil {
+		opts.Fetcher = e.fetch
+	}
+	if opts.Publisher == nil {
+		opts.Publisher = e.js
+	}
+	if opts.State == nil {
+		opts.State = e.store
+	}
+	if opts.Index == nil {
+		opts.Index = e.index
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = pipeline.NewMetrics(e.reg)
+	}
+	p, err := pipeline.New(opts)
+	if err != nil {
+		t.Fatalf("pipeline.New: %v", err)
+	}
+	return p
+}
+
+// read returns every story and duplicate record on the stream, in order.
+func (e *env) read(t *testing.T) ([]story.Story, []story.Duplicate) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var stories []story.Story
+	var dupes []story.Duplicate
+	err := e.js.Replay(ctx, func(ev sink.Event) error {
+		switch {
+		case ev.Story != nil:
+			stories = append(stories, *ev.Story)
+		case ev.Duplicate != nil:
+			dupes = append(dupes, *ev.Duplicate)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("replay stream: %v", err)
+	}
+	return stories, dupes
+}
+
+// waitStream waits until the stream holds at least total stories and
+// duplicates together, or fails the test after 20s or when done fires.
+func (e *env) waitStream(t *testing.T, total int, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s, d := e.read(t)
+		if len(s)+len(d) >= total {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned early (%v) with %d stories and %d duplicates on the stream, want %d messages",
+				err, len(s), len(d), total)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s the stream has %d stories and %d duplicates, want %d messages", len(s), len(d), total)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// state returns the stored state of a feed, failing the test when absent.
+func (e *env) state(t *testing.T, feedID string) sink.FeedState {
+	t.Helper()
+	st, ok, err := e.store.FeedState(feedID)
+	if err != nil || !ok {
+		t.Fatalf("feed state %s: found %v, err %v", feedID, ok, err)
+	}
+	return st
+}
+
+// counter returns the value of a counter in e's registry, by name and an
+// optional label value ("" for none).
+func (e *env) counter(t *testing.T, name, label string) float64 {
+	t.Helper()
+	mfs, err := e.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if label == "" || (len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() == label) {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("metric %s{%s} not found", name, label)
+	return 0
+}
+
+// serveFarm serves farm, through wrap when not nil, on a loopback server.
+func serveFarm(t *testing.T, farm *feedfarm.Farm, wrap func(http.Handler) http.Handler) *httptest.Server {
+	t.Helper()
+	var h http.Handler = farm.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	return serve(t, h)
+}
+
+// serve serves h on a loopback server closed at cleanup.
+func serve(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// farmFeeds returns one feed per site of sc, in scenario order, with the
+// site name as ID and the site topic.
+func farmFeeds(sc feedfarm.Scenario, farm *feedfarm.Farm, base string, interval time.Duration) []story.Feed {
+	urls := farm.FeedURLs(base)
+	feeds := make([]story.Feed, 0, len(sc.Sites))
+	for _, s := range sc.Sites {
+		feeds = append(feeds, story.Feed{ID: s.Name, URL: urls[s.Name], Topic: s.Topic, Interval: interval})
+	}
+	return feeds
+}
+
+// demoArticles returns the articles of the demo scenario by slug.
+func demoArticles() map[string]feedfarm.Article {
+	out := map[string]feedfarm.Article{}
+	for _, s := range feedfarm.DemoScenario().Sites {
+		for _, e := range s.Entries {
+			out[e.Article.Slug] = e.Article
+		}
+	}
+	return out
+}
+
+// pathOf returns the path of an absolute URL.
+func pathOf(u string) string {
+	rest := u[strings.Index(u, "://")+3:]
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:]
+	}
+	return "/"
+}
+
+var errPublishDown = errors.New("test: publisher down")
+
+// flakyPublisher delegates to a real JetStream publisher and fails the
+// failOn-th PublishStory call (counting from 1) while armed.
+type flakyPublisher struct {
+	next pipeline.Publisher
+
+	mu     sync.Mutex
+	calls  int
+	failOn int
+	armed  bool
+	failed []string // ids of the stories it refused
+}
+
+func (f *flakyPublisher) PublishStory(ctx context.Context, s story.Story) (uint64, bool, error) {
+	f.mu.Lock()
+	f.calls++
+	fail := f.armed && f.calls == f.failOn
+	if fail {
+		f.failed = append(f.failed, s.ID)
+	}
+	f.mu.Unlock()
+	if fail {
+		return 0, false, errPublishDown
+	}
+	return f.next.PublishStory(ctx, s)
+}
+
+func (f *flakyPublisher) PublishDuplicate(ctx context.Context, d story.Duplicate) (uint64, bool, error) {
+	return f.next.PublishDuplicate(ctx, d)
+}
+
+// arm makes the n-th PublishStory call from now fail.
+func (f *flakyPublisher) arm(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls, f.failOn, f.armed = 0, n, true
+}
+
+func (f *flakyPublisher) disarm() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.armed = false
+}
+
+func (f *flakyPublisher) refused() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.failed...)
+}
+
+// start runs p.Run(ctx) in a goroutine; the channel yields its result.
+func start(ctx context.Context, p *pipeline.Pipeline) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	return done
+}
+
+// waitDone waits for Run to return, at most limit.
+func waitDone(t *testing.T, done <-chan error, limit time.Duration) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run returned %v, want nil", err)
+		}
+	case <-time.After(limit):
+		t.Fatalf("Run did not return within %v of its context being cancelled", limit)
+	}
+}
