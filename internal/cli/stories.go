@@ -61,7 +61,20 @@ func (lf listFlags) filter() (sink.StoryFilter, url.Values, error) {
 }
 
 func runStories(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stories", "stories [--topic T] [--since D] [--limit N] [--json]", stderr)
+	return runList(ctx, args, stdout, stderr, "stories", "/api/stories", (*sink.Store).Stories, writeStories)
+}
+
+func runDupes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runList(ctx, args, stdout, stderr, "dupes", "/api/dupes", (*sink.Store).Report, writeReport)
+}
+
+// runList is the body of stories and dupes: parse the filter flags, read
+// from the daemon's API at apiPath (or the store directly with read), and
+// print as JSON or with write.
+func runList[T any](ctx context.Context, args []string, stdout, stderr io.Writer, name, apiPath string,
+	read func(*sink.Store, sink.StoryFilter) (T, error), write func(io.Writer, T) error,
+) error {
+	fs := newFlagSet(name, name+" [--topic T] [--since D] [--limit N] [--json]", stderr)
 	tf := addTargetFlags(fs)
 	lf := addListFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -75,19 +88,19 @@ func runStories(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	var list []story.Story
-	err = t.query(ctx, "/api/stories", q, &list, func(s *sink.Store) error {
+	var result T
+	err = t.query(ctx, apiPath, q, &result, func(s *sink.Store) error {
 		var err error
-		list, err = s.Stories(f)
+		result, err = read(s, f)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	if *lf.json {
-		return writeJSON(stdout, list)
+		return writeJSON(stdout, result)
 	}
-	return writeStories(stdout, list)
+	return write(stdout, result)
 }
 
 func writeStories(w io.Writer, list []story.Story) error {
@@ -101,36 +114,6 @@ func writeStories(w io.Writer, list []story.Story) error {
 	}
 	_, err := fmt.Fprintf(w, "%d stories\n", len(list))
 	return err
-}
-
-func runDupes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("dupes", "dupes [--topic T] [--since D] [--limit N] [--json]", stderr)
-	tf := addTargetFlags(fs)
-	lf := addListFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	t, err := tf.resolve()
-	if err != nil {
-		return err
-	}
-	f, q, err := lf.filter()
-	if err != nil {
-		return err
-	}
-	var report []sink.ReportEntry
-	err = t.query(ctx, "/api/dupes", q, &report, func(s *sink.Store) error {
-		var err error
-		report, err = s.Report(f)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if *lf.json {
-		return writeJSON(stdout, report)
-	}
-	return writeReport(stdout, report)
 }
 
 // writeReport prints each story with the copies merged into it.

@@ -56,8 +56,8 @@ func New(opts Options) *Server {
 	if opts.Gatherer != nil {
 		s.mux.Handle("GET /metrics", s.guard(promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})))
 	}
-	s.mux.Handle("GET /api/stories", s.guard(http.HandlerFunc(s.stories)))
-	s.mux.Handle("GET /api/dupes", s.guard(http.HandlerFunc(s.dupes)))
+	s.mux.Handle("GET /api/stories", s.guard(list(s, Reader.Stories)))
+	s.mux.Handle("GET /api/dupes", s.guard(list(s, Reader.Report)))
 	s.mux.Handle("GET /api/feeds", s.guard(http.HandlerFunc(s.feeds)))
 	return s
 }
@@ -149,30 +149,20 @@ func (s *Server) haveStore(w http.ResponseWriter) bool {
 	return true
 }
 
-func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
-	if !s.haveStore(w) {
-		return
+// list serves a filtered read of the store as JSON.
+func list[T any](s *Server, read func(Reader, sink.StoryFilter) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.haveStore(w) {
+			return
+		}
+		f, err := filter(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		v, err := read(s.opts.Store, f)
+		s.reply(w, v, err)
 	}
-	f, err := filter(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	list, err := s.opts.Store.Stories(f)
-	s.reply(w, list, err)
-}
-
-func (s *Server) dupes(w http.ResponseWriter, r *http.Request) {
-	if !s.haveStore(w) {
-		return
-	}
-	f, err := filter(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	report, err := s.opts.Store.Report(f)
-	s.reply(w, report, err)
 }
 
 func (s *Server) feeds(w http.ResponseWriter, _ *http.Request) {
