@@ -68,9 +68,12 @@ func runConsume(t *testing.T, s *sink.Store, j *sink.JetStream, durable string) 
 	return stop
 }
 
+// waitSeq waits for the store to apply seq. The bound is above the
+// consumer's ack wait (30s): a message the server handed to a consumer that
+// was stopped before it could apply it is redelivered only after that.
 func waitSeq(t *testing.T, s *sink.Store, seq uint64) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 45*time.Second)
 	defer cancel()
 	if err := s.WaitSeq(ctx, seq); err != nil {
 		t.Fatalf("WaitSeq(%d): %v", seq, err)
