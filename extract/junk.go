@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// junkPhrases are whole lines (after junkKey) that are never story text.
-// Keys are lower-case, without surrounding punctuation, quotes, arrows,
-// bullets or asterisks.
-var junkPhrases = makeSet(
+// junkPhrases are whole lines (after junkKey) that are never story text:
+// the phrases below and every heading in relatedHeads. Keys are lower-case,
+// without surrounding punctuation, quotes, arrows, bullets or asterisks.
+var junkPhrases = union(relatedHeads, makeSet(
 	// comment forms and WordPress furniture
 	"leave a comment", "leave a reply", "leave a reply cancel reply", "cancel reply", "reply",
 	"post comment", "submit comment", "add comment", "add a comment", "comments", "comment", "no comments",
@@ -29,14 +29,7 @@ var junkPhrases = makeSet(
 	"share", "share this", "share this article", "share this story", "share this post", "share this page",
 	"share article", "share story", "share on", "shares", "share via", "tweet", "pin it", "copy link",
 	"link copied", "email this", "click to share", "sharing is caring",
-	// related / recommended
-	"similar posts", "related posts", "related post", "related articles", "related article", "related stories",
-	"related", "related content", "related news", "related topics", "read next", "more stories", "more news",
-	"you may also like", "you might also like", "you may like", "you might like", "recommended",
-	"recommended for you", "recommended stories", "recommended articles", "most popular", "most read",
-	"popular posts", "popular stories", "trending", "trending now", "trending stories", "latest news",
-	"latest posts", "recent posts", "top stories", "don't miss", "must read", "see also", "also read",
-	"read also", "more from this section", "editor's picks", "in case you missed it",
+	// related / recommended headings: see relatedHeads, merged in below
 	// reading links
 	"read more", "continue reading", "read full article", "read the full article", "read the full story",
 	"read more here", "click here", "learn more", "see more", "show more", "view more",
@@ -81,7 +74,7 @@ var junkPhrases = makeSet(
 	"leggi anche", "leggi di più", "condividi", "pubblicità", "commenti", "articoli correlati",
 	"leia mais", "leia também", "compartilhe", "compartilhar", "publicidade", "comentários",
 	"notícias relacionadas", "todos os direitos reservados",
-)
+))
 
 // relatedHeads start a block of teaser titles: short lines after them are
 // dropped until story text appears again.
@@ -169,6 +162,17 @@ var bioNouns = []string{"aficionado", "specialist", "evangelist", "enthusiast", 
 	"reader", "coffee", "bacon", "beer", "music", "travel", "food", "web", "internet", "tv", "twitter",
 	"zombie", "alcohol", "social media", "pop culture", "hardcore", "devoted", "friendly", "incurable",
 	"unapologetic", "certified", "wannabe", "typical", "passionate", "avid", "subtly charming", "award-winning"}
+
+func union(a, b map[string]struct{}) map[string]struct{} {
+	m := make(map[string]struct{}, len(a)+len(b))
+	for k := range a {
+		m[k] = struct{}{}
+	}
+	for k := range b {
+		m[k] = struct{}{}
+	}
+	return m
+}
 
 func makeSet(words ...string) map[string]struct{} {
 	m := make(map[string]struct{}, len(words))
