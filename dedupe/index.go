@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"cmp"
 	"container/heap"
 	"fmt"
 	"math"
@@ -145,27 +146,13 @@ func NewIndex(opts Options) (*Index, error) {
 	case opts.MinShared < 0:
 		return nil, fmt.Errorf("%w: negative MinShared %d", ErrOptions, opts.MinShared)
 	}
-	if opts.Window == 0 {
-		opts.Window = DefaultWindow
-	}
-	if opts.Shingle == 0 {
-		opts.Shingle = DefaultShingle
-	}
-	if opts.Threshold == 0 {
-		opts.Threshold = DefaultThreshold
-	}
-	if opts.RelatedThreshold == 0 {
-		opts.RelatedThreshold = DefaultRelatedThreshold
-	}
-	if opts.MaxDocFreq == 0 {
-		opts.MaxDocFreq = DefaultMaxDocFreq
-	}
-	if opts.Sample == 0 {
-		opts.Sample = DefaultSample
-	}
-	if opts.MinShared == 0 {
-		opts.MinShared = DefaultMinShared
-	}
+	opts.Window = cmp.Or(opts.Window, DefaultWindow)
+	opts.Shingle = cmp.Or(opts.Shingle, DefaultShingle)
+	opts.Threshold = cmp.Or(opts.Threshold, DefaultThreshold)
+	opts.RelatedThreshold = cmp.Or(opts.RelatedThreshold, DefaultRelatedThreshold)
+	opts.MaxDocFreq = cmp.Or(opts.MaxDocFreq, DefaultMaxDocFreq)
+	opts.Sample = cmp.Or(opts.Sample, DefaultSample)
+	opts.MinShared = cmp.Or(opts.MinShared, DefaultMinShared)
 	return &Index{
 		opts:    opts,
 		stories: make(map[string]*storyRec),

@@ -65,18 +65,8 @@ func (o Options) withDefaults() (Options, error) {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, args...)...))
 	}
-	switch {
-	case o.Timeout < 0:
-		bad("timeout %s is negative", o.Timeout)
-	case o.Timeout == 0:
-		o.Timeout = DefaultTimeout
-	}
-	switch {
-	case o.MaxBodySize < 0:
-		bad("max body size %d is negative", o.MaxBodySize)
-	case o.MaxBodySize == 0:
-		o.MaxBodySize = DefaultMaxBodySize
-	}
+	nonNegative(&o.Timeout, DefaultTimeout, "timeout", bad)
+	nonNegative(&o.MaxBodySize, DefaultMaxBodySize, "max body size", bad)
 	switch {
 	case o.MaxRedirects < 0:
 		o.MaxRedirects = 0
@@ -88,12 +78,7 @@ func (o Options) withDefaults() (Options, error) {
 	} else if strings.ContainsFunc(o.UserAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		bad("user agent %q contains control characters", o.UserAgent)
 	}
-	switch {
-	case o.PerHostConcurrency < 0:
-		bad("per-host concurrency %d is negative", o.PerHostConcurrency)
-	case o.PerHostConcurrency == 0:
-		o.PerHostConcurrency = DefaultPerHostConcurrency
-	}
+	nonNegative(&o.PerHostConcurrency, DefaultPerHostConcurrency, "per-host concurrency", bad)
 	if o.PerHostInterval == 0 {
 		o.PerHostInterval = DefaultPerHostInterval
 	}
@@ -103,18 +88,8 @@ func (o Options) withDefaults() (Options, error) {
 	case o.Retries == 0:
 		o.Retries = DefaultRetries
 	}
-	switch {
-	case o.RetryBaseDelay < 0:
-		bad("retry base delay %s is negative", o.RetryBaseDelay)
-	case o.RetryBaseDelay == 0:
-		o.RetryBaseDelay = DefaultRetryBaseDelay
-	}
-	switch {
-	case o.RetryMaxDelay < 0:
-		bad("retry max delay %s is negative", o.RetryMaxDelay)
-	case o.RetryMaxDelay == 0:
-		o.RetryMaxDelay = DefaultRetryMaxDelay
-	}
+	nonNegative(&o.RetryBaseDelay, DefaultRetryBaseDelay, "retry base delay", bad)
+	nonNegative(&o.RetryMaxDelay, DefaultRetryMaxDelay, "retry max delay", bad)
 	if o.RetryMaxDelay > 0 && o.RetryBaseDelay > o.RetryMaxDelay {
 		bad("retry base delay %s exceeds retry max delay %s", o.RetryBaseDelay, o.RetryMaxDelay)
 	}
@@ -131,4 +106,14 @@ func (o Options) withDefaults() (Options, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return o, errors.Join(errs...)
+}
+
+// nonNegative reports a negative *v through bad and replaces zero with def.
+func nonNegative[T ~int | ~int64](v *T, def T, name string, bad func(format string, args ...any)) {
+	switch {
+	case *v < 0:
+		bad("%s %v is negative", name, *v)
+	case *v == 0:
+		*v = def
+	}
 }
