@@ -172,9 +172,11 @@ func TestFetchNotModified(t *testing.T) {
 	}
 }
 
-func gzipped(t testing.TB, p []byte) []byte {
+// compress runs p through the writer w makes and returns the result.
+func compress(t testing.TB, p []byte, newWriter func(io.Writer) io.WriteCloser) []byte {
+	t.Helper()
 	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
+	w := newWriter(&b)
 	if _, err := w.Write(p); err != nil {
 		t.Fatal(err)
 	}
@@ -182,45 +184,28 @@ func gzipped(t testing.TB, p []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+func gzipped(t testing.TB, p []byte) []byte {
+	return compress(t, p, func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) })
 }
 
 func zlibbed(t testing.TB, p []byte) []byte {
-	var b bytes.Buffer
-	w := zlib.NewWriter(&b)
-	if _, err := w.Write(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return compress(t, p, func(w io.Writer) io.WriteCloser { return zlib.NewWriter(w) })
 }
 
 func deflated(t testing.TB, p []byte) []byte {
-	var b bytes.Buffer
-	w, err := flate.NewWriter(&b, flate.DefaultCompression)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return compress(t, p, func(w io.Writer) io.WriteCloser {
+		fw, err := flate.NewWriter(w, flate.DefaultCompression)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fw
+	})
 }
 
 func brotlied(t testing.TB, p []byte) []byte {
-	var b bytes.Buffer
-	w := brotli.NewWriter(&b)
-	if _, err := w.Write(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return compress(t, p, func(w io.Writer) io.WriteCloser { return brotli.NewWriter(w) })
 }
 
 func TestFetchContentEncoding(t *testing.T) {
