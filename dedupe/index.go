@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/feedsift/feedsift/internal/story"
@@ -68,6 +69,25 @@ const (
 	leadMin   = 2
 )
 
+// The alignment check: the shared text must start at the start of at least
+// one of the two texts and near the start of the other. For the query and
+// each entry of the story, take their first distinctive sampled shingles
+// (alignStore of the entry's are kept, about 160 words); a is the rank in
+// the query's opening of its first shingle found in the entry's opening, b
+// the rank in the entry's of its first found in the query's. A duplicate
+// needs min(a,b) <= alignNear and max(a,b) <= alignFar for some entry.
+//
+// A copy with its own header (or an abridged brief inside a template)
+// starts its shared text after a few shingles and the original at once. A
+// text that quotes a story's paragraph, or one that copies its opening
+// after paragraphs of its own, has the shared text start late in both, or
+// far into one of them, and is kept apart.
+const (
+	alignStore = 40
+	alignNear  = 6
+	alignFar   = 20
+)
+
 // Entry is what the index holds for a story or for a member merged into it.
 type Entry struct {
 	// StoryID names the story; an empty StoryID is derived with StoryID
@@ -105,8 +125,9 @@ type storyRec struct {
 	id    string
 	slot  uint32
 	keys  []string
-	sh    []uint64 // sorted sampled shingles
-	leads []uint64 // sorted: the first sampled shingles of each member
+	sh    []uint64   // sorted sampled shingles
+	leads []uint64   // sorted: the first sampled shingles of each member
+	opens [][]uint64 // per member: its first alignStore sampled shingles, in text order
 	time  time.Time
 	hpos  int // position in the eviction heap
 }
@@ -123,6 +144,16 @@ type Index struct {
 	free    []uint32
 	post    map[uint64][]uint32
 	byTime  timeHeap
+
+	// last caches the shingles of the last text seen, so that the usual
+	// Match(text) then Add(Entry{Text: text}) shingles the text once. Its
+	// slices are never modified.
+	last atomic.Pointer[shingled]
+}
+
+type shingled struct {
+	text      string
+	sh, first []uint64
 }
 
 // NewIndex returns an empty index. It fails on negative or out-of-range
@@ -185,7 +216,12 @@ func (ix *Index) Len() int {
 }
 
 func (ix *Index) shingles(text string) ([]uint64, []uint64) {
-	return shingleSet(text, ix.opts.Shingle, uint64(ix.opts.Sample), leadStory)
+	if c := ix.last.Load(); c != nil && c.text == text {
+		return c.sh, c.first
+	}
+	sh, first := shingleSet(text, ix.opts.Shingle, uint64(ix.opts.Sample), leadStory)
+	ix.last.Store(&shingled{text: text, sh: sh, first: first})
+	return sh, first
 }
 
 type candidate struct {
@@ -196,6 +232,7 @@ type candidate struct {
 	contain  float64
 	jaccard  float64
 	lead     int
+	aligned  bool
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -251,6 +288,7 @@ func (ix *Index) match(sh, first []uint64) Match {
 				c.lead++
 			}
 		}
+		c.aligned = ix.aligned(first, r.opens)
 		c.containQ = float64(n) / float64(nq)
 		if ns > 0 {
 			c.containS = float64(n) / float64(ns)
@@ -277,7 +315,7 @@ func (ix *Index) match(sh, first []uint64) Match {
 	m.StoryID = br.id
 	m.Similarity = best.jaccard
 	m.Containment = best.contain
-	m.Duplicate = best.contain >= ix.opts.Threshold && best.shared >= ix.opts.MinShared && best.lead >= leadMin
+	m.Duplicate = best.contain >= ix.opts.Threshold && best.shared >= ix.opts.MinShared && best.lead >= leadMin && best.aligned
 	m.Reason = reason(m.Duplicate, br.id, best, ix.opts)
 	rest := cands
 	if m.Duplicate {
@@ -290,6 +328,49 @@ func (ix *Index) match(sh, first []uint64) Match {
 		m.Related = append(m.Related, story.Related{StoryID: ix.slots[c.slot].id, Similarity: c.contain})
 	}
 	return m
+}
+
+// aligned reports whether the query's opening q (its first sampled
+// shingles in text order) and the opening of one of the story's entries
+// share text that starts at the start of one and near the start of the
+// other (see alignNear). Boilerplate shingles are skipped in both.
+func (ix *Index) aligned(q []uint64, opens [][]uint64) bool {
+	maxDF := ix.opts.MaxDocFreq
+	for _, o := range opens {
+		a, b := -1, -1
+		rank := 0
+		for _, h := range q {
+			if len(ix.post[h]) >= maxDF {
+				continue
+			}
+			if slices.Contains(o, h) {
+				a = rank
+				break
+			}
+			rank++
+		}
+		if a < 0 {
+			continue
+		}
+		rank = 0
+		for _, h := range o {
+			if len(ix.post[h]) >= maxDF {
+				continue
+			}
+			if slices.Contains(q, h) {
+				b = rank
+				break
+			}
+			rank++
+		}
+		if b < 0 || max(a, b) > alignFar {
+			continue
+		}
+		if min(a, b) <= alignNear {
+			return true
+		}
+	}
+	return false
 }
 
 func reason(dup bool, id string, c candidate, o Options) string {
@@ -342,7 +423,7 @@ func (ix *Index) Add(e Entry) {
 		}
 		ix.stories[r.id] = r
 		heap.Push(&ix.byTime, r)
-		r.sh = sh
+		r.sh = slices.Clip(sh) // shared with the cache: append must copy
 		for _, h := range sh {
 			ix.post[h] = append(ix.post[h], r.slot)
 		}
@@ -366,6 +447,9 @@ func (ix *Index) Add(e Entry) {
 	}
 	if len(first) > leadStory {
 		first = first[:leadStory]
+	}
+	if len(first) > 0 {
+		r.opens = append(r.opens, slices.Clone(first[:min(len(first), alignStore)]))
 	}
 	n0 := len(r.leads)
 	for _, h := range first {

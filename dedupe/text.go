@@ -115,17 +115,6 @@ func repairMojibake(s string) string {
 	return b.String()
 }
 
-// hashToken is 64-bit FNV-1a of the token, finished with a mixer so that
-// neighbouring strings land far apart.
-func hashToken(t string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(t); i++ {
-		h ^= uint64(t[i])
-		h *= 1099511628211
-	}
-	return mix64(h)
-}
-
 // mix64 is the SplitMix64 finaliser.
 func mix64(x uint64) uint64 {
 	x ^= x >> 30
@@ -136,33 +125,88 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
+// asciiWord marks the ASCII bytes that belong to a word.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isWord(rune(c))
+	}
+	return t
+}()
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
 // shingleSet returns the sorted, de-duplicated hashes of the n-word shingles
 // of text that pass the sample (hash % sample == 0), and the first lead of
 // them in text order. A text with fewer than n tokens has none.
+//
+// It tokenises exactly like Tokens but without building the tokens: each
+// token is hashed (64-bit FNV-1a of its lower-cased UTF-8, finished with
+// mix64) as it is scanned, and the last n token hashes sit in a ring.
 func shingleSet(text string, n int, sample uint64, lead int) (set, first []uint64) {
-	toks := Tokens(text)
-	if len(toks) < n {
-		return nil, nil
-	}
-	th := make([]uint64, len(toks))
-	for i, t := range toks {
-		th[i] = hashToken(t)
-	}
-	total := len(toks) - n + 1
-	out := make([]uint64, 0, total/int(sample)+1)
-	for i := 0; i < total; i++ {
-		var h uint64
-		for j := 0; j < n; j++ {
-			h = (h ^ th[i+j]) * 0x9E3779B97F4A7C15
-			h = h<<31 | h>>33
+	text = repairMojibake(html.UnescapeString(text))
+	var ring [32]uint64
+	count := 0
+	out := make([]uint64, 0, len(text)/(6*int(sample))+4)
+	h := uint64(fnvOffset)
+	in := false
+	endToken := func() {
+		ring[count&31] = mix64(h)
+		count++
+		h, in = fnvOffset, false
+		if count < n {
+			return
 		}
-		h = mix64(h)
-		if h%sample == 0 {
-			if len(first) < lead && !slices.Contains(first, h) {
-				first = append(first, h)
+		var s uint64
+		for j := count - n; j < count; j++ {
+			s = (s ^ ring[j&31]) * 0x9E3779B97F4A7C15
+			s = s<<31 | s>>33
+		}
+		s = mix64(s)
+		if s%sample != 0 {
+			return
+		}
+		if len(first) < lead && !slices.Contains(first, s) {
+			first = append(first, s)
+		}
+		out = append(out, s)
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			if asciiWord[c] {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * fnvPrime
+				in = true
+			} else if in {
+				endToken()
 			}
-			out = append(out, h)
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if !isWord(r) {
+			if in {
+				endToken()
+			}
+			continue
+		}
+		var buf [utf8.UTFMax]byte
+		for _, b := range utf8.AppendRune(buf[:0], unicode.ToLower(r)) {
+			h = (h ^ uint64(b)) * fnvPrime
+		}
+		in = true
+	}
+	if in {
+		endToken()
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	slices.Sort(out)
 	return slices.Compact(out), first
