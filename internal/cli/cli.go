@@ -39,6 +39,8 @@ func commands() []command {
 		{"tail", "print stories from NATS as they arrive", runTail},
 		{"stories", "list stories from the local store", runStories},
 		{"dupes", "show the dedupe report: stories and the copies merged into them", runDupes},
+		{"extract", "print the main text of saved pages (text, json or jsonl)", runExtract},
+		{"eval", "score the extractor or the deduplicator on the shared corpora", runEval},
 		{"version", "print the version", runVersion},
 	}
 }

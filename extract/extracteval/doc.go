@@ -1,0 +1,25 @@
+// Package extracteval scores main-text extractors on the two extraction
+// corpora of ../shared/corpus/extraction:
+//
+//   - WCXB-dev (LoadWCXB): each page has its hand-marked main text. The
+//     output and the truth are lower-cased and cut into tokens (Tokens);
+//     bag-of-words precision, recall and F1 are computed per page and
+//     averaged over pages. The share of "with" snippets found in the output
+//     and of "without" snippets wrongly kept is reported too (plain
+//     substring match on the raw output).
+//   - trafilatura's evaluation set (LoadTraf): each page lists segments
+//     that must appear ("with") and segments that must not ("without").
+//     A with segment found is a true positive, missing a false negative; a
+//     without segment found is a false positive, absent a true negative.
+//     Segments are matched as substrings after collapsing white space in
+//     both. Precision, recall and F1 are computed over all segments summed.
+//
+// An extractor error counts as empty output: the page is scored, not
+// skipped, and Result.Errors counts it.
+//
+// # Concurrency
+//
+// The package holds no mutable state; its functions may be called from any
+// number of goroutines. Score itself runs the extractor on one goroutine so
+// that its speed figures are for one core.
+package extracteval

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/dedupe/dedupeeval"
+	"github.com/feedsift/feedsift/extract/extracteval"
+)
+
+// sharedEnv names the directory of the shared corpora, as the tests read it.
+const sharedEnv = "FEEDSIFT_SHARED"
+
+// defaultCorpus is $FEEDSIFT_SHARED/corpus/<sub>, else ../shared/corpus/<sub>.
+func defaultCorpus(sub string) string {
+	root := os.Getenv(sharedEnv)
+	if root == "" {
+		root = filepath.Join("..", "shared")
+	}
+	return filepath.Join(root, "corpus", sub)
+}
+
+// runEval is "feedsift eval extract|dedupe": score feedsift's extractor or
+// deduplicator on the shared corpora.
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "extract" && args[0] != "dedupe") {
+		fmt.Fprintln(stderr, "Usage: feedsift eval extract [--corpus DIR] [--set wcxb-dev|traf-eval]\n       feedsift eval dedupe [--corpus DIR] [--out FILE]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return fmt.Errorf("%w: eval: want extract or dedupe", ErrUsage)
+	}
+	if args[0] == "extract" {
+		return runEvalExtract(ctx, args[1:], stdout, stderr)
+	}
+	return runEvalDedupe(ctx, args[1:], stdout, stderr)
+}
+
+func runEvalExtract(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set NAME]", stderr)
+	dir := fs.String("corpus", defaultCorpus("extraction"), "the extraction corpus: holds wcxb-dev/ and traf-eval/")
+	only := fs.String("set", "", "score only this set (wcxb-dev or traf-eval); default both")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: eval extract: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
+	sets := []struct {
+		name string
+		load func(string) ([]extracteval.Page, error)
+	}{
+		{extracteval.SetWCXB, extracteval.LoadWCXB},
+		{extracteval.SetTraf, extracteval.LoadTraf},
+	}
+	if *only != "" && *only != extracteval.SetWCXB && *only != extracteval.SetTraf {
+		return fmt.Errorf("%w: --set %q: want %s or %s", ErrUsage, *only, extracteval.SetWCXB, extracteval.SetTraf)
+	}
+	var results []extracteval.Result
+	for _, s := range sets {
+		if *only != "" && *only != s.name {
+			continue
+		}
+		d := filepath.Join(*dir, s.name)
+		if _, err := os.Stat(d); errors.Is(err, iofs.ErrNotExist) && *only == "" {
+			fmt.Fprintf(stderr, "feedsift eval extract: %s: not found, skipped\n", d)
+			continue
+		}
+		pages, err := s.load(d)
+		if err != nil {
+			return fmt.Errorf("eval extract: %w", err)
+		}
+		results = append(results, extracteval.Score(pages, extracteval.Feedsift))
+	}
+	if len(results) == 0 {
+		return fmt.Errorf("eval extract: no set found under %s", *dir)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tpages\terrors\tP\tR\tF1\twith found\twithout kept\tpages/s\tMB/s\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t\n",
+			r.Set, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+	}
+	return tw.Flush()
+}
+
+func runEvalDedupe(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval dedupe", "eval dedupe [--corpus DIR] [--out FILE]", stderr)
+	dir := fs.String("corpus", defaultCorpus(filepath.Join("dedupe", "dev")), "the labelled stream: docs.jsonl, gold.jsonl, hardneg_pairs.tsv")
+	out := fs.String("out", "", "write the predictions to this file: id<TAB>cluster, one document a line in stream order")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: eval dedupe: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
+	set, err := dedupeeval.Load(*dir)
+	if err != nil {
+		return fmt.Errorf("eval dedupe: %w", err)
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	peak := sampleHeap(before.HeapInuse)
+	start := time.Now()
+	assign, err := dedupeeval.Run(set.Docs, dedupe.Options{})
+	elapsed := time.Since(start)
+	maxHeap := peak()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		return fmt.Errorf("eval dedupe: %w", err)
+	}
+	if *out != "" {
+		if err := writeAssign(*out, set.Docs, assign); err != nil {
+			return fmt.Errorf("eval dedupe: %w", err)
+		}
+	}
+	fmt.Fprintln(stdout, dedupeeval.Score(set, assign).String())
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(len(set.Docs)) / elapsed.Seconds()
+	}
+	fmt.Fprintf(stdout, "speed: %d docs in %.2f s, %.0f docs/s\n", len(set.Docs), elapsed.Seconds(), rate)
+	fmt.Fprintf(stdout, "memory: peak heap in use %.1f MB (%.1f MB before the run), allocated %.1f MB\n",
+		mb(maxHeap), mb(before.HeapInuse), mb(after.TotalAlloc-before.TotalAlloc))
+	return nil
+}
+
+func mb(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// sampleHeap samples runtime.MemStats.HeapInuse every few milliseconds
+// until the returned function is called, which returns the largest value
+// seen (at least floor).
+func sampleHeap(floor uint64) func() uint64 {
+	var (
+		mu   sync.Mutex
+		peak = floor
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	sample := func() {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		mu.Lock()
+		peak = max(peak, m.HeapInuse)
+		mu.Unlock()
+	}
+	wg.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	})
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		sample()
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
+
+func writeAssign(path string, docs []dedupeeval.Doc, assign map[string]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, d := range docs {
+		fmt.Fprintf(w, "%s\t%s\n", d.ID, assign[d.ID])
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
