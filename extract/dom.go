@@ -12,8 +12,9 @@ import (
 type stat struct {
 	text   int // non-space runes of text
 	link   int // non-space runes of text inside <a>
-	ptext  int // non-space runes of text inside <p>
 	commas int
+	prose  int  // text of paragraph-like descendants (see isProse)
+	own    int  // text of direct text children, as in <br>-separated text
 	block  bool // has a block-level child element
 }
 
@@ -30,37 +31,56 @@ func (s *stat) linkDensity() float64 {
 // measure computes stats for every element under root.
 func measure(root *html.Node) map[*html.Node]*stat {
 	m := make(map[*html.Node]*stat, 1024)
-	var walk func(n *html.Node, inLink, inP bool) *stat
-	walk = func(n *html.Node, inLink, inP bool) *stat {
+	var walk func(n *html.Node, inLink bool) *stat
+	walk = func(n *html.Node, inLink bool) *stat {
 		s := &stat{}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
 				k, cm := countText(c.Data)
+				s.own += k
 				s.text += k
 				s.commas += cm
 				if inLink {
 					s.link += k
 				}
-				if inP {
-					s.ptext += k
-				}
 			case html.ElementNode:
-				cs := walk(c, inLink || c.DataAtom == atom.A, inP || c.DataAtom == atom.P)
+				cs := walk(c, inLink || c.DataAtom == atom.A)
 				s.text += cs.text
 				s.link += cs.link
-				s.ptext += cs.ptext
 				s.commas += cs.commas
+				s.prose += cs.prose
 				if blockTags[c.DataAtom] {
 					s.block = true
 				}
 			}
 		}
+		if isProse(n, s) {
+			s.prose = s.text
+		} else if s.own >= 100 && s.own*10 >= s.text*4 && n.DataAtom != atom.Body {
+			s.prose += s.own // loose text between <br>s and headings
+		}
 		m[n] = s
 		return s
 	}
-	walk(root, false, false)
+	walk(root, false)
 	return m
+}
+
+// isProse reports whether n reads as one paragraph of the story: a
+// paragraph-like element, or one without block children, holding at least
+// a short sentence of text that is mostly not links.
+func isProse(n *html.Node, s *stat) bool {
+	if n.Type != html.ElementNode || s.text < 40 || s.link*2 >= s.text {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.P, atom.Li, atom.Dd, atom.Blockquote, atom.Pre, atom.Td:
+		return true
+	case atom.A, atom.Body, atom.Html:
+		return false
+	}
+	return !s.block
 }
 
 func countText(s string) (runes, commas int) {
@@ -129,6 +149,19 @@ var weakJunk = makeSet("more", "next", "prev", "previous", "tag", "caption",
 	"print", "jump", "screen", "reader", "sticky", "alert", "breaking", "credit", "search", "author", "teaser",
 	"legal", "popular", "visually", "sr", "overlay", "toc", "banner", "dropdown", "rating")
 
+// sizedJunk tokens name small widgets (skip links, tables of contents);
+// they also appear in the anchor ids of story sections, so an element
+// holding much text that is not links is kept despite them.
+var sizedJunk = makeSet("skip", "toc", "jump")
+
+// proseJunk tokens name widgets made of links or short labels (menus,
+// teaser lists, screen-reader text, tag lists); an element holding
+// paragraphs of text with very few links is kept despite them.
+var proseJunk = makeSet("nav", "navigation", "menu", "related", "more", "readmore", "screen", "reader", "sr",
+	"visually", "meta", "tags", "tag", "print", "noprint", "sticky", "alert", "dropdown", "caption", "banner",
+	"overlay", "popular", "trending", "breaking", "ticker", "next", "prev", "previous", "rating", "search",
+	"teaser", "teasers", "credit", "credits", "pagination", "pager", "toolbar", "subnav", "postnav")
+
 var junkRoles = makeSet("navigation", "menu", "menubar", "complementary", "contentinfo", "banner", "search",
 	"dialog", "alertdialog", "toolbar", "tablist", "note", "marquee")
 
@@ -184,17 +217,20 @@ func tokens(v string) []string {
 }
 
 // attrJunk reports whether an element's class, id, role, aria-label or
-// itemprop names boilerplate.
-func attrJunk(n *html.Node) bool {
+// itemprop names boilerplate, or whether it is hidden. s is the element's
+// measure (nil when unknown): tokens in sizedJunk and proseJunk, and
+// hiding a folded panel, do not count against an element holding much
+// text with few links.
+func attrJunk(n *html.Node, s *stat) bool {
 	if role := strings.ToLower(getAttr(n, "role")); role != "" && in(junkRoles, role) {
 		return true
 	}
 	if hasAttr(n, "hidden") || strings.EqualFold(getAttr(n, "aria-hidden"), "true") {
-		return true
+		return !collapsedProse(n, s)
 	}
 	if st := strings.ToLower(strings.ReplaceAll(getAttr(n, "style"), " ", "")); st != "" &&
 		(strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")) {
-		return true
+		return !collapsedProse(n, s)
 	}
 	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
 		return true
@@ -212,8 +248,11 @@ func attrJunk(n *html.Node) bool {
 			break
 		}
 	}
+	long := s != nil && s.good() >= 300 && s.linkDensity() < 0.3
+	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6
 	for _, t := range toks {
-		if in(strongJunk, t) && !(pos && in(weakJunk, t)) {
+		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
+			!(prose && in(proseJunk, t)) {
 			return true
 		}
 	}
@@ -238,7 +277,8 @@ func attrJunk(n *html.Node) bool {
 }
 
 // prune removes boilerplate elements under body, except protected ones.
-func prune(body *html.Node, protected map[*html.Node]bool) {
+// st holds the measures taken before pruning.
+func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat) {
 	var walk func(n *html.Node, inArticle bool)
 	walk = func(n *html.Node, inArticle bool) {
 		for c := n.FirstChild; c != nil; {
@@ -247,7 +287,7 @@ func prune(body *html.Node, protected map[*html.Node]bool) {
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle) {
+				if !protected[c] && junkElement(c, inArticle, st[c]) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -260,9 +300,9 @@ func prune(body *html.Node, protected map[*html.Node]bool) {
 	walk(body, false)
 }
 
-func junkElement(n *html.Node, inArticle bool) bool {
+func junkElement(n *html.Node, inArticle bool, s *stat) bool {
 	if dropTags[n.DataAtom] {
-		return true
+		return !tableFigure(n)
 	}
 	switch n.DataAtom {
 	case atom.Header:
@@ -283,7 +323,7 @@ func junkElement(n *html.Node, inArticle bool) bool {
 			}
 		}
 	}
-	return attrJunk(n)
+	return attrJunk(n, s)
 }
 
 func contains(a, b *html.Node) bool {
@@ -348,4 +388,98 @@ func siteHeader(toks []string, id string) bool {
 		}
 	}
 	return hdr && site
+}
+
+func isTable(n *html.Node) bool { return n.DataAtom == atom.Table }
+
+// tableFigure reports whether n is a figure wrapping a data table (as
+// WordPress's table block does); such a figure is story text.
+func tableFigure(n *html.Node) bool {
+	return n.DataAtom == atom.Figure && len(findAll(n, false, isTable)) > 0
+}
+
+// resolveStreamed puts the content of React's streamed segments where
+// the page's script would: each hidden <div id="S:x"> at the end of the
+// body goes in place of its placeholder, <template id="P:x">, or
+// <template id="B:x"> whose fallback it replaces up to the boundary's
+// closing <!--/$--> comment.
+func resolveStreamed(root *html.Node) {
+	templates := make(map[string]*html.Node)
+	var segments []*html.Node
+	for _, n := range findAll(root, true, func(n *html.Node) bool {
+		id := getAttr(n, "id")
+		return len(id) > 2 && id[1] == ':' && (n.DataAtom == atom.Template && (id[0] == 'B' || id[0] == 'P') ||
+			n.DataAtom == atom.Div && id[0] == 'S' && hasAttr(n, "hidden"))
+	}) {
+		if id := getAttr(n, "id"); n.DataAtom == atom.Template && (id[0] == 'P' || templates[id[2:]] == nil) {
+			templates[id[2:]] = n
+		} else {
+			segments = append(segments, n)
+		}
+	}
+	for _, s := range segments {
+		t := templates[getAttr(s, "id")[2:]]
+		if t == nil || t.Parent == nil || s.Parent == nil || contains(s, t) {
+			continue
+		}
+		// The fallback runs up to the boundary's closing comment; without
+		// one (pages saved with comments stripped) it stays in place.
+		var fallback []*html.Node
+		closed, depth := false, 0
+		for c := t.NextSibling; c != nil && !closed; c = c.NextSibling {
+			if c.Type == html.CommentNode {
+				switch {
+				case c.Data == "/$" && depth == 0:
+					closed = true
+					continue
+				case c.Data == "/$":
+					depth--
+				case strings.HasPrefix(c.Data, "$"):
+					depth++
+				}
+			}
+			if contains(c, s) {
+				closed = false
+				break
+			}
+			fallback = append(fallback, c)
+		}
+		if !closed || getAttr(t, "id")[0] == 'P' {
+			fallback = nil
+		}
+		for _, c := range fallback {
+			t.Parent.RemoveChild(c)
+		}
+		s.Parent.RemoveChild(s)
+		for c := s.FirstChild; c != nil; {
+			next := c.NextSibling
+			s.RemoveChild(c)
+			t.Parent.InsertBefore(c, t)
+			c = next
+		}
+		t.Parent.RemoveChild(t)
+	}
+}
+
+// collapsedProse reports whether a hidden element is the folded panel of
+// an accordion or tab set: a region labelled by its toggle, holding
+// paragraphs rather than links.
+func collapsedProse(n *html.Node, s *stat) bool {
+	if s == nil || s.good() < 200 || s.linkDensity() >= 0.2 || s.prose*10 < s.text*6 {
+		return false
+	}
+	switch strings.ToLower(getAttr(n, "role")) {
+	case "region", "tabpanel":
+		return true
+	}
+	if hasAttr(n, "aria-labelledby") {
+		return true
+	}
+	for _, t := range tokens(getAttr(n, "class") + " " + getAttr(n, "id")) {
+		switch t {
+		case "accordion", "collapse", "collapsible", "tabpanel", "faq":
+			return true
+		}
+	}
+	return false
 }

@@ -42,7 +42,7 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			e.text(c.Data, inLink)
 		case html.ElementNode:
-			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu {
+			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !tableFigure(c) {
 				continue
 			}
 			block := blockTags[c.DataAtom]

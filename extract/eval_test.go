@@ -3,6 +3,7 @@ package extract_test
 import (
 	"github.com/feedsift/feedsift/internal/testshared"
 
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"golang.org/x/net/html/charset"
 
 	"github.com/feedsift/feedsift/extract"
 )
@@ -136,6 +139,9 @@ func TestCorpusWCXB(t *testing.T) {
 			withoutAll++
 			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
 				withoutKept++
+				if os.Getenv("FEEDSIFT_EVAL_VERBOSE") == "1" {
+					t.Logf("%s kept without: %q", id, s)
+				}
 			}
 		}
 	}
@@ -146,4 +152,85 @@ func TestCorpusWCXB(t *testing.T) {
 		n, errs, sumP/float64(n), sumR/float64(n), sumF/float64(n),
 		float64(withFound)/float64(max(withAll, 1)), float64(withoutKept)/float64(max(withoutAll, 1)),
 		float64(n)/elapsed.Seconds(), float64(bytesIn)/1e6/elapsed.Seconds())
+}
+
+// TestCorpusTraf scores Extract on trafilatura's evaluation set with its
+// segment metric: a `with` segment found in the output is a true
+// positive, missing a false negative; a `without` segment found is a false
+// positive, absent a true negative (substring match after collapsing
+// white space). Pages are decoded to UTF-8 from their declared or sniffed
+// charset first. It runs only with -corpus or FEEDSIFT_EVAL=1.
+func TestCorpusTraf(t *testing.T) {
+	if !*corpusFlag && os.Getenv("FEEDSIFT_EVAL") != "1" {
+		t.Skip("corpus evaluation runs only with -corpus or FEEDSIFT_EVAL=1")
+	}
+	dir := filepath.Join(testshared.Dir(t), "corpus", "extraction", "traf-eval")
+	raw, err := os.ReadFile(filepath.Join(dir, "evaldata.json"))
+	if err != nil {
+		t.Skipf("no traf-eval set under %s: %v", dir, err)
+	}
+	var cases map[string]struct {
+		File    string   `json:"file"`
+		With    []string `json:"with"`
+		Without []string `json:"without"`
+	}
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatalf("evaldata.json: %v", err)
+	}
+	var tp, fn, fp, tn, n, missing int
+	for url, c := range cases {
+		path := filepath.Join(dir, "html", c.File)
+		if _, err := os.Stat(path); err != nil {
+			path += ".gz"
+		}
+		if _, err := os.Stat(path); err != nil {
+			missing++
+			continue
+		}
+		body, err := toUTF8(readGz(t, path))
+		if err != nil {
+			t.Fatalf("%s: %v", c.File, err)
+		}
+		n++
+		text := ""
+		if a, err := extract.Extract(body, extract.Options{URL: url}); err == nil {
+			text = a.Text()
+		}
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, s := range c.With {
+			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
+				tp++
+			} else {
+				fn++
+			}
+		}
+		for _, s := range c.Without {
+			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
+				fp++
+			} else {
+				tn++
+			}
+		}
+	}
+	if n == 0 {
+		t.Skipf("no traf-eval page found under %s", dir)
+	}
+	p := float64(tp) / float64(max(tp+fp, 1))
+	r := float64(tp) / float64(max(tp+fn, 1))
+	f := 0.0
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	t.Logf("traf-eval: %d pages (%d missing): P=%.3f R=%.3f F1=%.3f (tp %d, fn %d, fp %d, tn %d)",
+		n, missing, p, r, f, tp, fn, fp, tn)
+}
+
+// toUTF8 decodes a page from the charset its BOM, meta tag or content
+// suggests.
+func toUTF8(page []byte) ([]byte, error) {
+	r, err := charset.NewReader(bytes.NewReader(page), "text/html")
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
 }

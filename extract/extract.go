@@ -85,6 +85,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
+	resolveStreamed(root)
 	doc := goquery.NewDocumentFromNode(root)
 	m := readMeta(doc)
 
@@ -108,7 +109,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if pp := mainParagraphParent(bodyNode); pp != nil {
 		protect(protected, pp)
 	}
-	prune(bodyNode, protected)
+	prune(bodyNode, protected, st)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
@@ -279,10 +280,18 @@ func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[strin
 			case atom.Div, atom.Section, atom.Article, atom.Span, atom.Font, atom.Center:
 				scorable = s != nil && !s.block
 			}
+			first := c.Parent
+			if !scorable && s != nil && s.block && s.own >= 400 && s.own*10 >= s.text*4 && c.DataAtom != atom.Body {
+				// Loose text between <br>s scores its own element.
+				scorable, first = true, c
+			}
 			if scorable && s != nil && s.text >= 25 {
 				v := 1 + float64(s.commas) + min(float64(s.text)/100, 3)
+				if first == c {
+					v = 1 + min(float64(s.own)/100, 3)
+				}
 				level := 0
-				for a := c.Parent; a != nil && level < 5; a = a.Parent {
+				for a := first; a != nil && level < 5; a = a.Parent {
 					switch level {
 					case 0:
 						add(a, v)
@@ -510,6 +519,9 @@ func usable(paras []string) bool {
 // ancestor scoring higher than the child it came from, then past wrappers
 // with a single element child.
 func widen(body *html.Node, top cand, cands []cand, final map[*html.Node]float64) cand {
+	if top.n == body {
+		return top // nothing above it to widen to
+	}
 	var alts []*html.Node
 	for _, c := range cands[1:min(len(cands), 6)] {
 		if c.score >= top.score*0.75 {
@@ -568,20 +580,36 @@ func onlyElementChild(n *html.Node) *html.Node {
 // adds much paragraph text with few links: stories whose every paragraph
 // sits in its own wrapper give no single container a high score.
 func climb(body, top *html.Node, st map[*html.Node]*stat) *html.Node {
-	for p := top.Parent; p != nil && p != body; p = p.Parent {
+	if top == body {
+		return top
+	}
+	// Each ancestor is compared with the last accepted one, not with its
+	// own child, so wrappers that add only a heading or an image between
+	// the story's sections do not stop the climb.
+	skipped, prev := 0, st[top]
+	for p := top.Parent; p != nil && p != body && skipped < climbReach; p = p.Parent {
 		ps, ts := st[p], st[top]
 		if ps == nil || ts == nil {
 			break
 		}
-		extra, extraLink, extraP := ps.text-ts.text, ps.link-ts.link, ps.ptext-ts.ptext
+		same := ps.text == prev.text
+		prev = ps
+		extra, extraLink, extraP := ps.text-ts.text, ps.link-ts.link, ps.prose-ts.prose
 		if extra <= 0 {
-			top = p
+			top, skipped = p, 0
 			continue
 		}
-		if extraP*10 < ts.ptext*3 || extraLink*4 > extra || extraP*10 < extra*6 {
-			break
+		if extraP*10 < ts.prose*3 || extraLink*4 > extra || extraP*10 < extra*6 {
+			if !same {
+				skipped++
+			}
+			continue
 		}
-		top = p
+		top, skipped = p, 0
 	}
 	return top
 }
+
+// climbReach is how many ancestors adding too little paragraph text climb
+// looks past; wrappers that add no text at all are not counted.
+const climbReach = 3

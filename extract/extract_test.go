@@ -39,6 +39,12 @@ func TestCleanTextJunkLines(t *testing.T) {
 		"Facebook Twitter WhatsApp Email", "IMG_2041.jpg", "shangri la 326122 1280", "5 min read",
 		"Wir verwenden Cookies, um unsere Website für Sie optimal zu gestalten.", "Alle Rechte vorbehalten.",
 		"Lesen Sie auch: Die Bahn erhöht die Preise", "Photo: Reuters", "Updated: March 5, 2024",
+		"Table of Contents", "Written by Jane Doe", "Reviewed by John Roe, MD", "Page 2 of 8",
+		"Recent stories by Jane Doe", "Other Posts You May Enjoy", "Join our mailing list", "Pin this for later!",
+		"Posted: 2 days ago", "Last updated March 3, 2025 by Jane Doe.", "Get the FREE eBook!",
+		"Disclosure: This post contains affiliate links.", "Subscribe to get the latest posts sent to your email.",
+		"By Jane Doe · 15 min read", "Comment via: facebook, substack", "Join our mailing list! Get a newsletter each week.",
+		"You may be interested in the following topics as well:", "Last updated on 2025-12-17 - Edit this page",
 	}
 	for _, j := range junk {
 		t.Run(j, func(t *testing.T) {
@@ -67,6 +73,69 @@ func TestCleanTextKeepsStory(t *testing.T) {
 			got := extract.CleanText(story1+"\n\n"+k+"\n\n"+story2, extract.Options{})
 			if diff := cmp.Diff([]string{story1, k, story2}, got); diff != "" {
 				t.Errorf("story line lost (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCleanTextAuthorTail(t *testing.T) {
+	bio := "Jane Doe has covered city transport for the Example Times since 2015 and lives in Leeds."
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"late heading drops the bio", []string{story1, story2, "About the Author", bio}, []string{story1, story2}},
+		{"early heading drops only itself", []string{"About the author", bio, story1, story2}, []string{bio, story1, story2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := extract.CleanText(strings.Join(tc.in, "\n"), extract.Options{})
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestExtractRecoversMarkedText covers story text in places that look
+// like boilerplate: React's streamed segments, a table inside <figure>,
+// sections whose anchor id says "toc", a collapsed accordion panel,
+// a body class saying "meta" and text separated by <br>.
+func TestExtractRecoversMarkedText(t *testing.T) {
+	story3 := "The first trams will run every ten minutes between the central station and the new terminal building."
+	wrap := func(body string) string {
+		return "<html><head><title>Tram line</title></head><body><nav><a href=/>Home</a></nav><main>" + body +
+			"</main><footer>Example footer</footer></body></html>"
+	}
+	paras := func(ps ...string) string { return "<p>" + strings.Join(ps, "</p><p>") + "</p>" }
+	tests := []struct {
+		name string
+		page string
+		want []string
+	}{
+		{"react streamed segment", wrap("<p>"+story1+"</p><template id=\"P:0\"></template><p>"+story2+"</p>") +
+			"<div hidden id=\"S:0\"><p>" + story3 + "</p></div>", []string{story1, story3, story2}},
+		{"table in figure", wrap("<p>" + story1 + "</p><figure class=\"wp-block-table\"><table><tr><td>" + story3 +
+			"</td></tr></table></figure><p>" + story2 + "</p>"), []string{story1, story3, story2}},
+		{"toc anchor section", wrap(paras(story1, story2, story3, story1, story2) +
+			`<div id="toc_cost"><h2>Cost</h2>` + paras(story3, story2, story3, story1) + "</div>"),
+			[]string{story1, story2, story3, story1, story2, "Cost", story3, story2, story3, story1}},
+		{"collapsed accordion", wrap(paras(story1, story2, story3, story1) +
+			`<div role="region" style="display:none">` + paras(story3, story2, story1) + "</div>"),
+			[]string{story1, story2, story3, story1, story3, story2, story1}},
+		{"br text in meta span", wrap("<span class=\"wrapper meta_field\">" + story1 + "<br><br>" + story2 +
+			"<h2>Timing</h2>" + story3 + "<br><br>" + story1 + "<br><br>" + story2 + "</span>"),
+			[]string{story1, story2, "Timing", story3, story1, story2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := extract.Extract([]byte(tc.page), extract.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, a.Paragraphs); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}

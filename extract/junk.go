@@ -41,7 +41,10 @@ var junkPhrases = union(relatedHeads, makeSet(
 	// newsletters, follow
 	"subscribe", "subscribe now", "sign up", "sign up now", "newsletter", "follow us", "follow us on",
 	"subscribe to our newsletter", "sign up for our newsletter", "sign up to our newsletter",
-	"get our newsletter", "join our newsletter",
+	"get our newsletter", "join our newsletter", "join our mailing list", "join the mailing list",
+	"pin this for later", "pin for later", "pin it for later", "share it", "table of contents",
+	"what do you think", "be the first to comment", "search this site", "last updated on", "copyright",
+	"contact us", "comment via", "sign up for newsletters", "sign up for our newsletters",
 	// legal
 	"all rights reserved", "privacy policy", "terms of use", "terms of service", "terms and conditions",
 	"cookie policy", "cookie settings", "manage cookies", "accept cookies", "accept all cookies",
@@ -93,7 +96,19 @@ var relatedHeads = makeSet(
 	"también te puede interesar", "te podría interesar", "leer también", "lee también", "leggi anche",
 	"articoli correlati", "leia também", "notícias relacionadas",
 	"leave a comment", "leave a reply", "comments", "kommentare", "commentaires", "comentarios",
+	"related blog posts", "related reading", "more posts", "more articles", "more like this", "keep reading",
+	"recommended reading", "popular articles", "latest articles", "recent articles", "what others are reading",
+	"you may also enjoy", "you might also enjoy", "other posts you may enjoy", "other posts you might enjoy",
+	"you may be interested in", "you might be interested in", "you may also be interested in",
+	"article tags", "good articles to read together",
 )
+
+// tailHeads head the furniture that closes an article page: author and
+// reviewer bios. In the second half of the text, such a heading and
+// everything after it are dropped; elsewhere only the line.
+var tailHeads = makeSet("about the author", "about the authors", "about the reviewer", "about the writer",
+	"about the editor", "meet the author", "author bio", "author biography", "über den autor",
+	"über die autorin", "à propos de l'auteur", "sobre el autor", "sobre la autora")
 
 // socialWords are names a share bar is made of; a line made only of them is junk.
 var socialWords = makeSet("facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email",
@@ -102,6 +117,20 @@ var socialWords = makeSet("facebook", "twitter", "x", "linkedin", "pinterest", "
 	"teilen", "partager", "compartir", "drucken", "imprimer")
 
 var junkPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^(posted|written|reviewed|edited|fact[- ]checked|medically reviewed) by [^.!?]{1,60}$`),
+	regexp.MustCompile(`^(recent|more|latest|other) (stories|posts|articles) (by|from) [^.!?]{1,60}$`),
+	regexp.MustCompile(`^(subscribe|sign up)( now)? to (get|receive) [^.!?]{1,80}\.?$`),
+	regexp.MustCompile(`^(receive|get) [^.!?]{1,60} (delivered )?(to|in) your inbox\.?$`),
+	regexp.MustCompile(`^(last )?(updated|modified|posted|published)( on)?:? [^.!?]{0,40}(\d{4}(-\d\d-\d\d)?|ago)( by [^.!?]{1,40})?\.?( [-–—|·] [^.!?]{1,40})?$`),
+	regexp.MustCompile(`^by [^.!?]{1,50} [·|•-]? ?\d+ min(ute)?s? read$`),
+	regexp.MustCompile(`^comment (via|on|with)\b[^.!?]{0,60}$`),
+	regexp.MustCompile(`^you (may|might) (also )?(be interested in|like|enjoy)\b[^.!?]{0,50}:?$`),
+	regexp.MustCompile(`^join (our|my|the) (mailing list|newsletter|email list)\b.{0,120}$`),
+	regexp.MustCompile(`^(disclosure|affiliate disclosure|advertiser disclosure|advertising disclosure)\s*:.{0,400}$`),
+	regexp.MustCompile(`^(jump|skip) to (the )?(list|content|recipe|main content|comments|navigation)\b.{0,20}$`),
+	regexp.MustCompile(`^did you (make|try) (this|one of (my|our|these)) recipes?\b.{0,140}$`),
+	regexp.MustCompile(`^get (the|your|a|our) free [^.!?]{1,40}!?$`),
+	regexp.MustCompile(`^page \d+ of \d+$`),
 	regexp.MustCompile(`^share (this|on|via|to|with) [\p{L}\d ,.&/()-]{1,60}$`),
 	regexp.MustCompile(`^click to (share|email|print|tweet|pin)\b.{0,60}$`),
 	regexp.MustCompile(`^(follow|like|find) us( on [\p{L}\d ,&/.+-]{1,50})?$`),
@@ -204,6 +233,7 @@ const (
 	notJunk junkKind = iota
 	junkLine
 	junkHead // junk that starts a block of teaser links or comments
+	junkTail // a heading after which, late in the text, nothing is story
 )
 
 // classify reports whether a whole line is boilerplate. Only whole short
@@ -215,6 +245,9 @@ func classify(line string) junkKind {
 	}
 	if utf8.RuneCountInString(k) > 700 {
 		return notJunk
+	}
+	if in(tailHeads, k) {
+		return junkTail
 	}
 	if in(junkPhrases, k) {
 		if in(relatedHeads, k) {
@@ -490,7 +523,12 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 
 	drop := make([]bool, len(lines))
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
 	// Whole-line junk anywhere.
+	seen := 0
 	for i, l := range lines {
 		switch classify(l) {
 		case junkLine:
@@ -498,7 +536,15 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		case junkHead:
 			drop[i] = true
 			heads[i] = true
+		case junkTail:
+			drop[i] = true
+			if seen*2 >= total {
+				for j := i + 1; j < len(lines); j++ {
+					drop[j] = true
+				}
+			}
 		}
+		seen += len(l)
 	}
 
 	// Top of the article: breadcrumb, repeated titles, section labels,
@@ -664,7 +710,10 @@ var patternStarts = makeSet("share", "click", "follow", "like", "find", "subscri
 	"(photo", "(image", "(picture", "(foto", "lesezeit", "reading", "temps", "tiempo", "one", "two", "three",
 	"story", "article", "content", "text", "advertisement", "anzeige", "publicité", "publicidad", "previous",
 	"next", "prev", "originally", "photo:", "image:", "foto:", "bild:", "credit:", "tags:", "tag:", "topics:",
-	"themen:", "categories:", "category:", "kategorie:", "related:", "©2024")
+	"themen:", "categories:", "category:", "kategorie:", "related:", "©2024", "written", "reviewed", "edited",
+	"fact-checked", "fact", "medically", "recent", "latest", "other", "receive", "last", "updated", "modified",
+	"disclosure", "disclosure:", "affiliate", "advertiser", "advertising", "jump", "skip", "did", "page",
+	"comment", "you")
 
 func mayMatchPattern(lower string) bool {
 	if len(lower) <= 120 {
