@@ -202,74 +202,64 @@ func startNATSServer(t *testing.T) string {
 	}
 }
 
-func waitFile(t *testing.T, path string, done <-chan error) string {
+// waitUntil polls cond until it reports done, failing the test when the
+// daemon exits first or timeout passes; cond's message says what is missing.
+func waitUntil(t *testing.T, timeout time.Duration, daemonDone <-chan error, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(timeout)
 	for {
-		if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
-			return strings.TrimSpace(string(b))
+		ok, msg := cond()
+		if ok {
+			return
 		}
 		select {
-		case err := <-done:
+		case err := <-daemonDone:
 			t.Fatalf("feedsift run exited early: %v", err)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not appear within 60s", path)
+			t.Fatalf("after %s: %s", timeout, msg)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func waitFile(t *testing.T, path string, done <-chan error) string {
+	t.Helper()
+	var content string
+	waitUntil(t, 60*time.Second, done, func() (bool, string) {
+		b, err := os.ReadFile(path)
+		content = strings.TrimSpace(string(b))
+		return err == nil && content != "", path + " did not appear"
+	})
+	return content
 }
 
 // waitEvents waits until the stream holds at least the wanted numbers of
 // stories and duplicates.
 func waitEvents(t *testing.T, nc *nats.Conn, want kinds, done <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	waitUntil(t, 90*time.Second, done, func() (bool, string) {
 		stories, dupes := readStream(t, nc)
-		if len(stories) >= want.stories && len(dupes) >= want.dupes {
-			return
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("feedsift run exited early: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 90s the stream has %d stories and %d duplicates, want %d and %d:\n%s",
+		return len(stories) >= want.stories && len(dupes) >= want.dupes,
+			fmt.Sprintf("the stream has %d stories and %d duplicates, want %d and %d:\n%s",
 				len(stories), len(dupes), want.stories, want.dupes, describe(stories, dupes))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	})
 }
 
 // waitPolls waits until every feed was requested n more times than in before.
 func waitPolls(t *testing.T, farm *feedfarm.Farm, before feedfarm.Stats, urls map[string]string, n int, done <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	waitUntil(t, 60*time.Second, done, func() (bool, string) {
 		now := farm.Stats()
-		ok := true
 		for _, u := range urls {
 			path := u[strings.Index(u[len("http://"):], "/")+len("http://"):]
 			if now.Requests[path]-before.Requests[path] < n {
-				ok = false
+				return false, fmt.Sprintf("feeds were not polled %d more times: %v", n, now.Requests)
 			}
 		}
-		if ok {
-			return
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("feedsift run exited early: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("feeds were not polled %d more times within 60s: %v", n, now.Requests)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return true, ""
+	})
 }
 
 // readStream reads every message of the stream and returns the stories by
