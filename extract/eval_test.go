@@ -193,20 +193,31 @@ func TestCorpusTraf(t *testing.T) {
 		}
 		n++
 		text := ""
-		if a, err := extract.Extract(body, extract.Options{URL: url}); err == nil {
+		a, xerr := extract.Extract(body, extract.Options{URL: url})
+		if xerr == nil {
 			text = a.Text()
 		}
 		flat := strings.Join(strings.Fields(text), " ")
+		verbose := os.Getenv("FEEDSIFT_EVAL_VERBOSE") == "1"
+		if verbose && xerr != nil {
+			t.Logf("ERR %s: %v", c.File, xerr)
+		}
 		for _, s := range c.With {
 			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
 				tp++
 			} else {
 				fn++
+				if verbose {
+					t.Logf("FN %s: %.100q", c.File, s)
+				}
 			}
 		}
 		for _, s := range c.Without {
 			if strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
 				fp++
+				if verbose {
+					t.Logf("FP %s: %.100q", c.File, s)
+				}
 			} else {
 				tn++
 			}

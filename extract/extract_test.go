@@ -45,6 +45,9 @@ func TestCleanTextJunkLines(t *testing.T) {
 		"Disclosure: This post contains affiliate links.", "Subscribe to get the latest posts sent to your email.",
 		"By Jane Doe · 15 min read", "Comment via: facebook, substack", "Join our mailing list! Get a newsletter each week.",
 		"You may be interested in the following topics as well:", "Last updated on 2025-12-17 - Edit this page",
+		"Weitere Artikel zum Thema", "Das könnte dich auch interessieren:", "Keine Kommentare", "Temas Relacionados",
+		"Contenido Relacionado", "Explore further", "Diesen Artikel teilen", "Weitere Informationen:", "Kontakt:",
+		"Quelle: Landesregierung", "Crédits photos : Agence", "Subscribe now to our e-edition for the full story.",
 	}
 	for _, j := range junk {
 		t.Run(j, func(t *testing.T) {
@@ -432,4 +435,25 @@ func BenchmarkExtract(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(corpus))*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 	})
+}
+
+// TestExtractGeneratedClassNames checks that class names made by CSS-in-JS
+// and CSS-module tools are read by their meaningful parts only: a hashed
+// "tagStyle_…" paragraph class is story text, while a "Tags_Block__…"
+// block is still a tag list.
+func TestExtractGeneratedClassNames(t *testing.T) {
+	page := `<html><body><main><article class="style_1k79xgg">
+<p class="tagStyle_z4kqwb-o_O-style_1tcxgp3">` + story1 + `</p>
+<p class="tagStyle_z4kqwb-o_O-style_1tcxgp3">` + story2 + `</p>
+<div class="Tags_Block__cri4K"><h3 class="Tags_Title__3w7IU">Topics we cover</h3>
+<span class="Tags_Tag__1xYz9">Transport policy and city planning news</span></div>
+</article></main></body></html>`
+	a, err := extract.Extract([]byte(page), extract.Options{})
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	want := []string{story1, story2}
+	if diff := cmp.Diff(want, a.Paragraphs); diff != "" {
+		t.Errorf("paragraphs (-want +got):\n%s", diff)
+	}
 }

@@ -77,6 +77,14 @@ var junkPhrases = union(relatedHeads, makeSet(
 	"leggi anche", "leggi di più", "condividi", "pubblicità", "commenti", "articoli correlati",
 	"leia mais", "leia também", "compartilhe", "compartilhar", "publicidade", "comentários",
 	"notícias relacionadas", "todos os direitos reservados",
+	// more German furniture
+	"weitere informationen", "weiterführende informationen", "weitere infos", "zusatzinformationen",
+	"kommentare geschlossen", "kommentieren", "rezept drucken", "seite teilen", "diesen artikel teilen",
+	"lust auf mehr", "quellen ausblenden", "quellenangaben", "externer inhalt", "beitragsbild", "titelbild",
+	"war der artikel nützlich", "möchten sie den artikel teilen", "dieser artikel gefällt ihnen",
+	"kontakt", "autoren", "veröffentlichung", "noch keine bewertungen", "das könnte dich",
+	// misc
+	"permalink", "permalien", "pdf", "like it? share it", "publikacja", "źródło",
 ))
 
 // relatedHeads start a block of teaser titles: short lines after them are
@@ -100,7 +108,13 @@ var relatedHeads = makeSet(
 	"recommended reading", "popular articles", "latest articles", "recent articles", "what others are reading",
 	"you may also enjoy", "you might also enjoy", "other posts you may enjoy", "other posts you might enjoy",
 	"you may be interested in", "you might be interested in", "you may also be interested in",
-	"article tags", "good articles to read together",
+	"article tags", "good articles to read together", "explore further",
+	"weiterführende links", "weitere artikel", "weitere artikel zum thema",
+	"weitere beiträge", "weitere themen", "mehr themen", "mehr interessantes", "empfohlene beiträge",
+	"empfohlene artikel", "das könnte dich auch interessieren", "das könnte dich interessieren",
+	"das könnte sie interessieren", "schon gelesen", "zum weiterlesen", "kommentierte artikel",
+	"aktuelle berichte", "themen im artikel", "keine kommentare", "à découvrir",
+	"contenido relacionado", "temas relacionados", "notas relacionadas", "ezek is érdekelhetnek",
 )
 
 // tailHeads head the furniture that closes an article page: author and
@@ -151,6 +165,8 @@ var junkPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(este sitio( web)?|esta (web|página)|utilizamos|usamos) (utiliza |usa )?cookies\b.{0,600}$`),
 	regexp.MustCompile(`^(photo|image|picture|pictured|foto|bild|credit|photo credit|image credit|crédit photo|crédit|fotos?|bildquelle)\s*:\s*[^.!?]{0,80}$`),
 	regexp.MustCompile(`^\(?(photo|image|picture|foto) (by|courtesy of|credit)\b[^.!?]{0,80}\)?$`),
+	regexp.MustCompile(`^(quelle|quellen|bildquelle|bildnachweis|fotonachweis|fotos?|crédits? photos?|fuente|źródło|source)\s*:\s*[^.!?]{0,60}$`),
+	regexp.MustCompile(`^.{0,80}\b(subscribe|log in|sign in)\b.{0,60}\bfull (story|article)\b.{0,40}$`),
 	regexp.MustCompile(`^[\p{L}\d _.-]{1,80}\.(jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$`),
 	regexp.MustCompile(`^\d+\s*(min|mins|minute|minutes|minuten)\.?\s*(read|lesezeit|de lecture|de lectura)?$`),
 	regexp.MustCompile(`^(lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?\s*\d+.{0,20}$`),
@@ -700,7 +716,7 @@ func isHardWrapped(lines []string) bool {
 
 // patternStarts are the first words of junkPatterns; longer lines that
 // start otherwise cannot match, and skip the regular expressions.
-var patternStarts = makeSet("share", "click", "follow", "like", "find", "subscribe", "sign", "register", "get",
+var patternStarts = makeSet("quelle", "quellen", "bildnachweis", "fotonachweis", "crédits", "fuente", "źródło", "source", "share", "click", "follow", "like", "find", "subscribe", "sign", "register", "get",
 	"join", "©", "(c)", "copyright", "tags", "tag", "tagged", "topics", "themen", "schlagwörter", "schlagworter",
 	"schlagworte", "stichworte", "étiquettes", "mots-clés", "etiquetas", "temas", "posted", "published", "filed",
 	"categorized", "category", "categories", "kategorie", "kategorien", "rubrique", "categoría", "read",
