@@ -24,7 +24,8 @@
 //
 // The Store is one bbolt file (mode 0600, parent directory created 0700)
 // with the buckets stories (id -> JSON), by_time (topic 0x00 time id -> nil),
-// dupes (story id 0x00 member key -> JSON), feeds (feed id -> JSON) and meta
+// dupes (story id 0x00 member key -> JSON), feeds (feed id -> JSON),
+// templates (host -> opaque site template bytes, see LoadTemplate) and meta
 // (last applied stream sequence). bbolt holds an exclusive file lock, so
 // only one process may open the file for writing; a second open fails with
 // ErrLocked after StoreOptions.Timeout. A read-only open takes a shared

@@ -29,6 +29,7 @@ const (
 	bucketDupes   = "dupes"
 	bucketFeeds   = "feeds"
 	bucketMeta    = "meta"
+	bucketTmpl    = "templates"
 	metaLastSeq   = "last_seq"
 )
 
@@ -92,7 +93,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 	s := &Store{db: db, log: log, batch: opts.Batch, changed: make(chan struct{})}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta} {
+			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta, bucketTmpl} {
 				if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 					return fmt.Errorf("bucket %s: %w", name, err)
 				}
@@ -585,4 +586,40 @@ func (s *Store) FeedStates() ([]FeedState, error) {
 		return nil, fmt.Errorf("sink: feed states: %w", err)
 	}
 	return out, nil
+}
+
+// LoadTemplate returns the site template data stored for host, or nil
+// when there is none.
+func (s *Store) LoadTemplate(host string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte(bucketTmpl)); b != nil {
+			out = bytes.Clone(b.Get([]byte(host)))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: load template %s: %w", host, err)
+	}
+	return out, nil
+}
+
+// SaveTemplate stores data as the site template of host, replacing any
+// earlier one. The store keeps the bytes as they are; their format is the
+// caller's.
+func (s *Store) SaveTemplate(host string, data []byte) error {
+	if host == "" {
+		return fmt.Errorf("%w: template without host", ErrInvalidOption)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte(bucketTmpl))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(host), data)
+	})
+	if err != nil {
+		return fmt.Errorf("sink: save template %s: %w", host, err)
+	}
+	return nil
 }

@@ -148,7 +148,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	}
 	d.pub = &trackingPublisher{js: d.js}
 	d.pipe, err = pipeline.New(pipeline.Options{
-		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: d.store, Index: d.index,
+		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: d.store, Index: d.index, Templates: d.store,
 		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
 		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
 	})

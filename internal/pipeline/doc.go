@@ -5,6 +5,15 @@
 // story or a copy of one already published, publishes the result, and only
 // then advances the feed's validators.
 //
+// # Site templates
+//
+// With Options.Templates set, each fetched article page passes through its
+// host's site template (package sitetemplate) under one mutex: paragraphs
+// the host repeated on enough other pages are dropped, then the page is
+// counted and the template saved. Templates are cached in memory by host
+// and loaded lazily from the store, so they survive a restart. Texts taken
+// from the feed itself are not touched.
+//
 // # Delivery
 //
 // Delivery is at least once. A feed's ETag and Last-Modified (and with them

@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -32,6 +33,13 @@ type StateStore interface {
 	PutFeedState(st sink.FeedState) error
 }
 
+// TemplateStore keeps each host's learned site template as opaque bytes
+// (see package sitetemplate). LoadTemplate returns nil for an unknown host.
+type TemplateStore interface {
+	LoadTemplate(host string) ([]byte, error)
+	SaveTemplate(host string, data []byte) error
+}
+
 // Options configure a Pipeline. Fetcher, Publisher, State and Index are
 // required, and every feed needs a unique ID, a URL, a valid topic and a
 // positive Interval; every other zero value means the documented default.
@@ -52,6 +60,10 @@ type Options struct {
 	// DrainTimeout bounds how long Run waits for in-flight polls after
 	// its context is cancelled; default 30s.
 	DrainTimeout time.Duration
+	// Templates, when set, turns on site templates: paragraphs a host
+	// repeats across its article pages are learned, kept here, and
+	// stripped from fetched articles. Nil turns the feature off.
+	Templates TemplateStore
 	// Metrics receives counters; nil means unregistered instruments.
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -68,6 +80,10 @@ type Pipeline struct {
 
 	// decide serialises "new story or copy" and its publication.
 	decide sync.Mutex
+
+	// tmplMu guards templates, the site templates loaded so far by host.
+	tmplMu    sync.Mutex
+	templates map[string]*sitetemplate.Counts
 }
 
 // New checks opts and returns a Pipeline.
@@ -120,7 +136,8 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now}
+	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now,
+		templates: map[string]*sitetemplate.Counts{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

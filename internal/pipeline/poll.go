@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/charset"
+	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/parser"
 	"github.com/feedsift/feedsift/sink"
@@ -26,6 +28,8 @@ const (
 	// minFullText is the length of text below which a feed's content is
 	// taken for a summary and the article page is fetched.
 	minFullText = 600
+	// maxTemplates bounds the site templates held in memory.
+	maxTemplates = 256
 )
 
 // PollResult sums up one poll of one feed.
@@ -346,7 +350,64 @@ func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.It
 	if item.Published.IsZero() {
 		item.Published = art.Published
 	}
-	return art.Text(), nil
+	paras := art.Paragraphs
+	if p.opts.Templates != nil {
+		paras = p.stripTemplate(cmp.Or(resp.URL, item.URL), paras)
+	}
+	return strings.Join(paras, "\n\n"), nil
+}
+
+// stripTemplate drops from the paragraphs of the page at pageURL those its
+// host repeats across pages, then records the page in the host's template
+// and saves it. A store failure is logged and leaves the text as it is.
+func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Hostname() == "" {
+		return paras
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	key, err := dedupe.CanonicalURL(pageURL)
+	if err != nil {
+		key = pageURL
+	}
+	log := p.log.With("host", host, "url", pageURL)
+
+	p.tmplMu.Lock()
+	defer p.tmplMu.Unlock()
+	c := p.templates[host]
+	if c == nil {
+		data, err := p.opts.Templates.LoadTemplate(host)
+		if err != nil {
+			log.Warn("load site template", "error", err)
+			return paras
+		}
+		c = sitetemplate.New(sitetemplate.Options{})
+		if data != nil {
+			if err := c.UnmarshalBinary(data); err != nil {
+				log.Warn("stored site template unreadable, learning it anew", "error", err)
+			}
+		}
+		if len(p.templates) >= maxTemplates {
+			for h := range p.templates { // evict any one; it reloads from the store
+				delete(p.templates, h)
+				break
+			}
+		}
+		p.templates[host] = c
+	}
+	kept, dropped := c.Strip(key, paras)
+	c.Observe(key, paras)
+	if dropped > 0 {
+		log.Debug("site template paragraphs dropped", "dropped", dropped)
+	}
+	data, err := c.MarshalBinary()
+	if err == nil {
+		err = p.opts.Templates.SaveTemplate(host, data)
+	}
+	if err != nil {
+		log.Warn("save site template", "error", err)
+	}
+	return kept
 }
 
 // htmlText turns a feed's summary or content (HTML or plain text) into
