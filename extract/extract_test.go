@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feedsift/feedsift/extract"
+	"github.com/feedsift/feedsift/extract/extracteval"
 )
 
 const (
@@ -390,18 +391,16 @@ func BenchmarkExtract(b *testing.B) {
 			}
 		})
 	}
-	dir := filepath.Join(testshared.Dir(b), "corpus", "extraction", "wcxb-dev", "html")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.html.gz"))
-	if len(files) == 0 {
+	wcxb, err := extracteval.LoadWCXB(filepath.Join(testshared.Dir(b), "corpus", "extraction", "wcxb-dev"))
+	if err != nil {
+		b.Logf("skipping the corpus benchmarks: %v", err)
 		return
 	}
-	files = files[:min(len(files), 100)]
 	var corpus [][]byte
 	var total int64
-	for _, f := range files {
-		body := readGz(b, f)
-		corpus = append(corpus, body)
-		total += int64(len(body))
+	for _, p := range wcxb[:min(len(wcxb), 100)] {
+		corpus = append(corpus, p.HTML)
+		total += int64(len(p.HTML))
 	}
 	b.Run("wcxb-dev-100/feedsift", func(b *testing.B) {
 		b.SetBytes(total)
