@@ -318,22 +318,7 @@ func TestOpenStore_Permissions(t *testing.T) {
 }
 
 func TestOpenStore_ReopenKeepsData(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "feedsift.db")
-	s, err := sink.OpenStore(path, sink.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.PutEvent(storyEvent(9, newStory(1, "world"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ro, err := sink.OpenStore(path, sink.StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := writeThenReopen(t, func(s *sink.Store) error { return s.PutEvent(storyEvent(9, newStory(1, "world"))) })
 	if seq, _ := ro.LastSeq(); seq != 9 {
 		t.Errorf("LastSeq after reopen = %d, want 9", seq)
 	}
@@ -378,4 +363,31 @@ func TestStore_WaitSeq(t *testing.T) {
 	if err := s.WaitSeq(ctx, 3); err == nil {
 		t.Error("WaitSeq(3) with a cancelled context returned nil")
 	}
+}
+
+// writeThenReopen writes to a new store with write, closes it, and returns
+// it opened again read-only (closed at the end of the test).
+func writeThenReopen(t *testing.T, write func(*sink.Store) error) *sink.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "feedsift.db")
+	s, err := sink.OpenStore(path, sink.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := write(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := sink.OpenStore(path, sink.StoreOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := ro.Close(); err != nil {
+			t.Errorf("close read-only store: %v", err)
+		}
+	})
+	return ro
 }

@@ -2,7 +2,6 @@ package sink_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,22 +38,7 @@ func TestStore_Template(t *testing.T) {
 }
 
 func TestStore_TemplateSurvivesReopen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "feedsift.db")
-	s, err := sink.OpenStore(path, sink.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SaveTemplate("example.org", []byte{0, 1, 2, 0xff}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ro, err := sink.OpenStore(path, sink.StoreOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := writeThenReopen(t, func(s *sink.Store) error { return s.SaveTemplate("example.org", []byte{0, 1, 2, 0xff}) })
 	got, err := ro.LoadTemplate("example.org")
 	if err != nil {
 		t.Fatal(err)
