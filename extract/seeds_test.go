@@ -1,8 +1,7 @@
 package extract_test
 
 import (
-	"github.com/feedsift/feedsift/internal/testshared"
-
+	"crypto/sha256"
 	"fmt"
 	"html"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/feedsift/feedsift/extract"
+	"github.com/feedsift/feedsift/internal/testshared"
 )
 
 // seedSpec says which lines of a seed are junk and which is the title.
@@ -174,7 +174,39 @@ func barePage(c seedCase) string {
 	return b.String()
 }
 
+// seedsGolden records, for every seed and every way it is extracted, the
+// paragraph and word counts and a digest of the text, so that any change of
+// the output shows in review. It holds no seed text: the seeds are read
+// from the shared directory at test time and never copied here.
+const seedsGolden = "testdata/seeds.golden.txt"
+
+func digestLine(seed, run string, paras []string) string {
+	text := strings.Join(paras, "\n\n")
+	sum := sha256.Sum256([]byte(text))
+	return fmt.Sprintf("%s %s paragraphs=%d words=%d sha256=%x", seed, run, len(paras), len(strings.Fields(text)), sum[:12])
+}
+
 func TestSeeds(t *testing.T) {
+	var digests []string
+	defer func() {
+		if t.Failed() || t.Skipped() {
+			return
+		}
+		got := strings.Join(digests, "\n") + "\n"
+		if *update {
+			if err := os.WriteFile(seedsGolden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		want, err := os.ReadFile(seedsGolden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./extract -run TestSeeds -update to create it)", err)
+		}
+		if diff := cmp.Diff(string(want), got); diff != "" {
+			t.Errorf("seed extraction differs from %s (-want +got):\n%s", seedsGolden, diff)
+		}
+	}()
 	for _, c := range loadSeeds(t) {
 		t.Run(c.name, func(t *testing.T) {
 			opts := extract.Options{URL: "https://example.com/world/story", Title: c.title}
@@ -202,6 +234,7 @@ func TestSeeds(t *testing.T) {
 			}
 			runs = append(runs, run{name: "cleantext", paras: extract.CleanText(strings.Join(c.lines, "\n\n"), opts)})
 			for _, r := range runs {
+				digests = append(digests, digestLine(c.name, r.name, r.paras))
 				if diff := cmp.Diff(c.story, r.paras); diff != "" {
 					t.Errorf("%s: paragraphs differ from the story lines (-want +got):\n%s", r.name, diff)
 				}

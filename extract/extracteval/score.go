@@ -14,20 +14,26 @@ import (
 type Result struct {
 	// Set is the set of the pages scored; Pages how many, Errors how many
 	// the extractor failed on (scored as empty output).
-	Set           string
-	Pages, Errors int
+	Set    string `json:"set"`
+	Pages  int    `json:"pages"`
+	Errors int    `json:"errors"`
 	// P, R and F1: for WCXB, token precision, recall and F1 averaged per
 	// page; for traf-eval, segment precision, recall and F1 over all
 	// segments summed.
-	P, R, F1 float64
+	P  float64 `json:"p"`
+	R  float64 `json:"r"`
+	F1 float64 `json:"f1"`
 	// WithFound is the share of with snippets found in the output and
 	// WithoutKept the share of without snippets wrongly kept (for WCXB a
 	// raw substring match; for traf-eval the segment match, so WithFound
 	// equals R there).
-	WithFound, WithoutKept float64
+	WithFound   float64 `json:"with_found"`
+	WithoutKept float64 `json:"without_kept"`
 	// Seconds is the time spent in the extractor; PagesPerSec and MBPerSec
 	// (1e6 bytes of stored HTML) follow from it.
-	Seconds, PagesPerSec, MBPerSec float64
+	Seconds     float64 `json:"seconds"`
+	PagesPerSec float64 `json:"pages_per_sec"`
+	MBPerSec    float64 `json:"mb_per_sec"`
 }
 
 // String formats r on one line.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -47,15 +48,22 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return runEvalDedupe(ctx, args[1:], stdout, stderr)
 }
 
-func runEvalExtract(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set NAME]", stderr)
+func runEvalExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set NAME] [--compare auto|off|PROGRAM] [--procs N] [--check]", stderr)
 	dir := fs.String("corpus", defaultCorpus("extraction"), "the extraction corpus: holds wcxb-dev/ and traf-eval/")
 	only := fs.String("set", "", "score only this set (wcxb-dev or traf-eval); default both")
+	compare := fs.String("compare", "auto", "comparison rows (go-trafilatura, with fallbacks, readeck): auto finds "+compareProgram+
+		" or runs the bench/ module from a source checkout; off; or the path of the program")
+	procs := fs.Int("procs", 1, "GOMAXPROCS while scoring, for feedsift and the comparison alike")
+	check := fs.Bool("check", false, "exit with an error when a target of issue 3 is missed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: eval extract: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
+	if *procs < 1 {
+		return fmt.Errorf("%w: --procs %d: want at least 1", ErrUsage, *procs)
 	}
 	sets := []struct {
 		name string
@@ -67,7 +75,10 @@ func runEvalExtract(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if *only != "" && *only != extracteval.SetWCXB && *only != extracteval.SetTraf {
 		return fmt.Errorf("%w: --set %q: want %s or %s", ErrUsage, *only, extracteval.SetWCXB, extracteval.SetTraf)
 	}
-	var results []extracteval.Result
+	var (
+		names  []string
+		loaded [][]extracteval.Page
+	)
 	for _, s := range sets {
 		if *only != "" && *only != s.name {
 			continue
@@ -81,18 +92,64 @@ func runEvalExtract(_ context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return fmt.Errorf("eval extract: %w", err)
 		}
-		results = append(results, extracteval.Score(pages, extracteval.Feedsift))
+		names = append(names, s.name)
+		loaded = append(loaded, pages)
 	}
-	if len(results) == 0 {
+	if len(names) == 0 {
 		return fmt.Errorf("eval extract: no set found under %s", *dir)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "set\tpages\terrors\tP\tR\tF1\twith found\twithout kept\tpages/s\tMB/s\t")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t\n",
-			r.Set, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+
+	own := make(map[string]extracteval.Result)
+	prev := runtime.GOMAXPROCS(*procs)
+	for i, pages := range loaded {
+		runtime.GC()
+		own[names[i]] = extracteval.Score(pages, extracteval.Feedsift)
 	}
-	return tw.Flush()
+	runtime.GOMAXPROCS(prev)
+
+	var others map[string][]compareRow
+	cmd, hint := compareCommand(ctx, *compare)
+	switch {
+	case cmd != nil:
+		fmt.Fprintf(stderr, "feedsift eval extract: scoring the comparison extractors with %s\n", strings.Join(cmd.Args, " "))
+		var err error
+		if others, err = runCompare(cmd, *dir, names, *procs, stderr); err != nil {
+			return fmt.Errorf("eval extract: %w", err)
+		}
+	case hint != "":
+		fmt.Fprintf(stderr, "feedsift eval extract: %s\n", hint)
+	}
+
+	fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\textractor\tpages\terrors\tP\tR\tF1\twith found\twithout kept\tpages/s\tMB/s\t")
+	row := func(name string, r extracteval.Result) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t\n",
+			r.Set, name, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+	}
+	for _, set := range names {
+		row("feedsift", own[set])
+		for _, c := range others[set] {
+			row(c.Extractor, c.Result)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var missed []string
+	fmt.Fprintln(stdout, "targets (issue 3):")
+	for _, c := range checkTargets(own, others) {
+		verdict := "met"
+		if !c.ok {
+			verdict = "MISSED"
+			missed = append(missed, c.what)
+		}
+		fmt.Fprintf(stdout, "  %-60s %s\n", c.what, verdict)
+	}
+	if *check && len(missed) > 0 {
+		return fmt.Errorf("eval extract: %d target(s) missed: %s", len(missed), strings.Join(missed, "; "))
+	}
+	return nil
 }
 
 func runEvalDedupe(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -75,15 +75,23 @@ func TestEvalExtract(t *testing.T) {
 		"https://courier.example/tram": map[string]any{"file": "tram.html",
 			"with": []string{"twelve thousand  journeys", "blue-and-white cars"}, "without": []string{"Share this story", "Back to top"}}}))
 
-	out := mustRun(t, "eval", "extract", "--corpus", dir)
-	// set pages errors P R F1 with-found without-kept pages/s MB/s
+	out := mustRun(t, "eval", "extract", "--corpus", dir, "--compare", "off")
+	// set extractor pages errors P R F1 with-found without-kept pages/s MB/s
 	w1 := fields(t, out, "wcxb-dev")
-	if got, want := strings.Join(w1[1:8], " "), "2 1 0.500 0.500 0.500 0.500 0.000"; got != want {
+	if got, want := strings.Join(w1[1:9], " "), "feedsift 2 1 0.500 0.500 0.500 0.500 0.000"; got != want {
 		t.Errorf("wcxb-dev row %q, want %q\n%s", got, want, out)
 	}
 	t1 := fields(t, out, "traf-eval")
-	if got, want := strings.Join(t1[1:8], " "), "1 0 1.000 1.000 1.000 1.000 0.000"; got != want {
+	if got, want := strings.Join(t1[1:9], " "), "feedsift 1 0 1.000 1.000 1.000 1.000 0.000"; got != want {
 		t.Errorf("traf-eval row %q, want %q\n%s", got, want, out)
+	}
+	for _, want := range []string{"wcxb-dev F1 0.500 >= 0.955", "MISSED", "traf-eval F1 1.000 >= 0.920"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("targets: no %q in:\n%s", want, out)
+		}
+	}
+	if r := run(t, "eval", "extract", "--corpus", dir, "--compare", "off", "--check"); r.err == nil || !strings.Contains(r.err.Error(), "target(s) missed") {
+		t.Errorf("--check with missed targets: err %v, want one naming the missed targets", r.err)
 	}
 
 	out = mustRun(t, "eval", "extract", "--corpus", dir, "--set", "traf-eval")
@@ -95,6 +103,65 @@ func TestEvalExtract(t *testing.T) {
 	}
 	if r := run(t, "eval", "nothing"); r.err == nil {
 		t.Error("eval nothing succeeded")
+	}
+}
+
+// TestEvalExtractCompare runs a comparison program (here a shell script
+// standing in for bench's extractcompare, which needs the comparison
+// libraries) and checks that its rows join feedsift's in one table, that
+// it is asked for the corpus and sets of the run, and that the speed
+// targets are checked against its rows.
+func TestEvalExtractCompare(t *testing.T) {
+	page, err := os.ReadFile(tramFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "traf-eval")
+	writeCorpusFile(t, filepath.Join(tr, "html", "tram.html.gz"), gzipBytes(t, page))
+	writeCorpusFile(t, filepath.Join(tr, "evaldata.json"), jsonBytes(t, map[string]any{
+		"https://courier.example/tram": map[string]any{"file": "tram.html", "with": []string{"blue-and-white cars"}, "without": []string{"Back to top"}}}))
+	args := filepath.Join(t.TempDir(), "args")
+	script := filepath.Join(t.TempDir(), "compare.sh")
+	writeCorpusFile(t, script, []byte(`#!/bin/sh
+echo "$@" > `+args+`
+echo "scoring..." >&2
+echo '{"extractor":"go-trafilatura","result":{"set":"traf-eval","pages":1,"errors":0,"p":0.5,"r":0.25,"f1":0.333,"with_found":0.25,"without_kept":0.5,"pages_per_sec":7,"mb_per_sec":1}}'
+`))
+	if err := os.Chmod(script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "eval", "extract", "--corpus", dir, "--compare", script)
+	row := fields(t, out, "traf-eval")
+	if row[1] != "feedsift" {
+		t.Errorf("first traf-eval row is %q, want feedsift's:\n%s", row[1], out)
+	}
+	found := false
+	for l := range strings.SplitSeq(out, "\n") {
+		if f := strings.Fields(l); len(f) > 6 && strings.Join(f[:7], " ") == "traf-eval go-trafilatura 1 0 0.500 0.250 0.333" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no go-trafilatura row from the comparison program in:\n%s", out)
+	}
+	got, err := os.ReadFile(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--json", "--corpus " + dir, "--sets traf", "--only go-trafilatura,go-trafilatura+fallback,readeck", "--procs 1"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("comparison program called with %q, want %q in it", got, want)
+		}
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.sh")
+	writeCorpusFile(t, bad, []byte("#!/bin/sh\necho 'not json'\n"))
+	if err := os.Chmod(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "eval", "extract", "--corpus", dir, "--compare", bad); r.err == nil || !strings.Contains(r.err.Error(), "comparison output line 1") {
+		t.Errorf("comparison printing junk: err %v, want one naming the output line", r.err)
 	}
 }
 

@@ -5,7 +5,12 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,traf] [--only NAMES] [--limit N]
+//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,traf] [--only NAMES] [--limit N] [--json]
+//
+// With --json it prints one JSON object per extractor and set instead of
+// the tables, {"extractor": NAME, "result": extracteval.Result}; that is
+// what "feedsift eval extract" reads when it runs this program for its
+// comparison rows.
 //
 // The corpus defaults to $FEEDSIFT_SHARED/corpus/extraction, else
 // shared/corpus/extraction in the nearest directory above the working
@@ -13,6 +18,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	only := fs.String("only", "", "comma-separated extractor names to run (default all): feedsift, go-trafilatura, go-trafilatura+fallback, readeck")
 	limit := fs.Int("limit", 0, "score only the first N pages of each set (0 = all)")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while scoring")
+	asJSON := fs.Bool("json", false, "print one JSON object per extractor and set instead of tables")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,15 +93,29 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	prev := runtime.GOMAXPROCS(*procs)
 	defer runtime.GOMAXPROCS(prev)
-	fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s, corpus %s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH, dir)
+	if !*asJSON {
+		fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s, corpus %s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH, dir)
+	}
+	enc := json.NewEncoder(stdout)
 	for i, s := range chosen {
 		results := make([]extracteval.Result, len(exs))
 		for j, ex := range exs {
 			runtime.GC() // start each extractor from a clean heap
 			results[j] = extracteval.Score(loaded[i], ex.Extract)
 			fmt.Fprintf(stderr, "%s %s: %s\n", s.dir, ex.Name, results[j])
+			if *asJSON {
+				row := struct {
+					Extractor string             `json:"extractor"`
+					Result    extracteval.Result `json:"result"`
+				}{ex.Name, results[j]}
+				if err := enc.Encode(row); err != nil {
+					return err
+				}
+			}
 		}
-		printTable(stdout, s.dir, exs, results)
+		if !*asJSON {
+			printTable(stdout, s.dir, exs, results)
+		}
 	}
 	return nil
 }
