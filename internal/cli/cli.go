@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"strings"
 )
@@ -41,6 +42,7 @@ func commands() []command {
 		{"dupes", "show the dedupe report: stories and the copies merged into them", runDupes},
 		{"extract", "print the main text of saved pages (text, json or jsonl)", runExtract},
 		{"eval", "score the extractor or the deduplicator on the shared corpora", runEval},
+		{"completion", "print a shell completion script (bash, zsh or fish)", runCompletion},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -125,12 +127,47 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	fmt.Fprintln(stdout, versionLine())
+	return nil
+}
+
+// versionLine is "feedsift VERSION (commit REV[, modified], TIME, GO OS/ARCH)":
+// VERSION from -ldflags -X (release builds) or the module version (go
+// install), the rest from the build information the go command stamps.
+func versionLine() string {
 	v := Version
-	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "feedsift " + v
+	}
+	if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		v = bi.Main.Version
 	}
-	fmt.Fprintf(stdout, "feedsift %s\n", v)
-	return nil
+	var rev, when string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	parts := make([]string, 0, 3)
+	if rev != "" {
+		c := "commit " + rev[:min(12, len(rev))]
+		if modified {
+			c += ", modified"
+		}
+		parts = append(parts, c)
+	}
+	if when != "" {
+		parts = append(parts, when)
+	}
+	parts = append(parts, bi.GoVersion+" "+runtime.GOOS+"/"+runtime.GOARCH)
+	return fmt.Sprintf("feedsift %s (%s)", v, strings.Join(parts, ", "))
 }
 
 // newLogger builds the process logger from the [log] settings.
