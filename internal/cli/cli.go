@@ -83,10 +83,7 @@ func usage(w io.Writer) {
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: feedsift %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeManual(stderr, name, synopsis, fs) }
 	return fs
 }
 

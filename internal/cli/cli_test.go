@@ -42,7 +42,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "run -h", args: []string{"run", "-h"}, wantStderr: "-config"},
 		{name: "stories -h", args: []string{"stories", "-h"}, wantStderr: "-topic"},
 		{name: "tail --help", args: []string{"tail", "--help"}, wantStderr: "-dupes"},
-		{name: "version -h", args: []string{"version", "-h"}, wantStderr: "Usage: feedsift version"},
+		{name: "version -h", args: []string{"version", "-h"}, wantStderr: "SYNOPSIS\n    feedsift version\n"},
 		{name: "unknown flag", args: []string{"stories", "--colour"}, wantCode: 2, wantStderr: "-colour", wantErr: "flag provided but not defined"},
 		{name: "bad flag value", args: []string{"stories", "--limit", "many"}, wantCode: 2, wantErr: "invalid value"},
 		{name: "stray run argument", args: []string{"run", "my.toml"}, wantCode: 2, wantErr: `"my.toml"`},
@@ -131,6 +131,52 @@ func TestRunConfigErrors(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(r.err.Error(), w) {
 					t.Errorf("error %q does not contain %q", r.err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestManualPages checks that every command's -h prints a man-style page:
+// NAME with a summary, SYNOPSIS, FLAGS when it has flags, and EXAMPLES for
+// the commands people type most.
+func TestManualPages(t *testing.T) {
+	list := mustRun(t, "help")
+	var names []string
+	inCommands := false
+	for l := range strings.SplitSeq(list, "\n") {
+		if strings.HasPrefix(l, "Commands:") {
+			inCommands = true
+			continue
+		}
+		if f := strings.Fields(l); inCommands && len(f) > 1 && strings.HasPrefix(l, "  ") {
+			names = append(names, f[0])
+		}
+	}
+	if len(names) < 8 {
+		t.Fatalf("help listed %d commands, want at least 8:\n%s", len(names), list)
+	}
+	for _, name := range names {
+		args := []string{name, "-h"}
+		if name == "eval" {
+			args = []string{"eval", "extract", "-h"}
+		}
+		t.Run(strings.Join(args[:len(args)-1], " "), func(t *testing.T) {
+			r := run(t, args...)
+			if r.err != nil {
+				t.Fatalf("%v", r.err)
+			}
+			for _, want := range []string{"NAME\n    feedsift " + strings.Join(args[:len(args)-1], " ") + " - ", "\nSYNOPSIS\n    feedsift "} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("no %q in:\n%s", want, r.stderr)
+				}
+			}
+			switch name {
+			case "run", "tail", "stories", "dupes", "extract", "eval":
+				for _, want := range []string{"\nFLAGS\n", "\nEXAMPLES\n"} {
+					if !strings.Contains(r.stderr, want) {
+						t.Errorf("no %q in:\n%s", want, r.stderr)
+					}
 				}
 			}
 		})
