@@ -539,3 +539,33 @@ func collapsedProse(n *html.Node, s *stat) bool {
 	}
 	return false
 }
+
+// inlineBodyTemplates replaces a <script type="text/template"> that sits
+// inside the element marked as the article body ([itemprop=articleBody])
+// with the HTML it holds. Some blog platforms ship the post that way and
+// render it with script; without this the article body is empty. Templates
+// elsewhere (widgets, comment forms) are left alone, and only templates
+// whose content has no template placeholders ("{{", "<%") are inlined.
+func inlineBodyTemplates(root *html.Node) {
+	for _, body := range findAll(root, true, isArticleBody) {
+		for _, s := range findAll(body, false, func(n *html.Node) bool {
+			return n.DataAtom == atom.Script && strings.EqualFold(strings.TrimSpace(getAttr(n, "type")), "text/template")
+		}) {
+			if s.Parent == nil || s.FirstChild == nil || s.FirstChild.Type != html.TextNode {
+				continue
+			}
+			src := s.FirstChild.Data
+			if len(src) > MaxInputSize || strings.Contains(src, "{{") || strings.Contains(src, "<%") {
+				continue
+			}
+			nodes, err := html.ParseFragment(strings.NewReader(src), s.Parent)
+			if err != nil {
+				continue
+			}
+			for _, n := range nodes {
+				s.Parent.InsertBefore(n, s)
+			}
+			s.Parent.RemoveChild(s)
+		}
+	}
+}

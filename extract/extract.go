@@ -86,6 +86,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
 	resolveStreamed(root)
+	inlineBodyTemplates(root)
 	doc := goquery.NewDocumentFromNode(root)
 	m := readMeta(doc)
 
@@ -119,6 +120,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	if alt := ldBodyParagraphs(m.body, paras, newTitleSet(titles...)); alt != nil {
+		paras = alt
+	}
 	if !usable(paras) {
 		return nil, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
@@ -136,6 +140,65 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		a.Title = labelled
 	}
 	return a, nil
+}
+
+// ldBodyParagraphs returns the paragraphs of JSON-LD's articleBody when
+// the page's markup gave clearly less of the story than the body holds
+// (under half its words, and the body at least ldBodyMinWords long): the
+// story is then rendered by script, behind a wall, or cut into pieces the
+// markup pass could not join. It returns nil otherwise, and nil when the
+// body shares too little with the markup's text to be the same article's
+// (a site-wide description, say).
+func ldBodyParagraphs(body string, fromDOM []string, ts titleSet) []string {
+	const ldBodyMinWords = 80
+	if wordCount(body) < ldBodyMinWords || len(body) > MaxInputSize {
+		return nil
+	}
+	if strings.Contains(body, "<") {
+		if n, err := html.Parse(strings.NewReader(body)); err == nil {
+			if lines := emit(n); len(lines) > 0 {
+				body = strings.Join(lines, "\n\n")
+			}
+		}
+	}
+	domWords := wordCount(strings.Join(fromDOM, " "))
+	bodyWords := wordCount(body)
+	if domWords*2 >= bodyWords {
+		return nil
+	}
+	paras, _ := cleanLines(splitParagraphs(body), ts)
+	if !usable(paras) {
+		return nil
+	}
+	if domWords >= 20 && overlapShare(fromDOM, paras) < 0.5 {
+		return nil
+	}
+	return paras
+}
+
+// overlapShare is the share of the words of a found in b, as sets of
+// lower-cased words.
+func overlapShare(a, b []string) float64 {
+	words := func(ps []string) map[string]bool {
+		m := make(map[string]bool)
+		for _, p := range ps {
+			for _, w := range strings.Fields(strings.ToLower(p)) {
+				m[w] = true
+			}
+		}
+		return m
+	}
+	wa, wb := words(a), words(b)
+	if len(wa) == 0 {
+		return 0
+	}
+	n := 0
+	for w := range wa {
+		if wb[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(wa))
 }
 
 // countStartTags counts start tags with the tokenizer, stopping past limit.

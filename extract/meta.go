@@ -17,6 +17,9 @@ type meta struct {
 	author    string
 	published time.Time
 	lang      string
+	// body is JSON-LD's articleBody, as given (plain text, or HTML on some
+	// sites); a fallback when the page's markup yields too little.
+	body string
 }
 
 // readMeta reads title, author, publication time and language from meta
@@ -55,6 +58,7 @@ func readMeta(doc *goquery.Document) meta {
 	}
 
 	m.author = ld.author
+	m.body = ld.body
 	for _, sel := range []struct{ q, a string }{
 		{`meta[name="author"]`, "content"},
 		{`meta[property="article:author"]`, "content"},
@@ -178,7 +182,7 @@ func parseTime(s string) (time.Time, bool) {
 
 // ldInfo is what JSON-LD says about the article.
 type ldInfo struct {
-	headline, author, published, lang string
+	headline, author, published, lang, body string
 }
 
 // readJSONLD reads the first Article-like object from the page's JSON-LD
@@ -237,6 +241,7 @@ func walkLD(v any, info *ldInfo, depth int) {
 		info.author = ldName(x["author"], 0)
 		info.published, _ = x["datePublished"].(string)
 		info.lang, _ = x["inLanguage"].(string)
+		info.body, _ = x["articleBody"].(string)
 	}
 }
 
