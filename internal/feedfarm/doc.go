@@ -18,6 +18,22 @@
 // a correct pipeline must publish. Scenario.Validate rejects a scenario in
 // which that is ambiguous.
 //
+// An entry with Keep > 0 shows only the first Keep paragraphs of its
+// article: a trimmed copy.
+//
+// # Large farms
+//
+// Generate makes a scenario of hundreds or thousands of feeds (500 by
+// default) from a seed: invented articles whose words come from a
+// pseudo-word vocabulary, so distinct articles share no run of five words,
+// and syndicated copies of some of them on other sites one round later
+// (another GUID, URL and often headline, partner header and footer lines,
+// sometimes trimmed). Scenario.Stories groups Expected into the stories a
+// correct pipeline publishes by a given round, each with the item URLs
+// that must collapse into it. Serve it with New like any scenario; Advance
+// moves to the next round, FeedList lists the feed URLs in order and
+// Requests counts the polls of one path.
+//
 // # Serving
 //
 // Farm.Handler serves:
@@ -39,7 +55,8 @@
 // # Concurrency
 //
 // A Farm is safe for concurrent use: the handler may serve many requests
-// while SetRound and Stats are called from other goroutines. New copies the
+// while SetRound, Advance, Stats and Requests are called from other
+// goroutines. Generate holds no shared state and may run concurrently. New copies the
 // scenario, so the caller may change its own copy afterwards.
 //
 // Nothing here panics on bad input: New accepts any scenario, and if it

@@ -69,6 +69,15 @@ func (f *Farm) SetRound(n int) {
 	f.round = max(n, 0)
 }
 
+// Advance moves to the next round, so the entries listed from it appear
+// on the next poll, and returns the new round.
+func (f *Farm) Advance() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.round++
+	return f.round
+}
+
 // Round returns the current round.
 func (f *Farm) Round() int {
 	f.mu.Lock()
@@ -85,6 +94,25 @@ func (f *Farm) FeedURLs(base string) map[string]string {
 		out[s.Name] = base + feedPath(s)
 	}
 	return out
+}
+
+// FeedList returns every site's absolute feed URL, in scenario order, for
+// a server whose base URL is base.
+func (f *Farm) FeedList(base string) []string {
+	base = strings.TrimRight(base, "/")
+	out := make([]string, len(f.sc.Sites))
+	for i, s := range f.sc.Sites {
+		out[i] = base + feedPath(s)
+	}
+	return out
+}
+
+// Requests returns how many requests the farm has answered on path (a URL
+// path without query, such as "/f0007/feed.xml"), 304s and errors included.
+func (f *Farm) Requests(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests[path]
 }
 
 // Stats returns a copy of the request counts so far.

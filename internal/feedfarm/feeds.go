@@ -111,7 +111,7 @@ func renderRSS(s Site, entries []Entry, base string) []byte {
 		}
 		w.el("dc:creator", e.Article.Author)
 		w.el("category", s.Topic)
-		w.el("description", summary(e.Article.Paragraphs))
+		w.el("description", summary(e.paragraphs()))
 		if !s.SummaryOnly {
 			w.el("content:encoded", contentHTML(e))
 		}
@@ -152,7 +152,7 @@ func renderAtom(s Site, entries []Entry, base string) []byte {
 		if s.Topic != "" {
 			fmt.Fprintf(&w, `<category term="%s"/>`+"\n", attr(s.Topic))
 		}
-		w.el(`summary type="text"`, summary(e.Article.Paragraphs))
+		w.el(`summary type="text"`, summary(e.paragraphs()))
 		if !s.SummaryOnly {
 			w.el(`content type="html"`, contentHTML(e))
 		}
@@ -180,7 +180,7 @@ func renderRDF(s Site, entries []Entry, base string) []byte {
 		fmt.Fprintf(&w, `<item rdf:about="%s">`+"\n", attr(base+entryURL(s, e)))
 		w.el("title", e.title())
 		w.el("link", base+entryURL(s, e))
-		w.el("description", summary(e.Article.Paragraphs))
+		w.el("description", summary(e.paragraphs()))
 		w.el("dc:identifier", e.GUID)
 		w.el("dc:creator", e.Article.Author)
 		w.el("dc:date", rfc3339(e.published()))
@@ -233,7 +233,7 @@ func renderJSON(s Site, entries []Entry, base string) ([]byte, error) {
 			ID:            e.GUID,
 			URL:           base + entryURL(s, e),
 			Title:         e.title(),
-			Summary:       summary(e.Article.Paragraphs),
+			Summary:       summary(e.paragraphs()),
 			DatePublished: rfc3339(e.published()),
 		}
 		if s.SummaryOnly {
@@ -259,9 +259,10 @@ func renderJSON(s Site, entries []Entry, base string) ([]byte, error) {
 // body is the text of an entry as the site shows it: header lines,
 // paragraphs, footer lines.
 func body(e Entry) []string {
-	out := make([]string, 0, len(e.Header)+len(e.Article.Paragraphs)+len(e.Footer))
+	paras := e.paragraphs()
+	out := make([]string, 0, len(e.Header)+len(paras)+len(e.Footer))
 	out = append(out, e.Header...)
-	out = append(out, e.Article.Paragraphs...)
+	out = append(out, paras...)
 	return append(out, e.Footer...)
 }
 

@@ -87,6 +87,9 @@ type Entry struct {
 	// article body, before and after the paragraphs (for example "Source
 	// link"). They appear in the page and in the feed's full content.
 	Header, Footer []string
+	// Keep, when positive, makes the site show only the first Keep
+	// paragraphs of the article (a trimmed copy); zero shows them all.
+	Keep int
 }
 
 // Template is the look of a site's article pages. Each wraps the article in
@@ -252,6 +255,8 @@ func (sc Scenario) Validate() error {
 				return bad("%s: article %q has no paragraphs", where, e.Article.Slug)
 			case e.FromRound < 0:
 				return bad("%s: negative FromRound %d", where, e.FromRound)
+			case e.Keep < 0:
+				return bad("%s: negative Keep %d", where, e.Keep)
 			}
 			guids[e.GUID] = true
 			page, query, _ := strings.Cut(e.slug(), "?")
@@ -301,6 +306,15 @@ func (e Entry) slug() string {
 		return e.Slug
 	}
 	return e.Article.Slug
+}
+
+// paragraphs are the article paragraphs the entry shows: all of them, or
+// the first Keep.
+func (e Entry) paragraphs() []string {
+	if e.Keep > 0 && e.Keep < len(e.Article.Paragraphs) {
+		return e.Article.Paragraphs[:e.Keep]
+	}
+	return e.Article.Paragraphs
 }
 
 // published is when the site listed the entry.

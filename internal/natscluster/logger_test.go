@@ -1,0 +1,68 @@
+package natscluster_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/feedsift/feedsift/internal/natscluster"
+)
+
+// recorder is a slog.Handler that keeps the "node" attribute of each record.
+type recorder struct {
+	mu    *sync.Mutex
+	nodes *[]string
+	node  string
+}
+
+func (r recorder) Enabled(context.Context, slog.Level) bool { return true }
+
+func (r recorder) Handle(_ context.Context, rec slog.Record) error {
+	node := r.node
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key == "node" {
+			node = a.Value.String()
+		}
+		return true
+	})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*r.nodes = append(*r.nodes, node)
+	return nil
+}
+
+func (r recorder) WithAttrs(attrs []slog.Attr) slog.Handler {
+	for _, a := range attrs {
+		if a.Key == "node" {
+			r.node = a.Value.String()
+		}
+	}
+	return r
+}
+
+func (r recorder) WithGroup(string) slog.Handler { return r }
+
+func TestStart_LoggerGetsServerLines(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		nodes []string
+	)
+	log := slog.New(recorder{mu: &mu, nodes: &nodes})
+	c, err := natscluster.Start(t.Context(), natscluster.Options{Nodes: 2, Dir: t.TempDir(), Name: "logtest", Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Shutdown()
+	mu.Lock()
+	defer mu.Unlock()
+	seen := map[string]int{}
+	for _, n := range nodes {
+		seen[n]++
+	}
+	for _, want := range []string{"logtest-n0", "logtest-n1"} {
+		if seen[want] == 0 {
+			t.Errorf("no log line from node %s (lines by node: %v)", want, seen)
+		}
+	}
+}
