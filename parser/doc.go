@@ -14,6 +14,8 @@
 //     gofeed can read.
 //   - Every string is valid UTF-8 and trimmed of surrounding white space;
 //     titles have HTML entities decoded and inner white space collapsed.
+//     Titles, author names and categories longer than MaxTitleLen bytes
+//     are cut to that length, ending with "…".
 //   - Items with neither GUID nor URL nor title are dropped; a feed with no
 //     items is not an error.
 //

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
@@ -254,10 +255,58 @@ func clean(s string) string {
 	return strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
-// cleanTitle decodes HTML entities (titles are often escaped twice) and
-// collapses runs of white space to one space.
+// MaxTitleLen is the longest title, author name or category Parse
+// returns, in bytes. A longer one is cut at a word (or else a character)
+// boundary and ends with "…", so that a hostile feed cannot push a
+// multi-megabyte title into every story built from it.
+const MaxTitleLen = 1024
+
+// maxRawTitle is the length to which a title is cut before cleaning.
+const maxRawTitle = 64 * MaxTitleLen
+
+// cleanTitle decodes HTML entities (titles are often escaped twice),
+// collapses runs of white space to one space and cuts the result to
+// MaxTitleLen bytes. It stops collecting words once past the limit, so the
+// work after unescaping does not depend on the size of a huge title.
 func cleanTitle(s string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(clean(s))), " ")
+	if len(s) > maxRawTitle {
+		// Far too long: cut before unescaping so that a multi-megabyte
+		// title is not copied again. Entities and runs of white space
+		// shrink at most about 32 times, so what remains still fills
+		// MaxTitleLen unless the title is almost all white space.
+		n := maxRawTitle
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	var b strings.Builder
+	for w := range strings.FieldsSeq(html.UnescapeString(clean(s))) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+		if b.Len() > MaxTitleLen {
+			return cutTitle(b.String())
+		}
+	}
+	return b.String()
+}
+
+// cutTitle shortens s, longer than MaxTitleLen bytes, to at most that
+// many: at the last space in the final quarter of the allowed length if
+// there is one, else at a rune boundary, and appends "…".
+func cutTitle(s string) string {
+	const ellipsis = "…"
+	n := MaxTitleLen - len(ellipsis)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	s = s[:n]
+	if i := strings.LastIndexByte(s, ' '); i >= n*3/4 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, " ") + ellipsis
 }
 
 func author(gi *gofeed.Item) string {
