@@ -72,6 +72,14 @@ defaults and prints pairwise P/R/F1, ARI, recall per copy kind, the share
 of hard-negative pairs merged, docs/s and peak heap.`,
 		examples: []string{"feedsift eval dedupe", "feedsift eval dedupe --out predictions.tsv"},
 	},
+	"discover": {
+		description: `Finds the feeds a site offers: the URL itself when it is a feed, else the
+page's <link rel="alternate"> feeds, else feed-like links on the page, else
+common feed paths (/feed, /rss.xml, /atom.xml, ...) at the site's root.
+Candidates found by link or probe are fetched and kept only if they parse.
+Loopback and private addresses are refused unless --allow-private.`,
+		examples: []string{"feedsift discover https://example.com/", "feedsift discover --json example.com"},
+	},
 	"completion": {
 		description: `Prints a completion script for bash, zsh or fish. Commands are completed
 from this binary's list; flags are read from "feedsift CMD -h" when you
