@@ -43,6 +43,7 @@ func New(opts Options) (*Client, error) {
 		Timeout:        o.Timeout,
 		KeepAlive:      30 * time.Second,
 		ControlContext: c.control,
+		Resolver:       o.Resolver,
 	}
 	c.transport = &http.Transport{
 		Proxy:                  nil, // a proxy would defeat the address guard

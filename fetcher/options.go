@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -55,6 +56,11 @@ type Options struct {
 	// AllowNetworks are exempt from the private-address guard, e.g.
 	// 127.0.0.0/8 and ::1/128 for tests and demos.
 	AllowNetworks []netip.Prefix
+	// Resolver looks up host names; nil means net.DefaultResolver. The
+	// address guard checks every address the resolver returns, at connect
+	// time, so an answer that changes between lookups (DNS rebinding)
+	// cannot reach a refused address.
+	Resolver *net.Resolver
 	// Logger receives debug records of attempts and retries. Nil discards.
 	Logger *slog.Logger
 }
