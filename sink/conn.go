@@ -2,6 +2,8 @@ package sink
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -166,11 +168,39 @@ func connAuthOptions(opts ConnOptions) ([]nats.Option, error) {
 // the server is down or unreachable, as opposed to refusing our
 // credentials or configuration.
 func dialRetryable(err error) bool {
+	if tlsRefused(err) {
+		return false
+	}
 	if errors.Is(err, nats.ErrNoServers) || errors.Is(err, nats.ErrTimeout) {
 		return true
 	}
 	var ne net.Error
 	return errors.As(err, &ne)
+}
+
+// tlsRefused reports whether err is a TLS failure that retrying cannot
+// mend: the server refused our certificate (or its absence), or we refused
+// the server's. These arrive wrapped in net errors, which are otherwise
+// retried as a server being down.
+func tlsRefused(err error) bool {
+	var (
+		alert    tls.AlertError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		header   tls.RecordHeaderError
+	)
+	// crypto/tls reports an alert received from the server as a
+	// *net.OpError with Op "remote error" (its alert type is unexported).
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" {
+		return true
+	}
+	return errors.As(err, &alert) || errors.As(err, &verify) || errors.As(err, &unknown) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &header) ||
+		errors.Is(err, nats.ErrSecureConnRequired) || errors.Is(err, nats.ErrSecureConnWanted) ||
+		errors.Is(err, nats.ErrClientCertOrRootCAsRequired)
 }
 
 // backoff returns the wait before the given attempt (1-based): min doubled
