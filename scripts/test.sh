@@ -5,6 +5,8 @@
 #
 #   FEEDSIFT_SHARED   path of the shared corpora (default ../shared)
 #   FUZZTIME          time per fuzz target (default 10s; 0 skips fuzzing)
+#   FEEDSIFT_REQUIRE_BROWSER=1  fail (not skip) the browser test of the
+#                     report page when Chromium is missing (CI sets it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,14 @@ export FEEDSIFT_SHARED="${FEEDSIFT_SHARED:-$(cd .. && pwd)/shared}"
 scripts/install-nats-server.sh
 export FEEDSIFT_NATS_SERVER="$PWD/.bin/nats-server"
 export FEEDSIFT_REQUIRE_NATS_SERVER=1
+# Headless Chromium for the report page's browser test (Debian's package).
+if ! scripts/install-chromium.sh; then
+  if [ "${FEEDSIFT_REQUIRE_BROWSER:-}" = 1 ]; then
+    echo "test: chromium could not be installed and FEEDSIFT_REQUIRE_BROWSER=1" >&2
+    exit 1
+  fi
+  echo "test: chromium could not be installed; the browser test will skip" >&2
+fi
 
 # FEEDSIFT_EVAL=1 also scores extraction and dedupe on the labelled
 # corpora and fails below the floors the README's figures are guarded by.

@@ -97,6 +97,7 @@ func (s *Store) consumeOnce(ctx context.Context, j *JetStream, durable string, l
 		msg, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {
 			if ctx.Err() != nil {
+				s.drain(ctx, j, it, log)
 				return progressed, ctx.Err()
 			}
 			if errors.Is(err, jetstream.ErrNoHeartbeat) {
@@ -109,6 +110,35 @@ func (s *Store) consumeOnce(ctx context.Context, j *JetStream, durable string, l
 		if err := s.handle(ctx, j, msg, log); err != nil {
 			return progressed, err
 		}
+	}
+}
+
+// drainTimeout bounds how long a stopping consumer spends on the messages
+// already delivered to it.
+const drainTimeout = 5 * time.Second
+
+// drain applies and acknowledges the messages the server already delivered
+// to this consumer when it is told to stop. Dropped, they would stay
+// unacknowledged for a whole ack wait, and the next consumer on the
+// durable (a restarted daemon) would wait that long for them.
+func (s *Store) drain(ctx context.Context, j *JetStream, it jetstream.MessagesContext, log *slog.Logger) {
+	it.Drain()
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	n := 0
+	for {
+		msg, err := it.Next(jetstream.NextContext(dctx))
+		if err != nil {
+			break
+		}
+		if err := s.handle(dctx, j, msg, log); err != nil {
+			log.Warn("sink: applying a buffered message at stop failed; it will be redelivered", "error", err)
+			break
+		}
+		n++
+	}
+	if n > 0 {
+		log.Debug("sink: applied buffered messages at stop", "messages", n)
 	}
 }
 

@@ -6,8 +6,12 @@
 //
 // A story is published on "<SubjectPrefix>.<topic>" (default "news.<topic>")
 // and a duplicate record on "<DupesPrefix>.<topic>" (default
-// "feedsift.dupes.<topic>"). Both subject spaces belong to one stream
-// (default "FEEDSIFT", file storage). Payloads are the encoding/json form of
+// "feedsift.dupes.<topic>"). A person's override (story.Override) goes on
+// "<OverridesPrefix(DupesPrefix)>.<topic>" (default
+// "feedsift.overrides.<topic>") with Nats-Msg-Id "override:<id>", and the
+// story updates it causes on the story subject with "story:<id>:<override
+// id>". All subject spaces belong to one stream (default "FEEDSIFT", file
+// storage); NewJetStream adds a missing subject to an existing stream. Payloads are the encoding/json form of
 // story.Story and story.Duplicate; their struct tags are the contract, pinned
 // by a golden test. Version is set to story.Version when zero.
 //

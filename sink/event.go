@@ -12,23 +12,24 @@ import (
 	"github.com/feedsift/feedsift/internal/story"
 )
 
-// Event is one message of the stream, decoded: exactly one of Story and
-// Duplicate is set.
+// Event is one message of the stream, decoded: exactly one of Story,
+// Duplicate and Override is set.
 type Event struct {
 	Seq       uint64 // stream sequence; 0 for an event not read from the stream
 	Subject   string
 	Story     *story.Story
 	Duplicate *story.Duplicate
+	Override  *story.Override
 }
 
 // DecodeEvent decodes one stream message. The subject decides the kind: a
 // subject under storyPrefix carries a story, one under dupesPrefix a
-// duplicate record. Empty prefixes mean the defaults ("news",
-// "feedsift.dupes"). The topic in the payload must match the subject's; an
+// duplicate record, one under OverridesPrefix(dupesPrefix) an override.
+// Empty prefixes mean the defaults ("news", "feedsift.dupes"). The topic in the payload must match the subject's; an
 // empty one is taken from the subject. Unknown JSON fields are ignored,
 // because payloads only ever gain fields. Errors wrap ErrInvalidEvent.
 func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPrefix string) (Event, error) {
-	storyPrefix, dupesPrefix, err := prefixes(storyPrefix, dupesPrefix)
+	storyPrefix, dupesPrefix, overridesPrefix, err := prefixes(storyPrefix, dupesPrefix)
 	if err != nil {
 		return Event{}, err
 	}
@@ -61,8 +62,25 @@ func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPref
 		ev.Duplicate = &d
 		return ev, nil
 	}
-	return Event{}, fmt.Errorf("%w: seq %d: subject %q is outside %s.> and %s.>",
-		ErrInvalidEvent, seq, subject, storyPrefix, dupesPrefix)
+	if topic, ok := strings.CutPrefix(subject, overridesPrefix+"."); ok {
+		var o story.Override
+		if err := decodePayload(subject, seq, topic, data, &o); err != nil {
+			return Event{}, err
+		}
+		if o.Topic == "" {
+			o.Topic = topic
+		}
+		if err := checkEvent(subject, seq, "override id", o.ID, o.Topic, topic, o.Version); err != nil {
+			return Event{}, err
+		}
+		if err := o.Validate(); err != nil {
+			return Event{}, fmt.Errorf("%w: seq %d: subject %q: %w", ErrInvalidEvent, seq, subject, err)
+		}
+		ev.Override = &o
+		return ev, nil
+	}
+	return Event{}, fmt.Errorf("%w: seq %d: subject %q is outside %s.>, %s.> and %s.>",
+		ErrInvalidEvent, seq, subject, storyPrefix, dupesPrefix, overridesPrefix)
 }
 
 func decodePayload(subject string, seq uint64, topic string, data []byte, v any) error {

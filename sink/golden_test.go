@@ -62,10 +62,33 @@ func TestGoldenPayloads(t *testing.T) {
 		Reason:     "text similarity 0.92 >= threshold 0.85",
 	}
 
+	contentDupe := dupe
+	contentDupe.URL = "https://mirror.example.net/river-levels-2"
+	contentDupe.Published = published.Add(30 * time.Minute)
+	contentDupe.Text = "Water levels dropped on Saturday, the mirror says.\n\nOfficials said roads would reopen."
+	contentDupe.Source = "article"
+	split := story.Override{
+		ID: "5d41402abc4b2a76", Op: story.OpSplit, Story: full.ID, Member: sink.MemberKey(contentDupe),
+		NewStory: "7b8c9d0e1f2a3b4c", Keys: []string{"guid:mirror-feed:mirror-991", "url:https://mirror.example.net/river-levels-2"},
+		Topic: full.Topic, At: published.Add(2 * time.Hour), By: "editor",
+	}
+	merge := story.Override{
+		ID: "6e52513bcd5c3b87", Op: story.OpMerge, Story: full.ID, Other: "1a2b3c4d5e6f7081",
+		Topic: full.Topic, At: published.Add(3 * time.Hour),
+	}
+	updated := full
+	updated.Merged = []string{merge.Other}
+	splitOff := sink.SplitStory(split, contentDupe, nil)
+
 	tests := []struct {
 		name    string
 		publish func() (uint64, bool, error)
 	}{
+		{"duplicate_text", func() (uint64, bool, error) { return e.js.PublishDuplicate(ctx, contentDupe) }},
+		{"override_split", func() (uint64, bool, error) { return e.js.PublishOverride(ctx, split) }},
+		{"override_merge", func() (uint64, bool, error) { return e.js.PublishOverride(ctx, merge) }},
+		{"story_merged", func() (uint64, bool, error) { return e.js.PublishStoryUpdate(ctx, updated, merge.ID) }},
+		{"story_split", func() (uint64, bool, error) { return e.js.PublishStoryUpdate(ctx, splitOff, split.ID) }},
 		{"story", func() (uint64, bool, error) { return e.js.PublishStory(ctx, full) }},
 		{"story_minimal", func() (uint64, bool, error) { return e.js.PublishStory(ctx, minimal) }},
 		{"duplicate", func() (uint64, bool, error) { return e.js.PublishDuplicate(ctx, dupe) }},

@@ -36,7 +36,8 @@ type JetStreamOptions struct {
 	SubjectPrefix string
 	// DupesPrefix is the subject space of duplicate records:
 	// "<dupes>.<topic>". Default "feedsift.dupes". Neither prefix may
-	// contain the other.
+	// contain the other. Overrides (story.Override) go on
+	// OverridesPrefix(DupesPrefix), default "feedsift.overrides".
 	DupesPrefix string
 	// Replicas is the stream's replica count. Default 1.
 	Replicas int
@@ -52,15 +53,18 @@ type JetStreamOptions struct {
 // JetStream publishes stories and duplicate records on one stream.
 // It is safe for concurrent use.
 type JetStream struct {
-	js     jetstream.JetStream
-	stream string
-	prefix string
-	dupes  string
-	log    *slog.Logger
+	js        jetstream.JetStream
+	stream    string
+	prefix    string
+	dupes     string
+	overrides string
+	log       *slog.Logger
 }
 
-// NewJetStream creates the stream, or updates it to the options, with the
-// subjects "<prefix>.>" and "<dupes>.>" and file storage.
+// NewJetStream creates the stream, or updates it in place to the options,
+// with the subjects "<prefix>.>", "<dupes>.>" and "<overrides>.>" and file
+// storage. A stream made by an earlier version without the overrides
+// subject gains it here.
 func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*JetStream, error) {
 	if nc == nil {
 		return nil, fmt.Errorf("%w: nil nats connection", ErrInvalidOption)
@@ -71,7 +75,7 @@ func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*J
 	if strings.ContainsAny(opts.Stream, ".*> \t\r\n/\\") {
 		return nil, fmt.Errorf("%w: stream name %q", ErrInvalidOption, opts.Stream)
 	}
-	prefix, dupes, err := prefixes(opts.SubjectPrefix, opts.DupesPrefix)
+	prefix, dupes, overrides, err := prefixes(opts.SubjectPrefix, opts.DupesPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +109,8 @@ func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*J
 	}
 	cfg := jetstream.StreamConfig{
 		Name:        opts.Stream,
-		Description: "feedsift stories and duplicate records",
-		Subjects:    []string{prefix + ".>", dupes + ".>"},
+		Description: "feedsift stories, duplicate records and overrides",
+		Subjects:    []string{prefix + ".>", dupes + ".>", overrides + ".>"},
 		Storage:     jetstream.FileStorage,
 		Retention:   jetstream.LimitsPolicy,
 		Discard:     jetstream.DiscardOld,
@@ -119,12 +123,27 @@ func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*J
 	}
 	log.Info("sink: stream ready", "stream", opts.Stream,
 		"subjects", strings.Join(cfg.Subjects, ","))
-	return &JetStream{js: js, stream: opts.Stream, prefix: prefix, dupes: dupes, log: log}, nil
+	return &JetStream{js: js, stream: opts.Stream, prefix: prefix, dupes: dupes, overrides: overrides, log: log}, nil
 }
 
-// prefixes applies the defaults to the two subject prefixes and checks that
-// they are valid subjects and do not overlap.
-func prefixes(prefix, dupes string) (string, string, error) {
+// OverridesPrefix returns the subject prefix of overrides for a dupes
+// prefix: the dupes prefix with its last token replaced by "overrides"
+// ("feedsift.dupes" gives "feedsift.overrides", "dupes" gives
+// "overrides"). An empty dupes prefix means the default.
+func OverridesPrefix(dupes string) string {
+	if dupes == "" {
+		dupes = DefaultDupesPrefix
+	}
+	if i := strings.LastIndexByte(dupes, '.'); i >= 0 {
+		return dupes[:i+1] + "overrides"
+	}
+	return "overrides"
+}
+
+// prefixes applies the defaults to the subject prefixes, derives the
+// overrides prefix, and checks that they are valid subjects and that no
+// two overlap.
+func prefixes(prefix, dupes string) (string, string, string, error) {
 	if prefix == "" {
 		prefix = DefaultSubjectPrefix
 	}
@@ -132,16 +151,24 @@ func prefixes(prefix, dupes string) (string, string, error) {
 		dupes = DefaultDupesPrefix
 	}
 	if err := story.ValidateTopic(prefix); err != nil {
-		return "", "", fmt.Errorf("%w: subject prefix: %w", ErrInvalidOption, err)
+		return "", "", "", fmt.Errorf("%w: subject prefix: %w", ErrInvalidOption, err)
 	}
 	if err := story.ValidateTopic(dupes); err != nil {
-		return "", "", fmt.Errorf("%w: dupes prefix: %w", ErrInvalidOption, err)
+		return "", "", "", fmt.Errorf("%w: dupes prefix: %w", ErrInvalidOption, err)
 	}
-	if prefix == dupes || strings.HasPrefix(prefix, dupes+".") || strings.HasPrefix(dupes, prefix+".") {
-		return "", "", fmt.Errorf("%w: subject prefix %q and dupes prefix %q overlap",
+	overrides := OverridesPrefix(dupes)
+	overlap := func(a, b string) bool {
+		return a == b || strings.HasPrefix(a, b+".") || strings.HasPrefix(b, a+".")
+	}
+	if overlap(prefix, dupes) {
+		return "", "", "", fmt.Errorf("%w: subject prefix %q and dupes prefix %q overlap",
 			ErrInvalidOption, prefix, dupes)
 	}
-	return prefix, dupes, nil
+	if overlap(prefix, overrides) || overlap(dupes, overrides) {
+		return "", "", "", fmt.Errorf("%w: overrides prefix %q (from dupes prefix %q) overlaps subject prefix %q or the dupes prefix",
+			ErrInvalidOption, overrides, dupes, prefix)
+	}
+	return prefix, dupes, overrides, nil
 }
 
 // Stream returns the stream name.
@@ -162,6 +189,57 @@ func (j *JetStream) DuplicateSubject(topic string) (string, error) {
 		return "", fmt.Errorf("sink: duplicate subject: %w", err)
 	}
 	return j.dupes + "." + topic, nil
+}
+
+// OverrideSubject returns the subject overrides of topic are published on.
+func (j *JetStream) OverrideSubject(topic string) (string, error) {
+	if err := story.ValidateTopic(topic); err != nil {
+		return "", fmt.Errorf("sink: override subject: %w", err)
+	}
+	return j.overrides + "." + topic, nil
+}
+
+// PublishOverride publishes o on the overrides subject of its topic with
+// Nats-Msg-Id "override:<id>" and waits for the ack. It returns like
+// PublishStory. An incomplete override fails with ErrInvalidEvent.
+func (j *JetStream) PublishOverride(ctx context.Context, o story.Override) (seq uint64, dup bool, err error) {
+	if o.Version == 0 {
+		o.Version = story.Version
+	}
+	if err := o.Validate(); err != nil {
+		return 0, false, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
+	if err := checkID("override id", o.ID); err != nil {
+		return 0, false, err
+	}
+	subj, err := j.OverrideSubject(o.Topic)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
+	}
+	data, err := json.Marshal(o)
+	if err != nil {
+		return 0, false, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
+	}
+	msg := nats.NewMsg(subj)
+	msg.Data = data
+	msg.Header.Set(jetstream.MsgIDHeader, "override:"+o.ID)
+	return j.publish(ctx, msg)
+}
+
+// PublishStoryUpdate publishes a new version of a story that was already
+// published, on its topic subject, with Nats-Msg-Id "story:<id>:<rev>"
+// (so the duplicate window does not absorb it as a republish of the
+// first version). rev names the change, for example an override ID.
+func (j *JetStream) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (seq uint64, dup bool, err error) {
+	if err := checkID("story revision", rev); err != nil {
+		return 0, false, err
+	}
+	msg, err := j.storyMsg(s)
+	if err != nil {
+		return 0, false, err
+	}
+	msg.Header.Set(jetstream.MsgIDHeader, "story:"+s.ID+":"+rev)
+	return j.publish(ctx, msg)
 }
 
 // PublishStory publishes s on its topic subject with Nats-Msg-Id

@@ -23,7 +23,7 @@ func TestNewJetStream_CreatesStream(t *testing.T) {
 	if cfg.Name != "FEEDSIFT" {
 		t.Errorf("stream name = %q, want FEEDSIFT", cfg.Name)
 	}
-	if diff := cmp.Diff([]string{"news.>", "feedsift.dupes.>"}, cfg.Subjects); diff != "" {
+	if diff := cmp.Diff([]string{"news.>", "feedsift.dupes.>", "feedsift.overrides.>"}, cfg.Subjects); diff != "" {
 		t.Errorf("subjects (-want +got):\n%s", diff)
 	}
 	if cfg.Storage != jetstream.FileStorage {
@@ -55,7 +55,7 @@ func TestNewJetStream_UpdatesStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := st.CachedInfo().Config
-	if diff := cmp.Diff([]string{"b.>", "feedsift.dupes.>"}, cfg.Subjects); diff != "" || cfg.Duplicates != time.Minute {
+	if diff := cmp.Diff([]string{"b.>", "feedsift.dupes.>", "feedsift.overrides.>"}, cfg.Subjects); diff != "" || cfg.Duplicates != time.Minute {
 		t.Errorf("after update: subjects diff %s, duplicates %s", diff, cfg.Duplicates)
 	}
 }
@@ -73,6 +73,7 @@ func TestNewJetStream_InvalidOptions(t *testing.T) {
 		{"empty token dupes", sink.JetStreamOptions{DupesPrefix: "a..b"}},
 		{"same prefixes", sink.JetStreamOptions{SubjectPrefix: "x", DupesPrefix: "x"}},
 		{"dupes under stories", sink.JetStreamOptions{SubjectPrefix: "news", DupesPrefix: "news.dupes"}},
+		{"overrides prefix is the story prefix", sink.JetStreamOptions{SubjectPrefix: "x.overrides", DupesPrefix: "x.dupes"}},
 		{"negative replicas", sink.JetStreamOptions{Replicas: -1}},
 		{"negative window", sink.JetStreamOptions{DuplicateWindow: -time.Second}},
 		{"window beyond age", sink.JetStreamOptions{DuplicateWindow: 2 * time.Hour, MaxAge: time.Hour}},
@@ -336,25 +337,34 @@ func TestReplay(t *testing.T) {
 func TestDecodeEvent(t *testing.T) {
 	storyJSON := `{"v":1,"id":"s1","topic":"world","feed":"f","url":"u","canonical_url":"u","title":"T","fetched":"2026-01-02T03:04:05Z","text":"x","source":"summary","future_field":1}`
 	dupeJSON := `{"v":1,"story":"s1","topic":"world","feed":"f","url":"u2","title":"T","seen":"2026-01-02T03:04:05Z","method":"url","similarity":1,"reason":"same url"}`
+	splitJSON := `{"v":1,"id":"o1","op":"split","story":"s1","member":"m1","new_story":"s9","topic":"world","at":"2026-01-02T03:04:05Z"}`
+	mergeJSON := `{"v":1,"id":"o2","op":"merge","story":"s1","other":"s2","topic":"world","at":"2026-01-02T03:04:05Z"}`
 	tests := []struct {
-		name      string
-		subject   string
-		data      string
-		wantStory string // ID of the decoded story, "" if none
-		wantDupe  string // StoryID of the decoded duplicate
-		wantErr   bool
+		name         string
+		subject      string
+		data         string
+		wantStory    string // ID of the decoded story, "" if none
+		wantDupe     string // StoryID of the decoded duplicate
+		wantOverride string // ID of the decoded override
+		wantErr      bool
 	}{
-		{"story", "news.world", storyJSON, "s1", "", false},
-		{"duplicate", "feedsift.dupes.world", dupeJSON, "", "s1", false},
-		{"topic from subject when empty", "news.tech", `{"v":1,"id":"s2"}`, "s2", "", false},
-		{"topic mismatch", "news.tech", storyJSON, "", "", true},
-		{"unknown subject", "other.world", storyJSON, "", "", true},
-		{"bare prefix", "news", storyJSON, "", "", true},
-		{"broken json", "news.world", `{"v":1,`, "", "", true},
-		{"missing id", "news.world", `{"v":1,"topic":"world"}`, "", "", true},
-		{"missing version", "news.world", `{"id":"s1","topic":"world"}`, "", "", true},
-		{"duplicate without story", "feedsift.dupes.world", `{"v":1,"topic":"world"}`, "", "", true},
-		{"story payload on dupes subject", "feedsift.dupes.world", storyJSON, "", "", true},
+		{"split override", "feedsift.overrides.world", splitJSON, "", "", "o1", false},
+		{"merge override", "feedsift.overrides.world", mergeJSON, "", "", "o2", false},
+		{"override without op", "feedsift.overrides.world", `{"v":1,"id":"o3","story":"s1","topic":"world","at":"2026-01-02T03:04:05Z"}`, "", "", "", true},
+		{"split without member", "feedsift.overrides.world", `{"v":1,"id":"o3","op":"split","story":"s1","new_story":"s2","topic":"world","at":"2026-01-02T03:04:05Z"}`, "", "", "", true},
+		{"merge into itself", "feedsift.overrides.world", `{"v":1,"id":"o3","op":"merge","story":"s1","other":"s1","topic":"world","at":"2026-01-02T03:04:05Z"}`, "", "", "", true},
+		{"override topic mismatch", "feedsift.overrides.tech", mergeJSON, "", "", "", true},
+		{"story", "news.world", storyJSON, "s1", "", "", false},
+		{"duplicate", "feedsift.dupes.world", dupeJSON, "", "s1", "", false},
+		{"topic from subject when empty", "news.tech", `{"v":1,"id":"s2"}`, "s2", "", "", false},
+		{"topic mismatch", "news.tech", storyJSON, "", "", "", true},
+		{"unknown subject", "other.world", storyJSON, "", "", "", true},
+		{"bare prefix", "news", storyJSON, "", "", "", true},
+		{"broken json", "news.world", `{"v":1,`, "", "", "", true},
+		{"missing id", "news.world", `{"v":1,"topic":"world"}`, "", "", "", true},
+		{"missing version", "news.world", `{"id":"s1","topic":"world"}`, "", "", "", true},
+		{"duplicate without story", "feedsift.dupes.world", `{"v":1,"topic":"world"}`, "", "", "", true},
+		{"story payload on dupes subject", "feedsift.dupes.world", storyJSON, "", "", "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -371,8 +381,14 @@ func TestDecodeEvent(t *testing.T) {
 			if ev.Seq != 7 || ev.Subject != tc.subject {
 				t.Errorf("Seq, Subject = %d, %q", ev.Seq, ev.Subject)
 			}
-			if (ev.Story == nil) == (ev.Duplicate == nil) {
-				t.Fatalf("event %+v: want exactly one of Story and Duplicate", ev)
+			if n := btoi(ev.Story != nil) + btoi(ev.Duplicate != nil) + btoi(ev.Override != nil); n != 1 {
+				t.Fatalf("event %+v: want exactly one of Story, Duplicate and Override", ev)
+			}
+			if ev.Override != nil && ev.Override.ID != tc.wantOverride {
+				t.Errorf("override ID = %q, want %q", ev.Override.ID, tc.wantOverride)
+			}
+			if ev.Override == nil && tc.wantOverride != "" {
+				t.Errorf("no override decoded, want %q", tc.wantOverride)
 			}
 			if ev.Story != nil && ev.Story.ID != tc.wantStory {
 				t.Errorf("story ID = %q, want %q", ev.Story.ID, tc.wantStory)
@@ -384,6 +400,23 @@ func TestDecodeEvent(t *testing.T) {
 	}
 	if _, err := sink.DecodeEvent("a.x", []byte(`{"v":1,"id":"s"}`), 1, "a", "a"); !errors.Is(err, sink.ErrInvalidOption) {
 		t.Errorf("overlapping prefixes: %v, want ErrInvalidOption", err)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestOverridesPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "feedsift.overrides", "feedsift.dupes": "feedsift.overrides", "dupes": "overrides", "a.b.c": "a.b.overrides",
+	} {
+		if got := sink.OverridesPrefix(in); got != want {
+			t.Errorf("OverridesPrefix(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -126,11 +126,15 @@ func (s *Store) Path() string { return s.db.Path() }
 
 // PutEvent applies one event. It is idempotent: a story is keyed by its ID
 // (a newer copy replaces the older one), a duplicate by its story ID and
-// MemberKey. A non-zero ev.Seq raises the last applied sequence.
+// MemberKey. An override is applied as story.Override describes: a split
+// member leaves its story's records and becomes a story (SplitStory); a
+// merged story's members move to the story it joined, and it becomes one
+// of them (MergeStories). A non-zero ev.Seq raises the last applied
+// sequence.
 func (s *Store) PutEvent(ev Event) error {
 	var apply func(tx *bolt.Tx) error
 	switch {
-	case ev.Story != nil && ev.Duplicate == nil:
+	case ev.Story != nil && ev.Duplicate == nil && ev.Override == nil:
 		st := *ev.Story
 		if err := checkID("story id", st.ID); err != nil {
 			return err
@@ -146,7 +150,13 @@ func (s *Store) PutEvent(ev Event) error {
 			return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
 		}
 		apply = func(tx *bolt.Tx) error { return putStory(tx, st, data) }
-	case ev.Duplicate != nil && ev.Story == nil:
+	case ev.Override != nil && ev.Story == nil && ev.Duplicate == nil:
+		o := *ev.Override
+		if err := o.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		}
+		apply = func(tx *bolt.Tx) error { return applyOverride(tx, o) }
+	case ev.Duplicate != nil && ev.Story == nil && ev.Override == nil:
 		d := *ev.Duplicate
 		if err := checkID("duplicate story id", d.StoryID); err != nil {
 			return err
@@ -161,7 +171,7 @@ func (s *Store) PutEvent(ev Event) error {
 		key := dupeKey(d.StoryID, MemberKey(d))
 		apply = func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketDupes)).Put(key, data) }
 	default:
-		return fmt.Errorf("%w: seq %d: event must carry exactly one of story and duplicate", ErrInvalidEvent, ev.Seq)
+		return fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)
 	}
 	err := s.update(func(tx *bolt.Tx) error {
 		if err := apply(tx); err != nil {

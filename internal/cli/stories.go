@@ -65,6 +65,14 @@ func runStories(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runDupes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "split":
+			return runOverride(ctx, args[1:], stdout, stderr, "split")
+		case "merge":
+			return runOverride(ctx, args[1:], stdout, stderr, "merge")
+		}
+	}
 	return runList(ctx, args, stdout, stderr, "dupes", "/api/dupes", (*sink.Store).Report, writeReport)
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -118,12 +119,32 @@ func (t target) query(ctx context.Context, path string, q url.Values, out any, d
 }
 
 func (t target) get(ctx context.Context, path string, q url.Values, out any) error {
+	return t.do(ctx, http.MethodGet, path, q, nil, out)
+}
+
+// post sends body as JSON to the daemon's API and decodes the answer.
+func (t target) post(ctx context.Context, path string, body, out any) error {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	return t.do(ctx, http.MethodPost, path, nil, data, out)
+}
+
+func (t target) do(ctx context.Context, method, path string, q url.Values, body []byte, out any) error {
 	u := url.URL{Scheme: "http", Host: t.httpAddr, Path: path, RawQuery: q.Encode()}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
 		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	if tok := firstNonEmpty(os.Getenv("FEEDSIFT_HTTP_TOKEN"), t.cfg.HTTP.Token); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)

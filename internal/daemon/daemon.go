@@ -52,6 +52,7 @@ type Daemon struct {
 	js       *sink.JetStream
 	store    *sink.Store
 	index    *dedupe.Index
+	overr    *pipeline.Overrides
 	pipe     *pipeline.Pipeline
 	pub      *trackingPublisher
 	httpSrv  *http.Server
@@ -121,6 +122,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
+	d.overr = pipeline.NewOverrides()
 	if err := d.rebuildIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -149,6 +151,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	d.pub = &trackingPublisher{js: d.js}
 	d.pipe, err = pipeline.New(pipeline.Options{
 		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: d.store, Index: d.index, Templates: d.store,
+		Overrides: d.overr, Review: d.store,
 		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
 		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
 	})
@@ -173,14 +176,19 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	return d, nil
 }
 
-// rebuildIndex replays the stream into the near-duplicate index, so a
-// restarted daemon knows every story and copy it published.
+// rebuildIndex replays the stream into the near-duplicate index and the
+// overrides, so a restarted daemon knows every story and copy it published
+// and honours every split and merge people asked for.
 func (d *Daemon) rebuildIndex(ctx context.Context) error {
 	start := time.Now()
 	cutoff := start.Add(-d.cfg.Dedupe.Window)
 	var events int
 	err := d.js.Replay(ctx, func(ev sink.Event) error {
 		events++
+		if ev.Override != nil {
+			d.overr.Apply(*ev.Override)
+			return nil
+		}
 		if e, ok := IndexEntry(ev); ok && e.Time.After(cutoff) {
 			d.index.Add(e)
 		}
@@ -190,12 +198,13 @@ func (d *Daemon) rebuildIndex(ctx context.Context) error {
 		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
 	}
 	d.log.Info("dedupe index rebuilt from stream", "events", events, "stories", d.index.Len(),
-		"duration_ms", time.Since(start).Milliseconds())
+		"overrides", d.overr.Applied(), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
 // IndexEntry turns a stream event back into the index entry the pipeline
-// added when it published it. Entries are timed by when feedsift saw the
+// added when it published it; an override has none (see
+// pipeline.Overrides). Entries are timed by when feedsift saw the
 // item, so the dedupe window counts from then; poll.max_item_age keeps
 // items older than the window from coming back as new.
 func IndexEntry(ev sink.Event) (dedupe.Entry, bool) {
@@ -222,7 +231,7 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	}
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
-		Store: d.store, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+		Store: d.store, Review: d.pipe, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
 	})
 	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -362,6 +371,18 @@ func (t *trackingPublisher) PublishStory(ctx context.Context, s story.Story) (ui
 
 func (t *trackingPublisher) PublishDuplicate(ctx context.Context, m story.Duplicate) (uint64, bool, error) {
 	seq, dup, err := t.js.PublishDuplicate(ctx, m)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func (t *trackingPublisher) PublishOverride(ctx context.Context, o story.Override) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishOverride(ctx, o)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func (t *trackingPublisher) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishStoryUpdate(ctx, s, rev)
 	t.note(seq)
 	return seq, dup, err
 }

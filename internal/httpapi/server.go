@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -19,13 +21,25 @@ import (
 type Reader interface {
 	Stories(f sink.StoryFilter) ([]story.Story, error)
 	Report(f sink.StoryFilter) ([]sink.ReportEntry, error)
+	Story(id string) (story.Story, bool, error)
 	FeedStates() ([]sink.FeedState, error)
+}
+
+// Reviewer carries out people's overrides: *pipeline.Pipeline. The JSON
+// API (POST /api/dupes/split, /api/dupes/merge), which the CLI uses, and
+// the report page's buttons both call it.
+type Reviewer interface {
+	Split(ctx context.Context, storyID, member, by string) (pipeline.OverrideResult, error)
+	Merge(ctx context.Context, a, b, by string) (pipeline.OverrideResult, error)
 }
 
 // Options configure a Server.
 type Options struct {
-	// Store is read by /api; nil makes /api answer 503.
+	// Store is read by /api and /dupes; nil makes them answer 503.
 	Store Reader
+	// Review carries out splits and merges; nil makes the POST endpoints
+	// answer 503 and hides the page's buttons.
+	Review Reviewer
 	// Gatherer is served on /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
 	// Ready reports why the daemon is not ready, or nil when it is.
@@ -59,6 +73,11 @@ func New(opts Options) *Server {
 	s.mux.Handle("GET /api/stories", s.guard(list(s, Reader.Stories)))
 	s.mux.Handle("GET /api/dupes", s.guard(list(s, Reader.Report)))
 	s.mux.Handle("GET /api/feeds", s.guard(http.HandlerFunc(s.feeds)))
+	s.mux.Handle("POST /api/dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.apiSplit))))
+	s.mux.Handle("POST /api/dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.apiMerge))))
+	s.mux.Handle("GET /dupes", s.guard(http.HandlerFunc(s.page)))
+	s.mux.Handle("POST /dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.formSplit))))
+	s.mux.Handle("POST /dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.formMerge))))
 	return s
 }
 

@@ -257,6 +257,14 @@ func (f *flakyPublisher) PublishDuplicate(ctx context.Context, d story.Duplicate
 	return f.next.PublishDuplicate(ctx, d)
 }
 
+func (f *flakyPublisher) PublishOverride(ctx context.Context, o story.Override) (uint64, bool, error) {
+	return f.next.PublishOverride(ctx, o)
+}
+
+func (f *flakyPublisher) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (uint64, bool, error) {
+	return f.next.PublishStoryUpdate(ctx, s, rev)
+}
+
 // arm makes the n-th PublishStory call from now fail.
 func (f *flakyPublisher) arm(n int) {
 	f.mu.Lock()

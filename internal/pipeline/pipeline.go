@@ -20,11 +20,23 @@ type Fetcher interface {
 	Fetch(ctx context.Context, req fetcher.Request) (*fetcher.Response, error)
 }
 
-// Publisher publishes stories and the duplicates merged into them, and
-// returns once the stream has acknowledged the message.
+// Publisher publishes stories, the duplicates merged into them, people's
+// overrides and the story updates they cause, and returns once the stream
+// has acknowledged the message.
 type Publisher interface {
 	PublishStory(ctx context.Context, s story.Story) (seq uint64, duplicate bool, err error)
 	PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, duplicate bool, err error)
+	PublishOverride(ctx context.Context, o story.Override) (seq uint64, duplicate bool, err error)
+	PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (seq uint64, duplicate bool, err error)
+}
+
+// ReviewStore is the part of the store Split and Merge read: stories and
+// their member records, and the position of the store in the stream.
+type ReviewStore interface {
+	Story(id string) (story.Story, bool, error)
+	StoryIDs(prefix string, limit int) ([]string, error)
+	Members(storyID string) ([]story.Duplicate, error)
+	WaitSeq(ctx context.Context, seq uint64) error
 }
 
 // StateStore keeps each feed's validators and schedule.
@@ -64,6 +76,12 @@ type Options struct {
 	// repeats across its article pages are learned, kept here, and
 	// stripped from fetched articles. Nil turns the feature off.
 	Templates TemplateStore
+	// Overrides are people's corrections that decisions honour; nil
+	// means a new empty set. Split and Merge add to it.
+	Overrides *Overrides
+	// Review is read by Split and Merge; nil makes them fail with
+	// ErrNoReview.
+	Review ReviewStore
 	// Metrics receives counters; nil means unregistered instruments.
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -78,8 +96,10 @@ type Pipeline struct {
 	metrics *Metrics
 	now     func() time.Time
 
-	// decide serialises "new story or copy" and its publication.
-	decide sync.Mutex
+	// decide serialises "new story or copy" and its publication, and
+	// people's overrides.
+	decide    sync.Mutex
+	overrides *Overrides
 
 	// tmplMu guards templates, the site templates loaded so far by host.
 	tmplMu    sync.Mutex
@@ -136,8 +156,11 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Overrides == nil {
+		opts.Overrides = NewOverrides()
+	}
 	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now,
-		templates: map[string]*sitetemplate.Counts{}}
+		templates: map[string]*sitetemplate.Counts{}, overrides: opts.Overrides}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -222,11 +222,15 @@ func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, i
 		return nil
 	}
 	method, _, _ := strings.Cut(key, ":")
+	reason := identityReason(method, key)
+	if target := p.overrides.Identity(storyID, key); target != storyID {
+		reason += overrideNote(storyID, target)
+		storyID = target
+	}
 	d := story.Duplicate{
 		Version: story.Version, StoryID: storyID, Topic: f.Topic, FeedID: f.ID,
 		URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: p.now().UTC(),
-		Method: method, Similarity: 1,
-		Reason: identityReason(method, key),
+		Method: method, Similarity: 1, Reason: reason, Published: item.Published,
 	}
 	if err := p.publishDuplicate(ctx, f, d); err != nil {
 		return err
@@ -234,6 +238,12 @@ func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, i
 	p.opts.Index.Add(dedupe.Entry{StoryID: storyID, Keys: keys, Time: p.now()})
 	res.Duplicates++
 	return nil
+}
+
+// overrideNote explains in a duplicate's reason that a person's override
+// sent it to another story than the index found.
+func overrideNote(found, joined string) string {
+	return "; joins story " + joined + " instead of " + found + " because of a person's split or merge"
 }
 
 func identityReason(method, key string) string {
@@ -257,17 +267,23 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 	now := p.now().UTC()
 	m := p.opts.Index.Match(text)
 	if m.Duplicate {
+		target, reason := m.StoryID, m.Reason
+		if t := p.overrides.Content(m); t != target {
+			reason += overrideNote(target, t)
+			target = t
+		}
 		d := story.Duplicate{
-			Version: story.Version, StoryID: m.StoryID, Topic: f.Topic, FeedID: f.ID,
+			Version: story.Version, StoryID: target, Topic: f.Topic, FeedID: f.ID,
 			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: now,
 			// The decision rests on containment: how much of one text
 			// the other holds (a trimmed copy has low Jaccard).
-			Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: m.Reason,
+			Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: reason,
+			Published: item.Published, Text: text, Source: source,
 		}
 		if err := p.publishDuplicate(ctx, f, d); err != nil {
 			return err
 		}
-		p.opts.Index.Add(dedupe.Entry{StoryID: m.StoryID, Keys: keys, Time: now})
+		p.opts.Index.Add(dedupe.Entry{StoryID: target, Keys: keys, Time: now})
 		res.Duplicates++
 		return nil
 	}

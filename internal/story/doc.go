@@ -6,7 +6,10 @@
 // extract, dedupe, sink) and the pipeline that orders them all speak in
 // these types, so none of them needs to import another.
 //
-// The JSON encoding of Story and Duplicate is an external contract: it is
+// Override is a person's correction of the deduplicator (split a member out
+// of a story, merge two stories), published on the stream like the rest.
+//
+// The JSON encoding of Story, Duplicate and Override is an external contract: it is
 // what subscribers on NATS receive. Fields are only ever added, and Version
 // is raised when the meaning of an existing field changes.
 package story

@@ -55,6 +55,15 @@ type Story struct {
 	Source string `json:"source"`
 	// Related lists stories on the same subject that are not copies.
 	Related []Related `json:"related,omitempty"`
+	// SplitFrom is set on a story a person split out of another story
+	// (see Override): the ID of the story it was a member of.
+	SplitFrom string `json:"split_from,omitempty"`
+	// Merged lists the stories a person merged into this one, oldest
+	// first (see Override).
+	Merged []string `json:"merged,omitempty"`
+	// MergedInto is set on a story a person merged into another: the ID of
+	// that story. Later copies of this story join it.
+	MergedInto string `json:"merged_into,omitempty"`
 }
 
 // Related points from a story to another that is similar but not a copy.
@@ -81,4 +90,13 @@ type Duplicate struct {
 	Similarity float64 `json:"similarity"`
 	// Reason explains the decision for people reviewing the report.
 	Reason string `json:"reason"`
+	// Published is the item's publication time, when known.
+	Published time.Time `json:"published,omitzero"`
+	// Text is the copy's clean text (paragraphs separated by a blank
+	// line) when it was compared by content; empty for an identity match
+	// (guid, url), whose page is not fetched. It lets a reviewer see the
+	// copy against the story and split it out as a story of its own.
+	Text string `json:"text,omitempty"`
+	// Source says where Text came from, like Story.Source.
+	Source string `json:"source,omitempty"`
 }

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/pipeline"
+)
+
+// runOverride is "dupes split STORY MEMBER" and "dupes merge A B". Both go
+// through the running daemon's HTTP API, which calls the same code as the
+// report page's buttons; the daemon publishes the override on NATS and
+// honours it from then on.
+func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, op string) error {
+	synopsis := "dupes split STORY MEMBER [--json]\n\nSTORY is a story id (or its first 6+ characters); MEMBER is a member's URL or member key."
+	if op == "merge" {
+		synopsis = "dupes merge A B [--json]\n\nStory B and its copies join story A (ids or their first 6+ characters)."
+	}
+	fs := newFlagSet("dupes "+op, synopsis, stderr)
+	tf := addTargetFlags(fs)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return fmt.Errorf("%w: dupes %s takes 2 arguments, got %d", ErrUsage, op, len(pos))
+	}
+	t, err := tf.resolve()
+	if err != nil {
+		return err
+	}
+	if t.httpAddr == "" {
+		return fmt.Errorf("dupes %s needs the running daemon (it publishes the override on NATS): no address in the data directory %s; pass --addr", op, t.dataDir)
+	}
+	who := firstNonEmpty(os.Getenv("USER"), os.Getenv("LOGNAME"))
+	if who != "" {
+		who = "cli " + who
+	} else {
+		who = "cli"
+	}
+	var body any = httpapi.SplitRequest{Story: pos[0], Member: pos[1], By: who}
+	if op == "merge" {
+		body = httpapi.MergeRequest{A: pos[0], B: pos[1], By: who}
+	}
+	var res pipeline.OverrideResult
+	if err := t.post(ctx, "/api/dupes/"+op, body, &res); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	return writeOverride(stdout, res)
+}
+
+// writeOverride prints what a split or merge did.
+func writeOverride(w io.Writer, res pipeline.OverrideResult) error {
+	var b strings.Builder
+	o := res.Override
+	switch o.Op {
+	case "split":
+		fmt.Fprintf(&b, "split member %s out of story %s: it is now story %s\n", short(o.Member), short(o.Story), o.NewStory)
+	default:
+		fmt.Fprintf(&b, "merged story %s into story %s\n", short(o.Other), short(o.Story))
+	}
+	for _, s := range res.Stories {
+		fmt.Fprintf(&b, "  announced: %s  %s  %q\n", short(s.ID), s.Topic, s.Title)
+	}
+	state := "applied by the store"
+	if !res.Stored {
+		state = "published; the store has not applied it yet"
+	}
+	fmt.Fprintf(&b, "override %s (stream seq %d) %s\n", o.ID, res.Seq, state)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
