@@ -13,6 +13,7 @@ type Metrics struct {
 	Errors     *prometheus.CounterVec   // by kind: fetch, parse, article, extract, publish, state
 	FetchTime  *prometheus.HistogramVec // request latency, by target: feed, article
 	IndexSize  prometheus.Gauge         // stories in the near-duplicate index
+	Deferred   prometheus.Counter       // new items left for a later poll (MaxNewItems)
 }
 
 // NewMetrics creates the instruments and registers them with reg, when
@@ -42,9 +43,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		IndexSize: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "feedsift_index_stories", Help: "Stories held in the near-duplicate index.",
 		}),
+		Deferred: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_items_deferred_total", Help: "New items left for a later poll because one poll took its maximum.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize)
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred)
 	}
 	// Make the labelled series visible at zero before the first event.
 	for _, r := range []string{"ok", "not_modified", "error"} {

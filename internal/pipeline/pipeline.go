@@ -72,6 +72,19 @@ type Options struct {
 	// DrainTimeout bounds how long Run waits for in-flight polls after
 	// its context is cancelled; default 30s.
 	DrainTimeout time.Duration
+	// PollTimeout bounds one poll, article fetches included; default 10m.
+	// A poll cut short keeps the feed's validators, so the items it did
+	// not reach are taken at the next poll, and counts as a failure.
+	PollTimeout time.Duration
+	// MaxNewItems is the most new items one poll ingests (fetching their
+	// pages); default 50. The rest wait for the next poll, which comes
+	// at once: the validators are kept so the document is read again. It
+	// bounds the work a feed that renames every item each poll can cause.
+	MaxNewItems int
+	// MaxTextBytes caps a story's text; longer texts are cut at a
+	// paragraph boundary. Default 256 KiB, so that a story, and a copy
+	// carrying its text, stay well inside NATS's default 1 MB payload.
+	MaxTextBytes int
 	// Templates, when set, turns on site templates: paragraphs a host
 	// repeats across its article pages are learned, kept here, and
 	// stripped from fetched articles. Nil turns the feature off.
@@ -152,6 +165,15 @@ func New(opts Options) (*Pipeline, error) {
 	}
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 30 * time.Second
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 10 * time.Minute
+	}
+	if opts.MaxNewItems <= 0 {
+		opts.MaxNewItems = 50
+	}
+	if opts.MaxTextBytes <= 0 {
+		opts.MaxTextBytes = 256 << 10
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

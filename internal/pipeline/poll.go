@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/extract"
@@ -30,6 +31,9 @@ const (
 	minFullText = 600
 	// maxTemplates bounds the site templates held in memory.
 	maxTemplates = 256
+	// deferredRecheck is how soon a feed is polled again when a poll left
+	// new items for later.
+	deferredRecheck = 10 * time.Second
 )
 
 // PollResult sums up one poll of one feed.
@@ -42,6 +46,7 @@ type PollResult struct {
 	Published   int // new stories published
 	Duplicates  int // items merged into an existing story
 	Skipped     int // new items without usable text, or too old
+	Deferred    int // new items left for the next poll (MaxNewItems)
 	Elapsed     time.Duration
 	NextCheck   time.Time
 }
@@ -64,7 +69,13 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	st.FeedID = f.ID
 	st.LastFetch = start
 
-	newState, pollErr := p.poll(ctx, f, st, &res)
+	pollCtx, cancel := context.WithTimeout(ctx, p.opts.PollTimeout)
+	newState, pollErr := p.poll(pollCtx, f, st, &res)
+	if pollErr != nil && ctx.Err() == nil && errors.Is(pollCtx.Err(), context.DeadlineExceeded) {
+		pollErr = &PollError{FeedID: f.ID, Kind: ErrKindFetch,
+			Err: fmt.Errorf("poll took longer than %v, cut short (the items it did not reach are taken next time): %w", p.opts.PollTimeout, pollErr)}
+	}
+	cancel()
 	res.Elapsed = p.now().Sub(start)
 	var retryAfter time.Duration
 	if pollErr != nil {
@@ -80,6 +91,11 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 		st.LastError = ""
 		st.LastSuccess = start
 		res.NextCheck = start.Add(jitter(f.Interval, 0.1))
+		if res.Deferred > 0 {
+			// Items were left for later: come back soon, not after a
+			// whole interval.
+			res.NextCheck = start.Add(min(f.Interval, deferredRecheck))
+		}
 		st.NextCheck = res.NextCheck
 		if res.NotModified {
 			p.metrics.Polls.WithLabelValues("not_modified").Inc()
@@ -99,7 +115,7 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	attrs := []any{
 		slog.Int("status", res.Status), slog.Int("items", res.Items), slog.Int("new", res.New),
 		slog.Int("published", res.Published), slog.Int("duplicates", res.Duplicates),
-		slog.Int("skipped", res.Skipped), slog.Int64("duration_ms", res.Elapsed.Milliseconds()),
+		slog.Int("skipped", res.Skipped), slog.Int("deferred", res.Deferred), slog.Int64("duration_ms", res.Elapsed.Milliseconds()),
 		slog.Time("next_check", res.NextCheck),
 	}
 	if pollErr != nil {
@@ -148,9 +164,20 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 			failed = append(failed, err)
 			break
 		}
+		if res.New >= p.opts.MaxNewItems {
+			if keys := dedupe.IdentityKeys(f.ID, item); len(keys) > 0 && !p.allKnown(keys) {
+				res.Deferred++
+				continue
+			}
+		}
 		if err := p.ingest(ctx, f, item, res); err != nil {
 			failed = append(failed, err)
 		}
+	}
+	if res.Deferred > 0 {
+		p.metrics.Deferred.Add(float64(res.Deferred))
+		p.log.Warn("more new items than one poll takes; the rest wait for the next poll",
+			"feed_id", f.ID, "new", res.New, "deferred", res.Deferred, "max_new_items", p.opts.MaxNewItems)
 	}
 	if len(failed) > 0 {
 		kind := ErrKindPublish
@@ -160,6 +187,11 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 		}
 		return st, &PollError{FeedID: f.ID, Kind: kind,
 			Err: fmt.Errorf("%w: %d of %d items failed, validators kept: %w", ErrIncomplete, len(failed), len(doc.Items), errors.Join(failed...))}
+	}
+	if res.Deferred > 0 {
+		// Keep the validators: the next poll must read the document
+		// again to reach the deferred items.
+		return st, nil
 	}
 	st.ETag = resp.ETag
 	st.LastModified = resp.LastModified
@@ -196,6 +228,10 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 	text, source, err := p.itemText(ctx, f, &item)
 	if err != nil {
 		return err
+	}
+	if cut, n := capText(text, p.opts.MaxTextBytes); n > 0 {
+		log.Warn("story text cut to the size limit", "bytes", len(text), "max_text_bytes", p.opts.MaxTextBytes, "paragraphs_dropped", n)
+		text = cut
 	}
 	if text == "" {
 		res.Skipped++
@@ -435,11 +471,46 @@ func htmlText(s, title string) string {
 	}
 	opts := extract.Options{Title: title}
 	if strings.ContainsRune(s, '<') {
-		if art, err := extract.Extract([]byte(s), opts); err == nil {
+		art, err := extract.Extract([]byte(s), opts)
+		if err == nil {
 			return art.Text()
+		}
+		if errors.Is(err, extract.ErrTooComplex) || errors.Is(err, extract.ErrTooLarge) {
+			// Markup too big or too deep to parse: its raw text would be
+			// tags, not a story.
+			return ""
 		}
 	}
 	return strings.Join(extract.CleanText(s, opts), "\n\n")
+}
+
+// capText cuts text to at most max bytes at a paragraph boundary (or, when
+// the first paragraph alone is longer, at a rune boundary) and returns it
+// with the number of paragraphs dropped or cut.
+func capText(text string, max int) (string, int) {
+	if len(text) <= max {
+		return text, 0
+	}
+	paras := strings.Split(text, "\n\n")
+	size := 0
+	for i, para := range paras {
+		add := len(para)
+		if i > 0 {
+			add += 2
+		}
+		if size+add > max {
+			if i == 0 {
+				cut := para[:max]
+				for len(cut) > 0 && !utf8.ValidString(cut) {
+					cut = cut[:len(cut)-1]
+				}
+				return cut, len(paras)
+			}
+			return strings.Join(paras[:i], "\n\n"), len(paras) - i
+		}
+		size += add
+	}
+	return text, 0
 }
 
 // oldestFirst orders items by publication time, oldest first, so that the
