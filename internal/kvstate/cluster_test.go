@@ -1,0 +1,125 @@
+package kvstate_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/feedsift/feedsift/internal/kvstate"
+	"github.com/feedsift/feedsift/internal/natscluster"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// retry runs fn until it succeeds or 20s pass, for calls made while a
+// replicated bucket elects a new leader.
+func retry(t *testing.T, what string, fn func(ctx context.Context) error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		err := fn(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still failing after 20s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestStore_ClusterSurvivesNodeStop keeps state in a bucket with three
+// replicas, stops the node leading it, and reads, writes and updates
+// through the two that are left, from two instances.
+func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
+	c, err := natscluster.Start(t.Context(), natscluster.Options{Nodes: 3, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("start cluster: %v", err)
+	}
+	t.Cleanup(c.Shutdown)
+	js := connect(t, c.URL())
+	var a *kvstate.Store
+	retry(t, "Open", func(ctx context.Context) error {
+		a, err = kvstate.Open(ctx, js, kvstate.Options{Replicas: 3, UpdateAttempts: 1000})
+		return err
+	})
+	b, err := kvstate.Open(t.Context(), connect(t, c.URL()), kvstate.Options{Replicas: 3, UpdateAttempts: 1000})
+	if err != nil {
+		t.Fatalf("Open second instance: %v", err)
+	}
+	want := sampleState("example.com/rss")
+	if err := a.Put(t.Context(), want); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+
+	stream, err := js.Stream(t.Context(), "KV_"+kvstate.DefaultBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Config.Replicas != 3 {
+		t.Fatalf("bucket replicas = %d, want 3", info.Config.Replicas)
+	}
+	leader := -1
+	for i := range c.Nodes() {
+		if info.Cluster != nil && c.ServerName(i) == info.Cluster.Leader {
+			leader = i
+		}
+	}
+	if leader < 0 {
+		t.Fatalf("bucket leader %+v is no node of the cluster", info.Cluster)
+	}
+	if err := c.StopNode(leader); err != nil {
+		t.Fatalf("StopNode(%d): %v", leader, err)
+	}
+
+	retry(t, "Get after node stop", func(ctx context.Context) error {
+		got, found, err := b.Get(ctx, want.FeedID)
+		if err == nil && (!found || got.ETag != want.ETag) {
+			t.Fatalf("Get after node stop = %+v, found %v; want %+v", got, found, want)
+		}
+		return err
+	})
+	retry(t, "Put after node stop", func(ctx context.Context) error {
+		return b.Put(ctx, sink.FeedState{FeedID: "counter"})
+	})
+
+	// Concurrent updates through the two instances: none is lost (CAS on
+	// a replicated stream reports conflicts with its own error code).
+	// Not retried: a timed-out update may have been applied.
+	const perStore = 15
+	var wg sync.WaitGroup
+	for _, s := range []*kvstate.Store{a, b} {
+		wg.Go(func() {
+			for range perStore {
+				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+				err := s.Update(ctx, "counter", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+					old.Failures++
+					return old, nil
+				})
+				cancel()
+				if err != nil {
+					t.Errorf("Update: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, _, err := a.Get(t.Context(), "counter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Failures != 2*perStore {
+		t.Errorf("counter = %d, want %d", got.Failures, 2*perStore)
+	}
+	list, err := a.List(t.Context())
+	if err != nil || len(list) != 2 {
+		t.Errorf("List = %d states, %v; want 2", len(list), err)
+	}
+}
