@@ -108,6 +108,12 @@ func TestCleanTextAuthorTail(t *testing.T) {
 // a body class saying "meta" and text separated by <br>.
 func TestExtractRecoversMarkedText(t *testing.T) {
 	story3 := "The first trams will run every ten minutes between the central station and the new terminal building."
+	// Distinct filler: a page that repeats a long paragraph has it dropped
+	// as a repeat of the markup (see TestExtractDropsRepeatedArticle).
+	s4 := "Residents near the depot asked for noise barriers, which the council agreed to study before the works begin."
+	s5 := "The airport operator will pay a fifth of the cost, in return for a stop inside the new car park."
+	s6 := "Opponents said the money would be better spent on buses for the outer districts, which have no tram at all."
+	s7 := "A public exhibition of the route opens next month in the library, with engineers on hand to answer questions."
 	wrap := func(body string) string {
 		return "<html><head><title>Tram line</title></head><body><nav><a href=/>Home</a></nav><main>" + body +
 			"</main><footer>Example footer</footer></body></html>"
@@ -122,15 +128,15 @@ func TestExtractRecoversMarkedText(t *testing.T) {
 			"<div hidden id=\"S:0\"><p>" + story3 + "</p></div>", []string{story1, story3, story2}},
 		{"table in figure", wrap("<p>" + story1 + "</p><figure class=\"wp-block-table\"><table><tr><td>" + story3 +
 			"</td></tr></table></figure><p>" + story2 + "</p>"), []string{story1, story3, story2}},
-		{"toc anchor section", wrap(paras(story1, story2, story3, story1, story2) +
-			`<div id="toc_cost"><h2>Cost</h2>` + paras(story3, story2, story3, story1) + "</div>"),
-			[]string{story1, story2, story3, story1, story2, "Cost", story3, story2, story3, story1}},
-		{"collapsed accordion", wrap(paras(story1, story2, story3, story1) +
-			`<div role="region" style="display:none">` + paras(story3, story2, story1) + "</div>"),
-			[]string{story1, story2, story3, story1, story3, story2, story1}},
+		{"toc anchor section", wrap(paras(story1, story2, story3, s4, s5) +
+			`<div id="toc_cost"><h2>Cost</h2>` + paras(s6, s7, "A second phase to the harbour is planned for the next decade, if money allows.", "The line will carry an expected twelve thousand passengers a day in its first year.") + "</div>"),
+			[]string{story1, story2, story3, s4, s5, "Cost", s6, s7, "A second phase to the harbour is planned for the next decade, if money allows.", "The line will carry an expected twelve thousand passengers a day in its first year."}},
+		{"collapsed accordion", wrap(paras(story1, story2, story3, s4) +
+			`<div role="region" style="display:none">` + paras(s5, s6, s7) + "</div>"),
+			[]string{story1, story2, story3, s4, s5, s6, s7}},
 		{"br text in meta span", wrap("<span class=\"wrapper meta_field\">" + story1 + "<br><br>" + story2 +
-			"<h2>Timing</h2>" + story3 + "<br><br>" + story1 + "<br><br>" + story2 + "</span>"),
-			[]string{story1, story2, "Timing", story3, story1, story2}},
+			"<h2>Timing</h2>" + story3 + "<br><br>" + s4 + "<br><br>" + s5 + "</span>"),
+			[]string{story1, story2, "Timing", story3, s4, s5}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -84,3 +84,22 @@ func TestExtractScriptRendered(t *testing.T) {
 		})
 	}
 }
+
+// TestExtractDropsRepeatedArticle: a page that carries its article twice
+// (for desktop and phone layouts, say) gives it once; a short line the
+// story says twice, away from any repeat, stays.
+func TestExtractDropsRepeatedArticle(t *testing.T) {
+	once := "<h2>Works</h2><p>" + strings.Join(quayParas, "</p><p>") + "</p>"
+	page := `<html><body><article><h1>Quay crane to be restored</h1><div class="desktop">` + once +
+		`<p>Update.</p></div><div class="mobile">` + once + `</div><p>` +
+		"The trust will publish the restoration schedule on its website once the contractor is chosen." + `</p><p>Update.</p></article></body></html>`
+	a, err := extract.Extract([]byte(page), extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(append([]string{"Works"}, quayParas...), "Update.",
+		"The trust will publish the restoration schedule on its website once the contractor is chosen.", "Update.")
+	if diff := cmp.Diff(want, a.Paragraphs); diff != "" {
+		t.Errorf("paragraphs (-want +got):\n%s", diff)
+	}
+}
