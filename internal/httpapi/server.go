@@ -45,7 +45,12 @@ type Options struct {
 	// Ready reports why the daemon is not ready, or nil when it is.
 	Ready func() error
 	// Token, when set, guards /api and /metrics.
-	Token  string
+	Token string
+	// Feeds lists the feeds the daemon polls, for the page at /. Nil lists
+	// the feeds the store has state for, without topic or URL.
+	Feeds func() []story.Feed
+	// Now is the clock of the page at /; nil means time.Now.
+	Now    func() time.Time
 	Logger *slog.Logger
 }
 
@@ -76,6 +81,9 @@ func New(opts Options) *Server {
 	s.mux.Handle("POST /api/dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.apiSplit))))
 	s.mux.Handle("POST /api/dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.apiMerge))))
 	s.mux.Handle("GET /dupes", s.guard(http.HandlerFunc(s.page)))
+	s.mux.Handle("GET /{$}", s.guard(http.HandlerFunc(s.home)))
+	s.mux.Handle("GET /stories/{id}", s.guard(http.HandlerFunc(s.storyPage)))
+	s.mux.Handle("GET /api/stories/{id}", s.guard(http.HandlerFunc(s.apiStory)))
 	s.mux.Handle("POST /dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.formSplit))))
 	s.mux.Handle("POST /dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.formMerge))))
 	return s
