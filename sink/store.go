@@ -45,6 +45,9 @@ type StoreOptions struct {
 	// PutEvent calls into one transaction. It helps only with several
 	// concurrent writers and adds up to 10ms latency to a lone writer.
 	Batch bool
+	// MaxPages bounds the fetched pages kept for re-extraction (see
+	// SavePage). Default DefaultMaxPages.
+	MaxPages int
 	// Logger receives store events. Nil discards them.
 	Logger *slog.Logger
 }
@@ -52,9 +55,10 @@ type StoreOptions struct {
 // Store is the local copy of the stream plus the feed state, in one bbolt
 // file. It is safe for concurrent use.
 type Store struct {
-	db    *bolt.DB
-	log   *slog.Logger
-	batch bool
+	db       *bolt.DB
+	log      *slog.Logger
+	batch    bool
+	maxPages int
 
 	mu      sync.Mutex
 	last    uint64        // last applied stream sequence, mirrors meta/last_seq
@@ -90,7 +94,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("sink: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, log: log, batch: opts.Batch, changed: make(chan struct{})}
+	s := &Store{db: db, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta, bucketTmpl} {

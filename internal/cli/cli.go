@@ -42,6 +42,7 @@ func commands() []command {
 		{"dupes", "show the dedupe report: stories and the copies merged into them", runDupes},
 		{"extract", "print the main text of saved pages (text, json or jsonl)", runExtract},
 		{"eval", "score the extractor or the deduplicator on the shared corpora", runEval},
+		{"reextract", "extract the kept pages again after rules changed; publish what changed", runReextract},
 		{"discover", "find the feeds a web site offers", runDiscover},
 		{"completion", "print a shell completion script (bash, zsh or fish)", runCompletion},
 		{"version", "print the version", runVersion},

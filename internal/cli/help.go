@@ -72,6 +72,15 @@ defaults and prints pairwise P/R/F1, ARI, recall per copy kind, the share
 of hard-negative pairs merged, docs/s and peak heap.`,
 		examples: []string{"feedsift eval dedupe", "feedsift eval dedupe --out predictions.tsv"},
 	},
+	"reextract": {
+		description: `Asks the running daemon to run extraction again on the article pages it
+kept (the last 72 hours, at most 10,000 pages), for example after an
+upgrade changed the extraction rules, and then the dedupe decision. A
+story whose text changed is published again as a story update; a copy
+whose new text no longer matches its story is split out, as a person's
+split would. Progress is a bar on a terminal, plain lines otherwise.`,
+		examples: []string{"feedsift reextract --dry-run", "feedsift reextract --feed example-news --since 24h"},
+	},
 	"discover": {
 		description: `Finds the feeds a site offers: the URL itself when it is a feed, else the
 page's <link rel="alternate"> feeds, else feed-like links on the page, else

@@ -132,16 +132,30 @@ func (t target) post(ctx context.Context, path string, body, out any) error {
 }
 
 func (t target) do(ctx context.Context, method, path string, q url.Values, body []byte, out any) error {
-	u := url.URL{Scheme: "http", Host: t.httpAddr, Path: path, RawQuery: q.Encode()}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	resp, err := t.request(ctx, method, path, q, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("daemon at %s: decode %s: %w", t.httpAddr, path, err)
+	}
+	return nil
+}
+
+// request sends a request to the daemon's API with the token, and returns
+// the response when its status is 200 OK; the caller closes its body.
+func (t target) request(ctx context.Context, method, path string, q url.Values, body []byte) (*http.Response, error) {
+	u := url.URL{Scheme: "http", Host: t.httpAddr, Path: path, RawQuery: q.Encode()}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -151,19 +165,16 @@ func (t target) do(ctx context.Context, method, path string, q url.Values, body 
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
+		return resp, nil
 	case http.StatusUnauthorized:
-		return fmt.Errorf("daemon at %s answered %s: set FEEDSIFT_HTTP_TOKEN or http.token in --config to the daemon's token", t.httpAddr, resp.Status)
-	default:
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512)) // the reason is a bonus; the status says enough
-		return fmt.Errorf("daemon at %s answered %s: %s", t.httpAddr, resp.Status, strings.TrimSpace(string(msg)))
+		resp.Body.Close()
+		return nil, fmt.Errorf("daemon at %s answered %s: set FEEDSIFT_HTTP_TOKEN or http.token in --config to the daemon's token", t.httpAddr, resp.Status)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("daemon at %s: decode %s: %w", t.httpAddr, path, err)
-	}
-	return nil
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512)) // the reason is a bonus; the status says enough
+	resp.Body.Close()
+	return nil, fmt.Errorf("daemon at %s answered %s: %s", t.httpAddr, resp.Status, strings.TrimSpace(string(msg)))
 }

@@ -231,7 +231,7 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	}
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
-		Store: d.store, Review: d.pipe, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+		Store: d.store, Review: d.pipe, Reextract: d.pipe, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
 	})
 	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -40,6 +40,8 @@ type Options struct {
 	// Review carries out splits and merges; nil makes the POST endpoints
 	// answer 503 and hides the page's buttons.
 	Review Reviewer
+	// Reextract runs POST /api/reextract; nil answers 503.
+	Reextract Reextracter
 	// Gatherer is served on /metrics; nil serves no metrics.
 	Gatherer prometheus.Gatherer
 	// Ready reports why the daemon is not ready, or nil when it is.
@@ -81,6 +83,7 @@ func New(opts Options) *Server {
 	s.mux.Handle("POST /api/dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.apiSplit))))
 	s.mux.Handle("POST /api/dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.apiMerge))))
 	s.mux.Handle("GET /dupes", s.guard(http.HandlerFunc(s.page)))
+	s.mux.Handle("POST /api/reextract", s.guard(s.sameOrigin(http.HandlerFunc(s.apiReextract))))
 	s.mux.Handle("GET /{$}", s.guard(http.HandlerFunc(s.home)))
 	s.mux.Handle("GET /stories/{id}", s.guard(http.HandlerFunc(s.storyPage)))
 	s.mux.Handle("GET /api/stories/{id}", s.guard(http.HandlerFunc(s.apiStory)))

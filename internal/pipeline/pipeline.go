@@ -89,6 +89,9 @@ type Options struct {
 	// repeats across its article pages are learned, kept here, and
 	// stripped from fetched articles. Nil turns the feature off.
 	Templates TemplateStore
+	// Pages, when set, keeps every fetched article page so that
+	// Reextract can run extraction again on it; nil turns that off.
+	Pages PageStore
 	// Overrides are people's corrections that decisions honour; nil
 	// means a new empty set. Split and Merge add to it.
 	Overrides *Overrides

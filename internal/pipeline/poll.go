@@ -16,7 +16,6 @@ import (
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/fetcher"
-	"github.com/feedsift/feedsift/internal/charset"
 	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/parser"
@@ -386,27 +385,8 @@ func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.It
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
 		return "", &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
 	}
-	body, _, err := charset.ToUTF8(resp.Body, resp.ContentType)
-	if err != nil {
-		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
-	}
-	art, err := extract.Extract(body, extract.Options{URL: resp.URL, Title: item.Title, Summary: item.Summary})
-	if err != nil {
-		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
-	}
-	if item.Author == "" {
-		item.Author = art.Author
-	}
-	if item.Published.IsZero() {
-		item.Published = art.Published
-	}
-	paras := art.Paragraphs
-	if p.opts.Templates != nil {
-		paras = p.stripTemplate(cmp.Or(resp.URL, item.URL), paras)
-	}
-	return strings.Join(paras, "\n\n"), nil
+	p.savePage(f, *item, resp)
+	return p.pageText(f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))
 }
 
 // stripTemplate drops from the paragraphs of the page at pageURL those its

@@ -1,0 +1,254 @@
+package sink
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Fetched article pages are kept so that extraction can be run again on
+// them after its rules change (feedsift reextract), without fetching the
+// web again. They are held for a while and then dropped: the store is not
+// an archive.
+const (
+	bucketPages       = "pages"
+	bucketPagesByTime = "pages_by_time"
+
+	// PageRetention is how long a fetched page is kept.
+	PageRetention = 72 * time.Hour
+	// DefaultMaxPages bounds the pages kept unless StoreOptions.MaxPages
+	// says otherwise; the oldest go first.
+	DefaultMaxPages = 10_000
+	// MaxPageSize is the largest page body kept (before compression).
+	MaxPageSize = 4 << 20
+)
+
+// ErrPageTooLarge is returned by SavePage for a body over MaxPageSize.
+var ErrPageTooLarge = errors.New("sink: page too large to keep")
+
+// Page is a fetched article page as it came off the wire.
+type Page struct {
+	// URL is the page's canonical URL, its key in the store.
+	URL string `json:"url"`
+	// ItemURL is the feed item's link as the feed gave it; FetchURL the
+	// address the page came from, after redirects.
+	ItemURL     string    `json:"item_url,omitempty"`
+	FetchURL    string    `json:"fetch_url"`
+	FeedID      string    `json:"feed"`
+	Title       string    `json:"title,omitempty"` // the feed item's title
+	Summary     string    `json:"summary,omitempty"`
+	ContentType string    `json:"content_type,omitempty"`
+	Fetched     time.Time `json:"fetched"`
+	// Body is the page as received (decoded from any transfer
+	// compression, in its own charset).
+	Body []byte `json:"-"`
+}
+
+// PageFilter selects pages: of one feed (empty: all), fetched at or after
+// Since (zero: any time).
+type PageFilter struct {
+	FeedID string
+	Since  time.Time
+}
+
+// pageRecord is a page as stored: metadata, then the gzipped body.
+type pageRecord struct {
+	Page
+	Gzip []byte `json:"gz"`
+}
+
+// SavePage keeps p, replacing an earlier fetch of the same URL, and drops
+// pages older than PageRetention or beyond StoreOptions.MaxPages.
+func (s *Store) SavePage(p Page) error {
+	if p.URL == "" {
+		return fmt.Errorf("%w: page without URL", ErrInvalidOption)
+	}
+	if len(p.Body) > MaxPageSize {
+		return fmt.Errorf("%w: %s: %d bytes, limit %d", ErrPageTooLarge, p.URL, len(p.Body), MaxPageSize)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(p.Body); err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	data, err := json.Marshal(pageRecord{Page: p, Gzip: gz.Bytes()})
+	if err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		pages, byTime, err := pageBuckets(tx)
+		if err != nil {
+			return err
+		}
+		if old := pages.Get([]byte(p.URL)); old != nil {
+			var prev pageRecord
+			if json.Unmarshal(old, &prev) == nil {
+				if err := byTime.Delete(pageTimeKey(prev.Fetched, prev.URL)); err != nil {
+					return err
+				}
+			}
+		}
+		if err := pages.Put([]byte(p.URL), data); err != nil {
+			return err
+		}
+		if err := byTime.Put(pageTimeKey(p.Fetched, p.URL), nil); err != nil {
+			return err
+		}
+		return prunePages(pages, byTime, p.Fetched.Add(-PageRetention), s.maxPages)
+	})
+	if err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	return nil
+}
+
+// Page returns the stored page of a canonical URL.
+func (s *Store) Page(url string) (Page, bool, error) {
+	var (
+		p     Page
+		found bool
+	)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketPages))
+		if b == nil {
+			return nil
+		}
+		v := b.Get([]byte(url))
+		if v == nil {
+			return nil
+		}
+		var err error
+		p, err = decodePage(v)
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return Page{}, false, fmt.Errorf("sink: page %s: %w", url, err)
+	}
+	return p, found, nil
+}
+
+// Pages calls fn with every stored page that f selects, oldest first. It
+// reads the keys first and each page in its own transaction, so fn may
+// take its time (and the store may be written meanwhile).
+func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
+	var urls []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketPagesByTime))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		k, _ := c.First()
+		if !f.Since.IsZero() {
+			k, _ = c.Seek(pageTimeKey(f.Since, ""))
+		}
+		for ; k != nil; k, _ = c.Next() {
+			if len(k) > 8 {
+				urls = append(urls, string(k[8:]))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sink: pages: %w", err)
+	}
+	for _, u := range urls {
+		p, ok, err := s.Page(u)
+		if err != nil {
+			return err
+		}
+		if !ok || (f.FeedID != "" && p.FeedID != f.FeedID) {
+			continue
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountPages returns how many stored pages f selects.
+func (s *Store) CountPages(f PageFilter) (int, error) {
+	n := 0
+	err := s.Pages(f, func(Page) error { n++; return nil })
+	return n, err
+}
+
+func pageBuckets(tx *bolt.Tx) (pages, byTime *bolt.Bucket, err error) {
+	if pages, err = tx.CreateBucketIfNotExists([]byte(bucketPages)); err != nil {
+		return nil, nil, err
+	}
+	if byTime, err = tx.CreateBucketIfNotExists([]byte(bucketPagesByTime)); err != nil {
+		return nil, nil, err
+	}
+	return pages, byTime, nil
+}
+
+// prunePages drops pages fetched before cutoff, then the oldest beyond
+// maxPages.
+func prunePages(pages, byTime *bolt.Bucket, cutoff time.Time, maxPages int) error {
+	c := byTime.Cursor()
+	n := 0
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n++
+	}
+	excess := n - maxPages
+	var drop [][]byte
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 8 {
+			drop = append(drop, bytes.Clone(k))
+			continue
+		}
+		old := time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
+		if !old.Before(cutoff) && excess <= 0 {
+			break
+		}
+		drop = append(drop, bytes.Clone(k))
+		excess--
+	}
+	for _, k := range drop {
+		if err := byTime.Delete(k); err != nil {
+			return err
+		}
+		if len(k) > 8 {
+			if err := pages.Delete(k[8:]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func pageTimeKey(t time.Time, url string) []byte {
+	k := make([]byte, 8, 8+len(url))
+	binary.BigEndian.PutUint64(k, uint64(max(t.UnixNano(), 0)))
+	return append(k, url...)
+}
+
+func decodePage(v []byte) (Page, error) {
+	var r pageRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return Page{}, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.Gzip))
+	if err != nil {
+		return Page{}, err
+	}
+	body, err := io.ReadAll(io.LimitReader(zr, MaxPageSize+1))
+	if err != nil {
+		return Page{}, err
+	}
+	r.Page.Body = body
+	return r.Page, nil
+}
