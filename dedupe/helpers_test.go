@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 )
 
 // genText builds an article-like text of n paragraphs from a random
@@ -26,3 +27,5 @@ func genText(seed uint64, paras int) string {
 	}
 	return b.String()
 }
+
+func time1(i int) time.Duration { return time.Duration(i) * time.Hour }

@@ -2,11 +2,9 @@ package dedupe
 
 import (
 	"cmp"
-	"container/heap"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,15 +16,20 @@ import (
 const (
 	DefaultWindow           = 7 * 24 * time.Hour
 	DefaultShingle          = 5
-	DefaultThreshold        = 0.45
+	DefaultThreshold        = 0.35
 	DefaultRelatedThreshold = 0.1
 	DefaultMaxDocFreq       = 4
-	DefaultSample           = 4
+	DefaultSample           = 16
 	DefaultMinShared        = 5
+	DefaultSketch           = 32
 )
 
 // maxRelated bounds Match.Related.
 const maxRelated = 5
+
+// maxSlots is the most stories an Index holds at once (story slots are
+// kept in 24 bits); Add beyond it drops the oldest story.
+const maxSlots = 1<<24 - 2
 
 // Options configures an Index. Zero values mean the documented defaults.
 type Options struct {
@@ -35,57 +38,87 @@ type Options struct {
 	Window time.Duration
 	// Shingle is the word n-gram size. Default 5.
 	Shingle int
-	// Threshold is the containment at or above which a text is a
-	// duplicate of a story. Default 0.45.
+	// Threshold is the containment (over the largest shared block) at or
+	// above which a text is a duplicate of a story. Default 0.35.
 	Threshold float64
 	// RelatedThreshold is the containment at or above which a story that
 	// is not a duplicate is listed as related. Default 0.1.
 	RelatedThreshold float64
 	// MaxStories bounds the number of stories; when Add goes past it the
-	// story with the oldest newest-entry is removed. 0 = unbounded.
+	// story with the oldest newest-entry is removed. 0 = unbounded (up to
+	// 16,777,214).
 	MaxStories int
 	// MaxDocFreq: a shingle held by this many stories or more is treated
 	// as boilerplate (templates, shared quotes) and ignored when scoring.
 	// Default 4.
 	MaxDocFreq int
-	// Sample keeps one shingle in Sample (by hash value, so the same
-	// shingles are kept in every text); 1 keeps all. Containment and
-	// Jaccard are estimated on the kept shingles. Default 4.
+	// Sample is the body sample: one shingle in Sample (by hash value, so
+	// the same shingles are kept in every text) is indexed over the whole
+	// text, and containment is estimated on these. In a story's opening
+	// (its first 64 words of distinctive text) one in Sample/4 is indexed
+	// (one in 1 when Sample is not a multiple of 4), for the lead and
+	// alignment checks. 1 keeps all. Default 16.
 	Sample int
-	// MinShared is the least number of kept, non-boilerplate shingles a
-	// text must share with a story to be its duplicate. Default 5.
+	// MinShared is the least number of kept, non-boilerplate shingles
+	// (body or opening sample) a text must share with a story, in the
+	// largest shared block, to be its duplicate. Default 5.
 	MinShared int
+	// Sketch bounds the body-sample shingles stored for a story: past it,
+	// only the Sketch smallest hashes are kept (a bottom-k sketch; the
+	// story remembers the cut so both sides are compared on the same hash
+	// range). At most 255. Default 32: a text of up to about 500 words
+	// keeps all of its body sample.
+	Sketch int
 }
 
-// The lead check: a duplicate must share at least leadMin of its first
-// leadQuery distinctive sampled shingles (its opening, about 60 words past
-// any boilerplate) with the openings of the story's entries (their first
-// leadStory sampled shingles, about 250 words). A text that merely carries a
-// story's quoted paragraph, or an update that appends another story's
-// paragraphs, has a different opening and is kept apart.
+// openingWords is the length of a story's opening, in words of
+// distinctive text from its first distinctive kept shingle: the opening
+// sample is indexed there.
+const openingWords = 64
+
+// openRate is the opening sample for a body sample.
+func openRate(sample int) int {
+	if sample%4 == 0 {
+		return sample / 4
+	}
+	return 1
+}
+
+// Word distances of the lead and alignment checks.
+//
+// The lead check: a duplicate shares at least leadMin shingles that lie in
+// the text's opening (its first leadQueryWords words of distinctive text)
+// and in the story's first leadStoryWords.
+//
+// The alignment check: the shared text starts at the start of one of the
+// two texts and near the start of the other: with a the offset in the text
+// of its first shingle shared with the story and b the least offset in the
+// story of a shared shingle, min(a,b) <= alignNearWords and max(a,b) <=
+// alignFarWords (in words).
+//
+// A copy under its own header, or an abridged brief inside a template,
+// starts its shared text after a few words and the original at once. A
+// text that quotes a story's inner paragraph, or that copies its opening
+// after paragraphs of its own, has the shared text start late in both, or
+// far into one, and is kept apart.
 const (
-	leadQuery = 16
-	leadStory = 64
-	leadMin   = 2
+	leadQueryWords = 72
+	leadStoryWords = 250
+	leadMin        = 2
+	alignNearWords = 36
+	alignFarWords  = 56
+	wrapNearWords  = 8
+	wrapFarWords   = 100
 )
 
-// The alignment check: the shared text must start at the start of at least
-// one of the two texts and near the start of the other. For the query and
-// each entry of the story, take their first distinctive sampled shingles
-// (alignStore of the entry's are kept, about 160 words); a is the rank in
-// the query's opening of its first shingle found in the entry's opening, b
-// the rank in the entry's of its first found in the query's. A duplicate
-// needs min(a,b) <= alignNear and max(a,b) <= alignFar for some entry.
-//
-// A copy with its own header (or an abridged brief inside a template)
-// starts its shared text after a few shingles and the original at once. A
-// text that quotes a story's paragraph, or one that copies its opening
-// after paragraphs of its own, has the shared text start late in both, or
-// far into one of them, and is kept apart.
+// The update check: a duplicate is an update of the story (the story's text
+// plus more) when the text holds at least updateStory of the story's
+// distinctive shingles, the story holds at most updateQuery of the text's,
+// and the shared text starts at the start of both.
 const (
-	alignStore = 40
-	alignNear  = 6
-	alignFar   = 20
+	updateStory      = 0.7
+	updateQuery      = 0.75
+	updateAlignWords = 24
 )
 
 // Entry is what the index holds for a story or for a member merged into it.
@@ -105,15 +138,29 @@ type Entry struct {
 type Match struct {
 	// Duplicate is true when the text is a near-copy of StoryID.
 	Duplicate bool
+	// Update is true when the text is a duplicate that holds most of the
+	// story plus notably more text, aligned at the start: a new version
+	// of the story rather than another copy.
+	Update bool
 	// StoryID is the best candidate: the story the text duplicates, when
 	// Duplicate. Empty when no story shares content with the text.
 	StoryID string
 	// Method is "content".
 	Method string
-	// Similarity is the Jaccard index of the non-boilerplate shingle sets.
+	// Similarity is the Jaccard index of the non-boilerplate shingle sets
+	// (estimated on the body sample).
 	Similarity float64
-	// Containment is |A∩B| / min(|A|,|B|) over the same sets.
+	// Containment is |A∩B| / min(|A|,|B|) over the same sets, A∩B
+	// taken over the largest shared block.
 	Containment float64
+	// Shared is the number of kept, non-boilerplate shingles the text
+	// shares with StoryID in the largest shared block (see the package
+	// documentation).
+	Shared int
+	// SpanStart and SpanEnd are the word offsets in the text of the first
+	// and the last shared kept shingle of that block (SpanEnd is past its
+	// last word); both 0 when nothing with an offset is shared.
+	SpanStart, SpanEnd int
 	// Reason explains the decision for people.
 	Reason string
 	// Related lists other stories at or above RelatedThreshold that are
@@ -121,29 +168,62 @@ type Match struct {
 	Related []story.Related
 }
 
-type storyRec struct {
-	id    string
-	slot  uint32
-	keys  []string
-	sh    []uint64   // sorted sampled shingles
-	leads []uint64   // sorted: the first sampled shingles of each member
-	opens [][]uint64 // per member: its first alignStore sampled shingles, in text order
-	time  time.Time
-	hpos  int // position in the eviction heap
+// slot states
+const (
+	slotFree = iota
+	slotLive
+	slotDead // removed; its postings are dropped at the next compaction
+)
+
+type keyEnt struct {
+	h    uint64
+	next uint32 // index+1 of the story's next key, 0 at the end
 }
 
 // Index finds stories by identity key and by content. All methods are safe
 // for concurrent use; Match and Seen may run in parallel with each other.
 type Index struct {
-	opts Options
+	opts                  Options
+	open                  int // opening sample rate
+	leadQ, leadS, leadMin int
+	alignN, alignF        int
+	sketch                int
 
-	mu      sync.RWMutex
-	stories map[string]*storyRec
-	keys    map[string]*storyRec
-	slots   []*storyRec
-	free    []uint32
-	post    map[uint64][]uint32
-	byTime  timeHeap
+	mu sync.RWMutex
+
+	// Per story slot, flat (ids: see ids.go).
+	idOff   []uint32
+	times   []uint32 // seconds since timeEpoch
+	tau     []uint32 // the body sketch cut
+	nZone   []uint8  // opening postings of the story
+	nBody   []uint8  // body postings (past the opening), members' included
+	boilZ   []uint8  // of which boilerplate (document frequency >= MaxDocFreq)
+	boilB   []uint8
+	state   []uint8
+	hpos    []uint32
+	keyHead []uint32
+
+	byTime []uint32 // min-heap of live slots by time
+	free   []uint32
+	dead   []uint32
+	nlive  int
+	idTab  []uint32
+	idBuf  []byte
+	idDead int
+	idLong map[uint32]string
+
+	keys    map[uint64]uint32 // hash of identity key -> slot
+	keyEnts []keyEnt
+	keyFree []uint32
+
+	// Postings (see postings.go).
+	mh       []uint16
+	ms       []uint32
+	bucket   []uint32
+	bbits    uint
+	delta    []uint64
+	ndelta   int
+	deadPost int
 
 	// last caches the shingles of the last text seen, so that the usual
 	// Match(text) then Add(Entry{Text: text}) shingles the text once. Its
@@ -152,8 +232,8 @@ type Index struct {
 }
 
 type shingled struct {
-	text      string
-	sh, first []uint64
+	text    string
+	hs, pos []uint32
 }
 
 // NewIndex returns an empty index. It fails on negative or out-of-range
@@ -168,14 +248,16 @@ func NewIndex(opts Options) (*Index, error) {
 		return nil, fmt.Errorf("%w: Threshold %v not in [0,1]", ErrOptions, opts.Threshold)
 	case opts.RelatedThreshold < 0 || opts.RelatedThreshold > 1 || math.IsNaN(opts.RelatedThreshold):
 		return nil, fmt.Errorf("%w: RelatedThreshold %v not in [0,1]", ErrOptions, opts.RelatedThreshold)
-	case opts.MaxStories < 0:
-		return nil, fmt.Errorf("%w: negative MaxStories %d", ErrOptions, opts.MaxStories)
+	case opts.MaxStories < 0 || opts.MaxStories > maxSlots:
+		return nil, fmt.Errorf("%w: MaxStories %d not in 0..%d", ErrOptions, opts.MaxStories, maxSlots)
 	case opts.MaxDocFreq < 0:
 		return nil, fmt.Errorf("%w: negative MaxDocFreq %d", ErrOptions, opts.MaxDocFreq)
 	case opts.Sample < 0:
 		return nil, fmt.Errorf("%w: negative Sample %d", ErrOptions, opts.Sample)
 	case opts.MinShared < 0:
 		return nil, fmt.Errorf("%w: negative MinShared %d", ErrOptions, opts.MinShared)
+	case opts.Sketch < 0 || opts.Sketch > 255:
+		return nil, fmt.Errorf("%w: Sketch %d not in 1..255", ErrOptions, opts.Sketch)
 	}
 	opts.Window = cmp.Or(opts.Window, DefaultWindow)
 	opts.Shingle = cmp.Or(opts.Shingle, DefaultShingle)
@@ -184,16 +266,42 @@ func NewIndex(opts Options) (*Index, error) {
 	opts.MaxDocFreq = cmp.Or(opts.MaxDocFreq, DefaultMaxDocFreq)
 	opts.Sample = cmp.Or(opts.Sample, DefaultSample)
 	opts.MinShared = cmp.Or(opts.MinShared, DefaultMinShared)
+	opts.Sketch = cmp.Or(opts.Sketch, DefaultSketch)
 	return &Index{
 		opts:    opts,
-		stories: make(map[string]*storyRec),
-		keys:    make(map[string]*storyRec),
-		post:    make(map[uint64][]uint32),
+		open:    openRate(opts.Sample),
+		leadQ:   leadQueryWords,
+		leadS:   leadStoryWords,
+		leadMin: leadMin,
+		alignN:  alignNearWords,
+		alignF:  alignFarWords,
+		sketch:  opts.Sketch,
+		keys:    make(map[uint64]uint32),
 	}, nil
 }
 
 // Options returns the options in force, defaults filled in.
 func (ix *Index) Options() Options { return ix.opts }
+
+// hashString is 64-bit FNV-1a finished with mix64. Story ids and identity
+// keys are held as these hashes; two different strings sharing one (odds
+// about n²/2^65 for n strings, ~3e-8 at a million) would be taken as the
+// same id or key.
+func hashString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return mix64(h)
+}
+
+// timeEpoch is the zero of story times, which are kept as whole seconds
+// after it in 32 bits (up to 2136); earlier times count as the epoch.
+var timeEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+
+func stamp(t time.Time) uint32 {
+	return uint32(min(max(t.Unix()-timeEpoch, 0), math.MaxUint32))
+}
 
 // Seen reports the story an identity key already belongs to: the first of
 // keys that the index knows, and its story.
@@ -201,8 +309,8 @@ func (ix *Index) Seen(keys []string) (storyID, key string, ok bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	for _, k := range keys {
-		if r, found := ix.keys[k]; found {
-			return r.id, k, true
+		if s, found := ix.keys[hashString(k)]; found {
+			return ix.id(s), k, true
 		}
 	}
 	return "", "", false
@@ -212,193 +320,25 @@ func (ix *Index) Seen(keys []string) (storyID, key string, ok bool) {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.stories)
+	return ix.nlive
 }
 
-func (ix *Index) shingles(text string) ([]uint64, []uint64) {
+func (ix *Index) shingles(text string) (hs, pos []uint32) {
 	if c := ix.last.Load(); c != nil && c.text == text {
-		return c.sh, c.first
+		return c.hs, c.pos
 	}
-	sh, first := shingleSet(text, ix.opts.Shingle, uint64(ix.opts.Sample), leadStory)
-	ix.last.Store(&shingled{text: text, sh: sh, first: first})
-	return sh, first
-}
-
-type candidate struct {
-	slot     uint32
-	shared   int
-	containQ float64 // shared / |query|
-	containS float64 // shared / |story|
-	contain  float64
-	jaccard  float64
-	lead     int
-	aligned  bool
-}
-
-// Match decides whether text is a near-copy of a story in the index. It
-// does not modify the index.
-func (ix *Index) Match(text string) Match {
-	sh, first := ix.shingles(text)
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.match(sh, first)
-}
-
-func (ix *Index) match(sh, first []uint64) Match {
-	m := Match{Method: "content"}
-	maxDF := ix.opts.MaxDocFreq
-	hits := make(map[uint32]int32)
-	nq := 0
-	for _, h := range sh {
-		p := ix.post[h]
-		if len(p) >= maxDF {
-			continue
-		}
-		nq++
-		for _, s := range p {
-			hits[s]++
-		}
-	}
-	if nq < ix.opts.MinShared {
-		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
-			nq, ix.opts.Shingle, ix.opts.MinShared)
-		return m
-	}
-	var lead []uint64
-	for _, h := range first {
-		if len(lead) == leadQuery {
-			break
-		}
-		if len(ix.post[h]) < maxDF {
-			lead = append(lead, h)
-		}
-	}
-	cands := make([]candidate, 0, len(hits))
-	for s, n := range hits {
-		r := ix.slots[s]
-		ns := 0
-		for _, h := range r.sh {
-			if len(ix.post[h]) < maxDF {
-				ns++
-			}
-		}
-		c := candidate{slot: s, shared: int(n)}
-		for _, h := range lead {
-			if _, ok := slices.BinarySearch(r.leads, h); ok {
-				c.lead++
-			}
-		}
-		c.aligned = ix.aligned(first, r.opens)
-		c.containQ = float64(n) / float64(nq)
-		if ns > 0 {
-			c.containS = float64(n) / float64(ns)
-		}
-		c.contain = float64(n) / float64(min(nq, max(ns, 1)))
-		c.jaccard = float64(n) / float64(nq+ns-int(n))
-		cands = append(cands, c)
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].contain != cands[j].contain {
-			return cands[i].contain > cands[j].contain
-		}
-		if cands[i].jaccard != cands[j].jaccard {
-			return cands[i].jaccard > cands[j].jaccard
-		}
-		return ix.slots[cands[i].slot].id < ix.slots[cands[j].slot].id
-	})
-	if len(cands) == 0 {
-		m.Reason = "content: no story shares a distinctive shingle"
-		return m
-	}
-	best := cands[0]
-	br := ix.slots[best.slot]
-	m.StoryID = br.id
-	m.Similarity = best.jaccard
-	m.Containment = best.contain
-	m.Duplicate = best.contain >= ix.opts.Threshold && best.shared >= ix.opts.MinShared && best.lead >= leadMin && best.aligned
-	m.Reason = reason(m.Duplicate, br.id, best, ix.opts)
-	rest := cands
-	if m.Duplicate {
-		rest = cands[1:]
-	}
-	for _, c := range rest {
-		if c.contain < ix.opts.RelatedThreshold || len(m.Related) == maxRelated {
-			break
-		}
-		m.Related = append(m.Related, story.Related{StoryID: ix.slots[c.slot].id, Similarity: c.contain})
-	}
-	return m
-}
-
-// aligned reports whether the query's opening q (its first sampled
-// shingles in text order) and the opening of one of the story's entries
-// share text that starts at the start of one and near the start of the
-// other (see alignNear). Boilerplate shingles are skipped in both.
-func (ix *Index) aligned(q []uint64, opens [][]uint64) bool {
-	maxDF := ix.opts.MaxDocFreq
-	for _, o := range opens {
-		a, b := -1, -1
-		rank := 0
-		for _, h := range q {
-			if len(ix.post[h]) >= maxDF {
-				continue
-			}
-			if slices.Contains(o, h) {
-				a = rank
-				break
-			}
-			rank++
-		}
-		if a < 0 {
-			continue
-		}
-		rank = 0
-		for _, h := range o {
-			if len(ix.post[h]) >= maxDF {
-				continue
-			}
-			if slices.Contains(q, h) {
-				b = rank
-				break
-			}
-			rank++
-		}
-		if b < 0 || max(a, b) > alignFar {
-			continue
-		}
-		if min(a, b) <= alignNear {
-			return true
-		}
-	}
-	return false
-}
-
-func reason(dup bool, id string, c candidate, o Options) string {
-	verdict := "not a copy of"
-	if dup {
-		verdict = "copy of"
-	}
-	shape := ""
-	switch {
-	case c.containQ >= 0.9 && c.containS >= 0.9:
-		shape = "; same text up to boilerplate"
-	case c.containS >= c.containQ:
-		shape = "; this text holds the story plus other text"
-	default:
-		shape = "; this text is a part of the story (trimmed or abridged)"
-	}
-	if !dup {
-		shape = ""
-	}
-	return fmt.Sprintf("content: %s story %s: %.0f%% of this text's distinctive %d-word shingles are in it, %.0f%% of its are in this text (containment %.2f, Jaccard %.2f, %d shared in sample, threshold %.2f)%s",
-		verdict, id, 100*c.containQ, o.Shingle, 100*c.containS, c.contain, c.jaccard, c.shared, o.Threshold, shape)
+	hs, pos = sampleText(text, ix.opts.Shingle, uint64(ix.open), uint64(ix.opts.Sample))
+	ix.last.Store(&shingled{text: text, hs: hs, pos: pos})
+	return hs, pos
 }
 
 // Add inserts e as a new story, or, when e.StoryID already exists, adds
-// e's keys to that story (and its shingles when Options.MemberShingles).
-// A key that already belongs to another story stays with that story. A
-// story's time is the newest Time of its entries. Adding the same entry
-// twice changes nothing.
+// e's keys to that story and makes its time the newest of its entries. A
+// member's text is not indexed (a later text is compared with the story's
+// own text only, so a text that shares a quoted paragraph with one member
+// does not join through it), unless the story has no indexed text yet. A
+// key that already belongs to another story stays with that story. Adding
+// the same entry twice changes nothing.
 func (ix *Index) Add(e Entry) {
 	if e.StoryID == "" {
 		if len(e.Keys) > 0 {
@@ -407,66 +347,151 @@ func (ix *Index) Add(e Entry) {
 			e.StoryID = StoryID("text:" + e.Text)
 		}
 	}
-	sh, first := ix.shingles(e.Text)
+	var hs, pos []uint32
+	if e.Text != "" {
+		hs, pos = ix.shingles(e.Text)
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	r := ix.stories[e.StoryID]
-	if r == nil {
-		r = &storyRec{id: e.StoryID, time: e.Time}
-		if n := len(ix.free); n > 0 {
-			r.slot = ix.free[n-1]
-			ix.free = ix.free[:n-1]
-			ix.slots[r.slot] = r
-		} else {
-			r.slot = uint32(len(ix.slots))
-			ix.slots = append(ix.slots, r)
-		}
-		ix.stories[r.id] = r
-		heap.Push(&ix.byTime, r)
-		r.sh = slices.Clip(sh) // shared with the cache: append must copy
-		for _, h := range sh {
-			ix.post[h] = append(ix.post[h], r.slot)
-		}
+	slot, found := ix.findStory(e.StoryID)
+	tm := stamp(e.Time)
+	if !found {
+		slot = ix.newSlot(e.StoryID, tm)
+		ix.addShingles(slot, hs, pos)
 	} else {
-		if e.Time.After(r.time) {
-			r.time = e.Time
-			heap.Fix(&ix.byTime, r.hpos)
+		if tm > ix.times[slot] {
+			ix.times[slot] = tm
+			ix.heapFix(int(ix.hpos[slot]))
 		}
-		// Member shingles join the story, so later copies of any member
-		// match it.
-		n0 := len(r.sh)
-		for _, h := range sh {
-			if _, found := slices.BinarySearch(r.sh[:n0], h); !found {
-				ix.post[h] = append(ix.post[h], r.slot)
-				r.sh = append(r.sh, h)
+		if ix.nZone[slot] == 0 && ix.nBody[slot] == 0 {
+			ix.addShingles(slot, hs, pos)
+		} else {
+			ix.addMember(slot, hs, pos)
+		}
+	}
+	for _, k := range e.Keys {
+		kh := hashString(k)
+		if _, taken := ix.keys[kh]; taken {
+			continue
+		}
+		ix.keys[kh] = slot
+		var i uint32
+		if n := len(ix.keyFree); n > 0 {
+			i = ix.keyFree[n-1]
+			ix.keyFree = ix.keyFree[:n-1]
+		} else {
+			i = uint32(len(ix.keyEnts))
+			ix.keyEnts = append(ix.keyEnts, keyEnt{})
+		}
+		ix.keyEnts[i] = keyEnt{h: kh, next: ix.keyHead[slot]}
+		ix.keyHead[slot] = i + 1
+	}
+	limit := ix.opts.MaxStories
+	if limit == 0 {
+		limit = maxSlots
+	}
+	for ix.nlive > limit {
+		ix.remove(ix.byTime[0])
+	}
+}
+
+func (ix *Index) newSlot(id string, tm uint32) uint32 {
+	if len(ix.free) == 0 && len(ix.state) >= maxSlots {
+		// Every slot is taken by a live or a removed story: drop the
+		// removed ones' postings to free theirs, or the oldest story.
+		ix.compact()
+		if len(ix.free) == 0 {
+			ix.remove(ix.byTime[0])
+			ix.compact()
+		}
+	}
+	var slot uint32
+	if n := len(ix.free); n > 0 {
+		slot = ix.free[n-1]
+		ix.free = ix.free[:n-1]
+	} else {
+		slot = uint32(len(ix.state))
+		ix.idOff = append(ix.idOff, 0)
+		ix.times = append(ix.times, 0)
+		ix.tau = append(ix.tau, 0)
+		ix.nZone = append(ix.nZone, 0)
+		ix.nBody = append(ix.nBody, 0)
+		ix.boilZ = append(ix.boilZ, 0)
+		ix.boilB = append(ix.boilB, 0)
+		ix.state = append(ix.state, slotFree)
+		ix.hpos = append(ix.hpos, 0)
+		ix.keyHead = append(ix.keyHead, 0)
+	}
+	ix.setID(slot, id)
+	ix.putStory(slot)
+	ix.times[slot] = tm
+	ix.tau[slot] = math.MaxUint32
+	ix.nZone[slot], ix.nBody[slot], ix.boilZ[slot], ix.boilB[slot] = 0, 0, 0, 0
+	ix.state[slot] = slotLive
+	ix.keyHead[slot] = 0
+	ix.nlive++
+	ix.heapPush(slot)
+	return slot
+}
+
+// addShingles indexes the text of a new story, given its kept shingles hs
+// (text order) and their positions: its distinctive body-sample shingles
+// (the Sketch smallest hashes, recording the cut) and the distinctive
+// opening-sample shingles of its opening. Shingles that are boilerplate
+// already are not stored.
+func (ix *Index) addShingles(slot uint32, hs, pos []uint32) {
+	if len(hs) == 0 {
+		return
+	}
+	maxDF := ix.opts.MaxDocFreq
+	var buf [16]uint32
+	dfs := make([]int, len(hs))
+	var body []uint32
+	for i, h := range hs {
+		dfs[i] = len(ix.lookup(h, buf[:0]))
+		if dfs[i] < maxDF && pos[i]&bodyBit != 0 {
+			body = append(body, h)
+		}
+	}
+	tau := uint32(math.MaxUint32)
+	if len(body) > ix.sketch {
+		slices.Sort(body)
+		tau = body[ix.sketch-1]
+	}
+	ix.tau[slot] = tau
+	p0 := -1
+	for i, h := range hs {
+		if dfs[i] >= maxDF {
+			continue
+		}
+		off := int(pos[i] &^ bodyBit)
+		if p0 < 0 {
+			p0 = off
+		}
+		off -= p0
+		inZone := off < openingWords
+		if !inZone && (pos[i]&bodyBit == 0 || h > tau) {
+			continue
+		}
+		if !inZone && ix.nBody[slot] == math.MaxUint8 || inZone && ix.nZone[slot] == math.MaxUint8 {
+			continue
+		}
+		w := sof(slot, offCode(off))
+		d := dfs[i]
+		if d+1 == maxDF {
+			for _, p := range ix.lookup(h, buf[:0]) {
+				ix.countBoiler(p)
 			}
 		}
-		if len(r.sh) > n0 {
-			slices.Sort(r.sh)
+		if d+1 >= maxDF {
+			ix.countBoiler(w)
 		}
-	}
-	if len(first) > leadStory {
-		first = first[:leadStory]
-	}
-	if len(first) > 0 {
-		r.opens = append(r.opens, slices.Clone(first[:min(len(first), alignStore)]))
-	}
-	n0 := len(r.leads)
-	for _, h := range first {
-		if _, found := slices.BinarySearch(r.leads[:n0], h); !found {
-			r.leads = append(r.leads, h)
+		ix.insert(h, w)
+		if inZone {
+			ix.nZone[slot]++
+		} else {
+			ix.nBody[slot]++
 		}
-	}
-	slices.Sort(r.leads)
-	r.leads = slices.Compact(r.leads)
-	for _, k := range e.Keys {
-		if _, taken := ix.keys[k]; !taken {
-			ix.keys[k] = r
-			r.keys = append(r.keys, k)
-		}
-	}
-	for ix.opts.MaxStories > 0 && len(ix.stories) > ix.opts.MaxStories {
-		ix.remove(ix.byTime[0])
 	}
 }
 
@@ -475,68 +500,146 @@ func (ix *Index) Add(e Entry) {
 func (ix *Index) Remove(storyID string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if r := ix.stories[storyID]; r != nil {
-		ix.remove(r)
+	if s, ok := ix.findStory(storyID); ok {
+		ix.remove(s)
 	}
 }
 
-func (ix *Index) remove(r *storyRec) {
-	for _, k := range r.keys {
-		if ix.keys[k] == r {
-			delete(ix.keys, k)
+func (ix *Index) remove(slot uint32) {
+	for k := ix.keyHead[slot]; k != 0; {
+		e := ix.keyEnts[k-1]
+		if ix.keys[e.h] == slot {
+			delete(ix.keys, e.h)
 		}
+		ix.keyFree = append(ix.keyFree, k-1)
+		k = e.next
 	}
-	for _, h := range r.sh {
-		p := ix.post[h]
-		if i := slices.Index(p, r.slot); i >= 0 {
-			p[i] = p[len(p)-1]
-			p = p[:len(p)-1]
-		}
-		if len(p) == 0 {
-			delete(ix.post, h)
-		} else {
-			ix.post[h] = p
-		}
+	ix.keyHead[slot] = 0
+	ix.heapRemove(int(ix.hpos[slot]))
+	ix.delStory(slot)
+	ix.state[slot] = slotDead
+	ix.nlive--
+	ix.dead = append(ix.dead, slot)
+	ix.deadPost += int(ix.nZone[slot]) + int(ix.nBody[slot])
+	// Boilerplate counts of the others are recounted at compaction; until
+	// then a shingle this story made boilerplate stays so.
+	if ix.deadPost > max(1<<12, (len(ix.mh)+ix.ndelta)/4) {
+		ix.compact()
 	}
-	heap.Remove(&ix.byTime, r.hpos)
-	delete(ix.stories, r.id)
-	ix.slots[r.slot] = nil
-	ix.free = append(ix.free, r.slot)
 }
 
 // Evict removes every story whose newest entry is older than now minus
-// Window, and returns how many it removed.
+// Window (to the second), and returns how many it removed.
 func (ix *Index) Evict(now time.Time) int {
-	cut := now.Add(-ix.opts.Window)
+	cut := stamp(now.Add(-ix.opts.Window))
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	n := 0
-	for len(ix.byTime) > 0 && ix.byTime[0].time.Before(cut) {
+	for len(ix.byTime) > 0 && ix.times[ix.byTime[0]] < cut {
 		ix.remove(ix.byTime[0])
 		n++
 	}
 	return n
 }
 
-// timeHeap orders stories by time, oldest first.
-type timeHeap []*storyRec
+// The eviction heap: live slots ordered by time, oldest first, with each
+// slot's position in hpos.
 
-func (h timeHeap) Len() int           { return len(h) }
-func (h timeHeap) Less(i, j int) bool { return h[i].time.Before(h[j].time) }
-func (h timeHeap) Swap(i, j int) {
+func (ix *Index) heapLess(i, j int) bool {
+	return ix.times[ix.byTime[i]] < ix.times[ix.byTime[j]]
+}
+
+func (ix *Index) heapSwap(i, j int) {
+	h := ix.byTime
 	h[i], h[j] = h[j], h[i]
-	h[i].hpos = i
-	h[j].hpos = j
+	ix.hpos[h[i]] = uint32(i)
+	ix.hpos[h[j]] = uint32(j)
 }
-func (h *timeHeap) Push(x any) {
-	r := x.(*storyRec)
-	r.hpos = len(*h)
-	*h = append(*h, r)
+
+func (ix *Index) heapUp(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !ix.heapLess(j, i) {
+			break
+		}
+		ix.heapSwap(i, j)
+		j = i
+	}
 }
-func (h *timeHeap) Pop() any {
-	old := *h
-	r := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	return r
+
+func (ix *Index) heapDown(i int) bool {
+	n := len(ix.byTime)
+	i0 := i
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		j := l
+		if r := l + 1; r < n && ix.heapLess(r, l) {
+			j = r
+		}
+		if !ix.heapLess(j, i) {
+			break
+		}
+		ix.heapSwap(i, j)
+		i = j
+	}
+	return i > i0
+}
+
+func (ix *Index) heapPush(slot uint32) {
+	ix.hpos[slot] = uint32(len(ix.byTime))
+	ix.byTime = append(ix.byTime, slot)
+	ix.heapUp(len(ix.byTime) - 1)
+}
+
+func (ix *Index) heapFix(i int) {
+	if !ix.heapDown(i) {
+		ix.heapUp(i)
+	}
+}
+
+func (ix *Index) heapRemove(i int) {
+	n := len(ix.byTime) - 1
+	if i != n {
+		ix.heapSwap(i, n)
+	}
+	ix.byTime = ix.byTime[:n]
+	if i != n {
+		ix.heapFix(i)
+	}
+}
+
+func (ix *Index) addMember(slot uint32, hs, pos []uint32) {
+	maxDF := ix.opts.MaxDocFreq
+	var buf [16]uint32
+	tau := ix.tau[slot]
+	for i, h := range hs {
+		if pos[i]&bodyBit == 0 || h > tau {
+			continue
+		}
+		ps := ix.lookup(h, buf[:0])
+		if len(ps) >= maxDF {
+			continue
+		}
+		have := false
+		for _, p := range ps {
+			if sofSlot(p) == slot {
+				have = true
+			}
+		}
+		if have || ix.nBody[slot] == 255 {
+			continue
+		}
+		w := sof(slot, offMember)
+		if len(ps)+1 == maxDF {
+			for _, p := range ps {
+				ix.countBoiler(p)
+			}
+			ix.countBoiler(w)
+		}
+		ix.insert(h, w)
+		ix.nBody[slot]++
+	}
 }

@@ -138,18 +138,25 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// shingleSet returns the sorted, de-duplicated hashes of the n-word shingles
-// of text that pass the sample (hash % sample == 0), and the first lead of
-// them in text order. A text with fewer than n tokens has none.
+// bodyBit marks, in the positions sampleText returns, a shingle that also
+// passes the body sample.
+const bodyBit = 1 << 31
+
+// sampleText returns the shingles of text that pass the opening sample (the
+// 64-bit shingle hash divisible by open), in text order without repeats:
+// their 32-bit hashes (the high half of the 64-bit one, independent of the
+// sampling tests) and the word offset at which each starts, with bodyBit
+// set when the hash is also divisible by body (open divides body, so the
+// body sample is a subset). A text with fewer than n tokens has none.
 //
 // It tokenises exactly like Tokens but without building the tokens: each
 // token is hashed (64-bit FNV-1a of its lower-cased UTF-8, finished with
 // mix64) as it is scanned, and the last n token hashes sit in a ring.
-func shingleSet(text string, n int, sample uint64, lead int) (set, first []uint64) {
+func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	text = repairMojibake(html.UnescapeString(text))
 	var ring [32]uint64
 	count := 0
-	out := make([]uint64, 0, len(text)/(6*int(sample))+4)
+	hs = make([]uint32, 0, len(text)/(6*int(open))+4)
 	h := uint64(fnvOffset)
 	in := false
 	endToken := func() {
@@ -165,13 +172,15 @@ func shingleSet(text string, n int, sample uint64, lead int) (set, first []uint6
 			s = s<<31 | s>>33
 		}
 		s = mix64(s)
-		if s%sample != 0 {
+		if s%open != 0 {
 			return
 		}
-		if len(first) < lead && !slices.Contains(first, s) {
-			first = append(first, s)
+		p := uint32(min(count-n, bodyBit-1))
+		if s%body == 0 {
+			p |= bodyBit
 		}
-		out = append(out, s)
+		hs = append(hs, uint32(s>>32))
+		pos = append(pos, p)
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -205,9 +214,29 @@ func shingleSet(text string, n int, sample uint64, lead int) (set, first []uint6
 	if in {
 		endToken()
 	}
-	if len(out) == 0 {
+	if len(hs) == 0 {
 		return nil, nil
 	}
-	slices.Sort(out)
-	return slices.Compact(out), first
+	return dropRepeats(hs, pos)
+}
+
+// dropRepeats removes every occurrence of a hash after its first, keeping
+// text order.
+func dropRepeats(hs, pos []uint32) ([]uint32, []uint32) {
+	sorted := slices.Clone(hs)
+	slices.Sort(sorted)
+	if len(slices.Compact(sorted)) == len(hs) {
+		return hs, pos
+	}
+	seen := make(map[uint32]struct{}, len(hs))
+	k := 0
+	for i, h := range hs {
+		if _, dup := seen[h]; dup {
+			continue
+		}
+		seen[h] = struct{}{}
+		hs[k], pos[k] = h, pos[i]
+		k++
+	}
+	return hs[:k], pos[:k]
 }

@@ -37,11 +37,13 @@ func TestEvalDev(t *testing.T) {
 	}
 	r := dedupeeval.Score(s, assign)
 	t.Logf("default options:\n%s", r)
-	// Regression floors just under the figures in the README.
-	if r.F1 < 0.955 || r.ARI < 0.955 {
-		t.Errorf("F1 %.3f, ARI %.3f: below the 0.955 floor", r.F1, r.ARI)
+	// Regression floors just under the figures reached (F1 0.965, ARI
+	// 0.965), and issue 4's ceiling of 0.01 merged for each hard-negative
+	// kind (reached: 0.000, 0.006, 0.000).
+	if r.F1 < 0.962 || r.ARI < 0.962 {
+		t.Errorf("F1 %.3f, ARI %.3f: below the 0.962 floor", r.F1, r.ARI)
 	}
-	for kind, ceiling := range map[string]float64{"shared_boilerplate": 0.005, "shared_quote": 0.03, "update_borrowed_paras": 0.05} {
+	for kind, ceiling := range map[string]float64{"shared_boilerplate": 0.01, "shared_quote": 0.01, "update_borrowed_paras": 0.01} {
 		if got := r.HardNegMerged[kind]; got > ceiling {
 			t.Errorf("hard negatives %s merged %.3f, above %.3f", kind, got, ceiling)
 		}

@@ -1,0 +1,326 @@
+package dedupe
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/feedsift/feedsift/internal/story"
+)
+
+// Blocks. The text's kept shingles shared with a story form blocks: a
+// block ends where a run of the text's distinctive shingles not shared with
+// the story is at least gapLimit long (estimated, in shingles) and the
+// story also moves on by at least blockGapStory times that run between the
+// two shared shingles around it (or one of them is a member's, without an
+// offset). gapLimit is blockGapShare of the shorter text's estimated
+// distinctive length, at least blockGapMin and at most blockGap body
+// samples. Containment, the shared count and the alignment checks are taken
+// on the largest block only.
+//
+// A copy shares one stretch of text: edits or a paragraph inserted in one
+// text only do not split it (the other text does not move on). Briefs that
+// share only a new template's header and footer around different bodies
+// share two blocks, each a small part of either text, the footer starting
+// late in both.
+const (
+	blockGap      = 6
+	blockGapMin   = 24
+	blockGapShare = 0.3
+	blockGapStory = 0.5
+)
+
+// closeBlock ends the candidate's current block, keeping the largest.
+func (c *candidate) closeBlock() {
+	if c.cur.mass > c.best.mass {
+		c.best = c.cur
+	}
+	c.cur = block{qFirst: -1, sFirst: math.MaxInt}
+}
+
+// block is a run of the text's kept shingles shared with one story,
+// split where an estimated gapLimit shingles in a row of the text are not
+// shared.
+type block struct {
+	mass     float64 // estimated shared shingles
+	shared   int     // shared kept shingles, opening or body sample
+	qFirst   int     // words from the text's distinctive start to the block's first shingle
+	sFirst   int     // least offset in the story of a shingle of the block
+	posFirst uint32  // word offsets in the text of the first and last shared shingle
+	posLast  uint32
+	lead     int // shared shingles in the text's first leadQueryWords words and the story's first leadStoryWords
+	leadWrap int // shared shingles in the text's first leadQueryWords words from the block's start
+	qSkip    int // body-sample shingles of the text before the block
+}
+
+type candidate struct {
+	slot     uint32
+	cur      block
+	best     block // the largest block
+	last     int   // index in the text's distinctive shingles of the last shared one
+	lastSo   int   // its offset in the story, -1 when a member's
+	gapLimit float64
+	wb       float64 // weight of a body-sample shingle
+	nq, ns   float64 // estimated distinctive shingles of the text and the story
+	containQ float64 // shared / |query|
+	containS float64 // shared / |story|
+	contain  float64
+	jaccard  float64
+	aligned  bool
+	update   bool
+	dup      bool // passes every check
+}
+
+// Match decides whether text is a near-copy of a story in the index. It
+// does not modify the index.
+func (ix *Index) Match(text string) Match {
+	hs, pos := ix.shingles(text)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.match(hs, pos)
+}
+
+func (ix *Index) match(hs, pos []uint32) Match {
+	m := Match{Method: "content"}
+	maxDF := ix.opts.MaxDocFreq
+	var cands []candidate
+	where := make(map[uint32]int)
+	// The text's distinctive kept shingles in text order, with their word
+	// offsets and their postings (all[ends[i-1]:ends[i]]).
+	dpos := make([]uint32, 0, len(hs))
+	ends := make([]int, 0, len(hs))
+	// The text's distinctive opening-sample shingles in its first
+	// openingWords words, and the hashes of its distinctive body-sample
+	// shingles past them.
+	var qZone int
+	var dbody []bool
+	var qBody []uint32
+	all := make([]uint32, 0, 2*len(hs))
+	for i, h := range hs {
+		n0 := len(all)
+		all = ix.lookup(h, all)
+		if len(all)-n0 >= maxDF {
+			all = all[:n0]
+			continue
+		}
+		p := pos[i] &^ bodyBit
+		if len(dpos) == 0 || int(p-dpos[0]) < openingWords {
+			qZone++
+		} else if pos[i]&bodyBit != 0 {
+			qBody = append(qBody, h)
+		}
+		dpos = append(dpos, p)
+		dbody = append(dbody, pos[i]&bodyBit != 0)
+		ends = append(ends, len(all))
+		for _, w := range all[n0:] {
+			s := sofSlot(w)
+			if _, ok := where[s]; !ok {
+				where[s] = len(cands)
+				cands = append(cands, candidate{slot: s})
+			}
+		}
+	}
+	if len(dpos) < ix.opts.MinShared {
+		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
+			len(dpos), ix.opts.Shingle, ix.opts.MinShared)
+		return m
+	}
+	if len(cands) == 0 {
+		m.Reason = "content: no story shares a distinctive shingle"
+		return m
+	}
+	// Sizes and the intersection are estimated by weighting each sampled
+	// shingle by the inverse of its sampling rate: the opening sample in
+	// the openings, the body sample (within the story's sketch cut) past
+	// them. before[i] is the estimated number of the text's distinctive
+	// shingles before its i-th kept one, counted the same way.
+	wz := float64(ix.open)
+	before := make([]int32, len(dpos)+1)
+	nbody := make([]int32, len(dpos)+1) // body-sample shingles before
+	for i, p := range dbody {
+		before[i+1] = before[i]
+		nbody[i+1] = nbody[i]
+		if p {
+			nbody[i+1]++
+		}
+		switch {
+		case int(dpos[i]-dpos[0]) < openingWords:
+			before[i+1] += int32(ix.open)
+		case p:
+			before[i+1] += int32(ix.opts.Sample)
+		}
+	}
+	slices.Sort(qBody)
+	for k := range cands {
+		c := &cands[k]
+		c.wb = float64(ix.opts.Sample) * (1 << 32) / (float64(ix.tau[c.slot]) + 1)
+		c.last = -1
+		nqb := len(qBody)
+		if t := ix.tau[c.slot]; t != math.MaxUint32 {
+			nqb, _ = slices.BinarySearch(qBody, t+1)
+		}
+		c.nq = wz*float64(qZone) + c.wb*float64(nqb)
+		c.ns = wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
+		c.gapLimit = min(blockGap*c.wb, max(blockGapMin, blockGapShare*min(c.nq, c.ns)))
+		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
+	}
+	start := 0
+	for i, end := range ends {
+		qo := int(dpos[i] - dpos[0])
+		for _, w := range all[start:end] {
+			c := &cands[where[sofSlot(w)]]
+			so := -1
+			if w&0xff != offMember {
+				so = offWords(w)
+			}
+			if c.last >= 0 {
+				run := float64(before[i] - before[c.last+1])
+				if run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory) {
+					c.closeBlock()
+				}
+			}
+			c.last, c.lastSo = i, so
+			b := &c.cur
+			if inOpening(w) {
+				b.mass += wz
+			} else {
+				b.mass += c.wb
+			}
+			b.shared++
+			if w&0xff == offMember {
+				continue
+			}
+			if b.qFirst < 0 {
+				b.qFirst = qo
+				b.posFirst = dpos[i]
+				b.qSkip = int(nbody[i])
+			}
+			b.posLast = dpos[i]
+			b.sFirst = min(b.sFirst, so)
+			if qo < ix.leadQ && so < ix.leadS {
+				b.lead++
+			}
+			if qo-b.qFirst < ix.leadQ && so < wrapFarWords+ix.leadS {
+				b.leadWrap++
+			}
+		}
+		start = end
+	}
+	for k := range cands {
+		c := &cands[k]
+		c.closeBlock()
+		inter := c.best.mass
+		b := &c.best
+		if b.qFirst < 0 { // members' shingles only
+			b.qFirst, b.sFirst = math.MaxInt32, math.MaxInt32
+		}
+		c.nq, c.ns = max(c.nq, inter, 1), max(c.ns, inter, 1)
+		c.containQ = inter / c.nq
+		c.containS = inter / c.ns
+		c.contain = inter / min(c.nq, c.ns)
+		c.jaccard = inter / (c.nq + c.ns - inter)
+		near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
+		c.aligned = near <= ix.alignN && far <= ix.alignF && b.lead >= ix.leadMin ||
+			(near <= wrapNearWords || b.sFirst >= openingWords && b.qSkip == 0 && b.qFirst <= ix.opts.Sample*3/2) && far <= wrapFarWords && b.leadWrap >= ix.leadMin
+		c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
+		c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+	}
+	// The best candidate is the story the text is a copy of that shares
+	// the largest block with it, if any (a small story that the text
+	// merely contains in full does not hide the one it copies); else the
+	// story with the best containment.
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.dup != b.dup {
+			if a.dup {
+				return -1
+			}
+			return 1
+		}
+		if a.dup {
+			if c := cmp.Compare(b.best.mass, a.best.mass); c != 0 {
+				return c
+			}
+		}
+		if c := cmp.Compare(b.contain, a.contain); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.best.shared, a.best.shared); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.jaccard, a.jaccard); c != 0 {
+			return c
+		}
+		return cmp.Compare(ix.id(a.slot), ix.id(b.slot))
+	})
+	best := cands[0]
+	m.StoryID = ix.id(best.slot)
+	m.Similarity = best.jaccard
+	m.Containment = best.contain
+	m.Shared = best.best.shared
+	if best.best.qFirst != math.MaxInt32 {
+		m.SpanStart, m.SpanEnd = int(best.best.posFirst), int(best.best.posLast)+ix.opts.Shingle
+	}
+	m.Duplicate = best.dup
+	m.Update = m.Duplicate && best.update
+	m.Reason = ix.reason(m, best)
+	rest := cands
+	if m.Duplicate {
+		rest = cands[1:]
+	}
+	for _, c := range rest {
+		if len(m.Related) == maxRelated {
+			break
+		}
+		if c.contain < ix.opts.RelatedThreshold {
+			continue
+		}
+		m.Related = append(m.Related, story.Related{StoryID: ix.id(c.slot), Similarity: c.contain})
+	}
+	return m
+}
+
+func (ix *Index) reason(m Match, c candidate) string {
+	o := ix.opts
+	b := c.best
+	verdict := "not a copy of"
+	if m.Duplicate {
+		verdict = "copy of"
+	}
+	starts := fmt.Sprintf("starts %d/%d words", b.qFirst, b.sFirst)
+	if b.qFirst == math.MaxInt32 {
+		starts = "members' shingles only, no offsets"
+	}
+	shape := ""
+	switch {
+	case !m.Duplicate:
+		var why []string
+		if c.contain < o.Threshold {
+			why = append(why, "containment below threshold")
+		}
+		if b.shared < o.MinShared {
+			why = append(why, fmt.Sprintf("too few shared (need %d)", o.MinShared))
+		}
+		if !c.aligned {
+			if b.qFirst == math.MaxInt32 {
+				why = append(why, "alignment: no offsets to check")
+			} else {
+				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
+			}
+		}
+		if len(why) > 0 {
+			shape = "; failed: " + strings.Join(why, ", ")
+		}
+	case m.Update:
+		shape = "; an update: this text holds the story from its start plus more"
+	case c.containQ >= 0.9 && c.containS >= 0.9:
+		shape = "; same text up to boilerplate"
+	case c.containS >= c.containQ:
+		shape = "; this text holds the story plus other text"
+	default:
+		shape = "; this text is a part of the story (trimmed or abridged)"
+	}
+	return fmt.Sprintf("content: %s story %s: %.0f%% of this text's distinctive %d-word shingles are in it, %.0f%% of its are in this text (largest shared block: containment %.2f, Jaccard %.2f, %d shared in sample, threshold %.2f, span words %d-%d, %s)%s",
+		verdict, m.StoryID, 100*c.containQ, o.Shingle, 100*c.containS, c.contain, c.jaccard, b.shared, o.Threshold, m.SpanStart, m.SpanEnd, starts, shape)
+}
