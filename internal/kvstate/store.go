@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/feedsift/feedsift/internal/natskey"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -311,11 +312,4 @@ func (s *Store) List(ctx context.Context) ([]sink.FeedState, error) {
 	}
 }
 
-func validBucket(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !plain(c) {
-			return false
-		}
-	}
-	return s != ""
-}
+func validBucket(s string) bool { return natskey.Plain(s) }
