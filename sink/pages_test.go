@@ -100,3 +100,22 @@ func TestPagesMaxCount(t *testing.T) {
 		t.Errorf("CountPages = %d, %v; want 3", n, err)
 	}
 }
+
+func TestIndexSnapshot(t *testing.T) {
+	s := openStore(t, sink.StoreOptions{})
+	if data, seq, err := s.LoadIndexSnapshot(); data != nil || seq != 0 || err != nil {
+		t.Fatalf("empty store: %d bytes at seq %d, %v; want none", len(data), seq, err)
+	}
+	for i, want := range []struct {
+		data string
+		seq  uint64
+	}{{"first", 7}, {"second snapshot", 42}} {
+		if err := s.SaveIndexSnapshot([]byte(want.data), want.seq); err != nil {
+			t.Fatal(err)
+		}
+		data, seq, err := s.LoadIndexSnapshot()
+		if err != nil || string(data) != want.data || seq != want.seq {
+			t.Errorf("save %d: read back %q at %d (%v), want %q at %d", i, data, seq, err, want.data, want.seq)
+		}
+	}
+}

@@ -44,6 +44,7 @@ func commands() []command {
 		{"eval", "score the extractor or the deduplicator on the shared corpora", runEval},
 		{"reextract", "extract the kept pages again after rules changed; publish what changed", runReextract},
 		{"discover", "find the feeds a web site offers", runDiscover},
+		{"feeds", "add, remove, list, import and export the feeds polled, live or in the store", runFeeds},
 		{"completion", "print a shell completion script (bash, zsh or fish)", runCompletion},
 		{"version", "print the version", runVersion},
 	}

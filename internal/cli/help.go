@@ -23,7 +23,8 @@ one story and publishes each story once on NATS (<subject_prefix>.<topic>);
 duplicates are announced on <dupes_prefix>.<topic>. The local store (bbolt,
 under data_dir) consumes the stream. With no [nats] url an in-process
 nats-server with JetStream runs under data_dir; with a url feedsift joins
-that cluster. SIGINT or SIGTERM stops it in order. The HTTP listener
+that cluster. SIGINT or SIGTERM stops it in order; SIGHUP reads the
+config file's feeds again (see feedsift feeds). The HTTP listener
 ([http] listen) serves /healthz, /readyz, /metrics and the read API.`,
 		examples: []string{
 			"feedsift run --config /etc/feedsift/feedsift.toml",
@@ -88,6 +89,52 @@ common feed paths (/feed, /rss.xml, /atom.xml, ...) at the site's root.
 Candidates found by link or probe are fetched and kept only if they parse.
 Loopback and private addresses are refused unless --allow-private.`,
 		examples: []string{"feedsift discover https://example.com/", "feedsift discover --json example.com"},
+	},
+	"feeds": {
+		description: `Manages the feeds the daemon polls. The config file's [[feed]] entries
+stay its own: they are listed with origin "config" and changed only by
+editing the file (then SIGHUP, or a restart). Feeds added with "feeds add"
+or "feeds import" have origin "api" and are kept in the store. While the
+daemon runs, the commands go through its HTTP API and the change applies
+at once; otherwise they edit the store, and the next start picks it up.`,
+		examples: []string{
+			"feedsift feeds list",
+			"feedsift feeds add https://example.com/feed.xml --topic world.europe --interval 30m",
+			"feedsift feeds add --discover https://example.com/ --topic tech",
+			"feedsift feeds import subscriptions.opml --topic misc",
+			"feedsift feeds export feeds.opml",
+		},
+	},
+	"feeds list": {
+		summary: "list the feeds: origin, health, last fetch, next check and why, items per day",
+		description: `One line per feed: id, topic, origin (config or api), status (ok,
+failing, never polled), last fetch and next check (UTC), why the next check
+is then (first poll, scheduled, backoff after N failures, retry-after,
+deferred items), items per day over the last 7 days, URL; then each
+failing feed's last error.`,
+		examples: []string{"feedsift feeds list", "feedsift feeds list --json | jq '.[] | select(.status == \"failing\")'"},
+	},
+	"feeds add": {
+		summary: "add a feed; a running daemon polls it at once",
+		description: `Refused when the id or the URL is already a feed (of the config file or
+added earlier). With --discover, URL is a site and its first feed is added.`,
+		examples: []string{"feedsift feeds add https://example.com/feed.xml --topic world --id example", "feedsift feeds add --discover example.com --topic tech"},
+	},
+	"feeds remove": {
+		summary:  "remove a feed added with feeds add or import",
+		examples: []string{"feedsift feeds remove example"},
+	},
+	"feeds import": {
+		summary: "add every feed of an OPML file",
+		description: `A feed's topic is its category's name, made a topic ("Tech News" becomes
+tech-news), or --topic for feeds outside any category. Its id is the
+outline's text when that is one word, else the URL's host and path. Feeds
+already present are skipped and listed.`,
+		examples: []string{"feedsift feeds import subscriptions.opml --topic misc"},
+	},
+	"feeds export": {
+		summary:  "write every feed as OPML, one category per topic",
+		examples: []string{"feedsift feeds export > feeds.opml", "feedsift feeds export feeds.opml"},
 	},
 	"completion": {
 		description: `Prints a completion script for bash, zsh or fish. Commands are completed

@@ -18,14 +18,15 @@ import (
 type Config struct {
 	// DataDir holds the bbolt store and, on the embedded default, the
 	// JetStream storage. Default "./data".
-	DataDir string       `toml:"data_dir"`
-	Log     LogConfig    `toml:"log"`
-	HTTP    HTTPConfig   `toml:"http"`
-	NATS    NATSConfig   `toml:"nats"`
-	Fetch   FetchConfig  `toml:"fetch"`
-	Poll    PollConfig   `toml:"poll"`
-	Dedupe  DedupeConfig `toml:"dedupe"`
-	Feeds   []FeedConfig `toml:"feed"`
+	DataDir string        `toml:"data_dir"`
+	Log     LogConfig     `toml:"log"`
+	HTTP    HTTPConfig    `toml:"http"`
+	NATS    NATSConfig    `toml:"nats"`
+	Fetch   FetchConfig   `toml:"fetch"`
+	Poll    PollConfig    `toml:"poll"`
+	Dedupe  DedupeConfig  `toml:"dedupe"`
+	Cluster ClusterConfig `toml:"cluster"`
+	Feeds   []FeedConfig  `toml:"feed"`
 }
 
 // LogConfig is the [log] section.
@@ -107,6 +108,19 @@ type DedupeConfig struct {
 	Window time.Duration `toml:"window"` // default 168h
 }
 
+// ClusterConfig is the [cluster] section: how instances share the polls.
+// Every instance, embedded or on a cluster, schedules through the same
+// JetStream work queue.
+type ClusterConfig struct {
+	// PollAckWait is how long a poll taken by an instance may go without
+	// an ack or a progress report before another instance gets it: the
+	// time a dead instance's poll waits. Default 60s; at least 1s.
+	PollAckWait time.Duration `toml:"poll_ack_wait"`
+	// SchedulerTick is how often each instance looks for due feeds (plus
+	// up to a quarter in jitter). Default 1s; 100ms to 1m.
+	SchedulerTick time.Duration `toml:"scheduler_tick"`
+}
+
 // FeedConfig is one [[feed]] entry.
 type FeedConfig struct {
 	ID           string        `toml:"id"`            // default: derived from the URL's host and path
@@ -145,7 +159,8 @@ func Default() Config {
 			MaxBackoff:   6 * time.Hour,
 			DrainTimeout: 30 * time.Second,
 		},
-		Dedupe: DedupeConfig{Window: 7 * 24 * time.Hour},
+		Dedupe:  DedupeConfig{Window: 7 * 24 * time.Hour},
+		Cluster: ClusterConfig{PollAckWait: time.Minute, SchedulerTick: time.Second},
 	}
 }
 
@@ -266,6 +281,12 @@ func (c Config) Validate() error {
 	}
 	if c.Dedupe.Window < time.Hour {
 		add("dedupe.window", "%s is below 1h", c.Dedupe.Window)
+	}
+	if c.Cluster.PollAckWait < time.Second {
+		add("cluster.poll_ack_wait", "%s is below 1s", c.Cluster.PollAckWait)
+	}
+	if c.Cluster.SchedulerTick < 100*time.Millisecond || c.Cluster.SchedulerTick > time.Minute {
+		add("cluster.scheduler_tick", "%s is not between 100ms and 1m", c.Cluster.SchedulerTick)
 	}
 	c.validateFeeds(add)
 	return errors.Join(errs...)

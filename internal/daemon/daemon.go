@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -24,7 +25,9 @@ import (
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/config"
 	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/pollq"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -41,6 +44,9 @@ const (
 type Options struct {
 	Logger  *slog.Logger
 	Version string
+	// ConfigPath is the file Reload reads again; empty: Reload only
+	// reads the stored feeds again.
+	ConfigPath string
 }
 
 // Daemon is a running feedsift instance.
@@ -53,7 +59,11 @@ type Daemon struct {
 	store    *sink.Store
 	index    *dedupe.Index
 	overr    *pipeline.Overrides
+	follow   *follower
+	state    *kvstate.Store
+	queue    *pollq.Queue
 	pipe     *pipeline.Pipeline
+	feeds    *feedManager // the feed set: config plus stored feeds (reload.go)
 	pub      *trackingPublisher
 	httpSrv  *http.Server
 	httpLn   net.Listener
@@ -61,7 +71,13 @@ type Daemon struct {
 
 	consumerErr chan error
 	stopConsume context.CancelFunc
-	ready       atomic.Bool
+	stopFollow  context.CancelFunc
+	followDone  chan struct{}
+	// stopMaintain ends maintainIndex (snapshot.go); maintainDone closes
+	// when it has.
+	stopMaintain context.CancelFunc
+	maintainDone chan struct{}
+	ready        atomic.Bool
 }
 
 // Start brings up every component. On error, whatever was started is
@@ -110,9 +126,12 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
-	d.js, err = sink.NewJetStream(ctx, d.nc, sink.JetStreamOptions{
-		Stream: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, DupesPrefix: cfg.NATS.DupesPrefix,
-		Replicas: cfg.NATS.Replicas, DuplicateWindow: cfg.NATS.DuplicateWindow, MaxAge: cfg.NATS.MaxAge, Logger: log,
+	err = d.retryStart(ctx, "story stream", func() (err error) {
+		d.js, err = sink.NewJetStream(ctx, d.nc, sink.JetStreamOptions{
+			Stream: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, DupesPrefix: cfg.NATS.DupesPrefix,
+			Replicas: cfg.NATS.Replicas, DuplicateWindow: cfg.NATS.DuplicateWindow, MaxAge: cfg.NATS.MaxAge, Logger: log,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
@@ -123,7 +142,14 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
 	d.overr = pipeline.NewOverrides()
-	if err := d.rebuildIndex(ctx); err != nil {
+	raw, err := jetstream.New(d.nc)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: jetstream: %w", err)
+	}
+	if err := d.rebuildIndex(ctx, raw); err != nil {
+		return nil, err
+	}
+	if err := d.openCluster(ctx, raw); err != nil {
 		return nil, err
 	}
 
@@ -144,14 +170,15 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
-	feeds := make([]story.Feed, len(cfg.Feeds))
-	for i, f := range cfg.Feeds {
-		feeds[i] = f.Feed()
+	feeds, err := d.initFeeds(opts.ConfigPath, reg)
+	if err != nil {
+		return nil, err
 	}
 	d.pub = &trackingPublisher{js: d.js}
 	d.pipe, err = pipeline.New(pipeline.Options{
-		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: d.store, Index: d.index, Templates: d.store,
-		Overrides: d.overr, Review: d.store,
+		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: &mirroredState{shared: d.state, local: d.store, log: log},
+		Index: d.index, Templates: d.store, Pages: d.store, Overrides: d.overr, Review: d.store,
+		Queue: d.queue, SchedulerTick: cfg.Cluster.SchedulerTick, RequeueAfter: 2 * cfg.Cluster.PollAckWait, Follower: d.follow,
 		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
 		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
 	})
@@ -176,28 +203,42 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	return d, nil
 }
 
-// rebuildIndex replays the stream into the near-duplicate index and the
-// overrides, so a restarted daemon knows every story and copy it published
-// and honours every split and merge people asked for.
-func (d *Daemon) rebuildIndex(ctx context.Context) error {
+// rebuildIndex starts the index follower, which applies the stream from
+// its first message to the near-duplicate index and the overrides, and
+// waits until it has applied the stream's last sequence as of now, so a
+// restarted daemon knows every story and copy published (by any
+// instance) and honours every split and merge people asked for. The
+// follower then keeps following (see follower).
+func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) error {
 	start := time.Now()
-	cutoff := start.Add(-d.cfg.Dedupe.Window)
-	var events int
-	err := d.js.Replay(ctx, func(ev sink.Event) error {
-		events++
-		if ev.Override != nil {
-			d.overr.Apply(*ev.Override)
-			return nil
-		}
-		if e, ok := IndexEntry(ev); ok && e.Time.After(cutoff) {
-			d.index.Add(e)
-		}
-		return nil
+	from := d.loadIndexSnapshot(ctx, raw)
+	d.follow = newFollower(raw, d.js.Stream(), d.cfg.NATS.SubjectPrefix, d.cfg.NATS.DupesPrefix,
+		d.index, d.overr, d.cfg.Dedupe.Window, d.log)
+	d.follow.advance(from) // 0 without a snapshot: the whole stream
+	var last uint64
+	err := d.retryStart(ctx, "story stream state", func() (err error) {
+		last, err = d.follow.lastSeq(ctx)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
 	}
-	d.log.Info("dedupe index rebuilt from stream", "events", events, "stories", d.index.Len(),
+	followCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	d.stopFollow, d.followDone = stop, make(chan struct{})
+	go func() {
+		defer close(d.followDone)
+		d.follow.run(followCtx)
+	}()
+	if err := d.follow.WaitApplied(ctx, last); err != nil {
+		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
+	}
+	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
+	d.stopMaintain, d.maintainDone = stopMaintain, make(chan struct{})
+	go func() {
+		defer close(d.maintainDone)
+		d.maintainIndex(maintainCtx)
+	}()
+	d.log.Info("dedupe index rebuilt from stream", "events", last, "stories", d.index.Len(),
 		"overrides", d.overr.Applied(), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
@@ -231,7 +272,7 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	}
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
-		Store: d.store, Review: d.pipe, Reextract: d.pipe, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+		Store: d.store, Review: d.pipe, Reextract: d.pipe, FeedAdmin: d, Feeds: d.pipe.Feeds, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
 	})
 	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -291,6 +332,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 // started daemon.
 func (d *Daemon) close() error {
 	var errs []error
+	if d.stopMaintain != nil {
+		d.stopMaintain()
+		<-d.maintainDone
+	}
+	if d.stopFollow != nil {
+		d.stopFollow()
+		<-d.followDone
+		if err := d.saveIndexSnapshot(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if d.stopConsume != nil {
 		d.stopConsume()
 		if err := <-d.consumerErr; err != nil {
@@ -365,6 +417,18 @@ func (t *trackingPublisher) note(seq uint64) {
 
 func (t *trackingPublisher) PublishStory(ctx context.Context, s story.Story) (uint64, bool, error) {
 	seq, dup, err := t.js.PublishStory(ctx, s)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func (t *trackingPublisher) PublishStoryWith(ctx context.Context, s story.Story, o sink.PublishOptions) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishStoryWith(ctx, s, o)
+	t.note(seq)
+	return seq, dup, err
+}
+
+func (t *trackingPublisher) PublishDuplicateWith(ctx context.Context, m story.Duplicate, o sink.PublishOptions) (uint64, bool, error) {
+	seq, dup, err := t.js.PublishDuplicateWith(ctx, m, o)
 	t.note(seq)
 	return seq, dup, err
 }

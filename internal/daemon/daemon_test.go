@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/feedsift/feedsift/internal/config"
 	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -60,8 +63,32 @@ type running struct {
 
 func startDaemon(t *testing.T, cfg config.Config) *running {
 	t.Helper()
+	return startDaemonWith(t, cfg, daemon.Options{Version: "test"})
+}
+
+// startDaemonWith is startDaemon with opts.
+// syncLog collects log output written from several goroutines.
+type syncLog struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func startDaemonWith(t *testing.T, cfg config.Config, opts daemon.Options) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	d, err := daemon.Start(ctx, cfg, daemon.Options{Version: "test"})
+	d, err := daemon.Start(ctx, cfg, opts)
 	if err != nil {
 		cancel()
 		t.Fatalf("Start: %v", err)
@@ -141,6 +168,29 @@ func streamMsgs(t *testing.T, natsURL string) uint64 {
 	return info.State.Msgs
 }
 
+// dropSharedState deletes the feed state bucket kept by the embedded server
+// of a stopped daemon in dataDir.
+func dropSharedState(t *testing.T, dataDir string) {
+	t.Helper()
+	srv, err := sink.StartEmbedded(t.Context(), sink.EmbeddedOptions{StoreDir: filepath.Join(dataDir, daemon.NATSDir), Host: "127.0.0.1", Port: -1})
+	if err != nil {
+		t.Fatalf("start the stopped daemon's NATS server: %v", err)
+	}
+	defer srv.Shutdown()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := js.DeleteKeyValue(t.Context(), kvstate.DefaultBucket); err != nil {
+		t.Fatalf("delete bucket %s: %v", kvstate.DefaultBucket, err)
+	}
+}
+
 func httpGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -196,6 +246,11 @@ func TestRestart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open the stopped daemon's store: %v", err)
 	}
+	// The index was saved at shutdown, covering the whole stream; the
+	// restarted daemon loads it instead of replaying the stream.
+	if data, seq, err := st.LoadIndexSnapshot(); err != nil || len(data) == 0 || seq != uint64(want) {
+		t.Errorf("index snapshot after the first run: %d bytes at seq %d (%v); want one at seq %d", len(data), seq, err, want)
+	}
 	states, err := st.FeedStates()
 	if err != nil || len(states) != len(sc.Sites) {
 		t.Fatalf("feed states after the first run: %d, %v; want %d", len(states), err, len(sc.Sites))
@@ -212,9 +267,17 @@ func TestRestart(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The state of record is the shared bucket on the embedded server:
+	// drop it, and the restarted daemon seeds it from the local copy
+	// just wiped.
+	dropSharedState(t, dataDir)
 
 	before := farm.Stats()
-	second := startDaemon(t, cfg)
+	var logs syncLog
+	second := startDaemonWith(t, cfg, daemon.Options{Version: "test", Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if !strings.Contains(logs.String(), "dedupe index loaded from the store") {
+		t.Errorf("the restarted daemon did not load the index snapshot; its log:\n%s", logs.String())
+	}
 	natsURL := second.d.NATSURL()
 	msgs := streamMsgs(t, natsURL)
 	if msgs != uint64(want) {

@@ -4,10 +4,21 @@
 // stream, the fetcher, the pipeline, the store's stream consumer and the
 // HTTP listener.
 //
+// Embedded or on a cluster, the daemon takes the same path: after
+// connecting it starts the index follower, which applies the story stream
+// (from its first message, then as it grows, whoever published) to the
+// near-duplicate index and the overrides; Start returns only once the
+// follower has caught up with the stream as it was. It opens the feed
+// state bucket (package kvstate, with a best-effort copy of each write in
+// the local store for offline `feeds list`) and the poll work queue
+// (package pollq), both with [nats].replicas, and gives the pipeline the
+// queue, the follower and a publisher that publishes decisions on the
+// condition that the stream has not moved (see package pipeline).
+//
 // Start brings everything up and returns once the daemon is ready to poll;
 // Run polls until its context ends and then shuts down in order:
 //
-//  1. stop scheduling and drain in-flight polls (pipeline);
+//  1. stop scheduling and drain in-flight polls (pipeline, poll queue);
 //  2. let the store consumer apply what was published, then stop it;
 //  3. stop the HTTP listener;
 //  4. drain the NATS connection, then stop the embedded server if any;

@@ -51,6 +51,11 @@ type Options struct {
 	// Feeds lists the feeds the daemon polls, for the page at /. Nil lists
 	// the feeds the store has state for, without topic or URL.
 	Feeds func() []story.Feed
+	// FeedAdmin adds and removes feeds (POST /api/feeds, DELETE
+	// /api/feeds/{id}, POST /api/feeds/import) and names the feeds GET
+	// /api/feeds lists; nil makes the changes answer 503 and the list
+	// show the feeds the store has state for.
+	FeedAdmin FeedAdmin
 	// Now is the clock of the page at /; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -80,6 +85,9 @@ func New(opts Options) *Server {
 	s.mux.Handle("GET /api/stories", s.guard(list(s, Reader.Stories)))
 	s.mux.Handle("GET /api/dupes", s.guard(list(s, Reader.Report)))
 	s.mux.Handle("GET /api/feeds", s.guard(http.HandlerFunc(s.feeds)))
+	s.mux.Handle("POST /api/feeds", s.guard(s.sameOrigin(http.HandlerFunc(s.apiAddFeed))))
+	s.mux.Handle("POST /api/feeds/import", s.guard(s.sameOrigin(http.HandlerFunc(s.apiImportFeeds))))
+	s.mux.Handle("DELETE /api/feeds/{id...}", s.guard(s.sameOrigin(http.HandlerFunc(s.apiRemoveFeed))))
 	s.mux.Handle("POST /api/dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.apiSplit))))
 	s.mux.Handle("POST /api/dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.apiMerge))))
 	s.mux.Handle("GET /dupes", s.guard(http.HandlerFunc(s.page)))
@@ -193,17 +201,6 @@ func list[T any](s *Server, read func(Reader, sink.StoryFilter) (T, error)) http
 		v, err := read(s.opts.Store, f)
 		s.reply(w, v, err)
 	}
-}
-
-func (s *Server) feeds(w http.ResponseWriter, _ *http.Request) {
-	if !s.haveStore(w) {
-		return
-	}
-	states, err := s.opts.Store.FeedStates()
-	if states == nil {
-		states = []sink.FeedState{} // an empty list, not null
-	}
-	s.reply(w, states, err)
 }
 
 func (s *Server) reply(w http.ResponseWriter, v any, err error) {

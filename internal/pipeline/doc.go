@@ -24,19 +24,47 @@
 // ids, so a republish inside the stream's duplicate window is absorbed and
 // consumers stay idempotent on the story id.
 //
+// # Scheduling
+//
+// Run does not time feeds itself: a scheduler looks at the feed list
+// (see SetFeeds) every Options.SchedulerTick plus jitter, reads each
+// feed's NextCheck from the feed state, and enqueues the feeds that are
+// due on a Queue under the due time, and a consumer of the same Queue
+// runs the polls it is handed. With a *pollq.Queue (the daemon, embedded
+// or clustered) every instance schedules and consumes the one work queue:
+// instances that see the same feed due enqueue the same message id, at
+// most one poll per feed is pending, and a poll held by an instance that
+// died is delivered to another after the queue's ack wait. A poll is
+// dropped when the shared state says it is no longer due (a late
+// duplicate). A feed overdue by more than Options.RequeueAfter is
+// enqueued under a new id, so a poll message lost by the server is
+// replaced. Without Options.Queue, Run uses an in-process queue with the
+// same contract.
+//
 // # Concurrency
 //
-// Run owns a fixed pool of workers that poll feeds; a feed is polled by at
-// most one worker at a time. Article fetches of different feeds run in
-// parallel. The decision "new story or copy" and its publication are
-// serialised by one mutex, so two copies of one article fetched at the same
-// moment by two workers still become one story.
+// The queue runs at most Options.Workers polls at once; a feed is polled
+// by at most one worker at a time. Article fetches of different feeds run
+// in parallel. The decision "new story or copy" and its publication are
+// serialised by one mutex, so two copies of one article fetched at the
+// same moment by two workers still become one story.
+//
+// Across instances (Options.Follower set), every instance's index follows
+// the stream, and a decision is published with Nats-Expected-Last-Sequence
+// set to the stream sequence the index covers. If another instance
+// published in between, the server refuses it; the pipeline waits until
+// its index has applied the newer message, decides again and retries
+// (Nats-Msg-Id keeps retries idempotent). So two copies of one article
+// fetched by two instances at once still become one story and a
+// duplicate. Each publish of a decision is bounded by 10s, so a lost ack
+// cannot hold the decision mutex.
 //
 // # Shutdown
 //
-// When Run's context is cancelled, scheduling stops and polls still
-// queued for a busy worker are dropped without a request. In-flight polls
-// get Options.DrainTimeout to finish (their requests keep running under a
-// context that is not yet cancelled), then they are cancelled and Run
-// returns after every worker has exited.
+// When Run's context is cancelled, scheduling stops and the queue stops
+// handing out polls (a *pollq.Queue gives back those that arrive after,
+// for another instance). In-flight polls get the queue's drain timeout
+// (Options.DrainTimeout for the in-process queue) to finish, their
+// requests running under a context that is not yet cancelled; then they
+// are cancelled and Run returns after every poll has returned.
 package pipeline

@@ -14,6 +14,8 @@ type Metrics struct {
 	FetchTime  *prometheus.HistogramVec // request latency, by target: feed, article
 	IndexSize  prometheus.Gauge         // stories in the near-duplicate index
 	Deferred   prometheus.Counter       // new items left for a later poll (MaxNewItems)
+	Revisions  prometheus.Counter       // story updates published for copies that extend a story
+	Redecided  prometheus.Counter       // decisions made again because another instance published first
 }
 
 // NewMetrics creates the instruments and registers them with reg, when
@@ -43,12 +45,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		IndexSize: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "feedsift_index_stories", Help: "Stories held in the near-duplicate index.",
 		}),
+		Revisions: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_story_revisions_total", Help: "New versions of stories published because an item extended one (its text plus new paragraphs).",
+		}),
 		Deferred: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "feedsift_items_deferred_total", Help: "New items left for a later poll because one poll took its maximum.",
 		}),
+		Redecided: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_decisions_redone_total", Help: "Story-or-copy decisions made again because another instance published first.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred)
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions)
 	}
 	// Make the labelled series visible at zero before the first event.
 	for _, r := range []string{"ok", "not_modified", "error"} {

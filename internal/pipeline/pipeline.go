@@ -98,6 +98,23 @@ type Options struct {
 	// Review is read by Split and Merge; nil makes them fail with
 	// ErrNoReview.
 	Review ReviewStore
+	// Queue is the poll work queue Run schedules through, shared by the
+	// instances of a cluster (a *pollq.Queue); nil means an in-process
+	// queue.
+	Queue Queue
+	// SchedulerTick is how often Run looks for due feeds, plus up to a
+	// quarter of it in jitter; default 1s.
+	SchedulerTick time.Duration
+	// RequeueAfter is how long a feed may stay overdue before its poll is
+	// enqueued under a new message id, in case the queued one was lost;
+	// default 1m. Set it above the queue's ack wait.
+	RequeueAfter time.Duration
+	// Follower, when set, keeps Index and Overrides current with the
+	// stream, and every decision is published on the condition that the
+	// stream has not moved since (see ConditionalPublisher, which the
+	// Publisher must then implement). Nil: this pipeline is the only
+	// publisher.
+	Follower Follower
 	// Metrics receives counters; nil means unregistered instruments.
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -116,6 +133,14 @@ type Pipeline struct {
 	// people's overrides.
 	decide    sync.Mutex
 	overrides *Overrides
+	// cond is the Publisher as a ConditionalPublisher, set with a
+	// Follower; ownSeq is the sequence of this pipeline's last
+	// conditional publish (guarded by decide).
+	cond   ConditionalPublisher
+	ownSeq uint64
+
+	// feeds is the feed list Run schedules (see SetFeeds).
+	feeds *feedSet
 
 	// tmplMu guards templates, the site templates loaded so far by host.
 	tmplMu    sync.Mutex
@@ -137,26 +162,15 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Index == nil {
 		errs = append(errs, errors.New("pipeline: Options.Index is required"))
 	}
-	ids := make(map[string]bool, len(opts.Feeds))
-	for i, f := range opts.Feeds {
-		switch {
-		case f.ID == "":
-			errs = append(errs, fmt.Errorf("pipeline: feed %d (%s): empty ID", i, f.URL))
-		case ids[f.ID]:
-			errs = append(errs, fmt.Errorf("pipeline: feed %s: ID used twice", f.ID))
-		}
-		ids[f.ID] = true
-		if f.URL == "" {
-			errs = append(errs, fmt.Errorf("pipeline: feed %s: empty URL", f.ID))
-		}
-		if err := story.ValidateTopic(f.Topic); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: feed %s: %w", f.ID, err))
-		}
-		if f.Interval <= 0 {
-			// A zero interval would poll the feed in a busy loop.
-			errs = append(errs, fmt.Errorf("pipeline: feed %s: interval %v is not positive", f.ID, f.Interval))
+	if opts.Follower != nil {
+		if _, ok := opts.Publisher.(ConditionalPublisher); !ok && opts.Publisher != nil {
+			errs = append(errs, errors.New("pipeline: Options.Follower needs a Publisher that is a ConditionalPublisher"))
 		}
 	}
+	if opts.SchedulerTick < 0 {
+		errs = append(errs, fmt.Errorf("pipeline: negative SchedulerTick %v", opts.SchedulerTick))
+	}
+	errs = append(errs, validateFeeds(opts.Feeds)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -178,6 +192,12 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.MaxTextBytes <= 0 {
 		opts.MaxTextBytes = 256 << 10
 	}
+	if opts.SchedulerTick == 0 {
+		opts.SchedulerTick = time.Second
+	}
+	if opts.RequeueAfter <= 0 {
+		opts.RequeueAfter = time.Minute
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -185,117 +205,15 @@ func New(opts Options) (*Pipeline, error) {
 		opts.Overrides = NewOverrides()
 	}
 	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now,
-		templates: map[string]*sitetemplate.Counts{}, overrides: opts.Overrides}
+		templates: map[string]*sitetemplate.Counts{}, overrides: opts.Overrides, feeds: newFeedSet(opts.Feeds)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if p.metrics == nil {
 		p.metrics = NewMetrics(nil)
 	}
+	if opts.Follower != nil {
+		p.cond = opts.Publisher.(ConditionalPublisher)
+	}
 	return p, nil
-}
-
-// Run polls every feed when it is due until ctx is cancelled, then drains
-// in-flight polls (see the package doc) and returns nil. Feed failures are
-// logged, counted and retried with backoff; they never end Run.
-func (p *Pipeline) Run(ctx context.Context) error {
-	feeds := p.opts.Feeds
-	next := make([]time.Time, len(feeds))
-	now := p.now()
-	for i, f := range feeds {
-		next[i] = now
-		st, ok, err := p.opts.State.FeedState(f.ID)
-		if err != nil {
-			p.log.Error("read feed state", "feed_id", f.ID, "error", err)
-			continue
-		}
-		if ok && st.NextCheck.After(now) {
-			next[i] = st.NextCheck
-		}
-	}
-
-	type result struct {
-		index int
-		next  time.Time
-	}
-	// Work runs under a context that outlives ctx by DrainTimeout.
-	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelWork()
-	jobs := make(chan int, len(feeds))
-	results := make(chan result, len(feeds))
-	var workers sync.WaitGroup
-	for range min(p.opts.Workers, max(len(feeds), 1)) {
-		workers.Go(func() {
-			for i := range jobs {
-				if ctx.Err() != nil {
-					// Shutting down: a poll still queued is not started;
-					// a zero next leaves the feed's schedule as it was.
-					results <- result{index: i}
-					continue
-				}
-				res, _ := p.Poll(workCtx, feeds[i]) // Poll logs and counts its error
-				results <- result{index: i, next: res.NextCheck}
-			}
-		})
-	}
-
-	inFlight := make([]bool, len(feeds))
-	running := 0
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for ctx.Err() == nil {
-		now := p.now()
-		var earliest time.Time
-		for i := range feeds {
-			if inFlight[i] {
-				continue
-			}
-			if !next[i].After(now) {
-				inFlight[i] = true
-				running++
-				jobs <- i
-				continue
-			}
-			if earliest.IsZero() || next[i].Before(earliest) {
-				earliest = next[i]
-			}
-		}
-		wait := time.Hour
-		if !earliest.IsZero() {
-			wait = max(earliest.Sub(now), time.Millisecond)
-		}
-		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-		case r := <-results:
-			inFlight[r.index] = false
-			running--
-			if !r.next.IsZero() {
-				next[r.index] = r.next
-			}
-		case <-timer.C:
-		}
-	}
-
-	close(jobs)
-	drain := time.NewTimer(p.opts.DrainTimeout)
-	defer drain.Stop()
-	if running > 0 {
-		p.log.Info("draining in-flight polls", "polls", running, "timeout", p.opts.DrainTimeout)
-	}
-	for running > 0 {
-		select {
-		case <-results:
-			running--
-		case <-drain.C:
-			p.log.Warn("drain timeout: cancelling in-flight polls", "polls", running)
-			cancelWork()
-			for running > 0 {
-				<-results
-				running--
-			}
-		}
-	}
-	workers.Wait()
-	return nil
 }

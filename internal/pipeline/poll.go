@@ -67,6 +67,7 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	}
 	st.FeedID = f.ID
 	st.LastFetch = start
+	prevNext := st.NextCheck
 
 	pollCtx, cancel := context.WithTimeout(ctx, p.opts.PollTimeout)
 	newState, pollErr := p.poll(pollCtx, f, st, &res)
@@ -101,6 +102,12 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 		} else {
 			p.metrics.Polls.WithLabelValues("ok").Inc()
 		}
+	}
+	if !prevNext.IsZero() && !prevNext.After(start) && res.NextCheck.Unix() <= prevNext.Unix() {
+		// The poll queue names a poll by its due second: the next one
+		// must fall in a later second than the one just run.
+		res.NextCheck = time.Unix(prevNext.Unix()+1, 0)
+		st.NextCheck = res.NextCheck
 	}
 	if err := p.opts.State.PutFeedState(st); err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
@@ -250,29 +257,41 @@ func (p *Pipeline) allKnown(keys []string) bool {
 	return true
 }
 
-func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, item story.Item, keys []string, storyID, key string, res *PollResult) error {
+func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, item story.Item, keys []string, storyID, foundKey string, res *PollResult) error {
 	p.decide.Lock()
 	defer p.decide.Unlock()
-	if p.allKnown(keys) { // another worker got there first
+	for attempt := 0; ; attempt++ {
+		if p.allKnown(keys) { // another worker or instance got there first
+			return nil
+		}
+		base := p.decisionBase()
+		found, key, ok := p.opts.Index.Seen(keys)
+		if !ok { // the index changed since ingest looked: decide on content
+			found, key = storyID, foundKey
+		}
+		method, _, _ := strings.Cut(key, ":")
+		reason := identityReason(method, key)
+		target := found
+		if t := p.overrides.Identity(found, key); t != found {
+			reason += overrideNote(found, t)
+			target = t
+		}
+		d := story.Duplicate{
+			Version: story.Version, StoryID: target, Topic: f.Topic, FeedID: f.ID,
+			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: p.now().UTC(),
+			Method: method, Similarity: 1, Reason: reason, Published: item.Published,
+		}
+		if err := p.publishDuplicate(ctx, f, d, base); err != nil {
+			if retry, err := p.redecide(ctx, err, base, attempt); retry {
+				continue
+			} else if err != nil {
+				return p.stalePollError(f, err)
+			}
+		}
+		p.opts.Index.Add(dedupe.Entry{StoryID: target, Keys: keys, Time: p.now()})
+		res.Duplicates++
 		return nil
 	}
-	method, _, _ := strings.Cut(key, ":")
-	reason := identityReason(method, key)
-	if target := p.overrides.Identity(storyID, key); target != storyID {
-		reason += overrideNote(storyID, target)
-		storyID = target
-	}
-	d := story.Duplicate{
-		Version: story.Version, StoryID: storyID, Topic: f.Topic, FeedID: f.ID,
-		URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: p.now().UTC(),
-		Method: method, Similarity: 1, Reason: reason, Published: item.Published,
-	}
-	if err := p.publishDuplicate(ctx, f, d); err != nil {
-		return err
-	}
-	p.opts.Index.Add(dedupe.Entry{StoryID: storyID, Keys: keys, Time: p.now()})
-	res.Duplicates++
-	return nil
 }
 
 // overrideNote explains in a duplicate's reason that a person's override
@@ -296,9 +315,24 @@ func identityReason(method, key string) string {
 func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, res *PollResult) error {
 	p.decide.Lock()
 	defer p.decide.Unlock()
-	if p.allKnown(keys) {
+	for attempt := 0; ; attempt++ {
+		if p.allKnown(keys) {
+			return nil
+		}
+		base := p.decisionBase()
+		err := p.decideOnce(ctx, f, item, keys, text, source, base, res)
+		if retry, err := p.redecide(ctx, err, base, attempt); retry {
+			continue
+		} else if err != nil {
+			return p.stalePollError(f, err)
+		}
 		return nil
 	}
+}
+
+// decideOnce decides whether text is a new story or a copy with the index
+// as it stands (at stream sequence base) and publishes the decision.
+func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, base uint64, res *PollResult) error {
 	now := p.now().UTC()
 	m := p.opts.Index.Match(text)
 	if m.Duplicate {
@@ -315,10 +349,21 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 			Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: reason,
 			Published: item.Published, Text: text, Source: source,
 		}
-		if err := p.publishDuplicate(ctx, f, d); err != nil {
+		if m.Update {
+			d.Reason += "; an update of the story (its text plus new paragraphs): published as a new revision"
+		}
+		if err := p.publishDuplicate(ctx, f, d, base); err != nil {
 			return err
 		}
-		p.opts.Index.Add(dedupe.Entry{StoryID: target, Keys: keys, Time: now})
+		entry := dedupe.Entry{StoryID: target, Keys: keys, Time: now}
+		if m.Update {
+			// Later copies of the update match the story too.
+			entry.Text = text
+			if _, err := p.publishVersion(ctx, target, item, text, source, now); err != nil {
+				p.log.Warn("story update not published; the copy is recorded", "story_id", target, "error", err)
+			}
+		}
+		p.opts.Index.Add(entry)
 		res.Duplicates++
 		return nil
 	}
@@ -329,7 +374,10 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 		Author: item.Author, Published: item.Published, Fetched: now,
 		Text: text, Source: source, Related: m.Related,
 	}
-	if _, _, err := p.opts.Publisher.PublishStory(ctx, s); err != nil {
+	if err := p.publishStoryAt(ctx, s, base); err != nil {
+		if errors.Is(err, errStale) {
+			return err
+		}
 		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
 		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish story %s: %w", s.ID, err)}
 	}
@@ -340,8 +388,31 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 	return nil
 }
 
-func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.Duplicate) error {
-	if _, _, err := p.opts.Publisher.PublishDuplicate(ctx, d); err != nil {
+// decisionBase is the stream sequence the index covers, with a
+// Follower; 0 without one (then publishes are unconditional).
+func (p *Pipeline) decisionBase() uint64 {
+	if p.opts.Follower == nil {
+		return 0
+	}
+	return p.base()
+}
+
+// stalePollError turns an error of the decision loop into the poll error
+// that retries the item at the next poll.
+func (p *Pipeline) stalePollError(f story.Feed, err error) error {
+	var pe *PollError
+	if errors.As(err, &pe) {
+		return err
+	}
+	p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
+	return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: err}
+}
+
+func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.Duplicate, base uint64) error {
+	if err := p.publishDuplicateAt(ctx, d, base); err != nil {
+		if errors.Is(err, errStale) {
+			return err
+		}
 		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
 		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish duplicate of %s: %w", d.StoryID, err)}
 	}

@@ -114,19 +114,21 @@ func TestReextract(t *testing.T) {
 	}
 	e.waitStory(t, split.ID)
 	e.members(t, orig.ID, 0)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s, _, err := e.store.Story(orig.ID)
-		if err != nil {
-			t.Fatal(err)
+	for _, want := range []*story.Story{update, split} {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			s, _, err := e.store.Story(want.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Text == want.Text {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the store kept the old text of %s", want.ID)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		if s.Text == update.Text {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the store kept the old text of %s", orig.ID)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 
 	// A second run finds nothing to do.

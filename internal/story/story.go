@@ -55,6 +55,16 @@ type Story struct {
 	Source string `json:"source"`
 	// Related lists stories on the same subject that are not copies.
 	Related []Related `json:"related,omitempty"`
+	// Revision counts the new versions of the story: 0 for the first
+	// publication, n for the n-th update (an item that carries the story's
+	// text plus new paragraphs). A story update repeats every field with
+	// the newest text; subscribers keep the latest message per ID.
+	Revision int `json:"revision,omitempty"`
+	// Updated is when the latest revision was seen; zero for revision 0.
+	Updated time.Time `json:"updated,omitzero"`
+	// UpdateURL is the address of the item that brought the latest
+	// revision, when it is not the story's own URL.
+	UpdateURL string `json:"update_url,omitempty"`
 	// SplitFrom is set on a story a person split out of another story
 	// (see Override): the ID of the story it was a member of.
 	SplitFrom string `json:"split_from,omitempty"`

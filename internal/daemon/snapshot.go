@@ -1,0 +1,150 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// The near-duplicate index is kept in the store: saved at shutdown and
+// every maintainEvery while running, with the stream sequence it covers.
+// At start the daemon loads it, replays people's overrides up to that
+// sequence (they are few, and the snapshot does not hold them), and
+// follows the stream from the next sequence, instead of replaying the
+// whole dedupe window. A missing, unreadable or foreign snapshot (from
+// another stream, or other index options) is dropped and the index is
+// rebuilt from the stream.
+
+// maintainEvery is how often the running daemon ages stories out of the
+// index (dedupe.window) and saves its snapshot.
+const maintainEvery = 10 * time.Minute
+
+// loadIndexSnapshot replaces d.index with the kept snapshot when it fits
+// the stream and returns the sequence it covers; 0 when there is none to
+// use.
+func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream) uint64 {
+	data, seq, err := d.store.LoadIndexSnapshot()
+	if err != nil || data == nil {
+		if err != nil {
+			d.log.Warn("index snapshot unreadable; rebuilding from the stream", "error", err)
+		}
+		return 0
+	}
+	st, err := raw.Stream(ctx, d.js.Stream())
+	if err != nil {
+		d.log.Warn("index snapshot: stream state unknown; rebuilding from the stream", "error", err)
+		return 0
+	}
+	info, err := st.Info(ctx)
+	if err != nil || info.State.LastSeq < seq {
+		d.log.Warn("index snapshot is ahead of the stream (another stream?); rebuilding from the stream", "snapshot_seq", seq, "error", err)
+		return 0
+	}
+	ix, err := dedupe.ReadIndex(bytes.NewReader(data), d.index.Options())
+	if err != nil {
+		d.log.Warn("index snapshot does not fit (format or options changed); rebuilding from the stream", "error", err)
+		return 0
+	}
+	evicted := ix.Evict(time.Now())
+	if err := d.replayOverrides(ctx, raw, seq); err != nil {
+		d.log.Warn("index snapshot: overrides could not be replayed; rebuilding from the stream", "error", err)
+		d.overr = pipeline.NewOverrides() // the stream replay fills it
+		return 0
+	}
+	d.index = ix
+	d.log.Info("dedupe index loaded from the store", "stories", ix.Len(), "seq", seq, "evicted", evicted,
+		"overrides", d.overr.Applied())
+	return seq
+}
+
+// replayOverrides applies the overrides on the stream up to sequence upTo.
+func (d *Daemon) replayOverrides(ctx context.Context, raw jetstream.JetStream, upTo uint64) error {
+	prefix := sink.OverridesPrefix(d.cfg.NATS.DupesPrefix)
+	cons, err := raw.OrderedConsumer(ctx, d.js.Stream(), jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{prefix + ".>"}, DeliverPolicy: jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return err
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return err
+	}
+	if info.NumPending == 0 {
+		return nil
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return err
+	}
+	defer it.Stop()
+	for {
+		nctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		msg, err := it.Next(jetstream.NextContext(nctx))
+		cancel()
+		if err != nil {
+			return err
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			return err
+		}
+		if meta.Sequence.Stream > upTo {
+			return nil
+		}
+		ev, err := d.js.Decode(msg.Subject(), msg.Data(), meta.Sequence.Stream)
+		if err == nil && ev.Override != nil {
+			d.overr.Apply(*ev.Override)
+		}
+		if meta.NumPending == 0 {
+			return nil
+		}
+	}
+}
+
+// saveIndexSnapshot keeps the index with the sequence the follower has
+// applied. The sequence is read first: entries applied while the snapshot
+// is written are applied again at the next start, which changes nothing.
+func (d *Daemon) saveIndexSnapshot() error {
+	if d.index == nil || d.follow == nil || d.store == nil {
+		return nil
+	}
+	seq := d.follow.Applied()
+	var buf bytes.Buffer
+	if _, err := d.index.WriteTo(&buf); err != nil {
+		return fmt.Errorf("daemon: index snapshot: %w", err)
+	}
+	if err := d.store.SaveIndexSnapshot(buf.Bytes(), seq); err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
+	d.log.Debug("index snapshot saved", "stories", d.index.Len(), "seq", seq, "bytes", buf.Len())
+	return nil
+}
+
+// maintainIndex ages stories out of the index and saves its snapshot
+// every maintainEvery until ctx ends.
+func (d *Daemon) maintainIndex(ctx context.Context) {
+	t := time.NewTicker(maintainEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n := d.index.Evict(now); n > 0 {
+				d.log.Info("stories aged out of the dedupe index", "stories", n, "window", d.cfg.Dedupe.Window)
+			}
+			if err := d.saveIndexSnapshot(); err != nil && !errors.Is(err, context.Canceled) {
+				d.log.Warn("save index snapshot", "error", err)
+			}
+		}
+	}
+}
