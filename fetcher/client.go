@@ -98,6 +98,9 @@ type Response struct {
 	// ETag and LastModified are the validators to send next time. On a 304
 	// without them, they repeat the ones in the Request.
 	ETag, LastModified string
+	// Links are the values of the response's Link headers (RFC 8288), as
+	// sent: WebSub hubs and self URLs are advertised there.
+	Links []string
 	// RetryAfter is the wait asked for by Retry-After on a 429 or 503
 	// (such a Response comes with a *StatusError), else 0.
 	RetryAfter time.Duration
@@ -277,6 +280,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Respons
 		ContentType:  hresp.Header.Get("Content-Type"),
 		ETag:         hresp.Header.Get("ETag"),
 		LastModified: hresp.Header.Get("Last-Modified"),
+		Links:        hresp.Header.Values("Link"),
 	}
 	switch code := hresp.StatusCode; {
 	case code == http.StatusNotModified:

@@ -38,6 +38,9 @@ type ConnOptions struct {
 	// TLSCert and TLSKey are the client certificate and key (PEM), both or
 	// neither.
 	TLSCert, TLSKey string
+	// IgnoreDiscoveredServers connects only to the servers in URL, not to
+	// the cluster members they advertise (a cluster behind a proxy or NAT).
+	IgnoreDiscoveredServers bool
 	// Logger receives connection events. Nil discards them. Credentials
 	// are never logged; URLs are logged with their user info redacted.
 	Logger *slog.Logger
@@ -70,6 +73,9 @@ func Connect(ctx context.Context, opts ConnOptions) (*nats.Conn, error) {
 	nopts, err := connAuthOptions(opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.IgnoreDiscoveredServers {
+		nopts = append(nopts, nats.IgnoreDiscoveredServers())
 	}
 	nopts = append(nopts,
 		nats.Name(opts.Name),

@@ -123,30 +123,29 @@ func TestKillEmbedded(t *testing.T) {
 	finish(t, "kill-embedded", natsURL, f, struck, in)
 }
 
-// TestCutConnection cuts one of three instances off NATS while they
-// ingest round 0: a loopback TCP proxy between that instance and the
-// server drops every connection and refuses new ones for scale.cut
-// (FEEDSIFT_CUT; 20s by default, 60s in the soak run), while every
-// instance keeps polling; then it lets the instance reconnect. The
-// server is a single JetStream node: a cluster tells its clients the
-// other nodes' addresses, and the client would reconnect to those
-// directly, around the proxy.
+// TestCutConnection cuts one of three instances off the three-node NATS
+// cluster while they ingest round 0: a loopback TCP proxy between that
+// instance and one node drops every connection and refuses new ones for
+// scale.cut (FEEDSIFT_CUT; 60s by default), while every instance keeps
+// polling; then it lets the instance reconnect. The cut instance connects
+// with ignore_discovered_servers, so it cannot go around the proxy to the
+// other nodes.
 func TestCutConnection(t *testing.T) {
 	s := testScale(t)
-	c, err := natscluster.Start(t.Context(), natscluster.Options{Nodes: 1, Dir: t.TempDir()})
+	c, err := natscluster.Start(t.Context(), natscluster.Options{Nodes: 3, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Shutdown)
 	f := startFarm(t, s)
-	px := startProxy(t, hostPort(c.URL()))
+	px := startProxy(t, hostPort(c.ClientURLs()[0]))
 	ins := make([]*instance, 3)
 	for i := range ins {
 		url := c.URL()
 		if i == 0 {
 			url = px.URL()
 		}
-		ins[i] = newInstance(t, fmt.Sprintf("feedsift-%d", i), f, url, 1, 0)
+		ins[i] = newInstance(t, fmt.Sprintf("feedsift-%d", i), f, url, 3, 0)
 		ins[i].launch(t)
 	}
 	for _, in := range ins {

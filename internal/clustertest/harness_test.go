@@ -36,7 +36,7 @@ type scale struct {
 
 func testScale(t *testing.T) scale {
 	s := scale{feeds: 500, items: 2, rounds: 1, interval: 3 * time.Second, latency: 40 * time.Millisecond,
-		roundWait: 90 * time.Second, cut: 20 * time.Second}
+		roundWait: 90 * time.Second, cut: 60 * time.Second}
 	if os.Getenv("FEEDSIFT_SOAK") == "1" {
 		s = scale{feeds: 1000, items: 3, rounds: 3, interval: 3 * time.Second, latency: 40 * time.Millisecond,
 			roundWait: 4 * time.Minute, cut: 60 * time.Second}
@@ -98,7 +98,10 @@ func writeConfig(t *testing.T, dir string, f *farm, natsURL string, replicas, em
 	b.WriteString("[log]\nlevel = \"info\"\nformat = \"json\"\n")
 	b.WriteString("[http]\nlisten = \"127.0.0.1:0\"\n")
 	if natsURL != "" {
-		fmt.Fprintf(&b, "[nats]\nurl = %q\nreplicas = %d\n", natsURL, replicas)
+		// Only the listed servers: an instance connected through the cut
+		// test's proxy must not go around it to the nodes the cluster
+		// advertises.
+		fmt.Fprintf(&b, "[nats]\nurl = %q\nreplicas = %d\nignore_discovered_servers = true\n", natsURL, replicas)
 	} else {
 		fmt.Fprintf(&b, "[nats]\nembedded_listen = \"127.0.0.1:%d\"\n", embeddedPort)
 	}

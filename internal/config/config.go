@@ -26,6 +26,7 @@ type Config struct {
 	Poll    PollConfig    `toml:"poll"`
 	Dedupe  DedupeConfig  `toml:"dedupe"`
 	Cluster ClusterConfig `toml:"cluster"`
+	WebSub  WebSubConfig  `toml:"websub"`
 	Feeds   []FeedConfig  `toml:"feed"`
 }
 
@@ -60,6 +61,11 @@ type NATSConfig struct {
 	Replicas        int           `toml:"replicas"`         // default 1
 	DuplicateWindow time.Duration `toml:"duplicate_window"` // default 10m
 	MaxAge          time.Duration `toml:"max_age"`          // default 720h
+	// IgnoreDiscoveredServers connects only to the servers in URL, not to
+	// the other cluster members the servers advertise: for a cluster
+	// reached through a proxy or NAT, whose advertised addresses do not
+	// work from here.
+	IgnoreDiscoveredServers bool `toml:"ignore_discovered_servers"`
 	// Credentials; the FEEDSIFT_NATS_USER, FEEDSIFT_NATS_PASSWORD,
 	// FEEDSIFT_NATS_TOKEN and FEEDSIFT_NATS_CREDS environment variables
 	// override them so secrets can stay out of the file.
@@ -121,6 +127,22 @@ type ClusterConfig struct {
 	SchedulerTick time.Duration `toml:"scheduler_tick"`
 }
 
+// WebSubConfig is the [websub] section: push subscriptions at the hubs
+// feeds advertise, with polling kept as the fallback.
+type WebSubConfig struct {
+	// Enabled turns WebSub on; default false.
+	Enabled bool `toml:"enabled"`
+	// CallbackURL is the public base URL at which hubs reach this
+	// instance's HTTP listener (callbacks go to CallbackURL + "/websub/").
+	// Required when enabled: an absolute http or https URL.
+	CallbackURL string `toml:"callback_url"`
+	// PollIntervalWhenPushed is how often a feed is still polled while its
+	// subscription is active; default 6h.
+	PollIntervalWhenPushed time.Duration `toml:"poll_interval_when_pushed"`
+	// Lease is the subscription lease asked of hubs; default 240h (10 days).
+	Lease time.Duration `toml:"lease"`
+}
+
 // FeedConfig is one [[feed]] entry.
 type FeedConfig struct {
 	ID           string        `toml:"id"`            // default: derived from the URL's host and path
@@ -161,6 +183,7 @@ func Default() Config {
 		},
 		Dedupe:  DedupeConfig{Window: 7 * 24 * time.Hour},
 		Cluster: ClusterConfig{PollAckWait: time.Minute, SchedulerTick: time.Second},
+		WebSub:  WebSubConfig{PollIntervalWhenPushed: 6 * time.Hour, Lease: 10 * 24 * time.Hour},
 	}
 }
 
@@ -288,8 +311,30 @@ func (c Config) Validate() error {
 	if c.Cluster.SchedulerTick < 100*time.Millisecond || c.Cluster.SchedulerTick > time.Minute {
 		add("cluster.scheduler_tick", "%s is not between 100ms and 1m", c.Cluster.SchedulerTick)
 	}
+	c.validateWebSub(add)
 	c.validateFeeds(add)
 	return errors.Join(errs...)
+}
+
+func (c Config) validateWebSub(add func(key, format string, args ...any)) {
+	w := c.WebSub
+	if w.Enabled {
+		u, err := url.Parse(w.CallbackURL)
+		switch {
+		case w.CallbackURL == "":
+			add("websub.callback_url", "is required when websub.enabled is true")
+		case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+			add("websub.callback_url", "%q is not an absolute http(s) URL", w.CallbackURL)
+		case u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(w.CallbackURL, "?#"):
+			add("websub.callback_url", "%q must not have a query or fragment", w.CallbackURL)
+		}
+	}
+	if w.PollIntervalWhenPushed < time.Second {
+		add("websub.poll_interval_when_pushed", "%s is below 1s", w.PollIntervalWhenPushed)
+	}
+	if w.Lease < time.Minute {
+		add("websub.lease", "%s is below 1m", w.Lease)
+	}
 }
 
 func (c Config) validateNATS(add func(key, format string, args ...any)) {

@@ -57,6 +57,34 @@ topic = "world.europe"
 	}
 }
 
+func TestParseWebSub(t *testing.T) {
+	tests := []struct {
+		name string
+		toml string
+		want config.WebSubConfig
+	}{
+		{"defaults", "", config.WebSubConfig{PollIntervalWhenPushed: 6 * time.Hour, Lease: 240 * time.Hour}},
+		{"enabled", `[websub]
+enabled = true
+callback_url = "https://feeds.example.org/base"
+poll_interval_when_pushed = "2h"
+lease = "48h"
+`, config.WebSubConfig{Enabled: true, CallbackURL: "https://feeds.example.org/base", PollIntervalWhenPushed: 2 * time.Hour, Lease: 48 * time.Hour}},
+		{"disabled without callback", "[websub]\nenabled = false\n", config.WebSubConfig{PollIntervalWhenPushed: 6 * time.Hour, Lease: 240 * time.Hour}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Parse([]byte(tc.toml), nil)
+			if err != nil {
+				t.Fatalf("Parse = %v", err)
+			}
+			if diff := cmp.Diff(tc.want, cfg.WebSub); diff != "" {
+				t.Errorf("websub (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestParseEnvOverrides(t *testing.T) {
 	env := map[string]string{"FEEDSIFT_NATS_PASSWORD": "s3cret", "FEEDSIFT_HTTP_TOKEN": "tok"}
 	cfg, err := config.Parse([]byte("[nats]\npassword = \"in-file\"\n"), func(k string) string { return env[k] })

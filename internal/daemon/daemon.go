@@ -64,6 +64,7 @@ type Daemon struct {
 	queue    *pollq.Queue
 	pipe     *pipeline.Pipeline
 	feeds    *feedManager // the feed set: config plus stored feeds (reload.go)
+	push     *pushManager // WebSub; nil when [websub] is off (websub.go)
 	pub      *trackingPublisher
 	httpSrv  *http.Server
 	httpLn   net.Listener
@@ -121,7 +122,8 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	d.nc, err = sink.Connect(ctx, sink.ConnOptions{
 		URL: url, Name: "feedsift", User: cfg.NATS.User, Password: cfg.NATS.Password,
 		Token: cfg.NATS.Token, NKeySeedFile: cfg.NATS.NKeyFile, CredsFile: cfg.NATS.CredsFile,
-		TLSCA: cfg.NATS.TLSCA, TLSCert: cfg.NATS.TLSCert, TLSKey: cfg.NATS.TLSKey, Logger: log,
+		TLSCA: cfg.NATS.TLSCA, TLSCert: cfg.NATS.TLSCert, TLSKey: cfg.NATS.TLSKey,
+		IgnoreDiscoveredServers: cfg.NATS.IgnoreDiscoveredServers, Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
@@ -174,6 +176,9 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if err != nil {
 		return nil, err
 	}
+	if err := d.openWebSub(); err != nil {
+		return nil, err
+	}
 	d.pub = &trackingPublisher{js: d.js}
 	d.pipe, err = pipeline.New(pipeline.Options{
 		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: &mirroredState{shared: d.state, local: d.store, log: log},
@@ -181,10 +186,12 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		Queue: d.queue, SchedulerTick: cfg.Cluster.SchedulerTick, RequeueAfter: 2 * cfg.Cluster.PollAckWait, Follower: d.follow,
 		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
 		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
+		OnFeedDocument: d.push.onFeedDocument(), IntervalFor: d.push.intervalHook(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
+	d.push.start(d.pipe)
 
 	consumeCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	d.stopConsume = stop
@@ -273,6 +280,7 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
 		Store: d.store, Review: d.pipe, Reextract: d.pipe, FeedAdmin: d, Feeds: d.pipe.Feeds, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+		WebSub: d.push.handler(),
 	})
 	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -332,6 +340,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 // started daemon.
 func (d *Daemon) close() error {
 	var errs []error
+	d.push.stop() // pushed documents need the follower and NATS
 	if d.stopMaintain != nil {
 		d.stopMaintain()
 		<-d.maintainDone
@@ -374,6 +383,9 @@ func (d *Daemon) close() error {
 		}
 	}
 	if d.store != nil {
+		if err := d.push.persist(); err != nil {
+			errs = append(errs, err)
+		}
 		if err := d.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("daemon: close store: %w", err))
 		}

@@ -19,10 +19,12 @@
 // Run polls until its context ends and then shuts down in order:
 //
 //  1. stop scheduling and drain in-flight polls (pipeline, poll queue);
-//  2. let the store consumer apply what was published, then stop it;
-//  3. stop the HTTP listener;
-//  4. drain the NATS connection, then stop the embedded server if any;
-//  5. close the store.
+//  2. with [websub] on, stop the push loops (a pushed document being
+//     ingested gets the drain timeout; see websub.go);
+//  3. let the store consumer apply what was published, then stop it;
+//  4. stop the HTTP listener;
+//  5. drain the NATS connection, then stop the embedded server if any;
+//  6. save the WebSub subscriptions and close the store.
 //
 // The daemon writes the addresses it listens on to files in the data
 // directory (nats.url, http.addr) so that the tail, stories and dupes

@@ -135,6 +135,7 @@ func (d *Daemon) applyFeeds() error {
 		return fmt.Errorf("daemon: %w", err)
 	}
 	m.setSources(sources)
+	d.push.feedsChanged(feedsOf(sources)) // WebSub: unsubscribe feeds no longer polled
 	return nil
 }
 

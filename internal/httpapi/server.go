@@ -56,6 +56,10 @@ type Options struct {
 	// /api/feeds lists; nil makes the changes answer 503 and the list
 	// show the feeds the store has state for.
 	FeedAdmin FeedAdmin
+	// WebSub, when set, serves the WebSub callback under /websub/ (every
+	// method), outside the token guard: hubs call it, and the subscriber
+	// authenticates deliveries by their signature.
+	WebSub http.Handler
 	// Now is the clock of the page at /; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -79,6 +83,9 @@ func New(opts Options) *Server {
 		_, _ = w.Write([]byte("ok\n")) // a failed write to a gone client needs no handling
 	})
 	s.mux.HandleFunc("GET /readyz", s.ready)
+	if opts.WebSub != nil {
+		s.mux.Handle("/websub/", opts.WebSub)
+	}
 	if opts.Gatherer != nil {
 		s.mux.Handle("GET /metrics", s.guard(promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})))
 	}

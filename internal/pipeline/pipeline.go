@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -115,6 +116,18 @@ type Options struct {
 	// Publisher must then implement). Nil: this pipeline is the only
 	// publisher.
 	Follower Follower
+	// OnFeedDocument, when set, is called after each poll that fetched
+	// and parsed a feed document (not a 304), once its items are handled,
+	// with the feed, the body and a header holding the response's
+	// Content-Type and Link values: the daemon looks for a WebSub hub
+	// there. It runs on the poll's goroutine and must not block.
+	OnFeedDocument func(f story.Feed, body []byte, header http.Header)
+	// IntervalFor, when set, is asked for a feed's poll interval after
+	// each successful poll; when it returns true with a duration longer
+	// than the feed's Interval, the next check is that far off (the
+	// daemon polls feeds a WebSub hub pushes less often). Backoff after
+	// failures still uses the feed's Interval.
+	IntervalFor func(feedID string) (time.Duration, bool)
 	// Metrics receives counters; nil means unregistered instruments.
 	Metrics *Metrics
 	Logger  *slog.Logger

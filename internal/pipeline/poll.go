@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -90,7 +91,13 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 		st.Failures = 0
 		st.LastError = ""
 		st.LastSuccess = start
-		res.NextCheck = start.Add(jitter(f.Interval, 0.1))
+		interval := f.Interval
+		if p.opts.IntervalFor != nil {
+			if d, ok := p.opts.IntervalFor(f.ID); ok {
+				interval = max(interval, d) // pushed: poll only as a fallback
+			}
+		}
+		res.NextCheck = start.Add(jitter(interval, 0.1))
 		if res.Deferred > 0 {
 			// Items were left for later: come back soon, not after a
 			// whole interval.
@@ -161,11 +168,38 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 		}
 		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: fmt.Errorf("%s: %w", where, err)}
 	}
-	res.Items = len(doc.Items)
-	p.metrics.ItemsSeen.Add(float64(len(doc.Items)))
+	err = p.ingestItems(ctx, f, doc.Items, res)
+	if p.opts.OnFeedDocument != nil {
+		h := http.Header{}
+		h.Set("Content-Type", resp.ContentType)
+		for _, v := range resp.Links {
+			h.Add("Link", v)
+		}
+		p.opts.OnFeedDocument(f, resp.Body, h)
+	}
+	if err != nil {
+		return st, err
+	}
+	if res.Deferred > 0 {
+		// Keep the validators: the next poll must read the document
+		// again to reach the deferred items.
+		return st, nil
+	}
+	st.ETag = resp.ETag
+	st.LastModified = resp.LastModified
+	return st, nil
+}
+
+// ingestItems ingests the items of one feed document, polled or pushed,
+// oldest first; past Options.MaxNewItems new ones, the rest are counted as
+// Deferred. When items failed, it returns a *PollError wrapping
+// ErrIncomplete.
+func (p *Pipeline) ingestItems(ctx context.Context, f story.Feed, items []story.Item, res *PollResult) error {
+	res.Items = len(items)
+	p.metrics.ItemsSeen.Add(float64(len(items)))
 
 	var failed []error
-	for _, item := range oldestFirst(doc.Items) {
+	for _, item := range oldestFirst(items) {
 		if err := ctx.Err(); err != nil {
 			failed = append(failed, err)
 			break
@@ -191,17 +225,10 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 		if errors.As(failed[0], &pe) {
 			kind = pe.Kind
 		}
-		return st, &PollError{FeedID: f.ID, Kind: kind,
-			Err: fmt.Errorf("%w: %d of %d items failed, validators kept: %w", ErrIncomplete, len(failed), len(doc.Items), errors.Join(failed...))}
+		return &PollError{FeedID: f.ID, Kind: kind,
+			Err: fmt.Errorf("%w: %d of %d items failed, validators kept: %w", ErrIncomplete, len(failed), len(items), errors.Join(failed...))}
 	}
-	if res.Deferred > 0 {
-		// Keep the validators: the next poll must read the document
-		// again to reach the deferred items.
-		return st, nil
-	}
-	st.ETag = resp.ETag
-	st.LastModified = resp.LastModified
-	return st, nil
+	return nil
 }
 
 // ingest handles one item: identity check, text, near-duplicate decision,
