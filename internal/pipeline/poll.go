@@ -377,7 +377,9 @@ func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item
 			Published: item.Published, Text: text, Source: source,
 		}
 		if m.Update {
-			d.Reason += "; an update of the story (its text plus new paragraphs): published as a new revision"
+			d.Reason += "; an update of the story (its text plus new paragraphs): the story stays canonical, as the first published, and takes this text, the most complete, as a new revision"
+		} else {
+			d.Reason += "; the story stays canonical: it was published first"
 		}
 		if err := p.publishDuplicate(ctx, f, d, base); err != nil {
 			return err
