@@ -111,6 +111,10 @@ func (e *Embedded) Shutdown() {
 	e.srv.WaitForShutdown()
 }
 
+// ServerLogger adapts log to nats-server's Logger interface (notices at
+// INFO, traces at DEBUG), for the servers feedsift runs in process.
+func ServerLogger(log *slog.Logger) server.Logger { return serverLogger{log: log} }
+
 // serverLogger adapts slog to nats-server's Logger interface.
 type serverLogger struct{ log *slog.Logger }
 

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/feedsift/feedsift/internal/natskey"
+	"github.com/feedsift/feedsift/sink"
 )
 
 // Defaults for Options.
@@ -87,7 +90,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("%w: Nodes %d not in 1..%d", ErrInvalidOption, opts.Nodes, maxNodes)
 	case opts.ReadyTimeout < 0:
 		return nil, fmt.Errorf("%w: negative ReadyTimeout %s", ErrInvalidOption, opts.ReadyTimeout)
-	case opts.Name != "" && !validName(opts.Name):
+	case opts.Name != "" && !natskey.Plain(opts.Name):
 		return nil, fmt.Errorf("%w: Name %q: want letters, digits, '-' and '_'", ErrInvalidOption, opts.Name)
 	}
 	opts.Nodes = cmp.Or(opts.Nodes, DefaultNodes)
@@ -485,7 +488,7 @@ func (c *Cluster) newServer(ctx context.Context, n *node) (*server.Server, error
 	}
 	if c.opts.Logger != nil {
 		debug := c.opts.Logger.Enabled(ctx, slog.LevelDebug)
-		s.SetLoggerV2(serverLogger{log: c.opts.Logger.With("node", n.name)}, debug, false, false)
+		s.SetLoggerV2(sink.ServerLogger(c.opts.Logger.With("node", n.name)), debug, false, false)
 	}
 	return s, nil
 }
@@ -560,22 +563,3 @@ func freePorts(n int) ([]int, error) {
 func clientURL(port int) string {
 	return "nats://" + net.JoinHostPort(loopback, strconv.Itoa(port))
 }
-
-func validName(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// serverLogger adapts slog to nats-server's Logger interface.
-type serverLogger struct{ log *slog.Logger }
-
-func (l serverLogger) Noticef(format string, v ...any) { l.log.Info(fmt.Sprintf(format, v...)) }
-func (l serverLogger) Warnf(format string, v ...any)   { l.log.Warn(fmt.Sprintf(format, v...)) }
-func (l serverLogger) Fatalf(format string, v ...any)  { l.log.Error(fmt.Sprintf(format, v...)) }
-func (l serverLogger) Errorf(format string, v ...any)  { l.log.Error(fmt.Sprintf(format, v...)) }
-func (l serverLogger) Debugf(format string, v ...any)  { l.log.Debug(fmt.Sprintf(format, v...)) }
-func (l serverLogger) Tracef(format string, v ...any)  { l.log.Debug(fmt.Sprintf(format, v...)) }
