@@ -20,6 +20,8 @@ import (
 const (
 	bucketPages       = "pages"
 	bucketPagesByTime = "pages_by_time"
+	bucketPagesMeta   = "pages_meta"
+	keyPageCount      = "count"
 
 	// PageRetention is how long a fetched page is kept.
 	PageRetention = 72 * time.Hour
@@ -90,6 +92,11 @@ func (s *Store) SavePage(p Page) error {
 		if err != nil {
 			return err
 		}
+		meta, err := tx.CreateBucketIfNotExists([]byte(bucketPagesMeta))
+		if err != nil {
+			return err
+		}
+		count := pageCount(meta)
 		if old := pages.Get([]byte(p.URL)); old != nil {
 			var prev pageRecord
 			if json.Unmarshal(old, &prev) == nil {
@@ -97,6 +104,8 @@ func (s *Store) SavePage(p Page) error {
 					return err
 				}
 			}
+		} else {
+			count++
 		}
 		if err := pages.Put([]byte(p.URL), data); err != nil {
 			return err
@@ -104,7 +113,13 @@ func (s *Store) SavePage(p Page) error {
 		if err := byTime.Put(pageTimeKey(p.Fetched, p.URL), nil); err != nil {
 			return err
 		}
-		return prunePages(pages, byTime, p.Fetched.Add(-PageRetention), s.maxPages)
+		dropped, err := prunePages(pages, byTime, p.Fetched.Add(-PageRetention), count-s.maxPages)
+		if err != nil {
+			return err
+		}
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], uint64(max(count-dropped, 0)))
+		return meta.Put([]byte(keyPageCount), v[:])
 	})
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
@@ -195,39 +210,43 @@ func pageBuckets(tx *bolt.Tx) (pages, byTime *bolt.Bucket, err error) {
 	return pages, byTime, nil
 }
 
-// prunePages drops pages fetched before cutoff, then the oldest beyond
-// maxPages.
-func prunePages(pages, byTime *bolt.Bucket, cutoff time.Time, maxPages int) error {
+// prunePages drops pages fetched before cutoff, then the oldest while
+// excess (pages over the bound) is positive, and returns how many it
+// dropped. It reads only the keys it drops and one more, so a save costs
+// little however many pages are kept.
+func prunePages(pages, byTime *bolt.Bucket, cutoff time.Time, excess int) (int, error) {
 	c := byTime.Cursor()
-	n := 0
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		n++
-	}
-	excess := n - maxPages
 	var drop [][]byte
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if len(k) < 8 {
-			drop = append(drop, bytes.Clone(k))
-			continue
-		}
-		old := time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
-		if !old.Before(cutoff) && excess <= 0 {
-			break
+		if len(k) >= 8 {
+			old := time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
+			if !old.Before(cutoff) && excess <= 0 {
+				break
+			}
 		}
 		drop = append(drop, bytes.Clone(k))
 		excess--
 	}
 	for _, k := range drop {
 		if err := byTime.Delete(k); err != nil {
-			return err
+			return 0, err
 		}
 		if len(k) > 8 {
 			if err := pages.Delete(k[8:]); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return len(drop), nil
+}
+
+// pageCount is the number of pages kept, as SavePage counts them.
+func pageCount(meta *bolt.Bucket) int {
+	v := meta.Get([]byte(keyPageCount))
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
 }
 
 func pageTimeKey(t time.Time, url string) []byte {
