@@ -83,12 +83,16 @@ func Connect(ctx context.Context, opts ConnOptions) (*nats.Conn, error) {
 		nats.CustomReconnectDelay(func(attempts int) time.Duration {
 			return backoff(attempts, reconnectMin, reconnectMax)
 		}),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			if err != nil {
+		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			switch {
+			case err != nil:
 				log.Warn("sink: nats disconnected", "error", err)
-				return
+			case nc.IsClosed():
+				// Closing on purpose: the closed line says it.
+				log.Debug("sink: nats disconnected")
+			default:
+				log.Info("sink: nats disconnected")
 			}
-			log.Info("sink: nats disconnected")
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("sink: nats reconnected", "server", redactURLs(nc.ConnectedUrlRedacted()))
