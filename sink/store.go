@@ -436,8 +436,8 @@ func (s *Store) Story(id string) (story.Story, bool, error) {
 // ReportEntry is one story that absorbed duplicates, with the duplicate
 // records (oldest Seen first).
 type ReportEntry struct {
-	Story   story.Story
-	Members []story.Duplicate
+	Story   story.Story       `json:"story"`
+	Members []story.Duplicate `json:"members"`
 }
 
 // Report returns the stories that have at least one duplicate, newest first
