@@ -3,11 +3,17 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -61,6 +67,9 @@ type NATSConfig struct {
 	Replicas        int           `toml:"replicas"`         // default 1
 	DuplicateWindow time.Duration `toml:"duplicate_window"` // default 10m
 	MaxAge          time.Duration `toml:"max_age"`          // default 720h
+	// MaxBytes caps the stream's size: past it the oldest messages go,
+	// as past MaxAge. Default 8GiB; -1 means no size limit.
+	MaxBytes ByteSize `toml:"max_bytes"`
 	// IgnoreDiscoveredServers connects only to the servers in URL, not to
 	// the other cluster members the servers advertise: for a cluster
 	// reached through a proxy or NAT, whose advertised addresses do not
@@ -166,6 +175,7 @@ func Default() Config {
 			Replicas:        1,
 			DuplicateWindow: 10 * time.Minute,
 			MaxAge:          30 * 24 * time.Hour,
+			MaxBytes:        8 * GiB,
 		},
 		Fetch: FetchConfig{
 			Timeout:            20 * time.Second,
@@ -187,57 +197,91 @@ func Default() Config {
 	}
 }
 
-// Load reads, decodes and validates the file at path.
+// Load reads, decodes and validates the file at path. Its error is an
+// *Error naming path and listing every problem, each with its line; a
+// file that cannot be read gives the read error (fs.ErrNotExist for a
+// missing one).
 func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	cfg, err := Parse(data, os.Getenv)
+	if ce, ok := err.(*Error); ok {
+		ce.File = path
+	}
 	if err != nil {
-		return Config{}, fmt.Errorf("config %s: %w", path, err)
+		return Config{}, err
 	}
 	return cfg, nil
 }
 
 // Parse decodes TOML data on top of the defaults, applies the environment
 // overrides read through getenv (nil for none), fills derived defaults and
-// validates the result.
+// validates the result. Its error is an *Error listing every problem:
+// unknown keys, values of the wrong type and invalid values, in file
+// order, each with its line. A TOML syntax error is the one problem
+// reported, as nothing after it can be read.
 func Parse(data []byte, getenv func(string) string) (Config, error) {
-	cfg := Default()
-	md, err := toml.Decode(string(data), &cfg)
-	if err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
-	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		errs := make([]error, 0, len(undecoded))
-		for _, key := range undecoded {
-			errs = append(errs, fmt.Errorf("%s: unknown key", key))
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return Config{}, &Error{Problems: []Problem{{Line: pe.Position.Line, Msg: "TOML syntax: " + pe.Message}}}
 		}
-		return Config{}, errors.Join(errs...)
+		return Config{}, &Error{Problems: []Problem{{Msg: err.Error()}}}
 	}
+	lines := keyLines(string(data))
+	probs := &problems{at: func(key string) int { return lineOf(lines, key) }}
+	cfg := Default()
+	newDecoder(probs, lines).table("", doc, reflect.ValueOf(&cfg).Elem())
+	var fromEnv map[string]string
 	if getenv != nil {
-		cfg.applyEnv(getenv)
+		fromEnv = cfg.applyEnv(getenv)
 	}
 	cfg.fillDefaults()
-	if err := cfg.Validate(); err != nil {
+	decoded := probs.list
+	probs.list = nil
+	cfg.validate(probs)
+	// A value that did not decode kept its default; a rule that then
+	// fails on that key says nothing new.
+	checked := slices.DeleteFunc(probs.list, func(p Problem) bool {
+		return slices.ContainsFunc(decoded, func(q Problem) bool { return q.Key == p.Key })
+	})
+	// A value from the environment is not on any line of the file.
+	for i, p := range checked {
+		if name, ok := fromEnv[p.Key]; ok {
+			checked[i].Line = 0
+			checked[i].Msg += " (from $" + name + ")"
+		}
+	}
+	probs.list = append(decoded, checked...)
+	if err := probs.err(); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
 }
 
-func (c *Config) applyEnv(getenv func(string) string) {
-	for name, dst := range map[string]*string{
-		"FEEDSIFT_NATS_USER":     &c.NATS.User,
-		"FEEDSIFT_NATS_PASSWORD": &c.NATS.Password,
-		"FEEDSIFT_NATS_TOKEN":    &c.NATS.Token,
-		"FEEDSIFT_NATS_CREDS":    &c.NATS.CredsFile,
-		"FEEDSIFT_HTTP_TOKEN":    &c.HTTP.Token,
+// applyEnv applies the environment overrides and returns the keys it set,
+// with the variable that set each.
+func (c *Config) applyEnv(getenv func(string) string) map[string]string {
+	set := map[string]string{}
+	for _, o := range []struct {
+		name, key string
+		dst       *string
+	}{
+		{"FEEDSIFT_NATS_USER", "nats.user", &c.NATS.User},
+		{"FEEDSIFT_NATS_PASSWORD", "nats.password", &c.NATS.Password},
+		{"FEEDSIFT_NATS_TOKEN", "nats.token", &c.NATS.Token},
+		{"FEEDSIFT_NATS_CREDS", "nats.creds_file", &c.NATS.CredsFile},
+		{"FEEDSIFT_HTTP_TOKEN", "http.token", &c.HTTP.Token},
 	} {
-		if v := getenv(name); v != "" {
-			*dst = v
+		if v := getenv(o.name); v != "" {
+			*o.dst = v
+			set[o.key] = o.name
 		}
 	}
+	return set
 }
 
 func (c *Config) fillDefaults() {
@@ -264,14 +308,22 @@ func feedIDFromURL(raw string) string {
 	return strings.TrimSuffix(u.Host+u.Path, "/")
 }
 
-// Validate reports every invalid field, each prefixed with its key.
+// Validate reports every invalid field as an *Error, each problem naming
+// its key. It reads the files the config names (TLS and credentials) to
+// check that they are there, and nothing else: no address is bound, no
+// directory made.
 func (c Config) Validate() error {
-	var errs []error
-	add := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
-	}
+	probs := &problems{}
+	c.validate(probs)
+	return probs.err()
+}
+
+func (c Config) validate(probs *problems) {
+	add := probs.add
 	if c.DataDir == "" {
 		add("data_dir", "must not be empty")
+	} else if fi, err := os.Stat(c.DataDir); err == nil && !fi.IsDir() {
+		add("data_dir", "%q is not a directory", c.DataDir)
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "error":
@@ -284,8 +336,10 @@ func (c Config) Validate() error {
 		add("log.format", "%q is not one of text, json", c.Log.Format)
 	}
 	if c.HTTP.Listen != "off" && c.HTTP.Listen != "" {
-		if _, err := netip.ParseAddrPort(c.HTTP.Listen); err != nil && !hostPortLike(c.HTTP.Listen) {
+		if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 			add("http.listen", "%q is not host:port or \"off\"", c.HTTP.Listen)
+		} else if msg := checkListen(c.HTTP.Listen); msg != "" {
+			add("http.listen", "%s", msg)
 		}
 	}
 	c.validateNATS(add)
@@ -297,10 +351,10 @@ func (c Config) Validate() error {
 		add("poll.max_backoff", "%s is below poll.interval %s", c.Poll.MaxBackoff, c.Poll.Interval)
 	}
 	if c.Poll.MaxItemAge < 0 {
-		add("poll.max_item_age", "must not be negative")
+		add("poll.max_item_age", "%s is negative", c.Poll.MaxItemAge)
 	}
 	if c.Poll.DrainTimeout <= 0 {
-		add("poll.drain_timeout", "must be positive")
+		add("poll.drain_timeout", "%s is not positive", c.Poll.DrainTimeout)
 	}
 	if c.Dedupe.Window < time.Hour {
 		add("dedupe.window", "%s is below 1h", c.Dedupe.Window)
@@ -313,7 +367,6 @@ func (c Config) Validate() error {
 	}
 	c.validateWebSub(add)
 	c.validateFeeds(add)
-	return errors.Join(errs...)
 }
 
 func (c Config) validateWebSub(add func(key, format string, args ...any)) {
@@ -327,6 +380,10 @@ func (c Config) validateWebSub(add func(key, format string, args ...any)) {
 			add("websub.callback_url", "%q is not an absolute http(s) URL", w.CallbackURL)
 		case u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(w.CallbackURL, "?#"):
 			add("websub.callback_url", "%q must not have a query or fragment", w.CallbackURL)
+		default:
+			if msg := checkPort(u.Port(), false); msg != "" {
+				add("websub.callback_url", "%q: %s", w.CallbackURL, msg)
+			}
 		}
 	}
 	if w.PollIntervalWhenPushed < time.Second {
@@ -350,12 +407,18 @@ func (c Config) validateNATS(add func(key, format string, args ...any)) {
 			case "nats", "tls", "ws", "wss":
 			default:
 				add("nats.url", "scheme %q is not nats, tls, ws or wss", u.Scheme)
+				continue
+			}
+			if msg := checkPort(u.Port(), false); msg != "" {
+				add("nats.url", "%q: %s", redactURL(raw), msg)
 			}
 		}
-	} else if !hostPortLike(n.EmbeddedListen) {
-		add("nats.embedded_listen", "%q is not host:port", n.EmbeddedListen)
+	} else if msg := checkListen(n.EmbeddedListen); msg != "" {
+		add("nats.embedded_listen", "%s", msg)
+	} else if n.EmbeddedListen == c.HTTP.Listen && !strings.HasSuffix(n.EmbeddedListen, ":0") {
+		add("nats.embedded_listen", "%q is also http.listen", n.EmbeddedListen)
 	}
-	if n.Stream == "" || strings.ContainsAny(n.Stream, " .*>\t\n") {
+	if n.Stream == "" || strings.ContainsAny(n.Stream, " .*>\t\r\n/\\") {
 		add("nats.stream", "%q is not a valid stream name", n.Stream)
 	}
 	if err := story.ValidateTopic(n.SubjectPrefix); err != nil {
@@ -371,38 +434,60 @@ func (c Config) validateNATS(add func(key, format string, args ...any)) {
 		add("nats.replicas", "%d is not between 1 and 5", n.Replicas)
 	}
 	if n.DuplicateWindow <= 0 {
-		add("nats.duplicate_window", "must be positive")
+		add("nats.duplicate_window", "%s is not positive", n.DuplicateWindow)
 	}
-	if n.MaxAge < 0 {
-		add("nats.max_age", "must not be negative")
+	switch {
+	case n.MaxAge < 0:
+		add("nats.max_age", "%s is negative", n.MaxAge)
+	case n.MaxAge > 0 && n.DuplicateWindow > n.MaxAge:
+		add("nats.duplicate_window", "%s is longer than nats.max_age %s", n.DuplicateWindow, n.MaxAge)
+	}
+	switch {
+	case n.MaxBytes == 0:
+		add("nats.max_bytes", "0 would keep nothing; use -1 for no size limit")
+	case n.MaxBytes < -1:
+		add("nats.max_bytes", "%d is negative; use -1 for no size limit", n.MaxBytes)
+	case n.MaxBytes > 0 && n.MaxBytes < MiB:
+		add("nats.max_bytes", "%d bytes is below 1MiB; write a size with its unit, such as \"8GiB\"", n.MaxBytes)
 	}
 	if (n.TLSCert == "") != (n.TLSKey == "") {
 		add("nats.tls_cert", "tls_cert and tls_key go together")
+	}
+	for _, f := range []struct{ key, path string }{
+		{"nats.creds_file", n.CredsFile}, {"nats.nkey_file", n.NKeyFile},
+		{"nats.tls_ca", n.TLSCA}, {"nats.tls_cert", n.TLSCert}, {"nats.tls_key", n.TLSKey},
+	} {
+		if msg := checkFile(f.path); msg != "" {
+			add(f.key, "%s", msg)
+		}
 	}
 }
 
 func (c Config) validateFetch(add func(key, format string, args ...any)) {
 	f := c.Fetch
 	if f.Timeout <= 0 {
-		add("fetch.timeout", "must be positive")
+		add("fetch.timeout", "%s is not positive", f.Timeout)
 	}
 	if f.MaxBodyMiB <= 0 {
-		add("fetch.max_body_mib", "must be positive")
+		add("fetch.max_body_mib", "%d is not positive", f.MaxBodyMiB)
 	}
 	if f.MaxRedirects < 0 {
-		add("fetch.max_redirects", "must not be negative")
+		add("fetch.max_redirects", "%d is negative", f.MaxRedirects)
 	}
 	if f.Workers < 1 {
-		add("fetch.workers", "must be at least 1")
+		add("fetch.workers", "%d is below 1", f.Workers)
 	}
 	if f.PerHostConcurrency < 1 {
-		add("fetch.per_host_concurrency", "must be at least 1")
+		add("fetch.per_host_concurrency", "%d is below 1", f.PerHostConcurrency)
 	}
 	if f.PerHostInterval < 0 {
-		add("fetch.per_host_interval", "must not be negative")
+		add("fetch.per_host_interval", "%s is negative", f.PerHostInterval)
 	}
 	if f.Retries < 0 {
-		add("fetch.retries", "must not be negative")
+		add("fetch.retries", "%d is negative", f.Retries)
+	}
+	if strings.ContainsFunc(f.UserAgent, unicode.IsControl) {
+		add("fetch.user_agent", "%q has a control character", f.UserAgent)
 	}
 	for i, n := range f.AllowNetworks {
 		if _, err := netip.ParsePrefix(n); err != nil {
@@ -421,6 +506,10 @@ func (c Config) validateFeeds(add func(key, format string, args ...any)) {
 			add(key+".url", "is required")
 		case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 			add(key+".url", "%q is not an http(s) URL", f.URL)
+		default:
+			if msg := checkPort(u.Port(), false); msg != "" {
+				add(key+".url", "%q: %s", f.URL, msg)
+			}
 		}
 		if f.Topic == "" {
 			add(key+".topic", "is required")
@@ -453,17 +542,84 @@ func (f FetchConfig) AllowPrefixes() []netip.Prefix {
 	return out
 }
 
-func hostPortLike(s string) bool {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 || i == len(s)-1 {
+// checkListen returns what is wrong with a listen address, "" when
+// nothing: it must be host:port, the host empty (every interface), an IP
+// address ("[::1]" for IPv6) or a host name, the port a number from 0 (a
+// free port) to 65535.
+func checkListen(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Sprintf("%q is not host:port", addr)
+	}
+	if msg := checkPort(port, true); msg != "" {
+		return fmt.Sprintf("%q: %s", addr, msg)
+	}
+	if host != "" {
+		if _, err := netip.ParseAddr(host); err != nil && !hostName(host) {
+			return fmt.Sprintf("%q: host %q is neither an IP address nor a host name", addr, host)
+		}
+	}
+	return ""
+}
+
+// checkPort checks a port number; empty is allowed (the scheme's
+// default), 0 only where a listener may pick a free port.
+func checkPort(port string, zeroOK bool) string {
+	if port == "" {
+		if zeroOK {
+			return "the port is missing"
+		}
+		return ""
+	}
+	n, err := strconv.Atoi(port)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("port %q is not a number", port)
+	case zeroOK && (n < 0 || n > 65535):
+		return fmt.Sprintf("port %d is out of range (1-65535, or 0 for any free port)", n)
+	case !zeroOK && (n < 1 || n > 65535):
+		return fmt.Sprintf("port %d is out of range (1-65535)", n)
+	}
+	return ""
+}
+
+// hostName reports whether s is a syntactically valid DNS name.
+func hostName(s string) bool {
+	if len(s) > 253 {
 		return false
 	}
-	for _, r := range s[i+1:] {
-		if r < '0' || r > '9' {
+	for label := range strings.SplitSeq(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
+		}
+		for i := range len(label) {
+			if !isBare(label[i]) || label[i] == '_' {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// checkFile checks that a file the config names can be opened now; ""
+// when path is empty or it can.
+func checkFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Sprintf("%q cannot be read: %v", path, err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Sprintf("%q is a directory, want a file", path)
+	}
+	return ""
 }
 
 // redactURL hides any password in a URL so it can be shown in an error.
