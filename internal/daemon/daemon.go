@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +80,16 @@ type Daemon struct {
 	stopMaintain context.CancelFunc
 	maintainDone chan struct{}
 	ready        atomic.Bool
+
+	started time.Time     // when Start began, for the uptime in "stopped"
+	flushed shutdownStats // what close saved, for the "stopped" line
+}
+
+// shutdownStats is what close flushed, reported by the "stopped" line.
+type shutdownStats struct {
+	storeSeq    uint64 // the last stream sequence the store had applied
+	snapshotSeq uint64 // the sequence the saved index snapshot covers
+	snapshot    bool   // whether the index snapshot was saved
 }
 
 // Start brings up every component. On error, whatever was started is
@@ -88,7 +99,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	d := &Daemon{cfg: cfg, log: log}
+	d := &Daemon{cfg: cfg, log: log, started: time.Now()}
 	defer func() {
 		if err != nil {
 			d.close()
@@ -116,7 +127,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 			return nil, fmt.Errorf("daemon: %w", err)
 		}
 		url = d.embedded.ClientURL()
-		log.Info("embedded NATS server started", "url", url)
+		log.Info("embedded NATS server listening", "url", url, "store_dir", filepath.Join(cfg.DataDir, NATSDir))
 	}
 	d.natsURL = url
 	d.nc, err = sink.Connect(ctx, sink.ConnOptions{
@@ -211,14 +222,15 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 }
 
 // rebuildIndex starts the index follower, which applies the stream from
-// its first message to the near-duplicate index and the overrides, and
+// its first message (or from the one after the index snapshot, see
+// snapshot.go) to the near-duplicate index and the overrides, and
 // waits until it has applied the stream's last sequence as of now, so a
 // restarted daemon knows every story and copy published (by any
 // instance) and honours every split and merge people asked for. The
 // follower then keeps following (see follower).
 func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) error {
 	start := time.Now()
-	from := d.loadIndexSnapshot(ctx, raw)
+	from, why := d.loadIndexSnapshot(ctx, raw)
 	d.follow = newFollower(raw, d.js.Stream(), d.cfg.NATS.SubjectPrefix, d.cfg.NATS.DupesPrefix,
 		d.index, d.overr, d.cfg.Dedupe.Window, d.log)
 	d.follow.advance(from) // 0 without a snapshot: the whole stream
@@ -245,8 +257,14 @@ func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) erro
 		defer close(d.maintainDone)
 		d.maintainIndex(maintainCtx)
 	}()
-	d.log.Info("dedupe index rebuilt from stream", "events", last, "stories", d.index.Len(),
-		"overrides", d.overr.Applied(), "duration_ms", time.Since(start).Milliseconds())
+	attrs := []any{"stream_last_seq", last, "stories", d.index.Len(), "overrides", d.overr.Applied(),
+		"duration_ms", time.Since(start).Milliseconds()}
+	if from > 0 {
+		// Only the messages after the snapshot were read.
+		d.log.Info("dedupe index caught up with the stream", append([]any{"snapshot_seq", from}, attrs...)...)
+		return nil
+	}
+	d.log.Info("dedupe index rebuilt from the stream", append([]any{"reason", why}, attrs...)...)
 	return nil
 }
 
@@ -320,7 +338,8 @@ func (d *Daemon) HTTPAddr() string {
 func (d *Daemon) Store() *sink.Store { return d.store }
 
 // Run polls until ctx ends, then shuts down in the order given in the
-// package doc and returns.
+// package doc and returns. The last line it logs is "stopped", with the
+// uptime and what was flushed.
 func (d *Daemon) Run(ctx context.Context) error {
 	err := d.pipe.Run(ctx)
 	d.ready.Store(false)
@@ -333,7 +352,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		cancel()
 	}
-	return errors.Join(err, d.close())
+	err = errors.Join(err, d.close())
+	attrs := []any{"uptime", time.Since(d.started).Round(time.Second).String(),
+		"published_seq", d.pub.lastSeq.Load(), "store_seq", d.flushed.storeSeq}
+	if d.flushed.snapshot {
+		attrs = append(attrs, "snapshot_seq", d.flushed.snapshotSeq)
+	}
+	if err != nil {
+		d.log.Warn("stopped", append(attrs, "error", err)...)
+		return err
+	}
+	d.log.Info("stopped", attrs...)
+	return nil
 }
 
 // close stops whatever was started, in order. It is safe on a partly
@@ -348,8 +378,10 @@ func (d *Daemon) close() error {
 	if d.stopFollow != nil {
 		d.stopFollow()
 		<-d.followDone
-		if err := d.saveIndexSnapshot(); err != nil {
+		if seq, err := d.saveIndexSnapshot(); err != nil {
 			errs = append(errs, err)
+		} else {
+			d.flushed.snapshot, d.flushed.snapshotSeq = true, seq
 		}
 	}
 	if d.stopConsume != nil {
@@ -369,10 +401,22 @@ func (d *Daemon) close() error {
 		}
 	}
 	if d.nc != nil {
-		if err := d.nc.Drain(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
-			errs = append(errs, fmt.Errorf("daemon: nats drain: %w", err))
+		closed := d.notifyClosed()
+		if err := d.nc.Drain(); err != nil {
+			if !errors.Is(err, nats.ErrConnectionClosed) {
+				errs = append(errs, fmt.Errorf("daemon: nats drain: %w", err))
+			}
+			d.nc.Close() // it cannot drain (reconnecting): close at once
 		}
-		waitClosed(d.nc, 5*time.Second)
+		// The connection's own close line comes before "stopped".
+		t := time.NewTimer(5 * time.Second)
+		select {
+		case <-closed:
+		case <-t.C:
+			d.log.Warn("nats connection not closed 5s after drain; closing it")
+			d.nc.Close()
+		}
+		t.Stop()
 	}
 	if d.embedded != nil {
 		d.embedded.Shutdown()
@@ -386,6 +430,7 @@ func (d *Daemon) close() error {
 		if err := d.push.persist(); err != nil {
 			errs = append(errs, err)
 		}
+		d.flushed.storeSeq, _ = d.store.LastSeq()
 		if err := d.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("daemon: close store: %w", err))
 		}
@@ -393,11 +438,27 @@ func (d *Daemon) close() error {
 	return errors.Join(errs...)
 }
 
-func waitClosed(nc *nats.Conn, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for !nc.IsClosed() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+// notifyClosed returns a channel closed once the NATS connection's closed
+// handler (which logs that it closed) has run; at once when it had already
+// closed.
+func (d *Daemon) notifyClosed() <-chan struct{} {
+	closed := make(chan struct{})
+	if d.nc.IsClosed() {
+		close(closed)
+		return closed
 	}
+	var once sync.Once
+	prev := d.nc.Opts.ClosedCB
+	d.nc.SetClosedHandler(func(nc *nats.Conn) {
+		if prev != nil {
+			prev(nc)
+		}
+		once.Do(func() { close(closed) })
+	})
+	if d.nc.IsClosed() { // closed before the handler was set
+		once.Do(func() { close(closed) })
+	}
+	return closed
 }
 
 // durableName names the store's stream consumer after this store file, so

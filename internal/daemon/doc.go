@@ -6,7 +6,8 @@
 //
 // Embedded or on a cluster, the daemon takes the same path: after
 // connecting it starts the index follower, which applies the story stream
-// (from its first message, then as it grows, whoever published) to the
+// (from its first message, or from the one after the index snapshot kept
+// in the store; then as it grows, whoever published) to the
 // near-duplicate index and the overrides; Start returns only once the
 // follower has caught up with the stream as it was. It opens the feed
 // state bucket (package kvstate, with a best-effort copy of each write in
@@ -24,7 +25,15 @@
 //  3. let the store consumer apply what was published, then stop it;
 //  4. stop the HTTP listener;
 //  5. drain the NATS connection, then stop the embedded server if any;
-//  6. save the WebSub subscriptions and close the store.
+//  6. save the WebSub subscriptions and close the store;
+//  7. log "stopped" at INFO (WARN with the error when a step failed) with
+//     the uptime, the last sequence published (published_seq), the last
+//     one the store applied (store_seq) and the one the saved index
+//     snapshot covers (snapshot_seq). It is the daemon's last log line.
+//
+// The embedded server's own notices (its banner, shutdown) are logged at
+// DEBUG; the daemon logs one INFO line "embedded NATS server listening"
+// with its client URL and JetStream store directory.
 //
 // The daemon writes the addresses it listens on to files in the data
 // directory (nats.url, http.addr) so that the tail, stories and dupes

@@ -218,6 +218,10 @@ func TestFeedsAPI(t *testing.T) {
 	for _, tc := range refusals {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := call(t, r, tc.method, tc.path, tc.body)
+			var apiErr struct{ Error string } // a JSON error answer, or plain text
+			if json.Unmarshal([]byte(body), &apiErr) == nil && apiErr.Error != "" {
+				body = apiErr.Error
+			}
 			if status != tc.status || !strings.Contains(body, tc.want) {
 				t.Errorf("%s %s: %d %q, want %d and %q", tc.method, tc.path, status, body, tc.status, tc.want)
 			}

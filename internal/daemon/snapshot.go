@@ -22,6 +22,12 @@ import (
 // whole dedupe window. A missing, unreadable or foreign snapshot (from
 // another stream, or other index options) is dropped and the index is
 // rebuilt from the stream.
+//
+// Start says which in two lines: "dedupe index loaded from the store"
+// (snapshot_seq) and then "dedupe index caught up with the stream"
+// (snapshot_seq, stream_last_seq), or a WARN naming what is wrong with
+// the snapshot (none when there is none) and then "dedupe index rebuilt
+// from the stream" with the reason and stream_last_seq.
 
 // maintainEvery is how often the running daemon ages stories out of the
 // index (dedupe.window) and saves its snapshot.
@@ -29,40 +35,47 @@ const maintainEvery = 10 * time.Minute
 
 // loadIndexSnapshot replaces d.index with the kept snapshot when it fits
 // the stream and returns the sequence it covers; 0 when there is none to
-// use.
-func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream) uint64 {
+// use, with the reason (for the log line that says the index is rebuilt
+// from the stream instead).
+func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream) (uint64, string) {
 	data, seq, err := d.store.LoadIndexSnapshot()
-	if err != nil || data == nil {
-		if err != nil {
-			d.log.Warn("index snapshot unreadable; rebuilding from the stream", "error", err)
-		}
-		return 0
+	if err != nil {
+		d.log.Warn("dedupe index snapshot unreadable; rebuilding from the stream", "error", err)
+		return 0, "snapshot unreadable"
+	}
+	if data == nil {
+		return 0, "no snapshot in the store"
 	}
 	st, err := raw.Stream(ctx, d.js.Stream())
 	if err != nil {
-		d.log.Warn("index snapshot: stream state unknown; rebuilding from the stream", "error", err)
-		return 0
+		d.log.Warn("dedupe index snapshot: stream state unknown; rebuilding from the stream", "snapshot_seq", seq, "error", err)
+		return 0, "stream state unknown"
 	}
 	info, err := st.Info(ctx)
-	if err != nil || info.State.LastSeq < seq {
-		d.log.Warn("index snapshot is ahead of the stream (another stream?); rebuilding from the stream", "snapshot_seq", seq, "error", err)
-		return 0
+	if err != nil {
+		d.log.Warn("dedupe index snapshot: stream state unknown; rebuilding from the stream", "snapshot_seq", seq, "error", err)
+		return 0, "stream state unknown"
+	}
+	if last := info.State.LastSeq; last < seq {
+		d.log.Warn("dedupe index snapshot is ahead of the stream (the stream was deleted and created again, or is another stream); rebuilding from the stream",
+			"snapshot_seq", seq, "stream_last_seq", last)
+		return 0, fmt.Sprintf("snapshot covers seq %d but the stream ends at seq %d", seq, last)
 	}
 	ix, err := dedupe.ReadIndex(bytes.NewReader(data), d.index.Options())
 	if err != nil {
-		d.log.Warn("index snapshot does not fit (format or options changed); rebuilding from the stream", "error", err)
-		return 0
+		d.log.Warn("dedupe index snapshot does not fit (format or options changed); rebuilding from the stream", "snapshot_seq", seq, "error", err)
+		return 0, "snapshot does not fit the index options"
 	}
 	evicted := ix.Evict(time.Now())
 	if err := d.replayOverrides(ctx, raw, seq); err != nil {
-		d.log.Warn("index snapshot: overrides could not be replayed; rebuilding from the stream", "error", err)
+		d.log.Warn("dedupe index snapshot: overrides could not be replayed; rebuilding from the stream", "snapshot_seq", seq, "error", err)
 		d.overr = pipeline.NewOverrides() // the stream replay fills it
-		return 0
+		return 0, "overrides could not be replayed"
 	}
 	d.index = ix
-	d.log.Info("dedupe index loaded from the store", "stories", ix.Len(), "seq", seq, "evicted", evicted,
+	d.log.Info("dedupe index loaded from the store", "snapshot_seq", seq, "stories", ix.Len(), "evicted", evicted,
 		"overrides", d.overr.Applied())
-	return seq
+	return seq, ""
 }
 
 // replayOverrides applies the overrides on the stream up to sequence upTo.
@@ -111,22 +124,23 @@ func (d *Daemon) replayOverrides(ctx context.Context, raw jetstream.JetStream, u
 }
 
 // saveIndexSnapshot keeps the index with the sequence the follower has
-// applied. The sequence is read first: entries applied while the snapshot
-// is written are applied again at the next start, which changes nothing.
-func (d *Daemon) saveIndexSnapshot() error {
+// applied, and returns that sequence. The sequence is read first: entries
+// applied while the snapshot is written are applied again at the next
+// start, which changes nothing.
+func (d *Daemon) saveIndexSnapshot() (uint64, error) {
 	if d.index == nil || d.follow == nil || d.store == nil {
-		return nil
+		return 0, nil
 	}
 	seq := d.follow.Applied()
 	var buf bytes.Buffer
 	if _, err := d.index.WriteTo(&buf); err != nil {
-		return fmt.Errorf("daemon: index snapshot: %w", err)
+		return 0, fmt.Errorf("daemon: index snapshot: %w", err)
 	}
 	if err := d.store.SaveIndexSnapshot(buf.Bytes(), seq); err != nil {
-		return fmt.Errorf("daemon: %w", err)
+		return 0, fmt.Errorf("daemon: %w", err)
 	}
 	d.log.Debug("index snapshot saved", "stories", d.index.Len(), "seq", seq, "bytes", buf.Len())
-	return nil
+	return seq, nil
 }
 
 // maintainIndex ages stories out of the index and saves its snapshot
@@ -142,7 +156,7 @@ func (d *Daemon) maintainIndex(ctx context.Context) {
 			if n := d.index.Evict(now); n > 0 {
 				d.log.Info("stories aged out of the dedupe index", "stories", n, "window", d.cfg.Dedupe.Window)
 			}
-			if err := d.saveIndexSnapshot(); err != nil && !errors.Is(err, context.Canceled) {
+			if _, err := d.saveIndexSnapshot(); err != nil && !errors.Is(err, context.Canceled) {
 				d.log.Warn("save index snapshot", "error", err)
 			}
 		}
