@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ const (
 	DefaultDupesPrefix     = "feedsift.dupes"
 	DefaultDuplicateWindow = 10 * time.Minute
 	DefaultMaxAge          = 30 * 24 * time.Hour
+	DefaultMaxBytes        = 8 << 30 // 8 GiB
 )
 
 // JetStreamOptions configures NewJetStream. Zero values mean the documented
@@ -46,6 +48,11 @@ type JetStreamOptions struct {
 	DuplicateWindow time.Duration
 	// MaxAge is how long messages are kept. Default 30 days.
 	MaxAge time.Duration
+	// MaxBytes caps the stream's size; past it the oldest messages are
+	// removed. Default 8 GiB (DefaultMaxBytes); -1 means no limit. The
+	// server reserves it out of its JetStream storage when the stream is
+	// made or updated, and refuses more than it has.
+	MaxBytes int64
 	// Logger receives publisher events. Nil discards them.
 	Logger *slog.Logger
 }
@@ -62,9 +69,11 @@ type JetStream struct {
 }
 
 // NewJetStream creates the stream, or updates it in place to the options,
-// with the subjects "<prefix>.>", "<dupes>.>" and "<overrides>.>" and file
-// storage. A stream made by an earlier version without the overrides
-// subject gains it here.
+// with the subjects "<prefix>.>", "<dupes>.>" and "<overrides>.>", file
+// storage, and limits (MaxAge, MaxBytes) past which the oldest messages
+// are removed. A stream made by an earlier version without the overrides
+// subject or the size limit gains them here; a changed limit applies to
+// the existing stream at once.
 func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*JetStream, error) {
 	if nc == nil {
 		return nil, fmt.Errorf("%w: nil nats connection", ErrInvalidOption)
@@ -91,8 +100,14 @@ func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*J
 	if opts.MaxAge == 0 {
 		opts.MaxAge = DefaultMaxAge
 	}
+	if opts.MaxBytes == 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
 	if opts.DuplicateWindow < 0 || opts.MaxAge < 0 {
 		return nil, fmt.Errorf("%w: negative duplicate window or max age", ErrInvalidOption)
+	}
+	if opts.MaxBytes < -1 {
+		return nil, fmt.Errorf("%w: max bytes %d", ErrInvalidOption, opts.MaxBytes)
 	}
 	if opts.DuplicateWindow > opts.MaxAge {
 		return nil, fmt.Errorf("%w: duplicate window %s longer than max age %s",
@@ -117,14 +132,24 @@ func NewJetStream(ctx context.Context, nc *nats.Conn, opts JetStreamOptions) (*J
 		Replicas:    opts.Replicas,
 		Duplicates:  opts.DuplicateWindow,
 		MaxAge:      opts.MaxAge,
+		MaxBytes:    opts.MaxBytes,
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if apiErr := (*jetstream.APIError)(nil); errors.As(err, &apiErr) && slices.Contains(jsErrCodesNoRoom, apiErr.ErrorCode) {
+			return nil, fmt.Errorf("sink: create or update stream %s with max bytes %d: %w (the server has less JetStream storage to give; lower nats.max_bytes)",
+				opts.Stream, opts.MaxBytes, err)
+		}
 		return nil, fmt.Errorf("sink: create or update stream %s: %w", opts.Stream, err)
 	}
 	log.Info("sink: stream ready", "stream", opts.Stream,
-		"subjects", strings.Join(cfg.Subjects, ","))
+		"subjects", strings.Join(cfg.Subjects, ","), "max_age", opts.MaxAge, "max_bytes", opts.MaxBytes)
 	return &JetStream{js: js, stream: opts.Stream, prefix: prefix, dupes: dupes, overrides: overrides, log: log}, nil
 }
+
+// jsErrCodesNoRoom are the server's answers to a stream whose max bytes
+// it cannot reserve: insufficient resources (10023), insufficient storage
+// resources (10047), more than the account's max stream bytes (10122).
+var jsErrCodesNoRoom = []jetstream.ErrorCode{10023, 10047, 10122}
 
 // OverridesPrefix returns the subject prefix of overrides for a dupes
 // prefix: the dupes prefix with its last token replaced by "overrides"

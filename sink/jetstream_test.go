@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,76 @@ func TestNewJetStream_CreatesStream(t *testing.T) {
 	if cfg.Duplicates != 10*time.Minute || cfg.MaxAge != 30*24*time.Hour || cfg.Replicas != 1 {
 		t.Errorf("duplicates, max age, replicas = %s, %s, %d; want 10m, 720h, 1",
 			cfg.Duplicates, cfg.MaxAge, cfg.Replicas)
+	}
+	if cfg.MaxBytes != 8<<30 || cfg.Discard != jetstream.DiscardOld {
+		t.Errorf("max bytes %d, discard %v; want 8 GiB, old", cfg.MaxBytes, cfg.Discard)
+	}
+}
+
+// TestNewJetStream_MaxBytes checks the size limit on a real server: the
+// stream is made with it, a later start with another limit (or none)
+// updates the existing stream, and past the limit the oldest messages go.
+func TestNewJetStream_MaxBytes(t *testing.T) {
+	srv := natstest.RunJetStream(t)
+	nc := natstest.Connect(t, srv)
+	raw, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := func() jetstream.StreamInfo {
+		t.Helper()
+		st, err := raw.Stream(t.Context(), "S")
+		if err != nil {
+			t.Fatal(err)
+		}
+		i, err := st.Info(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *i
+	}
+	var last *sink.JetStream
+	for _, step := range []struct {
+		set, want int64
+	}{
+		{3 << 30, 3 << 30},
+		{1 << 20, 1 << 20}, // updated in place, smaller
+		{-1, -1},           // no limit
+		{0, sink.DefaultMaxBytes},
+		{1 << 20, 1 << 20},
+	} {
+		j, err := sink.NewJetStream(t.Context(), nc, sink.JetStreamOptions{Stream: "S", MaxBytes: step.set})
+		if err != nil {
+			t.Fatalf("NewJetStream(max bytes %d): %v", step.set, err)
+		}
+		if got := info().Config.MaxBytes; got != step.want {
+			t.Fatalf("after NewJetStream(max bytes %d): stream max bytes %d, want %d", step.set, got, step.want)
+		}
+		last = j
+	}
+	// 1 MiB holds a few hundred stories of 4 KiB, not 600: the oldest go.
+	for i := range 600 {
+		s := newStory(i, "world")
+		s.Text = strings.Repeat("x", 4<<10)
+		if _, _, err := last.PublishStory(t.Context(), s); err != nil {
+			t.Fatalf("PublishStory %d: %v", i, err)
+		}
+	}
+	st := info().State
+	if st.Bytes > 1<<20 || st.Msgs >= 600 || st.FirstSeq == 1 || st.LastSeq != 600 {
+		t.Errorf("after 600 stories of 4 KiB under a 1 MiB limit: %d messages, %d bytes, sequences %d-%d",
+			st.Msgs, st.Bytes, st.FirstSeq, st.LastSeq)
+	}
+}
+
+// TestNewJetStream_MaxBytesTooLarge: a limit the server cannot reserve
+// fails with a message that names the option to lower.
+func TestNewJetStream_MaxBytesTooLarge(t *testing.T) {
+	srv := natstest.RunJetStream(t)
+	nc := natstest.Connect(t, srv)
+	_, err := sink.NewJetStream(t.Context(), nc, sink.JetStreamOptions{Stream: "S", MaxBytes: 1 << 62})
+	if err == nil || !strings.Contains(err.Error(), "lower nats.max_bytes") {
+		t.Errorf("NewJetStream(max bytes 4 EiB) = %v, want an error that says to lower nats.max_bytes", err)
 	}
 }
 
@@ -77,6 +148,7 @@ func TestNewJetStream_InvalidOptions(t *testing.T) {
 		{"negative replicas", sink.JetStreamOptions{Replicas: -1}},
 		{"negative window", sink.JetStreamOptions{DuplicateWindow: -time.Second}},
 		{"window beyond age", sink.JetStreamOptions{DuplicateWindow: 2 * time.Hour, MaxAge: time.Hour}},
+		{"max bytes below -1", sink.JetStreamOptions{MaxBytes: -2}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -142,7 +142,8 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	err = d.retryStart(ctx, "story stream", func() (err error) {
 		d.js, err = sink.NewJetStream(ctx, d.nc, sink.JetStreamOptions{
 			Stream: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, DupesPrefix: cfg.NATS.DupesPrefix,
-			Replicas: cfg.NATS.Replicas, DuplicateWindow: cfg.NATS.DuplicateWindow, MaxAge: cfg.NATS.MaxAge, Logger: log,
+			Replicas: cfg.NATS.Replicas, DuplicateWindow: cfg.NATS.DuplicateWindow, MaxAge: cfg.NATS.MaxAge,
+			MaxBytes: int64(cfg.NATS.MaxBytes), Logger: log,
 		})
 		return err
 	})
