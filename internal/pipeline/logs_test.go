@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -111,5 +112,53 @@ func TestPollLogLine(t *testing.T) {
 	}
 	if err, _ := summaries[2]["error"].(string); !strings.Contains(err, "503") || !strings.Contains(err, "down") {
 		t.Errorf("failed poll's error %q does not name the feed and the status", err)
+	}
+}
+
+// TestPollLogStatus: a failed poll's summary carries the HTTP status the
+// server answered with, and no status at all when there was no answer.
+func TestPollLogStatus(t *testing.T) {
+	e := newEnv(t, nil)
+	notFound := serve(t, http.NotFoundHandler())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/feed.xml"
+	if err := ln.Close(); err != nil { // nothing listens there any more
+		t.Fatal(err)
+	}
+	feeds := []story.Feed{
+		{ID: "gone", URL: notFound.URL + "/feed.xml", Topic: "local", Interval: time.Hour},
+		{ID: "refused", URL: refused, Topic: "local", Interval: time.Hour},
+	}
+	var logs lockedBuffer
+	p := e.pipeline(t, pipeline.Options{Feeds: feeds,
+		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	for _, f := range feeds {
+		if _, err := p.Poll(t.Context(), f); err == nil {
+			t.Fatalf("poll of feed %s succeeded", f.ID)
+		}
+	}
+
+	failed := map[string]map[string]any{}
+	for _, r := range logs.records(t) {
+		if r["msg"] == "poll failed" {
+			failed[r["feed_id"].(string)] = r
+		}
+	}
+	if len(failed) != 2 {
+		t.Fatalf("poll failed records for %d feeds, want 2: %v", len(failed), failed)
+	}
+	if r := failed["gone"]; r["status"] != 404.0 {
+		t.Errorf("404 poll logged status %v, want 404: %v", r["status"], r)
+	}
+	if r := failed["refused"]; r != nil {
+		if st, ok := r["status"]; ok {
+			t.Errorf("refused connection logged status %v, want no status attribute: %v", st, r)
+		}
+		if err, _ := r["error"].(string); !strings.Contains(err, "refused") {
+			t.Errorf("refused connection's error %q does not say so", err)
+		}
 	}
 }

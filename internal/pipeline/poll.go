@@ -125,12 +125,21 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	}
 	p.metrics.IndexSize.Set(float64(p.opts.Index.Len()))
 
-	attrs := []any{
-		slog.Int("status", res.Status), slog.Int("items", res.Items), slog.Int("new", res.New),
+	// The HTTP status of the feed document: of the failed fetch when the
+	// server answered with an error status, none at all when there was no
+	// answer (DNS, connection refused, timeout).
+	status := res.Status
+	if se, ok := errors.AsType[*fetcher.StatusError](pollErr); ok && status == 0 {
+		status = se.Code
+	}
+	var attrs []any
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	attrs = append(attrs, slog.Int("items", res.Items), slog.Int("new", res.New),
 		slog.Int("published", res.Published), slog.Int("duplicates", res.Duplicates),
 		slog.Int("skipped", res.Skipped), slog.Int("deferred", res.Deferred), slog.Int64("duration_ms", res.Elapsed.Milliseconds()),
-		slog.Time("next_check", res.NextCheck),
-	}
+		slog.Time("next_check", res.NextCheck))
 	if pollErr != nil {
 		log.Warn("poll failed", append(attrs, slog.Int("failures", st.Failures), slog.Any("error", pollErr))...)
 		return res, pollErr
