@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 )
 
@@ -28,76 +29,160 @@ func ExitCode(err error) int {
 	return 1
 }
 
+// command is one entry of the command table: the command list of "help",
+// the dispatch of Run and the completion scripts all read it.
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	// subs are the subcommands, each with its own flags and manual
+	// ("feeds add"); words are the choices of the first argument that are
+	// not subcommands ("completion bash").
+	subs, words []string
 }
 
 func commands() []command {
 	return []command{
-		{"run", "run the daemon: poll feeds, publish stories on NATS", runDaemon},
-		{"demo", "run the daemon against a built-in loopback feed farm and show what it did", runDemo},
-		{"tail", "print stories from NATS as they arrive", runTail},
-		{"stories", "list stories from the local store", runStories},
-		{"dupes", "show the dedupe report: stories and the copies merged into them", runDupes},
-		{"extract", "print the main text of saved pages (text, json or jsonl)", runExtract},
-		{"eval", "score the extractor or the deduplicator on the shared corpora", runEval},
-		{"reextract", "extract the kept pages again after rules changed; publish what changed", runReextract},
-		{"discover", "find the feeds a web site offers", runDiscover},
-		{"feeds", "add, remove, list, import and export the feeds polled, live or in the store", runFeeds},
-		{"completion", "print a shell completion script (bash, zsh or fish)", runCompletion},
-		{"version", "print the version", runVersion},
+		{name: "run", summary: "run the daemon: poll feeds, publish stories on NATS", run: runDaemon},
+		{name: "demo", summary: "run the daemon against a built-in loopback feed farm and show what it did", run: runDemo},
+		{name: "tail", summary: "print stories from NATS as they arrive", run: runTail},
+		{name: "stories", summary: "list stories from the local store", run: runStories},
+		{name: "dupes", summary: "show the dedupe report: stories and the copies merged into them", run: runDupes, subs: []string{"split", "merge"}},
+		{name: "extract", summary: "print the main text of saved pages (text, json or jsonl)", run: runExtract},
+		{name: "eval", summary: "score the extractor or the deduplicator on the shared corpora", run: runEval, subs: []string{"extract", "dedupe"}},
+		{name: "reextract", summary: "extract the kept pages again after rules changed; publish what changed", run: runReextract},
+		{name: "discover", summary: "find the feeds a web site offers", run: runDiscover},
+		{name: "feeds", summary: "add, remove, list, import and export the feeds polled, live or in the store", run: runFeeds,
+			subs: []string{"list", "add", "remove", "import", "export"}},
+		{name: "completion", summary: "print a shell completion script (bash, zsh or fish)", run: runCompletion, words: []string{"bash", "zsh", "fish"}},
+		{name: "version", summary: "print the version", run: runVersion},
+		{name: "help", summary: "print the command list, or a command's manual (help COMMAND [SUBCOMMAND])", run: runHelp},
 	}
 }
 
-// Run runs the command named by args[0].
+// lookup returns the command named name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// Run runs the command named by args[0]. Help that was asked for (-h,
+// --help, "help") is printed on stdout and is no error; a command line
+// that cannot be understood prints the usage on stderr and returns an
+// error wrapping ErrUsage.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		usage(stderr)
 		return fmt.Errorf("%w: no command given", ErrUsage)
 	}
-	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
+	switch args[0] {
+	case "-h", "-help", "--help":
+		args = append([]string{"help"}, args[1:]...)
+	case "-version", "--version":
+		args = append([]string{"version"}, args[1:]...)
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		usage(stderr)
+		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+	}
+	err := c.run(ctx, args[1:], stdout, stderr)
+	var h *helpRequest
+	if errors.As(err, &h) {
+		_, err = io.WriteString(stdout, h.manual)
+		return err
+	}
+	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			err := c.run(ctx, args[1:], stdout, stderr)
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return err
-		}
-	}
-	usage(stderr)
-	return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+	return err
 }
 
 func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("feedsift turns news feeds into clean, deduplicated stories on NATS.\n\nUsage:\n  feedsift <command> [flags]\n\nCommands:\n")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
 	}
-	b.WriteString("\nRun \"feedsift <command> -h\" for a command's flags.\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, c.name, c.summary)
+	}
+	b.WriteString("\nRun \"feedsift help <command>\" (or \"feedsift <command> -h\") for a command's manual.\n")
 	fmt.Fprint(w, b.String())
 }
 
+// runHelp is "feedsift help [COMMAND [SUBCOMMAND]]".
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("help", "help [COMMAND [SUBCOMMAND]]\n\nWith no command, the list of commands; else the command's manual, as\n\"feedsift COMMAND -h\" prints it, on standard output.", stderr)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		usage(stdout)
+		return nil
+	}
+	c, ok := lookup(pos[0])
+	if !ok {
+		usage(stderr)
+		return fmt.Errorf("%w: help: unknown command %q", ErrUsage, pos[0])
+	}
+	rest := pos[1:]
+	if len(rest) > 0 && !slices.Contains(c.subs, rest[0]) {
+		return fmt.Errorf("%w: help: %s has no subcommand %q", ErrUsage, c.name, rest[0])
+	}
+	if len(rest) > 1 {
+		return fmt.Errorf("%w: help: unexpected argument %q", ErrUsage, rest[1])
+	}
+	return c.run(ctx, append(rest, "-h"), stdout, stderr)
+}
+
+// helpRequest is what parseFlags returns when the command line asks for
+// the manual (-h, --help): Run prints it on stdout and exits with 0.
+type helpRequest struct {
+	fs     *flag.FlagSet
+	manual string
+}
+
+func (h *helpRequest) Error() string { return "help requested for " + h.fs.Name() }
+func (h *helpRequest) Unwrap() error { return flag.ErrHelp }
+
+// newFlagSet returns the flag set of a command. Its Usage prints the
+// command's manual to stderr, for usage errors; the manual asked for with
+// -h goes to stdout through parseFlags and Run.
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { writeManual(stderr, name, synopsis, fs) }
+	fs.Usage = func() { writeManual(fs.Output(), name, synopsis, fs) }
 	return fs
 }
 
+// parseFlags parses args into fs. A request for help returns a
+// *helpRequest holding the manual; a bad flag prints the error and the
+// manual on fs's output (stderr) and returns an error wrapping ErrUsage.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		var b strings.Builder
+		out := fs.Output()
+		fs.SetOutput(&b)
+		usage()
+		fs.SetOutput(out)
+		return &helpRequest{fs: fs, manual: b.String()}
+	default:
+		usage()
 		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
-	return nil
 }
 
 // parseInterspersed parses args allowing flags after the positional
@@ -127,19 +212,30 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: version: unexpected argument %q", ErrUsage, fs.Arg(0))
+	}
 	fmt.Fprintln(stdout, versionLine())
 	return nil
 }
 
+// noVCS is the version line's note when the binary carries no commit.
+const noVCS = "no vcs info: built by go run or go test, or with -buildvcs=false"
+
 // versionLine is "feedsift VERSION (commit REV[, modified], TIME, GO OS/ARCH)":
 // VERSION from -ldflags -X (release builds) or the module version (go
-// install), the rest from the build information the go command stamps.
+// install, or the pseudo-version go build stamps in a git checkout), the
+// rest from the build information the go command stamps. Without VCS
+// information the commit is replaced by noVCS.
 func versionLine() string {
-	v := Version
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "feedsift " + v
+		return "feedsift " + Version + " (" + noVCS + ")"
 	}
+	return formatVersion(Version, bi, runtime.GOOS+"/"+runtime.GOARCH)
+}
+
+func formatVersion(v string, bi *debug.BuildInfo, platform string) string {
 	if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		v = bi.Main.Version
 	}
@@ -162,11 +258,13 @@ func versionLine() string {
 			c += ", modified"
 		}
 		parts = append(parts, c)
+	} else {
+		parts = append(parts, noVCS)
 	}
 	if when != "" {
 		parts = append(parts, when)
 	}
-	parts = append(parts, bi.GoVersion+" "+runtime.GOOS+"/"+runtime.GOARCH)
+	parts = append(parts, bi.GoVersion+" "+platform)
 	return fmt.Sprintf("feedsift %s (%s)", v, strings.Join(parts, ", "))
 }
 

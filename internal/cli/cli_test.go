@@ -4,6 +4,8 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,15 +13,58 @@ import (
 )
 
 func TestVersion(t *testing.T) {
-	r := run(t, "version")
-	if r.err != nil {
-		t.Fatalf("version: %v", r.err)
+	// A test binary, like one from "go run", has no version stamped and
+	// no VCS information; the line says so. The Go version and platform
+	// are always there.
+	want := "feedsift dev (no vcs info: built by go run or go test, or with -buildvcs=false, " +
+		runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}} {
+		r := run(t, args...)
+		if r.err != nil {
+			t.Fatalf("%s: %v", args, r.err)
+		}
+		if r.stdout != want || r.stderr != "" {
+			t.Errorf("%s printed %q on stdout and %q on stderr, want %q on stdout", args, r.stdout, r.stderr, want)
+		}
 	}
-	// A test binary has no version stamped and no VCS information; the Go
-	// version and platform are always there.
-	want := "feedsift dev (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
-	if r.stdout != want {
-		t.Errorf("version printed %q, want %q", r.stdout, want)
+}
+
+// TestFormatVersion checks the version line for the build information a
+// release build, a go build in a git checkout (clean or not), go install
+// and go run leave.
+func TestFormatVersion(t *testing.T) {
+	vcs := func(modified string) []debug.BuildSetting {
+		return []debug.BuildSetting{
+			{Key: "-trimpath", Value: "true"},
+			{Key: "vcs", Value: "git"},
+			{Key: "vcs.revision", Value: "da2ce04f0f9b4b8e1f2a3c4d5e6f708192a3b4c5"},
+			{Key: "vcs.time", Value: "2026-11-24T19:43:33Z"},
+			{Key: "vcs.modified", Value: modified},
+		}
+	}
+	tests := []struct {
+		name    string
+		version string
+		bi      debug.BuildInfo
+		want    string
+	}{
+		{"release", "v1.2.3", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: vcs("false")},
+			"feedsift v1.2.3 (commit da2ce04f0f9b, 2026-11-24T19:43:33Z, go1.26.8 linux/amd64)"},
+		{"go build, clean tree", "dev", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.0.0-20261124194333-da2ce04f0f9b"}, Settings: vcs("false")},
+			"feedsift v0.0.0-20261124194333-da2ce04f0f9b (commit da2ce04f0f9b, 2026-11-24T19:43:33Z, go1.26.8 linux/amd64)"},
+		{"go build, modified tree", "dev", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.0.0-20261124194333-da2ce04f0f9b+dirty"}, Settings: vcs("true")},
+			"feedsift v0.0.0-20261124194333-da2ce04f0f9b+dirty (commit da2ce04f0f9b, modified, 2026-11-24T19:43:33Z, go1.26.8 linux/amd64)"},
+		{"go install from the proxy", "dev", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.4.0"}},
+			"feedsift v1.4.0 (no vcs info: built by go run or go test, or with -buildvcs=false, go1.26.8 linux/amd64)"},
+		{"go run", "dev", debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}},
+			"feedsift dev (no vcs info: built by go run or go test, or with -buildvcs=false, go1.26.8 linux/amd64)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cli.FormatVersion(tc.version, &tc.bi, "linux/amd64"); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -37,15 +82,36 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{name: "no command", args: nil, wantCode: 2, wantStderr: "Commands:", wantErr: "no command given"},
 		{name: "unknown command", args: []string{"serve"}, wantCode: 2, wantStderr: "Commands:", wantErr: `unknown command "serve"`},
-		{name: "help", args: []string{"help"}, wantStdout: "  stories  list stories from the local store"},
+		{name: "help", args: []string{"help"}, wantStdout: "  stories     list stories from the local store"},
 		{name: "--help", args: []string{"--help"}, wantStdout: "Commands:"},
-		{name: "run -h", args: []string{"run", "-h"}, wantStderr: "-config"},
-		{name: "stories -h", args: []string{"stories", "-h"}, wantStderr: "-topic"},
-		{name: "tail --help", args: []string{"tail", "--help"}, wantStderr: "-dupes"},
-		{name: "version -h", args: []string{"version", "-h"}, wantStderr: "SYNOPSIS\n    feedsift version\n"},
+		{name: "-h", args: []string{"-h"}, wantStdout: "Commands:"},
+		{name: "help stories", args: []string{"help", "stories"}, wantStdout: "NAME\n    feedsift stories - "},
+		{name: "--help stories", args: []string{"--help", "stories"}, wantStdout: "NAME\n    feedsift stories - "},
+		{name: "help feeds add", args: []string{"help", "feeds", "add"}, wantStdout: "NAME\n    feedsift feeds add - "},
+		{name: "help eval", args: []string{"help", "eval"}, wantStdout: "\nSUBCOMMANDS\n    feedsift eval extract "},
+		{name: "help unknown command", args: []string{"help", "serve"}, wantCode: 2, wantStderr: "Commands:", wantErr: `help: unknown command "serve"`},
+		{name: "help unknown subcommand", args: []string{"help", "feeds", "rename"}, wantCode: 2, wantErr: `feeds has no subcommand "rename"`},
+		{name: "help extra argument", args: []string{"help", "feeds", "add", "more"}, wantCode: 2, wantErr: `unexpected argument "more"`},
+		{name: "run -h", args: []string{"run", "-h"}, wantStdout: "--config"},
+		{name: "stories -h", args: []string{"stories", "-h"}, wantStdout: "--topic"},
+		{name: "stories --help", args: []string{"stories", "--help"}, wantStdout: "published"},
+		{name: "tail --help", args: []string{"tail", "--help"}, wantStdout: "--dupes"},
+		{name: "version -h", args: []string{"version", "-h"}, wantStdout: "SYNOPSIS\n    feedsift version\n"},
+		{name: "eval -h", args: []string{"eval", "-h"}, wantStdout: "--procs"},
+		{name: "eval extract -h", args: []string{"eval", "extract", "-h"}, wantStdout: "--compare"},
+		{name: "dupes split -h", args: []string{"dupes", "split", "-h"}, wantStdout: "EXAMPLES"},
+		{name: "dupes merge --help", args: []string{"dupes", "merge", "--help"}, wantStdout: "EXAMPLES"},
+		{name: "feeds add -h", args: []string{"feeds", "add", "-h"}, wantStdout: "--topic"},
+		{name: "-h after arguments", args: []string{"extract", "page.html", "-h"}, wantStdout: "--format"},
+		{name: "--version", args: []string{"--version"}, wantStdout: "feedsift dev ("},
+		{name: "version extra argument", args: []string{"version", "now"}, wantCode: 2, wantErr: `unexpected argument "now"`},
 		{name: "unknown flag", args: []string{"stories", "--colour"}, wantCode: 2, wantStderr: "-colour", wantErr: "flag provided but not defined"},
+		{name: "unknown flag shows the manual", args: []string{"stories", "--colour"}, wantCode: 2, wantStderr: "SYNOPSIS\n    feedsift stories", wantErr: "-colour"},
 		{name: "bad flag value", args: []string{"stories", "--limit", "many"}, wantCode: 2, wantErr: "invalid value"},
 		{name: "stray run argument", args: []string{"run", "my.toml"}, wantCode: 2, wantErr: `"my.toml"`},
+		{name: "eval alone", args: []string{"eval"}, wantCode: 2, wantStderr: "SUBCOMMANDS", wantErr: "want a subcommand: extract or dedupe"},
+		{name: "eval unknown", args: []string{"eval", "speed"}, wantCode: 2, wantStderr: "SUBCOMMANDS", wantErr: `unknown subcommand "speed"`},
+		{name: "dupes split one argument", args: []string{"dupes", "split", "9f3a0c"}, wantCode: 2, wantStderr: "SYNOPSIS\n    feedsift dupes split STORY MEMBER", wantErr: "takes 2 arguments"},
 		{name: "tail --all --since", args: []string{"tail", "--all", "--since", "1h"}, wantCode: 2, wantErr: "exclude each other"},
 		{name: "tail bad --since", args: []string{"tail", "--since", "last week"}, wantCode: 2, wantErr: `"last week"`},
 		{name: "stories bad --since", args: []string{"stories", "--since", "soon"}, wantCode: 2, wantErr: `bad since "soon"`},
@@ -75,6 +141,14 @@ func TestCommandLine(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr, tc.wantStderr) {
 				t.Errorf("stderr %q does not contain %q", r.stderr, tc.wantStderr)
+			}
+			// Help asked for goes to stdout only; a usage error prints
+			// on stderr only.
+			if tc.wantCode == 0 && r.stderr != "" {
+				t.Errorf("stderr %q, want nothing", r.stderr)
+			}
+			if tc.wantCode != 0 && r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
 			}
 		})
 	}
@@ -137,48 +211,68 @@ func TestRunConfigErrors(t *testing.T) {
 	}
 }
 
-// TestManualPages checks that every command's -h prints a man-style page:
-// NAME with a summary, SYNOPSIS, FLAGS when it has flags, and EXAMPLES for
-// the commands people type most.
+// TestManualPages checks that every command's and subcommand's -h prints
+// a man-style page on stdout: NAME with a summary, SYNOPSIS, FLAGS when it
+// has flags, and EXAMPLES for all but the simplest.
 func TestManualPages(t *testing.T) {
-	list := mustRun(t, "help")
-	var names []string
-	inCommands := false
-	for l := range strings.SplitSeq(list, "\n") {
-		if strings.HasPrefix(l, "Commands:") {
-			inCommands = true
-			continue
-		}
-		if f := strings.Fields(l); inCommands && len(f) > 1 && strings.HasPrefix(l, "  ") {
-			names = append(names, f[0])
-		}
-	}
-	if len(names) < 8 {
-		t.Fatalf("help listed %d commands, want at least 8:\n%s", len(names), list)
-	}
-	for _, name := range names {
-		args := []string{name, "-h"}
-		if name == "eval" {
-			args = []string{"eval", "extract", "-h"}
-		}
-		t.Run(strings.Join(args[:len(args)-1], " "), func(t *testing.T) {
-			r := run(t, args...)
+	for _, c := range commandLines(t) {
+		path := strings.Join(c.path, " ")
+		t.Run(path, func(t *testing.T) {
+			r := run(t, append(slices.Clone(c.path), "-h")...)
 			if r.err != nil {
 				t.Fatalf("%v", r.err)
 			}
-			for _, want := range []string{"NAME\n    feedsift " + strings.Join(args[:len(args)-1], " ") + " - ", "\nSYNOPSIS\n    feedsift "} {
-				if !strings.Contains(r.stderr, want) {
-					t.Errorf("no %q in:\n%s", want, r.stderr)
+			if r.stderr != "" {
+				t.Errorf("-h printed on stderr: %q", r.stderr)
+			}
+			want := []string{"NAME\n    feedsift " + path + " - ", "\nSYNOPSIS\n    feedsift " + path}
+			if len(c.flags) > 0 {
+				want = append(want, "\nFLAGS\n")
+			}
+			switch path {
+			case "feeds remove", "feeds export", "version", "completion", "help":
+			default:
+				want = append(want, "\nEXAMPLES\n")
+			}
+			for _, w := range want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("no %q in:\n%s", w, r.stdout)
 				}
 			}
-			switch name {
-			case "run", "tail", "stories", "dupes", "extract", "eval":
-				for _, want := range []string{"\nFLAGS\n", "\nEXAMPLES\n"} {
-					if !strings.Contains(r.stderr, want) {
-						t.Errorf("no %q in:\n%s", want, r.stderr)
-					}
-				}
+			if strings.Contains(r.stdout, " - \n") {
+				t.Errorf("an empty summary in:\n%s", r.stdout)
 			}
+			if h := mustRun(t, append([]string{"help"}, c.path...)...); h != r.stdout {
+				t.Errorf("help %s differs from %s -h:\n%s", path, path, h)
+			}
+		})
+	}
+}
+
+// TestHelpGolden compares the help texts of the commands this package
+// documents in full with testdata/help/*.golden; run with -update after a
+// deliberate change.
+func TestHelpGolden(t *testing.T) {
+	t.Setenv("FEEDSIFT_SHARED", "") // the corpus defaults in eval's flags
+	for _, args := range [][]string{
+		{"help"},
+		{"eval", "-h"},
+		{"eval", "extract", "-h"},
+		{"eval", "dedupe", "-h"},
+		{"dupes", "-h"},
+		{"dupes", "split", "-h"},
+		{"dupes", "merge", "-h"},
+		{"stories", "-h"},
+		{"version", "-h"},
+		{"completion", "-h"},
+		{"help", "-h"},
+	} {
+		name := strings.Join(slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "-h" }), "_")
+		if len(args) == 1 {
+			name = "commands" // the list "help" prints
+		}
+		t.Run(name, func(t *testing.T) {
+			golden(t, filepath.Join("help", name+".golden"), mustRun(t, args...))
 		})
 	}
 }

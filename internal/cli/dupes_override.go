@@ -16,7 +16,7 @@ import (
 // report page's buttons; the daemon publishes the override on NATS and
 // honours it from then on.
 func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, op string) error {
-	synopsis := "dupes split STORY MEMBER [--json]\n\nSTORY is a story id (or its first 6+ characters); MEMBER is a member's URL or member key."
+	synopsis := "dupes split STORY MEMBER [--json]\n\nSTORY is a story id (or its first 6+ characters); MEMBER is a member's URL\nor member key, as feedsift dupes lists them."
 	if op == "merge" {
 		synopsis = "dupes merge A B [--json]\n\nStory B and its copies join story A (ids or their first 6+ characters)."
 	}

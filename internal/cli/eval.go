@@ -35,21 +35,27 @@ func defaultCorpus(sub string) string {
 // runEval is "feedsift eval extract|dedupe": score feedsift's extractor or
 // deduplicator on the shared corpora.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "extract" && args[0] != "dedupe") {
-		fmt.Fprintln(stderr, "Usage: feedsift eval extract [--corpus DIR] [--set wcxb-dev|traf-eval]\n       feedsift eval dedupe [--corpus DIR] [--out FILE]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
+	if len(args) > 0 {
+		switch args[0] {
+		case "extract":
+			return runEvalExtract(ctx, args[1:], stdout, stderr)
+		case "dedupe":
+			return runEvalDedupe(ctx, args[1:], stdout, stderr)
 		}
-		return fmt.Errorf("%w: eval: want extract or dedupe", ErrUsage)
 	}
-	if args[0] == "extract" {
-		return runEvalExtract(ctx, args[1:], stdout, stderr)
+	fs := newFlagSet("eval", "eval extract [FLAGS]\neval dedupe [FLAGS]", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	return runEvalDedupe(ctx, args[1:], stdout, stderr)
+	fs.Usage()
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: eval: want a subcommand: extract or dedupe", ErrUsage)
+	}
+	return fmt.Errorf("%w: eval: unknown subcommand %q (want extract or dedupe)", ErrUsage, fs.Arg(0))
 }
 
 func runEvalExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set NAME] [--compare auto|off|PROGRAM] [--procs N] [--check]", stderr)
+	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set wcxb-dev|traf-eval] [--compare auto|off|PROGRAM] [--procs N] [--check]", stderr)
 	dir := fs.String("corpus", defaultCorpus("extraction"), "the extraction corpus: holds wcxb-dev/ and traf-eval/")
 	only := fs.String("set", "", "score only this set (wcxb-dev or traf-eval); default both")
 	compare := fs.String("compare", "auto", "comparison rows (go-trafilatura, with fallbacks, readeck): auto finds "+compareProgram+

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ type manual struct {
 	summary     string // one line; the command list's summary when empty
 	description string
 	examples    []string
+	subFlags    bool // list every subcommand's flags under SUBCOMMANDS
 }
 
 var manuals = map[string]manual{
@@ -39,13 +42,53 @@ config file's feeds again (see feedsift feeds). The HTTP listener
 	}},
 	"stories": {
 		description: `Lists stories, newest first, from the running daemon's HTTP API, or
-from the store file directly when the daemon is not running.`,
-		examples: []string{"feedsift stories --topic world --since 24h", "feedsift stories --json --limit 10"},
+from the store file directly when the daemon is not running.
+
+--since and the order go by the time the article was published, as its
+feed or page says (the time it was fetched when it gives none), not by
+when feedsift first saw it: an article published last week and picked up
+today is not in --since 24h. The PUBLISHED column shows that time, in UTC.
+To see what arrived in the last day whatever its date, use the stream's
+time: feedsift tail --since 24h.`,
+		examples: []string{"feedsift stories --topic world --since 24h", "feedsift stories --since 2026-03-01 --limit 0", "feedsift stories --json --limit 10"},
 	},
 	"dupes": {
 		description: `The dedupe report: each story that absorbed copies, with every member's
-feed, URL, time, similarity and the reason it was merged.`,
-		examples: []string{"feedsift dupes --since 1h", "feedsift dupes --json | jq '.[0].members'"},
+feed, URL, time, similarity and the reason it was merged.
+
+--since goes by the story's published time (its fetch time when the feed
+gives none), as in feedsift stories. A wrong decision is undone with
+"dupes split" (a copy becomes its own story) or "dupes merge" (two stories
+become one), through the running daemon.`,
+		examples: []string{"feedsift dupes --since 1h", "feedsift dupes --json | jq '.[0].members'", "feedsift dupes split 9f3a0c https://ledger.example/ferry-deal"},
+	},
+	"dupes split": {
+		summary: "make a copy wrongly merged into a story a story of its own",
+		description: `Asks the running daemon to take MEMBER out of STORY. The member becomes
+a story of its own, announced on NATS like any new story, and the split
+is published as an override record on the stream, so that the store, every
+other subscriber and the daemon's later dedupe decisions honour it: the
+member is not merged into STORY again. The report page's split button
+does the same. Needs the running daemon (found in the data directory, or
+--addr); with http.token set, the token comes from
+$FEEDSIFT_HTTP_TOKEN or the config file.`,
+		examples: []string{
+			"feedsift dupes split 9f3a0c https://ledger.example/ferry-deal",
+			"feedsift dupes split 9f3a0c1e5b7d https://ledger.example/ferry-deal --json",
+		},
+	},
+	"dupes merge": {
+		summary: "make two stories that are one event one story",
+		description: `Asks the running daemon to merge story B, with its copies, into story A.
+A stays the story and B's members become its copies; the merge is
+published on NATS as an override record, announced with story A's
+update, and honoured by the store, other subscribers and later dedupe
+decisions. The report page's merge form does the same. Needs the running
+daemon (found in the data directory, or --addr).`,
+		examples: []string{
+			"feedsift dupes merge 9f3a0c 885abe",
+			"feedsift dupes merge 9f3a0c1e5b7d 885abe180df4 --json",
+		},
 	},
 	"extract": {
 		description: `Prints the main text of saved web pages, with the daemon's extractor:
@@ -56,6 +99,22 @@ batch of thousands of pages runs in one process with --format jsonl.`,
 			"curl -s https://example.com/a | feedsift extract --url https://example.com/a -",
 			"feedsift extract --format jsonl pages/*.html.gz > texts.jsonl",
 		},
+	},
+	"eval": {
+		description: `Scores feedsift's own code on the labelled corpora shared with the
+project, the same code the daemon runs: "eval extract" the extractor,
+"eval dedupe" the deduplicator. Results go to stdout, progress and notes
+to stderr. The corpora are read from $FEEDSIFT_SHARED/corpus, else
+../shared/corpus (relative to the working directory: run from the
+repository root), or from --corpus.`,
+		examples: []string{
+			"feedsift eval extract                      # both sets, with the comparison rows",
+			"feedsift eval extract --set wcxb-dev --compare off",
+			"feedsift eval extract --procs 4 --check    # exit 1 when a target is missed",
+			"feedsift eval dedupe --out predictions.tsv",
+			"FEEDSIFT_SHARED=/data/shared feedsift eval dedupe",
+		},
+		subFlags: true,
 	},
 	"eval extract": {
 		summary: "score the extractor on the labelled extraction corpora",
@@ -137,16 +196,28 @@ already present are skipped and listed.`,
 		examples: []string{"feedsift feeds export > feeds.opml", "feedsift feeds export feeds.opml"},
 	},
 	"completion": {
-		description: `Prints a completion script for bash, zsh or fish. Commands are completed
-from this binary's list; flags are read from "feedsift CMD -h" when you
-press tab, so the script never goes stale.`,
+		description: `Prints a completion script for bash, zsh or fish. It completes the
+commands, their subcommands (feeds add, dupes split, eval extract, ...),
+the shells of completion, the commands of help, and every command's and
+subcommand's flags. The script is generated from the same command table
+and flag sets the commands use, so it matches this binary: print it again
+after an upgrade.`,
 		examples: []string{
 			"feedsift completion bash > /etc/bash_completion.d/feedsift",
 			"feedsift completion zsh > \"${fpath[1]}/_feedsift\"",
 			"feedsift completion fish > ~/.config/fish/completions/feedsift.fish",
 		},
 	},
-	"version": {description: "Prints the version, the commit and time of the build, and the Go version."},
+	"version": {
+		description: `Prints the version, the commit and time of the build, and the Go version.
+"feedsift --version" is the same. A release build has its version set
+with -ldflags -X; "go build" in a git checkout stamps the commit (with
+", modified" when the tree had uncommitted changes) and a pseudo-version.
+"go run", "go test" and -buildvcs=false (for example in GOFLAGS) stamp
+no commit, and the line says so.`,
+		examples: []string{"feedsift version", "go build -o feedsift ./cmd/feedsift && ./feedsift --version"},
+	},
+	"help": {examples: []string{"feedsift help", "feedsift help stories", "feedsift help feeds add | less"}},
 }
 
 // summaryOf returns the one-line summary of a command name.
@@ -154,38 +225,129 @@ func summaryOf(name string) string {
 	if m, ok := manuals[name]; ok && m.summary != "" {
 		return m.summary
 	}
-	for _, c := range commands() {
-		if c.name == name {
-			return c.summary
-		}
+	if c, ok := lookup(name); ok {
+		return c.summary
 	}
 	return ""
 }
 
-// writeManual prints the man-style help of the command: NAME, SYNOPSIS,
-// DESCRIPTION (from the synopsis' text after its first line, then the
-// manual), FLAGS and EXAMPLES.
+// writeManual prints the man-style help of the command: NAME, SYNOPSIS
+// (the synopsis' lines up to the first blank one), DESCRIPTION (the rest
+// of the synopsis, then the manual's), SUBCOMMANDS of a command that has
+// them (with their flags when the manual says so), FLAGS and EXAMPLES.
 func writeManual(w io.Writer, name, synopsis string, fs *flag.FlagSet) {
-	syn, extra, _ := strings.Cut(synopsis, "\n")
+	syn, extra, _ := strings.Cut(synopsis, "\n\n")
 	m := manuals[name]
 	fmt.Fprintf(w, "NAME\n    feedsift %s", name)
 	if s := summaryOf(name); s != "" {
 		fmt.Fprintf(w, " - %s", s)
 	}
-	fmt.Fprintf(w, "\n\nSYNOPSIS\n    feedsift %s\n", syn)
-	desc := strings.TrimSpace(strings.TrimSpace(extra) + "\n\n" + m.description)
+	fmt.Fprint(w, "\n\nSYNOPSIS\n")
+	for l := range strings.SplitSeq(syn, "\n") {
+		fmt.Fprintf(w, "    feedsift %s\n", strings.TrimSpace(l))
+	}
+	desc := trimBlankLines(extra + "\n\n" + m.description)
 	if desc != "" {
 		fmt.Fprintf(w, "\nDESCRIPTION\n%s\n", indent(desc))
+	}
+	if c, ok := lookup(name); ok && len(c.subs) > 0 {
+		fmt.Fprintln(w, "\nSUBCOMMANDS")
+		for _, sub := range c.subs {
+			full := name + " " + sub
+			h := helpOf(c, sub)
+			syn := []string{full}
+			if h != nil {
+				syn = h.synopsis()
+			}
+			for _, l := range syn {
+				fmt.Fprintf(w, "    feedsift %s\n", l)
+			}
+			fmt.Fprintf(w, "        %s\n", summaryOf(full))
+			if !m.subFlags || h == nil {
+				continue
+			}
+			writeFlags(w, h.fs, "        ")
+		}
+		fmt.Fprintf(w, "    Run \"feedsift help %s SUBCOMMAND\" for a subcommand's manual.\n", name)
 	}
 	hasFlags := false
 	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 	if hasFlags {
 		fmt.Fprintln(w, "\nFLAGS")
-		fs.PrintDefaults()
+		writeFlags(w, fs, "    ")
 	}
 	if len(m.examples) > 0 {
 		fmt.Fprintf(w, "\nEXAMPLES\n%s\n", indent(strings.Join(m.examples, "\n")))
 	}
+}
+
+// writeFlags prints the flags of fs in the manual's form, each line
+// starting with prefix: "--name TYPE", then the usage and the default,
+// when it is not the zero value, on the next line.
+func writeFlags(w io.Writer, fs *flag.FlagSet, prefix string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		head := flagName(f.Name)
+		if kind != "" {
+			head += " " + kind
+		}
+		switch f.DefValue {
+		case "", "0", "0s", "false":
+		default:
+			if kind == "string" {
+				usage += fmt.Sprintf(" (default %q)", f.DefValue)
+			} else {
+				usage += fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+		}
+		fmt.Fprintf(w, "%s%s\n%s    %s\n", prefix, head, prefix, usage)
+	})
+}
+
+// helpOf returns the help request of the command line args of c (a
+// subcommand and its arguments, or none), by asking it for help: every
+// command parses its flags before it does anything. Nil when args do not
+// reach a flag set.
+func helpOf(c command, args ...string) *helpRequest {
+	err := c.run(context.Background(), append(args, "-h"), io.Discard, io.Discard)
+	var h *helpRequest
+	if errors.As(err, &h) {
+		return h
+	}
+	return nil
+}
+
+// synopsis returns the SYNOPSIS lines of the manual, without "feedsift ".
+func (h *helpRequest) synopsis() []string {
+	_, rest, ok := strings.Cut(h.manual, "\nSYNOPSIS\n")
+	if !ok {
+		return nil
+	}
+	var lines []string
+	for l := range strings.SplitSeq(rest, "\n") {
+		l, ok := strings.CutPrefix(l, "    feedsift ")
+		if !ok {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// trimBlankLines removes the blank lines at the start and the end of s
+// and the white space that ends each line, keeping the indentation.
+func trimBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func indent(s string) string {

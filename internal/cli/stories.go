@@ -30,7 +30,7 @@ func addListFlags(fs interface {
 }) listFlags {
 	return listFlags{
 		topic: fs.String("topic", "", "only this topic and the topics below it (\"world\" includes \"world.europe\")"),
-		since: fs.String("since", "", "only stories since this time: RFC 3339, a date (2006-01-02) or a duration back (24h)"),
+		since: fs.String("since", "", "only stories published since this time (the article's own date; its fetch time when it has none): RFC 3339, a date (2006-01-02) or a duration back (24h)"),
 		limit: fs.Int("limit", 50, "at most this many stories (0: all)"),
 		json:  fs.Bool("json", false, "print JSON instead of a table"),
 	}

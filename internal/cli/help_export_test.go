@@ -1,0 +1,4 @@
+package cli
+
+// FormatVersion is formatVersion, for the table test of the version line.
+var FormatVersion = formatVersion
