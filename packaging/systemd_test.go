@@ -46,6 +46,7 @@ func TestUnitHardening(t *testing.T) {
 	s := unitSettings(t)
 	for key, want := range map[string]string{
 		"ExecStart":               "/usr/local/bin/feedsift run --config /etc/feedsift/feedsift.toml",
+		"ExecReload":              "/bin/kill -HUP $MAINPID",
 		"DynamicUser":             "yes",
 		"StateDirectory":          "feedsift",
 		"StateDirectoryMode":      "0700",
