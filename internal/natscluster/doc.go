@@ -29,6 +29,11 @@
 // wait at the end of RestartNode) happens without holding any lock.
 // Shutdown may be called more than once.
 //
+// Options.Logger receives each node's server lines through
+// sink.ServerLogger, with a "node" attribute: the servers' banners and
+// routine notices (routes, leader elections) at DEBUG, their warnings and
+// errors, and trouble notices such as slow consumers, at WARN and ERROR.
+//
 // Nothing here panics on bad input: out-of-range node indices, a node in
 // the wrong state and bad options return errors wrapping the sentinels in
 // errors.go.
