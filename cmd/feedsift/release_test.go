@@ -53,3 +53,80 @@ func TestReleaseBuild(t *testing.T) {
 		t.Errorf("go version -m shows no -trimpath=true:\n%s", meta)
 	}
 }
+
+// TestPlainBuildVersion builds the binary with a plain "go build" in this
+// git checkout and checks that "feedsift version" and "--version" name
+// the commit the go command stamped, and that a tree with uncommitted
+// changes is called modified exactly when the build says so. GOFLAGS is
+// set to -buildvcs=auto (go build's default) so that a -buildvcs=false in
+// the machine's go env does not hide the stamp.
+func TestPlainBuildVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command on PATH: %v", err)
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skipf("no git on PATH: %v", err)
+	}
+	head := func() string {
+		out, err := exec.CommandContext(t.Context(), "git", "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Skipf("not a git checkout: %v", err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	before := head()
+	bin := filepath.Join(t.TempDir(), "feedsift")
+	build := exec.CommandContext(t.Context(), goCmd, "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=auto")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	after := head() // another commit may land while the binary builds
+
+	meta, err := exec.CommandContext(t.Context(), goCmd, "version", "-m", bin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go version -m: %v\n%s", err, meta)
+	}
+	setting := func(key string) string {
+		for l := range strings.SplitSeq(string(meta), "\n") {
+			if f := strings.Fields(l); len(f) == 2 && f[0] == "build" && strings.HasPrefix(f[1], key+"=") {
+				return strings.TrimPrefix(f[1], key+"=")
+			}
+		}
+		return ""
+	}
+	rev := setting("vcs.revision")
+	if rev != before && rev != after {
+		t.Fatalf("go build stamped vcs.revision %q, want HEAD %s:\n%s", rev, before, meta)
+	}
+	var lines []string
+	for _, arg := range []string{"version", "--version"} {
+		out, err := exec.CommandContext(t.Context(), bin, arg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("feedsift %s: %v\n%s", arg, err, out)
+		}
+		lines = append(lines, string(out))
+	}
+	if lines[0] != lines[1] {
+		t.Errorf("feedsift --version printed %q, feedsift version %q", lines[1], lines[0])
+	}
+	got := lines[0]
+	commit := "(commit " + rev[:12]
+	if setting("vcs.modified") == "true" {
+		commit += ", modified, "
+	} else {
+		commit += ", "
+	}
+	for _, want := range []string{commit, setting("vcs.time"), "go1."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("feedsift version printed %q, want %q in it", got, want)
+		}
+	}
+	if strings.Contains(got, "no vcs info") {
+		t.Errorf("feedsift version printed %q for a go build in a git checkout", got)
+	}
+}
