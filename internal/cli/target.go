@@ -27,6 +27,11 @@ type target struct {
 	dataDir  string
 	httpAddr string
 	natsURL  string
+	// natsFixed is set when natsURL came from --server,
+	// $FEEDSIFT_NATS_URL or nats.url of the config. Otherwise it came from
+	// the data directory (or is the default embedded address), which a
+	// restarted daemon may change: see currentNATSURL.
+	natsFixed bool
 }
 
 // targetFlags are the flags every client command shares.
@@ -65,9 +70,25 @@ func (tf targetFlags) resolve() (target, error) {
 	if t.httpAddr == "" {
 		t.httpAddr = readLine(filepath.Join(t.dataDir, daemon.HTTPAddrFile))
 	}
-	t.natsURL = firstNonEmpty(*tf.server, os.Getenv("FEEDSIFT_NATS_URL"), cfg.NATS.URL,
-		readLine(filepath.Join(t.dataDir, daemon.NATSURLFile)), "nats://"+cfg.NATS.EmbeddedListen)
+	if fixed := firstNonEmpty(*tf.server, os.Getenv("FEEDSIFT_NATS_URL"), cfg.NATS.URL); fixed != "" {
+		t.natsURL, t.natsFixed = fixed, true
+	} else {
+		t.natsURL = t.currentNATSURL()
+	}
 	return t, nil
+}
+
+// currentNATSURL returns the NATS URL to dial now. A URL given by
+// --server, $FEEDSIFT_NATS_URL or nats.url of the config stays as it is.
+// Otherwise it is what the data directory's nats.url says at the moment of
+// the call, because a daemon running the embedded server writes its
+// address there at every start and may listen on a new port after a
+// restart; without that file it is the configured embedded address.
+func (t target) currentNATSURL() string {
+	if t.natsFixed {
+		return t.natsURL
+	}
+	return firstNonEmpty(readLine(filepath.Join(t.dataDir, daemon.NATSURLFile)), "nats://"+t.cfg.NATS.EmbeddedListen)
 }
 
 func readLine(path string) string {
