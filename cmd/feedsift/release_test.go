@@ -54,13 +54,14 @@ func TestReleaseBuild(t *testing.T) {
 	}
 }
 
-// TestPlainBuildVersion builds the binary with a plain "go build" in this
-// git checkout and checks that "feedsift version" and "--version" name
-// the commit the go command stamped, and that a tree with uncommitted
-// changes is called modified exactly when the build says so. GOFLAGS is
-// set to -buildvcs=auto (go build's default) so that a -buildvcs=false in
-// the machine's go env does not hide the stamp.
-func TestPlainBuildVersion(t *testing.T) {
+// TestPlainBuild builds the binary with a plain "go build" in this git
+// checkout and checks that "feedsift version" and "--version" name the
+// commit the go command stamped, and that a tree with uncommitted changes
+// is called modified exactly when the build says so. GOFLAGS is set to
+// -buildvcs=auto (go build's default) so that a -buildvcs=false in the
+// machine's go env does not hide the stamp. It then checks where the
+// process prints help and usage errors, and its exit codes.
+func TestPlainBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
@@ -128,5 +129,36 @@ func TestPlainBuildVersion(t *testing.T) {
 	}
 	if strings.Contains(got, "no vcs info") {
 		t.Errorf("feedsift version printed %q for a go build in a git checkout", got)
+	}
+
+	// The process's streams and exit codes: help asked for goes to stdout
+	// with 0 (so "feedsift stories -h | less" shows it), a usage error to
+	// stderr with 2.
+	for _, tc := range []struct {
+		args               []string
+		code               int
+		wantOut, wantErr   string
+		emptyOut, emptyErr bool
+	}{
+		{args: []string{"stories", "-h"}, wantOut: "SYNOPSIS\n    feedsift stories", emptyErr: true},
+		{args: []string{"help", "feeds", "add"}, wantOut: "NAME\n    feedsift feeds add - ", emptyErr: true},
+		{args: []string{"stories", "--colour"}, code: 2, wantErr: "flag provided but not defined: -colour", emptyOut: true},
+		{args: []string{"help", "serve"}, code: 2, wantErr: `feedsift: usage: help: unknown command "serve"`, emptyOut: true},
+	} {
+		cmd := exec.CommandContext(t.Context(), bin, tc.args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		if exit, ok := err.(*exec.ExitError); ok {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatalf("feedsift %s: %v", tc.args, err)
+		}
+		if code != tc.code || !strings.Contains(stdout.String(), tc.wantOut) || !strings.Contains(stderr.String(), tc.wantErr) ||
+			(tc.emptyOut && stdout.Len() > 0) || (tc.emptyErr && stderr.Len() > 0) {
+			t.Errorf("feedsift %s: exit %d, stdout %q, stderr %q; want exit %d, %q on stdout, %q on stderr",
+				tc.args, code, stdout.String(), stderr.String(), tc.code, tc.wantOut, tc.wantErr)
+		}
 	}
 }
