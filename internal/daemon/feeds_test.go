@@ -121,6 +121,10 @@ func call(t *testing.T, r *running, method, path string, body any) (int, string)
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
+	var apiErr httpapi.APIError // errors under /api are JSON: return the message
+	if resp.StatusCode != http.StatusOK && json.Unmarshal(out, &apiErr) == nil && apiErr.Error != "" {
+		return resp.StatusCode, apiErr.Error
+	}
 	return resp.StatusCode, string(out)
 }
 

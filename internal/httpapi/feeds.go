@@ -88,6 +88,9 @@ type FeedInfo struct {
 	Origin       string `json:"origin,omitempty"`
 	Interval     string `json:"interval,omitempty"`
 	FetchArticle bool   `json:"fetch_article,omitempty"`
+	// Format is the feed's format seen at its last parsed fetch: "rss",
+	// "atom" or "json"; empty before one.
+	Format string `json:"format,omitempty"`
 	// Status is StatusOK, StatusFailing or StatusNeverPolled.
 	Status       string    `json:"status"`
 	ETag         string    `json:"etag,omitempty"`
@@ -139,6 +142,7 @@ func FeedList(sources []FeedSource, states []sink.FeedState, counts map[string]i
 			fi.ETag, fi.LastModified = st.ETag, st.LastModified
 			fi.LastFetch, fi.LastSuccess, fi.NextCheck = st.LastFetch, st.LastSuccess, st.NextCheck
 			fi.Failures, fi.LastError = st.Failures, st.LastError
+			fi.Format = st.Format
 		}
 		switch {
 		case !ok || st.LastFetch.IsZero():
@@ -166,8 +170,8 @@ func FeedList(sources []FeedSource, states []sink.FeedState, counts map[string]i
 }
 
 // feeds serves GET /api/feeds.
-func (s *Server) feeds(w http.ResponseWriter, _ *http.Request) {
-	if !s.haveStore(w) {
+func (s *Server) feeds(w http.ResponseWriter, r *http.Request) {
+	if !s.haveStore(w, r) {
 		return
 	}
 	list, err := s.feedList(time.Now())
@@ -197,7 +201,7 @@ func (s *Server) feedList(now time.Time) ([]FeedInfo, error) {
 
 func (s *Server) haveFeedAdmin(w http.ResponseWriter) bool {
 	if s.opts.FeedAdmin == nil {
-		http.Error(w, "feeds cannot be changed here (no feed admin)", http.StatusServiceUnavailable)
+		s.apiError(w, http.StatusServiceUnavailable, "feeds cannot be changed here (no feed admin)")
 		return false
 	}
 	return true
@@ -220,10 +224,10 @@ func (s *Server) feedError(w http.ResponseWriter, op string, err error) {
 	code := feedStatus(err)
 	if code == http.StatusInternalServerError {
 		s.log.Error("api: "+op+" failed", "error", err)
-		http.Error(w, op+" failed", code)
+		s.apiError(w, code, op+" failed")
 		return
 	}
-	http.Error(w, err.Error(), code)
+	s.apiError(w, code, err.Error())
 }
 
 // apiAddFeed serves POST /api/feeds: a FeedRequest in, the new feed's
@@ -234,7 +238,7 @@ func (s *Server) apiAddFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	var req FeedRequest
 	if err := decodeBody(r, &req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	src, err := s.opts.FeedAdmin.AddFeed(r.Context(), req)
@@ -246,7 +250,10 @@ func (s *Server) apiAddFeed(w http.ResponseWriter, r *http.Request) {
 	s.reply(w, FeedList([]FeedSource{src}, nil, nil, time.Now())[0], nil)
 }
 
-// apiRemoveFeed serves DELETE /api/feeds/{id...}.
+// apiRemoveFeed serves DELETE /api/feeds/{id...}: it answers the
+// FeedInfo of the feed it removed, with the feed's last poll state and
+// item count (the store keeps a removed feed's state), as GET /api/feeds
+// listed it just before.
 func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 	if !s.haveFeedAdmin(w) {
 		return
@@ -258,7 +265,22 @@ func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("api: feed removed", "feed_id", id)
-	s.reply(w, FeedList([]FeedSource{src}, nil, nil, time.Now())[0], nil)
+	now := time.Now()
+	var states []sink.FeedState
+	var counts map[string]int
+	if s.opts.Store != nil {
+		// The feed is gone already: a failed read leaves its state out
+		// of the answer, not the removal undone.
+		if states, err = s.opts.Store.FeedStates(); err != nil {
+			s.log.Warn("api: feed removed; its state could not be read", "feed_id", id, "error", err)
+		}
+		if c, ok := s.opts.Store.(FeedCounter); ok {
+			if counts, err = c.FeedItemCounts(now.Add(-ItemsWindow)); err != nil {
+				s.log.Warn("api: feed removed; its item count could not be read", "feed_id", id, "error", err)
+			}
+		}
+	}
+	s.reply(w, FeedList([]FeedSource{src}, states, counts, now)[0], nil)
 }
 
 // ImportSkip is a feed of an OPML import that was not added, and why.
@@ -337,17 +359,17 @@ func (s *Server) apiImportFeeds(w http.ResponseWriter, r *http.Request) {
 	}
 	topic := r.URL.Query().Get("topic")
 	if topic != "" && story.ValidateTopic(topic) != nil {
-		http.Error(w, (&paramError{"topic", topic}).Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, (&paramError{"topic", topic}).Error())
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxOPMLBody))
 	if err != nil {
-		http.Error(w, "httpapi: read OPML body: "+err.Error(), http.StatusRequestEntityTooLarge)
+		s.apiError(w, http.StatusRequestEntityTooLarge, "httpapi: read OPML body: "+err.Error())
 		return
 	}
 	doc, err := opml.Read(bytes.NewReader(body))
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	res, err := Import(r.Context(), doc, topic, s.opts.FeedAdmin.AddFeed)

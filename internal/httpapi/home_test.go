@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,22 +191,28 @@ func TestHomePage(t *testing.T) {
 		{
 			name: "overview", store: full, feeds: homeFeeds, path: "/", wantStatus: http.StatusOK,
 			golden: "home_overview.golden.html", wantFeeds: allFeeds,
-			wantTopics: []string{"science", "tech", "world", "world.europe"},
+			wantTopics: []string{"tech", "world", "world.europe"}, // science has no story
 			want: []string{
 				"fetch: 503 Service Unavailable &lt;script&gt;alert(1)&lt;/script&gt;",
 				"Harbour &lt;b&gt;reopens&lt;/b&gt;",
 				`<a href="https://ledger.example/feed.xml?key=1" rel="noreferrer">ledger.example/feed.xml</a>`,
-				"failing (3)", "never polled", "20m ago", "in 40m", "due",
+				"failing (3)", "never polled", "due",
+				`<time datetime="2026-03-11T11:40:00Z" title="2026-03-11 11:40:00 UTC">20m ago</time>`,
+				`<time datetime="2026-03-11T12:40:00Z" title="2026-03-11 12:40:00 UTC">in 40m</time>`,
+				`<time datetime="2026-03-05T18:00:00Z" title="2026-03-05 18:00:00 UTC">5d ago</time>`,
 				"5 feeds, 2 failing",
 				"Stories with copies seen in the last 24 h: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">2</b> (3 copies).",
-				`href="/api/stories?limit=5&amp;topic=world"`,
+				`href="/api/stories?limit=50&amp;topic=world"`,
 				`<a href="/api/stories/w1">JSON</a>`,
 				`<a id="dupes-link" href="/dupes">`,
+				`<body data-topic="" data-refresh="60">`, `<input type="checkbox" id="auto-refresh" checked>`,
+				`<script src="/assets/home.js" defer></script>`,
+				`<input type="search" id="q" name="q" value=""`,
+				`href="#ZgotmplZ"`, // w6's script URL is no link
 			},
 			notWant: []string{
 				"<script>", "s3cret", "reader@", "retired", "Satellite in orbit", // t2 is merged into t1
-				"Script link", // w6 is the sixth world story: past the five listed
-				"javascript:",
+				"javascript:", `data-topic="science"`, "No stories yet", `id="older"`, `id="newest"`, "Log out",
 			},
 		},
 		{
@@ -212,7 +220,8 @@ func TestHomePage(t *testing.T) {
 			golden: "home_topic_world.golden.html", wantFeeds: allFeeds,
 			wantTopics: []string{"world", "world.europe"},
 			want: []string{
-				`<body data-topic="world">`, `class="topic-link current" data-topic="world"`,
+				`<body data-topic="world" data-refresh="60">`, `class="topic-link current" data-topic="world"`,
+				`<input type="hidden" name="topic" value="world">`,
 				"Stories with copies seen in the last 24 h: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">1</b> (2 copies).",
 				`<a id="dupes-link" href="/dupes?topic=world">`,
 			},
@@ -246,9 +255,9 @@ func TestHomePage(t *testing.T) {
 		},
 		{
 			name: "empty store with feeds", store: empty, feeds: homeFeeds, path: "/", wantStatus: http.StatusOK,
-			wantFeeds:  []string{"never:digest", "never:fresh", "never:ledger", "never:odd", "never:wire"},
-			wantTopics: []string{"science", "tech", "world", "world.europe"},
-			want:       []string{"No stories yet."},
+			wantFeeds: []string{"never:digest", "never:fresh", "never:ledger", "never:odd", "never:wire"},
+			want:      []string{`<p id="no-stories">No stories.</p>`},
+			notWant:   []string{`id="topics"`, "No stories yet."},
 		},
 		{
 			name: "no store", feeds: homeFeeds, path: "/", wantStatus: http.StatusOK, golden: "home_no_store.golden.html",
@@ -259,6 +268,48 @@ func TestHomePage(t *testing.T) {
 		{name: "bad topic", store: full, path: "/?topic=world.*", wantStatus: http.StatusBadRequest, want: []string{`httpapi: bad topic "world.*"`}},
 		{name: "bad limit", store: full, path: "/?limit=-1", wantStatus: http.StatusBadRequest, want: []string{`httpapi: bad limit "-1"`}},
 		{name: "bad since", store: full, path: "/?since=soon", wantStatus: http.StatusBadRequest, want: []string{`httpapi: bad since "soon"`}},
+		{name: "bad before", store: full, path: "/?before=soon", wantStatus: http.StatusBadRequest, want: []string{`httpapi: bad before "soon"`}},
+		{name: "bad refresh", store: full, path: "/?refresh=-5", wantStatus: http.StatusBadRequest, want: []string{`httpapi: bad refresh "-5"`}},
+		{name: "search too long", store: full, path: "/?q=" + strings.Repeat("x", 201), wantStatus: http.StatusBadRequest, want: []string{"longer than 200 characters"}},
+		{
+			name: "search", store: full, feeds: homeFeeds, path: "/?q=STRIKE", wantStatus: http.StatusOK,
+			golden: "home_search.golden.html", wantFeeds: allFeeds, wantTopics: []string{"world"},
+			want: []string{
+				"Recent stories with “STRIKE” in the title", `value="STRIKE"`, "Ferry strike ends", "Port strike called",
+				`<a id="clear-search" href="/">clear</a>`,
+			},
+			notWant: []string{"Harbour", "Tram line opens"},
+		},
+		{
+			name: "search within a topic", store: full, feeds: homeFeeds, path: "/?topic=world&q=tram", wantStatus: http.StatusOK,
+			wantFeeds: allFeeds, wantTopics: []string{"world.europe"},
+			want: []string{"Tram line opens", `<a id="clear-search" href="/?topic=world">clear</a>`},
+		},
+		{
+			name: "search without a match", store: full, feeds: homeFeeds, path: "/?q=zeppelin", wantStatus: http.StatusOK,
+			wantFeeds: allFeeds, want: []string{`<p id="no-stories">No stories with “zeppelin” in the title.</p>`},
+		},
+		{
+			name: "auto-refresh off", store: full, feeds: homeFeeds, path: "/?refresh=0", wantStatus: http.StatusOK,
+			wantFeeds: allFeeds, wantTopics: []string{"tech", "world", "world.europe"},
+			want:    []string{`<body data-topic="">`, `<input type="hidden" name="refresh" value="0">`},
+			notWant: []string{"data-refresh", "auto-refresh", "home.js"},
+		},
+		{
+			name: "auto-refresh period", store: full, feeds: homeFeeds, path: "/?refresh=15", wantStatus: http.StatusOK,
+			wantFeeds: allFeeds, wantTopics: []string{"tech", "world", "world.europe"},
+			want: []string{`data-refresh="15"`, "auto-refresh every 15 s"},
+		},
+		{
+			name: "an older page", store: full, feeds: homeFeeds, path: "/?before=2026-03-10T06:00:00Z&before_id=w3&limit=2", wantStatus: http.StatusOK,
+			wantFeeds: allFeeds, wantTopics: []string{"world"},
+			want: []string{
+				"Older stories", "Storm warning lifted", "Port strike called",
+				`<a id="newest" href="/?limit=2">← newest</a>`,
+				`<a id="older" href="/?before=2026-03-09T12%3A00%3A00Z&amp;before_id=w5&amp;limit=2" rel="next">older →</a>`,
+			},
+			notWant: []string{"Bridge repairs start", "data-refresh", "home.js"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -298,12 +349,26 @@ func TestHomePage(t *testing.T) {
 	}
 }
 
-// TestHomeStoriesPerTopic checks the lists: newest first, own topic only,
-// five by default.
-func TestHomeStoriesPerTopic(t *testing.T) {
+// TestHomeStoriesGrouped checks the first page: the newest stories of
+// every topic, merged ones left out, grouped by topic, newest first in
+// each.
+func TestHomeStoriesGrouped(t *testing.T) {
 	base := serve(t, httpapi.Options{Store: fullHomeStore(t), Feeds: homeFeeds, Now: homeClock})
 	_, body, _ := get(t, base+"/", "")
-	storyRe := regexp.MustCompile(`<li data-story="([^"]+)">`)
+	want := map[string][]string{
+		"world":        {"w1", "w2", "w3", "w4", "w5", "w6"},
+		"world.europe": {"e1"},
+		"tech":         {"t1"},
+	}
+	if diff := cmp.Diff(want, pageStories(body)); diff != "" {
+		t.Errorf("stories per topic (-want +got):\n%s", diff)
+	}
+}
+
+var storyRe = regexp.MustCompile(`<li data-story="([^"]+)">`)
+
+// pageStories returns the stories of each topic section of a page.
+func pageStories(body string) map[string][]string {
 	got := map[string][]string{}
 	for _, part := range strings.Split(body, `<section class="topic"`)[1:] {
 		topic := sectionTopics(`<section class="topic"` + part)[0]
@@ -311,13 +376,111 @@ func TestHomeStoriesPerTopic(t *testing.T) {
 			got[topic] = append(got[topic], m[1])
 		}
 	}
-	want := map[string][]string{
-		"world":        {"w1", "w2", "w3", "w4", "w5"},
-		"world.europe": {"e1"},
-		"tech":         {"t1"},
+	return got
+}
+
+var olderRe = regexp.MustCompile(`<a id="older" href="([^"]+)"`)
+
+// TestHomePaging follows the "older" links through a store with stories
+// that share a time: every story shows once, in order, and a story added
+// meanwhile moves no page.
+func TestHomePaging(t *testing.T) {
+	at := time.Date(2026, time.March, 11, 9, 0, 0, 0, time.UTC)
+	var stories []story.Story
+	for i := range 11 {
+		topic := []string{"world", "tech", "science"}[i%3]
+		when := at.Add(-time.Duration(i/2) * time.Hour) // pairs share a time
+		stories = append(stories, story.Story{
+			ID: fmt.Sprintf("s%02d", i), Topic: topic, FeedID: "wire", URL: fmt.Sprintf("https://news.example/%d", i),
+			Title: fmt.Sprintf("Story %d", i), Published: when, Source: "summary",
+		})
+	}
+	merged := story.Story{ID: "m1", Topic: "world", FeedID: "wire", URL: "https://news.example/m1", Title: "Merged",
+		Published: at.Add(-90 * time.Minute), MergedInto: "s00", Source: "summary"}
+	store := homeStore(t, append(stories, merged), nil, nil)
+	base := serve(t, httpapi.Options{Store: store, Now: homeClock})
+
+	// The order: newest first, ties by ID, highest first.
+	var want []string
+	for i := range 11 {
+		j := i/2*2 + 1 - i%2 // s01 s00 s03 s02 ...
+		if j >= 11 {
+			j = i
+		}
+		want = append(want, fmt.Sprintf("s%02d", j))
+	}
+	var got []string
+	var sizes []int
+	next := "/?limit=4"
+	for page := 0; next != ""; page++ {
+		if page > 5 {
+			t.Fatalf("more pages than stories")
+		}
+		status, body, _ := get(t, base+html.UnescapeString(next), "")
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d", next, status)
+		}
+		if page == 0 {
+			// A newer story arrives after the first page was served.
+			late := story.Story{ID: "late", Topic: "world", FeedID: "wire", URL: "https://news.example/late",
+				Title: "Late", Published: at.Add(time.Hour), Source: "summary"}
+			if err := store.PutEvent(sink.Event{Story: &late}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := storyRe.FindAllStringSubmatch(body, -1)
+		var onPage []string
+		for _, m := range ids {
+			onPage = append(onPage, m[1])
+		}
+		// Sections are by topic: put the page back in time order.
+		slices.SortFunc(onPage, func(a, b string) int { return slices.Index(want, a) - slices.Index(want, b) })
+		got = append(got, onPage...)
+		sizes = append(sizes, len(onPage))
+		next = ""
+		if m := olderRe.FindStringSubmatch(body); m != nil {
+			next = m[1]
+		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("stories per topic (-want +got):\n%s", diff)
+		t.Errorf("stories over the pages (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{4, 4, 3}, sizes); diff != "" {
+		t.Errorf("page sizes (-want +got):\n%s", diff)
+	}
+
+	// Search pages the same way.
+	_, body, _ := get(t, base+"/?q=story+1&limit=1", "")
+	if diff := cmp.Diff(map[string][]string{"tech": {"s01"}}, pageStories(body)); diff != "" {
+		t.Errorf("first search page (-want +got):\n%s", diff)
+	}
+	m := olderRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the search's first page has no older link")
+	}
+	_, body, _ = get(t, base+html.UnescapeString(m[1]), "")
+	if diff := cmp.Diff(map[string][]string{"tech": {"s10"}}, pageStories(body)); diff != "" {
+		t.Errorf("second search page (-want +got):\n%s", diff)
+	}
+	if olderRe.MatchString(body) {
+		t.Error("the search's last page has an older link")
+	}
+}
+
+// TestHomeOldAges checks a story older than 30 days shows its date, with
+// the exact time in the title.
+func TestHomeOldAges(t *testing.T) {
+	old := story.Story{ID: "old", Topic: "history", FeedID: "wire", URL: "https://news.example/old", Title: "Old news",
+		Published: homeNow.Add(-5508*24*time.Hour - 14*time.Hour), Source: "summary"}
+	base := serve(t, httpapi.Options{Store: homeStore(t, []story.Story{old}, nil, nil), Now: homeClock})
+	for _, path := range []string{"/", "/stories/old"} {
+		_, body, _ := get(t, base+path, "")
+		if want := `<time datetime="2011-02-09T22:00:00Z" title="2011-02-09 22:00:00 UTC">2011-02-09</time>`; !strings.Contains(body, want) {
+			t.Errorf("%s lacks %s", path, want)
+		}
+		if strings.Contains(body, "5508d") {
+			t.Errorf("%s says the age in days", path)
+		}
 	}
 }
 
@@ -341,12 +504,25 @@ func TestHomeStoreError(t *testing.T) {
 	}
 }
 
+// TestHomeTokenGuard checks the pages with a token: a script's bearer
+// token opens them, a wrong one answers 401, and a browser without
+// either is sent to the login page (TestLogin follows it).
 func TestHomeTokenGuard(t *testing.T) {
 	base := serve(t, httpapi.Options{Store: fullHomeStore(t), Token: "t0ken", Now: homeClock})
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, path := range []string{"/", "/?topic=world", "/stories/w1", "/api/stories/w1"} {
 		t.Run(path, func(t *testing.T) {
-			if status, _, _ := get(t, base+path, ""); status != http.StatusUnauthorized {
-				t.Errorf("without a token: status %d, want 401", status)
+			resp, err := noRedirect.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if strings.HasPrefix(path, "/api/") {
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("API without a token: status %d, want 401", resp.StatusCode)
+				}
+			} else if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+				t.Errorf("page without a token: %d to %q, want 303 to /login", resp.StatusCode, loc)
 			}
 			if status, _, _ := get(t, base+path, "Bearer wrong"); status != http.StatusUnauthorized {
 				t.Errorf("with a wrong token: status %d, want 401", status)
@@ -360,7 +536,9 @@ func TestHomeTokenGuard(t *testing.T) {
 
 func TestStoryPages(t *testing.T) {
 	stories := homeStories()
-	store := homeStore(t, stories, nil, nil)
+	stories[1].Related = []story.Related{{StoryID: "w1", Similarity: 0.42}, {StoryID: "t2", Similarity: 0.31}, {StoryID: "gone", Similarity: 0.3}}
+	stories[7].Merged = []string{"t2"}
+	store := homeStore(t, stories, homeDupes(), nil)
 	base := serve(t, httpapi.Options{Store: store, Now: homeClock})
 	noStore := serve(t, httpapi.Options{Now: homeClock})
 	tests := []struct {
@@ -368,16 +546,35 @@ func TestStoryPages(t *testing.T) {
 		url        string
 		wantStatus int
 		want       []string
+		notWant    []string
 	}{
 		{"page", base + "/stories/w2", http.StatusOK, []string{
 			"<h1>Harbour &lt;b&gt;reopens&lt;/b&gt;</h1>", "<p>Text of w2.</p>", "<p>Second paragraph.</p>",
-			`<a href="/?topic=world">world</a>`, "2026-03-10 18:00 UTC", `<a href="/api/stories/w2">JSON</a>`,
-		}},
-		{"merged story", base + "/stories/t2", http.StatusOK, []string{`Merged into story <a href="/stories/t1">t1</a>`}},
-		{"unknown story", base + "/stories/nope", http.StatusNotFound, []string{`no story "nope"`}},
-		{"unknown story as JSON", base + "/api/stories/nope", http.StatusNotFound, []string{`no story "nope"`}},
-		{"no store", noStore + "/stories/w1", http.StatusServiceUnavailable, []string{"no store"}},
-		{"no store as JSON", noStore + "/api/stories/w1", http.StatusServiceUnavailable, []string{"no store"}},
+			`<a href="/?topic=world">world</a>`, `<a href="/api/stories/w2">JSON</a>`,
+			`<time datetime="2026-03-10T18:00:00Z" title="2026-03-10 18:00:00 UTC">18h ago</time>`,
+			`<p class="meta" id="no-copies">No copies merged into this story.</p>`,
+			`<li data-story="w1"><a href="/stories/w1">Ferry strike ends</a> <span class="meta">42% similar</span></li>`,
+			`<li data-story="t2"><a href="/stories/t2">Satellite in orbit</a> <span class="meta">31% similar · merged into another story since</span></li>`,
+			`<li data-story="gone"><a href="/stories/gone">gone</a> <span class="meta">30% similar · not in the store</span></li>`,
+		}, []string{`id="copies"`}},
+		{"copies", base + "/stories/w1", http.StatusOK, []string{
+			"<h2 id=\"copies-heading\">Copies (2)</h2>",
+			`<tr class="copy" data-feed="digest">`,
+			`<td class="url"><a href="https://digest.example/ferry" rel="noreferrer">Ferry strike ends</a><br><span class="meta">https://digest.example/ferry</span></td>`,
+			`<td title="same URL">100%</td>`, `<td>url</td>`,
+			`<td><time datetime="2026-03-10T13:00:00Z" title="2026-03-10 13:00:00 UTC">23h ago</time></td>`,
+			`<tr class="copy" data-feed="ledger">`, `<td title="90% shared">90%</td>`, `<td>content</td>`,
+			`<a id="review-copies" href="/dupes?topic=world">`,
+			`<p class="meta" id="no-related">No related stories.</p>`,
+		}, nil},
+		{"merged in", base + "/stories/t1", http.StatusOK, []string{
+			`<ul id="merged">`, `<li data-story="t2"><a href="/stories/t2">Satellite in orbit</a></li>`, "Copies (1)",
+		}, nil},
+		{"merged story", base + "/stories/t2", http.StatusOK, []string{`Merged into story <a href="/stories/t1">t1</a>`}, nil},
+		{"unknown story", base + "/stories/nope", http.StatusNotFound, []string{`no story "nope"`}, nil},
+		{"unknown story as JSON", base + "/api/stories/nope", http.StatusNotFound, []string{`no story \"nope\"`}, nil},
+		{"no store", noStore + "/stories/w1", http.StatusServiceUnavailable, []string{"no store"}, nil},
+		{"no store as JSON", noStore + "/api/stories/w1", http.StatusServiceUnavailable, []string{`{"error":"no store","status":503}`}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -388,6 +585,11 @@ func TestStoryPages(t *testing.T) {
 			for _, want := range tc.want {
 				if !strings.Contains(body, want) {
 					t.Errorf("body lacks %q:\n%s", want, body)
+				}
+			}
+			for _, bad := range tc.notWant {
+				if strings.Contains(body, bad) {
+					t.Errorf("body has %q", bad)
 				}
 			}
 		})

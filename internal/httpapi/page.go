@@ -38,6 +38,7 @@ type pageData struct {
 	Topic, Since, Limit string
 	Done, Err           string
 	CanReview           bool
+	Auth                bool // a token is set: offer to log out
 	Entries             []pageEntry
 	Members             int
 }
@@ -64,7 +65,7 @@ type pageRelated struct {
 // page serves the dedupe report for people: GET /dupes with the filters of
 // /api/dupes, and the done and err messages of a form post.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
-	if !s.haveStore(w) {
+	if !s.haveStore(w, r) {
 		return
 	}
 	f, err := filter(r)
@@ -84,7 +85,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	data := pageData{
 		Topic: q.Get("topic"), Since: q.Get("since"), Limit: q.Get("limit"),
-		Done: q.Get("done"), Err: q.Get("err"), CanReview: s.opts.Review != nil,
+		Done: q.Get("done"), Err: q.Get("err"), CanReview: s.opts.Review != nil, Auth: s.opts.Token != "",
 	}
 	for _, e := range report {
 		pe := pageEntry{Story: e.Story, Known: e.Story.Title != "" || e.Story.Text != ""}
@@ -113,7 +114,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", pageCSP)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write([]byte(b.String())) // a failed write to a gone client needs no handling
 }
@@ -121,7 +122,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 // formSplit and formMerge serve the page's buttons: the same Reviewer the
 // JSON API calls, then back to the page with what happened.
 func (s *Server) formSplit(w http.ResponseWriter, r *http.Request) {
-	if !s.haveReview(w) {
+	if !s.haveReview(w, r) {
 		return
 	}
 	res, err := s.opts.Review.Split(r.Context(), r.PostFormValue("story"), r.PostFormValue("member"), by("web "+r.RemoteAddr, r))
@@ -133,7 +134,7 @@ func (s *Server) formSplit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) formMerge(w http.ResponseWriter, r *http.Request) {
-	if !s.haveReview(w) {
+	if !s.haveReview(w, r) {
 		return
 	}
 	res, err := s.opts.Review.Merge(r.Context(), r.PostFormValue("a"), r.PostFormValue("b"), by("web "+r.RemoteAddr, r))

@@ -36,19 +36,19 @@ const progressEvery = 250 * time.Millisecond
 
 func (s *Server) apiReextract(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Reextract == nil {
-		http.Error(w, "re-extraction is not available here", http.StatusServiceUnavailable)
+		s.apiError(w, http.StatusServiceUnavailable, "re-extraction is not available here")
 		return
 	}
 	var req ReextractRequest
 	if err := decodeBody(r, &req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	f := pipeline.ReextractFilter{FeedID: req.Feed, DryRun: req.DryRun}
 	if req.Since != "" {
 		since, err := ParseSince(req.Since, time.Now())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			s.apiError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		f.Since = since

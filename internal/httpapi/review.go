@@ -35,13 +35,13 @@ type MergeRequest struct {
 func (s *Server) sameOrigin(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-			http.Error(w, "forbidden: cross-site request", http.StatusForbidden)
+			s.fail(w, r, http.StatusForbidden, "forbidden: cross-site request")
 			return
 		}
 		if o := r.Header.Get("Origin"); o != "" && o != "null" {
 			u, err := url.Parse(o)
 			if err != nil || u.Host != r.Host {
-				http.Error(w, "forbidden: cross-origin request", http.StatusForbidden)
+				s.fail(w, r, http.StatusForbidden, "forbidden: cross-origin request")
 				return
 			}
 		}
@@ -49,9 +49,9 @@ func (s *Server) sameOrigin(h http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) haveReview(w http.ResponseWriter) bool {
+func (s *Server) haveReview(w http.ResponseWriter, r *http.Request) bool {
 	if s.opts.Review == nil {
-		http.Error(w, "overrides are not available here (no reviewer)", http.StatusServiceUnavailable)
+		s.fail(w, r, http.StatusServiceUnavailable, "overrides are not available here (no reviewer)")
 		return false
 	}
 	return true
@@ -67,12 +67,12 @@ func decodeBody(r *http.Request, v any) error {
 }
 
 func (s *Server) apiSplit(w http.ResponseWriter, r *http.Request) {
-	if !s.haveReview(w) {
+	if !s.haveReview(w, r) {
 		return
 	}
 	var req SplitRequest
 	if err := decodeBody(r, &req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	res, err := s.opts.Review.Split(r.Context(), req.Story, req.Member, by(req.By, r))
@@ -80,12 +80,12 @@ func (s *Server) apiSplit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) {
-	if !s.haveReview(w) {
+	if !s.haveReview(w, r) {
 		return
 	}
 	var req MergeRequest
 	if err := decodeBody(r, &req); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		s.apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	res, err := s.opts.Review.Merge(r.Context(), req.A, req.B, by(req.By, r))
@@ -120,7 +120,7 @@ func overrideStatus(err error) int {
 func (s *Server) overrideReply(w http.ResponseWriter, res pipeline.OverrideResult, err error) {
 	if err != nil {
 		s.log.Warn("api: override failed", "error", err)
-		http.Error(w, err.Error(), overrideStatus(err))
+		s.apiError(w, overrideStatus(err), err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -46,8 +45,12 @@ type Options struct {
 	Gatherer prometheus.Gatherer
 	// Ready reports why the daemon is not ready, or nil when it is.
 	Ready func() error
-	// Token, when set, guards /api and /metrics.
+	// Token, when set, guards /api, /metrics and the pages: see
+	// "Authentication" in the package doc.
 	Token string
+	// SessionTTL is how long a login through /login lasts; 0 means
+	// DefaultSessionTTL.
+	SessionTTL time.Duration
 	// Feeds lists the feeds the daemon polls, for the page at /. Nil lists
 	// the feeds the store has state for, without topic or URL.
 	Feeds func() []story.Feed
@@ -60,21 +63,24 @@ type Options struct {
 	// method), outside the token guard: hubs call it, and the subscriber
 	// authenticates deliveries by their signature.
 	WebSub http.Handler
-	// Now is the clock of the page at /; nil means time.Now.
+	// Now is the clock of the pages and of the sessions; nil means
+	// time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
 
 // Server is the daemon's HTTP handler.
 type Server struct {
-	opts Options
-	log  *slog.Logger
-	mux  *http.ServeMux
+	opts     Options
+	log      *slog.Logger
+	mux      *http.ServeMux
+	sessions *sessions
+	logins   loginLimiter
 }
 
 // New returns a Server for opts.
 func New(opts Options) *Server {
-	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
+	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux(), sessions: newSessions(opts.SessionTTL)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -87,43 +93,37 @@ func New(opts Options) *Server {
 		s.mux.Handle("/websub/", opts.WebSub)
 	}
 	if opts.Gatherer != nil {
-		s.mux.Handle("GET /metrics", s.guard(promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})))
+		s.mux.Handle("GET /metrics", s.guard(guardMetrics, promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{})))
 	}
-	s.mux.Handle("GET /api/stories", s.guard(list(s, Reader.Stories)))
-	s.mux.Handle("GET /api/dupes", s.guard(list(s, Reader.Report)))
-	s.mux.Handle("GET /api/feeds", s.guard(http.HandlerFunc(s.feeds)))
-	s.mux.Handle("POST /api/feeds", s.guard(s.sameOrigin(http.HandlerFunc(s.apiAddFeed))))
-	s.mux.Handle("POST /api/feeds/import", s.guard(s.sameOrigin(http.HandlerFunc(s.apiImportFeeds))))
-	s.mux.Handle("DELETE /api/feeds/{id...}", s.guard(s.sameOrigin(http.HandlerFunc(s.apiRemoveFeed))))
-	s.mux.Handle("POST /api/dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.apiSplit))))
-	s.mux.Handle("POST /api/dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.apiMerge))))
-	s.mux.Handle("GET /dupes", s.guard(http.HandlerFunc(s.page)))
-	s.mux.Handle("POST /api/reextract", s.guard(s.sameOrigin(http.HandlerFunc(s.apiReextract))))
-	s.mux.Handle("GET /{$}", s.guard(http.HandlerFunc(s.home)))
-	s.mux.Handle("GET /stories/{id}", s.guard(http.HandlerFunc(s.storyPage)))
-	s.mux.Handle("GET /api/stories/{id}", s.guard(http.HandlerFunc(s.apiStory)))
-	s.mux.Handle("POST /dupes/split", s.guard(s.sameOrigin(http.HandlerFunc(s.formSplit))))
-	s.mux.Handle("POST /dupes/merge", s.guard(s.sameOrigin(http.HandlerFunc(s.formMerge))))
+	api := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.guard(guardAPI, h)) }
+	change := func(h http.HandlerFunc) http.HandlerFunc { return s.sameOrigin(h).ServeHTTP }
+	api("GET /api/stories", list(s, Reader.Stories))
+	api("GET /api/stories/{id}", s.apiStory)
+	api("GET /api/dupes", list(s, Reader.Report))
+	api("GET /api/feeds", s.feeds)
+	api("POST /api/feeds", change(s.apiAddFeed))
+	api("POST /api/feeds/import", change(s.apiImportFeeds))
+	api("DELETE /api/feeds/{id...}", change(s.apiRemoveFeed))
+	api("POST /api/dupes/split", change(s.apiSplit))
+	api("POST /api/dupes/merge", change(s.apiMerge))
+	api("POST /api/reextract", change(s.apiReextract))
+	api("/api/", s.apiFallback)
+
+	page := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.guard(guardPage, h)) }
+	page("GET /{$}", s.home)
+	page("GET /stories/{id}", s.storyPage)
+	page("GET /dupes", s.page)
+	page("POST /dupes/split", change(s.formSplit))
+	page("POST /dupes/merge", change(s.formMerge))
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.Handle("POST /login", s.sameOrigin(http.HandlerFunc(s.login)))
+	s.mux.Handle("POST /logout", s.sameOrigin(http.HandlerFunc(s.logout)))
+	s.mux.HandleFunc("GET /assets/home.js", serveHomeScript)
 	return s
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
-
-func (s *Server) guard(h http.Handler) http.Handler {
-	if s.opts.Token == "" {
-		return h
-	}
-	want := []byte("Bearer " + s.opts.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="feedsift"`)
-			http.Error(w, "unauthorized: send \"Authorization: Bearer <http.token>\"", http.StatusUnauthorized)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
 
 func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {
 	if s.opts.Ready != nil {
@@ -186,9 +186,9 @@ func ParseSince(v string, now time.Time) (time.Time, error) {
 }
 
 // haveStore answers 503 when the Server has no store to read.
-func (s *Server) haveStore(w http.ResponseWriter) bool {
+func (s *Server) haveStore(w http.ResponseWriter, r *http.Request) bool {
 	if s.opts.Store == nil {
-		http.Error(w, "no store", http.StatusServiceUnavailable)
+		s.fail(w, r, http.StatusServiceUnavailable, "no store")
 		return false
 	}
 	return true
@@ -197,12 +197,12 @@ func (s *Server) haveStore(w http.ResponseWriter) bool {
 // list serves a filtered read of the store as JSON.
 func list[T any](s *Server, read func(Reader, sink.StoryFilter) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.haveStore(w) {
+		if !s.haveStore(w, r) {
 			return
 		}
 		f, err := filter(r)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			s.apiError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		v, err := read(s.opts.Store, f)
@@ -210,10 +210,12 @@ func list[T any](s *Server, read func(Reader, sink.StoryFilter) (T, error)) http
 	}
 }
 
+// reply answers v as JSON, or 500 with an APIError when the read that
+// made it failed.
 func (s *Server) reply(w http.ResponseWriter, v any, err error) {
 	if err != nil {
 		s.log.Error("api: store read failed", "error", err)
-		http.Error(w, "store read failed", http.StatusInternalServerError)
+		s.apiError(w, http.StatusInternalServerError, "store read failed")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -405,8 +405,8 @@ func TestStoreErrors(t *testing.T) {
 		wantStatus int
 		wantBody   string
 	}{
-		{"closed store", closed, http.StatusInternalServerError, "store read failed\n"},
-		{"no store", nil, http.StatusServiceUnavailable, "no store\n"},
+		{"closed store", closed, http.StatusInternalServerError, `{"error":"store read failed","status":500}` + "\n"},
+		{"no store", nil, http.StatusServiceUnavailable, `{"error":"no store","status":503}` + "\n"},
 	}
 	for _, tc := range tests {
 		for _, path := range []string{"/api/stories", "/api/dupes", "/api/feeds"} {
