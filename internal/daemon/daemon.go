@@ -231,7 +231,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 // follower then keeps following (see follower).
 func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) error {
 	start := time.Now()
-	from, why := d.loadIndexSnapshot(ctx, raw)
+	from, loaded, why := d.loadIndexSnapshot(ctx, raw)
 	d.follow = newFollower(raw, d.js.Stream(), d.cfg.NATS.SubjectPrefix, d.cfg.NATS.DupesPrefix,
 		d.index, d.overr, d.cfg.Dedupe.Window, d.log)
 	d.follow.advance(from) // 0 without a snapshot: the whole stream
@@ -260,7 +260,7 @@ func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) erro
 	}()
 	attrs := []any{"stream_last_seq", last, "stories", d.index.Len(), "overrides", d.overr.Applied(),
 		"duration_ms", time.Since(start).Milliseconds()}
-	if from > 0 {
+	if loaded {
 		// Only the messages after the snapshot were read.
 		d.log.Info("dedupe index caught up with the stream", append([]any{"snapshot_seq", from}, attrs...)...)
 		return nil

@@ -166,6 +166,27 @@ func TestLogs(t *testing.T) {
 	}
 }
 
+// TestLogs_EmptyStream: a snapshot of an empty stream (sequence 0) is a
+// valid snapshot too; the restart loads it and does not rebuild.
+func TestLogs_EmptyStream(t *testing.T) {
+	cfg := testConfig(t, t.TempDir(), feedfarm.Scenario{}, nil)
+	startDaemonWith(t, cfg, daemon.Options{Version: "test"}).stop(t)
+
+	log, logs := jsonLogger()
+	startDaemonWith(t, cfg, daemon.Options{Version: "test", Logger: log}).stop(t)
+	recs := records(t, logs)
+	loaded, caught := find(recs, "dedupe index loaded from the store"), find(recs, "dedupe index caught up with the stream")
+	if len(loaded) != 1 || loaded[0]["snapshot_seq"] != 0.0 || len(caught) != 1 || caught[0]["stream_last_seq"] != 0.0 {
+		t.Errorf("restart on an empty stream: loaded %v, caught up %v; want one of each at seq 0", loaded, caught)
+	}
+	if r := find(recs, "dedupe index rebuilt from the stream"); len(r) != 0 {
+		t.Errorf("restart with a snapshot of the empty stream rebuilt the index: %v", r)
+	}
+	if last := recs[len(recs)-1]; last["msg"] != "stopped" || last["snapshot_seq"] != 0.0 {
+		t.Errorf("last line %v, want \"stopped\" with snapshot_seq 0", last)
+	}
+}
+
 // deleteStream deletes the story stream kept by the embedded server of a
 // stopped daemon in dataDir.
 func deleteStream(t *testing.T, dataDir string) {

@@ -34,48 +34,49 @@ import (
 const maintainEvery = 10 * time.Minute
 
 // loadIndexSnapshot replaces d.index with the kept snapshot when it fits
-// the stream and returns the sequence it covers; 0 when there is none to
-// use, with the reason (for the log line that says the index is rebuilt
-// from the stream instead).
-func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream) (uint64, string) {
+// the stream and returns the sequence it covers (0 for a snapshot of an
+// empty stream) and true. When there is none to use it returns false and
+// the reason, for the line that says the index is rebuilt from the
+// stream instead.
+func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream) (seq uint64, loaded bool, why string) {
 	data, seq, err := d.store.LoadIndexSnapshot()
 	if err != nil {
 		d.log.Warn("dedupe index snapshot unreadable; rebuilding from the stream", "error", err)
-		return 0, "snapshot unreadable"
+		return 0, false, "snapshot unreadable"
 	}
 	if data == nil {
-		return 0, "no snapshot in the store"
+		return 0, false, "no snapshot in the store"
 	}
 	st, err := raw.Stream(ctx, d.js.Stream())
 	if err != nil {
 		d.log.Warn("dedupe index snapshot: stream state unknown; rebuilding from the stream", "snapshot_seq", seq, "error", err)
-		return 0, "stream state unknown"
+		return 0, false, "stream state unknown"
 	}
 	info, err := st.Info(ctx)
 	if err != nil {
 		d.log.Warn("dedupe index snapshot: stream state unknown; rebuilding from the stream", "snapshot_seq", seq, "error", err)
-		return 0, "stream state unknown"
+		return 0, false, "stream state unknown"
 	}
 	if last := info.State.LastSeq; last < seq {
 		d.log.Warn("dedupe index snapshot is ahead of the stream (the stream was deleted and created again, or is another stream); rebuilding from the stream",
 			"snapshot_seq", seq, "stream_last_seq", last)
-		return 0, fmt.Sprintf("snapshot covers seq %d but the stream ends at seq %d", seq, last)
+		return 0, false, fmt.Sprintf("snapshot covers seq %d but the stream ends at seq %d", seq, last)
 	}
 	ix, err := dedupe.ReadIndex(bytes.NewReader(data), d.index.Options())
 	if err != nil {
 		d.log.Warn("dedupe index snapshot does not fit (format or options changed); rebuilding from the stream", "snapshot_seq", seq, "error", err)
-		return 0, "snapshot does not fit the index options"
+		return 0, false, "snapshot does not fit the index options"
 	}
 	evicted := ix.Evict(time.Now())
 	if err := d.replayOverrides(ctx, raw, seq); err != nil {
 		d.log.Warn("dedupe index snapshot: overrides could not be replayed; rebuilding from the stream", "snapshot_seq", seq, "error", err)
 		d.overr = pipeline.NewOverrides() // the stream replay fills it
-		return 0, "overrides could not be replayed"
+		return 0, false, "overrides could not be replayed"
 	}
 	d.index = ix
 	d.log.Info("dedupe index loaded from the store", "snapshot_seq", seq, "stories", ix.Len(), "evicted", evicted,
 		"overrides", d.overr.Applied())
-	return seq, ""
+	return seq, true, ""
 }
 
 // replayOverrides applies the overrides on the stream up to sequence upTo.
