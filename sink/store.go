@@ -537,6 +537,9 @@ type FeedState struct {
 	NextCheck    time.Time `json:"next_check,omitzero"`
 	Failures     int       `json:"failures,omitempty"`
 	LastError    string    `json:"last_error,omitempty"`
+	// Format is the feed's format at its last parsed fetch: "rss" (RSS
+	// 0.9x-2.0 and RSS 1.0/RDF), "atom" or "json"; empty before one.
+	Format string `json:"format,omitempty"`
 }
 
 // FeedState returns the state of one feed, and whether it exists.

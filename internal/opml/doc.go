@@ -41,6 +41,7 @@
 // Output is deterministic (no dateCreated), so it can be compared with a
 // golden file. Parse(Write(x)) gives back x, except that an empty Type is
 // written as "rss" and an empty Text or Title is filled from the other.
+// FeedType gives the type for a feed's format: "rss", "atom" or "json".
 //
 // # Concurrency
 //

@@ -289,3 +289,31 @@ func TestTopicFromName(t *testing.T) {
 		})
 	}
 }
+
+func TestFeedType(t *testing.T) {
+	for format, want := range map[string]string{
+		"rss": "rss", "atom": "atom", "json": "json", "Atom": "atom", " json ": "json",
+		"": "rss", "rdf": "rss", "unknown": "rss",
+	} {
+		if got := opml.FeedType(format); got != want {
+			t.Errorf("FeedType(%q) = %q, want %q", format, got, want)
+		}
+	}
+	// The type written is the type read back.
+	feeds := []opml.Outline{
+		{Text: "a", Title: "a", XMLURL: "https://a.example/rss", Type: opml.FeedType("rss")},
+		{Text: "b", Title: "b", XMLURL: "https://b.example/atom", Type: opml.FeedType("atom")},
+		{Text: "c", Title: "c", XMLURL: "https://c.example/feed.json", Type: opml.FeedType("json")},
+	}
+	var buf bytes.Buffer
+	if err := opml.Write(&buf, "types", feeds); err != nil {
+		t.Fatal(err)
+	}
+	got, err := opml.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(feeds, got); diff != "" {
+		t.Errorf("Parse(Write(feeds)) (-want +got):\n%s", diff)
+	}
+}

@@ -25,6 +25,22 @@ type xmlOutline struct {
 	Outlines []xmlOutline `xml:"outline"`
 }
 
+// FeedType returns the outline type attribute for a feed of the given
+// format, as the feed parser names it: "atom" for Atom, "json" for JSON
+// Feed, and "rss" for RSS (0.9x to 2.0, and RSS 1.0/RDF) and for an
+// unknown format (a feed never fetched), "rss" being the type OPML 2.0
+// gives every subscription.
+func FeedType(format string) string {
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "atom":
+		return "atom"
+	case "json":
+		return "json"
+	default:
+		return "rss"
+	}
+}
+
 // Write writes an OPML 2.0 document titled title listing feeds: feeds
 // without a Topic first, at the top level and in the order given, then one
 // category outline per Topic (text and title are the topic), in the order

@@ -177,6 +177,7 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, re
 		}
 		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: fmt.Errorf("%s: %w", where, err)}
 	}
+	st.Format = doc.Format
 	err = p.ingestItems(ctx, f, doc.Items, res)
 	if p.opts.OnFeedDocument != nil {
 		h := http.Header{}
