@@ -61,6 +61,9 @@ func runFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 type feedsTarget struct {
 	target
 	cfgPath string
+	// dataFrom says where the data directory came from, for the message
+	// when nothing is there.
+	dataFrom string
 }
 
 func resolveFeeds(tf targetFlags) (feedsTarget, error) {
@@ -74,7 +77,25 @@ func resolveFeeds(tf targetFlags) (feedsTarget, error) {
 			path = "feedsift.toml"
 		}
 	}
-	return feedsTarget{target: t, cfgPath: path}, nil
+	from := "the default: no --data, no --config and no feedsift.toml here"
+	switch {
+	case *tf.data != "":
+		from = "from --data"
+	case path != "":
+		from = "data_dir of " + path
+	}
+	return feedsTarget{target: t, cfgPath: path, dataFrom: from}, nil
+}
+
+// noStore says that neither a daemon nor a store was found and where the
+// command looked.
+func (t feedsTarget) noStore() string {
+	daemonMsg := "no daemon address in " + filepath.Join(t.dataDir, daemon.HTTPAddrFile)
+	if t.httpAddr != "" {
+		daemonMsg = "no daemon answers at " + t.httpAddr
+	}
+	return fmt.Sprintf("%s and there is no store at %s (data directory %s, %s)",
+		daemonMsg, filepath.Join(t.dataDir, daemon.StoreFile), t.dataDir, t.dataFrom)
 }
 
 // viaDaemon runs remote against the daemon's API; when no daemon answers
@@ -136,16 +157,29 @@ func (t feedsTarget) directList(store *sink.Store, stderr io.Writer, now time.Ti
 	return httpapi.FeedList(sources, states, counts, now), nil
 }
 
-// listFeeds reads the feed list from the daemon or the store.
+// listFeeds reads the feed list from the daemon or the store. With
+// neither, the list is the config file's feeds, never polled; with none
+// of those either, it is an error that says where it looked. A list
+// without a store behind it comes with a note on stderr.
 func (t feedsTarget) listFeeds(ctx context.Context, stderr io.Writer) ([]httpapi.FeedInfo, error) {
 	var list []httpapi.FeedInfo
+	noStore := false
 	_, err := t.viaDaemon(func() error { return t.get(ctx, "/api/feeds", nil, &list) },
 		func(s *sink.Store) error {
+			noStore = s == nil
 			var err error
 			list, err = t.directList(s, stderr, time.Now())
 			return err
 		}, false)
-	return list, err
+	if err != nil || !noStore {
+		return list, err
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%s: point at the daemon's data with --data DIR or --config FILE, or start one with \"feedsift run\"", t.noStore())
+	}
+	fmt.Fprintf(stderr, "feedsift: note: %s; these are the feeds of %s, never polled; point at the daemon's data with --data DIR or --config FILE\n",
+		t.noStore(), t.cfgPath)
+	return list, nil
 }
 
 func runFeedsList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -425,7 +459,7 @@ func runFeedsImport(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func runFeedsExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("feeds export", "feeds export [FILE]\n\nWrites OPML 2.0 with every feed, one category per topic; to standard output without FILE.", stderr)
+	fs := newFlagSet("feeds export", "feeds export [FILE]\n\nWrites OPML 2.0 with every feed, one category per topic; to standard output without FILE.\nEach feed's type is the format of its last fetch (rss, atom or json); rss for a feed never fetched.", stderr)
 	tf := addTargetFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -448,7 +482,7 @@ func runFeedsExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		if f.URL == "" {
 			continue
 		}
-		outlines = append(outlines, opml.Outline{Text: f.ID, Title: f.ID, XMLURL: f.URL, Type: "rss", Topic: f.Topic})
+		outlines = append(outlines, opml.Outline{Text: f.ID, Title: f.ID, XMLURL: f.URL, Type: opml.FeedType(f.Format), Topic: f.Topic})
 	}
 	var b bytes.Buffer
 	if err := opml.Write(&b, "feedsift feeds", outlines); err != nil {

@@ -3,8 +3,12 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,6 +18,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/feedsift/feedsift/internal/cli"
 	"github.com/feedsift/feedsift/internal/config"
@@ -289,4 +295,223 @@ func TestFeedsSighup(t *testing.T) {
 	}
 	waitOutput(t, &stderr, "added=[digest]", done)
 	stopCommand(t, cancel, done)
+}
+
+// TestFeedsNoStore runs feeds list and export where no daemon has run:
+// with no feeds at all they fail and say where they looked and how to
+// point at the daemon's data; with the config file's feeds they list
+// those, with a note on stderr.
+func TestFeedsNoStore(t *testing.T) {
+	t.Setenv("FEEDSIFT_HTTP_TOKEN", "")
+	empty := t.TempDir()
+	cfgDir := t.TempDir()
+	cfg := feedsConfig(t, cfgDir, "", "courier https://courier.example/feed.xml")
+	var text strings.Builder
+	for _, args := range [][]string{
+		{"feeds", "list", "--data", empty},
+		{"feeds", "list", "--json", "--data", empty},
+		{"feeds", "export", "--data", empty},
+		{"feeds", "list"},
+	} {
+		var r result
+		t.Run(strings.Join(args[1:], " "), func(t *testing.T) {
+			t.Chdir(t.TempDir()) // no feedsift.toml, no ./data
+			r = run(t, args...)
+		})
+		if r.err == nil {
+			t.Errorf("feedsift %s succeeded (stdout %q), want an error", strings.Join(args, " "), r.stdout)
+			continue
+		}
+		fmt.Fprintf(&text, "$ feedsift %s\nfeedsift: %v\n", strings.Join(args, " "), r.err)
+	}
+	r := run(t, "feeds", "list", "--config", cfg)
+	if r.err != nil {
+		t.Fatalf("feeds list with config feeds and no store: %v", r.err)
+	}
+	fmt.Fprintf(&text, "$ feedsift feeds list --config CONFIG\n%sstderr: %s", r.stdout, r.stderr)
+	got := strings.NewReplacer(empty, "EMPTY", cfgDir, "CFGDIR", cfg, "CONFIG").Replace(text.String())
+	golden(t, "feeds_nostore.golden", got)
+}
+
+// feedServer serves one empty feed in each format the parser knows.
+func feedServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	docs := map[string][2]string{
+		"/rss.xml": {"application/rss+xml", `<?xml version="1.0"?><rss version="2.0"><channel><title>R</title>` +
+			`<link>https://r.example/</link><description>d</description></channel></rss>`},
+		"/rdf.xml": {"application/rdf+xml", `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" ` +
+			`xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://d.example/"><title>D</title>` +
+			`<link>https://d.example/</link><description>d</description></channel></rdf:RDF>`},
+		"/atom.xml": {"application/atom+xml", `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">` +
+			`<title>A</title><id>urn:feedsift:a</id><updated>2026-03-01T00:00:00Z</updated></feed>`},
+		"/feed.json": {"application/feed+json", `{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[]}`},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc, ok := docs[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", doc[0])
+		io.WriteString(w, doc[1])
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestFeedsExportFormats runs a daemon that polls an RSS, an RSS 1.0, an
+// Atom and a JSON feed (and one it cannot reach): feeds export writes
+// each one's real type, rss for the feed never fetched, through the
+// daemon and, once it has stopped, from its store.
+func TestFeedsExportFormats(t *testing.T) {
+	t.Setenv("FEEDSIFT_HTTP_TOKEN", "")
+	srv := feedServer(t)
+	dir := t.TempDir()
+	path := feedsConfig(t, dir, `[http]
+listen = "127.0.0.1:0"
+[nats]
+embedded_listen = "127.0.0.1:0"
+[fetch]
+allow_networks = ["127.0.0.0/8"]
+per_host_interval = "0s"
+[poll]
+drain_timeout = "5s"`,
+		"rss "+srv.URL+"/rss.xml", "rdf "+srv.URL+"/rdf.xml", "atom "+srv.URL+"/atom.xml",
+		"json "+srv.URL+"/feed.json", "unreachable http://127.0.0.1:9/feed.xml")
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := daemon.Start(t.Context(), cfg, daemon.Options{ConfigPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	ctx, cancel := contextWithCancel(t)
+	go func() { done <- d.Run(ctx) }()
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			cancel()
+			<-done
+		}
+	})
+
+	formats := func() map[string]string {
+		var list []httpapi.FeedInfo
+		if err := json.Unmarshal([]byte(mustRun(t, "feeds", "list", "--json", "--config", path)), &list); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, f := range list {
+			out[f.ID] = f.Format
+		}
+		return out
+	}
+	want := map[string]string{"rss": "rss", "rdf": "rss", "atom": "atom", "json": "json", "unreachable": ""}
+	waitUntil(t, 3*time.Minute, done, func() (bool, string) {
+		got := formats()
+		return cmp.Equal(want, got), fmt.Sprintf("feed formats %v, want %v", got, want)
+	})
+	live := mustRun(t, "feeds", "export", "--config", path)
+	golden(t, "feeds_export_formats.golden.opml", strings.ReplaceAll(live, srv.URL, "http://FEEDS"))
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	stopped = true
+	if diff := cmp.Diff(live, mustRun(t, "feeds", "export", "--config", path)); diff != "" {
+		t.Errorf("export from the store differs from the export through the daemon (-daemon +store):\n%s", diff)
+	}
+}
+
+// TestRunConfigProblemsBeforeStart: "feedsift run" with a config full of
+// mistakes reports them all, with their lines, and starts nothing: the
+// data directory is not even created.
+func TestRunConfigProblemsBeforeStart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(t.TempDir(), "feedsift.toml")
+	writeFile(t, path, fmt.Sprintf(`data_dir = %q
+[http]
+listen = "127.0.0.1:99999"
+[nats]
+embedded_listen = "127.0.0.1:0"
+max_age = "3 days"
+[poll]
+intervall = "5m"
+`, dir))
+	r := run(t, "run", "--config", path)
+	want := "config " + path + ": 3 problems:\n" +
+		path + `:3: http.listen: "127.0.0.1:99999": port 99999 is out of range (1-65535, or 0 for any free port)` + "\n" +
+		path + `:6: nats.max_age: "3 days" is not a duration (use 72h)` + "\n" +
+		path + `:8: poll.intervall: unknown key; did you mean interval?`
+	if r.err == nil || r.err.Error() != want {
+		t.Errorf("run = %v\nwant:\n%s", r.err, want)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("data_dir after the refused start: %v, want it not created", err)
+	}
+}
+
+// TestRunStreamLimits starts "feedsift run" with nats.max_bytes and
+// max_age set and checks the stream on the embedded server has them;
+// a restart with other limits updates the existing stream.
+func TestRunStreamLimits(t *testing.T) {
+	t.Setenv("FEEDSIFT_HTTP_TOKEN", "")
+	dir := t.TempDir()
+	for _, step := range []struct {
+		maxBytes string
+		want     int64
+		maxAge   time.Duration
+	}{
+		{`"64MiB"`, 64 << 20, 48 * time.Hour},
+		{`-1`, -1, 24 * time.Hour},
+		{`"2GiB"`, 2 << 30, 48 * time.Hour},
+	} {
+		path := feedsConfig(t, dir, fmt.Sprintf("[http]\nlisten = \"127.0.0.1:0\"\n[nats]\nembedded_listen = \"127.0.0.1:0\"\nmax_bytes = %s\nmax_age = %q\n[poll]\ndrain_timeout = \"5s\"",
+			step.maxBytes, step.maxAge), "courier http://127.0.0.1:9/feed.xml")
+		ctx, cancel := contextWithCancel(t)
+		done := make(chan error, 1)
+		var stderr syncBuffer
+		go func() { done <- cli.Run(ctx, []string{"run", "--config", path}, io.Discard, &stderr) }()
+		waitUntil(t, 3*time.Minute, done, func() (bool, string) {
+			return strings.Contains(stderr.String(), "feedsift ready"), "no \"feedsift ready\" in the log:\n" + stderr.String()
+		})
+		nc, err := nats.Connect(readFileLine(t, filepath.Join(dir, daemon.NATSURLFile)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := js.Stream(t.Context(), "FEEDSIFT")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.CachedInfo().Config; got.MaxBytes != step.want || got.MaxAge != step.maxAge {
+			t.Errorf("max_bytes = %s, max_age = %s: stream has max bytes %d, max age %s; want %d, %s",
+				step.maxBytes, step.maxAge, got.MaxBytes, got.MaxAge, step.want, step.maxAge)
+		}
+		nc.Close()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(3 * time.Minute):
+			t.Fatal("run did not end within 3 min of cancel")
+		}
+	}
+}
+
+func readFileLine(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }
