@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
@@ -23,14 +25,18 @@ func runTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("tail", "tail [--json] [--all | --since D] [--dupes] [SUBJECT...]\n\n"+
 		"SUBJECT is a NATS subject filter such as 'news.world.>' (default: every story). Like the\n"+
 		"--topic of stories, 'news.world.>' also takes the topic world itself, not only those below it.\n"+
-		"A filter that no subject of the stream can match is refused. tail follows until interrupted;\n"+
-		"when the connection is lost (the daemon restarts) it says so, finds the daemon again (its\n"+
-		"nats.url may name a new port) and goes on after the last message it printed.", stderr)
+		"A filter that no subject of the stream can match is refused.\n\n"+
+		"Each line is the time (UTC), the subject, the short ID of the story, then the story's title,\n"+
+		"feed and URL; for a copy its method, similarity, title, feed and URL; for a person's split or\n"+
+		"merge the stories it changed and who asked for it.\n\n"+
+		"tail follows until interrupted. When the connection is lost (the daemon restarts) it says so on\n"+
+		"stderr, finds the daemon again (reading nats.url in the data directory anew, as an embedded\n"+
+		"server may come back on another port) and goes on after the last message it printed.", stderr)
 	tf := addTargetFlags(fs)
 	asJSON := fs.Bool("json", false, "print each message's JSON payload")
 	all := fs.Bool("all", false, "start from the first message kept in the stream")
 	since := fs.String("since", "", "start from this time (RFC 3339, 2006-01-02, or a duration back such as 1h)")
-	dupes := fs.Bool("dupes", false, "also print the duplicates merged into stories of the chosen subjects, and the splits and merges people made on them")
+	dupes := fs.Bool("dupes", false, "also print the copies merged into stories of the chosen subjects, and people's splits and merges of them")
 	filters, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -115,7 +121,8 @@ func (s *session) close() {
 }
 
 func (tl *tailer) run(ctx context.Context) error {
-	s, err := tl.open(ctx, tl.t.currentNATSURL(), tailConnectTimeout)
+	url, _ := tl.t.currentNATSURL()
+	s, err := tl.open(ctx, url, tailConnectTimeout)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // interrupted while connecting
@@ -137,7 +144,11 @@ func (tl *tailer) run(ctx context.Context) error {
 		if s, err = tl.reconnect(ctx); err != nil {
 			return nil // interrupted
 		}
-		fmt.Fprintf(tl.stderr, "tail: reconnected to %s, going on from stream sequence %d\n", s.url, tl.next)
+		if tl.next > 0 {
+			fmt.Fprintf(tl.stderr, "tail: reconnected to %s, going on from stream sequence %d\n", s.url, tl.next)
+		} else {
+			fmt.Fprintf(tl.stderr, "tail: reconnected to %s\n", s.url)
+		}
 	}
 }
 
@@ -205,21 +216,32 @@ func (tl *tailer) print(subject string, data []byte, at time.Time) error {
 }
 
 // reconnect opens a new session until one succeeds or ctx ends. It reads
-// the target's URL again at every attempt (see target.currentNATSURL) and
-// says at most once a minute why it is still trying.
+// the target's URL again at every attempt (see target.currentNATSURL),
+// waits while the data directory has none (the daemon is down), and says
+// at most once a minute why it is still trying.
 func (tl *tailer) reconnect(ctx context.Context) (*session, error) {
 	noted := time.Now()
 	for attempt := 1; ; attempt++ {
-		url := tl.t.currentNATSURL()
-		s, err := tl.open(ctx, url, 5*time.Second)
-		if err == nil {
-			return s, nil
+		// An address from the data directory may change at any moment:
+		// dial it briefly, then read the file again; a slow server gets
+		// longer at each attempt.
+		timeout := min(time.Duration(attempt)*time.Second, tailConnectTimeout)
+		if tl.t.natsFixed {
+			timeout = tailConnectTimeout
+		}
+		url, known := tl.t.currentNATSURL()
+		err := fmt.Errorf("no daemon address in %s", filepath.Join(tl.t.dataDir, daemon.NATSURLFile))
+		if known {
+			var s *session
+			if s, err = tl.open(ctx, url, timeout); err == nil {
+				return s, nil
+			}
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		if time.Since(noted) >= time.Minute {
-			fmt.Fprintf(tl.stderr, "tail: still reconnecting (%s: %v)\n", url, err)
+			fmt.Fprintf(tl.stderr, "tail: still reconnecting: %v\n", err)
 			noted = time.Now()
 		}
 		wait := min(100*time.Millisecond<<min(attempt, 5), tailRetryMax)
@@ -233,8 +255,9 @@ func (tl *tailer) reconnect(ctx context.Context) (*session, error) {
 	}
 }
 
-// open connects to url, checks the filters against the stream's subjects
-// and starts an ordered consumer at tl's position.
+// open connects to url, trying for at most timeout, checks the filters
+// against the stream's subjects and starts an ordered consumer at tl's
+// position.
 func (tl *tailer) open(ctx context.Context, url string, timeout time.Duration) (*session, error) {
 	n := tl.t.cfg.NATS
 	connCtx, cancel := context.WithTimeout(ctx, timeout)
@@ -265,7 +288,7 @@ func (tl *tailer) open(ctx context.Context, url string, timeout time.Duration) (
 	if !nc.IsConnected() {
 		lost(nats.ErrDisconnected)
 	}
-	if err := tl.consume(connCtx, s); err != nil {
+	if err := tl.consume(ctx, s); err != nil {
 		nc.Close()
 		return nil, err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -321,4 +323,104 @@ func TestTailOutsideStream(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTailReconnects restarts the server under a running tail: with the
+// URL given by --server the server comes back on the same address, with
+// --data on a new port written to nats.url (and no nats.url while it is
+// down, as the daemon does). tail must say it lost the connection and
+// reconnected, and print each message once: those before the restart,
+// the one published while it reconnected, and the one after.
+func TestTailReconnects(t *testing.T) {
+	t.Setenv("FEEDSIFT_NATS_URL", "") // it would take precedence over --data
+	for _, viaData := range []bool{false, true} {
+		t.Run(fmt.Sprintf("data dir %v", viaData), func(t *testing.T) {
+			storeDir, dataDir := t.TempDir(), t.TempDir()
+			urlFile := filepath.Join(dataDir, daemon.NATSURLFile)
+			start := func(port int, publish ...story.Story) (*sink.Embedded, string) {
+				emb, err := sink.StartEmbedded(t.Context(), sink.EmbeddedOptions{StoreDir: storeDir, Port: port})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(emb.Shutdown)
+				nc, err := nats.Connect(emb.ClientURL())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer nc.Close()
+				js, err := sink.NewJetStream(t.Context(), nc, sink.JetStreamOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range publish {
+					if _, _, err := js.PublishStory(t.Context(), s); err != nil {
+						t.Fatal(err)
+					}
+				}
+				writeFile(t, urlFile, emb.ClientURL()+"\n")
+				return emb, emb.ClientURL()
+			}
+			emb, url := start(-1, ferry, orbit)
+			target := []string{"--server", url}
+			if viaData {
+				target = []string{"--data", dataDir}
+			}
+
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			var stdout, stderr syncBuffer
+			done := make(chan error, 1)
+			go func() { done <- cli.Run(ctx, append([]string{"tail", "--all"}, target...), &stdout, &stderr) }()
+			waitOutput(t, &stdout, orbit.Title, done)
+
+			emb.Shutdown()
+			if err := os.Remove(urlFile); err != nil {
+				t.Fatal(err)
+			}
+			waitOutput(t, &stderr, "lost", done)
+			port := -1 // a new random port, found through nats.url
+			if !viaData {
+				port = urlPort(t, url)
+			}
+			_, url2 := start(port, tram)
+			waitOutput(t, &stdout, tram.Title, done)
+			waitOutput(t, &stderr, "reconnected to "+url2, done)
+
+			nc, err := nats.Connect(url2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			js, err := sink.NewJetStream(t.Context(), nc, sink.JetStreamOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := js.PublishStory(t.Context(), closing); err != nil {
+				t.Fatal(err)
+			}
+			waitOutput(t, &stdout, closing.Title, done)
+			stopCommand(t, cancel, done)
+
+			lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+			want := []story.Story{ferry, orbit, tram, closing}
+			if len(lines) != len(want) {
+				t.Fatalf("tail printed %d lines, want %d:\n%s\nstderr:\n%s", len(lines), len(want), stdout.String(), stderr.String())
+			}
+			for i, s := range want {
+				if !strings.Contains(lines[i], s.Title) {
+					t.Errorf("line %d %q, want the story %q", i, lines[i], s.Title)
+				}
+			}
+		})
+	}
+}
+
+func urlPort(t *testing.T, u string) int {
+	t.Helper()
+	i := strings.LastIndexByte(u, ':')
+	port, err := strconv.Atoi(u[i+1:])
+	if err != nil {
+		t.Fatalf("port of %s: %v", u, err)
+	}
+	return port
 }

@@ -73,7 +73,7 @@ func (tf targetFlags) resolve() (target, error) {
 	if fixed := firstNonEmpty(*tf.server, os.Getenv("FEEDSIFT_NATS_URL"), cfg.NATS.URL); fixed != "" {
 		t.natsURL, t.natsFixed = fixed, true
 	} else {
-		t.natsURL = t.currentNATSURL()
+		t.natsURL, _ = t.currentNATSURL()
 	}
 	return t, nil
 }
@@ -83,12 +83,16 @@ func (tf targetFlags) resolve() (target, error) {
 // Otherwise it is what the data directory's nats.url says at the moment of
 // the call, because a daemon running the embedded server writes its
 // address there at every start and may listen on a new port after a
-// restart; without that file it is the configured embedded address.
-func (t target) currentNATSURL() string {
+// restart. Without that file it is the configured embedded address, and
+// known is false: no daemon said it listens there.
+func (t target) currentNATSURL() (url string, known bool) {
 	if t.natsFixed {
-		return t.natsURL
+		return t.natsURL, true
 	}
-	return firstNonEmpty(readLine(filepath.Join(t.dataDir, daemon.NATSURLFile)), "nats://"+t.cfg.NATS.EmbeddedListen)
+	if u := readLine(filepath.Join(t.dataDir, daemon.NATSURLFile)); u != "" {
+		return u, true
+	}
+	return "nats://" + t.cfg.NATS.EmbeddedListen, false
 }
 
 func readLine(path string) string {
