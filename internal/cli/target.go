@@ -199,7 +199,11 @@ func (t target) request(ctx context.Context, method, path string, q url.Values, 
 		resp.Body.Close()
 		return nil, fmt.Errorf("daemon at %s answered %s: set FEEDSIFT_HTTP_TOKEN or http.token in --config to the daemon's token", t.httpAddr, resp.Status)
 	}
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512)) // the reason is a bonus; the status says enough
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096)) // the reason is a bonus; the status says enough
 	resp.Body.Close()
+	var apiErr struct{ Error string } // the API answers {"error": "...", "status": N}
+	if json.Unmarshal(msg, &apiErr) == nil && apiErr.Error != "" {
+		msg = []byte(apiErr.Error)
+	}
 	return nil, fmt.Errorf("daemon at %s answered %s: %s", t.httpAddr, resp.Status, strings.TrimSpace(string(msg)))
 }
