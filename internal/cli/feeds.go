@@ -26,13 +26,7 @@ import (
 	"github.com/feedsift/feedsift/sink"
 )
 
-const feedsSynopsis = `feeds list|add|remove|import|export ...
-
-  feeds list [--json]
-  feeds add URL --topic T [--id ID] [--interval D] [--fetch-article] [--discover]
-  feeds remove ID
-  feeds import FILE.opml [--topic T]
-  feeds export [FILE]`
+const feedsSynopsis = `feeds list|add|remove|import|export ...`
 
 // runFeeds is "feedsift feeds SUBCOMMAND".
 func runFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
