@@ -273,11 +273,14 @@ func tailLog(t *testing.T, in *instance) {
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	var warn []string
 	for _, l := range lines {
-		if strings.Contains(l, `"level":"WARN"`) || strings.Contains(l, `"level":"ERROR"`) {
+		// Lines that are not JSON records are the process's own last words
+		// on stderr (the error it exited with, a panic): always shown.
+		if strings.Contains(l, `"level":"WARN"`) || strings.Contains(l, `"level":"ERROR"`) ||
+			(l != "" && !strings.HasPrefix(l, "{")) {
 			warn = append(warn, l)
 		}
 	}
-	t.Logf("%s: %d log lines, %d warnings or errors; last of them:", in.name, len(lines), len(warn))
+	t.Logf("%s: %d log lines, %d warnings, errors or exit messages; last of them:", in.name, len(lines), len(warn))
 	for _, l := range warn[max(0, len(warn)-15):] {
 		t.Log("  ", l)
 	}
