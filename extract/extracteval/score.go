@@ -39,6 +39,13 @@ type Result struct {
 	Bytes       int64   `json:"bytes"`
 	PagesPerSec float64 `json:"pages_per_sec"`
 	MBPerSec    float64 `json:"mb_per_sec"`
+	// CPUSeconds is the CPU time the process used during the calls of
+	// the extractor (its garbage collection included), and PagesPerCPUSec
+	// the pages per CPU second: unlike the wall-clock figures they hold
+	// when other processes compete for the cores. Both are 0 where the
+	// CPU time cannot be read.
+	CPUSeconds     float64 `json:"cpu_seconds"`
+	PagesPerCPUSec float64 `json:"pages_per_cpu_sec"`
 	// Parts are the same figures over parts of the pages, by PartKey: each
 	// half ("tune", "check"), each page type ("forum") and each page type
 	// in each half ("forum/tune"). A part's own Parts is nil.
@@ -59,8 +66,8 @@ func PartKey(typ, half string) string {
 
 // String formats r on one line.
 func (r Result) String() string {
-	return fmt.Sprintf("%s: %d pages, %d errors, %d empty: P %.3f R %.3f F1 %.3f; with found %.3f, without kept %.3f; %.1f pages/s, %.2f MB/s",
-		r.Set, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+	return fmt.Sprintf("%s: %d pages, %d errors, %d empty: P %.3f R %.3f F1 %.3f; with found %.3f, without kept %.3f; %.1f pages/s, %.2f MB/s, %.1f pages/CPU-s",
+		r.Set, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec)
 }
 
 // Score runs ex on every page, on the calling goroutine, and scores the
@@ -78,14 +85,14 @@ func Score(pages []Page, ex Extractor) Result {
 	all := &tally{}
 	parts := make(map[string]*tally)
 	for _, pg := range pages {
-		start := time.Now()
+		cpu, start := cpuTime(), time.Now()
 		text, err := ex(pg.HTML, pg.URL)
-		elapsed := time.Since(start)
+		elapsed, cpu := time.Since(start), cpuTime()-cpu
 		if err != nil {
 			text = ""
 		}
 		ps := scorePage(pg, text, traf)
-		ps.err, ps.seconds, ps.bytes = err != nil, elapsed.Seconds(), int64(len(pg.HTML))
+		ps.err, ps.seconds, ps.cpu, ps.bytes = err != nil, elapsed.Seconds(), cpu.Seconds(), int64(len(pg.HTML))
 		all.add(ps)
 		keys := []string{PartKey("", pg.Half), PartKey(pg.Type, "")}
 		if pg.Type != "" && pg.Half != "" {
@@ -117,7 +124,7 @@ type pageScore struct {
 	with, withFound      int
 	without, withoutKept int
 	err, empty           bool
-	seconds              float64
+	seconds, cpu         float64
 	bytes                int64
 }
 
@@ -148,7 +155,7 @@ type tally struct {
 	pages, errors, empty                  int
 	sumP, sumR, sumF                      float64
 	with, withFound, without, withoutKept int
-	seconds                               float64
+	seconds, cpu                          float64
 	bytes                                 int64
 }
 
@@ -164,6 +171,7 @@ func (t *tally) add(ps pageScore) {
 	t.with, t.withFound = t.with+ps.with, t.withFound+ps.withFound
 	t.without, t.withoutKept = t.without+ps.without, t.withoutKept+ps.withoutKept
 	t.seconds += ps.seconds
+	t.cpu += ps.cpu
 	t.bytes += ps.bytes
 }
 
@@ -172,7 +180,7 @@ func (t *tally) result(set string, traf bool) Result {
 		Set: set, Pages: t.pages, Errors: t.errors, Empty: t.empty,
 		WithFound: ratio(t.withFound, t.with), WithoutKept: ratio(t.withoutKept, t.without),
 		WithTotal: t.with, WithoutTotal: t.without,
-		Seconds: t.seconds, Bytes: t.bytes,
+		Seconds: t.seconds, CPUSeconds: t.cpu, Bytes: t.bytes,
 	}
 	if traf {
 		// tp = with found, fn = with missed, fp = without kept.
@@ -191,10 +199,13 @@ func (t *tally) result(set string, traf bool) Result {
 }
 
 func (r *Result) setSpeed() {
-	r.PagesPerSec, r.MBPerSec = 0, 0
+	r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec = 0, 0, 0
 	if r.Seconds > 0 {
 		r.PagesPerSec = float64(r.Pages) / r.Seconds
 		r.MBPerSec = float64(r.Bytes) / 1e6 / r.Seconds
+	}
+	if r.CPUSeconds > 0 {
+		r.PagesPerCPUSec = float64(r.Pages) / r.CPUSeconds
 	}
 }
 
@@ -224,6 +235,7 @@ func Combine(set string, rs ...Result) Result {
 		out.WithTotal += r.WithTotal
 		out.WithoutTotal += r.WithoutTotal
 		out.Seconds += r.Seconds
+		out.CPUSeconds += r.CPUSeconds
 		out.Bytes += r.Bytes
 	}
 	if out.Pages == 0 {

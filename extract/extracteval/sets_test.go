@@ -255,6 +255,9 @@ func TestScoreParts(t *testing.T) {
 		!near(c.WithFound, got.WithFound) || c.WithTotal != 1 || c.WithoutTotal != 1 || c.Bytes != 15 || c.Parts != nil {
 		t.Errorf("Combine(tune, check) = %+v, want the figures of %+v", c, got)
 	}
+	if !near(c.CPUSeconds, got.Parts["tune"].CPUSeconds+got.Parts["check"].CPUSeconds) || !near(c.Seconds, got.Seconds) || c.CPUSeconds < 0 {
+		t.Errorf("Combine: Seconds %v CPUSeconds %v, want the sums of the halves (%v)", c.Seconds, c.CPUSeconds, got.Seconds)
+	}
 	if z := extracteval.Combine("none"); z.Pages != 0 || z.Set != "none" {
 		t.Errorf("Combine() = %+v", z)
 	}
