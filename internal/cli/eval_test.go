@@ -41,20 +41,6 @@ func jsonBytes(t *testing.T, v any) []byte {
 	return b
 }
 
-// fields returns the white-space separated fields of the line of out that
-// starts with prefix (after leading blanks), the prefix's own fields
-// included.
-func fields(t *testing.T, out, prefix string) []string {
-	t.Helper()
-	for l := range strings.SplitSeq(out, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l)+" ", prefix+" ") {
-			return strings.Fields(l)
-		}
-	}
-	t.Fatalf("no line starting with %q in:\n%s", prefix, out)
-	return nil
-}
-
 // hasLine reports whether a line of out, its blanks collapsed, contains
 // want.
 func hasLine(out, want string) bool {
