@@ -246,9 +246,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-// TestCorpus scores feedsift's extractor on the four shared sets. It runs
+// TestEvalCorpus scores feedsift's extractor on the four shared sets. It runs
 // only with -corpus or FEEDSIFT_EVAL=1 (about thirty seconds).
-func TestCorpus(t *testing.T) {
+func TestEvalCorpus(t *testing.T) {
 	if !*corpusFlag && os.Getenv("FEEDSIFT_EVAL") != "1" {
 		t.Skip("corpus evaluation runs only with -corpus or FEEDSIFT_EVAL=1")
 	}
