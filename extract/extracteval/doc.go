@@ -1,12 +1,17 @@
-// Package extracteval scores main-text extractors on the two extraction
+// Package extracteval scores main-text extractors on the extraction
 // corpora of ../shared/corpus/extraction:
 //
-//   - WCXB-dev (LoadWCXB): each page has its hand-marked main text. The
-//     output and the truth are lower-cased and cut into tokens (Tokens);
-//     bag-of-words precision, recall and F1 are computed per page and
-//     averaged over pages. The share of "with" snippets found in the output
-//     and of "without" snippets wrongly kept is reported too (plain
+//   - WCXB-dev's articles (LoadWCXB) and its other pages (LoadWCXBOther:
+//     forum, service, listing, product, collection, documentation, as
+//     page-types.tsv gives them): each page has its hand-marked main text.
+//     The output and the truth are lower-cased and cut into tokens
+//     (Tokens); bag-of-words precision, recall and F1 are computed per page
+//     and averaged over pages. The share of "with" snippets found in the
+//     output and of "without" snippets wrongly kept is reported too (plain
 //     substring match on the raw output).
+//   - Mozilla Readability's test pages (LoadReadability): the same token
+//     metric, against the text of Readability.js's expected output
+//     (HTMLText). That is agreement with another extractor, not truth.
 //   - trafilatura's evaluation set (LoadTraf): each page lists segments
 //     that must appear ("with") and segments that must not ("without").
 //     A with segment found is a true positive, missing a false negative; a
@@ -15,7 +20,18 @@
 //     both. Precision, recall and F1 are computed over all segments summed.
 //
 // An extractor error counts as empty output: the page is scored, not
-// skipped, and Result.Errors counts it.
+// skipped, and Result.Errors counts it; Result.Empty counts every page
+// whose output is empty.
+//
+// # Halves and parts
+//
+// Every page falls in one of two halves by a fixed hash of its domain
+// (Half, HalfOf): rules are tuned on HalfTune and a change is kept only
+// when it also helps HalfCheck, so that figures on the check half stand
+// for pages nobody tuned on. Score reports each half, each page type and
+// each page type in each half in Result.Parts; Combine merges results,
+// for example the WCXB articles and the other page types into one "all
+// types" figure.
 //
 // # Concurrency
 //

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,9 +246,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-// TestCorpus scores feedsift's extractor on both shared sets. It runs only
-// with -corpus or FEEDSIFT_EVAL=1 (about ten seconds).
-func TestCorpus(t *testing.T) {
+// TestEvalCorpus scores feedsift's extractor on the four shared sets. It runs
+// only with -corpus or FEEDSIFT_EVAL=1 (about thirty seconds).
+func TestEvalCorpus(t *testing.T) {
 	if !*corpusFlag && os.Getenv("FEEDSIFT_EVAL") != "1" {
 		t.Skip("corpus evaluation runs only with -corpus or FEEDSIFT_EVAL=1")
 	}
@@ -262,7 +264,9 @@ func TestCorpus(t *testing.T) {
 		minF1, maxWithoutKept float64
 	}{
 		{extracteval.LoadWCXB, extracteval.SetWCXB, 793, 0.95, 0.03},
+		{extracteval.LoadWCXBOther, extracteval.SetWCXBOther, 647, 0.63, 0.05},
 		{extracteval.LoadTraf, extracteval.SetTraf, 990, 0.915, 1},
+		{extracteval.LoadReadability, extracteval.SetReadability, 130, 0.88, 1},
 	} {
 		t.Run(c.set, func(t *testing.T) {
 			pages, err := c.load(filepath.Join(dir, c.set))
@@ -271,6 +275,9 @@ func TestCorpus(t *testing.T) {
 			}
 			res := extracteval.Score(pages, extracteval.Feedsift)
 			t.Log(res)
+			for _, k := range slices.Sorted(maps.Keys(res.Parts)) {
+				t.Logf("  %s %s", k, res.Parts[k])
+			}
 			if os.Getenv("FEEDSIFT_EVAL_VERBOSE") == "1" {
 				for _, p := range pages {
 					if _, err := extracteval.Feedsift(p.HTML, p.URL); err != nil {

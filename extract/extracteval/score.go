@@ -13,100 +13,253 @@ import (
 // Result holds the figures of one Score run.
 type Result struct {
 	// Set is the set of the pages scored; Pages how many, Errors how many
-	// the extractor failed on (scored as empty output).
+	// the extractor failed on (scored as empty output), Empty how many
+	// gave empty output (only white space, or an error).
 	Set    string `json:"set"`
 	Pages  int    `json:"pages"`
 	Errors int    `json:"errors"`
-	// P, R and F1: for WCXB, token precision, recall and F1 averaged per
-	// page; for traf-eval, segment precision, recall and F1 over all
-	// segments summed.
+	Empty  int    `json:"empty"`
+	// P, R and F1: for traf-eval, segment precision, recall and F1 over
+	// all segments summed; for the other sets, token precision, recall and
+	// F1 averaged per page.
 	P  float64 `json:"p"`
 	R  float64 `json:"r"`
 	F1 float64 `json:"f1"`
-	// WithFound is the share of with snippets found in the output and
-	// WithoutKept the share of without snippets wrongly kept (for WCXB a
-	// raw substring match; for traf-eval the segment match, so WithFound
-	// equals R there).
-	WithFound   float64 `json:"with_found"`
-	WithoutKept float64 `json:"without_kept"`
-	// Seconds is the time spent in the extractor; PagesPerSec and MBPerSec
-	// (1e6 bytes of stored HTML) follow from it.
+	// WithFound is the share of the WithTotal with snippets found in the
+	// output and WithoutKept the share of the WithoutTotal without
+	// snippets wrongly kept (for traf-eval the segment match, so WithFound
+	// equals R there; for the others a raw substring match).
+	WithFound    float64 `json:"with_found"`
+	WithoutKept  float64 `json:"without_kept"`
+	WithTotal    int     `json:"with_total"`
+	WithoutTotal int     `json:"without_total"`
+	// Seconds is the time spent in the extractor on Bytes of stored HTML;
+	// PagesPerSec and MBPerSec (1e6 bytes) follow from them.
 	Seconds     float64 `json:"seconds"`
+	Bytes       int64   `json:"bytes"`
 	PagesPerSec float64 `json:"pages_per_sec"`
 	MBPerSec    float64 `json:"mb_per_sec"`
+	// CPUSeconds is the CPU time the process used during the calls of
+	// the extractor (its garbage collection included), and PagesPerCPUSec
+	// the pages per CPU second: unlike the wall-clock figures they hold
+	// when other processes compete for the cores. Both are 0 where the
+	// CPU time cannot be read.
+	CPUSeconds     float64 `json:"cpu_seconds"`
+	PagesPerCPUSec float64 `json:"pages_per_cpu_sec"`
+	// Parts are the same figures over parts of the pages, by PartKey: each
+	// half ("tune", "check"), each page type ("forum") and each page type
+	// in each half ("forum/tune"). A part's own Parts is nil.
+	Parts map[string]Result `json:"parts,omitempty"`
+}
+
+// PartKey is the key of Result.Parts for the pages of type typ in half
+// half; either may be "" for all types or both halves.
+func PartKey(typ, half string) string {
+	switch {
+	case typ == "":
+		return half
+	case half == "":
+		return typ
+	}
+	return typ + "/" + half
 }
 
 // String formats r on one line.
 func (r Result) String() string {
-	return fmt.Sprintf("%s: %d pages, %d errors: P %.3f R %.3f F1 %.3f; with found %.3f, without kept %.3f; %.1f pages/s, %.2f MB/s",
-		r.Set, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+	return fmt.Sprintf("%s: %d pages, %d errors, %d empty: P %.3f R %.3f F1 %.3f; with found %.3f, without kept %.3f; %.1f pages/s, %.2f MB/s, %.1f pages/CPU-s",
+		r.Set, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec)
 }
 
 // Score runs ex on every page, on the calling goroutine, and scores the
 // output with the metric of the pages' set. The pages should come from one
 // set, as one Load call returns them; the set of pages[0] picks the metric
-// for all (traf-eval's segment metric for SetTraf, WCXB's token metric
-// otherwise). Only the calls of ex are timed.
+// for all (traf-eval's segment metric for SetTraf, the WCXB token metric
+// against Page.Truth otherwise). Only the calls of ex are timed. The
+// result's Parts break the figures down by Page.Half and Page.Type.
 func Score(pages []Page, ex Extractor) Result {
 	if len(pages) == 0 {
 		return Result{}
 	}
-	res := Result{Set: pages[0].Set, Pages: len(pages)}
-	traf := res.Set == SetTraf
-	var elapsed time.Duration
-	var bytesIn int
-	var sumP, sumR, sumF float64
-	var withAll, withFound, withoutAll, withoutKept int
+	set := pages[0].Set
+	traf := set == SetTraf
+	all := &tally{}
+	parts := make(map[string]*tally)
 	for _, pg := range pages {
-		bytesIn += len(pg.HTML)
-		start := time.Now()
+		cpu, start := cpuTime(), time.Now()
 		text, err := ex(pg.HTML, pg.URL)
-		elapsed += time.Since(start)
+		elapsed, cpu := time.Since(start), cpuTime()-cpu
 		if err != nil {
-			res.Errors++
 			text = ""
 		}
-		match := strings.Contains
-		if traf {
-			text = collapse(text)
-			match = func(text, s string) bool { return strings.Contains(text, collapse(s)) }
-		} else {
-			p, r, f := tokenPRF(text, pg.Truth)
-			sumP, sumR, sumF = sumP+p, sumR+r, sumF+f
+		ps := scorePage(pg, text, traf)
+		ps.err, ps.seconds, ps.cpu, ps.bytes = err != nil, elapsed.Seconds(), cpu.Seconds(), int64(len(pg.HTML))
+		all.add(ps)
+		keys := []string{PartKey("", pg.Half), PartKey(pg.Type, "")}
+		if pg.Type != "" && pg.Half != "" {
+			keys = append(keys, PartKey(pg.Type, pg.Half))
 		}
-		for _, s := range pg.With {
-			withAll++
-			if match(text, s) {
-				withFound++
+		for _, key := range keys {
+			if key == "" {
+				continue
 			}
-		}
-		for _, s := range pg.Without {
-			withoutAll++
-			if match(text, s) {
-				withoutKept++
+			if parts[key] == nil {
+				parts[key] = &tally{}
 			}
+			parts[key].add(ps)
 		}
 	}
-	res.WithFound = ratio(withFound, withAll)
-	res.WithoutKept = ratio(withoutKept, withoutAll)
+	res := all.result(set, traf)
+	if len(parts) > 0 {
+		res.Parts = make(map[string]Result, len(parts))
+		for k, t := range parts {
+			res.Parts[k] = t.result(set, traf)
+		}
+	}
+	return res
+}
+
+// pageScore is one page's figures.
+type pageScore struct {
+	p, r, f              float64
+	with, withFound      int
+	without, withoutKept int
+	err, empty           bool
+	seconds, cpu         float64
+	bytes                int64
+}
+
+func scorePage(pg Page, text string, traf bool) pageScore {
+	ps := pageScore{empty: strings.TrimSpace(text) == "", with: len(pg.With), without: len(pg.Without)}
+	match := strings.Contains
+	if traf {
+		text = collapse(text)
+		match = func(text, s string) bool { return strings.Contains(text, collapse(s)) }
+	} else {
+		ps.p, ps.r, ps.f = tokenPRF(text, pg.Truth)
+	}
+	for _, s := range pg.With {
+		if match(text, s) {
+			ps.withFound++
+		}
+	}
+	for _, s := range pg.Without {
+		if match(text, s) {
+			ps.withoutKept++
+		}
+	}
+	return ps
+}
+
+// tally sums page scores.
+type tally struct {
+	pages, errors, empty                  int
+	sumP, sumR, sumF                      float64
+	with, withFound, without, withoutKept int
+	seconds, cpu                          float64
+	bytes                                 int64
+}
+
+func (t *tally) add(ps pageScore) {
+	t.pages++
+	if ps.err {
+		t.errors++
+	}
+	if ps.empty {
+		t.empty++
+	}
+	t.sumP, t.sumR, t.sumF = t.sumP+ps.p, t.sumR+ps.r, t.sumF+ps.f
+	t.with, t.withFound = t.with+ps.with, t.withFound+ps.withFound
+	t.without, t.withoutKept = t.without+ps.without, t.withoutKept+ps.withoutKept
+	t.seconds += ps.seconds
+	t.cpu += ps.cpu
+	t.bytes += ps.bytes
+}
+
+func (t *tally) result(set string, traf bool) Result {
+	res := Result{
+		Set: set, Pages: t.pages, Errors: t.errors, Empty: t.empty,
+		WithFound: ratio(t.withFound, t.with), WithoutKept: ratio(t.withoutKept, t.without),
+		WithTotal: t.with, WithoutTotal: t.without,
+		Seconds: t.seconds, CPUSeconds: t.cpu, Bytes: t.bytes,
+	}
 	if traf {
 		// tp = with found, fn = with missed, fp = without kept.
-		tp, fp := float64(withFound), float64(withoutKept)
+		tp, fp := float64(t.withFound), float64(t.withoutKept)
 		if tp+fp > 0 {
 			res.P = tp / (tp + fp)
 		}
 		res.R = res.WithFound
 		res.F1 = f1(res.P, res.R)
-	} else {
-		n := float64(len(pages))
-		res.P, res.R, res.F1 = sumP/n, sumR/n, sumF/n
+	} else if t.pages > 0 {
+		n := float64(t.pages)
+		res.P, res.R, res.F1 = t.sumP/n, t.sumR/n, t.sumF/n
 	}
-	res.Seconds = elapsed.Seconds()
-	if res.Seconds > 0 {
-		res.PagesPerSec = float64(len(pages)) / res.Seconds
-		res.MBPerSec = float64(bytesIn) / 1e6 / res.Seconds
-	}
+	res.setSpeed()
 	return res
+}
+
+func (r *Result) setSpeed() {
+	r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec = 0, 0, 0
+	if r.Seconds > 0 {
+		r.PagesPerSec = float64(r.Pages) / r.Seconds
+		r.MBPerSec = float64(r.Bytes) / 1e6 / r.Seconds
+	}
+	if r.CPUSeconds > 0 {
+		r.PagesPerCPUSec = float64(r.Pages) / r.CPUSeconds
+	}
+}
+
+// Combine merges results of the per-page metric (every set but
+// traf-eval) into one, named set, as if their pages had been scored
+// together: P, R and F1 are the means weighted by pages, the snippet
+// shares are weighted by snippets, counts and times are summed. The
+// result has no Parts. For traf-eval's segment metric, P, R and F1 are
+// recomputed from the summed segment counts when every result is of
+// SetTraf. Results with no pages are ignored.
+func Combine(set string, rs ...Result) Result {
+	out := Result{Set: set}
+	traf := len(rs) > 0
+	var sumP, sumR, sumF, withFound, withoutKept float64
+	for _, r := range rs {
+		if r.Pages == 0 {
+			continue
+		}
+		traf = traf && r.Set == SetTraf
+		n := float64(r.Pages)
+		out.Pages += r.Pages
+		out.Errors += r.Errors
+		out.Empty += r.Empty
+		sumP, sumR, sumF = sumP+r.P*n, sumR+r.R*n, sumF+r.F1*n
+		withFound += r.WithFound * float64(r.WithTotal)
+		withoutKept += r.WithoutKept * float64(r.WithoutTotal)
+		out.WithTotal += r.WithTotal
+		out.WithoutTotal += r.WithoutTotal
+		out.Seconds += r.Seconds
+		out.CPUSeconds += r.CPUSeconds
+		out.Bytes += r.Bytes
+	}
+	if out.Pages == 0 {
+		return out
+	}
+	if out.WithTotal > 0 {
+		out.WithFound = withFound / float64(out.WithTotal)
+	}
+	if out.WithoutTotal > 0 {
+		out.WithoutKept = withoutKept / float64(out.WithoutTotal)
+	}
+	if traf {
+		tp, fp := withFound, withoutKept
+		if tp+fp > 0 {
+			out.P = tp / (tp + fp)
+		}
+		out.R = out.WithFound
+		out.F1 = f1(out.P, out.R)
+	} else {
+		n := float64(out.Pages)
+		out.P, out.R, out.F1 = sumP/n, sumR/n, sumF/n
+	}
+	out.setSpeed()
+	return out
 }
 
 // Feedsift is feedsift's own extractor as an Extractor: the page is

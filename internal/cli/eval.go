@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -55,13 +56,15 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func runEvalExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set wcxb-dev|traf-eval] [--compare auto|off|PROGRAM] [--procs N] [--check]", stderr)
-	dir := fs.String("corpus", defaultCorpus("extraction"), "the extraction corpus: holds wcxb-dev/ and traf-eval/")
-	only := fs.String("set", "", "score only this set (wcxb-dev or traf-eval); default both")
+	began := time.Now()
+	setNames := extracteval.SetNames()
+	fs := newFlagSet("eval extract", "eval extract [--corpus DIR] [--set "+strings.Join(setNames, "|")+"[,...]] [--compare auto|off|PROGRAM] [--procs N] [--check]", stderr)
+	dir := fs.String("corpus", defaultCorpus("extraction"), "the extraction corpus: holds "+strings.Join(setNames, "/, ")+"/")
+	only := fs.String("set", "", "score only these sets, comma-separated ("+strings.Join(setNames, ", ")+"); default all that are found")
 	compare := fs.String("compare", "auto", "comparison rows (go-trafilatura, with fallbacks, readeck): auto finds "+compareProgram+
 		" or runs the bench/ module from a source checkout; off; or the path of the program")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while scoring, for feedsift and the comparison alike")
-	check := fs.Bool("check", false, "exit with an error when a target of issue 3 is missed")
+	check := fs.Bool("check", false, "exit with an error when a target of issue 11 is missed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -71,47 +74,44 @@ func runEvalExtract(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *procs < 1 {
 		return fmt.Errorf("%w: --procs %d: want at least 1", ErrUsage, *procs)
 	}
-	sets := []struct {
-		name string
-		load func(string) ([]extracteval.Page, error)
-	}{
-		{extracteval.SetWCXB, extracteval.LoadWCXB},
-		{extracteval.SetTraf, extracteval.LoadTraf},
-	}
-	if *only != "" && *only != extracteval.SetWCXB && *only != extracteval.SetTraf {
-		return fmt.Errorf("%w: --set %q: want %s or %s", ErrUsage, *only, extracteval.SetWCXB, extracteval.SetTraf)
-	}
-	var (
-		names  []string
-		loaded [][]extracteval.Page
-	)
-	for _, s := range sets {
-		if *only != "" && *only != s.name {
+	wanted := make(map[string]bool)
+	for name := range strings.SplitSeq(*only, ",") {
+		if name = strings.TrimSpace(name); name == "" {
 			continue
 		}
-		d := filepath.Join(*dir, s.name)
-		if _, err := os.Stat(d); errors.Is(err, iofs.ErrNotExist) && *only == "" {
+		if !slices.Contains(setNames, name) {
+			return fmt.Errorf("%w: --set %q: want one of %s", ErrUsage, name, strings.Join(setNames, ", "))
+		}
+		wanted[name] = true
+	}
+
+	// Each set is loaded, scored and dropped before the next, so that only
+	// one set's pages are in memory at a time.
+	var names []string
+	own := make(map[string]extracteval.Result)
+	for _, name := range setNames {
+		if len(wanted) > 0 && !wanted[name] {
+			continue
+		}
+		d := filepath.Join(*dir, name)
+		if _, err := os.Stat(d); errors.Is(err, iofs.ErrNotExist) && len(wanted) == 0 {
 			fmt.Fprintf(stderr, "feedsift eval extract: %s: not found, skipped\n", d)
 			continue
 		}
-		pages, err := s.load(d)
+		pages, err := extracteval.Load(name, d)
 		if err != nil {
 			return fmt.Errorf("eval extract: %w", err)
 		}
-		names = append(names, s.name)
-		loaded = append(loaded, pages)
+		runtime.GC()
+		prev := runtime.GOMAXPROCS(*procs)
+		own[name] = extracteval.Score(pages, extracteval.Feedsift)
+		runtime.GOMAXPROCS(prev)
+		fmt.Fprintf(stderr, "feedsift eval extract: %s\n", own[name])
+		names = append(names, name)
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("eval extract: no set found under %s", *dir)
 	}
-
-	own := make(map[string]extracteval.Result)
-	prev := runtime.GOMAXPROCS(*procs)
-	for i, pages := range loaded {
-		runtime.GC()
-		own[names[i]] = extracteval.Score(pages, extracteval.Feedsift)
-	}
-	runtime.GOMAXPROCS(prev)
 
 	var others map[string][]compareRow
 	cmd, hint := compareCommand(ctx, *compare)
@@ -126,36 +126,249 @@ func runEvalExtract(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "feedsift eval extract: %s\n", hint)
 	}
 
-	fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "set\textractor\tpages\terrors\tP\tR\tF1\twith found\twithout kept\tpages/s\tMB/s\t")
-	row := func(name string, r extracteval.Result) {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t\n",
-			r.Set, name, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
-	}
-	for _, set := range names {
-		row("feedsift", own[set])
-		for _, c := range others[set] {
-			row(c.Extractor, c.Result)
-		}
-	}
-	if err := tw.Flush(); err != nil {
+	rep := extractReport{procs: *procs, sets: names, own: own, others: others, wall: time.Since(began)}
+	if err := rep.print(stdout); err != nil {
 		return err
 	}
 	var missed []string
-	fmt.Fprintln(stdout, "targets (issue 3):")
-	for _, c := range checkTargets(own, others) {
+	fmt.Fprintln(stdout, "targets (issue 11; every F1 and share on each half):")
+	for _, c := range rep.targets() {
 		verdict := "met"
-		if !c.ok {
+		switch {
+		case c.na:
+			verdict = "not measured"
+		case !c.ok:
 			verdict = "MISSED"
 			missed = append(missed, c.what)
 		}
-		fmt.Fprintf(stdout, "  %-60s %s\n", c.what, verdict)
+		fmt.Fprintf(stdout, "  %-78s %s\n", c.what, verdict)
 	}
 	if *check && len(missed) > 0 {
 		return fmt.Errorf("eval extract: %d target(s) missed: %s", len(missed), strings.Join(missed, "; "))
 	}
 	return nil
+}
+
+// setAllTypes names the rows of the WCXB articles and the other page
+// types scored together ("all types" in issue 11).
+const setAllTypes = "all types"
+
+// pageTypeOrder is the order page types are reported in; types not listed
+// follow in alphabetical order.
+var pageTypeOrder = []string{extracteval.TypeArticle, "forum", "service", "listing", "product", "collection", "documentation"}
+
+// extractReport is one "eval extract" run: feedsift's results and the
+// comparison rows by set, and the run's wall time.
+type extractReport struct {
+	procs  int
+	sets   []string // in report order
+	own    map[string]extracteval.Result
+	others map[string][]compareRow
+	wall   time.Duration
+}
+
+// pageTypes lists the page types of r's parts in report order, those of
+// more than one type only (a set of one type reports none).
+func pageTypes(r extracteval.Result) []string {
+	var types []string
+	for k := range r.Parts {
+		if k != extracteval.HalfTune && k != extracteval.HalfCheck && !strings.Contains(k, "/") {
+			types = append(types, k)
+		}
+	}
+	rank := func(t string) int {
+		if i := slices.Index(pageTypeOrder, t); i >= 0 {
+			return i
+		}
+		return len(pageTypeOrder)
+	}
+	slices.SortFunc(types, func(a, b string) int {
+		if c := rank(a) - rank(b); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	if len(types) < 2 {
+		return nil
+	}
+	return types
+}
+
+// allTypes is the WCXB articles and other pages combined, by half ("" for
+// both); ok is false unless both sets were scored.
+func allTypes(byset map[string]extracteval.Result, half string) (r extracteval.Result, ok bool) {
+	a, okA := byset[extracteval.SetWCXB]
+	o, okO := byset[extracteval.SetWCXBOther]
+	if !okA || !okO {
+		return extracteval.Result{}, false
+	}
+	if half != "" {
+		a, o = a.Parts[half], o.Parts[half]
+	}
+	return extracteval.Combine(setAllTypes, a, o), true
+}
+
+// part returns the figures of r for page type typ ("" for all) in half
+// half ("" for both).
+func part(r extracteval.Result, typ, half string) extracteval.Result {
+	if typ == "" && half == "" {
+		return r
+	}
+	return r.Parts[extracteval.PartKey(typ, half)]
+}
+
+// reportRow is one (set, page type) row of the report.
+type reportRow struct {
+	set, typ string // typ "" for all the set's pages
+}
+
+// rows lists the report's rows: each set, each page type of a set of
+// several, and all types after wcxb-dev-other.
+func (rep extractReport) rows() []reportRow {
+	var out []reportRow
+	for _, set := range rep.sets {
+		out = append(out, reportRow{set: set})
+		for _, t := range pageTypes(rep.own[set]) {
+			out = append(out, reportRow{set: set, typ: t})
+		}
+		if set == extracteval.SetWCXBOther {
+			if _, ok := allTypes(rep.own, ""); ok {
+				out = append(out, reportRow{set: setAllTypes})
+			}
+		}
+	}
+	return out
+}
+
+// result is the figures of row in half for the extractor whose results
+// by set are byset.
+func (row reportRow) result(byset map[string]extracteval.Result, half string) (extracteval.Result, bool) {
+	if row.set == setAllTypes {
+		return allTypes(byset, half)
+	}
+	r, ok := byset[row.set]
+	if !ok {
+		return r, false
+	}
+	return part(r, row.typ, half), true
+}
+
+// othersBySet returns the comparison extractors' names, in the order the
+// program printed them, and each one's results by set.
+func (rep extractReport) othersBySet() ([]string, map[string]map[string]extracteval.Result) {
+	var names []string
+	by := make(map[string]map[string]extracteval.Result)
+	for _, set := range rep.sets {
+		for _, c := range rep.others[set] {
+			if by[c.Extractor] == nil {
+				names = append(names, c.Extractor)
+				by[c.Extractor] = make(map[string]extracteval.Result)
+			}
+			by[c.Extractor][set] = c.Result
+		}
+	}
+	return names, by
+}
+
+func partName(typ string) string {
+	if typ == "" {
+		return "all"
+	}
+	return typ
+}
+
+func pct(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}
+
+// print writes the report's tables and summary lines.
+func (rep extractReport) print(w io.Writer) error {
+	fmt.Fprintf(w, "GOMAXPROCS=%d, %s %s/%s; halves by FNV-1a 32 of the domain: even tune, odd check\n", rep.procs, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(w, "\nfeedsift")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tpart\thalf\tpages\terrors\tempty\tP\tR\tF1\twith found\twithout kept\tpages/s\tMB/s\tpages/CPU-s\t")
+	for _, row := range rep.rows() {
+		for _, half := range []string{"", extracteval.HalfTune, extracteval.HalfCheck} {
+			r, _ := row.result(rep.own, half)
+			h := half
+			if h == "" {
+				h = "both"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t%.1f\t\n",
+				row.set, partName(row.typ), h, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	names, by := rep.othersBySet()
+	if len(names) > 0 {
+		fmt.Fprintln(w, "\nfeedsift and the comparison extractors, same pages, same run")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "set\tpart\textractor\tpages\terrors\tempty\tP\tR\tF1\tF1 tune\tF1 check\twith found\twithout kept\tpages/s\tMB/s\tpages/CPU-s\t")
+		for _, row := range rep.rows() {
+			for i, name := range append([]string{"feedsift"}, names...) {
+				byset := rep.own
+				if i > 0 {
+					byset = by[name]
+				}
+				r, ok := row.result(byset, "")
+				if !ok {
+					continue
+				}
+				tune, _ := row.result(byset, extracteval.HalfTune)
+				chk, _ := row.result(byset, extracteval.HalfCheck)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t%.1f\t\n",
+					row.set, partName(row.typ), name, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, tune.F1, chk.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec)
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintln(w)
+	var sb strings.Builder
+	empty, pages := 0, 0
+	for _, set := range rep.sets {
+		r := rep.own[set]
+		empty, pages = empty+r.Empty, pages+r.Pages
+		fmt.Fprintf(&sb, "%s %d of %d (%.2f%%), ", set, r.Empty, r.Pages, pct(r.Empty, r.Pages))
+	}
+	fmt.Fprintf(w, "feedsift empty output: %sall sets %d of %d (%.2f%%)\n", sb.String(), empty, pages, pct(empty, pages))
+	own := rep.speed(rep.own)
+	for _, cpu := range []bool{false, true} {
+		unit, rate := "pages/s (wall clock)", func(r extracteval.Result) float64 { return r.PagesPerSec }
+		if cpu {
+			unit, rate = "pages/CPU-s", func(r extracteval.Result) float64 { return r.PagesPerCPUSec }
+		}
+		fmt.Fprintf(w, "speed over the %d pages of the run, %s: feedsift %.1f", own.Pages, unit, rate(own))
+		for _, name := range names {
+			r := rep.speed(by[name])
+			fmt.Fprintf(w, "; %s %.1f", name, rate(r))
+			if rate(r) > 0 {
+				fmt.Fprintf(w, " (feedsift %.2fx)", rate(own)/rate(r))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "wall time of the run (loading, feedsift, comparison): %s\n", rep.wall.Round(time.Second))
+	return nil
+}
+
+// speed sums the pages and extractor time over the report's sets.
+func (rep extractReport) speed(byset map[string]extracteval.Result) extracteval.Result {
+	var rs []extracteval.Result
+	for _, set := range rep.sets {
+		if r, ok := byset[set]; ok {
+			rs = append(rs, r)
+		}
+	}
+	return extracteval.Combine("all sets", rs...)
 }
 
 func runEvalDedupe(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -108,7 +108,7 @@ to stderr. The corpora are read from $FEEDSIFT_SHARED/corpus, else
 ../shared/corpus (relative to the working directory: run from the
 repository root), or from --corpus.`,
 		examples: []string{
-			"feedsift eval extract                      # both sets, with the comparison rows",
+			"feedsift eval extract                      # all sets, with the comparison rows",
 			"feedsift eval extract --set wcxb-dev --compare off",
 			"feedsift eval extract --procs 4 --check    # exit 1 when a target is missed",
 			"feedsift eval dedupe --out predictions.tsv",
@@ -118,12 +118,27 @@ repository root), or from --corpus.`,
 	},
 	"eval extract": {
 		summary: "score the extractor on the labelled extraction corpora",
-		description: `Scores feedsift's extractor on WCXB-dev (token P/R/F1 per page, with and
-without snippets) and traf-eval (segment P/R/F1), then, unless --compare
-off, runs the bench/ module's comparison program for go-trafilatura (with
-and without fallbacks) and readeck go-readability on the same pages, one
-after the other at the same GOMAXPROCS, and checks issue 3's targets.`,
-		examples: []string{"feedsift eval extract", "feedsift eval extract --set traf-eval --compare off", "feedsift eval extract --check"},
+		description: `Scores feedsift's extractor on the four sets of the extraction corpus:
+wcxb-dev (articles) and wcxb-dev-other (forum, service, listing, product,
+collection and documentation pages), token P/R/F1 per page with the share
+of with snippets found and without snippets kept; traf-eval, segment
+P/R/F1; readability, token P/R/F1 against the text of Readability.js's
+expected output. Each set is also scored on its two halves, split by the
+FNV-1a hash of each page's domain (even: tune, odd: check; readability
+pages by directory name), and wcxb-dev-other by page type; "all types"
+joins the two WCXB sets. Then, unless --compare off, the bench/ module's
+comparison program scores go-trafilatura (with and without fallbacks) and
+readeck go-readability on the same pages, one after the other at the same
+GOMAXPROCS. The report gives pages with empty output, pages/s (wall clock
+and per CPU second) with feedsift's ratio to each peer, the run's wall
+time, and a met or MISSED line for each target of issue 11; a target is
+met only when each half meets it.`,
+		examples: []string{
+			"feedsift eval extract",
+			"feedsift eval extract --set wcxb-dev,wcxb-dev-other --compare off",
+			"feedsift eval extract --set readability",
+			"feedsift eval extract --check",
+		},
 	},
 	"eval dedupe": {
 		summary: "score the deduplicator on the labelled dedupe stream",

@@ -5,7 +5,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,traf] [--only NAMES] [--limit N] [--json]
+//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,other,traf,readability] [--only NAMES] [--limit N] [--json]
 //
 // With --json it prints one JSON object per extractor and set instead of
 // the tables, {"extractor": NAME, "result": extracteval.Result}; that is
@@ -38,8 +38,10 @@ type set struct {
 }
 
 var sets = []set{
-	{flag: "wcxb", dir: "wcxb-dev", load: extracteval.LoadWCXB},
-	{flag: "traf", dir: "traf-eval", load: extracteval.LoadTraf},
+	{flag: "wcxb", dir: extracteval.SetWCXB, load: extracteval.LoadWCXB},
+	{flag: "other", dir: extracteval.SetWCXBOther, load: extracteval.LoadWCXBOther},
+	{flag: "traf", dir: extracteval.SetTraf, load: extracteval.LoadTraf},
+	{flag: "readability", dir: extracteval.SetReadability, load: extracteval.LoadReadability},
 }
 
 func main() {
@@ -52,8 +54,8 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("extractcompare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	corpus := fs.String("corpus", "", "extraction corpus directory holding wcxb-dev/ and traf-eval/ (default $FEEDSIFT_SHARED/corpus/extraction or ../../shared/corpus/extraction)")
-	setList := fs.String("sets", "wcxb,traf", "comma-separated sets to score: wcxb, traf")
+	corpus := fs.String("corpus", "", "extraction corpus directory holding wcxb-dev/, wcxb-dev-other/, traf-eval/ and readability/ (default $FEEDSIFT_SHARED/corpus/extraction or ../../shared/corpus/extraction)")
+	setList := fs.String("sets", "wcxb,other,traf,readability", "comma-separated sets to score, by short or directory name: wcxb (wcxb-dev), other (wcxb-dev-other), traf (traf-eval), readability")
 	only := fs.String("only", "", "comma-separated extractor names to run (default all): feedsift, go-trafilatura, go-trafilatura+fallback, readeck")
 	limit := fs.Int("limit", 0, "score only the first N pages of each set (0 = all)")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while scoring")
@@ -77,9 +79,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	// Load every set once, before any timing.
-	loaded := make([][]extracteval.Page, len(chosen))
-	for i, s := range chosen {
+	if !*asJSON {
+		fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s, corpus %s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH, dir)
+	}
+	enc := json.NewEncoder(stdout)
+	// One set at a time: load it (not timed), score every extractor on
+	// it, and drop it, so that only one set's pages are in memory.
+	for _, s := range chosen {
 		pages, err := s.load(filepath.Join(dir, s.dir))
 		if err != nil {
 			return fmt.Errorf("load %s: %w", s.dir, err)
@@ -87,21 +93,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *limit > 0 && len(pages) > *limit {
 			pages = pages[:*limit]
 		}
-		loaded[i] = pages
 		fmt.Fprintf(stderr, "loaded %s: %d pages\n", s.dir, len(pages))
-	}
-
-	prev := runtime.GOMAXPROCS(*procs)
-	defer runtime.GOMAXPROCS(prev)
-	if !*asJSON {
-		fmt.Fprintf(stdout, "GOMAXPROCS=%d, %s %s/%s, corpus %s\n", *procs, runtime.Version(), runtime.GOOS, runtime.GOARCH, dir)
-	}
-	enc := json.NewEncoder(stdout)
-	for i, s := range chosen {
+		prev := runtime.GOMAXPROCS(*procs)
 		results := make([]extracteval.Result, len(exs))
 		for j, ex := range exs {
 			runtime.GC() // start each extractor from a clean heap
-			results[j] = extracteval.Score(loaded[i], ex.Extract)
+			results[j] = extracteval.Score(pages, ex.Extract)
 			fmt.Fprintf(stderr, "%s %s: %s\n", s.dir, ex.Name, results[j])
 			if *asJSON {
 				row := struct {
@@ -113,6 +110,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 				}
 			}
 		}
+		runtime.GOMAXPROCS(prev)
 		if !*asJSON {
 			printTable(stdout, s.dir, exs, results)
 		}
@@ -124,11 +122,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 // others.
 func printTable(w io.Writer, setName string, exs []compare.Named, rs []extracteval.Result) {
 	fmt.Fprintf(w, "\n%s\n", setName)
-	const head = "%-26s %5s %6s %6s %6s %6s %10s %12s %8s %7s\n"
-	const row = "%-26s %5d %6d %6.3f %6.3f %6.3f %10.3f %12.3f %8.1f %7.2f\n"
-	fmt.Fprintf(w, head, "extractor", "pages", "errors", "P", "R", "F1", "with found", "without kept", "pages/s", "MB/s")
+	const head = "%-26s %5s %6s %5s %6s %6s %6s %7s %8s %10s %12s %8s %7s %11s\n"
+	const row = "%-26s %5d %6d %5d %6.3f %6.3f %6.3f %7.3f %8.3f %10.3f %12.3f %8.1f %7.2f %11.1f\n"
+	fmt.Fprintf(w, head, "extractor", "pages", "errors", "empty", "P", "R", "F1", "F1 tune", "F1 check", "with found", "without kept", "pages/s", "MB/s", "pages/CPU-s")
 	for i, r := range rs {
-		fmt.Fprintf(w, row, exs[i].Name, r.Pages, r.Errors, r.P, r.R, r.F1, r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec)
+		fmt.Fprintf(w, row, exs[i].Name, r.Pages, r.Errors, r.Empty, r.P, r.R, r.F1, r.Parts[extracteval.HalfTune].F1, r.Parts[extracteval.HalfCheck].F1,
+			r.WithFound, r.WithoutKept, r.PagesPerSec, r.MBPerSec, r.PagesPerCPUSec)
 	}
 	fs := -1
 	for i, e := range exs {
@@ -183,7 +182,7 @@ func pickSets(list string) ([]set, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("unknown set %q (want wcxb or traf)", name)
+			return nil, fmt.Errorf("unknown set %q (want wcxb, other, traf or readability)", name)
 		}
 	}
 	if len(out) == 0 {
