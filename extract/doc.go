@@ -35,6 +35,57 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it.
 //
+// # Page type and confidence
+//
+// Every Article carries a PageType, a Confidence and the Block its text
+// came from (classify.go). The type is read from structure only, in this
+// order: "liveblog_forum" when the page declares LiveBlogPosting,
+// DiscussionForumPosting or QAPage (JSON-LD or microdata), holds three
+// or more schema.org Comments, or, without an article declaration
+// (JSON-LD Article types or og:type article), four or more sibling
+// posts (same tag and class, each dated, with 80+ characters of its own
+// text and few links); "video" when under 1,500 characters of text were
+// kept and og:type is video.* or a VideoObject has a player; "gallery"
+// when under 2,000 characters were kept and the page declares an
+// ImageGallery, or holds ten or more images with under 100 characters of
+// text per image; "listing" when six or more sibling teasers (a linked
+// heading, or mostly link text) or eight or more linked headings sit on
+// the page and the kept text is a third or more link text, or, without
+// an article declaration, is short (under four paragraphs of 80+
+// characters and 2,500 characters) or a quarter link text; "article"
+// when 800+ characters in three or more long paragraphs were kept, or
+// 400+ on a declared article; "other" otherwise.
+//
+// Confidence, in [0,1] with two decimals, is a weighted sum of six
+// structural signals, each in [0,1]:
+//
+//	0.25 length   kept characters / 1500, capped
+//	0.10 paras    paragraphs of 80+ characters / 5, capped
+//	0.15 links    1 - 3 × link density of the chosen block, floored at 0
+//	0.20 origin   selector or articleBody 1; <article>, <main> or JSON-LD
+//	              articleBody 0.85; a scored container 0.6; <body> 0.2
+//	0.15 agree    best share of the distinctive words of the feed item's
+//	              title and summary, the meta description and JSON-LD
+//	              articleBody found in the text; 0.5 when none is given
+//	0.15 share    (kept characters / the page's non-link text) / 0.3, capped
+//
+// then scaled by the page type: 1 for article, 0.8 for liveblog_forum
+// and other, 0.6 for gallery and video, 0.4 for listing, so that the
+// figure reads as "this is one story, whole and clean". Below
+// LowConfidence (0.5) a person should look at the story.
+//
+// # Per-site selector
+//
+// Options.Exclude and Options.Selector are a person's override for a
+// site where the automatic choice fails. The elements matching any
+// Exclude selector are removed first. When Selector matches, its
+// outermost matches in document order are the block: their paragraphs
+// are emitted and cleaned by the line-level junk filters, but no element
+// inside them is pruned, and Block is "selector". When it matches
+// nothing, the automatic extraction runs on the page without the
+// excluded elements (Block then says which block it chose). Selectors
+// use goquery's engine (cascadia); CheckSelector validates one.
+//
 // # Invariants
 //
 //   - Every returned paragraph is valid UTF-8, in NFC, non-empty, without

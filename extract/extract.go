@@ -34,6 +34,11 @@ type Options struct {
 	// MaxNodes is the element count above which a page is refused with
 	// ErrTooComplex. Zero or negative means DefaultMaxNodes.
 	MaxNodes int
+	// Selector and Exclude override the block choice for one site (see
+	// selector.go): the elements matching Exclude are removed first, then
+	// those matching Selector, when any, are the main block.
+	Selector string
+	Exclude  []string
 }
 
 // Article is the main text of a page and what the page says about it.
@@ -45,6 +50,12 @@ type Article struct {
 	// Paragraphs holds each paragraph, heading, list item or block quote
 	// of the story, cleaned, in document order.
 	Paragraphs []string
+	// PageType is one of the Page* names; Confidence, in [0,1], how
+	// likely Paragraphs are the whole story and nothing else; Block is
+	// where they came from (one of the Block* names). See classify.go.
+	PageType   string
+	Confidence float64
+	Block      string
 }
 
 // Text returns the paragraphs joined by blank lines.
@@ -95,10 +106,14 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		return nil, fmt.Errorf("%w: no body", ErrNoContent)
 	}
 	bodyNode := body.Get(0)
+	if a, ok, err := extractSelected(root, bodyNode, m, opts); ok {
+		return a, err
+	}
 	summary := summaryTokens(opts.Summary, opts.Title)
 
 	// Protect the likely article and its ancestors from pruning.
 	st := measure(bodyNode)
+	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	preferred := preferredBlock(bodyNode, st, summary)
 	if preferred != nil {
@@ -120,8 +135,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	block := blockKind(blocks, bodyNode, preferred)
 	if alt := ldBodyParagraphs(m.body, paras, newTitleSet(titles...)); alt != nil {
-		paras = alt
+		paras, block = alt, BlockJSONLD
 	}
 	paras = dropRepeats(paras)
 	if !usable(paras) {
@@ -133,6 +149,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		Published:  m.published,
 		Lang:       m.lang,
 		Paragraphs: paras,
+		Block:      block,
 	}
 	if a.Title == "" {
 		a.Title = normalize(opts.Title)
@@ -140,6 +157,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if a.Title == "" {
 		a.Title = labelled
 	}
+	classifyPage(a, sg, blocks, st, m.body, opts)
 	return a, nil
 }
 

@@ -47,7 +47,7 @@ func commands() []command {
 		{name: "tail", summary: "print stories from NATS as they arrive", run: runTail},
 		{name: "stories", summary: "list stories from the local store", run: runStories},
 		{name: "dupes", summary: "show the dedupe report: stories and the copies merged into them", run: runDupes, subs: []string{"split", "merge"}},
-		{name: "extract", summary: "print the main text of saved pages (text, json or jsonl)", run: runExtract},
+		{name: "extract", summary: "print the main text of saved or fetched pages (text, json or jsonl)", run: runExtract},
 		{name: "eval", summary: "score the extractor or the deduplicator on the shared corpora", run: runEval, subs: []string{"extract", "dedupe"}},
 		{name: "reextract", summary: "extract the kept pages again after rules changed; publish what changed", run: runReextract},
 		{name: "discover", summary: "find the feeds a web site offers", run: runDiscover},

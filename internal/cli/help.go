@@ -93,11 +93,19 @@ daemon (found in the data directory, or --addr).`,
 	"extract": {
 		description: `Prints the main text of saved web pages, with the daemon's extractor:
 charset detection, boilerplate and junk lines removed, text repaired. A
-batch of thousands of pages runs in one process with --format jsonl.`,
+batch of thousands of pages runs in one process with --format jsonl.
+With --url and no FILE, the page is fetched with the daemon's fetcher
+(same address guards, size limit and redirects). --selector and
+--exclude preview a feed's selector and exclude options: the elements
+matching --exclude are removed, then those matching --selector are the
+main text; a selector that matches nothing falls back to automatic
+extraction, with a warning. json and jsonl also give the page type,
+the extraction confidence (0..1, below 0.5 is doubtful) and the block.`,
 		examples: []string{
 			"feedsift extract page.html",
 			"curl -s https://example.com/a | feedsift extract --url https://example.com/a -",
 			"feedsift extract --format jsonl pages/*.html.gz > texts.jsonl",
+			"feedsift extract --url https://example.com/a --selector 'main .story' --exclude '.share-bar'",
 		},
 	},
 	"eval": {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/internal/story"
 )
 
@@ -159,6 +160,11 @@ type FeedConfig struct {
 	Topic        string        `toml:"topic"`         // required; dot-separated tokens
 	Interval     time.Duration `toml:"interval"`      // default [poll].interval
 	FetchArticle bool          `toml:"fetch_article"` // fetch every item's page even when the feed has full text
+	// Selector is a CSS selector (goquery's) naming the main text of the
+	// feed's article pages, for the sites where automatic extraction
+	// fails; Exclude lists selectors of elements removed first. Optional.
+	Selector string   `toml:"selector"`
+	Exclude  []string `toml:"exclude"`
 }
 
 // Default returns the configuration used for every key a file leaves out.
@@ -519,6 +525,16 @@ func (c Config) validateFeeds(add func(key, format string, args ...any)) {
 		if f.Interval < time.Second {
 			add(key+".interval", "%s is below 1s", f.Interval)
 		}
+		if f.Selector != "" {
+			if err := extract.CheckSelector(f.Selector); err != nil {
+				add(key+".selector", "%s", selectorMsg(f.Selector, err))
+			}
+		}
+		for j, ex := range f.Exclude {
+			if err := extract.CheckSelector(ex); err != nil {
+				add(fmt.Sprintf("%s.exclude[%d]", key, j), "%s", selectorMsg(ex, err))
+			}
+		}
 		if j, dup := ids[f.ID]; dup {
 			add(key+".id", "%q is also the id of feed[%d]", f.ID, j)
 		}
@@ -526,9 +542,21 @@ func (c Config) validateFeeds(add func(key, format string, args ...any)) {
 	}
 }
 
-// Feed returns the story.Feed view of a feed entry.
+// Feed returns the story.Feed view of a feed entry. Its exclusions are
+// joined into one CSS selector group, which matches what any of them does.
 func (f FeedConfig) Feed() story.Feed {
-	return story.Feed{ID: f.ID, URL: f.URL, Topic: f.Topic, FetchArticle: f.FetchArticle, Interval: f.Interval}
+	return story.Feed{ID: f.ID, URL: f.URL, Topic: f.Topic, FetchArticle: f.FetchArticle, Interval: f.Interval,
+		Selector: f.Selector, Exclude: strings.Join(f.Exclude, ", ")}
+}
+
+// selectorMsg says why a selector does not compile, without the package
+// prefix of the error.
+func selectorMsg(sel string, err error) string {
+	msg := err.Error()
+	if _, why, ok := strings.Cut(msg, fmt.Sprintf("%q: ", sel)); ok {
+		msg = why
+	}
+	return fmt.Sprintf("%q is not a CSS selector: %s", sel, msg)
 }
 
 // AllowPrefixes returns fetch.allow_networks parsed. Validate has checked them.

@@ -159,3 +159,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestFeedSelector: a feed's selector and exclusions reach its
+// story.Feed, the exclusions as one selector group.
+func TestFeedSelector(t *testing.T) {
+	doc := `[[feed]]
+url = "https://quay.example/rss"
+topic = "local"
+selector = "main .story p"
+exclude = [".share-bar", "figure.promo"]
+
+[[feed]]
+url = "https://wire.example/rss"
+topic = "world"
+`
+	cfg, err := config.Parse([]byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := cfg.Feeds[0].Feed()
+	if f.Selector != "main .story p" || f.Exclude != ".share-bar, figure.promo" {
+		t.Errorf("Feed() selector %q, exclude %q", f.Selector, f.Exclude)
+	}
+	if g := cfg.Feeds[1].Feed(); g.Selector != "" || g.Exclude != "" {
+		t.Errorf("feed without a selector: selector %q, exclude %q", g.Selector, g.Exclude)
+	}
+}

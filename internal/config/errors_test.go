@@ -97,7 +97,7 @@ func TestParseProblems(t *testing.T) {
 		{"feed as a table", "[feed]\nurl = \"https://a.example/\"\n",
 			`line 1: feed: a table is given, want tables ([[feed]] entries)`},
 		{"inline feeds", "feed = [{url = \"https://a.example/f\", topic = \"t\", colour = 1}]\n",
-			`line 1: feed[0].colour: unknown key (the keys here are id, url, topic, interval, fetch_article)`},
+			`line 1: feed[0].colour: unknown key (the keys here are id, url, topic, interval, fetch_article, selector, exclude)`},
 		{"bool", "[websub]\nenabled = \"yes\"\n",
 			`line 2: websub.enabled: "yes" is a string, want true or false`},
 		{"float", "[fetch]\nworkers = 2.5\n",

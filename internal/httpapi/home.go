@@ -126,6 +126,15 @@ type homeSection struct {
 type homeStory struct {
 	ID, Title, URL, FeedID string
 	When                   stamp
+	Doubt                  string // "low confidence 0.31 (listing)" for a doubtful extraction, else ""
+}
+
+// doubt describes a doubtful extraction for the pages, "" for a sound one.
+func doubt(st story.Story) string {
+	if !st.Doubtful() {
+		return ""
+	}
+	return fmt.Sprintf("low confidence %.2f (%s)", st.Confidence, st.PageType)
 }
 
 type homeDupes struct {
@@ -337,7 +346,7 @@ func (s *Server) homeStories(data *homeData, params url.Values, feeds []story.Fe
 		}.Encode()}
 		for _, st := range byTopic[t] {
 			sec.Stories = append(sec.Stories, homeStory{
-				ID: st.ID, Title: st.Title, URL: st.URL, FeedID: st.FeedID, When: stampAgo(now, storyWhen(st)),
+				ID: st.ID, Title: st.Title, URL: st.URL, FeedID: st.FeedID, When: stampAgo(now, storyWhen(st)), Doubt: doubt(st),
 			})
 		}
 		data.Sections = append(data.Sections, sec)

@@ -14,6 +14,17 @@
 // and loaded lazily from the store, so they survive a restart. Texts taken
 // from the feed itself are not touched.
 //
+// # Per-feed selector, page type and confidence
+//
+// A feed with a Selector (and Exclude) has its article pages extracted
+// with them (extract.Options): when the selector matches nothing on a
+// page, the automatic extraction is used and one warning is logged for
+// the feed (per selector, for the life of the pipeline). Every story whose
+// text came from a page carries the page's type and the extraction's
+// confidence (story.Story.PageType, Confidence); new stories below
+// story.LowConfidence are counted in feedsift_low_confidence_total by
+// page type. Story updates and re-extractions refresh both.
+//
 // # Delivery
 //
 // Delivery is at least once. A feed's ETag and Last-Modified (and with them

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/feedsift/feedsift/extract"
 )
 
 // Metrics are the pipeline's Prometheus instruments.
@@ -16,6 +18,9 @@ type Metrics struct {
 	Deferred   prometheus.Counter       // new items left for a later poll (MaxNewItems)
 	Revisions  prometheus.Counter       // story updates published for copies that extend a story
 	Redecided  prometheus.Counter       // decisions made again because another instance published first
+	// LowConfidence counts new stories extracted with a confidence below
+	// story.LowConfidence, by page type.
+	LowConfidence *prometheus.CounterVec
 }
 
 // NewMetrics creates the instruments and registers them with reg, when
@@ -54,13 +59,20 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Redecided: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "feedsift_decisions_redone_total", Help: "Story-or-copy decisions made again because another instance published first.",
 		}),
+		LowConfidence: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "feedsift_low_confidence_total",
+			Help: "New stories whose page was extracted with a confidence below 0.5, by page type (article, liveblog_forum, listing, gallery, video, other).",
+		}, []string{"page_type"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions)
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions, m.LowConfidence)
 	}
 	// Make the labelled series visible at zero before the first event.
 	for _, r := range []string{"ok", "not_modified", "error"} {
 		m.Polls.WithLabelValues(r)
+	}
+	for _, t := range []string{extract.PageArticle, extract.PageLiveForum, extract.PageListing, extract.PageGallery, extract.PageVideo, extract.PageOther} {
+		m.LowConfidence.WithLabelValues(t)
 	}
 	for _, k := range []string{ErrKindFetch, ErrKindParse, ErrKindArticle, ErrKindExtract, ErrKindPublish, ErrKindState} {
 		m.Errors.WithLabelValues(k)

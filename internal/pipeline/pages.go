@@ -21,20 +21,41 @@ type PageStore interface {
 	CountPages(f sink.PageFilter) (int, error)
 }
 
+// pageInfo is what the extractor said about a page besides its text.
+type pageInfo struct {
+	pageType   string
+	confidence float64
+}
+
+// set copies the page's type and confidence into s; a zero pageInfo (the
+// text did not come from a page) clears them.
+func (pi pageInfo) set(s *story.Story) { s.PageType, s.Confidence = pi.pageType, pi.confidence }
+
 // pageText turns a fetched page into the story's clean text: charset to
-// UTF-8, extraction guided by the item's title and summary, then the
-// host's site template. It fills the item's author and time when the feed
-// had none. The poll and Reextract both use it.
-func (p *Pipeline) pageText(f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, error) {
+// UTF-8, extraction guided by the item's title and summary (or by the
+// feed's selector, when it has one), then the host's site template. It
+// fills the item's author and time when the feed had none. The poll and
+// Reextract both use it.
+func (p *Pipeline) pageText(f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, pageInfo, error) {
 	body, _, err := charset.ToUTF8(raw, contentType)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
 	}
-	art, err := extract.Extract(body, extract.Options{URL: pageURL, Title: item.Title, Summary: item.Summary})
+	opts := extract.Options{URL: pageURL, Title: item.Title, Summary: item.Summary, Selector: f.Selector}
+	if f.Exclude != "" {
+		opts.Exclude = []string{f.Exclude}
+	}
+	art, err := extract.Extract(body, opts)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+	}
+	if f.Selector != "" && art.Block != extract.BlockSelector {
+		if _, warned := p.selectorMissed.LoadOrStore(f.ID+"\x00"+f.Selector, true); !warned {
+			p.log.Warn("the feed's selector matches nothing on its page: automatic extraction used (warned once per feed)",
+				"feed_id", f.ID, "selector", f.Selector, "item_url", item.URL)
+		}
 	}
 	if item.Author == "" {
 		item.Author = art.Author
@@ -46,7 +67,7 @@ func (p *Pipeline) pageText(f story.Feed, item *story.Item, raw []byte, contentT
 	if p.opts.Templates != nil {
 		paras = p.stripTemplate(pageURL, paras)
 	}
-	return strings.Join(paras, "\n\n"), nil
+	return strings.Join(paras, "\n\n"), pageInfo{pageType: art.PageType, confidence: art.Confidence}, nil
 }
 
 // savePage keeps the fetched page for re-extraction when a PageStore is

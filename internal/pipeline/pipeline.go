@@ -158,6 +158,10 @@ type Pipeline struct {
 	// tmplMu guards templates, the site templates loaded so far by host.
 	tmplMu    sync.Mutex
 	templates map[string]*sitetemplate.Counts
+
+	// selectorMissed holds "feed ID\x00selector" once the feed's selector
+	// matched nothing on a page and a warning was logged.
+	selectorMissed sync.Map
 }
 
 // New checks opts and returns a Pipeline.

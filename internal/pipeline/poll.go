@@ -268,7 +268,7 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 		return p.publishIdentityDuplicate(ctx, f, item, keys, storyID, key, res)
 	}
 
-	text, source, err := p.itemText(ctx, f, &item)
+	text, source, info, err := p.itemText(ctx, f, &item)
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 		log.Warn("item has no usable text", "title", item.Title)
 		return nil
 	}
-	return p.decideAndPublish(ctx, f, item, keys, text, source, res)
+	return p.decideAndPublish(ctx, f, item, keys, text, source, info, res)
 }
 
 func (p *Pipeline) allKnown(keys []string) bool {
@@ -349,7 +349,7 @@ func identityReason(method, key string) string {
 	}
 }
 
-func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, res *PollResult) error {
+func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, info pageInfo, res *PollResult) error {
 	p.decide.Lock()
 	defer p.decide.Unlock()
 	for attempt := 0; ; attempt++ {
@@ -357,7 +357,7 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 			return nil
 		}
 		base := p.decisionBase()
-		err := p.decideOnce(ctx, f, item, keys, text, source, base, res)
+		err := p.decideOnce(ctx, f, item, keys, text, source, info, base, res)
 		if retry, err := p.redecide(ctx, err, base, attempt); retry {
 			continue
 		} else if err != nil {
@@ -369,7 +369,7 @@ func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item stor
 
 // decideOnce decides whether text is a new story or a copy with the index
 // as it stands (at stream sequence base) and publishes the decision.
-func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, base uint64, res *PollResult) error {
+func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, info pageInfo, base uint64, res *PollResult) error {
 	now := p.now().UTC()
 	m := p.opts.Index.Match(text)
 	if m.Duplicate {
@@ -398,7 +398,7 @@ func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item
 		if m.Update {
 			// Later copies of the update match the story too.
 			entry.Text = text
-			if _, err := p.publishVersion(ctx, target, item, text, source, now); err != nil {
+			if _, err := p.publishVersion(ctx, target, item, text, source, info, now); err != nil {
 				p.log.Warn("story update not published; the copy is recorded", "story_id", target, "error", err)
 			}
 		}
@@ -413,6 +413,7 @@ func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item
 		Author: item.Author, Published: item.Published, Fetched: now,
 		Text: text, Source: source, Related: m.Related,
 	}
+	info.set(&s)
 	if err := p.publishStoryAt(ctx, s, base); err != nil {
 		if errors.Is(err, errStale) {
 			return err
@@ -422,8 +423,12 @@ func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item
 	}
 	p.opts.Index.Add(dedupe.Entry{StoryID: s.ID, Keys: keys, Text: text, Time: now})
 	p.metrics.Published.Inc()
+	if s.Doubtful() {
+		p.metrics.LowConfidence.WithLabelValues(s.PageType).Inc()
+	}
 	res.Published++
-	p.log.Debug("story published", "feed_id", f.ID, "story_id", s.ID, "title", s.Title, "source", source)
+	p.log.Debug("story published", "feed_id", f.ID, "story_id", s.ID, "title", s.Title, "source", source,
+		"page_type", s.PageType, "confidence", s.Confidence)
 	return nil
 }
 
@@ -465,35 +470,35 @@ func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.D
 // is fetched when the feed asks for it or carries too little text; a page
 // that cannot be had for good (404, not HTML) falls back to the feed's own
 // text, while a transient failure is returned so the item is retried.
-func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, err error) {
+func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, info pageInfo, err error) {
 	content := htmlText(item.Content, item.Title)
 	if !f.FetchArticle && len(content) >= minFullText {
-		return content, "content", nil
+		return content, "content", pageInfo{}, nil
 	}
 	if item.URL != "" {
-		text, err := p.articleText(ctx, f, item)
+		text, info, err := p.articleText(ctx, f, item)
 		switch {
 		case err == nil && text != "":
-			return text, "article", nil
+			return text, "article", info, nil
 		case err != nil && (fetcher.Retryable(err) || ctx.Err() != nil):
-			return "", "", err
+			return "", "", pageInfo{}, err
 		case err != nil:
 			p.log.Warn("article unavailable, using the feed's text", "feed_id", f.ID, "item_url", item.URL, "error", err)
 		}
 	}
 	if content != "" {
-		return content, "content", nil
+		return content, "content", pageInfo{}, nil
 	}
-	return htmlText(item.Summary, item.Title), "summary", nil
+	return htmlText(item.Summary, item.Title), "summary", pageInfo{}, nil
 }
 
-func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, error) {
+func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, pageInfo, error) {
 	start := time.Now()
 	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept})
 	p.metrics.FetchTime.WithLabelValues("article").Observe(time.Since(start).Seconds())
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
-		return "", &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
+		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
 	}
 	p.savePage(f, *item, resp)
 	return p.pageText(f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))

@@ -98,7 +98,11 @@ func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool,
 	// People's (and earlier runs') splits and merges move a page to
 	// another story than the index recorded.
 	storyID = p.overrides.Identity(storyID, key)
-	text, err := p.pageText(story.Feed{ID: pg.FeedID}, &item, pg.Body, pg.ContentType, pg.FetchURL)
+	f, ok := p.feedByID(pg.FeedID) // for its selector
+	if !ok {
+		f = story.Feed{ID: pg.FeedID}
+	}
+	text, info, err := p.pageText(f, &item, pg.Body, pg.ContentType, pg.FetchURL)
 	if err != nil {
 		return err
 	}
@@ -119,7 +123,7 @@ func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool,
 		if dryRun {
 			return nil
 		}
-		return p.publishReextracted(ctx, s, text)
+		return p.publishReextracted(ctx, s, text, info)
 	}
 	m := p.opts.Index.Match(text)
 	if m.Duplicate && m.StoryID == storyID {
@@ -139,7 +143,7 @@ func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool,
 	// it the text just extracted.
 	for _, ns := range res.Stories {
 		if ns.ID == res.Override.NewStory && ns.Text != text {
-			return p.publishReextracted(ctx, ns, text)
+			return p.publishReextracted(ctx, ns, text, info)
 		}
 	}
 	return nil
@@ -147,11 +151,12 @@ func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool,
 
 // publishReextracted publishes s with its new text as a story update and
 // lets the index learn the text.
-func (p *Pipeline) publishReextracted(ctx context.Context, s story.Story, text string) error {
+func (p *Pipeline) publishReextracted(ctx context.Context, s story.Story, text string, info pageInfo) error {
 	p.decide.Lock()
 	defer p.decide.Unlock()
 	sum := sha256.Sum256([]byte(text))
 	s.Text = text
+	info.set(&s)
 	if _, _, err := p.opts.Publisher.PublishStoryUpdate(ctx, s, "reextract-"+hex.EncodeToString(sum[:8])); err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
 		return fmt.Errorf("publish update of story %s: %w", s.ID, err)

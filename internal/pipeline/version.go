@@ -18,7 +18,7 @@ import (
 // store; without one, or before the store has the story, the update stays
 // recorded only as the copy's duplicate record, and revision 0 is
 // returned.
-func (p *Pipeline) publishVersion(ctx context.Context, id string, item story.Item, text, source string, now time.Time) (int, error) {
+func (p *Pipeline) publishVersion(ctx context.Context, id string, item story.Item, text, source string, info pageInfo, now time.Time) (int, error) {
 	if p.opts.Review == nil {
 		return 0, nil
 	}
@@ -31,6 +31,7 @@ func (p *Pipeline) publishVersion(ctx context.Context, id string, item story.Ite
 		return 0, nil // not more complete than what subscribers have
 	}
 	s.Text, s.Source = text, source
+	info.set(&s)
 	if item.Title != "" {
 		s.Title = item.Title
 	}

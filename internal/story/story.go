@@ -19,6 +19,13 @@ type Feed struct {
 	FetchArticle bool
 	// Interval is the time between two polls of the feed.
 	Interval time.Duration
+	// Selector, when set, is a CSS selector naming the main text of the
+	// feed's article pages; Exclude is a CSS selector group (selectors
+	// joined by commas) of elements removed first. A selector matching
+	// nothing falls back to automatic extraction (see extract.Options).
+	// Both are strings so that Feed stays comparable.
+	Selector string
+	Exclude  string
 }
 
 // Item is one entry of a parsed feed, normalised: links are absolute and
@@ -53,6 +60,16 @@ type Story struct {
 	// Source says where Text came from: "article" (the page was fetched
 	// and extracted), "content" (the feed's full content) or "summary".
 	Source string `json:"source"`
+	// PageType is what the fetched page looked like: "article",
+	// "liveblog_forum" (a live blog, forum or comment thread), "listing"
+	// (a section, tag or search page of teasers), "gallery", "video" or
+	// "other". Empty when Source is not "article".
+	PageType string `json:"page_type,omitempty"`
+	// Confidence, in [0,1], is how likely Text is the page's whole story
+	// and nothing else, from structural signals (see package extract);
+	// below LowConfidence a person should check it. Absent when Source is
+	// not "article".
+	Confidence float64 `json:"confidence,omitempty"`
 	// Related lists stories on the same subject that are not copies.
 	Related []Related `json:"related,omitempty"`
 	// Revision counts the new versions of the story: 0 for the first
@@ -75,6 +92,15 @@ type Story struct {
 	// that story. Later copies of this story join it.
 	MergedInto string `json:"merged_into,omitempty"`
 }
+
+// LowConfidence is the Confidence below which a story is flagged as a
+// doubtful extraction (extract.LowConfidence).
+const LowConfidence = 0.5
+
+// Doubtful reports whether s was extracted from a page with a confidence
+// below LowConfidence. Stories published before page types existed (no
+// PageType) are not doubtful.
+func (s Story) Doubtful() bool { return s.PageType != "" && s.Confidence < LowConfidence }
 
 // Related points from a story to another that is similar but not a copy.
 type Related struct {
