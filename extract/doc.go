@@ -20,6 +20,9 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     No name or tag other than those that never hold the story removes a
+//     visible element holding most of the page's paragraph text with few
+//     links (a story a broken tag nested in an ad slot, a page-wide form).
 //  3. Pick the main block: [itemprop=articleBody], then the best <article>,
 //     then a readability-style scored container (text length, commas, link
 //     density, class hints; loose text between <br>s scores its own

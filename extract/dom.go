@@ -335,6 +335,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 // prune removes boilerplate elements under body, except protected ones.
 // st holds the measures taken before pruning.
 func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat) {
+	bs := st[body]
 	var walk func(n *html.Node, inArticle bool)
 	walk = func(n *html.Node, inArticle bool) {
 		for c := n.FirstChild; c != nil; {
@@ -343,7 +344,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c]) {
+				if !protected[c] && junkElement(c, inArticle, st[c]) && !holdsStory(c, st[c], bs) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -354,6 +355,32 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 		}
 	}
 	walk(body, false)
+}
+
+// holdsStory reports whether n, marked as boilerplate by its tag or
+// names, holds most of the page's paragraph text with few links: a
+// broken tag can nest the rest of a story in an ad slot or a header, and
+// some sites wrap the whole page in a form or a "sidebar" layout. Such an
+// element is kept, and its children are judged one by one. Hidden
+// elements and tags that never hold the story (script, nav, …) are not
+// rescued.
+func holdsStory(n *html.Node, s, body *stat) bool {
+	if s == nil || body == nil || body.prose == 0 || hidden(n) {
+		return false
+	}
+	if dropTags[n.DataAtom] {
+		return false
+	}
+	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// hidden reports whether n is hidden by an attribute or inline style.
+func hidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || strings.EqualFold(getAttr(n, "aria-hidden"), "true") {
+		return true
+	}
+	st := strings.ToLower(strings.ReplaceAll(getAttr(n, "style"), " ", ""))
+	return st != "" && (strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden"))
 }
 
 func junkElement(n *html.Node, inArticle bool, s *stat) bool {
