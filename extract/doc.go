@@ -38,6 +38,11 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it.
 //
+// When no usable text is left and the page has <noscript> elements in
+// its body, the page is parsed again with their content read as markup
+// (the plain version that script-rendered pages, forums among them, ship
+// for clients without script) and the four steps run on that.
+//
 // # Invariants
 //
 //   - Every returned paragraph is valid UTF-8, in NFC, non-empty, without

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"errors"
 
 	"fmt"
 	"sort"
@@ -85,6 +86,47 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
+	a, err := extractRoot(root, opts)
+	if err == nil || !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
+		return a, err
+	}
+	// The page renders its content with script and ships a plain version
+	// in <noscript> (forum software does): read that instead.
+	root, perr := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
+	if perr != nil || !unwrapNoscript(root) {
+		return nil, err
+	}
+	if n := countElements(root, maxNodes); n > maxNodes {
+		return nil, err
+	}
+	if alt, aerr := extractRoot(root, opts); aerr == nil {
+		return alt, nil
+	}
+	return nil, err
+}
+
+// unwrapNoscript replaces each <noscript> under <body> by its children,
+// parsed as markup, and reports whether there was one.
+func unwrapNoscript(root *html.Node) bool {
+	found := false
+	for _, ns := range findAll(root, false, func(n *html.Node) bool { return n.DataAtom == atom.Noscript }) {
+		if ns.Parent == nil || ns.Parent.DataAtom == atom.Head {
+			continue
+		}
+		for c := ns.FirstChild; c != nil; {
+			next := c.NextSibling
+			ns.RemoveChild(c)
+			ns.Parent.InsertBefore(c, ns)
+			c = next
+		}
+		ns.Parent.RemoveChild(ns)
+		found = true
+	}
+	return found
+}
+
+// extractRoot is Extract on a parsed page.
+func extractRoot(root *html.Node, opts Options) (*Article, error) {
 	resolveStreamed(root)
 	inlineBodyTemplates(root)
 	doc := goquery.NewDocumentFromNode(root)
