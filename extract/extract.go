@@ -623,13 +623,18 @@ func overlap(n *html.Node, summary map[string]bool) float64 {
 	return float64(len(found)) / float64(len(summary))
 }
 
+// numberPunct are the characters a number in a table may hold besides
+// its digits.
+const numberPunct = ",.%$€£¥+-−–/:()"
+
 // usable reports whether paragraphs hold real text: at least five
-// word-like tokens (CJK characters count one each, halved).
+// word-like tokens, words or numbers (CJK characters count one each,
+// halved).
 func usable(paras []string) bool {
 	n, cjk, tokens := 0, 0, 0
 	for _, p := range paras {
 		for _, f := range strings.Fields(p) {
-			letters, total := 0, 0
+			letters, digits, numeric, total := 0, 0, 0, 0
 			for _, r := range f {
 				total++
 				switch {
@@ -637,10 +642,16 @@ func usable(paras []string) bool {
 					cjk++
 				case unicode.IsLetter(r) || unicode.IsMark(r):
 					letters++
+				case r >= '0' && r <= '9':
+					digits++
+				case strings.ContainsRune(numberPunct, r):
+					numeric++
 				}
 			}
 			tokens++
-			if total <= 25 && letters*10 >= total*7 {
+			// Words, and numbers as tables of results or figures hold
+			// them ("1,250", "$3.5", "72%").
+			if total <= 25 && (letters*10 >= total*7 || digits > 0 && digits+numeric == total) {
 				n++
 			}
 		}
