@@ -38,6 +38,13 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it.
 //
+// When the page marks no article and the text found is short next to the
+// paragraph text the page held before step 2 (under a fifth of it), step
+// 2 runs again without reading class, id, role or aria-label names, and
+// that result is taken when it holds at least twice the text: listings,
+// product and forum pages often give every item a name that reads as
+// boilerplate ("teaser", "card-meta").
+//
 // When no usable text is left and the page has <noscript> elements in
 // its body, the page is parsed again with their content read as markup
 // (the plain version that script-rendered pages, forums among them, ship

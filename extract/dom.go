@@ -333,8 +333,10 @@ func attrJunk(n *html.Node, s *stat) bool {
 }
 
 // prune removes boilerplate elements under body, except protected ones.
-// st holds the measures taken before pruning.
-func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat) {
+// st holds the measures taken before pruning. With byName false, class,
+// id, role and aria-label names are not read: only tags that never hold
+// the story and hidden elements go.
+func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, byName bool) {
 	bs := st[body]
 	var walk func(n *html.Node, inArticle bool)
 	walk = func(n *html.Node, inArticle bool) {
@@ -344,7 +346,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c]) && !holdsStory(c, st[c], bs) {
+				if !protected[c] && junkElement(c, inArticle, st[c], byName) && !holdsStory(c, st[c], bs) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -383,7 +385,7 @@ func hidden(n *html.Node) bool {
 	return st != "" && (strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden"))
 }
 
-func junkElement(n *html.Node, inArticle bool, s *stat) bool {
+func junkElement(n *html.Node, inArticle bool, s *stat, byName bool) bool {
 	if dropTags[n.DataAtom] {
 		return !tableFigure(n)
 	}
@@ -397,6 +399,9 @@ func junkElement(n *html.Node, inArticle bool, s *stat) bool {
 	case atom.Article, atom.Main:
 		// judged by attributes only when they clearly say so
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
+	}
+	if !byName {
+		return hidden(n) && !collapsedProse(n, s)
 	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
 		// custom elements: <ad-slot>, <share-bar>

@@ -86,7 +86,18 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
-	a, err := extractRoot(root, opts)
+	a, ps, err := extractRoot(root, opts, true)
+	if err == nil && !ps.marked && thin(a, ps.prose) {
+		// Names pruned most of a page that holds much more text (a
+		// listing, a product page, a site whose layout classes read as
+		// boilerplate): judge it by tags and hiding alone.
+		if root, perr := html.Parse(bytes.NewReader(page)); perr == nil {
+			alt, _, aerr := extractRoot(root, opts, false)
+			if aerr == nil && runeCount(alt.Paragraphs) >= 2*runeCount(a.Paragraphs) {
+				return alt, nil
+			}
+		}
+	}
 	if err == nil || !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
 		return a, err
 	}
@@ -99,7 +110,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, err
 	}
-	if alt, aerr := extractRoot(root, opts); aerr == nil {
+	if alt, _, aerr := extractRoot(root, opts, true); aerr == nil {
 		return alt, nil
 	}
 	return nil, err
@@ -125,8 +136,30 @@ func unwrapNoscript(root *html.Node) bool {
 	return found
 }
 
-// extractRoot is Extract on a parsed page.
-func extractRoot(root *html.Node, opts Options) (*Article, error) {
+// thin reports whether a is short next to the paragraph text the page
+// held before pruning (pageProse, non-space runes).
+func thin(a *Article, pageProse int) bool {
+	n := runeCount(a.Paragraphs)
+	return n < 1500 && n*5 < pageProse
+}
+
+func runeCount(paras []string) int {
+	n := 0
+	for _, p := range paras {
+		k, _ := countText(p)
+		n += k
+	}
+	return n
+}
+
+// pageStats is what one extraction pass saw of the page.
+type pageStats struct {
+	prose  int  // paragraph text of the body before pruning, non-space runes
+	marked bool // the page marked the article (articleBody, <article>)
+}
+
+// extractRoot is Extract on a parsed page; byName is prune's.
+func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStats, error) {
 	resolveStreamed(root)
 	inlineBodyTemplates(root)
 	doc := goquery.NewDocumentFromNode(root)
@@ -134,7 +167,7 @@ func extractRoot(root *html.Node, opts Options) (*Article, error) {
 
 	body := doc.Find("body").First()
 	if body.Length() == 0 {
-		return nil, fmt.Errorf("%w: no body", ErrNoContent)
+		return nil, pageStats{}, fmt.Errorf("%w: no body", ErrNoContent)
 	}
 	bodyNode := body.Get(0)
 	summary := summaryTokens(opts.Summary, opts.Title)
@@ -152,7 +185,8 @@ func extractRoot(root *html.Node, opts Options) (*Article, error) {
 	if pp := mainParagraphParent(bodyNode); pp != nil {
 		protect(protected, pp)
 	}
-	prune(bodyNode, protected, st)
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil}
+	prune(bodyNode, protected, st, byName)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
@@ -167,7 +201,7 @@ func extractRoot(root *html.Node, opts Options) (*Article, error) {
 	}
 	paras = dropRepeats(paras)
 	if !usable(paras) {
-		return nil, fmt.Errorf("%w: no main text found", ErrNoContent)
+		return nil, ps, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
 	a := &Article{
 		Title:      m.title,
@@ -182,7 +216,7 @@ func extractRoot(root *html.Node, opts Options) (*Article, error) {
 	if a.Title == "" {
 		a.Title = labelled
 	}
-	return a, nil
+	return a, ps, nil
 }
 
 // ldBodyParagraphs returns the paragraphs of JSON-LD's articleBody when
