@@ -288,6 +288,9 @@ func attrJunk(n *html.Node, s *stat) bool {
 		(strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")) {
 		return !collapsedProse(n, s)
 	}
+	if hiddenClass(getAttr(n, "class")) {
+		return !collapsedProse(n, s)
+	}
 	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
 		return true
 	}
@@ -374,6 +377,40 @@ func holdsStory(n *html.Node, s, body *stat) bool {
 		return false
 	}
 	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// hiddenClasses are the class words CSS frameworks use to hide an element
+// on every screen, and those of hover cards and tooltips, which show
+// another page's text on demand.
+var hiddenClasses = makeSet("hide", "is-hidden", "d-none", "display-none",
+	"tooltip", "popover", "hovercard", "hover-card")
+
+// hiddenClass reports whether a class value hides its element: a word of
+// hiddenClasses, where "d-none" counts only without a word that shows the
+// element again from some screen width or state ("d-md-block",
+// "sm:block").
+func hiddenClass(class string) bool {
+	if class == "" {
+		return false
+	}
+	hide, shown := false, false
+	for _, w := range strings.Fields(strings.ToLower(class)) {
+		switch {
+		case in(hiddenClasses, w):
+			hide = true
+		case strings.HasPrefix(w, "d-") && w != "d-none":
+			shown = true
+		case strings.Contains(w, ":"):
+			// utility classes that show it from a width or on a state:
+			// "sm:block", "lg:inline-flex", "group-hover:grid"
+			for _, d := range []string{"block", "flex", "grid", "inline", "table", "contents"} {
+				if strings.HasSuffix(w, d) {
+					shown = true
+				}
+			}
+		}
+	}
+	return hide && !shown
 }
 
 // hidden reports whether n is hidden by an attribute or inline style.
