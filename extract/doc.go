@@ -23,6 +23,9 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     On a page that declares itself a discussion (schema.org
+//     DiscussionForumPosting or QAPage, in JSON-LD or an itemtype), names
+//     of comments and replies do not remove anything: they are the content.
 //     No name or tag other than those that never hold the story removes a
 //     visible element holding most of the page's paragraph text with few
 //     links (a story a broken tag nested in an ad slot, a page-wide form).

@@ -277,7 +277,7 @@ func hashPart(part string) bool {
 // measure (nil when unknown): tokens in sizedJunk and proseJunk, and
 // hiding a folded panel, do not count against an element holding much
 // text with few links.
-func attrJunk(n *html.Node, s *stat) bool {
+func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if role := strings.ToLower(getAttr(n, "role")); role != "" && in(junkRoles, role) {
 		return true
 	}
@@ -291,7 +291,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 	if hiddenClass(getAttr(n, "class")) {
 		return !collapsedProse(n, s)
 	}
-	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
+	if ip := strings.ToLower(getAttr(n, "itemprop")); !discussion && (ip == "comment" || ip == "comments") {
 		return true
 	}
 	cls := getAttr(n, "class") + " " + getAttr(n, "id")
@@ -311,7 +311,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6
 	for _, t := range toks {
 		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
-			!(prose && in(proseJunk, t)) {
+			!(prose && in(proseJunk, t)) && !(discussion && in(commentWords, t)) {
 			return true
 		}
 	}
@@ -319,7 +319,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 		return true
 	}
 	for _, s := range junkSubstrings {
-		if strings.Contains(lc, s) {
+		if strings.Contains(lc, s) && !(discussion && strings.Contains(s, "comment")) {
 			return true
 		}
 	}
@@ -336,10 +336,10 @@ func attrJunk(n *html.Node, s *stat) bool {
 }
 
 // prune removes boilerplate elements under body, except protected ones.
-// st holds the measures taken before pruning. With byName false, class,
+// st holds the measures taken before pruning. With mode.byName false, class,
 // id, role and aria-label names are not read: only tags that never hold
 // the story and hidden elements go.
-func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, byName bool) {
+func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, mode pruneMode) {
 	bs := st[body]
 	var walk func(n *html.Node, inArticle bool)
 	walk = func(n *html.Node, inArticle bool) {
@@ -349,7 +349,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c], byName) && !holdsStory(c, st[c], bs) {
+				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -378,6 +378,10 @@ func holdsStory(n *html.Node, s, body *stat) bool {
 	}
 	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
 }
+
+// commentWords name comments and replies: boilerplate under a story, the
+// content of a discussion page.
+var commentWords = makeSet("comment", "comments", "commentlist", "respond")
 
 // hiddenClasses are the class words CSS frameworks use to hide an element
 // on every screen, and those of hover cards and tooltips, which show
@@ -422,7 +426,18 @@ func hidden(n *html.Node) bool {
 	return st != "" && (strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden"))
 }
 
-func junkElement(n *html.Node, inArticle bool, s *stat, byName bool) bool {
+// pruneMode says what prune reads.
+type pruneMode struct {
+	// byName: class, id, role and aria-label names; without it only tags
+	// that never hold the story and hidden elements go.
+	byName bool
+	// discussion: the page declares itself a discussion (schema.org
+	// DiscussionForumPosting, QAPage), whose replies and answers
+	// are the content, so names of comments do not remove them.
+	discussion bool
+}
+
+func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
 		return !tableFigure(n)
 	}
@@ -437,7 +452,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, byName bool) bool {
 		// judged by attributes only when they clearly say so
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
 	}
-	if !byName {
+	if !mode.byName {
 		return hidden(n) && !collapsedProse(n, s)
 	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
@@ -448,7 +463,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, byName bool) bool {
 			}
 		}
 	}
-	return attrJunk(n, s)
+	return attrJunk(n, s, mode.discussion)
 }
 
 func contains(a, b *html.Node) bool {

@@ -186,7 +186,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		protect(protected, pp)
 	}
 	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil}
-	prune(bodyNode, protected, st, byName)
+	prune(bodyNode, protected, st, pruneMode{byName: byName, discussion: m.discussion})
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
