@@ -277,7 +277,7 @@ func hashPart(part string) bool {
 // measure (nil when unknown): tokens in sizedJunk and proseJunk, and
 // hiding a folded panel, do not count against an element holding much
 // text with few links.
-func attrJunk(n *html.Node, s *stat) bool {
+func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if role := strings.ToLower(getAttr(n, "role")); role != "" && in(junkRoles, role) {
 		return true
 	}
@@ -288,7 +288,10 @@ func attrJunk(n *html.Node, s *stat) bool {
 		(strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")) {
 		return !collapsedProse(n, s)
 	}
-	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
+	if hiddenClass(getAttr(n, "class")) {
+		return !collapsedProse(n, s)
+	}
+	if ip := strings.ToLower(getAttr(n, "itemprop")); !discussion && (ip == "comment" || ip == "comments") {
 		return true
 	}
 	cls := getAttr(n, "class") + " " + getAttr(n, "id")
@@ -308,7 +311,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6
 	for _, t := range toks {
 		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
-			!(prose && in(proseJunk, t)) {
+			!(prose && in(proseJunk, t)) && !(discussion && in(commentWords, t)) {
 			return true
 		}
 	}
@@ -316,7 +319,7 @@ func attrJunk(n *html.Node, s *stat) bool {
 		return true
 	}
 	for _, s := range junkSubstrings {
-		if strings.Contains(lc, s) {
+		if strings.Contains(lc, s) && !(discussion && strings.Contains(s, "comment")) {
 			return true
 		}
 	}
@@ -333,8 +336,11 @@ func attrJunk(n *html.Node, s *stat) bool {
 }
 
 // prune removes boilerplate elements under body, except protected ones.
-// st holds the measures taken before pruning.
-func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat) {
+// st holds the measures taken before pruning. With mode.byName false, class,
+// id, role and aria-label names are not read: only tags that never hold
+// the story and hidden elements go.
+func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, mode pruneMode) {
+	bs := st[body]
 	var walk func(n *html.Node, inArticle bool)
 	walk = func(n *html.Node, inArticle bool) {
 		for c := n.FirstChild; c != nil; {
@@ -343,7 +349,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c]) {
+				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -356,7 +362,82 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 	walk(body, false)
 }
 
-func junkElement(n *html.Node, inArticle bool, s *stat) bool {
+// holdsStory reports whether n, marked as boilerplate by its tag or
+// names, holds most of the page's paragraph text with few links: a
+// broken tag can nest the rest of a story in an ad slot or a header, and
+// some sites wrap the whole page in a form or a "sidebar" layout. Such an
+// element is kept, and its children are judged one by one. Hidden
+// elements and tags that never hold the story (script, nav, …) are not
+// rescued.
+func holdsStory(n *html.Node, s, body *stat) bool {
+	if s == nil || body == nil || body.prose == 0 || hidden(n) {
+		return false
+	}
+	if dropTags[n.DataAtom] {
+		return false
+	}
+	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// commentWords name comments and replies: boilerplate under a story, the
+// content of a discussion page.
+var commentWords = makeSet("comment", "comments", "commentlist", "respond")
+
+// hiddenClasses are the class words CSS frameworks use to hide an element
+// on every screen, and those of hover cards and tooltips, which show
+// another page's text on demand.
+var hiddenClasses = makeSet("hide", "is-hidden", "d-none", "display-none",
+	"tooltip", "popover", "hovercard", "hover-card")
+
+// hiddenClass reports whether a class value hides its element: a word of
+// hiddenClasses, where "d-none" counts only without a word that shows the
+// element again from some screen width or state ("d-md-block",
+// "sm:block").
+func hiddenClass(class string) bool {
+	if class == "" {
+		return false
+	}
+	hide, shown := false, false
+	for _, w := range strings.Fields(strings.ToLower(class)) {
+		switch {
+		case in(hiddenClasses, w):
+			hide = true
+		case strings.HasPrefix(w, "d-") && w != "d-none":
+			shown = true
+		case strings.Contains(w, ":"):
+			// utility classes that show it from a width or on a state:
+			// "sm:block", "lg:inline-flex", "group-hover:grid"
+			for _, d := range []string{"block", "flex", "grid", "inline", "table", "contents"} {
+				if strings.HasSuffix(w, d) {
+					shown = true
+				}
+			}
+		}
+	}
+	return hide && !shown
+}
+
+// hidden reports whether n is hidden by an attribute or inline style.
+func hidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || strings.EqualFold(getAttr(n, "aria-hidden"), "true") {
+		return true
+	}
+	st := strings.ToLower(strings.ReplaceAll(getAttr(n, "style"), " ", ""))
+	return st != "" && (strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden"))
+}
+
+// pruneMode says what prune reads.
+type pruneMode struct {
+	// byName: class, id, role and aria-label names; without it only tags
+	// that never hold the story and hidden elements go.
+	byName bool
+	// discussion: the page declares itself a discussion (schema.org
+	// DiscussionForumPosting, QAPage), whose replies and answers
+	// are the content, so names of comments do not remove them.
+	discussion bool
+}
+
+func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
 		return !tableFigure(n)
 	}
@@ -371,6 +452,9 @@ func junkElement(n *html.Node, inArticle bool, s *stat) bool {
 		// judged by attributes only when they clearly say so
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
 	}
+	if !mode.byName {
+		return hidden(n) && !collapsedProse(n, s)
+	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
 		// custom elements: <ad-slot>, <share-bar>
 		for _, t := range tokens(n.Data) {
@@ -379,7 +463,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat) bool {
 			}
 		}
 	}
-	return attrJunk(n, s)
+	return attrJunk(n, s, mode.discussion)
 }
 
 func contains(a, b *html.Node) bool {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"errors"
 
 	"fmt"
 	"sort"
@@ -96,6 +97,80 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
+	a, ps, err := extractRoot(root, opts, true)
+	if err == nil && !ps.marked && thin(a, ps.prose) {
+		// Names pruned most of a page that holds much more text (a
+		// listing, a product page, a site whose layout classes read as
+		// boilerplate): judge it by tags and hiding alone.
+		if root, perr := html.Parse(bytes.NewReader(page)); perr == nil {
+			alt, _, aerr := extractRoot(root, opts, false)
+			if aerr == nil && runeCount(alt.Paragraphs) >= 2*runeCount(a.Paragraphs) {
+				return alt, nil
+			}
+		}
+	}
+	if err == nil || !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
+		return a, err
+	}
+	// The page renders its content with script and ships a plain version
+	// in <noscript> (forum software does): read that instead.
+	root, perr := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
+	if perr != nil || !unwrapNoscript(root) {
+		return nil, err
+	}
+	if n := countElements(root, maxNodes); n > maxNodes {
+		return nil, err
+	}
+	if alt, _, aerr := extractRoot(root, opts, true); aerr == nil {
+		return alt, nil
+	}
+	return nil, err
+}
+
+// unwrapNoscript replaces each <noscript> under <body> by its children,
+// parsed as markup, and reports whether there was one.
+func unwrapNoscript(root *html.Node) bool {
+	found := false
+	for _, ns := range findAll(root, false, func(n *html.Node) bool { return n.DataAtom == atom.Noscript }) {
+		if ns.Parent == nil || ns.Parent.DataAtom == atom.Head {
+			continue
+		}
+		for c := ns.FirstChild; c != nil; {
+			next := c.NextSibling
+			ns.RemoveChild(c)
+			ns.Parent.InsertBefore(c, ns)
+			c = next
+		}
+		ns.Parent.RemoveChild(ns)
+		found = true
+	}
+	return found
+}
+
+// thin reports whether a is short next to the paragraph text the page
+// held before pruning (pageProse, non-space runes).
+func thin(a *Article, pageProse int) bool {
+	n := runeCount(a.Paragraphs)
+	return n < 1500 && n*5 < pageProse
+}
+
+func runeCount(paras []string) int {
+	n := 0
+	for _, p := range paras {
+		k, _ := countText(p)
+		n += k
+	}
+	return n
+}
+
+// pageStats is what one extraction pass saw of the page.
+type pageStats struct {
+	prose  int  // paragraph text of the body before pruning, non-space runes
+	marked bool // the page marked the article (articleBody, <article>)
+}
+
+// extractRoot is Extract on a parsed page; byName is prune's.
+func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStats, error) {
 	resolveStreamed(root)
 	inlineBodyTemplates(root)
 	doc := goquery.NewDocumentFromNode(root)
@@ -103,11 +178,12 @@ func Extract(page []byte, opts Options) (*Article, error) {
 
 	body := doc.Find("body").First()
 	if body.Length() == 0 {
-		return nil, fmt.Errorf("%w: no body", ErrNoContent)
+		return nil, pageStats{}, fmt.Errorf("%w: no body", ErrNoContent)
 	}
 	bodyNode := body.Get(0)
 	if a, ok, err := extractSelected(root, bodyNode, m, opts); ok {
-		return a, err
+		// A person chose the block: no retry second-guesses it.
+		return a, pageStats{marked: true}, err
 	}
 	summary := summaryTokens(opts.Summary, opts.Title)
 
@@ -125,7 +201,8 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if pp := mainParagraphParent(bodyNode); pp != nil {
 		protect(protected, pp)
 	}
-	prune(bodyNode, protected, st)
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil}
+	prune(bodyNode, protected, st, pruneMode{byName: byName, discussion: m.discussion})
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
@@ -141,7 +218,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	paras = dropRepeats(paras)
 	if !usable(paras) {
-		return nil, fmt.Errorf("%w: no main text found", ErrNoContent)
+		return nil, ps, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
 	a := &Article{
 		Title:      m.title,
@@ -158,7 +235,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		a.Title = labelled
 	}
 	classifyPage(a, sg, blocks, st, m.body, opts)
-	return a, nil
+	return a, ps, nil
 }
 
 // ldBodyParagraphs returns the paragraphs of JSON-LD's articleBody when
@@ -599,13 +676,18 @@ func overlap(n *html.Node, summary map[string]bool) float64 {
 	return float64(len(found)) / float64(len(summary))
 }
 
+// numberPunct are the characters a number in a table may hold besides
+// its digits.
+const numberPunct = ",.%$€£¥+-−–/:()"
+
 // usable reports whether paragraphs hold real text: at least five
-// word-like tokens (CJK characters count one each, halved).
+// word-like tokens, words or numbers (CJK characters count one each,
+// halved).
 func usable(paras []string) bool {
 	n, cjk, tokens := 0, 0, 0
 	for _, p := range paras {
 		for _, f := range strings.Fields(p) {
-			letters, total := 0, 0
+			letters, digits, numeric, total := 0, 0, 0, 0
 			for _, r := range f {
 				total++
 				switch {
@@ -613,10 +695,16 @@ func usable(paras []string) bool {
 					cjk++
 				case unicode.IsLetter(r) || unicode.IsMark(r):
 					letters++
+				case r >= '0' && r <= '9':
+					digits++
+				case strings.ContainsRune(numberPunct, r):
+					numeric++
 				}
 			}
 			tokens++
-			if total <= 25 && letters*10 >= total*7 {
+			// Words, and numbers as tables of results or figures hold
+			// them ("1,250", "$3.5", "72%").
+			if total <= 25 && (letters*10 >= total*7 || digits > 0 && digits+numeric == total) {
 				n++
 			}
 		}

@@ -20,6 +20,10 @@ type meta struct {
 	// body is JSON-LD's articleBody, as given (plain text, or HTML on some
 	// sites); a fallback when the page's markup yields too little.
 	body string
+	// discussion: JSON-LD or microdata declare a forum thread or a
+	// question page (DiscussionForumPosting, QAPage). A FAQ's Question
+	// items do not count: articles carry them.
+	discussion bool
 }
 
 // readMeta reads title, author, publication time and language from meta
@@ -59,6 +63,7 @@ func readMeta(doc *goquery.Document) meta {
 
 	m.author = ld.author
 	m.body = ld.body
+	m.discussion = idx.discussion
 	for _, sel := range []struct{ q, a string }{
 		{`meta[name="author"]`, "content"},
 		{`meta[property="article:author"]`, "content"},
@@ -296,6 +301,8 @@ type pageIndex struct {
 	timeArt   string // article time[datetime]
 	timeAny   string // time[datetime]
 	itemDate  string // [itemprop=datePublished] datetime
+	// discussion: a JSON-LD block or an itemtype names a discussion type.
+	discussion bool
 }
 
 func indexPage(root *html.Node) *pageIndex {
@@ -342,6 +349,11 @@ func indexPage(root *html.Node) *pageIndex {
 					idx.timePub = dt
 				}
 			}
+			if !idx.discussion && (discussionType(getAttr(c, "itemtype")) ||
+				c.DataAtom == atom.Script && c.FirstChild != nil && strings.EqualFold(getAttr(c, "type"), "application/ld+json") &&
+					discussionType(c.FirstChild.Data)) {
+				idx.discussion = true
+			}
 			if strings.EqualFold(getAttr(c, "itemprop"), "datePublished") && idx.itemDate == "" {
 				idx.itemDate = getAttr(c, "datetime")
 			}
@@ -350,6 +362,12 @@ func indexPage(root *html.Node) *pageIndex {
 	}
 	walk(root, false)
 	return idx
+}
+
+// discussionType reports whether s (an itemtype, or a JSON-LD block)
+// names a schema.org type of discussion page.
+func discussionType(s string) bool {
+	return strings.Contains(s, "DiscussionForumPosting") || strings.Contains(s, "QAPage")
 }
 
 // get answers the selectors readMeta uses from the index. It reports
