@@ -59,16 +59,26 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if block {
 				e.flush()
 			} else {
-				switch c.DataAtom {
-				case atom.Span, atom.A, atom.B, atom.I, atom.Em, atom.Strong, atom.U, atom.S, atom.Sub,
-					atom.Sup, atom.Small, atom.Mark, atom.Abbr, atom.Cite, atom.Q, atom.Code, atom.Time:
-				default:
+				if !inlineTags[c.DataAtom] {
 					// unknown inline elements (custom tags) separate words
 					e.buf.WriteByte(' ')
 				}
 			}
 		}
 	}
+}
+
+// inlineTags are the inline elements of HTML, current and obsolete: they
+// never separate words, so "中文<font>Go</font>中文", "super<wbr>long" and
+// ruby annotations keep their spacing exactly as the page has it.
+var inlineTags = map[atom.Atom]bool{
+	atom.Span: true, atom.A: true, atom.B: true, atom.I: true, atom.Em: true, atom.Strong: true, atom.U: true,
+	atom.S: true, atom.Sub: true, atom.Sup: true, atom.Small: true, atom.Mark: true, atom.Abbr: true,
+	atom.Cite: true, atom.Q: true, atom.Code: true, atom.Time: true, atom.Font: true, atom.Big: true,
+	atom.Tt: true, atom.Strike: true, atom.Acronym: true, atom.Nobr: true, atom.Wbr: true, atom.Ins: true,
+	atom.Del: true, atom.Bdi: true, atom.Bdo: true, atom.Dfn: true, atom.Kbd: true, atom.Samp: true,
+	atom.Var: true, atom.Data: true, atom.Ruby: true, atom.Rb: true, atom.Rt: true, atom.Rp: true,
+	atom.Rtc: true, atom.Output: true, atom.Blink: true, atom.Marquee: true,
 }
 
 func (e *emitter) text(s string, inLink bool) {
