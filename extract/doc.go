@@ -30,8 +30,11 @@
 //     candidate whose text overlaps them best.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
 //     the block as one paragraph, normalise it (mojibake repair, removal of
-//     soft hyphens and zero-width characters, NFC, collapsed white space)
-//     and run the line-level junk filters that CleanText also applies. An
+//     soft hyphens and zero-width characters, NFC, collapsed white space;
+//     a line break between two Chinese or Japanese characters is removed,
+//     as browsers do) and run the line-level junk filters that CleanText
+//     also applies; each line of a <pre> element is one paragraph that
+//     the junk filters never touch, so code keeps its "}" and "print". An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it.
 //

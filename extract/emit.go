@@ -11,11 +11,20 @@ import (
 // every <br> ends one.
 type emitter struct {
 	buf   strings.Builder
-	link  int // non-space runes inside <a> in buf
-	total int // non-space runes in buf
-	pre   int // depth of <pre> elements
+	link  int  // non-space runes inside <a> in buf
+	total int  // non-space runes in buf
+	pre   int  // depth of <pre> elements
+	inPre bool // buf holds preformatted text
 	out   []string
 }
+
+// preMark starts every line emit takes from a <pre> element, so that
+// cleanLines keeps the line as it is instead of running the junk filters
+// on it: a line of code such as "}" or "print" is not a share button. It
+// is a Unicode noncharacter (reserved for a program's internal use), and
+// emit and CleanText remove it from the page's own text, so a page cannot
+// forge it.
+const preMark = "\ufdd0"
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
 // link text (menus and link lists that survived pruning).
@@ -82,6 +91,12 @@ var inlineTags = map[atom.Atom]bool{
 }
 
 func (e *emitter) text(s string, inLink bool) {
+	if strings.Contains(s, preMark) {
+		s = strings.ReplaceAll(s, preMark, "")
+	}
+	if e.pre > 0 {
+		e.inPre = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -93,11 +108,15 @@ func (e *emitter) text(s string, inLink bool) {
 func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
-		// A paragraph that is mostly link text is a menu or a link list.
-		if !(e.link*10 > e.total*7 && len(strings.Fields(s)) < 40) {
+		switch {
+		case e.inPre:
+			e.out = append(e.out, preMark+s)
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40:
+			// A paragraph that is mostly link text is a menu or a link list.
+		default:
 			e.out = append(e.out, s)
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total = 0, 0
+	e.link, e.total, e.inPre = 0, 0, false
 }

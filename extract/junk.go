@@ -513,14 +513,26 @@ func isAuthorBio(line string) bool {
 func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	lines := make([]string, 0, len(raw))
 	heads := make([]bool, 0, len(raw))
+	var pre []bool // lines of a <pre> element: never junk
 	for _, l := range raw {
+		code := strings.HasPrefix(l, preMark)
+		if strings.Contains(l, preMark) {
+			l = strings.ReplaceAll(l, preMark, "") // also where text was joined
+		}
 		l = normalize(l)
 		if l == "" {
 			continue
 		}
+		if code && pre == nil {
+			pre = make([]bool, len(lines), len(raw))
+		}
+		if pre != nil {
+			pre = append(pre, code)
+		}
 		lines = append(lines, l)
 		heads = append(heads, false)
 	}
+	isPre := func(i int) bool { return pre != nil && pre[i] }
 	if len(lines) == 0 {
 		return nil, ""
 	}
@@ -546,6 +558,10 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	// Whole-line junk anywhere.
 	seen := 0
 	for i, l := range lines {
+		if isPre(i) {
+			seen += len(l)
+			continue
+		}
 		switch classify(l) {
 		case junkLine:
 			drop[i] = true
@@ -571,7 +587,7 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 	lastTitle := -1
 	for i := 0; i < top; i++ {
-		if drop[i] {
+		if drop[i] || isPre(i) {
 			continue
 		}
 		l := lines[i]
@@ -585,16 +601,16 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 	// Bylines, also below a standfirst.
 	for i := 0; i < min(len(lines), max(top, 5)); i++ {
-		if !drop[i] && byline.MatchString(lines[i]) && wordCount(lines[i]) <= 16 && !strings.HasSuffix(lines[i], ".") {
+		if !drop[i] && !isPre(i) && byline.MatchString(lines[i]) && wordCount(lines[i]) <= 16 && !strings.HasSuffix(lines[i], ".") {
 			drop[i] = true
 		}
 	}
 	for i := 0; i < lastTitle; i++ {
-		if !drop[i] && isLabel(lines[i]) {
+		if !drop[i] && !isPre(i) && isLabel(lines[i]) {
 			drop[i] = true
 		}
 	}
-	if lastTitle < 0 && len(lines) > 2 && wordCount(lines[0]) <= 2 && isLabel(lines[0]) && isHeadingLike(lines[1]) {
+	if lastTitle < 0 && len(lines) > 2 && !isPre(0) && wordCount(lines[0]) <= 2 && isLabel(lines[0]) && isHeadingLike(lines[1]) {
 		drop[0] = true
 	}
 
@@ -608,7 +624,7 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		if !inBlock {
 			continue
 		}
-		if isBodyLine(l) {
+		if isBodyLine(l) || isPre(i) {
 			inBlock = false
 			continue
 		}
@@ -617,13 +633,15 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		}
 	}
 
+	last := -1 // the last kept line
 	for i, l := range lines {
 		if !drop[i] {
 			kept = append(kept, l)
+			last = i
 		}
 	}
 	// A generated author bio closing the article.
-	for len(kept) > 1 && isAuthorBio(kept[len(kept)-1]) {
+	for len(kept) > 1 && !isPre(last) && isAuthorBio(kept[len(kept)-1]) {
 		kept = kept[:len(kept)-1]
 	}
 	return kept, labelled
@@ -673,6 +691,7 @@ func CleanText(text string, opts Options) []string {
 	if len(text) > MaxInputSize {
 		text = text[:MaxInputSize]
 	}
+	text = strings.ReplaceAll(text, preMark, "") // only emit marks lines
 	kept, _ := cleanLines(splitParagraphs(text), newTitleSet(opts.Title))
 	return kept
 }
