@@ -10,21 +10,34 @@ import (
 // emitter turns a block into paragraphs: every block-level element and
 // every <br> ends one.
 type emitter struct {
-	buf   strings.Builder
-	link  int  // non-space runes inside <a> in buf
-	total int  // non-space runes in buf
-	pre   int  // depth of <pre> elements
-	inPre bool // buf holds preformatted text
-	out   []string
+	buf    strings.Builder
+	link   int  // non-space runes inside <a> in buf
+	total  int  // non-space runes in buf
+	pre    int  // depth of <pre> elements
+	head   int  // depth of h1–h6 elements
+	inPre  bool // buf holds preformatted text
+	inHead bool // buf holds heading text
+	out    []string
 }
 
-// preMark starts every line emit takes from a <pre> element, so that
-// cleanLines keeps the line as it is instead of running the junk filters
-// on it: a line of code such as "}" or "print" is not a share button. It
-// is a Unicode noncharacter (reserved for a program's internal use), and
-// emit and CleanText remove it from the page's own text, so a page cannot
-// forge it.
-const preMark = "\ufdd0"
+// Marks start the raw lines emit takes from some elements, so that
+// cleanLines can tell them apart: preMark a line of a <pre> element (kept
+// as it is: a line of code such as "}" or "print" is not a share button),
+// headMark the text of a heading (h1–h6). They are Unicode noncharacters
+// (reserved for a program's internal use), and emit and CleanText remove
+// them from the page's own text, so a page cannot forge them.
+const (
+	preMark  = "\ufdd0"
+	headMark = "\ufdd1"
+)
+
+// stripMarks removes the marks from s.
+func stripMarks(s string) string {
+	if !strings.ContainsAny(s, preMark+headMark) {
+		return s
+	}
+	return strings.NewReplacer(preMark, "", headMark, "").Replace(s)
+}
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
 // link text (menus and link lists that survived pruning).
@@ -58,12 +71,19 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if block {
 				e.flush()
 			}
+			heading := isHeading(c)
 			if c.DataAtom == atom.Pre {
 				e.pre++
+			}
+			if heading {
+				e.head++
 			}
 			e.walk(c, inLink || c.DataAtom == atom.A)
 			if c.DataAtom == atom.Pre {
 				e.pre--
+			}
+			if heading {
+				e.head--
 			}
 			if block {
 				e.flush()
@@ -91,11 +111,12 @@ var inlineTags = map[atom.Atom]bool{
 }
 
 func (e *emitter) text(s string, inLink bool) {
-	if strings.Contains(s, preMark) {
-		s = strings.ReplaceAll(s, preMark, "")
-	}
+	s = stripMarks(s)
 	if e.pre > 0 {
 		e.inPre = true
+	}
+	if e.head > 0 {
+		e.inHead = true
 	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
@@ -111,6 +132,8 @@ func (e *emitter) flush() {
 		switch {
 		case e.inPre:
 			e.out = append(e.out, preMark+s)
+		case e.inHead && !(e.link*10 > e.total*7):
+			e.out = append(e.out, headMark+s)
 		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40:
 			// A paragraph that is mostly link text is a menu or a link list.
 		default:
@@ -118,5 +141,5 @@ func (e *emitter) flush() {
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total, e.inPre = 0, 0, false
+	e.link, e.total, e.inPre, e.inHead = 0, 0, false, false
 }

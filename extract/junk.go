@@ -514,12 +514,10 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	lines := make([]string, 0, len(raw))
 	heads := make([]bool, 0, len(raw))
 	var pre []bool // lines of a <pre> element: never junk
+	var hd []bool  // headings h1–h6
 	for _, l := range raw {
-		code := strings.HasPrefix(l, preMark)
-		if strings.Contains(l, preMark) {
-			l = strings.ReplaceAll(l, preMark, "") // also where text was joined
-		}
-		l = normalize(l)
+		code, heading := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark)
+		l = normalize(stripMarks(l)) // also marks inside text joined by splitParagraphs
 		if l == "" {
 			continue
 		}
@@ -529,10 +527,17 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		if pre != nil {
 			pre = append(pre, code)
 		}
+		if heading && hd == nil {
+			hd = make([]bool, len(lines), len(raw))
+		}
+		if hd != nil {
+			hd = append(hd, heading)
+		}
 		lines = append(lines, l)
 		heads = append(heads, false)
 	}
 	isPre := func(i int) bool { return pre != nil && pre[i] }
+	isHead := func(i int) bool { return hd != nil && hd[i] }
 	if len(lines) == 0 {
 		return nil, ""
 	}
@@ -633,6 +638,8 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		}
 	}
 
+	dropEmptyTail(lines, drop, isHead)
+
 	last := -1 // the last kept line
 	for i, l := range lines {
 		if !drop[i] {
@@ -645,6 +652,25 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		kept = kept[:len(kept)-1]
 	}
 	return kept, labelled
+}
+
+// dropEmptyTail drops the short headings that close the text with
+// nothing under them, after the story: the title of a box (related links,
+// a newsletter or donation form, a product carousel) whose content was
+// pruned. A section of the story always says something under its heading.
+func dropEmptyTail(lines []string, drop []bool, isHead func(int) bool) {
+	end := len(lines)
+	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10) {
+		end--
+	}
+	for i := end - 1; i >= 0; i-- {
+		if !drop[i] && isBodyLine(lines[i]) {
+			for j := end; j < len(lines); j++ {
+				drop[j] = true
+			}
+			return
+		}
+	}
 }
 
 // withoutFirstMatch keeps a title set built from a "Title:" label only if
@@ -691,7 +717,7 @@ func CleanText(text string, opts Options) []string {
 	if len(text) > MaxInputSize {
 		text = text[:MaxInputSize]
 	}
-	text = strings.ReplaceAll(text, preMark, "") // only emit marks lines
+	text = stripMarks(text) // only emit marks lines
 	kept, _ := cleanLines(splitParagraphs(text), newTitleSet(opts.Title))
 	return kept
 }
