@@ -39,6 +39,10 @@
 //     itself and everything after it. Short headings that close the text
 //     with nothing under them, after story text, are the titles of boxes
 //     whose content was pruned (newsletter forms, teaser lists) and go.
+//     A paragraph repeating an earlier one goes (a page carrying its
+//     article twice), long ones always, short ones in a run of repeats;
+//     list items, table cells and code lines repeat legitimately and go
+//     only inside a run of repeats begun by another kind of paragraph.
 //
 // # Invariants
 //

@@ -16,27 +16,32 @@ type emitter struct {
 	pre    int  // depth of <pre> elements
 	head   int  // depth of h1–h6 elements
 	inPre  bool // buf holds preformatted text
+	item   int  // depth of li, td, th, dd and dt elements
 	inHead bool // buf holds heading text
+	inItem bool // buf holds text of a list item or table cell
 	out    []string
 }
 
 // Marks start the raw lines emit takes from some elements, so that
 // cleanLines can tell them apart: preMark a line of a <pre> element (kept
 // as it is: a line of code such as "}" or "print" is not a share button),
-// headMark the text of a heading (h1–h6). They are Unicode noncharacters
-// (reserved for a program's internal use), and emit and CleanText remove
-// them from the page's own text, so a page cannot forge them.
+// headMark the text of a heading (h1–h6), itemMark a list item or table
+// cell (kept when it repeats: an ingredient or a "Yes" cell may appear
+// twice). They are Unicode noncharacters (reserved for a program's
+// internal use), and emit and CleanText remove them from the page's own
+// text, so a page cannot forge them.
 const (
 	preMark  = "\ufdd0"
 	headMark = "\ufdd1"
+	itemMark = "\ufdd2"
 )
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
-	if !strings.ContainsAny(s, preMark+headMark) {
+	if !strings.ContainsAny(s, preMark+headMark+itemMark) {
 		return s
 	}
-	return strings.NewReplacer(preMark, "", headMark, "").Replace(s)
+	return strings.NewReplacer(preMark, "", headMark, "", itemMark, "").Replace(s)
 }
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
@@ -72,6 +77,10 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				e.flush()
 			}
 			heading := isHeading(c)
+			item := isItem(c)
+			if item {
+				e.item++
+			}
 			if c.DataAtom == atom.Pre {
 				e.pre++
 			}
@@ -85,6 +94,9 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if heading {
 				e.head--
 			}
+			if item {
+				e.item--
+			}
 			if block {
 				e.flush()
 			} else {
@@ -95,6 +107,14 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 		}
 	}
+}
+
+func isItem(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Li, atom.Td, atom.Th, atom.Dd, atom.Dt:
+		return true
+	}
+	return false
 }
 
 // inlineTags are the inline elements of HTML, current and obsolete: they
@@ -118,6 +138,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.head > 0 {
 		e.inHead = true
 	}
+	if e.item > 0 {
+		e.inItem = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -136,10 +159,12 @@ func (e *emitter) flush() {
 			e.out = append(e.out, headMark+s)
 		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40:
 			// A paragraph that is mostly link text is a menu or a link list.
+		case e.inItem:
+			e.out = append(e.out, itemMark+s)
 		default:
 			e.out = append(e.out, s)
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total, e.inPre, e.inHead = 0, 0, false, false
+	e.link, e.total, e.inPre, e.inHead, e.inItem = 0, 0, false, false, false
 }

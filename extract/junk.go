@@ -511,12 +511,19 @@ func isAuthorBio(line string) bool {
 // lines and, when the first line carried a "Title:" label, the title found
 // there.
 func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
+	return cleanLinesRepeats(raw, ts, true)
+}
+
+// cleanLinesRepeats is cleanLines, which drops repeated lines (see
+// dropRepeats) only when repeats is set.
+func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, labelled string) {
 	lines := make([]string, 0, len(raw))
 	heads := make([]bool, 0, len(raw))
 	var pre []bool // lines of a <pre> element: never junk
 	var hd []bool  // headings h1–h6
+	var it []bool  // list items and table cells
 	for _, l := range raw {
-		code, heading := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark)
+		code, heading, item := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark), strings.HasPrefix(l, itemMark)
 		l = normalize(stripMarks(l)) // also marks inside text joined by splitParagraphs
 		if l == "" {
 			continue
@@ -533,11 +540,18 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		if hd != nil {
 			hd = append(hd, heading)
 		}
+		if item && it == nil {
+			it = make([]bool, len(lines), len(raw))
+		}
+		if it != nil {
+			it = append(it, item)
+		}
 		lines = append(lines, l)
 		heads = append(heads, false)
 	}
 	isPre := func(i int) bool { return pre != nil && pre[i] }
 	isHead := func(i int) bool { return hd != nil && hd[i] }
+	isItem := func(i int) bool { return it != nil && it[i] }
 	if len(lines) == 0 {
 		return nil, ""
 	}
@@ -639,6 +653,9 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 
 	dropEmptyTail(lines, drop, isHead)
+	if repeats {
+		dropRepeats(lines, drop, func(i int) bool { return isPre(i) || isItem(i) })
+	}
 
 	last := -1 // the last kept line
 	for i, l := range lines {
@@ -718,7 +735,7 @@ func CleanText(text string, opts Options) []string {
 		text = text[:MaxInputSize]
 	}
 	text = stripMarks(text) // only emit marks lines
-	kept, _ := cleanLines(splitParagraphs(text), newTitleSet(opts.Title))
+	kept, _ := cleanLinesRepeats(splitParagraphs(text), newTitleSet(opts.Title), false)
 	return kept
 }
 
