@@ -43,6 +43,10 @@
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
 //     only inside a run of repeats begun by another kind of paragraph.
+//     A thread of user replies after at least 100 words of story (sibling
+//     posts from one template, each dated and carrying an in-page reply or
+//     permalink link, nesting replies) is not emitted; a page that opens
+//     with such posts, a forum, keeps them.
 //
 // # Invariants
 //

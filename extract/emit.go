@@ -19,6 +19,7 @@ type emitter struct {
 	item   int  // depth of li, td, th, dd and dt elements
 	inHead bool // buf holds heading text
 	inItem bool // buf holds text of a list item or table cell
+	story  int  // words of story-like paragraphs emitted so far
 	out    []string
 }
 
@@ -71,6 +72,9 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 		case html.ElementNode:
 			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !tableFigure(c) {
 				continue
+			}
+			if e.story >= threadMinStory && isThread(c) {
+				continue // comments under the story
 			}
 			block := blockTags[c.DataAtom]
 			if block {
@@ -163,6 +167,9 @@ func (e *emitter) flush() {
 			e.out = append(e.out, itemMark+s)
 		default:
 			e.out = append(e.out, s)
+			if w := wordCount(s); w >= 12 && !e.inHead {
+				e.story += w
+			}
 		}
 	}
 	e.buf.Reset()
