@@ -37,12 +37,15 @@ const (
 	itemMark = "\ufdd2"
 )
 
+// markStripper removes the marks; a Replacer is safe for concurrent use.
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "")
+
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
-	if !strings.ContainsAny(s, preMark+headMark+itemMark) {
+	if !strings.Contains(s, "\xef\xb7") { // the first two bytes of every mark
 		return s
 	}
-	return strings.NewReplacer(preMark, "", headMark, "", itemMark, "").Replace(s)
+	return markStripper.Replace(s)
 }
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
@@ -167,8 +170,10 @@ func (e *emitter) flush() {
 			e.out = append(e.out, itemMark+s)
 		default:
 			e.out = append(e.out, s)
-			if w := wordCount(s); w >= 12 && !e.inHead {
-				e.story += w
+			if e.story < threadMinStory {
+				if w := wordCount(s); w >= 12 {
+					e.story += w
+				}
 			}
 		}
 	}

@@ -80,10 +80,6 @@ func isPost(n *html.Node) bool {
 	if n.FirstChild == nil {
 		return false
 	}
-	k, _ := countText(textOf(n))
-	if k < 20 {
-		return false
-	}
 	dated := false
 	var walk func(*html.Node)
 	walk = func(x *html.Node) {
@@ -96,7 +92,7 @@ func isPost(n *html.Node) bool {
 				}
 				walk(c)
 			case html.TextNode:
-				if t := strings.TrimSpace(c.Data); len(t) >= 6 && len(t) <= 60 {
+				if t := strings.TrimSpace(c.Data); len(t) >= 6 && len(t) <= 60 && strings.ContainsAny(t, "0123456789") {
 					k := strings.ToLower(t)
 					dated = dateLine.MatchString(k) || relativeDate.MatchString(k)
 				}
@@ -104,7 +100,11 @@ func isPost(n *html.Node) bool {
 		}
 	}
 	walk(n)
-	return dated
+	if !dated {
+		return false
+	}
+	k, _ := countText(textOf(n))
+	return k >= 20
 }
 
 // hasNestedPosts reports whether n holds a list of posts of its own: the
