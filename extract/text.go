@@ -11,8 +11,8 @@ import (
 )
 
 // normalize cleans one paragraph of text: invalid UTF-8 is dropped,
-// mojibake repaired, soft hyphens, zero-width and control characters
-// removed, the result put in NFC and its white space collapsed.
+// mojibake repaired, soft hyphens, zero-width and control characters and
+// noncharacters removed, the result put in NFC and its white space collapsed.
 func normalize(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -27,8 +27,8 @@ func normalize(s string) string {
 		case '\n', '\r':
 			return r // segment breaks: collapseSpace needs them
 		}
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return -1
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0xfdd0 && r <= 0xfdef) || r == 0xffff {
+			return -1 // controls and noncharacters (emit's line marks among them)
 		}
 		return r
 	}, s)
