@@ -116,6 +116,15 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 	}
 }
 
+// isURLLine reports whether s is one web address and nothing else.
+func isURLLine(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, " \t\n") {
+		return false
+	}
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "www.")
+}
+
 func isItem(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Li, atom.Td, atom.Th, atom.Dd, atom.Dt:
@@ -164,8 +173,9 @@ func (e *emitter) flush() {
 			e.out = append(e.out, preMark+s)
 		case e.inHead && !(e.link*10 > e.total*7):
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40:
-			// A paragraph that is mostly link text is a menu or a link list.
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s):
+			// A paragraph that is mostly link text is a menu or a link list;
+			// a URL written out as a line is the story citing its source.
 		case e.inItem:
 			e.out = append(e.out, itemMark+s)
 		default:
