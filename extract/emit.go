@@ -49,7 +49,9 @@ func stripMarks(s string) string {
 }
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
-// link text (menus and link lists that survived pruning).
+// link text (menus and link lists that survived pruning) unless they are
+// one web address written out, and threads of user replies after the
+// story (isThread).
 func emit(n *html.Node) []string {
 	e := &emitter{}
 	e.walk(n, false)
