@@ -36,7 +36,9 @@
 //     also applies; each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". An
 //     author or reviewer bio heading in the second half of the text drops
-//     itself and everything after it. Short headings that close the text
+//     itself and everything after it, and an author box closing the text
+//     (a name on its own line, then a short paragraph starting with that
+//     name) goes too. Short headings that close the text
 //     with nothing under them, after story text, are the titles of boxes
 //     whose content was pruned (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its

@@ -668,7 +668,29 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	for len(kept) > 1 && !isPre(last) && isAuthorBio(kept[len(kept)-1]) {
 		kept = kept[:len(kept)-1]
 	}
+	kept = dropBioBox(kept)
 	return kept, labelled
+}
+
+// dropBioBox drops the author box that closes many article templates: a
+// name on a line of its own, then a short paragraph that starts with that
+// name ("Ana Ruiz covers ..."), as the last two lines of the text.
+func dropBioBox(kept []string) []string {
+	n := len(kept)
+	if n < 4 {
+		return kept
+	}
+	name, bio := kept[n-2], kept[n-1]
+	if w := wordCount(name); w < 2 || w > 6 || endsSentence(name) || wordCount(bio) > 80 ||
+		!strings.HasPrefix(bio, name+" ") {
+		return kept
+	}
+	for _, f := range strings.Fields(name) {
+		if r, _ := utf8.DecodeRuneInString(f); !unicode.IsUpper(r) {
+			return kept
+		}
+	}
+	return kept[:n-2]
 }
 
 // dropEmptyTail drops the short headings that close the text with
