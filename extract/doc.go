@@ -38,9 +38,9 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
-//     name) goes too. Short headings that close the text
-//     with nothing under them, after story text, are the titles of boxes
-//     whose content was pruned (newsletter forms, teaser lists) and go.
+//     name) goes too. Short headings that close the text with nothing
+//     under them, after story text, are the titles of boxes whose content
+//     was pruned (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
