@@ -39,10 +39,25 @@
 //     candidate whose text overlaps them best.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
 //     the block as one paragraph, normalise it (mojibake repair, removal of
-//     soft hyphens and zero-width characters, NFC, collapsed white space)
-//     and run the line-level junk filters that CleanText also applies. An
+//     soft hyphens and zero-width characters, NFC, collapsed white space;
+//     a line break between two Chinese or Japanese characters is removed,
+//     as browsers do) and run the line-level junk filters that CleanText
+//     also applies; each line of a <pre> element is one paragraph that
+//     the junk filters never touch, so code keeps its "}" and "print". An
 //     author or reviewer bio heading in the second half of the text drops
-//     itself and everything after it.
+//     itself and everything after it, and an author box closing the text
+//     (a name on its own line, then a short paragraph starting with that
+//     name) goes too. Short headings that close the text with nothing
+//     under them, after story text, are the titles of boxes whose content
+//     was pruned (newsletter forms, teaser lists) and go.
+//     A paragraph repeating an earlier one goes (a page carrying its
+//     article twice), long ones always, short ones in a run of repeats;
+//     list items, table cells and code lines repeat legitimately and go
+//     only inside a run of repeats begun by another kind of paragraph.
+//     A thread of user replies after at least 100 words of story (sibling
+//     posts from one template, each dated and carrying an in-page reply or
+//     permalink link, nesting replies) is not emitted; a page that opens
+//     with such posts, a forum, keeps them.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step

@@ -10,15 +10,48 @@ import (
 // emitter turns a block into paragraphs: every block-level element and
 // every <br> ends one.
 type emitter struct {
-	buf   strings.Builder
-	link  int // non-space runes inside <a> in buf
-	total int // non-space runes in buf
-	pre   int // depth of <pre> elements
-	out   []string
+	buf    strings.Builder
+	link   int  // non-space runes inside <a> in buf
+	total  int  // non-space runes in buf
+	pre    int  // depth of <pre> elements
+	head   int  // depth of h1–h6 elements
+	inPre  bool // buf holds preformatted text
+	item   int  // depth of li, td, th, dd and dt elements
+	inHead bool // buf holds heading text
+	inItem bool // buf holds text of a list item or table cell
+	story  int  // words of story-like paragraphs emitted so far
+	out    []string
+}
+
+// Marks start the raw lines emit takes from some elements, so that
+// cleanLines can tell them apart: preMark a line of a <pre> element (kept
+// as it is: a line of code such as "}" or "print" is not a share button),
+// headMark the text of a heading (h1–h6), itemMark a list item or table
+// cell (kept when it repeats: an ingredient or a "Yes" cell may appear
+// twice). They are Unicode noncharacters (reserved for a program's
+// internal use), and emit and CleanText remove them from the page's own
+// text, so a page cannot forge them.
+const (
+	preMark  = "\ufdd0"
+	headMark = "\ufdd1"
+	itemMark = "\ufdd2"
+)
+
+// markStripper removes the marks; a Replacer is safe for concurrent use.
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "")
+
+// stripMarks removes the marks from s.
+func stripMarks(s string) string {
+	if !strings.Contains(s, "\xef\xb7") { // the first two bytes of every mark
+		return s
+	}
+	return markStripper.Replace(s)
 }
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
-// link text (menus and link lists that survived pruning).
+// link text (menus and link lists that survived pruning) unless they are
+// one web address written out, and threads of user replies after the
+// story (isThread).
 func emit(n *html.Node) []string {
 	e := &emitter{}
 	e.walk(n, false)
@@ -45,24 +78,38 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !tableFigure(c) {
 				continue
 			}
+			if e.story >= threadMinStory && isThread(c) {
+				continue // comments under the story
+			}
 			block := blockTags[c.DataAtom]
 			if block {
 				e.flush()
 			}
+			heading := isHeading(c)
+			item := isItem(c)
+			if item {
+				e.item++
+			}
 			if c.DataAtom == atom.Pre {
 				e.pre++
+			}
+			if heading {
+				e.head++
 			}
 			e.walk(c, inLink || c.DataAtom == atom.A)
 			if c.DataAtom == atom.Pre {
 				e.pre--
 			}
+			if heading {
+				e.head--
+			}
+			if item {
+				e.item--
+			}
 			if block {
 				e.flush()
 			} else {
-				switch c.DataAtom {
-				case atom.Span, atom.A, atom.B, atom.I, atom.Em, atom.Strong, atom.U, atom.S, atom.Sub,
-					atom.Sup, atom.Small, atom.Mark, atom.Abbr, atom.Cite, atom.Q, atom.Code, atom.Time:
-				default:
+				if !inlineTags[c.DataAtom] {
 					// unknown inline elements (custom tags) separate words
 					e.buf.WriteByte(' ')
 				}
@@ -71,7 +118,47 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 	}
 }
 
+// isURLLine reports whether s is one web address and nothing else.
+func isURLLine(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, " \t\n") {
+		return false
+	}
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "www.")
+}
+
+func isItem(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Li, atom.Td, atom.Th, atom.Dd, atom.Dt:
+		return true
+	}
+	return false
+}
+
+// inlineTags are the inline elements of HTML, current and obsolete: they
+// never separate words, so "中文<font>Go</font>中文", "super<wbr>long" and
+// ruby annotations keep their spacing exactly as the page has it.
+var inlineTags = map[atom.Atom]bool{
+	atom.Span: true, atom.A: true, atom.B: true, atom.I: true, atom.Em: true, atom.Strong: true, atom.U: true,
+	atom.S: true, atom.Sub: true, atom.Sup: true, atom.Small: true, atom.Mark: true, atom.Abbr: true,
+	atom.Cite: true, atom.Q: true, atom.Code: true, atom.Time: true, atom.Font: true, atom.Big: true,
+	atom.Tt: true, atom.Strike: true, atom.Acronym: true, atom.Nobr: true, atom.Wbr: true, atom.Ins: true,
+	atom.Del: true, atom.Bdi: true, atom.Bdo: true, atom.Dfn: true, atom.Kbd: true, atom.Samp: true,
+	atom.Var: true, atom.Data: true, atom.Ruby: true, atom.Rb: true, atom.Rt: true, atom.Rp: true,
+	atom.Rtc: true, atom.Output: true, atom.Blink: true, atom.Marquee: true,
+}
+
 func (e *emitter) text(s string, inLink bool) {
+	s = stripMarks(s)
+	if e.pre > 0 {
+		e.inPre = true
+	}
+	if e.head > 0 {
+		e.inHead = true
+	}
+	if e.item > 0 {
+		e.inItem = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -83,11 +170,25 @@ func (e *emitter) text(s string, inLink bool) {
 func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
-		// A paragraph that is mostly link text is a menu or a link list.
-		if !(e.link*10 > e.total*7 && len(strings.Fields(s)) < 40) {
+		switch {
+		case e.inPre:
+			e.out = append(e.out, preMark+s)
+		case e.inHead && !(e.link*10 > e.total*7):
+			e.out = append(e.out, headMark+s)
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s):
+			// A paragraph that is mostly link text is a menu or a link list;
+			// a URL written out as a line is the story citing its source.
+		case e.inItem:
+			e.out = append(e.out, itemMark+s)
+		default:
 			e.out = append(e.out, s)
+			if e.story < threadMinStory {
+				if w := wordCount(s); w >= 12 {
+					e.story += w
+				}
+			}
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total = 0, 0
+	e.link, e.total, e.inPre, e.inHead, e.inItem = 0, 0, false, false, false
 }

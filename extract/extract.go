@@ -216,7 +216,6 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if alt := ldBodyParagraphs(m.body, paras, newTitleSet(titles...)); alt != nil {
 		paras, block = alt, BlockJSONLD
 	}
-	paras = dropRepeats(paras)
 	if !usable(paras) {
 		return nil, ps, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
@@ -295,37 +294,6 @@ func overlapShare(a, b []string) float64 {
 		}
 	}
 	return float64(n) / float64(len(wa))
-}
-
-// repeatMinLen is the length from which a paragraph seen earlier in the
-// same text is taken for a repeat of the markup (a page that carries its
-// article twice or three times, for desktop, tablet and phone) rather
-// than a writer repeating a sentence.
-const repeatMinLen = 60
-
-// dropRepeats removes paragraphs that repeat an earlier one: long ones
-// always, short ones (headings, list items) when they sit in a run of
-// repeats, so a repeated copy of the article goes as a whole while a short
-// line a story legitimately says twice stays.
-func dropRepeats(paras []string) []string {
-	seen := make(map[string]bool, len(paras))
-	dup := make([]bool, len(paras))
-	for i, p := range paras {
-		k := strings.ToLower(p)
-		dup[i] = seen[k]
-		seen[k] = true
-	}
-	long := func(i int) bool { return i >= 0 && i < len(paras) && dup[i] && len(paras[i]) >= repeatMinLen }
-	out := paras[:0:0]
-	dropped := false
-	for i, p := range paras {
-		drop := dup[i] && (len(p) >= repeatMinLen || dropped || long(i+1))
-		if !drop {
-			out = append(out, p)
-		}
-		dropped = drop
-	}
-	return out
 }
 
 // countStartTags counts start tags with the tokenizer, stopping past limit.

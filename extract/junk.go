@@ -511,16 +511,47 @@ func isAuthorBio(line string) bool {
 // lines and, when the first line carried a "Title:" label, the title found
 // there.
 func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
+	return cleanLinesRepeats(raw, ts, true)
+}
+
+// cleanLinesRepeats is cleanLines, which drops repeated lines (see
+// dropRepeats) only when repeats is set.
+func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, labelled string) {
 	lines := make([]string, 0, len(raw))
 	heads := make([]bool, 0, len(raw))
+	var pre []bool // lines of a <pre> element: never junk
+	var hd []bool  // headings h1–h6
+	var it []bool  // list items and table cells
 	for _, l := range raw {
-		l = normalize(l)
+		code, heading, item := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark), strings.HasPrefix(l, itemMark)
+		l = normalize(stripMarks(l)) // also marks inside text joined by splitParagraphs
 		if l == "" {
 			continue
+		}
+		if code && pre == nil {
+			pre = make([]bool, len(lines), len(raw))
+		}
+		if pre != nil {
+			pre = append(pre, code)
+		}
+		if heading && hd == nil {
+			hd = make([]bool, len(lines), len(raw))
+		}
+		if hd != nil {
+			hd = append(hd, heading)
+		}
+		if item && it == nil {
+			it = make([]bool, len(lines), len(raw))
+		}
+		if it != nil {
+			it = append(it, item)
 		}
 		lines = append(lines, l)
 		heads = append(heads, false)
 	}
+	isPre := func(i int) bool { return pre != nil && pre[i] }
+	isHead := func(i int) bool { return hd != nil && hd[i] }
+	isItem := func(i int) bool { return it != nil && it[i] }
 	if len(lines) == 0 {
 		return nil, ""
 	}
@@ -546,6 +577,10 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	// Whole-line junk anywhere.
 	seen := 0
 	for i, l := range lines {
+		if isPre(i) {
+			seen += len(l)
+			continue
+		}
 		switch classify(l) {
 		case junkLine:
 			drop[i] = true
@@ -571,7 +606,7 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 	lastTitle := -1
 	for i := 0; i < top; i++ {
-		if drop[i] {
+		if drop[i] || isPre(i) {
 			continue
 		}
 		l := lines[i]
@@ -585,16 +620,16 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	}
 	// Bylines, also below a standfirst.
 	for i := 0; i < min(len(lines), max(top, 5)); i++ {
-		if !drop[i] && byline.MatchString(lines[i]) && wordCount(lines[i]) <= 16 && !strings.HasSuffix(lines[i], ".") {
+		if !drop[i] && !isPre(i) && byline.MatchString(lines[i]) && wordCount(lines[i]) <= 16 && !strings.HasSuffix(lines[i], ".") {
 			drop[i] = true
 		}
 	}
 	for i := 0; i < lastTitle; i++ {
-		if !drop[i] && isLabel(lines[i]) {
+		if !drop[i] && !isPre(i) && isLabel(lines[i]) {
 			drop[i] = true
 		}
 	}
-	if lastTitle < 0 && len(lines) > 2 && wordCount(lines[0]) <= 2 && isLabel(lines[0]) && isHeadingLike(lines[1]) {
+	if lastTitle < 0 && len(lines) > 2 && !isPre(0) && wordCount(lines[0]) <= 2 && isLabel(lines[0]) && isHeadingLike(lines[1]) {
 		drop[0] = true
 	}
 
@@ -608,7 +643,7 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		if !inBlock {
 			continue
 		}
-		if isBodyLine(l) {
+		if isBodyLine(l) || isPre(i) {
 			inBlock = false
 			continue
 		}
@@ -617,16 +652,64 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 		}
 	}
 
+	dropEmptyTail(lines, drop, isHead)
+	if repeats {
+		dropRepeats(lines, drop, func(i int) bool { return isPre(i) || isItem(i) })
+	}
+
+	last := -1 // the last kept line
 	for i, l := range lines {
 		if !drop[i] {
 			kept = append(kept, l)
+			last = i
 		}
 	}
 	// A generated author bio closing the article.
-	for len(kept) > 1 && isAuthorBio(kept[len(kept)-1]) {
+	for len(kept) > 1 && !isPre(last) && isAuthorBio(kept[len(kept)-1]) {
 		kept = kept[:len(kept)-1]
 	}
+	kept = dropBioBox(kept)
 	return kept, labelled
+}
+
+// dropBioBox drops the author box that closes many article templates: a
+// name on a line of its own, then a short paragraph that starts with that
+// name ("Ana Ruiz covers ..."), as the last two lines of the text.
+func dropBioBox(kept []string) []string {
+	n := len(kept)
+	if n < 4 {
+		return kept
+	}
+	name, bio := kept[n-2], kept[n-1]
+	if w := wordCount(name); w < 2 || w > 6 || endsSentence(name) || wordCount(bio) > 80 ||
+		!strings.HasPrefix(bio, name+" ") {
+		return kept
+	}
+	for _, f := range strings.Fields(name) {
+		if r, _ := utf8.DecodeRuneInString(f); !unicode.IsUpper(r) {
+			return kept
+		}
+	}
+	return kept[:n-2]
+}
+
+// dropEmptyTail drops the short headings that close the text with
+// nothing under them, after the story: the title of a box (related links,
+// a newsletter or donation form, a product carousel) whose content was
+// pruned. A section of the story always says something under its heading.
+func dropEmptyTail(lines []string, drop []bool, isHead func(int) bool) {
+	end := len(lines)
+	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10) {
+		end--
+	}
+	for i := end - 1; i >= 0; i-- {
+		if !drop[i] && isBodyLine(lines[i]) {
+			for j := end; j < len(lines); j++ {
+				drop[j] = true
+			}
+			return
+		}
+	}
 }
 
 // withoutFirstMatch keeps a title set built from a "Title:" label only if
@@ -673,7 +756,8 @@ func CleanText(text string, opts Options) []string {
 	if len(text) > MaxInputSize {
 		text = text[:MaxInputSize]
 	}
-	kept, _ := cleanLines(splitParagraphs(text), newTitleSet(opts.Title))
+	text = stripMarks(text) // only emit marks lines
+	kept, _ := cleanLinesRepeats(splitParagraphs(text), newTitleSet(opts.Title), false)
 	return kept
 }
 

@@ -74,8 +74,7 @@ func extractSelected(root, body *html.Node, m meta, opts Options) (a *Article, o
 		raw = append(raw, emit(b)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
-	paras, labelled := cleanLines(raw, newTitleSet(titles...))
-	paras = dropRepeats(paras)
+	paras, labelled := cleanLines(raw, newTitleSet(titles...)) // repeats dropped there
 	if !usable(paras) {
 		return nil, true, fmt.Errorf("%w: no main text in the elements matching %q", ErrNoContent, opts.Selector)
 	}

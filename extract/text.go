@@ -11,8 +11,8 @@ import (
 )
 
 // normalize cleans one paragraph of text: invalid UTF-8 is dropped,
-// mojibake repaired, soft hyphens, zero-width and control characters
-// removed, the result put in NFC and its white space collapsed.
+// mojibake repaired, soft hyphens, zero-width and control characters and
+// noncharacters removed, the result put in NFC and its white space collapsed.
 func normalize(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -22,11 +22,13 @@ func normalize(s string) string {
 		switch r {
 		case '\u00ad', '\u200b', '\u2060', '\ufeff', '\u180e', '\ufffe':
 			return -1
-		case '\t', '\n', '\r', '\f', '\v':
+		case '\t', '\f', '\v':
 			return ' '
+		case '\n', '\r':
+			return r // segment breaks: collapseSpace needs them
 		}
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return -1
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0xfdd0 && r <= 0xfdef) || r == 0xffff {
+			return -1 // controls and noncharacters (emit's line marks among them)
 		}
 		return r
 	}, s)
@@ -35,23 +37,50 @@ func normalize(s string) string {
 }
 
 // collapseSpace trims s and replaces every run of Unicode white space with
-// one ASCII space.
+// one ASCII space, except that a run holding a line break between two
+// wide East Asian characters (Chinese, Japanese, full-width forms; not
+// Hangul, which Korean separates with spaces) is removed, as browsers do
+// (CSS Text 3, segment break transformation): source HTML wraps Chinese
+// and Japanese text anywhere, and a space there would split a word.
+// Spaces the author typed between CJK and Latin text are kept as they are.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
+	space, brk := false, false
+	var prev rune
 	for _, r := range s {
 		if unicode.IsSpace(r) {
 			space = true
+			brk = brk || r == '\n' || r == '\r'
 			continue
 		}
-		if space && b.Len() > 0 {
+		if space && b.Len() > 0 && !(brk && isWideCJK(prev) && isWideCJK(r)) {
 			b.WriteByte(' ')
 		}
-		space = false
+		space, brk, prev = false, false, r
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isWideCJK reports whether r is a wide or full-width East Asian character
+// other than Hangul: Han, kana, Bopomofo, CJK symbols and punctuation,
+// full-width forms.
+func isWideCJK(r rune) bool {
+	switch {
+	case r < 0x2e80:
+		return false
+	case r >= 0x2e80 && r <= 0x303f, // radicals, ideographic description, CJK symbols and punctuation
+		r >= 0x3040 && r <= 0x31ff && !(r >= 0x3130 && r <= 0x318f), // kana, Bopomofo, strokes; not Hangul jamo
+		r >= 0x3200 && r <= 0x4dbf,                                  // enclosed CJK, compatibility, extension A
+		r >= 0x4e00 && r <= 0x9fff,                                  // unified ideographs
+		r >= 0xf900 && r <= 0xfaff,                                  // compatibility ideographs
+		r >= 0xfe30 && r <= 0xfe4f,                                  // CJK compatibility forms
+		r >= 0xff01 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6,      // full-width forms
+		r >= 0x20000 && r <= 0x3ffff: // supplementary ideographs
+		return true
+	}
+	return false
 }
 
 // codePages are tried, in order, to undo UTF-8 text that was decoded with

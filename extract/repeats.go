@@ -1,0 +1,44 @@
+package extract
+
+import "strings"
+
+// repeatMinLen is the length from which a paragraph seen earlier in the
+// same text is taken for a repeat of the markup (a page that carries its
+// article twice or three times, for desktop, tablet and phone) rather
+// than a writer repeating a sentence.
+const repeatMinLen = 60
+
+// dropRepeats marks the lines that repeat an earlier kept line: long ones
+// always, short ones (headings, labels) when they sit in a run of repeats,
+// so a repeated copy of the article goes as a whole while a short line a
+// story legitimately says twice stays. Lines for which real(i) holds (list
+// items, table cells, code) are the story's own repetition, such as an
+// ingredient in two lists or a "}" closing two blocks: they go only inside
+// a run of repeats that began with another kind of line.
+func dropRepeats(lines []string, drop []bool, real func(int) bool) {
+	seen := make(map[string]bool, len(lines))
+	dup := make([]bool, len(lines))
+	for i, l := range lines {
+		if drop[i] {
+			continue
+		}
+		k := strings.ToLower(l)
+		dup[i] = seen[k]
+		seen[k] = true
+	}
+	next := func(i int) int {
+		for i++; i < len(lines) && drop[i]; i++ {
+		}
+		return i
+	}
+	long := func(i int) bool { return i < len(lines) && dup[i] && !real(i) && len(lines[i]) >= repeatMinLen }
+	dropped := false // the previous kept line was dropped as a repeat
+	for i := 0; i < len(lines); i = next(i) {
+		if drop[i] {
+			continue
+		}
+		d := dup[i] && (dropped || !real(i) && (len(lines[i]) >= repeatMinLen || long(next(i))))
+		drop[i] = d
+		dropped = d
+	}
+}
