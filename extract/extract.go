@@ -219,6 +219,15 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if !usable(paras) {
 		return nil, ps, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
+	a := newArticle(m, opts, paras, labelled, block)
+	classifyPage(a, sg, blocks, st, m.body, opts)
+	return a, ps, nil
+}
+
+// newArticle is the Article of paras taken from block, with the page's
+// metadata. Its title is the page's, else the feed item's, else the one a
+// "Title:" label in the text gave (labelled).
+func newArticle(m meta, opts Options, paras []string, labelled string, block string) *Article {
 	a := &Article{
 		Title:      m.title,
 		Author:     m.author,
@@ -233,8 +242,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if a.Title == "" {
 		a.Title = labelled
 	}
-	classifyPage(a, sg, blocks, st, m.body, opts)
-	return a, ps, nil
+	return a
 }
 
 // ldBodyParagraphs returns the paragraphs of JSON-LD's articleBody when

@@ -78,20 +78,7 @@ func extractSelected(root, body *html.Node, m meta, opts Options) (a *Article, o
 	if !usable(paras) {
 		return nil, true, fmt.Errorf("%w: no main text in the elements matching %q", ErrNoContent, opts.Selector)
 	}
-	a = &Article{
-		Title:      m.title,
-		Author:     m.author,
-		Published:  m.published,
-		Lang:       m.lang,
-		Paragraphs: paras,
-		Block:      BlockSelector,
-	}
-	if a.Title == "" {
-		a.Title = normalize(opts.Title)
-	}
-	if a.Title == "" {
-		a.Title = labelled
-	}
+	a = newArticle(m, opts, paras, labelled, BlockSelector)
 	classifyPage(a, sg, blocks, st, m.body, opts)
 	return a, true, nil
 }
