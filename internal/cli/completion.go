@@ -229,17 +229,7 @@ _feedsift_flags() {
 _feedsift_files() {
 	case "$1/$2" in
 `)
-	var files []string
-	for _, c := range spec {
-		c.each(func(sub string, s *compCmd) {
-			if s.files {
-				files = append(files, c.path+"/"+sub)
-			}
-		})
-	}
-	if len(files) > 0 {
-		fmt.Fprintf(&b, "\t%s) return 0 ;;\n", strings.Join(files, "|"))
-	}
+	writeFilesCase(&b, spec)
 	var names []string
 	for _, c := range spec {
 		names = append(names, c.path)
@@ -362,17 +352,7 @@ _feedsift_flags() {
 _feedsift_files() {
 	case $1/$2 in
 `)
-	var files []string
-	for _, c := range spec {
-		c.each(func(sub string, s *compCmd) {
-			if s.files {
-				files = append(files, c.path+"/"+sub)
-			}
-		})
-	}
-	if len(files) > 0 {
-		fmt.Fprintf(&b, "\t%s) return 0 ;;\n", strings.Join(files, "|"))
-	}
+	writeFilesCase(&b, spec)
 	var cmds []string
 	for _, c := range spec {
 		cmds = append(cmds, zshDescribe(c.path, c.summary))
@@ -512,4 +492,20 @@ complete -c feedsift -f
 		})
 	}
 	return b.String()
+}
+
+// writeFilesCase writes the shell case arm, shared by the bash and zsh
+// scripts, that matches the "CMD/SUB" pairs taking file arguments.
+func writeFilesCase(b *strings.Builder, spec []*compCmd) {
+	var files []string
+	for _, c := range spec {
+		c.each(func(sub string, s *compCmd) {
+			if s.files {
+				files = append(files, c.path+"/"+sub)
+			}
+		})
+	}
+	if len(files) > 0 {
+		fmt.Fprintf(b, "\t%s) return 0 ;;\n", strings.Join(files, "|"))
+	}
 }
