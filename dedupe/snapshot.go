@@ -236,19 +236,6 @@ func (d *snapReader) uvarint() uint64 {
 	return v
 }
 
-func (d *snapReader) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail("truncated or bad number")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
 func (d *snapReader) bytes(n int) []byte {
 	if d.err != nil {
 		return nil

@@ -31,8 +31,7 @@ var (
 func commandLines(t *testing.T) []cmdline {
 	t.Helper()
 	var out []cmdline
-	var manual func(path ...string) cmdline
-	manual = func(path ...string) cmdline {
+	manual := func(path ...string) cmdline {
 		page := mustRun(t, append(slices.Clone(path), "-h")...)
 		c := cmdline{path: path}
 		section := ""

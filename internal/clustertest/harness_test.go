@@ -214,26 +214,6 @@ func (in *instance) kill(t *testing.T) {
 	in.cmd = nil
 }
 
-// stop sends SIGTERM and waits for a clean shutdown.
-func (in *instance) stop(t *testing.T) {
-	t.Helper()
-	if in.cmd == nil {
-		return
-	}
-	_ = in.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-in.exited:
-		if code := in.cmd.ProcessState.ExitCode(); code != 0 {
-			t.Errorf("%s exited with code %d after SIGTERM", in.name, code)
-		}
-	case <-time.After(30 * time.Second):
-		t.Errorf("%s did not stop within 30s of SIGTERM", in.name)
-		_ = in.cmd.Process.Kill()
-		<-in.exited
-	}
-	in.cmd = nil
-}
-
 func (in *instance) httpAddr(t *testing.T) string {
 	t.Helper()
 	addr, err := os.ReadFile(filepath.Join(in.dir, "http.addr"))

@@ -170,7 +170,7 @@ func TestCluster_StopRestartKeepsR3Stream(t *testing.T) {
 	if got := c.Server(victim).ClientURL(); got != urlsBefore[victim] {
 		t.Errorf("restarted node listens on %s, want %s", got, urlsBefore[victim])
 	}
-	info = waitStream(t, s, func(info *jetstream.StreamInfo) string {
+	waitStream(t, s, func(info *jetstream.StreamInfo) string {
 		if why := replicaState(3)(info); why != "" {
 			return why
 		}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -214,15 +213,6 @@ func demoArticles() map[string]feedfarm.Article {
 		}
 	}
 	return out
-}
-
-// pathOf returns the path of an absolute URL.
-func pathOf(u string) string {
-	rest := u[strings.Index(u, "://")+3:]
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return rest[i:]
-	}
-	return "/"
 }
 
 var errPublishDown = errors.New("test: publisher down")
