@@ -172,6 +172,18 @@ func streamMsgs(t *testing.T, natsURL string) uint64 {
 // of a stopped daemon in dataDir.
 func dropSharedState(t *testing.T, dataDir string) {
 	t.Helper()
+	withStoppedServer(t, dataDir, func(js jetstream.JetStream) {
+		if err := js.DeleteKeyValue(t.Context(), kvstate.DefaultBucket); err != nil {
+			t.Fatalf("delete bucket %s: %v", kvstate.DefaultBucket, err)
+		}
+	})
+}
+
+// withStoppedServer starts the embedded server of a stopped daemon in
+// dataDir on a free port, hands fn a JetStream client of it, and shuts it
+// down again.
+func withStoppedServer(t *testing.T, dataDir string, fn func(jetstream.JetStream)) {
+	t.Helper()
 	srv, err := sink.StartEmbedded(t.Context(), sink.EmbeddedOptions{StoreDir: filepath.Join(dataDir, daemon.NATSDir), Host: "127.0.0.1", Port: -1})
 	if err != nil {
 		t.Fatalf("start the stopped daemon's NATS server: %v", err)
@@ -186,9 +198,7 @@ func dropSharedState(t *testing.T, dataDir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := js.DeleteKeyValue(t.Context(), kvstate.DefaultBucket); err != nil {
-		t.Fatalf("delete bucket %s: %v", kvstate.DefaultBucket, err)
-	}
+	fn(js)
 }
 
 func httpGet(t *testing.T, url string) (int, string) {

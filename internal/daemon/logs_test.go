@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/feedsift/feedsift/internal/daemon"
@@ -191,21 +190,9 @@ func TestLogs_EmptyStream(t *testing.T) {
 // stopped daemon in dataDir.
 func deleteStream(t *testing.T, dataDir string) {
 	t.Helper()
-	srv, err := sink.StartEmbedded(t.Context(), sink.EmbeddedOptions{StoreDir: filepath.Join(dataDir, daemon.NATSDir), Host: "127.0.0.1", Port: -1})
-	if err != nil {
-		t.Fatalf("start the stopped daemon's NATS server: %v", err)
-	}
-	defer srv.Shutdown()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := js.DeleteStream(t.Context(), sink.DefaultStream); err != nil {
-		t.Fatalf("delete stream %s: %v", sink.DefaultStream, err)
-	}
+	withStoppedServer(t, dataDir, func(js jetstream.JetStream) {
+		if err := js.DeleteStream(t.Context(), sink.DefaultStream); err != nil {
+			t.Fatalf("delete stream %s: %v", sink.DefaultStream, err)
+		}
+	})
 }
