@@ -27,13 +27,17 @@ const startRetryFor = time.Minute
 
 // retryStart runs step until it succeeds, fails for good (an error that
 // is not a timeout or a temporary unavailability), ctx ends or
-// startRetryFor has passed.
+// startRetryFor has passed. Every step runs after Start created or
+// updated the stream it reads, so "stream not found" is temporary here:
+// on a cluster, the server that answers may not yet have applied the
+// creation another instance raced in a moment before.
 func (d *Daemon) retryStart(ctx context.Context, what string, step func() error) error {
 	deadline := time.Now().Add(startRetryFor)
 	wait := 250 * time.Millisecond
 	for {
 		err := step()
-		if err == nil || !(sink.Retryable(err) || errors.Is(err, context.DeadlineExceeded)) ||
+		if err == nil || !(sink.Retryable(err) || errors.Is(err, context.DeadlineExceeded) ||
+			errors.Is(err, jetstream.ErrStreamNotFound)) ||
 			ctx.Err() != nil || time.Now().After(deadline) {
 			return err
 		}
