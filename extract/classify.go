@@ -42,6 +42,7 @@ const (
 	BlockScored      = "scored"       // a scored container elsewhere
 	BlockBody        = "body"         // the whole <body>: nothing stood out
 	BlockJSONLD      = "json_ld"      // JSON-LD articleBody replaced the markup's text
+	BlockRegion      = "region"       // a page that is not one story: its content region, links and all
 )
 
 // signals are what the whole page says about its type, read before

@@ -71,6 +71,14 @@
 // (the plain version that script-rendered pages, forums among them, ship
 // for clients without script) and the four steps run on that.
 //
+// When the page is classified as a listing or a gallery (see below), the
+// block chosen as "the story" is one teaser or caption of many: the page
+// is read again as its content region (its single <main> holding text,
+// else the body, without the landmarks nav, header, footer, aside and
+// form, their ARIA roles, hidden elements and tags that never hold text;
+// a landmark holding half the page's text stays), every link text kept,
+// and that text is taken when it is longer. Block is then "region".
+//
 // # Page type and confidence
 //
 // Every Article carries a PageType, a Confidence and the Block its text

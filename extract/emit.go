@@ -20,7 +20,10 @@ type emitter struct {
 	inHead bool // buf holds heading text
 	inItem bool // buf holds text of a list item or table cell
 	story  int  // words of story-like paragraphs emitted so far
-	out    []string
+	// keepLinks keeps paragraphs that are mostly link text: the items of
+	// a listing (see regionParagraphs).
+	keepLinks bool
+	out       []string
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -175,7 +178,7 @@ func (e *emitter) flush() {
 			e.out = append(e.out, preMark+s)
 		case e.inHead && !(e.link*10 > e.total*7):
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s):
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:

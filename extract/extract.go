@@ -105,11 +105,15 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if root, perr := html.Parse(bytes.NewReader(page)); perr == nil {
 			alt, _, aerr := extractRoot(root, opts, false)
 			if aerr == nil && runeCount(alt.Paragraphs) >= 2*runeCount(a.Paragraphs) {
-				return alt, nil
+				a = alt
 			}
 		}
 	}
-	if err == nil || !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
+	if err == nil {
+		readRegion(page, a, opts)
+		return a, nil
+	}
+	if !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
 		return a, err
 	}
 	// The page renders its content with script and ships a plain version

@@ -1,0 +1,122 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// regionLandmarkRoles are the ARIA roles of the landmarks that frame a
+// page's content on every site: they are cut, like the elements
+// nav, header, footer, aside and form, before the region of a page that
+// is not one story is read.
+var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "complementary", "search")
+
+// regionParagraphs returns the text of the page's content region with
+// every link kept: the reading of a page that is not one story (a
+// listing, a collection, a product or service page), whose content is
+// its items and their links. The region is the page's single <main>
+// (or role=main) when it holds text, else the body; page landmarks
+// (nav, header, footer, aside, forms and their ARIA roles), tags that
+// never hold text and hidden elements are cut first, except a landmark
+// holding half the page's text (a page wrapped whole in a <form>, as
+// ASP.NET pages are, or in a <header>). Class and id names are not
+// read: on these pages they name the items ("teaser", "card") as often
+// as the boilerplate, and cutting by them lost more than it saved on
+// the dev pages.
+func regionParagraphs(body *html.Node) []string {
+	st := measure(body)
+	total := st[body].text
+	cutLandmarks(body, st, total)
+	region := body
+	if mains := findAll(body, false, isMain); len(mains) == 1 {
+		if s := measure(mains[0])[mains[0]]; s != nil && s.text >= 200 {
+			region = mains[0]
+		}
+	}
+	e := &emitter{keepLinks: true}
+	e.walk(region, false)
+	e.flush()
+	return e.out
+}
+
+// cutLandmarks removes the page's landmarks, hidden elements and tags
+// that never hold text under n; a landmark holding half the page's text
+// (a page wrapped whole in a <form> or a <header>) is kept.
+func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch c.Type {
+		case html.CommentNode:
+			n.RemoveChild(c)
+		case html.ElementNode:
+			if landmark(c, st[c], total) {
+				n.RemoveChild(c)
+			} else {
+				cutLandmarks(c, st, total)
+			}
+		}
+		c = next
+	}
+}
+
+// landmark reports whether n is cut before a region is read; s is its
+// measure, total the body's text.
+func landmark(n *html.Node, s *stat, total int) bool {
+	if dropTags[n.DataAtom] && !tableFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
+		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) {
+		return true
+	}
+	if s != nil && s.text*2 > total {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Form:
+		return true
+	case atom.Main, atom.Article:
+		return false
+	}
+	if in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role"))) {
+		return true
+	}
+	return false
+}
+
+// findFirst returns the first element of type a under n in document
+// order, or nil.
+func findFirst(n *html.Node, a atom.Atom) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == a {
+			return c
+		}
+		if f := findFirst(c, a); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// readRegion replaces a's text by the page's content region (see
+// regionParagraphs) when a is not one story or one discussion (its
+// PageType is listing, gallery, video or other) and the region holds
+// more text: the block chosen as "the story" of such a page is one
+// teaser, one description or one caption of many.
+func readRegion(page []byte, a *Article, opts Options) {
+	if a.PageType != PageListing && a.PageType != PageGallery || a.Block == BlockSelector {
+		return
+	}
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return
+	}
+	body := findFirst(root, atom.Body)
+	if body == nil {
+		return
+	}
+	paras, _ := cleanLines(regionParagraphs(body), newTitleSet(opts.Title))
+	if usable(paras) && runeCount(paras) > runeCount(a.Paragraphs) {
+		a.Paragraphs, a.Block = paras, BlockRegion
+	}
+}
