@@ -46,7 +46,7 @@ func TestStoredFeeds(t *testing.T) {
 			}
 		})
 	}
-	if err := s.PutFeedState(sink.FeedState{FeedID: "a", Failures: 2}); err != nil {
+	if err := s.PutFeedState(story.FeedState{FeedID: "a", Failures: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

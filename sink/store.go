@@ -526,25 +526,9 @@ func (s *Store) Report(f StoryFilter) ([]ReportEntry, error) {
 	return out, nil
 }
 
-// FeedState is what the pipeline remembers about a feed between polls. The
-// pipeline advances it only after every story of a poll is acknowledged.
-type FeedState struct {
-	FeedID       string    `json:"feed"`
-	ETag         string    `json:"etag,omitempty"`
-	LastModified string    `json:"last_modified,omitempty"`
-	LastFetch    time.Time `json:"last_fetch,omitzero"`
-	LastSuccess  time.Time `json:"last_success,omitzero"`
-	NextCheck    time.Time `json:"next_check,omitzero"`
-	Failures     int       `json:"failures,omitempty"`
-	LastError    string    `json:"last_error,omitempty"`
-	// Format is the feed's format at its last parsed fetch: "rss" (RSS
-	// 0.9x-2.0 and RSS 1.0/RDF), "atom" or "json"; empty before one.
-	Format string `json:"format,omitempty"`
-}
-
 // FeedState returns the state of one feed, and whether it exists.
-func (s *Store) FeedState(feedID string) (FeedState, bool, error) {
-	var st FeedState
+func (s *Store) FeedState(feedID string) (story.FeedState, bool, error) {
+	var st story.FeedState
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketFeeds))
@@ -559,13 +543,13 @@ func (s *Store) FeedState(feedID string) (FeedState, bool, error) {
 		return json.Unmarshal(v, &st)
 	})
 	if err != nil {
-		return FeedState{}, false, fmt.Errorf("sink: feed state %s: %w", feedID, err)
+		return story.FeedState{}, false, fmt.Errorf("sink: feed state %s: %w", feedID, err)
 	}
 	return st, found, nil
 }
 
 // PutFeedState stores st under st.FeedID, replacing any earlier state.
-func (s *Store) PutFeedState(st FeedState) error {
+func (s *Store) PutFeedState(st story.FeedState) error {
 	if st.FeedID == "" {
 		return fmt.Errorf("%w: feed state without feed id", ErrInvalidOption)
 	}
@@ -583,15 +567,15 @@ func (s *Store) PutFeedState(st FeedState) error {
 }
 
 // FeedStates returns the state of every feed, ordered by feed ID.
-func (s *Store) FeedStates() ([]FeedState, error) {
-	var out []FeedState
+func (s *Store) FeedStates() ([]story.FeedState, error) {
+	var out []story.FeedState
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketFeeds))
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var st FeedState
+			var st story.FeedState
 			if err := json.Unmarshal(v, &st); err != nil {
 				return fmt.Errorf("feed %s: %w", k, err)
 			}

@@ -244,13 +244,13 @@ func TestStore_FeedState(t *testing.T) {
 	if _, found, err := s.FeedState("nope"); found || err != nil {
 		t.Errorf("FeedState(missing) found=%v err=%v", found, err)
 	}
-	a := sink.FeedState{
+	a := story.FeedState{
 		FeedID: "a", ETag: `W/"abc"`, LastModified: "Sat, 14 Mar 2026 09:00:00 GMT",
 		LastFetch: baseTime, LastSuccess: baseTime.Add(-time.Hour), NextCheck: baseTime.Add(time.Hour),
 		Failures: 2, LastError: "fetcher: status 503",
 	}
-	b := sink.FeedState{FeedID: "b", LastFetch: baseTime}
-	for _, st := range []sink.FeedState{b, a} {
+	b := story.FeedState{FeedID: "b", LastFetch: baseTime}
+	for _, st := range []story.FeedState{b, a} {
 		if err := s.PutFeedState(st); err != nil {
 			t.Fatal(err)
 		}
@@ -270,10 +270,10 @@ func TestStore_FeedState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]sink.FeedState{a, b}, all); diff != "" {
+	if diff := cmp.Diff([]story.FeedState{a, b}, all); diff != "" {
 		t.Errorf("FeedStates (-want +got):\n%s", diff)
 	}
-	if err := s.PutFeedState(sink.FeedState{}); !errors.Is(err, sink.ErrInvalidOption) {
+	if err := s.PutFeedState(story.FeedState{}); !errors.Is(err, sink.ErrInvalidOption) {
 		t.Errorf("PutFeedState(no id) = %v, want ErrInvalidOption", err)
 	}
 }
@@ -325,7 +325,7 @@ func TestOpenStore_ReopenKeepsData(t *testing.T) {
 	if _, found, err := ro.Story("s001"); !found || err != nil {
 		t.Errorf("Story after reopen: found=%v err=%v", found, err)
 	}
-	if err := ro.PutFeedState(sink.FeedState{FeedID: "a"}); err == nil {
+	if err := ro.PutFeedState(story.FeedState{FeedID: "a"}); err == nil {
 		t.Error("PutFeedState on a read-only store succeeded")
 	}
 }

@@ -126,7 +126,7 @@ func (t feedsTarget) viaDaemon(remote func() error, direct func(*sink.Store) err
 func (t feedsTarget) directList(store *sink.Store, stderr io.Writer, now time.Time) ([]httpapi.FeedInfo, error) {
 	var (
 		stored []sink.StoredFeed
-		states []sink.FeedState
+		states []story.FeedState
 		counts map[string]int
 		err    error
 	)

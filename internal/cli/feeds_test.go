@@ -125,7 +125,7 @@ func TestFeedsListGolden(t *testing.T) {
 		}
 	}
 	at := march(12, 8, 30)
-	for _, s := range []sink.FeedState{
+	for _, s := range []story.FeedState{
 		{FeedID: "courier", ETag: `"abc"`, LastFetch: at, LastSuccess: at, NextCheck: at.Add(14 * time.Minute)},
 		{FeedID: "quick", LastFetch: at, LastSuccess: at, NextCheck: at.Add(10 * time.Second)},
 		{FeedID: "wire", LastFetch: at, LastSuccess: at.Add(-3 * time.Hour), NextCheck: at.Add(2 * time.Hour), Failures: 3,

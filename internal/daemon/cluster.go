@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/pollq"
+	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -117,11 +118,11 @@ type mirroredState struct {
 	log    *slog.Logger
 }
 
-func (m *mirroredState) FeedState(feedID string) (sink.FeedState, bool, error) {
+func (m *mirroredState) FeedState(feedID string) (story.FeedState, bool, error) {
 	return m.shared.FeedState(feedID)
 }
 
-func (m *mirroredState) PutFeedState(st sink.FeedState) error {
+func (m *mirroredState) PutFeedState(st story.FeedState) error {
 	if err := m.shared.PutFeedState(st); err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/feedsift/feedsift/internal/opml"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // Where a feed was declared.
@@ -80,7 +79,7 @@ type FeedCounter interface {
 }
 
 // FeedInfo is one row of GET /api/feeds and of "feedsift feeds list". Its
-// state fields keep the names of sink.FeedState.
+// state fields keep the names of story.FeedState.
 type FeedInfo struct {
 	ID           string `json:"feed"`
 	Topic        string `json:"topic,omitempty"`
@@ -119,8 +118,8 @@ const deferredRecheck = 10 * time.Second
 // source with its state (if any) and its item count over ItemsWindow
 // before now. With nil sources it lists the feeds states has, without
 // topic, URL or origin.
-func FeedList(sources []FeedSource, states []sink.FeedState, counts map[string]int, now time.Time) []FeedInfo {
-	byID := make(map[string]sink.FeedState, len(states))
+func FeedList(sources []FeedSource, states []story.FeedState, counts map[string]int, now time.Time) []FeedInfo {
+	byID := make(map[string]story.FeedState, len(states))
 	for _, st := range states {
 		byID[st.FeedID] = st
 	}
@@ -266,7 +265,7 @@ func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("api: feed removed", "feed_id", id)
 	now := time.Now()
-	var states []sink.FeedState
+	var states []story.FeedState
 	var counts map[string]int
 	if s.opts.Store != nil {
 		// The feed is gone already: a failed read leaves its state out

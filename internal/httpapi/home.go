@@ -247,7 +247,7 @@ func (s *Server) readFailed(data *homeData, what string, err error) string {
 // (most failures first), then those never polled, then the rest, each by
 // ID. Without Options.Feeds it lists the feeds the store has state for.
 func (s *Server) homeFeeds(data *homeData, feeds []story.Feed, now time.Time) {
-	states := map[string]sink.FeedState{}
+	states := map[string]story.FeedState{}
 	if !data.NoStore {
 		list, err := s.opts.Store.FeedStates()
 		if err != nil {

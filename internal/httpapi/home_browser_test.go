@@ -12,7 +12,6 @@ import (
 
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // homeAttrs returns the attribute name of every element that sel matches.
@@ -56,7 +55,7 @@ func TestHomePageInBrowser(t *testing.T) {
 		{StoryID: "t1", Topic: "tech", FeedID: "wire", URL: "https://wire.example/orbit", Title: "Satellite in orbit",
 			Seen: now.Add(-time.Hour), Method: "url", Similarity: 1, Reason: "same canonical URL"},
 	}
-	states := []sink.FeedState{
+	states := []story.FeedState{
 		{FeedID: "wire", LastFetch: now.Add(-5 * time.Minute), LastSuccess: now.Add(-5 * time.Minute), NextCheck: now.Add(10 * time.Minute)},
 		{FeedID: "digest", LastFetch: now.Add(-2 * time.Minute), LastSuccess: now.Add(-3 * time.Hour), NextCheck: now.Add(time.Minute),
 			Failures: 2, LastError: "fetch: 502 Bad Gateway <from upstream>"},

@@ -44,9 +44,9 @@ func homeFeeds() []story.Feed {
 
 // homeStates are the feed states in the store; "retired" is no longer
 // polled and stays off the page.
-func homeStates() []sink.FeedState {
+func homeStates() []story.FeedState {
 	at := func(h, m int) time.Time { return time.Date(2026, time.March, 11, h, m, 0, 0, time.UTC) }
-	return []sink.FeedState{
+	return []story.FeedState{
 		{FeedID: "wire", LastFetch: at(11, 50), LastSuccess: at(11, 50), NextCheck: at(12, 5)},
 		{FeedID: "ledger", LastFetch: at(11, 40), LastSuccess: at(8, 0), NextCheck: at(12, 40), Failures: 3,
 			LastError: "fetch: 503 Service Unavailable <script>alert(1)</script> " + strings.Repeat("upstream says no; ", 20)},
@@ -99,7 +99,7 @@ func homeDupes() []story.Duplicate {
 
 // homeStore opens a real bbolt store and fills it through PutEvent and
 // PutFeedState, as the stream consumer and the pipeline do.
-func homeStore(t *testing.T, stories []story.Story, dupes []story.Duplicate, states []sink.FeedState) *sink.Store {
+func homeStore(t *testing.T, stories []story.Story, dupes []story.Duplicate, states []story.FeedState) *sink.Store {
 	t.Helper()
 	st, err := sink.OpenStore(filepath.Join(t.TempDir(), "feedsift.db"), sink.StoreOptions{})
 	if err != nil {
@@ -625,7 +625,7 @@ func BenchmarkHomePage(b *testing.B) {
 		id := fmt.Sprintf("feed%02d", i)
 		topic := fmt.Sprintf("topic%02d", i%20)
 		feeds = append(feeds, story.Feed{ID: id, URL: "https://" + id + ".example/rss", Topic: topic})
-		fs := sink.FeedState{FeedID: id, LastFetch: homeNow.Add(-time.Duration(i) * time.Minute), NextCheck: homeNow.Add(time.Minute)}
+		fs := story.FeedState{FeedID: id, LastFetch: homeNow.Add(-time.Duration(i) * time.Minute), NextCheck: homeNow.Add(time.Minute)}
 		if i%7 == 0 {
 			fs.Failures, fs.LastError = i%3+1, "fetch: connection refused"
 		}

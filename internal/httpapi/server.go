@@ -21,7 +21,7 @@ type Reader interface {
 	Stories(f sink.StoryFilter) ([]story.Story, error)
 	Report(f sink.StoryFilter) ([]sink.ReportEntry, error)
 	Story(id string) (story.Story, bool, error)
-	FeedStates() ([]sink.FeedState, error)
+	FeedStates() ([]story.FeedState, error)
 }
 
 // Reviewer carries out people's overrides: *pipeline.Pipeline. The JSON

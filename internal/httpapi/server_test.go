@@ -25,7 +25,7 @@ func day(d, h int) time.Time { return time.Date(2026, time.March, d, h, 0, 0, 0,
 type fixture struct {
 	stories []story.Story
 	dupes   []story.Duplicate
-	feeds   []sink.FeedState
+	feeds   []story.FeedState
 }
 
 // testFixture returns stories on nested and look-alike topics, duplicates
@@ -58,7 +58,7 @@ func testFixture() fixture {
 			{StoryID: "gone", Topic: "world.asia", FeedID: "wire", URL: "https://wire.example/gone",
 				Title: "Aged out", Seen: day(1, 1), Method: "url", Similarity: 1, Reason: "same canonical URL"},
 		},
-		feeds: []sink.FeedState{
+		feeds: []story.FeedState{
 			{FeedID: "wire", ETag: `"abc"`, LastFetch: day(11, 8), LastSuccess: day(11, 8), NextCheck: day(11, 9)},
 			{FeedID: "ledger", Failures: 2, LastError: "fetch: 503 Service Unavailable", LastFetch: day(11, 8)},
 		},
@@ -366,10 +366,10 @@ func TestFeeds(t *testing.T) {
 	tests := []struct {
 		name string
 		fx   fixture
-		want []sink.FeedState
+		want []story.FeedState
 	}{
-		{"two feeds ordered by id", fx, []sink.FeedState{fx.feeds[1], fx.feeds[0]}},
-		{"no feeds", fixture{}, []sink.FeedState{}},
+		{"two feeds ordered by id", fx, []story.FeedState{fx.feeds[1], fx.feeds[0]}},
+		{"no feeds", fixture{}, []story.FeedState{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -378,7 +378,7 @@ func TestFeeds(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("status %d, want 200 (body %q)", status, body)
 			}
-			var got []sink.FeedState
+			var got []story.FeedState
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("decode %q: %v", body, err)
 			}

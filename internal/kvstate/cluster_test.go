@@ -9,7 +9,7 @@ import (
 
 	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/natscluster"
-	"github.com/feedsift/feedsift/sink"
+	"github.com/feedsift/feedsift/internal/story"
 )
 
 // retryBound is how long retry keeps trying: only a failure bound, generous
@@ -55,9 +55,8 @@ func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
 		t.Fatalf("Open second instance: %v", err)
 	}
 	want := sampleState("example.com/rss")
-	if err := a.Put(t.Context(), want); err != nil {
-		t.Fatalf("Put: %v", err)
-	}
+	// The first write may reach the bucket before its stream has a leader.
+	retry(t, "Put", func(ctx context.Context) error { return a.Put(ctx, want) })
 
 	stream, err := js.Stream(t.Context(), "KV_"+kvstate.DefaultBucket)
 	if err != nil {
@@ -91,7 +90,7 @@ func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
 		return err
 	})
 	retry(t, "Put after node stop", func(ctx context.Context) error {
-		return b.Put(ctx, sink.FeedState{FeedID: "counter"})
+		return b.Put(ctx, story.FeedState{FeedID: "counter"})
 	})
 
 	// Concurrent updates through the two instances: none is lost (CAS on
@@ -103,7 +102,7 @@ func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
 		wg.Go(func() {
 			for range perStore {
 				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-				err := s.Update(ctx, "counter", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+				err := s.Update(ctx, "counter", func(old story.FeedState, _ bool) (story.FeedState, error) {
 					old.Failures++
 					return old, nil
 				})
@@ -119,7 +118,7 @@ func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
 	// A KV read may be served by a replica that has not applied the last
 	// update yet (direct get), so the count is awaited; it must reach
 	// exactly 2*perStore and never pass it.
-	var got sink.FeedState
+	var got story.FeedState
 	retry(t, "counter converges", func(ctx context.Context) error {
 		var err error
 		if got, _, err = a.Get(ctx, "counter"); err != nil {

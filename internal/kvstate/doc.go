@@ -1,4 +1,4 @@
-// Package kvstate keeps feedsift's per-feed state (sink.FeedState:
+// Package kvstate keeps feedsift's per-feed state (story.FeedState:
 // validators, schedule, failures) in a JetStream key-value bucket, so every
 // instance of a cluster sees the same state. It offers the pipeline's
 // StateStore methods (FeedState, PutFeedState) plus context-aware Get, Put,
@@ -16,7 +16,7 @@
 //
 // # Values
 //
-// A value is the JSON encoding of sink.FeedState, whose FeedID always
+// A value is the JSON encoding of story.FeedState, whose FeedID always
 // equals the feed ID of its key (Put and Update enforce it; Get rejects a
 // value that names another feed with ErrInvalidValue).
 //

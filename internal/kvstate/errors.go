@@ -14,7 +14,7 @@ var (
 	ErrInvalidFeedID = errors.New("kvstate: invalid feed id")
 
 	// ErrInvalidValue is returned by Get when the stored value is not the
-	// JSON of a sink.FeedState for the key's feed.
+	// JSON of a story.FeedState for the key's feed.
 	ErrInvalidValue = errors.New("kvstate: invalid stored value")
 
 	// ErrConflict is returned by Update when every attempt lost the

@@ -14,7 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/feedsift/feedsift/internal/natskey"
-	"github.com/feedsift/feedsift/sink"
+	"github.com/feedsift/feedsift/internal/story"
 )
 
 // Defaults for Options.
@@ -106,7 +106,7 @@ func (s *Store) Bucket() string { return s.bucket }
 // FeedState returns the state of one feed and whether it exists, like Get
 // under a context bounded by Options.Timeout. It satisfies the pipeline's
 // StateStore.
-func (s *Store) FeedState(feedID string) (sink.FeedState, bool, error) {
+func (s *Store) FeedState(feedID string) (story.FeedState, bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
 	return s.Get(ctx, feedID)
@@ -114,7 +114,7 @@ func (s *Store) FeedState(feedID string) (sink.FeedState, bool, error) {
 
 // PutFeedState stores st under st.FeedID, like Put under a context bounded
 // by Options.Timeout. It satisfies the pipeline's StateStore.
-func (s *Store) PutFeedState(st sink.FeedState) error {
+func (s *Store) PutFeedState(st story.FeedState) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
 	return s.Put(ctx, st)
@@ -122,10 +122,10 @@ func (s *Store) PutFeedState(st sink.FeedState) error {
 
 // Get returns the latest state of a feed and whether it exists. A deleted
 // or never written key is (zero, false, nil).
-func (s *Store) Get(ctx context.Context, feedID string) (sink.FeedState, bool, error) {
+func (s *Store) Get(ctx context.Context, feedID string) (story.FeedState, bool, error) {
 	key, err := Key(feedID)
 	if err != nil {
-		return sink.FeedState{}, false, err
+		return story.FeedState{}, false, err
 	}
 	st, _, found, err := s.get(ctx, feedID, key)
 	return st, found, err
@@ -133,35 +133,35 @@ func (s *Store) Get(ctx context.Context, feedID string) (sink.FeedState, bool, e
 
 // get reads key and returns its state, its revision and whether a state
 // exists. A missing or deleted key has revision 0.
-func (s *Store) get(ctx context.Context, feedID, key string) (sink.FeedState, uint64, bool, error) {
+func (s *Store) get(ctx context.Context, feedID, key string) (story.FeedState, uint64, bool, error) {
 	e, err := s.kv.Get(ctx, key)
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound), errors.Is(err, jetstream.ErrKeyDeleted):
-		return sink.FeedState{}, 0, false, nil
+		return story.FeedState{}, 0, false, nil
 	case err != nil:
-		return sink.FeedState{}, 0, false, fmt.Errorf("kvstate: get %s: %w", feedID, err)
+		return story.FeedState{}, 0, false, fmt.Errorf("kvstate: get %s: %w", feedID, err)
 	}
 	st, err := decode(feedID, e.Value())
 	if err != nil {
-		return sink.FeedState{}, 0, false, err
+		return story.FeedState{}, 0, false, err
 	}
 	return st, e.Revision(), true, nil
 }
 
-func decode(feedID string, data []byte) (sink.FeedState, error) {
-	var st sink.FeedState
+func decode(feedID string, data []byte) (story.FeedState, error) {
+	var st story.FeedState
 	if err := json.Unmarshal(data, &st); err != nil {
-		return sink.FeedState{}, fmt.Errorf("%w: feed %s: %w", ErrInvalidValue, feedID, err)
+		return story.FeedState{}, fmt.Errorf("%w: feed %s: %w", ErrInvalidValue, feedID, err)
 	}
 	if st.FeedID != feedID {
-		return sink.FeedState{}, fmt.Errorf("%w: key of feed %q holds the state of feed %q", ErrInvalidValue, feedID, st.FeedID)
+		return story.FeedState{}, fmt.Errorf("%w: key of feed %q holds the state of feed %q", ErrInvalidValue, feedID, st.FeedID)
 	}
 	return st, nil
 }
 
 // Put stores st under st.FeedID, replacing any earlier state whatever its
 // revision (last writer wins; use Update to read-modify-write).
-func (s *Store) Put(ctx context.Context, st sink.FeedState) error {
+func (s *Store) Put(ctx context.Context, st story.FeedState) error {
 	key, err := Key(st.FeedID)
 	if err != nil {
 		return fmt.Errorf("kvstate: put: %w", err)
@@ -183,7 +183,7 @@ func (s *Store) Put(ctx context.Context, st sink.FeedState) error {
 // ErrConflict. fn may run several times; an error from fn ends Update
 // without a write and is returned wrapped. A result with an empty FeedID
 // gets feedID; a result naming another feed fails with ErrInvalidFeedID.
-func (s *Store) Update(ctx context.Context, feedID string, fn func(old sink.FeedState, found bool) (sink.FeedState, error)) error {
+func (s *Store) Update(ctx context.Context, feedID string, fn func(old story.FeedState, found bool) (story.FeedState, error)) error {
 	key, err := Key(feedID)
 	if err != nil {
 		return fmt.Errorf("kvstate: update: %w", err)
@@ -266,7 +266,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // feed ID. Deleted keys are left out. A key that is not a feed key, or a
 // value that does not decode, is logged at warning level and skipped, so
 // one bad entry cannot hide the others.
-func (s *Store) List(ctx context.Context) ([]sink.FeedState, error) {
+func (s *Store) List(ctx context.Context) ([]story.FeedState, error) {
 	w, err := s.kv.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
 		return nil, fmt.Errorf("kvstate: list: %w", err)
@@ -276,7 +276,7 @@ func (s *Store) List(ctx context.Context) ([]sink.FeedState, error) {
 			s.log.Debug("kvstate: stop list watcher", "error", err)
 		}
 	}()
-	latest := map[string]sink.FeedState{}
+	latest := map[string]story.FeedState{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -287,11 +287,11 @@ func (s *Store) List(ctx context.Context) ([]sink.FeedState, error) {
 			}
 			if e == nil {
 				// Every current value was delivered.
-				out := make([]sink.FeedState, 0, len(latest))
+				out := make([]story.FeedState, 0, len(latest))
 				for _, st := range latest {
 					out = append(out, st)
 				}
-				slices.SortFunc(out, func(a, b sink.FeedState) int { return cmp.Compare(a.FeedID, b.FeedID) })
+				slices.SortFunc(out, func(a, b story.FeedState) int { return cmp.Compare(a.FeedID, b.FeedID) })
 				return out, nil
 			}
 			if e.Operation() != jetstream.KeyValuePut {

@@ -12,14 +12,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feedsift/feedsift/internal/kvstate"
-	"github.com/feedsift/feedsift/sink"
+	"github.com/feedsift/feedsift/internal/story"
 )
 
 // stateStore is the pipeline's StateStore interface, restated here so the
 // test does not depend on the pipeline package.
 type stateStore interface {
-	FeedState(feedID string) (sink.FeedState, bool, error)
-	PutFeedState(st sink.FeedState) error
+	FeedState(feedID string) (story.FeedState, bool, error)
+	PutFeedState(st story.FeedState) error
 }
 
 var _ stateStore = (*kvstate.Store)(nil)
@@ -33,9 +33,9 @@ func open(t *testing.T, url string, opts kvstate.Options) *kvstate.Store {
 	return s
 }
 
-func sampleState(id string) sink.FeedState {
+func sampleState(id string) story.FeedState {
 	at := time.Date(2026, 5, 1, 12, 30, 0, 123456789, time.UTC)
-	return sink.FeedState{
+	return story.FeedState{
 		FeedID: id, ETag: `W/"abc"`, LastModified: "Fri, 01 May 2026 12:00:00 GMT",
 		LastFetch: at, LastSuccess: at.Add(-time.Hour), NextCheck: at.Add(15 * time.Minute),
 		Failures: 2, LastError: "fetcher: 503",
@@ -160,10 +160,10 @@ func TestStore_InvalidFeedIDs(t *testing.T) {
 			if _, _, err := s.Get(t.Context(), id); !errors.Is(err, kvstate.ErrInvalidFeedID) {
 				t.Errorf("Get: err = %v, want ErrInvalidFeedID", err)
 			}
-			if err := s.Put(t.Context(), sink.FeedState{FeedID: id}); !errors.Is(err, kvstate.ErrInvalidFeedID) {
+			if err := s.Put(t.Context(), story.FeedState{FeedID: id}); !errors.Is(err, kvstate.ErrInvalidFeedID) {
 				t.Errorf("Put: err = %v, want ErrInvalidFeedID", err)
 			}
-			err := s.Update(t.Context(), id, func(old sink.FeedState, _ bool) (sink.FeedState, error) { return old, nil })
+			err := s.Update(t.Context(), id, func(old story.FeedState, _ bool) (story.FeedState, error) { return old, nil })
 			if !errors.Is(err, kvstate.ErrInvalidFeedID) {
 				t.Errorf("Update: err = %v, want ErrInvalidFeedID", err)
 			}
@@ -224,17 +224,17 @@ func TestStore_Update(t *testing.T) {
 	ctx := t.Context()
 
 	// Creates a missing key, with found false and FeedID filled in.
-	err := s.Update(ctx, "f", func(old sink.FeedState, found bool) (sink.FeedState, error) {
-		if found || old != (sink.FeedState{}) {
+	err := s.Update(ctx, "f", func(old story.FeedState, found bool) (story.FeedState, error) {
+		if found || old != (story.FeedState{}) {
 			t.Errorf("first update saw found=%v old=%+v", found, old)
 		}
-		return sink.FeedState{Failures: 1}, nil
+		return story.FeedState{Failures: 1}, nil
 	})
 	if err != nil {
 		t.Fatalf("Update (create): %v", err)
 	}
 	// Modifies an existing key.
-	err = s.Update(ctx, "f", func(old sink.FeedState, found bool) (sink.FeedState, error) {
+	err = s.Update(ctx, "f", func(old story.FeedState, found bool) (story.FeedState, error) {
 		if !found || old.Failures != 1 || old.FeedID != "f" {
 			t.Errorf("second update saw found=%v old=%+v", found, old)
 		}
@@ -246,7 +246,7 @@ func TestStore_Update(t *testing.T) {
 	}
 	// An error from fn writes nothing.
 	boom := errors.New("boom")
-	err = s.Update(ctx, "f", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+	err = s.Update(ctx, "f", func(old story.FeedState, _ bool) (story.FeedState, error) {
 		old.Failures = 99
 		return old, boom
 	})
@@ -254,7 +254,7 @@ func TestStore_Update(t *testing.T) {
 		t.Errorf("Update with failing fn: err = %v, want boom", err)
 	}
 	// A result for another feed is refused.
-	err = s.Update(ctx, "f", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+	err = s.Update(ctx, "f", func(old story.FeedState, _ bool) (story.FeedState, error) {
 		old.FeedID = "g"
 		return old, nil
 	})
@@ -286,7 +286,7 @@ func TestStore_UpdateConcurrent(t *testing.T) {
 		for range workersPerStore {
 			wg.Go(func() {
 				for range perWorker {
-					err := s.Update(t.Context(), "counter", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+					err := s.Update(t.Context(), "counter", func(old story.FeedState, _ bool) (story.FeedState, error) {
 						old.Failures++
 						return old, nil
 					})
@@ -317,10 +317,10 @@ func TestStore_UpdateConflictExhausted(t *testing.T) {
 	s := open(t, url, kvstate.Options{UpdateAttempts: 3})
 	rival := open(t, url, kvstate.Options{})
 	calls := 0
-	err := s.Update(t.Context(), "f", func(old sink.FeedState, _ bool) (sink.FeedState, error) {
+	err := s.Update(t.Context(), "f", func(old story.FeedState, _ bool) (story.FeedState, error) {
 		calls++
 		// Another writer gets in between every read and write.
-		if err := rival.Put(t.Context(), sink.FeedState{FeedID: "f", Failures: calls}); err != nil {
+		if err := rival.Put(t.Context(), story.FeedState{FeedID: "f", Failures: calls}); err != nil {
 			return old, err
 		}
 		old.LastError = "mine"
@@ -378,11 +378,11 @@ func TestStore_DeletedAndForeignEntries(t *testing.T) {
 		}
 	}
 	// Update of a deleted key recreates it.
-	err = s.Update(ctx, "gone", func(old sink.FeedState, found bool) (sink.FeedState, error) {
+	err = s.Update(ctx, "gone", func(old story.FeedState, found bool) (story.FeedState, error) {
 		if found {
 			t.Errorf("Update saw a deleted key as found")
 		}
-		return sink.FeedState{Failures: 7}, nil
+		return story.FeedState{Failures: 7}, nil
 	})
 	if err != nil {
 		t.Fatalf("Update(deleted): %v", err)
@@ -392,7 +392,7 @@ func TestStore_DeletedAndForeignEntries(t *testing.T) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	want := []sink.FeedState{{FeedID: "gone", Failures: 7}, sampleState("keep")}
+	want := []story.FeedState{{FeedID: "gone", Failures: 7}, sampleState("keep")}
 	if diff := cmp.Diff(want, list); diff != "" {
 		t.Errorf("List (-want +got):\n%s", diff)
 	}

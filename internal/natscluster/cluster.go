@@ -18,7 +18,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/feedsift/feedsift/internal/natskey"
-	"github.com/feedsift/feedsift/sink"
+	"github.com/feedsift/feedsift/internal/natslog"
 )
 
 // Defaults for Options.
@@ -488,7 +488,7 @@ func (c *Cluster) newServer(ctx context.Context, n *node) (*server.Server, error
 	}
 	if c.opts.Logger != nil {
 		debug := c.opts.Logger.Enabled(ctx, slog.LevelDebug)
-		s.SetLoggerV2(sink.ServerLogger(c.opts.Logger.With("node", n.name)), debug, false, false)
+		s.SetLoggerV2(natslog.ServerLogger(c.opts.Logger.With("node", n.name)), debug, false, false)
 	}
 	return s, nil
 }

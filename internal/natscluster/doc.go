@@ -30,7 +30,7 @@
 // Shutdown may be called more than once.
 //
 // Options.Logger receives each node's server lines through
-// sink.ServerLogger, with a "node" attribute: the servers' banners and
+// natslog.ServerLogger, with a "node" attribute: the servers' banners and
 // routine notices (routes, leader elections) at DEBUG, their warnings and
 // errors, and trouble notices such as slow consumers, at WARN and ERROR.
 //

@@ -144,7 +144,7 @@ func (e *env) waitStream(t *testing.T, total int, done <-chan error) {
 }
 
 // state returns the stored state of a feed, failing the test when absent.
-func (e *env) state(t *testing.T, feedID string) sink.FeedState {
+func (e *env) state(t *testing.T, feedID string) story.FeedState {
 	t.Helper()
 	st, ok, err := e.store.FeedState(feedID)
 	if err != nil || !ok {

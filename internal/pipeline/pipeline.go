@@ -13,7 +13,6 @@ import (
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // Fetcher fetches feed documents and article pages.
@@ -42,8 +41,8 @@ type ReviewStore interface {
 
 // StateStore keeps each feed's validators and schedule.
 type StateStore interface {
-	FeedState(feedID string) (sink.FeedState, bool, error)
-	PutFeedState(st sink.FeedState) error
+	FeedState(feedID string) (story.FeedState, bool, error)
+	PutFeedState(st story.FeedState) error
 }
 
 // TemplateStore keeps each host's learned site template as opaque bytes

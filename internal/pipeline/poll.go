@@ -20,7 +20,6 @@ import (
 	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/parser"
-	"github.com/feedsift/feedsift/sink"
 )
 
 const (
@@ -153,7 +152,7 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 }
 
 // poll does the work of Poll and returns the state to commit on success.
-func (p *Pipeline) poll(ctx context.Context, f story.Feed, st sink.FeedState, res *PollResult) (sink.FeedState, error) {
+func (p *Pipeline) poll(ctx context.Context, f story.Feed, st story.FeedState, res *PollResult) (story.FeedState, error) {
 	fetchStart := time.Now()
 	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{
 		URL: f.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept,
