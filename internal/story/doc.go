@@ -6,6 +6,10 @@
 // extract, dedupe, sink) and the pipeline that orders them all speak in
 // these types, so none of them needs to import another.
 //
+// FeedState is what feedsift remembers about a feed between polls
+// (validators, schedule, failures), kept by the bbolt store or the
+// cluster's key-value bucket alike.
+//
 // Override is a person's correction of the deduplicator (split a member out
 // of a story, merge two stories), published on the stream like the rest.
 //
