@@ -92,7 +92,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		// x/net/html fails only on pathological nesting.
-		return nil, fmt.Errorf("%w: %v", ErrTooComplex, err)
+		return nil, fmt.Errorf("%w: %w", ErrTooComplex, err)
 	}
 	if n := countElements(root, maxNodes); n > maxNodes {
 		return nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)

@@ -24,7 +24,7 @@ func CheckSelector(s string) error {
 func compileSelector(s string) (cascadia.SelectorGroup, error) {
 	g, err := cascadia.ParseGroup(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: %v", ErrBadSelector, s, err)
+		return nil, fmt.Errorf("%w %q: %w", ErrBadSelector, s, err)
 	}
 	return g, nil
 }

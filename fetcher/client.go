@@ -151,7 +151,7 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("fetcher: GET %s: %w (while waiting to retry after: %v)", name, ctx.Err(), err)
+			return nil, fmt.Errorf("fetcher: GET %s: %w (while waiting to retry after: %w)", name, ctx.Err(), err)
 		}
 	}
 }
@@ -304,7 +304,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Respons
 			resp.RetryAfter = parseRetryAfter(hresp.Header.Get("Retry-After"), time.Now())
 		}
 		// Read a little so that the connection can be reused.
-		if _, err := io.CopyN(io.Discard, hresp.Body, 4<<10); err != nil && err != io.EOF {
+		if _, err := io.CopyN(io.Discard, hresp.Body, 4<<10); err != nil && !errors.Is(err, io.EOF) {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "drain error body",
 				slog.String("url", hresp.Request.URL.Redacted()), slog.Any("error", err))
 		}

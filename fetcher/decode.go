@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -62,7 +63,7 @@ func (r *rawReader) Read(p []byte) (int, error) {
 
 // failure returns the transport-side error, if any, other than io.EOF.
 func (r *rawReader) failure() error {
-	if r.err == nil || r.err == io.EOF {
+	if r.err == nil || errors.Is(r.err, io.EOF) {
 		return nil
 	}
 	return r.err
@@ -137,7 +138,7 @@ func readBody(src io.Reader, contentEncoding string, maxBody, sizeHint int64) ([
 	var r io.Reader = raw
 	for i := len(codings) - 1; i >= 0; i-- {
 		d, err := decoder(codings[i], r)
-		if err != nil && err == io.EOF && raw.counted == 0 {
+		if errors.Is(err, io.EOF) && raw.counted == 0 {
 			return []byte{}, nil // empty body, as with 204 or HEAD-like answers
 		}
 		if err != nil {

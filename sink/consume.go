@@ -174,7 +174,7 @@ func (s *Store) handle(ctx context.Context, j *JetStream, msg jetstream.Msg, log
 		log.Warn("sink: ack failed, message will be redelivered", "seq", seq, "error", err)
 	}
 	log.Debug("sink: event applied", "seq", seq, "subject", msg.Subject(),
-		slog.Uint64("delivered", meta.NumDelivered))
+		"delivered", meta.NumDelivered)
 	return nil
 }
 

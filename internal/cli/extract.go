@@ -70,7 +70,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			continue
 		}
 		if err := extract.CheckSelector(s); err != nil {
-			return fmt.Errorf("%w: extract: %v", ErrUsage, err)
+			return fmt.Errorf("%w: extract: %w", ErrUsage, err)
 		}
 	}
 	opts := extract.Options{URL: *pageURL, Selector: *selector, Exclude: exclude}

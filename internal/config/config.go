@@ -213,7 +213,7 @@ func Load(path string) (Config, error) {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	cfg, err := Parse(data, os.Getenv)
-	if ce, ok := err.(*Error); ok {
+	if ce := (*Error)(nil); errors.As(err, &ce) {
 		ce.File = path
 	}
 	if err != nil {

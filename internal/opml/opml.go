@@ -112,7 +112,7 @@ func Read(r io.Reader) (*Document, error) {
 	)
 	for {
 		tok, err := d.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -234,7 +234,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic, hub string) error {
 		return err
 	}
 	s.log.Info("websub subscription requested", "topic", topic, "hub", hub, "callback_id", sub.ID,
-		slog.Bool("renewal", prev != nil && prev.sub.ID == sub.ID))
+		"renewal", prev != nil && prev.sub.ID == sub.ID)
 	return nil
 }
 
