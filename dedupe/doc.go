@@ -47,7 +47,9 @@
 // shingles not shared with the story is at least 30% of the shorter text's
 // distinctive length (at least 24, at most 6 body samples' worth) and the
 // story also moves on by at least half that run between the shared
-// shingles around it. An edit, or a paragraph inserted in one text only,
+// shingles around it. The run counts only what the story could share: past
+// a long story's sketch cut the text's body shingles are not counted, so a
+// long copy is not split at random where several of them fall in a row. An edit, or a paragraph inserted in one text only,
 // does not split a copy; two briefs that share only a new template's
 // header and footer around different bodies share two small blocks. All
 // checks use the largest block. A text is a duplicate of a story when:

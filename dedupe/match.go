@@ -17,8 +17,9 @@ import (
 // two shared shingles around it (or one of them is a member's, without an
 // offset). gapLimit is blockGapShare of the shorter text's estimated
 // distinctive length, at least blockGapMin and at most blockGap body
-// samples. Containment, the shared count and the alignment checks are taken
-// on the largest block only.
+// samples. The run counts the text's shingles the story could have shared
+// (see unsharedRun). Containment, the shared count and the alignment
+// checks are taken on the largest block only.
 //
 // A copy shares one stretch of text: edits or a paragraph inserted in one
 // text only do not split it (the other text does not move on). Briefs that
@@ -31,6 +32,26 @@ const (
 	blockGapShare = 0.3
 	blockGapStory = 0.5
 )
+
+// unsharedRun estimates the text's distinctive shingles, from its kept
+// shingle from to the one before to, that a story with sketch cut tau and
+// body weight wb could have shared: the opening sample in the text's
+// opening (weight wz) and, past it, the body sample within the cut (weight
+// wb). A long story keeps only the smallest hashes of its body sample, so
+// the text's body shingles past its cut say nothing about a gap; counting
+// them would split a long copy of the story into blocks at random.
+func unsharedRun(dpos, dh []uint32, dbody []bool, from, to int, tau uint32, wz, wb float64) float64 {
+	run := 0.0
+	for j := from; j < to; j++ {
+		switch {
+		case int(dpos[j]-dpos[0]) < openingWords:
+			run += wz
+		case dbody[j] && dh[j] <= tau:
+			run += wb
+		}
+	}
+	return run
+}
 
 // closeBlock ends the candidate's current block, keeping the largest.
 func (c *candidate) closeBlock() {
@@ -90,6 +111,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	// The text's distinctive kept shingles in text order, with their word
 	// offsets and their postings (all[ends[i-1]:ends[i]]).
 	dpos := make([]uint32, 0, len(hs))
+	dh := make([]uint32, 0, len(hs))
 	ends := make([]int, 0, len(hs))
 	// The text's distinctive opening-sample shingles in its first
 	// openingWords words, and the hashes of its distinctive body-sample
@@ -112,6 +134,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			qBody = append(qBody, h)
 		}
 		dpos = append(dpos, p)
+		dh = append(dh, h)
 		dbody = append(dbody, pos[i]&bodyBit != 0)
 		ends = append(ends, len(all))
 		for _, w := range all[n0:] {
@@ -177,6 +200,9 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			}
 			if c.last >= 0 {
 				run := float64(before[i] - before[c.last+1])
+				if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
+					run = unsharedRun(dpos, dh, dbody, c.last+1, i, t, wz, c.wb)
+				}
 				if run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory) {
 					c.closeBlock()
 				}
