@@ -27,20 +27,22 @@ import (
 // share only a new template's header and footer around different bodies
 // share two blocks, each a small part of either text, the footer starting
 // late in both.
-// alignAllContain: when the largest block starts late, the text is still
-// aligned with the story when its first block (of at least leadMin shared
-// shingles) passes the alignment check and all blocks together hold at
-// least this share of the shorter text (a copy whose lead was broken by
-// edits). A quoted paragraph, a borrowed opening or a shared template's
-// header and footer around different bodies hold much less.
-const alignAllContain = 0.6
-
 const (
 	blockGap      = 6
 	blockGapMin   = 24
 	blockGapShare = 0.3
 	blockGapStory = 0.5
 )
+
+// alignAllContain: when the largest block starts late, the text is still
+// aligned with the story when its first block (of at least leadMin shared
+// shingles) passes the alignment check and all blocks together hold at
+// least this share of the shorter text (a copy whose lead was broken by
+// edits). A quoted paragraph or a borrowed opening holds much less; a new
+// template's header and footer around different bodies reach it only when
+// the template outweighs the bodies (issue 13, category 6: a template is
+// recognised once MaxDocFreq stories hold it).
+const alignAllContain = 0.6
 
 // unsharedRun estimates the text's distinctive shingles, from its kept
 // shingle from to the one before to, that a story with sketch cut tau and
@@ -222,6 +224,10 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			}
 			if c.last >= 0 {
 				run := float64(before[i] - before[c.last+1])
+				// Past a long story's sketch cut, count only what it
+				// could share; run*wb/Sample bounds that count, so the
+				// exact one is needed only when the bound reaches the
+				// limit.
 				if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
 					run = unsharedRun(dpos, dh, dbody, c.last+1, i, t, wz, c.wb)
 				}
