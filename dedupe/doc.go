@@ -47,15 +47,22 @@
 // shingles not shared with the story is at least 30% of the shorter text's
 // distinctive length (at least 24, at most 6 body samples' worth) and the
 // story also moves on by at least half that run between the shared
-// shingles around it. An edit, or a paragraph inserted in one text only,
+// shingles around it. The run counts only what the story could share: past
+// a long story's sketch cut the text's body shingles are not counted, so a
+// long copy is not split at random where several of them fall in a row. An edit, or a paragraph inserted in one text only,
 // does not split a copy; two briefs that share only a new template's
-// header and footer around different bodies share two small blocks. All
-// checks use the largest block. A text is a duplicate of a story when:
-//   - containment |A∩B|/min(|A|,|B|) (A∩B: the block) is at least
+// header and footer around different bodies share two small blocks.
+// Containment and the shared count use the largest block; alignment the
+// largest block or, for a copy whose lead was broken by edits (a small
+// block at the top, the largest far in), the first block. A text is a
+// duplicate of a story when:
+//   - containment |A∩B|/min(|A|,|B|) (A∩B: the largest block) is at least
 //     Threshold;
 //   - the block holds at least MinShared kept shingles, so short texts
 //     never match;
-//   - alignment, by one of two routes. Near start: with a and b the word
+//   - alignment of the largest block or, when all blocks together hold at
+//     least 60% of the shorter text, of the first block holding at least 2
+//     shared shingles, by one of two routes. Near start: with a and b the word
 //     offsets of the block's first shingle in the text and in the story,
 //     min(a,b) <= 36, max(a,b) <= 56 and at least 2 shared shingles lie in
 //     the text's first 72 words and the story's first 250. Own header:
@@ -73,7 +80,8 @@
 // also an Update when the text holds at least 70% of the story, the story
 // at most 75% of the text, and both start the shared text within 24 words.
 // Match.Reason gives the method, both containments, Jaccard, the shared
-// count and span of the block, where it starts in each text and, for a
+// count and span of the block, where it starts in each text (and where the
+// first block starts when that one aligned the text) and, for a
 // non-duplicate, the checks that failed.
 //
 // # Memory layout

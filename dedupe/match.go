@@ -17,8 +17,10 @@ import (
 // two shared shingles around it (or one of them is a member's, without an
 // offset). gapLimit is blockGapShare of the shorter text's estimated
 // distinctive length, at least blockGapMin and at most blockGap body
-// samples. Containment, the shared count and the alignment checks are taken
-// on the largest block only.
+// samples. The run counts the text's shingles the story could have shared
+// (see unsharedRun). Containment and the shared count are taken on the
+// largest block; alignment on the largest block or, when all blocks
+// together hold most of the shorter text, on the first (alignAllContain).
 //
 // A copy shares one stretch of text: edits or a paragraph inserted in one
 // text only do not split it (the other text does not move on). Briefs that
@@ -32,11 +34,47 @@ const (
 	blockGapStory = 0.5
 )
 
-// closeBlock ends the candidate's current block, keeping the largest.
-func (c *candidate) closeBlock() {
+// alignAllContain: when the largest block starts late, the text is still
+// aligned with the story when its first block (of at least leadMin shared
+// shingles) passes the alignment check and all blocks together hold at
+// least this share of the shorter text (a copy whose lead was broken by
+// edits). A quoted paragraph or a borrowed opening holds much less; a new
+// template's header and footer around different bodies reach it only when
+// the template outweighs the bodies (issue 13, category 6: a template is
+// recognised once MaxDocFreq stories hold it).
+const alignAllContain = 0.6
+
+// unsharedRun estimates the text's distinctive shingles, from its kept
+// shingle from to the one before to, that a story with sketch cut tau and
+// body weight wb could have shared: the opening sample in the text's
+// opening (weight wz) and, past it, the body sample within the cut (weight
+// wb). A long story keeps only the smallest hashes of its body sample, so
+// the text's body shingles past its cut say nothing about a gap; counting
+// them would split a long copy of the story into blocks at random.
+func unsharedRun(dpos, dh []uint32, dbody []bool, from, to int, tau uint32, wz, wb float64) float64 {
+	run := 0.0
+	for j := from; j < to; j++ {
+		switch {
+		case int(dpos[j]-dpos[0]) < openingWords:
+			run += wz
+		case dbody[j] && dh[j] <= tau:
+			run += wb
+		}
+	}
+	return run
+}
+
+// closeBlock ends the candidate's current block, keeping the largest, the
+// first with offsets and at least minShared shared shingles, and the mass
+// of all.
+func (c *candidate) closeBlock(minShared int) {
 	if c.cur.mass > c.best.mass {
 		c.best = c.cur
 	}
+	if c.first.qFirst < 0 && c.cur.qFirst >= 0 && c.cur.shared >= minShared {
+		c.first = c.cur
+	}
+	c.total += c.cur.mass
 	c.cur = block{qFirst: -1, sFirst: math.MaxInt}
 }
 
@@ -59,18 +97,24 @@ type candidate struct {
 	slot     uint32
 	cur      block
 	best     block // the largest block
-	last     int   // index in the text's distinctive shingles of the last shared one
-	lastSo   int   // its offset in the story, -1 when a member's
+	first    block // the first block with offsets and leadMin shared, qFirst -1 when none
+	total    float64
+	last     int // index in the text's distinctive shingles of the last shared one
+	lastSo   int // its offset in the story, -1 when a member's
 	gapLimit float64
 	wb       float64 // weight of a body-sample shingle
 	nq, ns   float64 // estimated distinctive shingles of the text and the story
 	containQ float64 // shared / |query|
 	containS float64 // shared / |story|
 	contain  float64
-	jaccard  float64
-	aligned  bool
-	update   bool
-	dup      bool // passes every check
+	// containAll is the containment of all blocks together, at most 1.
+	containAll float64
+	jaccard    float64
+	aligned    bool
+	// alignedFirst: aligned on the first block, not the largest.
+	alignedFirst bool
+	update       bool
+	dup          bool // passes every check
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -90,6 +134,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	// The text's distinctive kept shingles in text order, with their word
 	// offsets and their postings (all[ends[i-1]:ends[i]]).
 	dpos := make([]uint32, 0, len(hs))
+	dh := make([]uint32, 0, len(hs))
 	ends := make([]int, 0, len(hs))
 	// The text's distinctive opening-sample shingles in its first
 	// openingWords words, and the hashes of its distinctive body-sample
@@ -112,6 +157,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			qBody = append(qBody, h)
 		}
 		dpos = append(dpos, p)
+		dh = append(dh, h)
 		dbody = append(dbody, pos[i]&bodyBit != 0)
 		ends = append(ends, len(all))
 		for _, w := range all[n0:] {
@@ -165,6 +211,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		c.ns = wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
 		c.gapLimit = min(blockGap*c.wb, max(blockGapMin, blockGapShare*min(c.nq, c.ns)))
 		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
+		c.first = block{qFirst: -1}
 	}
 	start := 0
 	for i, end := range ends {
@@ -177,8 +224,15 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			}
 			if c.last >= 0 {
 				run := float64(before[i] - before[c.last+1])
+				// Past a long story's sketch cut, count only what it
+				// could share; run*wb/Sample bounds that count, so the
+				// exact one is needed only when the bound reaches the
+				// limit.
+				if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
+					run = unsharedRun(dpos, dh, dbody, c.last+1, i, t, wz, c.wb)
+				}
 				if run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory) {
-					c.closeBlock()
+					c.closeBlock(ix.leadMin)
 				}
 			}
 			c.last, c.lastSo = i, so
@@ -210,7 +264,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	}
 	for k := range cands {
 		c := &cands[k]
-		c.closeBlock()
+		c.closeBlock(ix.leadMin)
 		inter := c.best.mass
 		b := &c.best
 		if b.qFirst < 0 { // members' shingles only
@@ -221,9 +275,12 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		c.containS = inter / c.ns
 		c.contain = inter / min(c.nq, c.ns)
 		c.jaccard = inter / (c.nq + c.ns - inter)
-		near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
-		c.aligned = near <= ix.alignN && far <= ix.alignF && b.lead >= ix.leadMin ||
-			(near <= wrapNearWords || b.sFirst >= openingWords && b.qSkip == 0 && b.qFirst <= ix.opts.Sample*3/2) && far <= wrapFarWords && b.leadWrap >= ix.leadMin
+		far := max(b.qFirst, b.sFirst)
+		c.containAll = min(c.total/min(c.nq, c.ns), 1)
+		c.aligned = ix.alignedAt(b)
+		if !c.aligned && c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
+			c.aligned, c.alignedFirst = true, true
+		}
 		c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
 		c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
 	}
@@ -281,6 +338,15 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	return m
 }
 
+// alignedAt reports whether the shared text of block b starts near the
+// start of both texts, by one of the two routes of doc.go ("near start"
+// and "own header").
+func (ix *Index) alignedAt(b *block) bool {
+	near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
+	return near <= ix.alignN && far <= ix.alignF && b.lead >= ix.leadMin ||
+		(near <= wrapNearWords || b.sFirst >= openingWords && b.qSkip == 0 && b.qFirst <= ix.opts.Sample*3/2) && far <= wrapFarWords && b.leadWrap >= ix.leadMin
+}
+
 func (ix *Index) reason(m Match, c candidate) string {
 	o := ix.opts
 	b := c.best
@@ -291,6 +357,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 	starts := fmt.Sprintf("starts %d/%d words", b.qFirst, b.sFirst)
 	if b.qFirst == math.MaxInt32 {
 		starts = "members' shingles only, no offsets"
+	}
+	if c.alignedFirst {
+		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
+			c.first.qFirst, c.first.sFirst, 100*c.containAll)
 	}
 	shape := ""
 	switch {

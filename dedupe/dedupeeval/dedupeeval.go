@@ -6,8 +6,11 @@
 // The stream is replayed in order: each document is matched against the
 // index; a duplicate joins the matched story, anything else is added as a
 // new story. The metric is pairwise precision, recall and F1 over all pairs
-// of core-tier documents, the adjusted Rand index, recall per copy kind and
-// the share of hard-negative pairs merged, per type.
+// of core-tier documents, the adjusted Rand index, recall per copy kind,
+// the share of hard-negative pairs merged, per type, the number of other
+// false-merge pairs and the share of update-tier documents joined to their
+// origin. Report gives these figures for each half of the stream (split by
+// original, see HalfOf) and for the whole.
 //
 // Functions here read files; nothing is shared between calls, so they are
 // safe for concurrent use.
@@ -18,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -150,8 +154,35 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 	return assign, nil
 }
 
-// Result holds the figures of one evaluation.
+// The two halves of the stream, by original (see HalfOf), named as in
+// extract/extracteval.
+const (
+	// HalfTune is the half rules may be tuned on.
+	HalfTune = "tune"
+	// HalfCheck is the half a change is checked on before it is kept.
+	HalfCheck = "check"
+)
+
+// HalfOf is the half of a gold cluster: HalfTune when the 32-bit FNV-1a
+// hash of the cluster id's bytes is even, HalfCheck when it is odd (the
+// rule of extracteval.HalfOf). Every copy of an original falls in the
+// original's half, so a rule fitted to the tune half's stories cannot lift
+// the check half.
+func HalfOf(cluster string) string {
+	h := fnv.New32a()
+	h.Write([]byte(cluster))
+	if h.Sum32()%2 == 0 {
+		return HalfTune
+	}
+	return HalfCheck
+}
+
+// Result holds the figures of one evaluation, of the whole stream or of
+// one half.
 type Result struct {
+	// Half is HalfTune or HalfCheck for a half's figures, "" for the whole
+	// stream.
+	Half                  string
 	Docs, CoreDocs        int
 	Precision, Recall, F1 float64
 	ARI                   float64
@@ -159,41 +190,83 @@ type Result struct {
 	// pairs with a document of that kind that were merged.
 	RecallByKind map[string]float64
 	// HardNegMerged is, per pair type, the share of hard-negative pairs
-	// put in one story, and HardNegCount the number of pairs.
-	HardNegMerged map[string]float64
-	HardNegCount  map[string]int
+	// put in one story, HardNegMergedN their number and HardNegCount the
+	// number of pairs.
+	HardNegMerged  map[string]float64
+	HardNegMergedN map[string]int
+	HardNegCount   map[string]int
+	// OtherFalseMerges is the number of pairs of documents (any tier) put
+	// in one story that gold keeps apart and that are not listed
+	// hard-negative pairs.
+	OtherFalseMerges int
 	// UpdateWithOrigin is the share of update-tier documents put in the
-	// story of their gold cluster.
+	// story of their gold cluster: UpdatesJoined of Updates.
 	UpdateWithOrigin float64
+	UpdatesJoined    int
+	Updates          int
 }
 
 func pairs(n int) float64 { return float64(n) * float64(n-1) / 2 }
 
-// Score compares an assignment from Run with the gold labels.
+// Score compares an assignment from Run with the gold labels, over the
+// whole stream.
 func Score(s *Set, assign map[string]string) Result {
-	res := Result{Docs: len(s.Docs), RecallByKind: map[string]float64{},
-		HardNegMerged: map[string]float64{}, HardNegCount: map[string]int{}}
+	return score(s, assign, "")
+}
+
+// ScoreHalf compares an assignment from Run with the gold labels on one
+// half (HalfTune or HalfCheck) of the stream: the documents whose gold
+// cluster is in that half (HalfOf). The stream is replayed whole; only the
+// counting is split. Recall, recall per kind and the update tier count the
+// half's documents. Precision counts every predicted pair with at least
+// one document of the half, so a false merge across the halves lowers
+// both; hard-negative and other false-merge pairs are counted the same
+// way. ARI is taken over the half's core documents alone.
+func ScoreHalf(s *Set, assign map[string]string, half string) Result {
+	return score(s, assign, half)
+}
+
+// Report scores the tune half, the check half and the whole stream, in
+// that order.
+func Report(s *Set, assign map[string]string) []Result {
+	return []Result{ScoreHalf(s, assign, HalfTune), ScoreHalf(s, assign, HalfCheck), Score(s, assign)}
+}
+
+// score compares assign with gold on the documents of half ("" for all).
+func score(s *Set, assign map[string]string, half string) Result {
+	res := Result{Half: half, RecallByKind: map[string]float64{},
+		HardNegMerged: map[string]float64{}, HardNegMergedN: map[string]int{}, HardNegCount: map[string]int{}}
+	in := func(id string) bool { return half == "" || HalfOf(s.Gold[id].Cluster) == half }
 	type cell struct{ p, g string }
 	cells := map[cell]int{}
-	predN := map[string]int{}
+	predIn := map[string]int{}  // per predicted story, core docs of the half
+	predAll := map[string]int{} // per predicted story, all core docs
 	goldN := map[string]int{}
 	for _, d := range s.Docs {
 		g := s.Gold[d.ID]
+		if in(d.ID) {
+			res.Docs++
+		}
 		if g.Tier != "core" {
 			continue
 		}
-		res.CoreDocs++
 		p := assign[d.ID]
+		predAll[p]++
+		if !in(d.ID) {
+			continue
+		}
+		res.CoreDocs++
 		cells[cell{p, g.Cluster}]++
-		predN[p]++
+		predIn[p]++
 		goldN[g.Cluster]++
 	}
-	var tp, pp, gp float64
+	var tp, pp, gp, ppIn float64
 	for _, n := range cells {
 		tp += pairs(n)
 	}
-	for _, n := range predN {
-		pp += pairs(n)
+	for p, n := range predAll {
+		pp += pairs(n) - pairs(n-predIn[p]) // pairs touching the half
+		ppIn += pairs(predIn[p])
 	}
 	for _, n := range goldN {
 		gp += pairs(n)
@@ -209,16 +282,41 @@ func Score(s *Set, assign map[string]string) Result {
 	}
 	all := pairs(res.CoreDocs)
 	if all > 0 {
-		exp := pp * gp / all
-		maxI := (pp + gp) / 2
+		exp := ppIn * gp / all
+		maxI := (ppIn + gp) / 2
 		if maxI != exp {
 			res.ARI = (tp - exp) / (maxI - exp)
 		}
 	}
-	// Recall per kind: for each core doc, its gold partners.
+	res.RecallByKind = recallByKind(s, assign, in)
+	listed := map[[2]string]bool{}
+	for _, p := range s.HardNeg {
+		listed[[2]string{p.A, p.B}], listed[[2]string{p.B, p.A}] = true, true
+		if !in(p.A) && !in(p.B) {
+			continue
+		}
+		res.HardNegCount[p.Type]++
+		if a, ok := assign[p.A]; ok && a == assign[p.B] {
+			res.HardNegMergedN[p.Type]++
+		}
+	}
+	for t, n := range res.HardNegCount {
+		res.HardNegMerged[t] = float64(res.HardNegMergedN[t]) / float64(n)
+	}
+	res.OtherFalseMerges = otherFalseMerges(s, assign, in, listed)
+	res.UpdatesJoined, res.Updates = updateWithOrigin(s, assign, in)
+	if res.Updates > 0 {
+		res.UpdateWithOrigin = float64(res.UpdatesJoined) / float64(res.Updates)
+	}
+	return res
+}
+
+// recallByKind is, per gold kind, the share of gold-positive core pairs
+// with a document of that kind, in clusters of the half, that were merged.
+func recallByKind(s *Set, assign map[string]string, in func(string) bool) map[string]float64 {
 	byCluster := map[string][]string{}
 	for _, d := range s.Docs {
-		if g := s.Gold[d.ID]; g.Tier == "core" {
+		if g := s.Gold[d.ID]; g.Tier == "core" && in(d.ID) {
 			byCluster[g.Cluster] = append(byCluster[g.Cluster], d.ID)
 		}
 	}
@@ -237,21 +335,39 @@ func Score(s *Set, assign map[string]string) Result {
 			}
 		}
 	}
+	r := make(map[string]float64, len(tot))
 	for k, t := range tot {
-		res.RecallByKind[k] = hit[k] / t
+		r[k] = hit[k] / t
 	}
-	merged := map[string]int{}
-	for _, p := range s.HardNeg {
-		res.HardNegCount[p.Type]++
-		if a, ok := assign[p.A]; ok && a == assign[p.B] {
-			merged[p.Type]++
+	return r
+}
+
+// otherFalseMerges counts the pairs of documents put in one story, with at
+// least one document of the half, that gold keeps apart and that are not
+// listed hard-negative pairs.
+func otherFalseMerges(s *Set, assign map[string]string, in func(string) bool, listed map[[2]string]bool) int {
+	byStory := map[string][]string{}
+	for _, d := range s.Docs {
+		if p, ok := assign[d.ID]; ok {
+			byStory[p] = append(byStory[p], d.ID)
 		}
 	}
-	for t, n := range res.HardNegCount {
-		res.HardNegMerged[t] = float64(merged[t]) / float64(n)
+	n := 0
+	for _, ids := range byStory {
+		for i, a := range ids {
+			for _, b := range ids[i+1:] {
+				if s.Gold[a].Cluster != s.Gold[b].Cluster && !listed[[2]string{a, b}] && (in(a) || in(b)) {
+					n++
+				}
+			}
+		}
 	}
-	// Update tier: merged with any core doc of its gold cluster.
-	upd, updOK := 0, 0
+	return n
+}
+
+// updateWithOrigin counts the half's update-tier documents merged with a
+// core document of their gold cluster, and all of them.
+func updateWithOrigin(s *Set, assign map[string]string, in func(string) bool) (joined, total int) {
 	storyClusters := map[string]map[string]bool{}
 	for _, d := range s.Docs {
 		g := s.Gold[d.ID]
@@ -266,23 +382,26 @@ func Score(s *Set, assign map[string]string) Result {
 	}
 	for _, d := range s.Docs {
 		g := s.Gold[d.ID]
-		if g.Tier != "update" {
+		if g.Tier != "update" || !in(d.ID) {
 			continue
 		}
-		upd++
+		total++
 		if storyClusters[assign[d.ID]][g.Cluster] {
-			updOK++
+			joined++
 		}
 	}
-	if upd > 0 {
-		res.UpdateWithOrigin = float64(updOK) / float64(upd)
-	}
-	return res
+	return joined, total
 }
 
-// String formats r on a few lines.
+// String formats r on a few lines; a half's figures start with a line
+// naming the half.
 func (r Result) String() string {
 	var b strings.Builder
+	if r.Half != "" {
+		fmt.Fprintf(&b, "half %s (gold clusters by FNV-1a parity):\n", r.Half)
+	} else {
+		b.WriteString("all:\n")
+	}
 	fmt.Fprintf(&b, "docs %d (core %d): pairwise P %.3f R %.3f F1 %.3f, ARI %.3f\n",
 		r.Docs, r.CoreDocs, r.Precision, r.Recall, r.F1, r.ARI)
 	b.WriteString("recall by kind:")
@@ -291,9 +410,10 @@ func (r Result) String() string {
 	}
 	b.WriteString("\nhard negatives merged:")
 	for _, k := range sortedKeys(r.HardNegMerged) {
-		fmt.Fprintf(&b, " %s %.3f (of %d)", k, r.HardNegMerged[k], r.HardNegCount[k])
+		fmt.Fprintf(&b, " %s %.3f (%d of %d)", k, r.HardNegMerged[k], r.HardNegMergedN[k], r.HardNegCount[k])
 	}
-	fmt.Fprintf(&b, "\nupdate tier with its origin: %.3f", r.UpdateWithOrigin)
+	fmt.Fprintf(&b, "\nother false-merge pairs: %d", r.OtherFalseMerges)
+	fmt.Fprintf(&b, "\nupdate tier with its origin: %.3f (%d of %d)", r.UpdateWithOrigin, r.UpdatesJoined, r.Updates)
 	return b.String()
 }
 

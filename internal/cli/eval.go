@@ -403,7 +403,9 @@ func runEvalDedupe(_ context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("eval dedupe: %w", err)
 		}
 	}
-	fmt.Fprintln(stdout, dedupeeval.Score(set, assign).String())
+	for _, r := range dedupeeval.Report(set, assign) {
+		fmt.Fprintln(stdout, r.String())
+	}
 	rate := 0.0
 	if elapsed > 0 {
 		rate = float64(len(set.Docs)) / elapsed.Seconds()

@@ -251,7 +251,10 @@ func TestEvalDedupe(t *testing.T) {
 	out := mustRun(t, "eval", "dedupe", "--corpus", dir, "--out", pred)
 	for _, want := range []string{
 		"docs 3 (core 3): pairwise P 1.000 R 1.000 F1 1.000, ARI 1.000",
-		"shared_quote 0.000 (of 1)",
+		"shared_quote 0.000 (0 of 1)",
+		"half tune (gold clusters by FNV-1a parity):\n",
+		"half check (gold clusters by FNV-1a parity):\n",
+		"other false-merge pairs: 0",
 		"speed: 3 docs in ",
 		"memory: peak heap in use ",
 	} {

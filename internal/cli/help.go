@@ -151,8 +151,11 @@ met only when each half meets it.`,
 	"eval dedupe": {
 		summary: "score the deduplicator on the labelled dedupe stream",
 		description: `Streams docs.jsonl in order through the daemon's dedupe engine with its
-defaults and prints pairwise P/R/F1, ARI, recall per copy kind, the share
-of hard-negative pairs merged, docs/s and peak heap.`,
+defaults and prints, for the tune half, the check half (the stream split by
+original: the FNV-1a hash of the gold cluster id, even or odd) and the
+whole: pairwise P/R/F1, ARI, recall per copy kind, the hard-negative pairs
+merged per kind, other false-merge pairs and the update tier joined to its
+origin; then docs/s and peak heap.`,
 		examples: []string{"feedsift eval dedupe", "feedsift eval dedupe --out predictions.tsv"},
 	},
 	"reextract": {
