@@ -1,5 +1,6 @@
 // Package httpapi serves the daemon's HTTP listener: liveness (/healthz),
-// readiness (/readyz), Prometheus metrics (/metrics), a JSON API under
+// readiness (/readyz), Prometheus metrics (/metrics), Go's runtime
+// profiles (/debug/pprof/, net/http/pprof), a JSON API under
 // /api that the CLI uses while the daemon holds the store, and pages for
 // people: the overview (/), one story (/stories/{id}), the dedupe report
 // (/dupes) and the login page (/login).
@@ -29,10 +30,10 @@
 //     the one closest to its expiry.
 //
 // Without a credential, the API answers 401 with a JSON error and a
-// Bearer challenge, never a redirect; /metrics answers 401 as text; a
-// page asked for by a browser (no Authorization header) is a 303 to
-// /login?next=<the page>, and a page asked for with a wrong bearer token
-// answers 401. The login page returns to next only when it is a path of
+// Bearer challenge, never a redirect; /metrics and /debug/pprof/ answer
+// 401 as text; a page asked for by a browser (no Authorization header)
+// is a 303 to /login?next=<the page>, and a page asked for with a wrong
+// bearer token answers 401. The login page returns to next only when it is a path of
 // this site (one leading "/", no scheme, host, backslash or control
 // character, not /login or /logout); anything else returns to /. With a
 // live session GET /login goes straight to next.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"time"
 
@@ -119,7 +120,22 @@ func New(opts Options) *Server {
 	s.mux.Handle("POST /login", s.sameOrigin(http.HandlerFunc(s.login)))
 	s.mux.Handle("POST /logout", s.sameOrigin(http.HandlerFunc(s.logout)))
 	s.mux.HandleFunc("GET /assets/home.js", serveHomeScript)
+	s.handleProfiling()
 	return s
+}
+
+// handleProfiling serves Go's runtime profiles (net/http/pprof) under
+// /debug/pprof/, behind the same guard as /metrics: a CPU profile of a
+// busy daemon is how an operator finds where its time goes. The handlers
+// are mounted on this server's mux, not on http.DefaultServeMux.
+func (s *Server) handleProfiling() {
+	prof := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, s.guard(guardMetrics, h)) }
+	prof("GET /debug/pprof/", pprof.Index)
+	prof("GET /debug/pprof/cmdline", pprof.Cmdline)
+	prof("GET /debug/pprof/profile", pprof.Profile)
+	prof("GET /debug/pprof/symbol", pprof.Symbol)
+	prof("POST /debug/pprof/symbol", pprof.Symbol)
+	prof("GET /debug/pprof/trace", pprof.Trace)
 }
 
 // ServeHTTP implements http.Handler.
