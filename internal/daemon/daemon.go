@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -170,6 +171,16 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := pipeline.NewMetrics(reg)
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "feedsift_store_lag_messages",
+		Help: "Stream messages the local store has not applied yet (stream last sequence minus store sequence); NaN when the stream cannot be asked.",
+	}, func() float64 {
+		lag, err := d.storeLag()
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(lag)
+	}))
 
 	userAgent := cfg.Fetch.UserAgent
 	if userAgent == "" {
@@ -299,7 +310,8 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
 		Store: d.store, Review: d.pipe, Reextract: d.pipe, FeedAdmin: d, Feeds: d.pipe.Feeds, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
-		WebSub: d.push.handler(),
+		ReadyDetail: d.readyDetail,
+		WebSub:      d.push.handler(),
 	})
 	d.httpSrv = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -322,6 +334,38 @@ func (d *Daemon) readyErr() error {
 		return errors.New("not connected to NATS")
 	}
 	return nil
+}
+
+// storeLagTimeout bounds the stream request behind the store lag.
+const storeLagTimeout = 2 * time.Second
+
+// storeLag is how many stream messages the local store has not applied
+// yet: the stream's last sequence minus the store's (0 when the store is
+// ahead, as after a stream was recreated).
+func (d *Daemon) storeLag() (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeLagTimeout)
+	defer cancel()
+	last, err := d.follow.lastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	stored, err := d.store.LastSeq()
+	if err != nil {
+		return 0, err
+	}
+	if stored >= last {
+		return 0, nil
+	}
+	return last - stored, nil
+}
+
+// readyDetail is what /readyz prints under "ready": the store's lag.
+func (d *Daemon) readyDetail() string {
+	lag, err := d.storeLag()
+	if err != nil {
+		return fmt.Sprintf("store lag: unknown (%v)", err)
+	}
+	return fmt.Sprintf("store lag: %d messages", lag)
 }
 
 // NATSURL is the URL of the NATS server the daemon publishes to.

@@ -328,6 +328,11 @@ func TestRestart(t *testing.T) {
 			t.Errorf("GET %s = %d %q, want 200", path, code, body)
 		}
 	}
+	// Nothing new is published, so the store's lag reaches 0 and stays.
+	second.wait(t, "/readyz to report the store caught up", 30*time.Second, func() bool {
+		_, body := httpGet(t, base+"/readyz")
+		return strings.Contains(body, "store lag: 0 messages")
+	})
 	code, metrics := httpGet(t, base+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics = %d", code)
@@ -336,6 +341,7 @@ func TestRestart(t *testing.T) {
 		"feedsift_stories_published_total 0",
 		`feedsift_polls_total{result="ok"}`,
 		fmt.Sprintf("feedsift_index_stories %d", want),
+		"feedsift_store_lag_messages 0",
 	} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -46,6 +46,9 @@ type Options struct {
 	Gatherer prometheus.Gatherer
 	// Ready reports why the daemon is not ready, or nil when it is.
 	Ready func() error
+	// ReadyDetail, when set, is printed on /readyz under "ready": figures
+	// an operator checks on a live daemon (the store's lag).
+	ReadyDetail func() string
 	// Token, when set, guards /api, /metrics and the pages: see
 	// "Authentication" in the package doc.
 	Token string
@@ -149,7 +152,11 @@ func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("ready\n")) // a failed write to a gone client needs no handling
+	body := "ready\n"
+	if s.opts.ReadyDetail != nil {
+		body += s.opts.ReadyDetail() + "\n"
+	}
+	_, _ = w.Write([]byte(body)) // a failed write to a gone client needs no handling
 }
 
 // filter reads topic, since (RFC 3339 time or Go duration back from now)
