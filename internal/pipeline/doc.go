@@ -31,7 +31,13 @@
 // the next poll's 304) advance only after every new item of the poll was
 // published and acknowledged by JetStream; a poll with any failure leaves
 // them where they were, so the next poll sees the same document again and
-// publishes what is missing. Stories carry deterministic ids and message
+// publishes what is missing. When the feed answered and only the stream
+// failed to take some stories (a timeout, a leader election), that next
+// poll comes soon: 5 s after the poll, doubling with each such poll in a
+// row, never later than the feed's normal backoff. The items waiting for
+// it are counted in feedsift_items_pending, and the feed's last error
+// (feeds list, /api/feeds) says how many failed. Stories carry
+// deterministic ids and message
 // ids, so a republish inside the stream's duplicate window is absorbed and
 // consumers stay idempotent on the story id.
 //

@@ -153,8 +153,8 @@ func (e *env) state(t *testing.T, feedID string) story.FeedState {
 	return st
 }
 
-// counter returns the value of a counter in e's registry, by name and an
-// optional label value ("" for none).
+// counter returns the value of a counter or gauge in e's registry, by
+// name and an optional label value ("" for none).
 func (e *env) counter(t *testing.T, name, label string) float64 {
 	t.Helper()
 	mfs, err := e.reg.Gather()
@@ -167,7 +167,10 @@ func (e *env) counter(t *testing.T, name, label string) float64 {
 		}
 		for _, m := range mf.GetMetric() {
 			if label == "" || (len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() == label) {
-				return m.GetCounter().GetValue()
+				if c := m.GetCounter(); c != nil {
+					return c.GetValue()
+				}
+				return m.GetGauge().GetValue()
 			}
 		}
 	}

@@ -21,6 +21,10 @@ type Metrics struct {
 	// LowConfidence counts new stories extracted with a confidence below
 	// story.LowConfidence, by page type.
 	LowConfidence *prometheus.CounterVec
+	// PendingItems is the number of new items whose story the stream did
+	// not take in the last poll of their feed: they are published when
+	// the feed is polled again, soon (see publishRecheck).
+	PendingItems prometheus.Gauge
 }
 
 // NewMetrics creates the instruments and registers them with reg, when
@@ -63,9 +67,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "feedsift_low_confidence_total",
 			Help: "New stories whose page was extracted with a confidence below 0.5, by page type (article, liveblog_forum, listing, gallery, video, other).",
 		}, []string{"page_type"}),
+		PendingItems: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "feedsift_items_pending",
+			Help: "New items not published yet because the stream refused or timed out their publish; retried with the next poll of their feed, within seconds.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions, m.LowConfidence)
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions, m.LowConfidence, m.PendingItems)
 	}
 	// Make the labelled series visible at zero before the first event.
 	for _, r := range []string{"ok", "not_modified", "error"} {

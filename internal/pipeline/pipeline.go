@@ -161,6 +161,11 @@ type Pipeline struct {
 	// selectorMissed holds "feed ID\x00selector" once the feed's selector
 	// matched nothing on a page and a warning was logged.
 	selectorMissed sync.Map
+
+	// pending counts, by feed, the new items this instance's last poll of
+	// the feed could not publish (see notePending).
+	pendingMu sync.Mutex
+	pending   map[string]int
 }
 
 // New checks opts and returns a Pipeline.

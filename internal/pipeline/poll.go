@@ -33,6 +33,11 @@ const (
 	// deferredRecheck is how soon a feed is polled again when a poll left
 	// new items for later.
 	deferredRecheck = 10 * time.Second
+	// publishRecheck is how soon a feed is polled again when the stream
+	// did not take some of its new stories: the feed answered, so its
+	// own interval and backoff do not apply. It doubles with each such
+	// poll in a row, up to the feed's normal backoff.
+	publishRecheck = 5 * time.Second
 )
 
 // PollResult sums up one poll of one feed.
@@ -82,11 +87,17 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 		st.Failures++
 		st.LastError = pollErr.Error()
 		retryAfter = fetcher.RetryAfter(pollErr)
-		res.NextCheck = start.Add(p.backoff(f.Interval, st.Failures, retryAfter))
+		wait := p.backoff(f.Interval, st.Failures, retryAfter)
+		if pe, ok := errors.AsType[*PollError](pollErr); ok && pe.Kind == ErrKindPublish {
+			wait = min(wait, publishRecheck<<min(st.Failures-1, 6))
+			p.notePending(f.ID, res.New-res.Published-res.Duplicates-res.Skipped-res.Deferred)
+		}
+		res.NextCheck = start.Add(wait)
 		st.NextCheck = res.NextCheck
 		p.metrics.Polls.WithLabelValues("error").Inc()
 	} else {
 		st = newState
+		p.notePending(f.ID, 0)
 		st.Failures = 0
 		st.LastError = ""
 		st.LastSuccess = start
@@ -642,4 +653,24 @@ func jitter(d time.Duration, frac float64) time.Duration {
 	}
 	delta := (rand.Float64()*2 - 1) * frac * float64(d)
 	return d + time.Duration(delta)
+}
+
+// notePending records how many new items of feed id the last poll could
+// not publish, and sets the PendingItems gauge to the sum over feeds.
+func (p *Pipeline) notePending(id string, n int) {
+	p.pendingMu.Lock()
+	defer p.pendingMu.Unlock()
+	if n > 0 {
+		if p.pending == nil {
+			p.pending = make(map[string]int)
+		}
+		p.pending[id] = n
+	} else {
+		delete(p.pending, id)
+	}
+	sum := 0
+	for _, k := range p.pending {
+		sum += k
+	}
+	p.metrics.PendingItems.Set(float64(sum))
 }

@@ -195,6 +195,16 @@ func TestPollPublishFailureLosesNothing(t *testing.T) {
 	if !st1.LastSuccess.Equal(st0.LastSuccess) {
 		t.Errorf("LastSuccess moved on a failed poll: %v → %v", st0.LastSuccess, st1.LastSuccess)
 	}
+	// The feed answered; only the stream failed: the next poll comes
+	// within seconds, not after the feed's interval, and the item waiting
+	// for it is counted.
+	if wait := st1.NextCheck.Sub(st1.LastFetch); wait <= 0 || wait > 5*time.Second || !res.NextCheck.Equal(st1.NextCheck) {
+		t.Errorf("after a failed publish the next check is %v after the poll (result says %v), want within 5s (interval %v)",
+			wait, res.NextCheck.Sub(st1.LastFetch), feed.Interval)
+	}
+	if n := e.counter(t, "feedsift_items_pending", ""); n != 1 {
+		t.Errorf("feedsift_items_pending = %v after one refused publish, want 1", n)
+	}
 	refused := pub.refused()
 	if len(refused) != 1 {
 		t.Fatalf("publisher refused %d stories, want 1", len(refused))
@@ -212,6 +222,9 @@ func TestPollPublishFailureLosesNothing(t *testing.T) {
 	}
 	if res.NotModified || res.New != 1 || res.Published != 1 {
 		t.Errorf("poll after recovery = %+v, want a 200 with 1 new item published", res)
+	}
+	if n := e.counter(t, "feedsift_items_pending", ""); n != 0 {
+		t.Errorf("feedsift_items_pending = %v after the recovery, want 0", n)
 	}
 	stories, dupes := e.read(t)
 	if len(stories) != 4 || len(dupes) != 0 {
