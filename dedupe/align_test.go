@@ -3,8 +3,6 @@ package dedupe_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/feedsift/feedsift/dedupe"
 )
 
 // TestMatch_Alignment: a text that carries another story's paragraph, or
@@ -38,12 +36,7 @@ func TestMatch_Alignment(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix, err := dedupe.NewIndex(dedupe.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
-			m := ix.Match(tc.then)
+			m := matchAfter(t, tc.first, tc.then)
 			if m.Duplicate != tc.wantDup {
 				t.Errorf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
 			}

@@ -3,8 +3,6 @@ package dedupe_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/feedsift/feedsift/dedupe"
 )
 
 // rewordEvery replaces every k-th word of p by a word of its own, so that p
@@ -46,12 +44,7 @@ func TestMatch_BrokenLead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ix, err := dedupe.NewIndex(dedupe.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
-			m := ix.Match(tc.then)
+			m := matchAfter(t, tc.first, tc.then)
 			if m.Duplicate != tc.wantDup {
 				t.Errorf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
 			}

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"testing"
 	"time"
+
+	"github.com/feedsift/feedsift/dedupe"
 )
 
 // genText builds an article-like text of n paragraphs from a random
@@ -29,3 +32,15 @@ func genText(seed uint64, paras int) string {
 }
 
 func time1(i int) time.Duration { return time.Duration(i) * time.Hour }
+
+// matchAfter indexes first as the story "first" in a new index with the
+// default options and matches then against it.
+func matchAfter(t *testing.T, first, then string) dedupe.Match {
+	t.Helper()
+	ix, err := dedupe.NewIndex(dedupe.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Add(dedupe.Entry{StoryID: "first", Text: first, Time: t0})
+	return ix.Match(then)
+}

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"github.com/feedsift/feedsift/dedupe"
 )
 
 // genShortParas builds a long article of paras short, distinct paragraphs
@@ -58,12 +56,7 @@ func TestMatch_LongManyParagraphs(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("seed %d, %dx%d words/%s", a.seed, a.paras, a.words, tc.name), func(t *testing.T) {
-				ix, err := dedupe.NewIndex(dedupe.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
-				if m := ix.Match(tc.then); !m.Duplicate {
+				if m := matchAfter(t, tc.first, tc.then); !m.Duplicate {
 					t.Errorf("not a duplicate: %s", m.Reason)
 				}
 			})
