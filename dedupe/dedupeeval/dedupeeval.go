@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/internal/evalsplit"
 )
 
 // Doc is one document of the stream.
@@ -158,24 +158,15 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 // extract/extracteval.
 const (
 	// HalfTune is the half rules may be tuned on.
-	HalfTune = "tune"
+	HalfTune = evalsplit.Tune
 	// HalfCheck is the half a change is checked on before it is kept.
-	HalfCheck = "check"
+	HalfCheck = evalsplit.Check
 )
 
-// HalfOf is the half of a gold cluster: HalfTune when the 32-bit FNV-1a
-// hash of the cluster id's bytes is even, HalfCheck when it is odd (the
-// rule of extracteval.HalfOf). Every copy of an original falls in the
-// original's half, so a rule fitted to the tune half's stories cannot lift
-// the check half.
-func HalfOf(cluster string) string {
-	h := fnv.New32a()
-	h.Write([]byte(cluster))
-	if h.Sum32()%2 == 0 {
-		return HalfTune
-	}
-	return HalfCheck
-}
+// HalfOf is the half of a gold cluster (evalsplit.Of of the cluster
+// id): every copy of an original falls in the original's half, so a rule
+// fitted to the tune half's stories cannot lift the check half.
+func HalfOf(cluster string) string { return evalsplit.Of(cluster) }
 
 // Result holds the figures of one evaluation, of the whole stream or of
 // one half.

@@ -1,17 +1,18 @@
 package extracteval
 
 import (
-	"hash/fnv"
 	"net/url"
 	"strings"
+
+	"github.com/feedsift/feedsift/internal/evalsplit"
 )
 
 // The two halves of every set, by domain (see Half).
 const (
 	// HalfTune is the half rules may be tuned on.
-	HalfTune = "tune"
+	HalfTune = evalsplit.Tune
 	// HalfCheck is the half a change is checked on before it is kept.
-	HalfCheck = "check"
+	HalfCheck = evalsplit.Check
 )
 
 // Host is the domain of pageURL that Half hashes: its Hostname(),
@@ -30,16 +31,7 @@ func Host(pageURL string) string {
 // site's template on the tune half cannot lift the check half.
 func Half(pageURL string) string { return HalfOf(Host(pageURL)) }
 
-// HalfOf splits pages by a fixed hash of key: HalfTune when the 32-bit
-// FNV-1a hash of key's bytes is even, HalfCheck when it is odd. key is a
+// HalfOf splits pages by a fixed hash of key (evalsplit.Of): key is a
 // page's domain (Half), or, for a set whose pages have no URL (the
-// readability pages), the page's directory name. The empty key hashes to
-// the odd FNV offset basis: HalfCheck.
-func HalfOf(key string) string {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	if h.Sum32()%2 == 0 {
-		return HalfTune
-	}
-	return HalfCheck
-}
+// readability pages), the page's directory name.
+func HalfOf(key string) string { return evalsplit.Of(key) }

@@ -12,17 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feedsift/feedsift/internal/kvstate"
+	"github.com/feedsift/feedsift/internal/statetest"
 	"github.com/feedsift/feedsift/internal/story"
 )
-
-// stateStore is the pipeline's StateStore interface, restated here so the
-// test does not depend on the pipeline package.
-type stateStore interface {
-	FeedState(feedID string) (story.FeedState, bool, error)
-	PutFeedState(st story.FeedState) error
-}
-
-var _ stateStore = (*kvstate.Store)(nil)
 
 func open(t *testing.T, url string, opts kvstate.Options) *kvstate.Store {
 	t.Helper()
@@ -33,14 +25,8 @@ func open(t *testing.T, url string, opts kvstate.Options) *kvstate.Store {
 	return s
 }
 
-func sampleState(id string) story.FeedState {
-	at := time.Date(2026, 5, 1, 12, 30, 0, 123456789, time.UTC)
-	return story.FeedState{
-		FeedID: id, ETag: `W/"abc"`, LastModified: "Fri, 01 May 2026 12:00:00 GMT",
-		LastFetch: at, LastSuccess: at.Add(-time.Hour), NextCheck: at.Add(15 * time.Minute),
-		Failures: 2, LastError: "fetcher: 503",
-	}
-}
+// sampleState is a state with every field set (statetest.Sample).
+func sampleState(id string) story.FeedState { return statetest.Sample(id) }
 
 func TestStore_PutGetRoundTrip(t *testing.T) {
 	url := server(t)
