@@ -19,7 +19,8 @@ import (
 // At start the daemon loads it, replays people's overrides up to that
 // sequence (they are few, and the snapshot does not hold them), and
 // follows the stream from the next sequence, instead of replaying the
-// whole dedupe window. A missing, unreadable or foreign snapshot (from
+// whole dedupe window. A missing, unreadable, corrupt (cut short by a
+// crash, bytes flipped: its checksum fails) or foreign snapshot (from
 // another stream, or other index options) is dropped and the index is
 // rebuilt from the stream.
 //
@@ -64,8 +65,8 @@ func (d *Daemon) loadIndexSnapshot(ctx context.Context, raw jetstream.JetStream)
 	}
 	ix, err := dedupe.ReadIndex(bytes.NewReader(data), d.index.Options())
 	if err != nil {
-		d.log.Warn("dedupe index snapshot does not fit (format or options changed); rebuilding from the stream", "snapshot_seq", seq, "error", err)
-		return 0, false, "snapshot does not fit the index options"
+		d.log.Warn("dedupe index snapshot is corrupt or does not fit the index options; rebuilding from the stream", "snapshot_seq", seq, "error", err)
+		return 0, false, "snapshot corrupt or made with other index options"
 	}
 	evicted := ix.Evict(time.Now())
 	if err := d.replayOverrides(ctx, raw, seq); err != nil {
