@@ -17,6 +17,11 @@ var (
 	// obtained within StoreOptions.Timeout.
 	ErrLocked = errors.New("sink: store is locked by another process")
 
+	// ErrCorruptPage is wrapped by the error of a stored page that cannot
+	// be decoded (a record or its gzipped body cut short or damaged).
+	// Pages skips such a page with a warning.
+	ErrCorruptPage = errors.New("sink: stored page unreadable")
+
 	// ErrServerStart is returned by StartEmbedded when the embedded
 	// nats-server is not ready for connections in time.
 	ErrServerStart = errors.New("sink: embedded nats-server did not start")

@@ -155,7 +155,9 @@ func (s *Store) Page(url string) (Page, bool, error) {
 
 // Pages calls fn with every stored page that f selects, oldest first. It
 // reads the keys first and each page in its own transaction, so fn may
-// take its time (and the store may be written meanwhile).
+// take its time (and the store may be written meanwhile). A page that
+// cannot be decoded (ErrCorruptPage) is skipped with a warning naming
+// it, so one damaged record does not stop a re-extraction of the rest.
 func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
 	var urls []string
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -180,6 +182,10 @@ func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
 	}
 	for _, u := range urls {
 		p, ok, err := s.Page(u)
+		if errors.Is(err, ErrCorruptPage) {
+			s.log.Warn("sink: stored page unreadable, skipped", "url", u, "error", err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -258,15 +264,15 @@ func pageTimeKey(t time.Time, url string) []byte {
 func decodePage(v []byte) (Page, error) {
 	var r pageRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return Page{}, err
+		return Page{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(r.Gzip))
 	if err != nil {
-		return Page{}, err
+		return Page{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
 	}
 	body, err := io.ReadAll(io.LimitReader(zr, MaxPageSize+1))
 	if err != nil {
-		return Page{}, err
+		return Page{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
 	}
 	r.Page.Body = body
 	return r.Page, nil
