@@ -11,7 +11,6 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/fetcher"
-	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 )
 
@@ -154,9 +153,11 @@ type Pipeline struct {
 	// feeds is the feed list Run schedules (see SetFeeds).
 	feeds *feedSet
 
-	// tmplMu guards templates, the site templates loaded so far by host.
+	// tmplMu guards the map templates, the site templates loaded so far
+	// by host; each host's template has a lock of its own, so pages of
+	// different hosts are stripped and saved in parallel.
 	tmplMu    sync.Mutex
-	templates map[string]*sitetemplate.Counts
+	templates map[string]*hostTemplate
 
 	// selectorMissed holds "feed ID\x00selector" once the feed's selector
 	// matched nothing on a page and a warning was logged.
@@ -226,7 +227,7 @@ func New(opts Options) (*Pipeline, error) {
 		opts.Overrides = NewOverrides()
 	}
 	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now,
-		templates: map[string]*sitetemplate.Counts{}, overrides: opts.Overrides, feeds: newFeedSet(opts.Feeds)}
+		templates: map[string]*hostTemplate{}, overrides: opts.Overrides, feeds: newFeedSet(opts.Feeds)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -529,29 +530,23 @@ func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
 	}
 	log := p.log.With("host", host, "url", pageURL)
 
-	p.tmplMu.Lock()
-	defer p.tmplMu.Unlock()
-	c := p.templates[host]
-	if c == nil {
+	ht := p.hostTemplate(host)
+	ht.mu.Lock()
+	defer ht.mu.Unlock()
+	if ht.counts == nil {
 		data, err := p.opts.Templates.LoadTemplate(host)
 		if err != nil {
 			log.Warn("load site template", "error", err)
 			return paras
 		}
-		c = sitetemplate.New(sitetemplate.Options{})
+		ht.counts = sitetemplate.New(sitetemplate.Options{})
 		if data != nil {
-			if err := c.UnmarshalBinary(data); err != nil {
+			if err := ht.counts.UnmarshalBinary(data); err != nil {
 				log.Warn("stored site template unreadable, learning it anew", "error", err)
 			}
 		}
-		if len(p.templates) >= maxTemplates {
-			for h := range p.templates { // evict any one; it reloads from the store
-				delete(p.templates, h)
-				break
-			}
-		}
-		p.templates[host] = c
 	}
+	c := ht.counts
 	kept, dropped := c.Strip(key, paras)
 	c.Observe(key, paras)
 	if dropped > 0 {
@@ -565,6 +560,36 @@ func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
 		log.Warn("save site template", "error", err)
 	}
 	return kept
+}
+
+// hostTemplate is one host's site template, loaded from the store on
+// first use (counts nil until then) and guarded by its own lock.
+type hostTemplate struct {
+	mu     sync.Mutex
+	counts *sitetemplate.Counts
+}
+
+// hostTemplate returns the template entry of host, adding one when there
+// is none. With maxTemplates entries held, it first evicts one that no
+// page is using (it reloads from the store when its host comes back).
+func (p *Pipeline) hostTemplate(host string) *hostTemplate {
+	p.tmplMu.Lock()
+	defer p.tmplMu.Unlock()
+	if ht := p.templates[host]; ht != nil {
+		return ht
+	}
+	if len(p.templates) >= maxTemplates {
+		for h, ht := range p.templates {
+			if ht.mu.TryLock() {
+				delete(p.templates, h)
+				ht.mu.Unlock()
+				break
+			}
+		}
+	}
+	ht := &hostTemplate{}
+	p.templates[host] = ht
+	return ht
 }
 
 // htmlText turns a feed's summary or content (HTML or plain text) into
