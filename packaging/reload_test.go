@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // lockedBuffer collects a child process's output for reading while it
@@ -102,16 +104,24 @@ func TestUnitReload(t *testing.T) {
 	})
 	waitLog := func(what string) {
 		t.Helper()
-		deadline := time.Now().Add(3 * time.Minute) // a failure bound on a loaded machine
-		for !strings.Contains(stderr.String(), what) {
+		ended := false
+		held := testwait.Poll(3*time.Minute, func() bool { // a failure bound on a loaded machine
+			if strings.Contains(stderr.String(), what) {
+				return true
+			}
 			select {
 			case <-exited:
-				t.Fatalf("feedsift ended (%v) before logging %q:\n%s", waitErr, what, stderr.String())
-			case <-time.After(50 * time.Millisecond):
+				ended = true
+				return true
+			default:
+				return false
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("feedsift did not log %q within 3 min:\n%s", what, stderr.String())
-			}
+		})
+		switch {
+		case ended:
+			t.Fatalf("feedsift ended (%v) before logging %q:\n%s", waitErr, what, stderr.String())
+		case !held:
+			t.Fatalf("feedsift did not log %q within 3 min:\n%s", what, stderr.String())
 		}
 	}
 	waitLog("feedsift ready")

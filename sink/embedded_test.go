@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -162,18 +163,16 @@ func TestConsume_SurvivesServerRestart(t *testing.T) {
 		emb.Shutdown()
 	}()
 
-	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
-	defer cancel()
-	for {
+	testwait.UntilNil(t, "PublishStory after restart", 15*time.Second, func() error {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		var err error
 		seq, _, err = j.PublishStory(ctx, newStory(2, "world"))
-		if err == nil {
-			break
-		}
-		if !sink.Retryable(err) {
+		if err != nil && !sink.Retryable(err) {
 			t.Fatalf("PublishStory after restart: %v (not retryable)", err)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
 	waitSeq(t, s, seq)
 	if _, found, err := s.Story("s002"); !found || err != nil {
 		t.Errorf("story published after the restart not in store: found=%v err=%v", found, err)

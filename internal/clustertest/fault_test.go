@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/internal/natscluster"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // startThree starts three instances on the cluster at natsURL.
@@ -29,7 +30,7 @@ func waitIngest(t *testing.T, natsURL string, f *farm) {
 	t.Helper()
 	total := len(f.sc.Stories(0))
 	var n int
-	waitFor(t, fmt.Sprintf("%d stories on the stream", total/5), f.scale.roundWait, func() bool {
+	testwait.Until(t, fmt.Sprintf("%d stories on the stream", total/5), f.scale.roundWait, func() bool {
 		n = storyCount(t.Context(), natsURL, f)
 		return n >= total/5
 	})
@@ -120,7 +121,7 @@ func TestKillEmbedded(t *testing.T) {
 		onStream = storyCount(t.Context(), natsURL, f)
 		return onStream >= want && onStream > stored
 	}
-	waitFor(t, "a fifth of round 0 on the stream, ahead of the store", f.scale.roundWait, gap)
+	testwait.Until(t, "a fifth of round 0 on the stream, ahead of the store", f.scale.roundWait, gap)
 	struck := time.Now()
 	in.kill(t)
 	t.Logf("killed between publish and store: %d of round 0's %d stories on the stream, %d in the store a moment before", onStream, 5*want, stored)

@@ -22,6 +22,7 @@ import (
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/natscluster"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -184,7 +185,7 @@ func (in *instance) launch(t *testing.T) {
 // waitReady waits until the process's HTTP listener answers /readyz.
 func (in *instance) waitReady(t *testing.T) {
 	t.Helper()
-	waitFor(t, in.name+" ready", 60*time.Second, func() bool {
+	testwait.Until(t, in.name+" ready", 60*time.Second, func() bool {
 		select {
 		case <-in.exited:
 			t.Fatalf("%s exited during start", in.name)
@@ -482,7 +483,7 @@ func waitStores(t *testing.T, v *view, ins ...*instance) {
 	t.Helper()
 	for _, in := range ins {
 		var missing int
-		ok := poll(60*time.Second, func() bool {
+		ok := testwait.Poll(60*time.Second, func() bool {
 			ids, err := in.storedIDs(t)
 			if err != nil {
 				return false
@@ -562,28 +563,6 @@ func storyCount(ctx context.Context, natsURL string, f *farm) int {
 		return 0
 	}
 	return len(v.storyMsgs)
-}
-
-// waitFor polls cond every 100ms until it holds or limit passes; then the
-// test fails naming what.
-func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
-	t.Helper()
-	if !poll(limit, cond) {
-		t.Fatalf("%s: not within %s", what, limit)
-	}
-}
-
-func poll(limit time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(limit)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // freePort returns a loopback port that was free a moment ago.

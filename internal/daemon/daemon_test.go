@@ -26,6 +26,7 @@ import (
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -117,22 +118,32 @@ func (r *running) stop(t *testing.T) {
 	r.done = nil
 }
 
-// wait polls cond every 50ms until it holds, failing after limit or when
-// Run returns.
+// wait polls cond (through testwait) until it holds, failing after limit
+// or when Run returns.
 func (r *running) wait(t *testing.T, what string, limit time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
+	var (
+		ended bool
+		err   error
+	)
+	held := testwait.Poll(limit, func() bool {
+		if cond() {
+			return true
+		}
 		select {
-		case err := <-r.done:
+		case err = <-r.done:
 			r.done = nil
-			t.Fatalf("waiting for %s: Run returned %v", what, err)
+			ended = true
+			return true
 		default:
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within %v", what, limit)
-		}
-		time.Sleep(50 * time.Millisecond)
+	})
+	switch {
+	case ended:
+		t.Fatalf("waiting for %s: Run returned %v", what, err)
+	case !held:
+		t.Fatalf("%s did not happen within %v", what, limit)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/feedsift/feedsift/internal/kvstate"
 	"github.com/feedsift/feedsift/internal/natscluster"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // retryBound is how long retry keeps trying: only a failure bound, generous
@@ -20,19 +21,11 @@ const retryBound = 2 * time.Minute
 // while a replicated bucket elects a new leader.
 func retry(t *testing.T, what string, fn func(ctx context.Context) error) {
 	t.Helper()
-	deadline := time.Now().Add(retryBound)
-	for {
+	testwait.UntilNil(t, what, retryBound, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-		err := fn(ctx)
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %s: %v", what, retryBound, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		defer cancel()
+		return fn(ctx)
+	})
 }
 
 // TestStore_ClusterSurvivesNodeStop keeps state in a bucket with three

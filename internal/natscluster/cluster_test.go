@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/feedsift/feedsift/internal/natscluster"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // start starts a cluster in t.TempDir() and shuts it down at cleanup.
@@ -45,46 +46,47 @@ func connect(t *testing.T, c *natscluster.Cluster) (*nats.Conn, jetstream.JetStr
 	return nc, js
 }
 
+// publishBound is how long publish retries one message: only a failure
+// bound, as generous as the 50 attempts of up to 2.1s it replaces, because
+// an election on a busy machine can take many seconds.
+const publishBound = 2 * time.Minute
+
 // publish publishes n messages numbered from first on subject, retrying
 // each (with the same message id, so a retry is never stored twice)
 // while the cluster settles after a node change.
 func publish(t *testing.T, js jetstream.JetStream, subject string, first, n int) {
 	t.Helper()
 	for i := first; i < first+n; i++ {
-		var err error
-		for attempt := 0; attempt < 50; attempt++ {
+		testwait.UntilNil(t, fmt.Sprintf("publish %d", i), publishBound, func() error {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-			_, err = js.Publish(ctx, subject, fmt.Appendf(nil, "msg %d", i), jetstream.WithMsgID(fmt.Sprint(i)))
-			cancel()
-			if err == nil {
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatalf("publish %d: %v", i, err)
-		}
+			defer cancel()
+			_, err := js.Publish(ctx, subject, fmt.Appendf(nil, "msg %d", i), jetstream.WithMsgID(fmt.Sprint(i)))
+			return err
+		})
 	}
 }
 
 // waitStream polls the stream's info until check returns "" or 15s pass.
 func waitStream(t *testing.T, s jetstream.Stream, check func(*jetstream.StreamInfo) string) *jetstream.StreamInfo {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	var why string
-	for time.Now().Before(deadline) {
+	var (
+		info *jetstream.StreamInfo
+		why  string
+	)
+	if !testwait.Poll(15*time.Second, func() bool {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-		info, err := s.Info(ctx)
-		cancel()
-		if err != nil {
+		defer cancel()
+		var err error
+		if info, err = s.Info(ctx); err != nil {
 			why = err.Error()
-		} else if why = check(info); why == "" {
-			return info
+		} else {
+			why = check(info)
 		}
-		time.Sleep(100 * time.Millisecond)
+		return why == ""
+	}) {
+		t.Fatalf("stream never got there: %s", why)
 	}
-	t.Fatalf("stream never got there: %s", why)
-	return nil
+	return info
 }
 
 // replicaState returns "" when the stream has a leader and want current
@@ -232,11 +234,9 @@ func TestCluster_SingleNode(t *testing.T) {
 	if err := c.RestartNode(ctx, 0); err != nil {
 		t.Fatalf("RestartNode: %v", err)
 	}
-	// The client reconnects by itself to the same port.
-	deadline := time.Now().Add(10 * time.Second)
-	for !nc.IsConnected() && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	// The client reconnects by itself to the same port. Not reconnected
+	// within 10s is no failure yet: publish retries until it is.
+	testwait.Poll(10*time.Second, nc.IsConnected)
 	publish(t, js, "one.x", 5, 5)
 	info := waitStream(t, s, func(info *jetstream.StreamInfo) string {
 		if info.State.Msgs != 10 {

@@ -19,6 +19,7 @@ import (
 	"github.com/feedsift/feedsift/internal/natstest"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -124,22 +125,31 @@ func (e *env) read(t *testing.T) ([]story.Story, []story.Duplicate) {
 // duplicates together, or fails the test after 20s or when done fires.
 func (e *env) waitStream(t *testing.T, total int, done <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s, d := e.read(t)
+	var (
+		s     []story.Story
+		d     []story.Duplicate
+		ended bool
+		err   error
+	)
+	held := testwait.Poll(20*time.Second, func() bool {
+		s, d = e.read(t)
 		if len(s)+len(d) >= total {
-			return
+			return true
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("Run returned early (%v) with %d stories and %d duplicates on the stream, want %d messages",
-				err, len(s), len(d), total)
+		case err = <-done:
+			ended = true
+			return true
 		default:
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after 20s the stream has %d stories and %d duplicates, want %d messages", len(s), len(d), total)
-		}
-		time.Sleep(20 * time.Millisecond)
+	})
+	switch {
+	case ended:
+		t.Fatalf("Run returned early (%v) with %d stories and %d duplicates on the stream, want %d messages",
+			err, len(s), len(d), total)
+	case !held:
+		t.Fatalf("after 20s the stream has %d stories and %d duplicates, want %d messages", len(s), len(d), total)
 	}
 }
 

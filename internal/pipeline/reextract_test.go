@@ -10,6 +10,7 @@ import (
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // TestReextract polls an original and a syndicated copy of it, so that
@@ -115,19 +116,17 @@ func TestReextract(t *testing.T) {
 	e.waitStory(t, split.ID)
 	e.members(t, orig.ID, 0)
 	for _, want := range []*story.Story{update, split} {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			s, _, err := e.store.Story(want.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s.Text == want.Text {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the store kept the old text of %s", want.ID)
-			}
-			time.Sleep(20 * time.Millisecond)
+		var err error
+		held := testwait.Poll(10*time.Second, func() bool {
+			var s story.Story
+			s, _, err = e.store.Story(want.ID)
+			return err != nil || s.Text == want.Text
+		})
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case !held:
+			t.Fatalf("the store kept the old text of %s", want.ID)
 		}
 	}
 

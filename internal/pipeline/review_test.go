@@ -15,6 +15,7 @@ import (
 	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -74,34 +75,31 @@ func (e *env) consume(t *testing.T) {
 // them.
 func (e *env) members(t *testing.T, storyID string, n int) []story.Duplicate {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ms, err := e.store.Members(storyID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ms) == n {
-			return ms
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("story %s has %d members in the store, want %d: %+v", storyID, len(ms), n, ms)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var (
+		ms  []story.Duplicate
+		err error
+	)
+	held := testwait.Poll(10*time.Second, func() bool {
+		ms, err = e.store.Members(storyID)
+		return err != nil || len(ms) == n
+	})
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case !held:
+		t.Fatalf("story %s has %d members in the store, want %d: %+v", storyID, len(ms), n, ms)
 	}
+	return ms
 }
 
 // waitStory waits until the store holds story id.
 func (e *env) waitStory(t *testing.T, id string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, ok, err := e.store.Story(id); err != nil || ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("story %s did not reach the store", id)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !testwait.Poll(10*time.Second, func() bool {
+		_, ok, err := e.store.Story(id)
+		return err != nil || ok
+	}) {
+		t.Fatalf("story %s did not reach the store", id)
 	}
 }
 

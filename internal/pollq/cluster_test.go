@@ -8,25 +8,18 @@ import (
 
 	"github.com/feedsift/feedsift/internal/natscluster"
 	"github.com/feedsift/feedsift/internal/pollq"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // enqueueRetry enqueues, retrying (idempotently: same message id) while
 // the cluster elects a new leader.
 func enqueueRetry(t *testing.T, q *pollq.Queue, feed string, due time.Time) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testwait.UntilNil(t, fmt.Sprintf("Enqueue(%s)", feed), waitLimit, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-		err := q.Enqueue(ctx, feed, due)
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Enqueue(%s) still failing after 20s: %v", feed, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		defer cancel()
+		return q.Enqueue(ctx, feed, due)
+	})
 }
 
 // TestQueue_ClusterSurvivesNodeStop runs the queue with three replicas on
@@ -73,7 +66,7 @@ func TestQueue_ClusterSurvivesNodeStop(t *testing.T) {
 			return nil
 		})
 	}
-	waitFor(t, "polls before the stop", func() bool { return len(seen()) == 5 })
+	testwait.Until(t, "polls before the stop", waitLimit, func() bool { return len(seen()) == 5 })
 
 	si, err := stream.Info(t.Context())
 	if err != nil {
@@ -98,10 +91,10 @@ func TestQueue_ClusterSurvivesNodeStop(t *testing.T) {
 	for i := range 5 {
 		enqueueRetry(t, b, fmt.Sprintf("after-%d", i), due0)
 	}
-	waitFor(t, "polls after the stop", func() bool { return len(seen()) == 10 })
+	testwait.Until(t, "polls after the stop", waitLimit, func() bool { return len(seen()) == 10 })
 	// Delivery is at least once; a leader change may repeat a poll whose
 	// ack was lost, but none may be missing and the queue must drain.
-	waitFor(t, "queue drained", func() bool {
+	testwait.Until(t, "queue drained", waitLimit, func() bool {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
 		s, err := js.Stream(ctx, a.Stream())

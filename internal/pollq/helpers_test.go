@@ -81,17 +81,9 @@ func run(t *testing.T, q *pollq.Queue, workers int, handle pollq.Handler) (stop 
 	return stop
 }
 
-// waitFor polls cond until it is true or 20s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitLimit bounds every wait of these tests for a condition: only a
+// failure bound (testwait.Until polls), generous for a busy machine.
+const waitLimit = 20 * time.Second
 
 // handled records the polls handlers ran.
 type handled struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/feedsift/feedsift/internal/pollq"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 var due0 = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -171,7 +172,7 @@ func TestEnqueue_SameDueOnce(t *testing.T) {
 			return nil
 		})
 	}
-	waitFor(t, "every poll acked", func() bool {
+	testwait.Until(t, "every poll acked", waitLimit, func() bool {
 		msgs, ackPending, pending := queueState(t, js, qs[0])
 		return msgs == 0 && ackPending == 0 && pending == 0
 	})
@@ -234,12 +235,12 @@ func TestRun_WorkersBound(t *testing.T) {
 		h.add("a", feed, due)
 		return nil
 	})
-	waitFor(t, "all workers busy", func() bool { return running.Load() == workers })
+	testwait.Until(t, "all workers busy", waitLimit, func() bool { return running.Load() == workers })
 	if _, ackPending, _ := queueState(t, js, q); ackPending != workers {
 		t.Errorf("with %d workers busy the server has %d polls delivered, want %d", workers, ackPending, workers)
 	}
 	close(gate)
-	waitFor(t, "every feed handled", func() bool { return h.len() == feeds })
+	testwait.Until(t, "every feed handled", waitLimit, func() bool { return h.len() == feeds })
 	if p := peak.Load(); p != workers {
 		t.Errorf("peak concurrent handlers = %d, want %d", p, workers)
 	}
@@ -276,12 +277,12 @@ func TestRun_SpreadsOverInstances(t *testing.T) {
 			return nil
 		})
 	}
-	waitFor(t, "four polls held", func() bool { return running.Load() == 4 })
+	testwait.Until(t, "four polls held", waitLimit, func() bool { return running.Load() == 4 })
 	if pa, pb := perInstance[0].Load(), perInstance[1].Load(); pa != 2 || pb != 2 {
 		t.Errorf("held polls per instance = %d and %d, want 2 and 2", pa, pb)
 	}
 	close(gate)
-	waitFor(t, "every feed handled", func() bool { return h.len() == feeds })
+	testwait.Until(t, "every feed handled", waitLimit, func() bool { return h.len() == feeds })
 	seen := map[string]int{}
 	byInstance := map[string]int{}
 	for _, p := range h.all() {
@@ -368,7 +369,7 @@ func TestRun_HandlerError(t *testing.T) {
 		}
 		return nil
 	})
-	waitFor(t, "poll acked", func() bool {
+	testwait.Until(t, "poll acked", waitLimit, func() bool {
 		msgs, ackPending, _ := queueState(t, js, q)
 		return calls.Load() >= 3 && msgs == 0 && ackPending == 0
 	})
@@ -412,7 +413,7 @@ func TestRun_MalformedTerminated(t *testing.T) {
 		h.add("a", feed, due)
 		return nil
 	})
-	waitFor(t, "queue empty", func() bool {
+	testwait.Until(t, "queue empty", waitLimit, func() bool {
 		msgs, ackPending, pending := queueState(t, js, q)
 		return msgs == 0 && ackPending == 0 && pending == 0 && h.len() > 0
 	})

@@ -1,0 +1,55 @@
+package testwait
+
+import (
+	"testing"
+	"time"
+)
+
+// The backoff between two checks of a condition: it starts at minBackoff
+// and doubles up to maxBackoff.
+const (
+	minBackoff = 2 * time.Millisecond
+	maxBackoff = 100 * time.Millisecond
+)
+
+// Poll calls cond until it returns true or limit passes, and reports
+// whether it did. cond is called at least once, and once more after the
+// limit has passed, so a condition that came true during the last wait
+// counts.
+func Poll(limit time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(limit)
+	wait := minBackoff
+	for {
+		if cond() {
+			return true
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false
+		}
+		time.Sleep(min(wait, left))
+		wait = min(2*wait, maxBackoff)
+	}
+}
+
+// Until waits until cond returns true, failing the test with
+// "<what>: not within <limit>" when limit passes first.
+func Until(t testing.TB, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	if !Poll(limit, cond) {
+		t.Fatalf("%s: not within %v", what, limit)
+	}
+}
+
+// UntilNil calls try until it returns nil, failing the test with
+// "<what>: not within <limit>: <last error>" when limit passes first.
+func UntilNil(t testing.TB, what string, limit time.Duration, try func() error) {
+	t.Helper()
+	var err error
+	if !Poll(limit, func() bool {
+		err = try()
+		return err == nil
+	}) {
+		t.Fatalf("%s: not within %v: %v", what, limit, err)
+	}
+}
