@@ -66,10 +66,22 @@
 // product and forum pages often give every item a name that reads as
 // boilerplate ("teaser", "card-meta").
 //
-// When no usable text is left and the page has <noscript> elements in
-// its body, the page is parsed again with their content read as markup
-// (the plain version that script-rendered pages, forums among them, ship
-// for clients without script) and the four steps run on that.
+// When no usable text is left, three readers are tried in turn
+// (fallback.go); they never run on a page where the four steps found
+// text. First, when the page has <noscript> elements in its body, the
+// page is parsed again with their content read as markup (the plain
+// version that script-rendered pages, forums among them, ship for
+// clients without script) and the four steps run on that. Second, the
+// JSON-LD entity holding the most prose, when it holds 80 words or more,
+// is the text (Block "json_ld"): its articleBody, else its description
+// and text and those of its parts (a HowTo's steps, a Recipe's
+// instructions, a Question's answers). Third, the page's content region
+// (as for listings, below) is the text (Block "region") when it holds
+// 500 or more characters that are mostly its own text, or links of five
+// words or more on average (product cards, teasers each one link); a
+// menu's links are shorter. Otherwise the page has no main text (a
+// script-rendered shell with nothing in its markup) and Extract returns
+// ErrNoContent rather than its menus or its meta description.
 //
 // When the page is classified as a listing or a gallery (see below), the
 // block chosen as "the story" is one teaser or caption of many: the page
