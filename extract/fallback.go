@@ -222,11 +222,17 @@ const regionMinText = 500
 // words.
 const regionMinLinkWords = 5
 
+// regionMinCards is the least number of sibling cards (see cardRun) that
+// make a region of short links a listing rather than a menu, as six
+// sibling teasers make a page a listing (classify.go).
+const regionMinCards = 6
+
 // regionArticle is the page's content region (regionParagraphs), links
 // kept, when it reads as content: enough text, and either mostly text of
-// its own (a page wrapped whole in a form) or links long enough to be
-// teasers (a listing whose every item is one link). Menus and footers
-// that escaped the landmark cut are lists of short links and give nil.
+// its own (a page wrapped whole in a form), links long enough to be
+// teasers, or a run of cards (a listing whose every item is one link).
+// Menus and footers that escaped the landmark cut are lists of short
+// links, one text each, and give nil.
 func regionArticle(root *html.Node, opts Options) *Article {
 	body := findFirst(root, atom.Body)
 	if body == nil {
@@ -265,7 +271,62 @@ func readsAsContent(n *html.Node, s *stat) bool {
 			links, linkWords = links+1, linkWords+k
 		}
 	}
-	return linkWords >= regionMinLinkWords*links
+	return linkWords >= regionMinLinkWords*links || cardRun(n, measure(n)) >= regionMinCards
+}
+
+// cardRun returns the largest number of sibling cards under n with the
+// same tag and class. A card is an item of a listing: 15 or more
+// characters of text in two or more separate pieces (a name and a
+// price, a headline and a date) and links to one or two addresses (a
+// picture and a title linking to the same page, a "buy" link). A menu's
+// entries are one link text each; a menu's columns link to many pages.
+func cardRun(n *html.Node, st map[*html.Node]*stat) int {
+	type key struct{ tag, class string }
+	best := 0
+	var walk func(p *html.Node)
+	walk = func(p *html.Node) {
+		var count map[key]int
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			walk(c)
+			if s := st[c]; s == nil || s.text < 15 || !isCard(c) {
+				continue
+			}
+			if count == nil {
+				count = make(map[key]int)
+			}
+			k := key{c.Data, getAttr(c, "class")}
+			count[k]++
+			best = max(best, count[k])
+		}
+	}
+	walk(n)
+	return best
+}
+
+// isCard reports whether n links to one or two addresses and holds its
+// text in two or more pieces (see cardRun).
+func isCard(n *html.Node) bool {
+	hrefs := make(map[string]bool, 2)
+	pieces := 0
+	var walk func(x *html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil && len(hrefs) <= 2; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
+				pieces++
+			case c.Type == html.ElementNode && !dropTags[c.DataAtom]:
+				if c.DataAtom == atom.A {
+					hrefs[getAttr(c, "href")] = true
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return len(hrefs) >= 1 && len(hrefs) <= 2 && pieces >= 2
 }
 
 // selected reports whether Options.Selector matches an element of the
