@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -280,53 +281,67 @@ func readsAsContent(n *html.Node, s *stat) bool {
 // price, a headline and a date) and links to one or two addresses (a
 // picture and a title linking to the same page, a "buy" link). A menu's
 // entries are one link text each; a menu's columns link to many pages.
+// One walk, bottom up, so that a page nested deep costs no more than a
+// flat one.
 func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 	type key struct{ tag, class string }
 	best := 0
-	var walk func(p *html.Node)
-	walk = func(p *html.Node) {
-		var count map[key]int
-		for c := p.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
-				continue
-			}
-			walk(c)
-			if s := st[c]; s == nil || s.text < 15 || !isCard(c) {
-				continue
-			}
-			if count == nil {
-				count = make(map[key]int)
-			}
-			k := key{c.Data, getAttr(c, "class")}
-			count[k]++
-			best = max(best, count[k])
+	var walk func(x *html.Node) cardInfo
+	walk = func(x *html.Node) cardInfo {
+		var info cardInfo
+		if x.DataAtom == atom.A {
+			info.addHref(getAttr(x, "href"))
 		}
+		var count map[key]int
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
+				info.pieces++
+			case c.Type == html.ElementNode && !dropTags[c.DataAtom]:
+				ci := walk(c)
+				info.merge(ci)
+				if s := st[c]; s == nil || s.text < 15 || !ci.card() {
+					continue
+				}
+				if count == nil {
+					count = make(map[key]int)
+				}
+				k := key{c.Data, getAttr(c, "class")}
+				count[k]++
+				best = max(best, count[k])
+			}
+		}
+		return info
 	}
 	walk(n)
 	return best
 }
 
-// isCard reports whether n links to one or two addresses and holds its
-// text in two or more pieces (see cardRun).
-func isCard(n *html.Node) bool {
-	hrefs := make(map[string]bool, 2)
-	pieces := 0
-	var walk func(x *html.Node)
-	walk = func(x *html.Node) {
-		for c := x.FirstChild; c != nil && len(hrefs) <= 2; c = c.NextSibling {
-			switch {
-			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
-				pieces++
-			case c.Type == html.ElementNode && !dropTags[c.DataAtom]:
-				if c.DataAtom == atom.A {
-					hrefs[getAttr(c, "href")] = true
-				}
-				walk(c)
-			}
-		}
+// cardInfo is what cardRun knows of an element: the pieces of text it
+// holds and the distinct addresses it links to, up to three (three
+// meaning "more than two").
+type cardInfo struct {
+	pieces int
+	hrefs  []string
+}
+
+func (ci *cardInfo) addHref(h string) {
+	if len(ci.hrefs) < 3 && !slices.Contains(ci.hrefs, h) {
+		ci.hrefs = append(ci.hrefs, h)
 	}
-	walk(n)
-	return len(hrefs) >= 1 && len(hrefs) <= 2 && pieces >= 2
+}
+
+func (ci *cardInfo) merge(o cardInfo) {
+	ci.pieces += o.pieces
+	for _, h := range o.hrefs {
+		ci.addHref(h)
+	}
+}
+
+// card reports whether the element links to one or two addresses and
+// holds its text in two or more pieces.
+func (ci cardInfo) card() bool {
+	return len(ci.hrefs) >= 1 && len(ci.hrefs) <= 2 && ci.pieces >= 2
 }
 
 // selected reports whether Options.Selector matches an element of the
