@@ -75,7 +75,9 @@
 // steps run on that. Second, the JSON-LD entity holding the most prose,
 // when it holds 80 words or more, is the text (Block "json_ld"): its
 // articleBody, else its description and text and those of its parts (a
-// HowTo's steps, a Recipe's instructions, a Question's answers). Third,
+// HowTo's steps, a Recipe's instructions, a Question's answers, a forum
+// post's comments), with the entity's author and datePublished where the
+// meta tags gave none. Third,
 // the page's content region (as for listings, below, without the
 // Exclude matches) is the text (Block "region") when it holds 500 or
 // more characters that are mostly its own text, links of five words or

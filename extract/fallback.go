@@ -87,6 +87,7 @@ const ldEntityMinWords = 80
 // while the markup holds only an empty mount point.
 func ldEntityArticle(root *html.Node, opts Options) *Article {
 	var best []string
+	var entity map[string]any
 	bestWords := 0
 	for _, s := range findAll(root, false, isLDScript) {
 		if s.FirstChild == nil || len(s.FirstChild.Data) > 1<<20 {
@@ -99,7 +100,7 @@ func ldEntityArticle(root *html.Node, opts Options) *Article {
 		for _, e := range ldEntities(v, 0) {
 			prose := ldProse(e, 0)
 			if n := wordCount(strings.Join(prose, " ")); n > bestWords {
-				best, bestWords = prose, n
+				best, bestWords, entity = prose, n, e
 			}
 		}
 	}
@@ -114,6 +115,7 @@ func ldEntityArticle(root *html.Node, opts Options) *Article {
 		return nil
 	}
 	a := newArticle(m, opts, paras, labelled, BlockJSONLD)
+	fillFromEntity(a, entity)
 	var sg *signals
 	if body := findFirst(root, atom.Body); body != nil {
 		sg = readSignals(root, body, measure(body))
@@ -122,6 +124,22 @@ func ldEntityArticle(root *html.Node, opts Options) *Article {
 	}
 	classifyPage(a, sg, nil, nil, m.body, opts)
 	return a
+}
+
+// fillFromEntity sets the author and publication time the page's meta
+// tags did not give from the JSON-LD entity the text came from (a forum
+// post or a HowTo, types the meta reader does not take for an article).
+func fillFromEntity(a *Article, entity map[string]any) {
+	if a.Author == "" {
+		a.Author = normalize(stripBy(ldName(entity["author"], 0)))
+	}
+	if a.Published.IsZero() {
+		if d, _ := entity["datePublished"].(string); d != "" {
+			if t, ok := parseTime(d); ok {
+				a.Published = t
+			}
+		}
+	}
 }
 
 func isLDScript(n *html.Node) bool {
