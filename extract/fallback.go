@@ -98,6 +98,9 @@ func ldEntityArticle(root *html.Node, opts Options) *Article {
 			continue
 		}
 		for _, e := range ldEntities(v, 0) {
+			if siteEntity(e["@type"]) {
+				continue
+			}
 			prose := ldProse(e, 0)
 			if n := wordCount(strings.Join(prose, " ")); n > bestWords {
 				best, bestWords, entity = prose, n, e
@@ -140,6 +143,36 @@ func fillFromEntity(a *Article, entity map[string]any) {
 			}
 		}
 	}
+}
+
+// siteEntityTypes are schema.org types that describe the site, its
+// publisher or its furniture rather than one page's content: their
+// description is the same on every page. Types ending in "organization"
+// and pages other than question and FAQ pages (whose questions and
+// answers are content) count too.
+var siteEntityTypes = makeSet("website", "person", "brand", "corporation", "localbusiness", "breadcrumblist",
+	"sitenavigationelement", "wpheader", "wpfooter", "wpsidebar", "searchaction", "imageobject", "logo")
+
+// siteEntity reports whether a JSON-LD @type value names only types of
+// siteEntityTypes.
+func siteEntity(t any) bool {
+	site := func(name string) bool {
+		name = strings.ToLower(name)
+		return in(siteEntityTypes, name) || strings.HasSuffix(name, "organization") ||
+			strings.HasSuffix(name, "page") && name != "qapage" && name != "faqpage"
+	}
+	switch x := t.(type) {
+	case string:
+		return site(x)
+	case []any:
+		for _, e := range x {
+			if name, _ := e.(string); !site(name) {
+				return false
+			}
+		}
+		return len(x) > 0
+	}
+	return false
 }
 
 func isLDScript(n *html.Node) bool {

@@ -24,8 +24,10 @@ func TestExtractFallbackKeepsEmpty(t *testing.T) {
 		}
 		menu.WriteString(`</div></div>`)
 	}
-	org := `<script type="application/ld+json">{"@context":"https://schema.org","@type":"Organization","name":"Ridgeline",` +
-		`"description":"Ridgeline makes tents, packs and stoves for people who walk a long way."}</script>`
+	about := strings.Repeat("Ridgeline makes tents, packs and stoves for people who walk a long way, and mends them for free. ", 6)
+	org := `<script type="application/ld+json">{"@context":"https://schema.org","@graph":[` +
+		`{"@type":"Organization","name":"Ridgeline","description":"` + about + `"},` +
+		`{"@type":"WebPage","name":"Ridgeline","description":"` + about + `"}]}</script>`
 	tests := []struct{ name, page string }{
 		{"a shell whose only text is a menu of short links",
 			`<html><body><div class="top">` + menu.String() + `</div><div id="app"></div></body></html>`},
