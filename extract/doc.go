@@ -66,10 +66,29 @@
 // product and forum pages often give every item a name that reads as
 // boilerplate ("teaser", "card-meta").
 //
-// When no usable text is left and the page has <noscript> elements in
-// its body, the page is parsed again with their content read as markup
-// (the plain version that script-rendered pages, forums among them, ship
-// for clients without script) and the four steps run on that.
+// When no usable text is left, three readers are tried in turn
+// (fallback.go); they never run on a page where the four steps found
+// text, nor when Options.Selector matched. First, when the page has
+// <noscript> elements in its body, the page is parsed again with their
+// content read as markup (the plain version that script-rendered pages,
+// forums among them, ship for clients without script) and the four steps
+// run on that. Second, the JSON-LD entity holding the most prose, when it
+// holds 80 words or more, is the text (Block "json_ld"); entities that
+// describe the site rather than the page (Organization, WebSite, WebPage,
+// Person, BreadcrumbList, …) are not read. Its text is its articleBody,
+// else its description and text and those of its parts (a HowTo's steps,
+// a Recipe's instructions, a Question's answers, a forum post's
+// comments), with the entity's author and datePublished where the meta
+// tags gave none. Third, the page's content region (as for listings,
+// below, without the Exclude matches) is the text (Block "region") when
+// it holds 500 or more characters that are mostly its own text, links of
+// five words or more on average (teasers, each one link), or six or more
+// sibling cards (same tag and class, each with 15+ characters of text in
+// two or more pieces, such as a name and a price, and links to one or two
+// addresses); a menu's entries are one short piece of text each, and its
+// columns link to many pages. Otherwise the page has no main text (a
+// script-rendered shell with nothing in its markup) and Extract returns
+// ErrNoContent rather than its menus or its meta description.
 //
 // When the page is classified as a listing or a gallery (see below), the
 // block chosen as "the story" is one teaser or caption of many: the page

@@ -113,42 +113,15 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		readRegion(page, a, opts)
 		return a, nil
 	}
-	if !errors.Is(err, ErrNoContent) || !bytes.Contains(page, []byte("<noscript")) {
+	if !errors.Is(err, ErrNoContent) {
 		return a, err
 	}
-	// The page renders its content with script and ships a plain version
-	// in <noscript> (forum software does): read that instead.
-	root, perr := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
-	if perr != nil || !unwrapNoscript(root) {
-		return nil, err
-	}
-	if n := countElements(root, maxNodes); n > maxNodes {
-		return nil, err
-	}
-	if alt, _, aerr := extractRoot(root, opts, true); aerr == nil {
-		return alt, nil
+	// Nothing found the usual way: a script-rendered page, a listing
+	// of links, a page wrapped in a form (fallback.go).
+	if fa := fallback(page, opts, maxNodes); fa != nil {
+		return fa, nil
 	}
 	return nil, err
-}
-
-// unwrapNoscript replaces each <noscript> under <body> by its children,
-// parsed as markup, and reports whether there was one.
-func unwrapNoscript(root *html.Node) bool {
-	found := false
-	for _, ns := range findAll(root, false, func(n *html.Node) bool { return n.DataAtom == atom.Noscript }) {
-		if ns.Parent == nil || ns.Parent.DataAtom == atom.Head {
-			continue
-		}
-		for c := ns.FirstChild; c != nil; {
-			next := c.NextSibling
-			ns.RemoveChild(c)
-			ns.Parent.InsertBefore(c, ns)
-			c = next
-		}
-		ns.Parent.RemoveChild(ns)
-		found = true
-	}
-	return found
 }
 
 // thin reports whether a is short next to the paragraph text the page

@@ -1,0 +1,423 @@
+package extract
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The readers in this file run only when the normal path (extractRoot)
+// found no main text, so that a page where it found some is never read
+// another way. Each returns nil when its reading of the page is not the
+// page's main text either: an empty result is right for a page that holds
+// none (a script-rendered shell), and better than its menus.
+
+// fallback reads a page on which extractRoot found no usable text. It
+// tries, in order: the markup inside <noscript>, the text of the page's
+// main JSON-LD entity, and the page's content region when that reads as
+// content rather than navigation. It returns nil when none of them gives
+// the page's main text.
+func fallback(page []byte, opts Options, maxNodes int) *Article {
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil || selected(root, opts) {
+		return nil // a person chose the block: no reader second-guesses it
+	}
+	if bytes.Contains(page, []byte("<noscript")) {
+		if a := noscriptArticle(page, opts, maxNodes); a != nil {
+			return a
+		}
+	}
+	if bytes.Contains(page, []byte("application/ld+json")) {
+		if a := ldEntityArticle(root, opts); a != nil {
+			return a
+		}
+	}
+	return regionArticle(root, opts)
+}
+
+// noscriptArticle is the page read with the content of its <noscript>
+// elements parsed as markup: script-rendered pages, forums among them,
+// ship a plain version for clients without script.
+func noscriptArticle(page []byte, opts Options, maxNodes int) *Article {
+	root, err := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
+	if err != nil || !unwrapNoscript(root) || countElements(root, maxNodes) > maxNodes {
+		return nil
+	}
+	a, _, err := extractRoot(root, opts, true)
+	if err != nil {
+		return nil
+	}
+	return a
+}
+
+// unwrapNoscript replaces each <noscript> under <body> by its children,
+// parsed as markup, and reports whether there was one.
+func unwrapNoscript(root *html.Node) bool {
+	found := false
+	for _, ns := range findAll(root, false, func(n *html.Node) bool { return n.DataAtom == atom.Noscript }) {
+		if ns.Parent == nil || ns.Parent.DataAtom == atom.Head {
+			continue
+		}
+		for c := ns.FirstChild; c != nil; {
+			next := c.NextSibling
+			ns.RemoveChild(c)
+			ns.Parent.InsertBefore(c, ns)
+			c = next
+		}
+		ns.Parent.RemoveChild(ns)
+		found = true
+	}
+	return found
+}
+
+// ldEntityMinWords is the least text a JSON-LD entity must hold to be
+// read as the page's main text, as for articleBody (ldBodyParagraphs).
+const ldEntityMinWords = 80
+
+// ldEntityArticle is the text of the page's main JSON-LD entity, the one
+// holding the most prose: its articleBody, else its description and text
+// and those of its parts (a HowTo's steps, a recipe's instructions, a
+// question's answers). Script-rendered pages carry their story there
+// while the markup holds only an empty mount point.
+func ldEntityArticle(root *html.Node, opts Options) *Article {
+	var best []string
+	var entity map[string]any
+	bestWords := 0
+	for _, s := range findAll(root, false, isLDScript) {
+		if s.FirstChild == nil || len(s.FirstChild.Data) > 1<<20 {
+			continue
+		}
+		var v any
+		if json.Unmarshal([]byte(s.FirstChild.Data), &v) != nil {
+			continue
+		}
+		for _, e := range ldEntities(v, 0) {
+			if siteEntity(e["@type"]) {
+				continue
+			}
+			prose := ldProse(e, 0)
+			if n := wordCount(strings.Join(prose, " ")); n > bestWords {
+				best, bestWords, entity = prose, n, e
+			}
+		}
+	}
+	if bestWords < ldEntityMinWords {
+		return nil
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	m := readMeta(doc)
+	titles := append([]string{opts.Title}, m.titles...)
+	paras, labelled := cleanLines(ldParagraphs(best), newTitleSet(titles...))
+	if !usable(paras) {
+		return nil
+	}
+	a := newArticle(m, opts, paras, labelled, BlockJSONLD)
+	fillFromEntity(a, entity)
+	var sg *signals
+	if body := findFirst(root, atom.Body); body != nil {
+		sg = readSignals(root, body, measure(body))
+	} else {
+		sg = &signals{ldTypes: map[string]bool{}, itemTypes: map[string]int{}}
+	}
+	classifyPage(a, sg, nil, nil, m.body, opts)
+	return a
+}
+
+// fillFromEntity sets the author and publication time the page's meta
+// tags did not give from the JSON-LD entity the text came from (a forum
+// post or a HowTo, types the meta reader does not take for an article).
+func fillFromEntity(a *Article, entity map[string]any) {
+	if a.Author == "" {
+		a.Author = normalize(stripBy(ldName(entity["author"], 0)))
+	}
+	if a.Published.IsZero() {
+		if d, _ := entity["datePublished"].(string); d != "" {
+			if t, ok := parseTime(d); ok {
+				a.Published = t
+			}
+		}
+	}
+}
+
+// siteEntityTypes are schema.org types that describe the site, its
+// publisher or its furniture rather than one page's content: their
+// description is the same on every page. Types ending in "organization"
+// and pages other than question and FAQ pages (whose questions and
+// answers are content) count too.
+var siteEntityTypes = makeSet("website", "person", "brand", "corporation", "localbusiness", "breadcrumblist",
+	"sitenavigationelement", "wpheader", "wpfooter", "wpsidebar", "searchaction", "imageobject", "logo")
+
+// siteEntity reports whether a JSON-LD @type value names only types of
+// siteEntityTypes.
+func siteEntity(t any) bool {
+	site := func(name string) bool {
+		name = strings.ToLower(name)
+		return in(siteEntityTypes, name) || strings.HasSuffix(name, "organization") ||
+			strings.HasSuffix(name, "page") && name != "qapage" && name != "faqpage"
+	}
+	switch x := t.(type) {
+	case string:
+		return site(x)
+	case []any:
+		for _, e := range x {
+			if name, _ := e.(string); !site(name) {
+				return false
+			}
+		}
+		return len(x) > 0
+	}
+	return false
+}
+
+func isLDScript(n *html.Node) bool {
+	return n.DataAtom == atom.Script && strings.EqualFold(strings.TrimSpace(getAttr(n, "type")), "application/ld+json")
+}
+
+// ldEntities returns the top-level objects of a JSON-LD value: the value
+// itself, the elements of an array, the members of an @graph.
+func ldEntities(v any, depth int) []map[string]any {
+	if depth > 4 {
+		return nil
+	}
+	switch x := v.(type) {
+	case []any:
+		var out []map[string]any
+		for _, e := range x {
+			out = append(out, ldEntities(e, depth+1)...)
+		}
+		return out
+	case map[string]any:
+		if g, ok := x["@graph"]; ok {
+			return append(ldEntities(g, depth+1), x)
+		}
+		return []map[string]any{x}
+	}
+	return nil
+}
+
+// ldPartKeys name the members of a JSON-LD entity whose prose is part
+// of the entity's own: the steps of a HowTo, the instructions of a
+// Recipe, the answers of a Question, the posts of a thread.
+var ldPartKeys = []string{"step", "itemListElement", "recipeInstructions", "mainEntity",
+	"acceptedAnswer", "suggestedAnswer", "comment", "hasPart"}
+
+// ldProse returns the prose of a JSON-LD value, in reading order: an
+// entity's articleBody alone when it has one, else its description and
+// text, then the prose of its parts (ldPartKeys); strings in a list of
+// parts are prose too. The strings may hold HTML.
+func ldProse(v any, depth int) []string {
+	if depth > 6 {
+		return nil
+	}
+	switch x := v.(type) {
+	case string:
+		if depth > 0 {
+			return []string{x}
+		}
+	case []any:
+		var out []string
+		for _, e := range x {
+			out = append(out, ldProse(e, depth+1)...)
+		}
+		return out
+	case map[string]any:
+		if body, _ := x["articleBody"].(string); strings.TrimSpace(body) != "" {
+			return []string{body}
+		}
+		var out []string
+		for _, k := range []string{"description", "text", "reviewBody"} {
+			if s, _ := x[k].(string); strings.TrimSpace(s) != "" {
+				out = append(out, s)
+			}
+		}
+		for _, k := range ldPartKeys {
+			if p, ok := x[k]; ok {
+				out = append(out, ldProse(p, depth+1)...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// ldParagraphs splits JSON-LD prose into raw paragraphs: HTML is read as
+// markup (each block one paragraph), plain text at its line breaks.
+func ldParagraphs(prose []string) []string {
+	var out []string
+	for _, s := range prose {
+		if strings.Contains(s, "<") {
+			if n, err := html.Parse(strings.NewReader(s)); err == nil {
+				out = append(out, emit(n)...)
+				continue
+			}
+		}
+		out = append(out, splitParagraphs(s)...)
+	}
+	return out
+}
+
+// regionMinText is the least text, in non-space runes, the content
+// region of a page must hold to be read as its main text (about a
+// hundred words): less is what a script-rendered shell leaves around
+// its mount point (a top bar, a banner).
+const regionMinText = 500
+
+// regionMinLinkWords is the least average number of words of the links
+// of a region made mostly of links: teasers and product cards carry a
+// headline or a name and a price, the entries of a menu one to three
+// words.
+const regionMinLinkWords = 5
+
+// regionMinCards is the least number of sibling cards (see cardRun) that
+// make a region of short links a listing rather than a menu, as six
+// sibling teasers make a page a listing (classify.go).
+const regionMinCards = 6
+
+// regionArticle is the page's content region (regionParagraphs), links
+// kept, when it reads as content: enough text, and either mostly text of
+// its own (a page wrapped whole in a form), links long enough to be
+// teasers, or a run of cards (a listing whose every item is one link).
+// Menus and footers that escaped the landmark cut are lists of short
+// links, one text each, and give nil.
+func regionArticle(root *html.Node, opts Options) *Article {
+	body := findFirst(root, atom.Body)
+	if body == nil {
+		return nil
+	}
+	m := readMeta(goquery.NewDocumentFromNode(root))
+	sg := readSignals(root, body, measure(body))
+	removeExcluded(body, opts.Exclude)
+	raw := regionParagraphs(body) // cuts the landmarks from body
+	st := measure(body)
+	if !readsAsContent(body, st[body]) {
+		return nil
+	}
+	titles := append([]string{opts.Title}, m.titles...)
+	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	if !usable(paras) {
+		return nil
+	}
+	a := newArticle(m, opts, paras, labelled, BlockRegion)
+	classifyPage(a, sg, []*html.Node{body}, st, m.body, opts)
+	return a
+}
+
+// readsAsContent reports whether the text under n, measured in s, is
+// content rather than navigation (see regionArticle).
+func readsAsContent(n *html.Node, s *stat) bool {
+	if s == nil || s.text < regionMinText {
+		return false
+	}
+	if s.linkDensity() < 0.5 {
+		return true
+	}
+	links, linkWords := 0, 0
+	for _, a := range findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
+		if k := wordCount(textOf(a)); k > 0 {
+			links, linkWords = links+1, linkWords+k
+		}
+	}
+	return linkWords >= regionMinLinkWords*links || cardRun(n, measure(n)) >= regionMinCards
+}
+
+// cardRun returns the largest number of sibling cards under n with the
+// same tag and class. A card is an item of a listing: 15 or more
+// characters of text in two or more separate pieces (a name and a
+// price, a headline and a date) and links to one or two addresses (a
+// picture and a title linking to the same page, a "buy" link). A menu's
+// entries are one link text each; a menu's columns link to many pages.
+// One walk, bottom up, so that a page nested deep costs no more than a
+// flat one.
+func cardRun(n *html.Node, st map[*html.Node]*stat) int {
+	type key struct{ tag, class string }
+	best := 0
+	var walk func(x *html.Node) cardInfo
+	walk = func(x *html.Node) cardInfo {
+		var info cardInfo
+		if x.DataAtom == atom.A {
+			info.addHref(getAttr(x, "href"))
+		}
+		var count map[key]int
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
+				info.pieces++
+			case c.Type == html.ElementNode && !dropTags[c.DataAtom]:
+				ci := walk(c)
+				info.merge(ci)
+				if s := st[c]; s == nil || s.text < 15 || !ci.card() {
+					continue
+				}
+				if count == nil {
+					count = make(map[key]int)
+				}
+				k := key{c.Data, getAttr(c, "class")}
+				count[k]++
+				best = max(best, count[k])
+			}
+		}
+		return info
+	}
+	walk(n)
+	return best
+}
+
+// cardInfo is what cardRun knows of an element: the pieces of text it
+// holds and the distinct addresses it links to, up to three (three
+// meaning "more than two").
+type cardInfo struct {
+	pieces int
+	hrefs  []string
+}
+
+func (ci *cardInfo) addHref(h string) {
+	if len(ci.hrefs) < 3 && !slices.Contains(ci.hrefs, h) {
+		ci.hrefs = append(ci.hrefs, h)
+	}
+}
+
+func (ci *cardInfo) merge(o cardInfo) {
+	ci.pieces += o.pieces
+	for _, h := range o.hrefs {
+		ci.addHref(h)
+	}
+}
+
+// card reports whether the element links to one or two addresses and
+// holds its text in two or more pieces.
+func (ci cardInfo) card() bool {
+	return len(ci.hrefs) >= 1 && len(ci.hrefs) <= 2 && ci.pieces >= 2
+}
+
+// selected reports whether Options.Selector matches an element of the
+// page's body.
+func selected(root *html.Node, opts Options) bool {
+	if opts.Selector == "" {
+		return false
+	}
+	body := findFirst(root, atom.Body)
+	g, err := compileSelector(opts.Selector)
+	return err == nil && body != nil && cascadia.Query(body, g) != nil
+}
+
+// removeExcluded removes the elements matching any of the Exclude
+// selectors from under body, as the usual path does (extractSelected).
+func removeExcluded(body *html.Node, exclude []string) {
+	for _, ex := range exclude {
+		g, err := compileSelector(ex)
+		if err != nil {
+			continue // Extract has refused the page already
+		}
+		for _, n := range cascadia.QueryAll(body, g) {
+			if n.Parent != nil && n != body {
+				n.Parent.RemoveChild(n)
+			}
+		}
+	}
+}
