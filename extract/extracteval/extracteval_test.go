@@ -93,8 +93,14 @@ func TestScoreWCXB(t *testing.T) {
 func TestScoreWCXBBothEmpty(t *testing.T) {
 	pages := []extracteval.Page{{Set: extracteval.SetWCXB, URL: "u", Truth: " . "}}
 	got := extracteval.Score(pages, fixed(map[string]string{"u": ""}))
-	if got.F1 != 1 || got.Errors != 0 {
-		t.Errorf("empty output for empty truth: F1 %v errors %d, want 1 and 0", got.F1, got.Errors)
+	if got.F1 != 1 || got.Errors != 0 || got.Empty != 1 || got.EmptyMissed != 0 {
+		t.Errorf("empty output for empty truth: F1 %v errors %d empty %d missed %d, want 1, 0, 1, 0",
+			got.F1, got.Errors, got.Empty, got.EmptyMissed)
+	}
+	pages = append(pages, extracteval.Page{Set: extracteval.SetWCXB, URL: "v", Truth: "the story"})
+	got = extracteval.Score(pages, fixed(map[string]string{"u": "", "v": ""}))
+	if got.Empty != 2 || got.EmptyMissed != 1 {
+		t.Errorf("empty output for an empty and a non-empty truth: empty %d missed %d, want 2 and 1", got.Empty, got.EmptyMissed)
 	}
 	if z := extracteval.Score(nil, nil); z.Pages != 0 {
 		t.Errorf("Score(nil) = %+v", z)

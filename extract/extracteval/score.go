@@ -14,11 +14,15 @@ import (
 type Result struct {
 	// Set is the set of the pages scored; Pages how many, Errors how many
 	// the extractor failed on (scored as empty output), Empty how many
-	// gave empty output (only white space, or an error).
-	Set    string `json:"set"`
-	Pages  int    `json:"pages"`
-	Errors int    `json:"errors"`
-	Empty  int    `json:"empty"`
+	// gave empty output (only white space, or an error), and EmptyMissed
+	// how many of those have a reference with text (a hand-marked main
+	// text, expected text or a "with" snippet): an empty output is right
+	// for a page whose hand-marked main text is empty.
+	Set         string `json:"set"`
+	Pages       int    `json:"pages"`
+	Errors      int    `json:"errors"`
+	Empty       int    `json:"empty"`
+	EmptyMissed int    `json:"empty_missed"`
 	// P, R and F1: for traf-eval, segment precision, recall and F1 over
 	// all segments summed; for the other sets, token precision, recall and
 	// F1 averaged per page.
@@ -124,12 +128,14 @@ type pageScore struct {
 	with, withFound      int
 	without, withoutKept int
 	err, empty           bool
+	emptyMissed          bool // empty, and the reference has text
 	seconds, cpu         float64
 	bytes                int64
 }
 
 func scorePage(pg Page, text string, traf bool) pageScore {
 	ps := pageScore{empty: strings.TrimSpace(text) == "", with: len(pg.With), without: len(pg.Without)}
+	ps.emptyMissed = ps.empty && (len(Tokens(pg.Truth)) > 0 || len(pg.With) > 0)
 	match := strings.Contains
 	if traf {
 		text = collapse(text)
@@ -152,7 +158,7 @@ func scorePage(pg Page, text string, traf bool) pageScore {
 
 // tally sums page scores.
 type tally struct {
-	pages, errors, empty                  int
+	pages, errors, empty, emptyMissed     int
 	sumP, sumR, sumF                      float64
 	with, withFound, without, withoutKept int
 	seconds, cpu                          float64
@@ -167,6 +173,9 @@ func (t *tally) add(ps pageScore) {
 	if ps.empty {
 		t.empty++
 	}
+	if ps.emptyMissed {
+		t.emptyMissed++
+	}
 	t.sumP, t.sumR, t.sumF = t.sumP+ps.p, t.sumR+ps.r, t.sumF+ps.f
 	t.with, t.withFound = t.with+ps.with, t.withFound+ps.withFound
 	t.without, t.withoutKept = t.without+ps.without, t.withoutKept+ps.withoutKept
@@ -177,7 +186,7 @@ func (t *tally) add(ps pageScore) {
 
 func (t *tally) result(set string, traf bool) Result {
 	res := Result{
-		Set: set, Pages: t.pages, Errors: t.errors, Empty: t.empty,
+		Set: set, Pages: t.pages, Errors: t.errors, Empty: t.empty, EmptyMissed: t.emptyMissed,
 		WithFound: ratio(t.withFound, t.with), WithoutKept: ratio(t.withoutKept, t.without),
 		WithTotal: t.with, WithoutTotal: t.without,
 		Seconds: t.seconds, CPUSeconds: t.cpu, Bytes: t.bytes,
@@ -229,6 +238,7 @@ func Combine(set string, rs ...Result) Result {
 		out.Pages += r.Pages
 		out.Errors += r.Errors
 		out.Empty += r.Empty
+		out.EmptyMissed += r.EmptyMissed
 		sumP, sumR, sumF = sumP+r.P*n, sumR+r.R*n, sumF+r.F1*n
 		withFound += r.WithFound * float64(r.WithTotal)
 		withoutKept += r.WithoutKept * float64(r.WithoutTotal)

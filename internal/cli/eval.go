@@ -333,13 +333,14 @@ func (rep extractReport) print(w io.Writer) error {
 
 	fmt.Fprintln(w)
 	var sb strings.Builder
-	empty, pages := 0, 0
+	empty, missed, pages := 0, 0, 0
 	for _, set := range rep.sets {
 		r := rep.own[set]
-		empty, pages = empty+r.Empty, pages+r.Pages
+		empty, missed, pages = empty+r.Empty, missed+r.EmptyMissed, pages+r.Pages
 		fmt.Fprintf(&sb, "%s %d of %d (%.2f%%), ", set, r.Empty, r.Pages, pct(r.Empty, r.Pages))
 	}
-	fmt.Fprintf(w, "feedsift empty output: %sall sets %d of %d (%.2f%%)\n", sb.String(), empty, pages, pct(empty, pages))
+	fmt.Fprintf(w, "feedsift empty output: %sall sets %d of %d (%.2f%%); of those, %d where the reference has text (%.2f%%), %d where it is empty too\n",
+		sb.String(), empty, pages, pct(empty, pages), missed, pct(missed, pages), empty-missed)
 	own := rep.speed(rep.own)
 	for _, cpu := range []bool{false, true} {
 		unit, rate := "pages/s (wall clock)", func(r extracteval.Result) float64 { return r.PagesPerSec }

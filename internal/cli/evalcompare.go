@@ -121,7 +121,7 @@ const (
 	targetAllTypesF1      = 0.89  // wcxb-dev + wcxb-dev-other
 	targetTypeF1          = 0.70  // lowest page type of wcxb-dev-other
 	targetTrafF1          = 0.93
-	targetEmptyPct        = 0.3 // pages with empty output, all sets, %
+	targetEmptyPct        = 0.3 // pages with empty output where the reference has text, all sets, %
 	targetSpeedupTraf     = 2.0 // pages/s, times go-trafilatura's
 	targetWall            = 10 * time.Minute
 )
@@ -180,11 +180,14 @@ func (rep extractReport) targets() []targetCheck {
 			}
 		}
 	}
-	empty, pages := 0, 0
+	// An empty output is a miss only where the reference has text: a
+	// page whose hand-marked main text is empty is right to give none.
+	missed, pages := 0, 0
 	for _, set := range rep.sets {
-		empty, pages = empty+rep.own[set].Empty, pages+rep.own[set].Pages
+		missed, pages = missed+rep.own[set].EmptyMissed, pages+rep.own[set].Pages
 	}
-	add(pct(empty, pages) <= targetEmptyPct, "empty output, all %d sets scored: %d of %d, %.2f%% <= %.1f%%", len(rep.sets), empty, pages, pct(empty, pages), targetEmptyPct)
+	add(pct(missed, pages) <= targetEmptyPct, "empty output where the reference has text, all %d sets scored: %d of %d, %.2f%% <= %.1f%%",
+		len(rep.sets), missed, pages, pct(missed, pages), targetEmptyPct)
 	if r, ok := rep.own[extracteval.SetTraf]; ok {
 		for _, h := range halves {
 			p := r.Parts[h]
