@@ -1,6 +1,7 @@
 package sink_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -39,14 +40,14 @@ func (r *reopened) with(fn func(s *sink.Store) error) error {
 	return fn(s)
 }
 
-func (r *reopened) FeedState(feedID string) (st story.FeedState, found bool, err error) {
+func (r *reopened) FeedState(ctx context.Context, feedID string) (st story.FeedState, found bool, err error) {
 	err = r.with(func(s *sink.Store) error {
-		st, found, err = s.FeedState(feedID)
+		st, found, err = s.FeedState(ctx, feedID)
 		return err
 	})
 	return st, found, err
 }
 
-func (r *reopened) PutFeedState(st story.FeedState) error {
-	return r.with(func(s *sink.Store) error { return s.PutFeedState(st) })
+func (r *reopened) PutFeedState(ctx context.Context, st story.FeedState) error {
+	return r.with(func(s *sink.Store) error { return s.PutFeedState(ctx, st) })
 }

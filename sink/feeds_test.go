@@ -46,7 +46,7 @@ func TestStoredFeeds(t *testing.T) {
 			}
 		})
 	}
-	if err := s.PutFeedState(story.FeedState{FeedID: "a", Failures: 2}); err != nil {
+	if err := s.PutFeedState(t.Context(), story.FeedState{FeedID: "a", Failures: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -74,7 +74,7 @@ func TestStoredFeeds(t *testing.T) {
 	if diff := cmp.Diff([]sink.StoredFeed{b}, got); diff != "" {
 		t.Errorf("StoredFeeds after remove (-want +got):\n%s", diff)
 	}
-	if _, ok, _ := s.FeedState("a"); !ok {
+	if _, ok, _ := s.FeedState(t.Context(), "a"); !ok {
 		t.Error("removing a stored feed dropped its feed state")
 	}
 	if f := b.Feed(15 * time.Minute); f.Interval != time.Hour || f.Topic != "world" {

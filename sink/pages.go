@@ -3,6 +3,7 @@ package sink
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -68,7 +69,10 @@ type pageRecord struct {
 
 // SavePage keeps p, replacing an earlier fetch of the same URL, and drops
 // pages older than PageRetention or beyond StoreOptions.MaxPages.
-func (s *Store) SavePage(p Page) error {
+func (s *Store) SavePage(ctx context.Context, p Page) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
 	if p.URL == "" {
 		return fmt.Errorf("%w: page without URL", ErrInvalidOption)
 	}
@@ -158,7 +162,7 @@ func (s *Store) Page(url string) (Page, bool, error) {
 // take its time (and the store may be written meanwhile). A page that
 // cannot be decoded (ErrCorruptPage) is skipped with a warning naming
 // it, so one damaged record does not stop a re-extraction of the rest.
-func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
+func (s *Store) Pages(ctx context.Context, f PageFilter, fn func(Page) error) error {
 	var urls []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketPagesByTime))
@@ -181,6 +185,9 @@ func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
 		return fmt.Errorf("sink: pages: %w", err)
 	}
 	for _, u := range urls {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("sink: pages: %w", err)
+		}
 		p, ok, err := s.Page(u)
 		if errors.Is(err, ErrCorruptPage) {
 			s.log.Warn("sink: stored page unreadable, skipped", "url", u, "error", err)
@@ -200,9 +207,9 @@ func (s *Store) Pages(f PageFilter, fn func(Page) error) error {
 }
 
 // CountPages returns how many stored pages f selects.
-func (s *Store) CountPages(f PageFilter) (int, error) {
+func (s *Store) CountPages(ctx context.Context, f PageFilter) (int, error) {
 	n := 0
-	err := s.Pages(f, func(Page) error { n++; return nil })
+	err := s.Pages(ctx, f, func(Page) error { n++; return nil })
 	return n, err
 }
 

@@ -48,7 +48,7 @@ func TestPagesSkipCorrupt(t *testing.T) {
 			at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 			body := []byte("<html><body><p>" + strings.Repeat("The harbour tide gauge moved to the new pier. ", 40) + "</p></body></html>")
 			for i, u := range []string{"https://example.org/a", "https://example.org/b", "https://example.org/c"} {
-				if err := s.SavePage(Page{URL: u, FetchURL: u, FeedID: "f", Fetched: at.Add(time.Duration(i) * time.Minute), Body: body}); err != nil {
+				if err := s.SavePage(t.Context(), Page{URL: u, FetchURL: u, FeedID: "f", Fetched: at.Add(time.Duration(i) * time.Minute), Body: body}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -65,7 +65,7 @@ func TestPagesSkipCorrupt(t *testing.T) {
 				t.Errorf("Page(%s) = %v, want ErrCorruptPage naming the URL", bad, err)
 			}
 			var got []string
-			if err := s.Pages(PageFilter{}, func(p Page) error {
+			if err := s.Pages(t.Context(), PageFilter{}, func(p Page) error {
 				if !bytes.Equal(p.Body, body) {
 					t.Errorf("page %s body differs", p.URL)
 				}

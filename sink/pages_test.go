@@ -24,7 +24,7 @@ func page(n int, feed string, at time.Time) sink.Page {
 func pageURLs(t *testing.T, s *sink.Store, f sink.PageFilter) []string {
 	t.Helper()
 	var out []string
-	if err := s.Pages(f, func(p sink.Page) error { out = append(out, p.URL); return nil }); err != nil {
+	if err := s.Pages(t.Context(), f, func(p sink.Page) error { out = append(out, p.URL); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -34,7 +34,7 @@ func TestPages(t *testing.T) {
 	s := openStore(t, sink.StoreOptions{})
 	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for i, feed := range []string{"a", "b", "a"} {
-		if err := s.SavePage(page(i, feed, t0.Add(time.Duration(i)*time.Minute))); err != nil {
+		if err := s.SavePage(t.Context(), page(i, feed, t0.Add(time.Duration(i)*time.Minute))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,7 +61,7 @@ func TestPages(t *testing.T) {
 	}
 
 	// A new fetch of a page replaces it and moves it to the end.
-	if err := s.SavePage(page(0, "a", t0.Add(time.Hour))); err != nil {
+	if err := s.SavePage(t.Context(), page(0, "a", t0.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{all[1], all[2], all[0]}, pageURLs(t, s, sink.PageFilter{})); diff != "" {
@@ -69,17 +69,17 @@ func TestPages(t *testing.T) {
 	}
 
 	// Pages older than the retention go with the next save.
-	if err := s.SavePage(page(9, "a", t0.Add(sink.PageRetention+30*time.Minute))); err != nil {
+	if err := s.SavePage(t.Context(), page(9, "a", t0.Add(sink.PageRetention+30*time.Minute))); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{all[0], page(9, "", t0).URL}, pageURLs(t, s, sink.PageFilter{})); diff != "" {
 		t.Errorf("after retention (-want +got):\n%s", diff)
 	}
 
-	if err := s.SavePage(sink.Page{URL: "https://site.example/big", Body: make([]byte, sink.MaxPageSize+1)}); !errors.Is(err, sink.ErrPageTooLarge) {
+	if err := s.SavePage(t.Context(), sink.Page{URL: "https://site.example/big", Body: make([]byte, sink.MaxPageSize+1)}); !errors.Is(err, sink.ErrPageTooLarge) {
 		t.Errorf("oversized page: %v, want ErrPageTooLarge", err)
 	}
-	if err := s.SavePage(sink.Page{}); !errors.Is(err, sink.ErrInvalidOption) {
+	if err := s.SavePage(t.Context(), sink.Page{}); !errors.Is(err, sink.ErrInvalidOption) {
 		t.Errorf("page without URL: %v, want ErrInvalidOption", err)
 	}
 }
@@ -88,7 +88,7 @@ func TestPagesMaxCount(t *testing.T) {
 	s := openStore(t, sink.StoreOptions{MaxPages: 3})
 	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 5 {
-		if err := s.SavePage(page(i, "a", t0.Add(time.Duration(i)*time.Second))); err != nil {
+		if err := s.SavePage(t.Context(), page(i, "a", t0.Add(time.Duration(i)*time.Second))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -96,7 +96,7 @@ func TestPagesMaxCount(t *testing.T) {
 	if diff := cmp.Diff(want, pageURLs(t, s, sink.PageFilter{})); diff != "" {
 		t.Errorf("kept pages (-want +got):\n%s", diff)
 	}
-	if n, err := s.CountPages(sink.PageFilter{}); n != 3 || err != nil {
+	if n, err := s.CountPages(t.Context(), sink.PageFilter{}); n != 3 || err != nil {
 		t.Errorf("CountPages = %d, %v; want 3", n, err)
 	}
 }

@@ -527,7 +527,10 @@ func (s *Store) Report(f StoryFilter) ([]ReportEntry, error) {
 }
 
 // FeedState returns the state of one feed, and whether it exists.
-func (s *Store) FeedState(feedID string) (story.FeedState, bool, error) {
+func (s *Store) FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return story.FeedState{}, false, fmt.Errorf("sink: feed state %s: %w", feedID, err)
+	}
 	var st story.FeedState
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -549,7 +552,10 @@ func (s *Store) FeedState(feedID string) (story.FeedState, bool, error) {
 }
 
 // PutFeedState stores st under st.FeedID, replacing any earlier state.
-func (s *Store) PutFeedState(st story.FeedState) error {
+func (s *Store) PutFeedState(ctx context.Context, st story.FeedState) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sink: put feed state %s: %w", st.FeedID, err)
+	}
 	if st.FeedID == "" {
 		return fmt.Errorf("%w: feed state without feed id", ErrInvalidOption)
 	}
@@ -591,7 +597,10 @@ func (s *Store) FeedStates() ([]story.FeedState, error) {
 
 // LoadTemplate returns the site template data stored for host, or nil
 // when there is none.
-func (s *Store) LoadTemplate(host string) ([]byte, error) {
+func (s *Store) LoadTemplate(ctx context.Context, host string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sink: load template %s: %w", host, err)
+	}
 	var out []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket([]byte(bucketTmpl)); b != nil {
@@ -608,7 +617,10 @@ func (s *Store) LoadTemplate(host string) ([]byte, error) {
 // SaveTemplate stores data as the site template of host, replacing any
 // earlier one. The store keeps the bytes as they are; their format is the
 // caller's.
-func (s *Store) SaveTemplate(host string, data []byte) error {
+func (s *Store) SaveTemplate(ctx context.Context, host string, data []byte) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sink: save template %s: %w", host, err)
+	}
 	if host == "" {
 		return fmt.Errorf("%w: template without host", ErrInvalidOption)
 	}

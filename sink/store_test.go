@@ -241,7 +241,7 @@ func TestStore_Report(t *testing.T) {
 
 func TestStore_FeedState(t *testing.T) {
 	s := openStore(t, sink.StoreOptions{})
-	if _, found, err := s.FeedState("nope"); found || err != nil {
+	if _, found, err := s.FeedState(t.Context(), "nope"); found || err != nil {
 		t.Errorf("FeedState(missing) found=%v err=%v", found, err)
 	}
 	a := story.FeedState{
@@ -251,11 +251,11 @@ func TestStore_FeedState(t *testing.T) {
 	}
 	b := story.FeedState{FeedID: "b", LastFetch: baseTime}
 	for _, st := range []story.FeedState{b, a} {
-		if err := s.PutFeedState(st); err != nil {
+		if err := s.PutFeedState(t.Context(), st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, found, err := s.FeedState("a")
+	got, found, err := s.FeedState(t.Context(), "a")
 	if err != nil || !found {
 		t.Fatalf("FeedState(a) found=%v err=%v", found, err)
 	}
@@ -263,7 +263,7 @@ func TestStore_FeedState(t *testing.T) {
 		t.Errorf("FeedState roundtrip (-want +got):\n%s", diff)
 	}
 	a.Failures, a.LastError = 0, ""
-	if err := s.PutFeedState(a); err != nil {
+	if err := s.PutFeedState(t.Context(), a); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.FeedStates()
@@ -273,7 +273,7 @@ func TestStore_FeedState(t *testing.T) {
 	if diff := cmp.Diff([]story.FeedState{a, b}, all); diff != "" {
 		t.Errorf("FeedStates (-want +got):\n%s", diff)
 	}
-	if err := s.PutFeedState(story.FeedState{}); !errors.Is(err, sink.ErrInvalidOption) {
+	if err := s.PutFeedState(t.Context(), story.FeedState{}); !errors.Is(err, sink.ErrInvalidOption) {
 		t.Errorf("PutFeedState(no id) = %v, want ErrInvalidOption", err)
 	}
 }
@@ -325,7 +325,7 @@ func TestOpenStore_ReopenKeepsData(t *testing.T) {
 	if _, found, err := ro.Story("s001"); !found || err != nil {
 		t.Errorf("Story after reopen: found=%v err=%v", found, err)
 	}
-	if err := ro.PutFeedState(story.FeedState{FeedID: "a"}); err == nil {
+	if err := ro.PutFeedState(t.Context(), story.FeedState{FeedID: "a"}); err == nil {
 		t.Error("PutFeedState on a read-only store succeeded")
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 func TestStore_Template(t *testing.T) {
 	s := openStore(t, sink.StoreOptions{})
-	if got, err := s.LoadTemplate("example.org"); err != nil || got != nil {
+	if got, err := s.LoadTemplate(t.Context(), "example.org"); err != nil || got != nil {
 		t.Fatalf("LoadTemplate of an unknown host = %q, %v; want nil, nil", got, err)
 	}
 	for _, step := range []struct{ host, data string }{
@@ -19,12 +19,12 @@ func TestStore_Template(t *testing.T) {
 		{"other.net", "other"},
 		{"example.org", "second"}, // replaces
 	} {
-		if err := s.SaveTemplate(step.host, []byte(step.data)); err != nil {
+		if err := s.SaveTemplate(t.Context(), step.host, []byte(step.data)); err != nil {
 			t.Fatalf("SaveTemplate(%s): %v", step.host, err)
 		}
 	}
 	for host, want := range map[string]string{"example.org": "second", "other.net": "other"} {
-		got, err := s.LoadTemplate(host)
+		got, err := s.LoadTemplate(t.Context(), host)
 		if err != nil {
 			t.Fatalf("LoadTemplate(%s): %v", host, err)
 		}
@@ -32,21 +32,21 @@ func TestStore_Template(t *testing.T) {
 			t.Errorf("LoadTemplate(%s) (-want +got):\n%s", host, diff)
 		}
 	}
-	if err := s.SaveTemplate("", []byte("x")); !errors.Is(err, sink.ErrInvalidOption) {
+	if err := s.SaveTemplate(t.Context(), "", []byte("x")); !errors.Is(err, sink.ErrInvalidOption) {
 		t.Errorf("SaveTemplate with empty host = %v, want ErrInvalidOption", err)
 	}
 }
 
 func TestStore_TemplateSurvivesReopen(t *testing.T) {
-	ro := writeThenReopen(t, func(s *sink.Store) error { return s.SaveTemplate("example.org", []byte{0, 1, 2, 0xff}) })
-	got, err := ro.LoadTemplate("example.org")
+	ro := writeThenReopen(t, func(s *sink.Store) error { return s.SaveTemplate(t.Context(), "example.org", []byte{0, 1, 2, 0xff}) })
+	got, err := ro.LoadTemplate(t.Context(), "example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]byte{0, 1, 2, 0xff}, got); diff != "" {
 		t.Errorf("template after reopen (-want +got):\n%s", diff)
 	}
-	if err := ro.SaveTemplate("example.org", nil); err == nil {
+	if err := ro.SaveTemplate(t.Context(), "example.org", nil); err == nil {
 		t.Error("SaveTemplate on a read-only store succeeded")
 	}
 }

@@ -134,7 +134,7 @@ func TestFeedsListGolden(t *testing.T) {
 			LastError: "pipeline: feed ledger: parse: parser: malformed feed"},
 		{FeedID: "gone", LastFetch: at}, // state of a feed no longer listed
 	} {
-		if err := st.PutFeedState(s); err != nil {
+		if err := st.PutFeedState(t.Context(), s); err != nil {
 			t.Fatal(err)
 		}
 	}

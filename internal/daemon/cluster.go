@@ -118,15 +118,15 @@ type mirroredState struct {
 	log    *slog.Logger
 }
 
-func (m *mirroredState) FeedState(feedID string) (story.FeedState, bool, error) {
-	return m.shared.FeedState(feedID)
+func (m *mirroredState) FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error) {
+	return m.shared.FeedState(ctx, feedID)
 }
 
-func (m *mirroredState) PutFeedState(st story.FeedState) error {
-	if err := m.shared.PutFeedState(st); err != nil {
+func (m *mirroredState) PutFeedState(ctx context.Context, st story.FeedState) error {
+	if err := m.shared.PutFeedState(ctx, st); err != nil {
 		return err
 	}
-	if err := m.local.PutFeedState(st); err != nil {
+	if err := m.local.PutFeedState(ctx, st); err != nil {
 		m.log.Warn("local copy of feed state", "feed_id", st.FeedID, "error", err)
 	}
 	return nil

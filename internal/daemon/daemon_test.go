@@ -281,7 +281,7 @@ func TestRestart(t *testing.T) {
 			t.Errorf("feed %s after the first run: ETag %q failures %d", fs.FeedID, fs.ETag, fs.Failures)
 		}
 		fs.ETag, fs.LastModified, fs.NextCheck = "", "", time.Time{}
-		if err := st.PutFeedState(fs); err != nil {
+		if err := st.PutFeedState(t.Context(), fs); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -284,7 +284,7 @@ func TestWebSub(t *testing.T) {
 
 	// The next poll sees the active subscription: the one after is an hour off.
 	r.wait(t, "the next check to move to poll_interval_when_pushed", 15*time.Second, func() bool {
-		st, ok, err := r.d.Store().FeedState("pushed")
+		st, ok, err := r.d.Store().FeedState(t.Context(), "pushed")
 		return err == nil && ok && time.Until(st.NextCheck) > 45*time.Minute
 	})
 

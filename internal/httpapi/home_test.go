@@ -117,7 +117,7 @@ func homeStore(t *testing.T, stories []story.Story, dupes []story.Duplicate, sta
 		}
 	}
 	for _, s := range states {
-		if err := st.PutFeedState(s); err != nil {
+		if err := st.PutFeedState(t.Context(), s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -629,7 +629,7 @@ func BenchmarkHomePage(b *testing.B) {
 		if i%7 == 0 {
 			fs.Failures, fs.LastError = i%3+1, "fetch: connection refused"
 		}
-		if err := st.PutFeedState(fs); err != nil {
+		if err := st.PutFeedState(b.Context(), fs); err != nil {
 			b.Fatal(err)
 		}
 	}

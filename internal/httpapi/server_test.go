@@ -85,7 +85,7 @@ func newStore(t *testing.T, fx fixture) *sink.Store {
 		}
 	}
 	for _, f := range fx.feeds {
-		if err := st.PutFeedState(f); err != nil {
+		if err := st.PutFeedState(t.Context(), f); err != nil {
 			t.Fatal(err)
 		}
 	}

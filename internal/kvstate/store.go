@@ -104,18 +104,18 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, er
 func (s *Store) Bucket() string { return s.bucket }
 
 // FeedState returns the state of one feed and whether it exists, like Get
-// under a context bounded by Options.Timeout. It satisfies the pipeline's
+// under ctx bounded by Options.Timeout. It satisfies the pipeline's
 // StateStore.
-func (s *Store) FeedState(feedID string) (story.FeedState, bool, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+func (s *Store) FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	return s.Get(ctx, feedID)
 }
 
-// PutFeedState stores st under st.FeedID, like Put under a context bounded
-// by Options.Timeout. It satisfies the pipeline's StateStore.
-func (s *Store) PutFeedState(st story.FeedState) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+// PutFeedState stores st under st.FeedID, like Put under ctx bounded by
+// Options.Timeout. It satisfies the pipeline's StateStore.
+func (s *Store) PutFeedState(ctx context.Context, st story.FeedState) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	return s.Put(ctx, st)
 }

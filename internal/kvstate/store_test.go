@@ -44,11 +44,11 @@ func TestStore_PutGetRoundTrip(t *testing.T) {
 	}
 	for _, id := range ids {
 		t.Run(id[:min(len(id), 20)], func(t *testing.T) {
-			if _, found, err := s.FeedState(id); err != nil || found {
+			if _, found, err := s.FeedState(t.Context(), id); err != nil || found {
 				t.Fatalf("FeedState before put = found %v, %v; want not found", found, err)
 			}
 			want := sampleState(id)
-			if err := s.PutFeedState(want); err != nil {
+			if err := s.PutFeedState(t.Context(), want); err != nil {
 				t.Fatalf("PutFeedState: %v", err)
 			}
 			got, found, err := other.Get(t.Context(), id)
@@ -409,10 +409,10 @@ func TestStore_FeedStateTimeout(t *testing.T) {
 	if err := js.DeleteKeyValue(t.Context(), kvstate.DefaultBucket); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.FeedState("f"); err == nil {
+	if _, _, err := s.FeedState(t.Context(), "f"); err == nil {
 		t.Error("FeedState on a deleted bucket succeeded")
 	}
-	if err := s.PutFeedState(sampleState("f")); err == nil {
+	if err := s.PutFeedState(t.Context(), sampleState("f")); err == nil {
 		t.Error("PutFeedState on a deleted bucket succeeded")
 	}
 	ctx, cancel := context.WithCancel(t.Context())

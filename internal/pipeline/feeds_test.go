@@ -99,7 +99,7 @@ func TestSetFeedsRun(t *testing.T) {
 	st := e.state(t, alpha.ID)
 	alphaHits := hits[0].Load()
 	st.NextCheck = time.Now().Add(-time.Minute)
-	if err := e.store.PutFeedState(st); err != nil {
+	if err := e.store.PutFeedState(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.SetFeeds([]story.Feed{bravo, charlie}); err != nil {
@@ -120,7 +120,7 @@ func TestSetFeedsRun(t *testing.T) {
 	if diff := cmp.Diff([]string{"alpha", "bravo", "charlie"}, got); diff != "" {
 		t.Errorf("stories by feed (-want +got):\n%s", diff)
 	}
-	if st, _, _ := e.store.FeedState(bravo.ID); st.LastFetch.IsZero() {
+	if st, _, _ := e.store.FeedState(t.Context(), bravo.ID); st.LastFetch.IsZero() {
 		t.Error("bravo has no recorded poll")
 	}
 }

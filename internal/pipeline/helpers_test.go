@@ -156,7 +156,7 @@ func (e *env) waitStream(t *testing.T, total int, done <-chan error) {
 // state returns the stored state of a feed, failing the test when absent.
 func (e *env) state(t *testing.T, feedID string) story.FeedState {
 	t.Helper()
-	st, ok, err := e.store.FeedState(feedID)
+	st, ok, err := e.store.FeedState(t.Context(), feedID)
 	if err != nil || !ok {
 		t.Fatalf("feed state %s: found %v, err %v", feedID, ok, err)
 	}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"strings"
 
@@ -16,9 +17,9 @@ import (
 // PageStore keeps fetched article pages for re-extraction (see
 // Reextract).
 type PageStore interface {
-	SavePage(p sink.Page) error
-	Pages(f sink.PageFilter, fn func(sink.Page) error) error
-	CountPages(f sink.PageFilter) (int, error)
+	SavePage(ctx context.Context, p sink.Page) error
+	Pages(ctx context.Context, f sink.PageFilter, fn func(sink.Page) error) error
+	CountPages(ctx context.Context, f sink.PageFilter) (int, error)
 }
 
 // pageInfo is what the extractor said about a page besides its text.
@@ -36,7 +37,7 @@ func (pi pageInfo) set(s *story.Story) { s.PageType, s.Confidence = pi.pageType,
 // feed's selector, when it has one), then the host's site template. It
 // fills the item's author and time when the feed had none. The poll and
 // Reextract both use it.
-func (p *Pipeline) pageText(f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, pageInfo, error) {
+func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, pageInfo, error) {
 	body, _, err := charset.ToUTF8(raw, contentType)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
@@ -65,14 +66,14 @@ func (p *Pipeline) pageText(f story.Feed, item *story.Item, raw []byte, contentT
 	}
 	paras := art.Paragraphs
 	if p.opts.Templates != nil {
-		paras = p.stripTemplate(pageURL, paras)
+		paras = p.stripTemplate(ctx, pageURL, paras)
 	}
 	return strings.Join(paras, "\n\n"), pageInfo{pageType: art.PageType, confidence: art.Confidence}, nil
 }
 
 // savePage keeps the fetched page for re-extraction when a PageStore is
 // set. A failure costs only that later re-extraction: it is logged.
-func (p *Pipeline) savePage(f story.Feed, item story.Item, resp *fetcher.Response) {
+func (p *Pipeline) savePage(ctx context.Context, f story.Feed, item story.Item, resp *fetcher.Response) {
 	if p.opts.Pages == nil || len(resp.Body) > sink.MaxPageSize {
 		return
 	}
@@ -80,7 +81,7 @@ func (p *Pipeline) savePage(f story.Feed, item story.Item, resp *fetcher.Respons
 	if err != nil {
 		return
 	}
-	err = p.opts.Pages.SavePage(sink.Page{
+	err = p.opts.Pages.SavePage(ctx, sink.Page{
 		URL: key, ItemURL: item.URL, FetchURL: cmp.Or(resp.URL, item.URL), FeedID: f.ID, Title: item.Title, Summary: item.Summary,
 		ContentType: resp.ContentType, Fetched: p.now().UTC(), Body: resp.Body,
 	})

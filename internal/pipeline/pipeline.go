@@ -40,15 +40,15 @@ type ReviewStore interface {
 
 // StateStore keeps each feed's validators and schedule.
 type StateStore interface {
-	FeedState(feedID string) (story.FeedState, bool, error)
-	PutFeedState(st story.FeedState) error
+	FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error)
+	PutFeedState(ctx context.Context, st story.FeedState) error
 }
 
 // TemplateStore keeps each host's learned site template as opaque bytes
 // (see package sitetemplate). LoadTemplate returns nil for an unknown host.
 type TemplateStore interface {
-	LoadTemplate(host string) ([]byte, error)
-	SaveTemplate(host string, data []byte) error
+	LoadTemplate(ctx context.Context, host string) ([]byte, error)
+	SaveTemplate(ctx context.Context, host string, data []byte) error
 }
 
 // Options configure a Pipeline. Fetcher, Publisher, State and Index are

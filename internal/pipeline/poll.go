@@ -63,7 +63,7 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	start := p.now()
 	log := p.log.With("feed_id", f.ID)
 	res := PollResult{FeedID: f.ID}
-	st, _, err := p.opts.State.FeedState(f.ID)
+	st, _, err := p.opts.State.FeedState(ctx, f.ID)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 		err = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
@@ -127,7 +127,9 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 		res.NextCheck = time.Unix(prevNext.Unix()+1, 0)
 		st.NextCheck = res.NextCheck
 	}
-	if err := p.opts.State.PutFeedState(st); err != nil {
+	// The poll happened: its outcome is recorded even when ctx ended
+	// meanwhile (a shutdown drains polls), or the next start polls again.
+	if err := p.opts.State.PutFeedState(context.WithoutCancel(ctx), st); err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 		log.Error("write feed state", "error", err)
 		if pollErr == nil {
@@ -511,14 +513,14 @@ func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.It
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
 		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
 	}
-	p.savePage(f, *item, resp)
-	return p.pageText(f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))
+	p.savePage(ctx, f, *item, resp)
+	return p.pageText(ctx, f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))
 }
 
 // stripTemplate drops from the paragraphs of the page at pageURL those its
 // host repeats across pages, then records the page in the host's template
 // and saves it. A store failure is logged and leaves the text as it is.
-func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
+func (p *Pipeline) stripTemplate(ctx context.Context, pageURL string, paras []string) []string {
 	u, err := url.Parse(pageURL)
 	if err != nil || u.Hostname() == "" {
 		return paras
@@ -534,7 +536,7 @@ func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
 	ht.mu.Lock()
 	defer ht.mu.Unlock()
 	if ht.counts == nil {
-		data, err := p.opts.Templates.LoadTemplate(host)
+		data, err := p.opts.Templates.LoadTemplate(ctx, host)
 		if err != nil {
 			log.Warn("load site template", "error", err)
 			return paras
@@ -554,7 +556,7 @@ func (p *Pipeline) stripTemplate(pageURL string, paras []string) []string {
 	}
 	data, err := c.MarshalBinary()
 	if err == nil {
-		err = p.opts.Templates.SaveTemplate(host, data)
+		err = p.opts.Templates.SaveTemplate(ctx, host, data)
 	}
 	if err != nil {
 		log.Warn("save site template", "error", err)

@@ -57,12 +57,12 @@ func (p *Pipeline) Reextract(ctx context.Context, f ReextractFilter, progress fu
 		return pr, ErrNoReview
 	}
 	filter := sink.PageFilter{FeedID: f.FeedID, Since: f.Since}
-	total, err := p.opts.Pages.CountPages(filter)
+	total, err := p.opts.Pages.CountPages(ctx, filter)
 	if err != nil {
 		return pr, fmt.Errorf("pipeline: reextract: %w", err)
 	}
 	pr.Total = total
-	err = p.opts.Pages.Pages(filter, func(pg sink.Page) error {
+	err = p.opts.Pages.Pages(ctx, filter, func(pg sink.Page) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool,
 	if !ok {
 		f = story.Feed{ID: pg.FeedID}
 	}
-	text, info, err := p.pageText(f, &item, pg.Body, pg.ContentType, pg.FetchURL)
+	text, info, err := p.pageText(ctx, f, &item, pg.Body, pg.ContentType, pg.FetchURL)
 	if err != nil {
 		return err
 	}

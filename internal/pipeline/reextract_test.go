@@ -70,7 +70,7 @@ func TestReextract(t *testing.T) {
 			t.Fatalf("page %s not kept: %v", key, err)
 		}
 		pg.Body = []byte(page(paras...))
-		if err := e.store.SavePage(pg); err != nil {
+		if err := e.store.SavePage(t.Context(), pg); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -269,7 +269,7 @@ func TestRunDrain(t *testing.T) {
 		if n := farmQueued.Stats().Requests["/queued/feed.xml"]; n != 0 {
 			t.Errorf("the queued feed was requested %d times after Run was cancelled, want 0", n)
 		}
-		if _, ok, _ := e.store.FeedState(queuedFeed.ID); ok {
+		if _, ok, _ := e.store.FeedState(t.Context(), queuedFeed.ID); ok {
 			t.Errorf("the queued feed has a state, but it was never polled")
 		}
 	})

@@ -94,7 +94,7 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				continue
 			}
 			recheck := now.Add(min(f.Interval, maxRecheck))
-			st, ok, err := p.opts.State.FeedState(f.ID)
+			st, ok, err := p.opts.State.FeedState(ctx, f.ID)
 			if err != nil {
 				p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 				p.log.Warn("scheduler: read feed state", "feed_id", f.ID, "error", err)
@@ -150,7 +150,7 @@ func (p *Pipeline) handlePoll(ctx context.Context, feedID string, due time.Time)
 		p.log.Info("poll of a feed no longer configured dropped", "feed_id", feedID)
 		return nil
 	}
-	st, found, err := p.opts.State.FeedState(feedID)
+	st, found, err := p.opts.State.FeedState(ctx, feedID)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 		return err

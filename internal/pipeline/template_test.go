@@ -124,7 +124,7 @@ func TestSiteTemplate(t *testing.T) {
 	if s := poll(restarted, 6); hasBlock(s) {
 		t.Errorf("after a restart story 6 carries the site block:\n%s", s.Text)
 	}
-	data, err := e.store.LoadTemplate("127.0.0.1")
+	data, err := e.store.LoadTemplate(t.Context(), "127.0.0.1")
 	if err != nil || len(data) == 0 {
 		t.Errorf("stored template of the site: %d bytes, err %v; want some", len(data), err)
 	}

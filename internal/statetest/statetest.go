@@ -19,6 +19,7 @@
 package statetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -27,8 +28,8 @@ import (
 
 // Store is the contract under test: the pipeline's StateStore.
 type Store interface {
-	FeedState(feedID string) (story.FeedState, bool, error)
-	PutFeedState(st story.FeedState) error
+	FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error)
+	PutFeedState(ctx context.Context, st story.FeedState) error
 }
 
 // Open returns two stores on one fresh storage, as two instances (or a
@@ -67,7 +68,7 @@ func Sample(feedID string) story.FeedState {
 }
 
 func missing(t *testing.T, a, _ Store) {
-	st, found, err := a.FeedState("never-written")
+	st, found, err := a.FeedState(t.Context(), "never-written")
 	if err != nil || found || st != (story.FeedState{}) {
 		t.Errorf("FeedState of a feed never written = %+v, %v, %v; want zero, false, nil", st, found, err)
 	}
@@ -75,11 +76,11 @@ func missing(t *testing.T, a, _ Store) {
 
 func roundTrip(t *testing.T, a, b Store) {
 	want := Sample("bbc-world")
-	if err := a.PutFeedState(want); err != nil {
+	if err := a.PutFeedState(t.Context(), want); err != nil {
 		t.Fatalf("PutFeedState: %v", err)
 	}
 	for name, s := range map[string]Store{"same store": a, "second store": b} {
-		got, found, err := s.FeedState(want.FeedID)
+		got, found, err := s.FeedState(t.Context(), want.FeedID)
 		if err != nil || !found {
 			t.Fatalf("%s: FeedState = found %v, %v; want the state written", name, found, err)
 		}
@@ -90,14 +91,14 @@ func roundTrip(t *testing.T, a, b Store) {
 }
 
 func replaceWhole(t *testing.T, a, b Store) {
-	if err := a.PutFeedState(Sample("f")); err != nil {
+	if err := a.PutFeedState(t.Context(), Sample("f")); err != nil {
 		t.Fatalf("PutFeedState: %v", err)
 	}
 	next := story.FeedState{FeedID: "f", NextCheck: time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC)}
-	if err := b.PutFeedState(next); err != nil {
+	if err := b.PutFeedState(t.Context(), next); err != nil {
 		t.Fatalf("second PutFeedState: %v", err)
 	}
-	got, found, err := a.FeedState("f")
+	got, found, err := a.FeedState(t.Context(), "f")
 	if err != nil || !found || !equal(got, next) {
 		t.Errorf("after a replacing write: FeedState = %+v, %v, %v; want %+v", got, found, err, next)
 	}
@@ -108,12 +109,12 @@ func independent(t *testing.T, a, b Store) {
 	for i, id := range ids {
 		st := Sample(id)
 		st.Failures = i
-		if err := a.PutFeedState(st); err != nil {
+		if err := a.PutFeedState(t.Context(), st); err != nil {
 			t.Fatalf("PutFeedState(%q): %v", id, err)
 		}
 	}
 	for i, id := range ids {
-		got, found, err := b.FeedState(id)
+		got, found, err := b.FeedState(t.Context(), id)
 		want := Sample(id)
 		want.Failures = i
 		if err != nil || !found || !equal(got, want) {
@@ -124,10 +125,10 @@ func independent(t *testing.T, a, b Store) {
 
 func emptyID(t *testing.T, a, _ Store) {
 	st := Sample("")
-	if err := a.PutFeedState(st); err == nil {
+	if err := a.PutFeedState(t.Context(), st); err == nil {
 		t.Errorf("PutFeedState without a feed id = nil error, want one")
 	}
-	if got, found, err := a.FeedState(""); found {
+	if got, found, err := a.FeedState(t.Context(), ""); found {
 		t.Errorf("FeedState(\"\") after a refused write = %+v, %v, %v; want nothing found", got, found, err)
 	}
 }
