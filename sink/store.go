@@ -3,6 +3,7 @@ package sink
 import (
 	"bytes"
 	"cmp"
+	"container/heap"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -350,47 +351,13 @@ func (s *Store) Stories(f StoryFilter) ([]story.Story, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	type ref struct {
-		when []byte
-		id   []byte
-	}
 	var out []story.Story
 	err := s.db.View(func(tx *bolt.Tx) error {
 		byTime, stories := tx.Bucket([]byte(bucketByTime)), tx.Bucket([]byte(bucketStories))
 		if byTime == nil || stories == nil {
 			return nil
 		}
-		var since []byte
-		if !f.Since.IsZero() {
-			since = timeBytes(f.Since)
-		}
-		var refs []ref
-		scan := func(prefix []byte) {
-			c := byTime.Cursor()
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				i := bytes.IndexByte(k, 0)
-				if i < 0 || len(k) < i+1+12 {
-					continue
-				}
-				when := k[i+1 : i+13]
-				if since != nil && bytes.Compare(when, since) < 0 {
-					continue
-				}
-				refs = append(refs, ref{when: bytes.Clone(when), id: bytes.Clone(k[i+13:])})
-			}
-		}
-		if f.Topic == "" {
-			scan(nil)
-		} else {
-			scan(append([]byte(f.Topic), 0))
-			scan([]byte(f.Topic + "."))
-		}
-		slices.SortFunc(refs, func(a, b ref) int {
-			return cmp.Or(bytes.Compare(b.when, a.when), bytes.Compare(b.id, a.id))
-		})
-		if f.Limit > 0 && len(refs) > f.Limit {
-			refs = refs[:f.Limit]
-		}
+		refs := newestFirst(byTime, f)
 		out = make([]story.Story, 0, len(refs))
 		for _, r := range refs {
 			v := stories.Get(r.id)
@@ -409,6 +376,116 @@ func (s *Store) Stories(f StoryFilter) ([]story.Story, error) {
 		return nil, fmt.Errorf("sink: stories: %w", err)
 	}
 	return out, nil
+}
+
+// timeRef is one entry of the time index: a story's time key and ID.
+type timeRef struct {
+	when []byte
+	id   []byte
+}
+
+// newestFirst reads the time index newest first and returns the entries
+// f selects, at most f.Limit of them. The index is ordered by topic, then
+// time: each topic f covers gets a cursor that walks its keys backwards
+// from its newest, and the cursors are merged through a heap, so a read
+// costs the topics' count plus the entries returned, not the store's
+// size.
+func newestFirst(byTime *bolt.Bucket, f StoryFilter) []timeRef {
+	var since []byte
+	if !f.Since.IsZero() {
+		since = timeBytes(f.Since)
+	}
+	h := &refHeap{}
+	for _, topic := range indexTopics(byTime, f) {
+		tc := &topicCursor{c: byTime.Cursor(), prefix: append([]byte(topic), 0), since: since}
+		if k, _ := tc.c.Seek(append([]byte(topic), 1)); k == nil {
+			tc.load(tc.c.Last())
+		} else {
+			tc.load(tc.c.Prev())
+		}
+		if tc.head.id != nil {
+			*h = append(*h, tc)
+		}
+	}
+	heap.Init(h)
+	var refs []timeRef
+	for h.Len() > 0 && (f.Limit == 0 || len(refs) < f.Limit) {
+		tc := (*h)[0]
+		refs = append(refs, tc.head)
+		if tc.load(tc.c.Prev()); tc.head.id != nil {
+			heap.Fix(h, 0)
+		} else {
+			heap.Pop(h)
+		}
+	}
+	return refs
+}
+
+// indexTopics lists the topics of the time index that f covers (f.Topic
+// and the topics under it, or all), jumping from one topic's keys to the
+// next.
+func indexTopics(byTime *bolt.Bucket, f StoryFilter) []string {
+	var topics []string
+	c := byTime.Cursor()
+	k, _ := c.Seek([]byte(f.Topic))
+	for k != nil {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 {
+			k, _ = c.Next()
+			continue
+		}
+		topic := string(k[:i])
+		if f.Topic != "" && !strings.HasPrefix(topic, f.Topic) {
+			break
+		}
+		if f.matchTopic(topic) {
+			topics = append(topics, topic)
+		}
+		k, _ = c.Seek(append([]byte(topic), 1))
+	}
+	return topics
+}
+
+// topicCursor walks one topic's time-index keys backwards; head is the
+// entry it stands on (id nil when it has run out).
+type topicCursor struct {
+	c      *bolt.Cursor
+	prefix []byte
+	since  []byte
+	head   timeRef
+}
+
+// load makes k the cursor's head, or ends the cursor when k is outside
+// its topic, malformed, or older than since.
+func (tc *topicCursor) load(k, _ []byte) {
+	tc.head = timeRef{}
+	n := len(tc.prefix)
+	if k == nil || !bytes.HasPrefix(k, tc.prefix) || len(k) < n+12 {
+		return
+	}
+	when := k[n : n+12]
+	if tc.since != nil && bytes.Compare(when, tc.since) < 0 {
+		return
+	}
+	tc.head = timeRef{when: bytes.Clone(when), id: bytes.Clone(k[n+12:])}
+}
+
+// refHeap orders topic cursors by their heads, newest (then highest ID)
+// first.
+type refHeap []*topicCursor
+
+func (h refHeap) Len() int { return len(h) }
+func (h refHeap) Less(i, j int) bool {
+	a, b := h[i].head, h[j].head
+	return cmp.Or(bytes.Compare(a.when, b.when), bytes.Compare(a.id, b.id)) > 0
+}
+func (h refHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *refHeap) Push(x any)   { *h = append(*h, x.(*topicCursor)) }
+func (h *refHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Story returns the story with the given ID, and whether it exists.

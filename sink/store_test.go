@@ -3,8 +3,11 @@ package sink_test
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -390,4 +393,48 @@ func writeThenReopen(t *testing.T, write func(*sink.Store) error) *sink.Store {
 		}
 	})
 	return ro
+}
+
+// TestStore_StoriesMerge checks the newest-first merge of the per-topic
+// time index against a sort of every story, on stories spread over
+// topics and sub-topics with shared publish times (ties go by ID).
+func TestStore_StoriesMerge(t *testing.T) {
+	s := openStore(t, sink.StoreOptions{})
+	topics := []string{"world", "world.europe", "world.europe.fr", "worldwide", "tech", "tech.go", "a", "z.y"}
+	r := rand.New(rand.NewPCG(1, 2))
+	var all []story.Story
+	for i := range 300 {
+		st := newStory(i+1, topics[r.IntN(len(topics))])
+		st.Published = baseTime.Add(time.Duration(r.IntN(40)) * time.Hour)
+		all = append(all, st)
+		if err := s.PutEvent(storyEvent(uint64(i+1), st)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.SortFunc(all, func(a, b story.Story) int {
+		if c := b.Published.Compare(a.Published); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	for _, f := range []sink.StoryFilter{
+		{}, {Limit: 1}, {Limit: 25}, {Topic: "world"}, {Topic: "world", Limit: 10}, {Topic: "world.europe"},
+		{Topic: "worldwide", Limit: 5}, {Topic: "tech", Since: baseTime.Add(20 * time.Hour)},
+		{Since: baseTime.Add(35 * time.Hour), Limit: 7}, {Topic: "nothing"},
+	} {
+		want := []string{}
+		for _, st := range all {
+			if (f.Topic == "" || st.Topic == f.Topic || strings.HasPrefix(st.Topic, f.Topic+".")) &&
+				!st.Published.Before(f.Since) && (f.Limit == 0 || len(want) < f.Limit) {
+				want = append(want, st.ID)
+			}
+		}
+		got, err := s.Stories(f)
+		if err != nil {
+			t.Fatalf("Stories(%+v): %v", f, err)
+		}
+		if diff := cmp.Diff(want, ids(got)); diff != "" {
+			t.Errorf("Stories(%+v) IDs (-want +got):\n%s", f, diff)
+		}
+	}
 }
