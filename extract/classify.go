@@ -290,6 +290,17 @@ func classifyPage(a *Article, sg *signals, blocks []*html.Node, st map[*html.Nod
 	a.Confidence = float64(int(min(1, max(0, conf))*100+0.5)) / 100
 }
 
+// declaresArticle reports whether the page calls itself an article: a
+// JSON-LD or microdata article type, or og:type article.
+func (sg *signals) declaresArticle() bool {
+	for _, n := range []string{"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle"} {
+		if sg.ldTypes[n] || sg.itemTypes[n] > 0 {
+			return true
+		}
+	}
+	return sg.ogType == "article"
+}
+
 // pageType decides the page type; see the package documentation.
 func pageType(sg *signals, runes, long int, linkDensity, share float64) string {
 	ld := func(names ...string) bool {
@@ -300,8 +311,7 @@ func pageType(sg *signals, runes, long int, linkDensity, share float64) string {
 		}
 		return false
 	}
-	articleLD := ld("newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle") ||
-		sg.ogType == "article"
+	articleLD := sg.declaresArticle()
 	switch {
 	case ld("liveblogposting", "discussionforumposting", "qapage") ||
 		sg.itemTypes["comment"] >= 3 || sg.posts >= 4 && !articleLD:

@@ -90,8 +90,10 @@
 // script-rendered shell with nothing in its markup) and Extract returns
 // ErrNoContent rather than its menus or its meta description.
 //
-// When the page is classified as a listing or a gallery (see below), the
-// block chosen as "the story" is one teaser or caption of many: the page
+// When the page is classified as a listing or a gallery (see below) and
+// does not declare itself an article (JSON-LD article types, og:type
+// article), the block chosen as "the story" is one teaser or caption of
+// many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements and tags that never hold text;

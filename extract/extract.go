@@ -103,14 +103,14 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		// listing, a product page, a site whose layout classes read as
 		// boilerplate): judge it by tags and hiding alone.
 		if root, perr := html.Parse(bytes.NewReader(page)); perr == nil {
-			alt, _, aerr := extractRoot(root, opts, false)
+			alt, altStats, aerr := extractRoot(root, opts, false)
 			if aerr == nil && runeCount(alt.Paragraphs) >= 2*runeCount(a.Paragraphs) {
-				a = alt
+				a, ps = alt, altStats
 			}
 		}
 	}
 	if err == nil {
-		readRegion(page, a, opts)
+		readRegion(page, a, ps.declaresArticle, opts)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
@@ -144,6 +144,9 @@ func runeCount(paras []string) int {
 type pageStats struct {
 	prose  int  // paragraph text of the body before pruning, non-space runes
 	marked bool // the page marked the article (articleBody, <article>)
+	// declaresArticle: the page calls itself an article (a JSON-LD
+	// article type or og:type article); see readRegion.
+	declaresArticle bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -178,7 +181,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil}
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle()}
 	prune(bodyNode, protected, st, pruneMode{byName: byName, discussion: m.discussion})
 
 	st = measure(bodyNode)

@@ -99,12 +99,17 @@ func findFirst(n *html.Node, a atom.Atom) *html.Node {
 }
 
 // readRegion replaces a's text by the page's content region (see
-// regionParagraphs) when a is not one story or one discussion (its
-// PageType is listing, gallery, video or other) and the region holds
-// more text: the block chosen as "the story" of such a page is one
-// teaser, one description or one caption of many.
-func readRegion(page []byte, a *Article, opts Options) {
+// regionParagraphs) when the page is a listing or a gallery that does
+// not declare itself an article, and the region holds more text: the
+// block chosen as "the story" of such a page is one teaser or one
+// caption of many.
+func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery || a.Block == BlockSelector {
+		return
+	}
+	if declaresArticle {
+		// A story that calls itself an article and carries many
+		// pictures or links is still one story: its block stands.
 		return
 	}
 	root, err := html.Parse(bytes.NewReader(page))
