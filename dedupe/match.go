@@ -126,48 +126,41 @@ func (ix *Index) Match(text string) Match {
 	return ix.match(hs, pos)
 }
 
+// query is the text being matched as the phases of match see it: its
+// distinctive kept shingles (doc.go: not boilerplate, from its first such
+// one on) in text order.
+type query struct {
+	// Word offsets, hashes and samples (body or opening only) of the
+	// distinctive kept shingles, with their postings all[ends[i-1]:ends[i]].
+	dpos  []uint32
+	dh    []uint32
+	dbody []bool
+	ends  []int
+	all   []uint32
+	// qZone counts the distinctive opening-sample shingles in the text's
+	// first openingWords words; qBody holds the hashes of its distinctive
+	// body-sample shingles past them.
+	qZone int
+	qBody []uint32
+}
+
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
-	maxDF := ix.opts.MaxDocFreq
-	var cands []candidate
-	where := make(map[uint32]int)
-	// The text's distinctive kept shingles in text order, with their word
-	// offsets and their postings (all[ends[i-1]:ends[i]]).
-	dpos := make([]uint32, 0, len(hs))
-	dh := make([]uint32, 0, len(hs))
-	ends := make([]int, 0, len(hs))
-	// The text's distinctive opening-sample shingles in its first
-	// openingWords words, and the hashes of its distinctive body-sample
-	// shingles past them.
-	var qZone int
-	var dbody []bool
-	var qBody []uint32
-	all := make([]uint32, 0, 2*len(hs))
-	for i, h := range hs {
-		n0 := len(all)
-		all = ix.lookup(h, all)
-		if len(all)-n0 >= maxDF {
-			all = all[:n0]
-			continue
-		}
-		p := pos[i] &^ bodyBit
-		if len(dpos) == 0 || int(p-dpos[0]) < openingWords {
-			qZone++
-		} else if pos[i]&bodyBit != 0 {
-			qBody = append(qBody, h)
-		}
-		dpos = append(dpos, p)
-		dh = append(dh, h)
-		dbody = append(dbody, pos[i]&bodyBit != 0)
-		ends = append(ends, len(all))
-		for _, w := range all[n0:] {
-			s := sofSlot(w)
-			if _, ok := where[s]; !ok {
-				where[s] = len(cands)
-				cands = append(cands, candidate{slot: s})
-			}
-		}
+	// The buffers are made here and handed to the phases, which append to
+	// them within their capacity: made in match they do not escape, and a
+	// small text's stay on the stack.
+	q := query{
+		dpos:  make([]uint32, 0, len(hs)),
+		dh:    make([]uint32, 0, len(hs)),
+		dbody: make([]bool, 0, len(hs)),
+		ends:  make([]int, 0, len(hs)),
+		all:   make([]uint32, 0, 2*len(hs)),
+		qBody: make([]uint32, 0, len(hs)),
 	}
+	where := make(map[uint32]int)
+	q, cands := ix.gather(q, hs, pos, where)
+	dpos, dh, dbody, ends, all := q.dpos, q.dh, q.dbody, q.ends, q.all
+	qZone, qBody := q.qZone, q.qBody
 	if len(dpos) < ix.opts.MinShared {
 		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
 			len(dpos), ix.opts.Shingle, ix.opts.MinShared)
@@ -336,6 +329,42 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		m.Related = append(m.Related, story.Related{StoryID: ix.id(c.slot), Similarity: c.contain})
 	}
 	return m
+}
+
+// gather is match's first phase: it looks up the postings of the text's
+// kept shingles hs (word offsets pos), drops boilerplate ones (held by
+// MaxDocFreq stories or more), appends the distinctive ones to q's
+// buffers and returns q and a candidate for each story holding any of
+// them; where maps a story slot to the index of its candidate.
+func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int) (query, []candidate) {
+	maxDF := ix.opts.MaxDocFreq
+	var cands []candidate
+	for i, h := range hs {
+		n0 := len(q.all)
+		q.all = ix.lookup(h, q.all)
+		if len(q.all)-n0 >= maxDF {
+			q.all = q.all[:n0]
+			continue
+		}
+		p := pos[i] &^ bodyBit
+		if len(q.dpos) == 0 || int(p-q.dpos[0]) < openingWords {
+			q.qZone++
+		} else if pos[i]&bodyBit != 0 {
+			q.qBody = append(q.qBody, h)
+		}
+		q.dpos = append(q.dpos, p)
+		q.dh = append(q.dh, h)
+		q.dbody = append(q.dbody, pos[i]&bodyBit != 0)
+		q.ends = append(q.ends, len(q.all))
+		for _, w := range q.all[n0:] {
+			s := sofSlot(w)
+			if _, ok := where[s]; !ok {
+				where[s] = len(cands)
+				cands = append(cands, candidate{slot: s})
+			}
+		}
+	}
+	return q, cands
 }
 
 // alignedAt reports whether the shared text of block b starts near the
