@@ -142,6 +142,11 @@ type query struct {
 	// body-sample shingles past them.
 	qZone int
 	qBody []uint32
+	// wz is the weight of an opening-sample shingle; before[i] and
+	// nbody[i] are the estimated distinctive shingles and the body-sample
+	// shingles of the text before its i-th distinctive kept one.
+	wz            float64
+	before, nbody []int32
 }
 
 func (ix *Index) match(hs, pos []uint32) Match {
@@ -160,7 +165,6 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	where := make(map[uint32]int)
 	q, cands := ix.gather(q, hs, pos, where)
 	dpos, dh, dbody, ends, all := q.dpos, q.dh, q.dbody, q.ends, q.all
-	qZone, qBody := q.qZone, q.qBody
 	if len(dpos) < ix.opts.MinShared {
 		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
 			len(dpos), ix.opts.Shingle, ix.opts.MinShared)
@@ -170,42 +174,10 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		m.Reason = "content: no story shares a distinctive shingle"
 		return m
 	}
-	// Sizes and the intersection are estimated by weighting each sampled
-	// shingle by the inverse of its sampling rate: the opening sample in
-	// the openings, the body sample (within the story's sketch cut) past
-	// them. before[i] is the estimated number of the text's distinctive
-	// shingles before its i-th kept one, counted the same way.
-	wz := float64(ix.open)
-	before := make([]int32, len(dpos)+1)
-	nbody := make([]int32, len(dpos)+1) // body-sample shingles before
-	for i, p := range dbody {
-		before[i+1] = before[i]
-		nbody[i+1] = nbody[i]
-		if p {
-			nbody[i+1]++
-		}
-		switch {
-		case int(dpos[i]-dpos[0]) < openingWords:
-			before[i+1] += int32(ix.open)
-		case p:
-			before[i+1] += int32(ix.opts.Sample)
-		}
-	}
-	slices.Sort(qBody)
-	for k := range cands {
-		c := &cands[k]
-		c.wb = float64(ix.opts.Sample) * (1 << 32) / (float64(ix.tau[c.slot]) + 1)
-		c.last = -1
-		nqb := len(qBody)
-		if t := ix.tau[c.slot]; t != math.MaxUint32 {
-			nqb, _ = slices.BinarySearch(qBody, t+1)
-		}
-		c.nq = wz*float64(qZone) + c.wb*float64(nqb)
-		c.ns = wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
-		c.gapLimit = min(blockGap*c.wb, max(blockGapMin, blockGapShare*min(c.nq, c.ns)))
-		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
-		c.first = block{qFirst: -1}
-	}
+	q.before = make([]int32, len(dpos)+1)
+	q.nbody = make([]int32, len(dpos)+1)
+	ix.weigh(&q, cands)
+	wz, before, nbody := q.wz, q.before, q.nbody
 	start := 0
 	for i, end := range ends {
 		qo := int(dpos[i] - dpos[0])
@@ -365,6 +337,46 @@ func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int) (query,
 		}
 	}
 	return q, cands
+}
+
+// weigh is match's second phase. Sizes and the intersection are
+// estimated by weighting each sampled shingle by the inverse of its
+// sampling rate (doc.go, "Content: the decision"): the opening sample in
+// the openings, the body sample (within the story's sketch cut) past
+// them. weigh fills q.before and q.nbody (made with one more element than
+// the text's distinctive shingles) counting the same way, sorts q.qBody,
+// and sets each candidate's body weight, the estimated distinctive sizes
+// of the text and the story, its gap limit and empty blocks.
+func (ix *Index) weigh(q *query, cands []candidate) {
+	q.wz = float64(ix.open)
+	for i, p := range q.dbody {
+		q.before[i+1] = q.before[i]
+		q.nbody[i+1] = q.nbody[i]
+		if p {
+			q.nbody[i+1]++
+		}
+		switch {
+		case int(q.dpos[i]-q.dpos[0]) < openingWords:
+			q.before[i+1] += int32(ix.open)
+		case p:
+			q.before[i+1] += int32(ix.opts.Sample)
+		}
+	}
+	slices.Sort(q.qBody)
+	for k := range cands {
+		c := &cands[k]
+		c.wb = float64(ix.opts.Sample) * (1 << 32) / (float64(ix.tau[c.slot]) + 1)
+		c.last = -1
+		nqb := len(q.qBody)
+		if t := ix.tau[c.slot]; t != math.MaxUint32 {
+			nqb, _ = slices.BinarySearch(q.qBody, t+1)
+		}
+		c.nq = q.wz*float64(q.qZone) + c.wb*float64(nqb)
+		c.ns = q.wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
+		c.gapLimit = min(blockGap*c.wb, max(blockGapMin, blockGapShare*min(c.nq, c.ns)))
+		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
+		c.first = block{qFirst: -1}
+	}
 }
 
 // alignedAt reports whether the shared text of block b starts near the
