@@ -164,69 +164,19 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	}
 	where := make(map[uint32]int)
 	q, cands := ix.gather(q, hs, pos, where)
-	dpos, dh, dbody, ends, all := q.dpos, q.dh, q.dbody, q.ends, q.all
-	if len(dpos) < ix.opts.MinShared {
+	if len(q.dpos) < ix.opts.MinShared {
 		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
-			len(dpos), ix.opts.Shingle, ix.opts.MinShared)
+			len(q.dpos), ix.opts.Shingle, ix.opts.MinShared)
 		return m
 	}
 	if len(cands) == 0 {
 		m.Reason = "content: no story shares a distinctive shingle"
 		return m
 	}
-	q.before = make([]int32, len(dpos)+1)
-	q.nbody = make([]int32, len(dpos)+1)
+	q.before = make([]int32, len(q.dpos)+1)
+	q.nbody = make([]int32, len(q.dpos)+1)
 	ix.weigh(&q, cands)
-	wz, before, nbody := q.wz, q.before, q.nbody
-	start := 0
-	for i, end := range ends {
-		qo := int(dpos[i] - dpos[0])
-		for _, w := range all[start:end] {
-			c := &cands[where[sofSlot(w)]]
-			so := -1
-			if w&0xff != offMember {
-				so = offWords(w)
-			}
-			if c.last >= 0 {
-				run := float64(before[i] - before[c.last+1])
-				// Past a long story's sketch cut, count only what it
-				// could share; run*wb/Sample bounds that count, so the
-				// exact one is needed only when the bound reaches the
-				// limit.
-				if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
-					run = unsharedRun(dpos, dh, dbody, c.last+1, i, t, wz, c.wb)
-				}
-				if run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory) {
-					c.closeBlock(ix.leadMin)
-				}
-			}
-			c.last, c.lastSo = i, so
-			b := &c.cur
-			if inOpening(w) {
-				b.mass += wz
-			} else {
-				b.mass += c.wb
-			}
-			b.shared++
-			if w&0xff == offMember {
-				continue
-			}
-			if b.qFirst < 0 {
-				b.qFirst = qo
-				b.posFirst = dpos[i]
-				b.qSkip = int(nbody[i])
-			}
-			b.posLast = dpos[i]
-			b.sFirst = min(b.sFirst, so)
-			if qo < ix.leadQ && so < ix.leadS {
-				b.lead++
-			}
-			if qo-b.qFirst < ix.leadQ && so < wrapFarWords+ix.leadS {
-				b.leadWrap++
-			}
-		}
-		start = end
-	}
+	ix.blocks(&q, cands, where)
 	for k := range cands {
 		c := &cands[k]
 		c.closeBlock(ix.leadMin)
@@ -377,6 +327,71 @@ func (ix *Index) weigh(q *query, cands []candidate) {
 		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
 		c.first = block{qFirst: -1}
 	}
+}
+
+// blocks is match's third phase: it walks the text's distinctive
+// shingles in order and adds each posting to its candidate's current
+// block, closing the block first where the gap since the candidate's last
+// shared shingle ends it (endsBlock). The last block of each candidate is
+// left open. A member's posting counts in a block's mass and shared count
+// only, it has no offset.
+func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
+	start := 0
+	for i, end := range q.ends {
+		qo := int(q.dpos[i] - q.dpos[0])
+		for _, w := range q.all[start:end] {
+			c := &cands[where[sofSlot(w)]]
+			so := -1
+			if w&0xff != offMember {
+				so = offWords(w)
+			}
+			if c.last >= 0 && ix.endsBlock(q, c, i, so) {
+				c.closeBlock(ix.leadMin)
+			}
+			c.last, c.lastSo = i, so
+			b := &c.cur
+			if inOpening(w) {
+				b.mass += q.wz
+			} else {
+				b.mass += c.wb
+			}
+			b.shared++
+			if w&0xff == offMember {
+				continue
+			}
+			if b.qFirst < 0 {
+				b.qFirst = qo
+				b.posFirst = q.dpos[i]
+				b.qSkip = int(q.nbody[i])
+			}
+			b.posLast = q.dpos[i]
+			b.sFirst = min(b.sFirst, so)
+			if qo < ix.leadQ && so < ix.leadS {
+				b.lead++
+			}
+			if qo-b.qFirst < ix.leadQ && so < wrapFarWords+ix.leadS {
+				b.leadWrap++
+			}
+		}
+		start = end
+	}
+}
+
+// endsBlock reports whether the text's i-th distinctive shingle, shared
+// with c's story at offset so (-1 for a member's), starts a new block: the
+// run of the text's shingles since c's last shared one, not shared with
+// the story, is at least c.gapLimit and the story moves on by at least
+// blockGapStory times that run between the two (or either is a member's).
+// See the Blocks constants and doc.go.
+func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
+	run := float64(q.before[i] - q.before[c.last+1])
+	// Past a long story's sketch cut, count only what it could share;
+	// run*wb/Sample bounds that count, so the exact one is needed only
+	// when the bound reaches the limit.
+	if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
+		run = unsharedRun(q.dpos, q.dh, q.dbody, c.last+1, i, t, q.wz, c.wb)
+	}
+	return run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory)
 }
 
 // alignedAt reports whether the shared text of block b starts near the
