@@ -178,26 +178,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
 	for k := range cands {
-		c := &cands[k]
-		c.closeBlock(ix.leadMin)
-		inter := c.best.mass
-		b := &c.best
-		if b.qFirst < 0 { // members' shingles only
-			b.qFirst, b.sFirst = math.MaxInt32, math.MaxInt32
-		}
-		c.nq, c.ns = max(c.nq, inter, 1), max(c.ns, inter, 1)
-		c.containQ = inter / c.nq
-		c.containS = inter / c.ns
-		c.contain = inter / min(c.nq, c.ns)
-		c.jaccard = inter / (c.nq + c.ns - inter)
-		far := max(b.qFirst, b.sFirst)
-		c.containAll = min(c.total/min(c.nq, c.ns), 1)
-		c.aligned = ix.alignedAt(b)
-		if !c.aligned && c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
-			c.aligned, c.alignedFirst = true, true
-		}
-		c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
-		c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+		ix.score(&cands[k])
 	}
 	// The best candidate is the story the text is a copy of that shares
 	// the largest block with it, if any (a small story that the text
@@ -394,9 +375,50 @@ func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
 	return run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory)
 }
 
+// score is match's fourth phase for one candidate: it closes c's last
+// block, estimates containment and Jaccard on the largest block, and
+// judges alignment (the alignment rule), update and duplicate (doc.go,
+// "Content: the decision").
+func (ix *Index) score(c *candidate) {
+	c.closeBlock(ix.leadMin)
+	inter := c.best.mass
+	b := &c.best
+	if b.qFirst < 0 { // members' shingles only
+		b.qFirst, b.sFirst = math.MaxInt32, math.MaxInt32
+	}
+	c.nq, c.ns = max(c.nq, inter, 1), max(c.ns, inter, 1)
+	c.containQ = inter / c.nq
+	c.containS = inter / c.ns
+	c.contain = inter / min(c.nq, c.ns)
+	c.jaccard = inter / (c.nq + c.ns - inter)
+	far := max(b.qFirst, b.sFirst)
+	c.containAll = min(c.total/min(c.nq, c.ns), 1)
+	c.aligned, c.alignedFirst = ix.alignment(c)
+	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
+	c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+}
+
+// alignment is the alignment rule of doc.go ("Content: the decision"):
+// the text is aligned with c's story when its largest block starts near
+// the start of both texts (alignedAt) or, when all blocks together hold
+// at least alignAllContain of the shorter text (c.containAll, set before),
+// when its first block with offsets and leadMin shared shingles does
+// (onFirst: a copy whose lead was broken by edits). A quote of an inner
+// paragraph, or an update that copies a story's opening after paragraphs
+// of its own, starts late in both and is not aligned.
+func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
+	if ix.alignedAt(&c.best) {
+		return true, false
+	}
+	if c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
+		return true, true
+	}
+	return false, false
+}
+
 // alignedAt reports whether the shared text of block b starts near the
 // start of both texts, by one of the two routes of doc.go ("near start"
-// and "own header").
+// and "own header"). alignment says which block it is asked about.
 func (ix *Index) alignedAt(b *block) bool {
 	near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
 	return near <= ix.alignN && far <= ix.alignF && b.lead >= ix.leadMin ||
