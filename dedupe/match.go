@@ -149,6 +149,12 @@ type query struct {
 	before, nbody []int32
 }
 
+// match decides on the text's kept shingles hs (word offsets pos, with
+// bodyBit) under ix's read lock, in five phases: gather the postings of its
+// distinctive shingles and the candidate stories, weigh them, cut each
+// candidate's shared shingles into blocks, score each candidate (the
+// alignment rule among its checks), then rank the candidates and report
+// the best (verdict).
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
 	// The buffers are made here and handed to the phases, which append to
@@ -180,58 +186,8 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	for k := range cands {
 		ix.score(&cands[k])
 	}
-	// The best candidate is the story the text is a copy of that shares
-	// the largest block with it, if any (a small story that the text
-	// merely contains in full does not hide the one it copies); else the
-	// story with the best containment.
-	slices.SortFunc(cands, func(a, b candidate) int {
-		if a.dup != b.dup {
-			if a.dup {
-				return -1
-			}
-			return 1
-		}
-		if a.dup {
-			if c := cmp.Compare(b.best.mass, a.best.mass); c != 0 {
-				return c
-			}
-		}
-		if c := cmp.Compare(b.contain, a.contain); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.best.shared, a.best.shared); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.jaccard, a.jaccard); c != 0 {
-			return c
-		}
-		return cmp.Compare(ix.id(a.slot), ix.id(b.slot))
-	})
-	best := cands[0]
-	m.StoryID = ix.id(best.slot)
-	m.Similarity = best.jaccard
-	m.Containment = best.contain
-	m.Shared = best.best.shared
-	if best.best.qFirst != math.MaxInt32 {
-		m.SpanStart, m.SpanEnd = int(best.best.posFirst), int(best.best.posLast)+ix.opts.Shingle
-	}
-	m.Duplicate = best.dup
-	m.Update = m.Duplicate && best.update
-	m.Reason = ix.reason(m, best)
-	rest := cands
-	if m.Duplicate {
-		rest = cands[1:]
-	}
-	for _, c := range rest {
-		if len(m.Related) == maxRelated {
-			break
-		}
-		if c.contain < ix.opts.RelatedThreshold {
-			continue
-		}
-		m.Related = append(m.Related, story.Related{StoryID: ix.id(c.slot), Similarity: c.contain})
-	}
-	return m
+	ix.rank(cands)
+	return ix.verdict(m, cands)
 }
 
 // gather is match's first phase: it looks up the postings of the text's
@@ -414,6 +370,69 @@ func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
 		return true, true
 	}
 	return false, false
+}
+
+// rank sorts the candidates best first. The best is the story the text
+// is a copy of that shares the largest block with it, if any (a small
+// story that the text merely contains in full does not hide the one it
+// copies); else the story with the best containment. Ties go to more
+// shared shingles, then Jaccard, then the smaller story id.
+func (ix *Index) rank(cands []candidate) {
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.dup != b.dup {
+			if a.dup {
+				return -1
+			}
+			return 1
+		}
+		if a.dup {
+			if c := cmp.Compare(b.best.mass, a.best.mass); c != 0 {
+				return c
+			}
+		}
+		if c := cmp.Compare(b.contain, a.contain); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.best.shared, a.best.shared); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.jaccard, a.jaccard); c != 0 {
+			return c
+		}
+		return cmp.Compare(ix.id(a.slot), ix.id(b.slot))
+	})
+}
+
+// verdict is match's last phase: it fills m from the best of the ranked
+// candidates (story, estimates, span, duplicate and update, reason) and
+// lists as related, up to maxRelated, the others (all of them when the
+// best is not a duplicate) whose containment reaches RelatedThreshold.
+func (ix *Index) verdict(m Match, cands []candidate) Match {
+	best := cands[0]
+	m.StoryID = ix.id(best.slot)
+	m.Similarity = best.jaccard
+	m.Containment = best.contain
+	m.Shared = best.best.shared
+	if best.best.qFirst != math.MaxInt32 {
+		m.SpanStart, m.SpanEnd = int(best.best.posFirst), int(best.best.posLast)+ix.opts.Shingle
+	}
+	m.Duplicate = best.dup
+	m.Update = m.Duplicate && best.update
+	m.Reason = ix.reason(m, best)
+	rest := cands
+	if m.Duplicate {
+		rest = cands[1:]
+	}
+	for _, c := range rest {
+		if len(m.Related) == maxRelated {
+			break
+		}
+		if c.contain < ix.opts.RelatedThreshold {
+			continue
+		}
+		m.Related = append(m.Related, story.Related{StoryID: ix.id(c.slot), Similarity: c.contain})
+	}
+	return m
 }
 
 // alignedAt reports whether the shared text of block b starts near the
