@@ -159,14 +159,21 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
 	// The buffers are made here and handed to the phases, which append to
 	// them within their capacity: made in match they do not escape, and a
-	// small text's stay on the stack.
+	// small text's stay on the stack. qBody holds at most the text's
+	// body-sample shingles.
+	nbody := 0
+	for _, p := range pos {
+		if p&bodyBit != 0 {
+			nbody++
+		}
+	}
 	q := query{
 		dpos:  make([]uint32, 0, len(hs)),
 		dh:    make([]uint32, 0, len(hs)),
 		dbody: make([]bool, 0, len(hs)),
 		ends:  make([]int, 0, len(hs)),
 		all:   make([]uint32, 0, 2*len(hs)),
-		qBody: make([]uint32, 0, len(hs)),
+		qBody: make([]uint32, 0, nbody),
 	}
 	where := make(map[uint32]int)
 	q, cands := ix.gather(q, hs, pos, where)
