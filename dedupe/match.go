@@ -157,14 +157,15 @@ type query struct {
 // the best (verdict).
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
-	// The buffers are made here and handed to the phases, which append to
-	// them within their capacity: made in match they do not escape, and a
-	// small text's stay on the stack. qBody holds at most the text's
-	// body-sample shingles.
-	nbody := 0
+	// The buffers are made here and handed to the phases: made in match
+	// they do not escape, and a small text's stay on the stack. Only all
+	// can outgrow its capacity (a shingle's postings are looked up before
+	// boilerplate is dropped); qBody holds at most the text's body-sample
+	// shingles.
+	nb := 0
 	for _, p := range pos {
 		if p&bodyBit != 0 {
-			nbody++
+			nb++
 		}
 	}
 	q := query{
@@ -173,7 +174,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		dbody: make([]bool, 0, len(hs)),
 		ends:  make([]int, 0, len(hs)),
 		all:   make([]uint32, 0, 2*len(hs)),
-		qBody: make([]uint32, 0, nbody),
+		qBody: make([]uint32, 0, nb),
 	}
 	where := make(map[uint32]int)
 	q, cands := ix.gather(q, hs, pos, where)
