@@ -126,41 +126,104 @@ func (ix *Index) Match(text string) Match {
 	return ix.match(hs, pos)
 }
 
+// query is the text being matched as the phases of match see it: its
+// distinctive kept shingles (doc.go: not boilerplate, from its first such
+// one on) in text order.
+type query struct {
+	// Word offsets, hashes and samples (body or opening only) of the
+	// distinctive kept shingles, with their postings all[ends[i-1]:ends[i]].
+	dpos  []uint32
+	dh    []uint32
+	dbody []bool
+	ends  []int
+	all   []uint32
+	// qZone counts the distinctive opening-sample shingles in the text's
+	// first openingWords words; qBody holds the hashes of its distinctive
+	// body-sample shingles past them.
+	qZone int
+	qBody []uint32
+	// wz is the weight of an opening-sample shingle; before[i] and
+	// nbody[i] are the estimated distinctive shingles and the body-sample
+	// shingles of the text before its i-th distinctive kept one.
+	wz            float64
+	before, nbody []int32
+}
+
+// match decides on the text's kept shingles hs (word offsets pos, with
+// bodyBit) under ix's read lock, in five phases: gather the postings of its
+// distinctive shingles and the candidate stories, weigh them, cut each
+// candidate's shared shingles into blocks, score each candidate (the
+// alignment rule among its checks), then rank the candidates and report
+// the best (verdict).
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
+	// The buffers are made here and handed to the phases: made in match
+	// they do not escape, and a small text's stay on the stack. Only all
+	// can outgrow its capacity (a shingle's postings are looked up before
+	// boilerplate is dropped); qBody holds at most the text's body-sample
+	// shingles.
+	nb := 0
+	for _, p := range pos {
+		if p&bodyBit != 0 {
+			nb++
+		}
+	}
+	q := query{
+		dpos:  make([]uint32, 0, len(hs)),
+		dh:    make([]uint32, 0, len(hs)),
+		dbody: make([]bool, 0, len(hs)),
+		ends:  make([]int, 0, len(hs)),
+		all:   make([]uint32, 0, 2*len(hs)),
+		qBody: make([]uint32, 0, nb),
+	}
+	where := make(map[uint32]int)
+	q, cands := ix.gather(q, hs, pos, where)
+	if len(q.dpos) < ix.opts.MinShared {
+		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
+			len(q.dpos), ix.opts.Shingle, ix.opts.MinShared)
+		return m
+	}
+	if len(cands) == 0 {
+		m.Reason = "content: no story shares a distinctive shingle"
+		return m
+	}
+	q.before = make([]int32, len(q.dpos)+1)
+	q.nbody = make([]int32, len(q.dpos)+1)
+	ix.weigh(&q, cands)
+	ix.blocks(&q, cands, where)
+	for k := range cands {
+		ix.score(&cands[k])
+	}
+	ix.rank(cands)
+	return ix.verdict(m, cands)
+}
+
+// gather is match's first phase: it looks up the postings of the text's
+// kept shingles hs (word offsets pos), drops boilerplate ones (held by
+// MaxDocFreq stories or more), appends the distinctive ones to q's
+// buffers and returns q and a candidate for each story holding any of
+// them; where maps a story slot to the index of its candidate.
+func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int) (query, []candidate) {
 	maxDF := ix.opts.MaxDocFreq
 	var cands []candidate
-	where := make(map[uint32]int)
-	// The text's distinctive kept shingles in text order, with their word
-	// offsets and their postings (all[ends[i-1]:ends[i]]).
-	dpos := make([]uint32, 0, len(hs))
-	dh := make([]uint32, 0, len(hs))
-	ends := make([]int, 0, len(hs))
-	// The text's distinctive opening-sample shingles in its first
-	// openingWords words, and the hashes of its distinctive body-sample
-	// shingles past them.
-	var qZone int
-	var dbody []bool
-	var qBody []uint32
-	all := make([]uint32, 0, 2*len(hs))
 	for i, h := range hs {
-		n0 := len(all)
-		all = ix.lookup(h, all)
-		if len(all)-n0 >= maxDF {
-			all = all[:n0]
+		n0 := len(q.all)
+		q.all = ix.lookup(h, q.all)
+		if len(q.all)-n0 >= maxDF {
+			q.all = q.all[:n0]
 			continue
 		}
 		p := pos[i] &^ bodyBit
-		if len(dpos) == 0 || int(p-dpos[0]) < openingWords {
-			qZone++
+		if len(q.dpos) == 0 || int(p-q.dpos[0]) < openingWords {
+			q.qZone++
 		} else if pos[i]&bodyBit != 0 {
-			qBody = append(qBody, h)
+			q.qBody = append(q.qBody, h)
 		}
-		dpos = append(dpos, p)
-		dh = append(dh, h)
-		dbody = append(dbody, pos[i]&bodyBit != 0)
-		ends = append(ends, len(all))
-		for _, w := range all[n0:] {
+		q.dpos = append(q.dpos, p)
+		q.dh = append(q.dh, h)
+		q.dbody = append(q.dbody, pos[i]&bodyBit != 0)
+		q.ends = append(q.ends, len(q.all))
+		for _, w := range q.all[n0:] {
 			s := sofSlot(w)
 			if _, ok := where[s]; !ok {
 				where[s] = len(cands)
@@ -168,77 +231,72 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			}
 		}
 	}
-	if len(dpos) < ix.opts.MinShared {
-		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
-			len(dpos), ix.opts.Shingle, ix.opts.MinShared)
-		return m
-	}
-	if len(cands) == 0 {
-		m.Reason = "content: no story shares a distinctive shingle"
-		return m
-	}
-	// Sizes and the intersection are estimated by weighting each sampled
-	// shingle by the inverse of its sampling rate: the opening sample in
-	// the openings, the body sample (within the story's sketch cut) past
-	// them. before[i] is the estimated number of the text's distinctive
-	// shingles before its i-th kept one, counted the same way.
-	wz := float64(ix.open)
-	before := make([]int32, len(dpos)+1)
-	nbody := make([]int32, len(dpos)+1) // body-sample shingles before
-	for i, p := range dbody {
-		before[i+1] = before[i]
-		nbody[i+1] = nbody[i]
+	return q, cands
+}
+
+// weigh is match's second phase. Sizes and the intersection are
+// estimated by weighting each sampled shingle by the inverse of its
+// sampling rate (doc.go, "Content: the decision"): the opening sample in
+// the openings, the body sample (within the story's sketch cut) past
+// them. weigh fills q.before and q.nbody (made with one more element than
+// the text's distinctive shingles) counting the same way, sorts q.qBody,
+// and sets each candidate's body weight, the estimated distinctive sizes
+// of the text and the story, its gap limit and empty blocks.
+func (ix *Index) weigh(q *query, cands []candidate) {
+	q.wz = float64(ix.open)
+	for i, p := range q.dbody {
+		q.before[i+1] = q.before[i]
+		q.nbody[i+1] = q.nbody[i]
 		if p {
-			nbody[i+1]++
+			q.nbody[i+1]++
 		}
 		switch {
-		case int(dpos[i]-dpos[0]) < openingWords:
-			before[i+1] += int32(ix.open)
+		case int(q.dpos[i]-q.dpos[0]) < openingWords:
+			q.before[i+1] += int32(ix.open)
 		case p:
-			before[i+1] += int32(ix.opts.Sample)
+			q.before[i+1] += int32(ix.opts.Sample)
 		}
 	}
-	slices.Sort(qBody)
+	slices.Sort(q.qBody)
 	for k := range cands {
 		c := &cands[k]
 		c.wb = float64(ix.opts.Sample) * (1 << 32) / (float64(ix.tau[c.slot]) + 1)
 		c.last = -1
-		nqb := len(qBody)
+		nqb := len(q.qBody)
 		if t := ix.tau[c.slot]; t != math.MaxUint32 {
-			nqb, _ = slices.BinarySearch(qBody, t+1)
+			nqb, _ = slices.BinarySearch(q.qBody, t+1)
 		}
-		c.nq = wz*float64(qZone) + c.wb*float64(nqb)
-		c.ns = wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
+		c.nq = q.wz*float64(q.qZone) + c.wb*float64(nqb)
+		c.ns = q.wz*float64(int(ix.nZone[c.slot])-int(ix.boilZ[c.slot])) + c.wb*float64(int(ix.nBody[c.slot])-int(ix.boilB[c.slot]))
 		c.gapLimit = min(blockGap*c.wb, max(blockGapMin, blockGapShare*min(c.nq, c.ns)))
 		c.cur = block{qFirst: -1, sFirst: math.MaxInt}
 		c.first = block{qFirst: -1}
 	}
+}
+
+// blocks is match's third phase: it walks the text's distinctive
+// shingles in order and adds each posting to its candidate's current
+// block, closing the block first where the gap since the candidate's last
+// shared shingle ends it (endsBlock). The last block of each candidate is
+// left open. A member's posting counts in a block's mass and shared count
+// only, it has no offset.
+func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 	start := 0
-	for i, end := range ends {
-		qo := int(dpos[i] - dpos[0])
-		for _, w := range all[start:end] {
+	for i, end := range q.ends {
+		qo := int(q.dpos[i] - q.dpos[0])
+		for _, w := range q.all[start:end] {
 			c := &cands[where[sofSlot(w)]]
 			so := -1
 			if w&0xff != offMember {
 				so = offWords(w)
 			}
-			if c.last >= 0 {
-				run := float64(before[i] - before[c.last+1])
-				// Past a long story's sketch cut, count only what it
-				// could share; run*wb/Sample bounds that count, so the
-				// exact one is needed only when the bound reaches the
-				// limit.
-				if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
-					run = unsharedRun(dpos, dh, dbody, c.last+1, i, t, wz, c.wb)
-				}
-				if run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory) {
-					c.closeBlock(ix.leadMin)
-				}
+			if c.last >= 0 && ix.endsBlock(q, c, i, so) {
+				c.closeBlock(ix.leadMin)
 			}
 			c.last, c.lastSo = i, so
 			b := &c.cur
 			if inOpening(w) {
-				b.mass += wz
+				b.mass += q.wz
 			} else {
 				b.mass += c.wb
 			}
@@ -248,10 +306,10 @@ func (ix *Index) match(hs, pos []uint32) Match {
 			}
 			if b.qFirst < 0 {
 				b.qFirst = qo
-				b.posFirst = dpos[i]
-				b.qSkip = int(nbody[i])
+				b.posFirst = q.dpos[i]
+				b.qSkip = int(q.nbody[i])
 			}
-			b.posLast = dpos[i]
+			b.posLast = q.dpos[i]
 			b.sFirst = min(b.sFirst, so)
 			if qo < ix.leadQ && so < ix.leadS {
 				b.lead++
@@ -262,32 +320,72 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		}
 		start = end
 	}
-	for k := range cands {
-		c := &cands[k]
-		c.closeBlock(ix.leadMin)
-		inter := c.best.mass
-		b := &c.best
-		if b.qFirst < 0 { // members' shingles only
-			b.qFirst, b.sFirst = math.MaxInt32, math.MaxInt32
-		}
-		c.nq, c.ns = max(c.nq, inter, 1), max(c.ns, inter, 1)
-		c.containQ = inter / c.nq
-		c.containS = inter / c.ns
-		c.contain = inter / min(c.nq, c.ns)
-		c.jaccard = inter / (c.nq + c.ns - inter)
-		far := max(b.qFirst, b.sFirst)
-		c.containAll = min(c.total/min(c.nq, c.ns), 1)
-		c.aligned = ix.alignedAt(b)
-		if !c.aligned && c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
-			c.aligned, c.alignedFirst = true, true
-		}
-		c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
-		c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+}
+
+// endsBlock reports whether the text's i-th distinctive shingle, shared
+// with c's story at offset so (-1 for a member's), starts a new block: the
+// run of the text's shingles since c's last shared one, not shared with
+// the story, is at least c.gapLimit and the story moves on by at least
+// blockGapStory times that run between the two (or either is a member's).
+// See the Blocks constants and doc.go.
+func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
+	run := float64(q.before[i] - q.before[c.last+1])
+	// Past a long story's sketch cut, count only what it could share;
+	// run*wb/Sample bounds that count, so the exact one is needed only
+	// when the bound reaches the limit.
+	if t := ix.tau[c.slot]; t != math.MaxUint32 && run*c.wb/float64(ix.opts.Sample) >= c.gapLimit {
+		run = unsharedRun(q.dpos, q.dh, q.dbody, c.last+1, i, t, q.wz, c.wb)
 	}
-	// The best candidate is the story the text is a copy of that shares
-	// the largest block with it, if any (a small story that the text
-	// merely contains in full does not hide the one it copies); else the
-	// story with the best containment.
+	return run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory)
+}
+
+// score is match's fourth phase for one candidate: it closes c's last
+// block, estimates containment and Jaccard on the largest block, and
+// judges alignment (the alignment rule), update and duplicate (doc.go,
+// "Content: the decision").
+func (ix *Index) score(c *candidate) {
+	c.closeBlock(ix.leadMin)
+	inter := c.best.mass
+	b := &c.best
+	if b.qFirst < 0 { // members' shingles only
+		b.qFirst, b.sFirst = math.MaxInt32, math.MaxInt32
+	}
+	c.nq, c.ns = max(c.nq, inter, 1), max(c.ns, inter, 1)
+	c.containQ = inter / c.nq
+	c.containS = inter / c.ns
+	c.contain = inter / min(c.nq, c.ns)
+	c.jaccard = inter / (c.nq + c.ns - inter)
+	far := max(b.qFirst, b.sFirst)
+	c.containAll = min(c.total/min(c.nq, c.ns), 1)
+	c.aligned, c.alignedFirst = ix.alignment(c)
+	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
+	c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+}
+
+// alignment is the alignment rule of doc.go ("Content: the decision"):
+// the text is aligned with c's story when its largest block starts near
+// the start of both texts (alignedAt) or, when all blocks together hold
+// at least alignAllContain of the shorter text (c.containAll, set before),
+// when its first block with offsets and leadMin shared shingles does
+// (onFirst: a copy whose lead was broken by edits). A quote of an inner
+// paragraph, or an update that copies a story's opening after paragraphs
+// of its own, starts late in both and is not aligned.
+func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
+	if ix.alignedAt(&c.best) {
+		return true, false
+	}
+	if c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
+		return true, true
+	}
+	return false, false
+}
+
+// rank sorts the candidates best first. The best is the story the text
+// is a copy of that shares the largest block with it, if any (a small
+// story that the text merely contains in full does not hide the one it
+// copies); else the story with the best containment. Ties go to more
+// shared shingles, then Jaccard, then the smaller story id.
+func (ix *Index) rank(cands []candidate) {
 	slices.SortFunc(cands, func(a, b candidate) int {
 		if a.dup != b.dup {
 			if a.dup {
@@ -311,6 +409,13 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		}
 		return cmp.Compare(ix.id(a.slot), ix.id(b.slot))
 	})
+}
+
+// verdict is match's last phase: it fills m from the best of the ranked
+// candidates (story, estimates, span, duplicate and update, reason) and
+// lists as related, up to maxRelated, the others (all of them when the
+// best is not a duplicate) whose containment reaches RelatedThreshold.
+func (ix *Index) verdict(m Match, cands []candidate) Match {
 	best := cands[0]
 	m.StoryID = ix.id(best.slot)
 	m.Similarity = best.jaccard
@@ -340,7 +445,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 
 // alignedAt reports whether the shared text of block b starts near the
 // start of both texts, by one of the two routes of doc.go ("near start"
-// and "own header").
+// and "own header"). alignment says which block it is asked about.
 func (ix *Index) alignedAt(b *block) bool {
 	near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
 	return near <= ix.alignN && far <= ix.alignF && b.lead >= ix.leadMin ||
