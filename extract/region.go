@@ -78,10 +78,7 @@ func landmark(n *html.Node, s *stat, total int) bool {
 	case atom.Main, atom.Article:
 		return false
 	}
-	if in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role"))) {
-		return true
-	}
-	return false
+	return in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role")))
 }
 
 // findFirst returns the first element of type a under n in document
