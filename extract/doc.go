@@ -43,7 +43,10 @@
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies; each line of a <pre> element is one paragraph that
-//     the junk filters never touch, so code keeps its "}" and "print". An
+//     the junk filters never touch, so code keeps its "}" and "print". A
+//     short line naming a photo agency or stock library as an image
+//     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
+//     is a caption left behind and goes; a sentence naming one stays. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that

@@ -178,6 +178,49 @@ var junkPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(this (article|story|post) (was )?(originally )?(appeared|published) (on|in|at)|originally published (on|at|in)) [^.!?]{1,100}$`),
 }
 
+// creditAgency matches the names of photo agencies and stock libraries
+// that image credits cite; the short news agency acronyms match only in
+// their own case ("AFP", "dpa"), so that "DPA" in a list of documents does
+// not.
+var creditAgency = regexp.MustCompile(`(?i:getty ?images|shutterstock|istock(photo)?|unsplash|pexels|pixabay|picture[- ]alliance|alamy|adobe ?stock|imago|keystone|ap photo|reuters)|\b(AFP|dpa|ANSA|EFE|EPA-EFE)\b`)
+
+// creditWords show that a short line naming an agency is a credit.
+var creditWords = regexp.MustCompile(`(?i)[/©|]|\bvia\b|\b(photo|photos|image|images|picture|credit|foto|fotos|bild|quelle|source)\b`)
+
+// isCreditLine reports whether line is an image credit standing alone
+// where a figure's caption was pruned: a short line that names a photo
+// agency or stock library and either nothing else or a photographer with
+// a separator or a credit word, in a few words ("Getty Images / Jane
+// Roe", "Photo by Jo on Unsplash", "AFP / JOHN ROE"). A sentence or a
+// headline that mentions an agency ("Reuters reported on Monday that
+// ...") is not one.
+func isCreditLine(line string) bool {
+	if !mayNameAgency(strings.ToLower(line)) {
+		return false // the regular expression is slow; most lines name none
+	}
+	loc := creditAgency.FindStringIndex(line)
+	if loc == nil || endsSentence(strings.TrimSuffix(line, ".com")) && wordCount(line) > 4 {
+		return false
+	}
+	rest := strings.Trim(line[:loc[0]]+line[loc[1]:], trimJunkChars)
+	return rest == "" || wordCount(rest) <= 6 && creditWords.MatchString(line)
+}
+
+// agencyStems are lower-case parts of every name creditAgency matches.
+var agencyStems = []string{"getty", "shutterstock", "istock", "unsplash", "pexels", "pixabay", "picture",
+	"alamy", "stock", "imago", "keystone", "ap photo", "reuters", "afp", "dpa", "ansa", "efe"}
+
+// mayNameAgency reports whether a lower-case line may name an agency of
+// creditAgency.
+func mayNameAgency(lower string) bool {
+	for _, s := range agencyStems {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // filenameCaption matches an image file name used as a caption:
 // "shangri la 326122 1280" (name, a long id, a pixel width).
 var filenameCaption = regexp.MustCompile(`^[\p{Ll}][\p{Ll}\d]*( [\p{Ll}\d]+){0,8} \d{5,} \d{3,4}$`)
@@ -281,7 +324,7 @@ func classify(line string) junkKind {
 		}
 	}
 	if words <= 12 {
-		if isSocialBar(k) || isFilenameCaption(k) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
+		if isSocialBar(k) || isFilenameCaption(k) || isCreditLine(line) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
 			return junkLine
 		}
 	}

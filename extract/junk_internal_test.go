@@ -1,0 +1,28 @@
+package extract
+
+import "testing"
+
+func TestIsCreditLine(t *testing.T) {
+	cases := []struct {
+		line string
+		want bool
+	}{
+		{"Getty Images", true},
+		{"Getty Images / Jane Roe", true},
+		{"Jane Roe/Getty Images", true},
+		{"Photo by Jo Doe on Unsplash", true},
+		{"AFP / JOHN ROE", true},
+		{"Image used under license from Shutterstock", true},
+		{"Photo credit: ©iStock.com/someone", true},
+		{"Supports Unsplash", false},
+		{"Reuters reported on Monday that the talks had stalled.", false},
+		{"Reuters/Ipsos poll: approval of the plan falls to 40%", false},
+		{"Retention schedule, DPA, subprocessors list", false},
+		{"Tax software from Thomson Reuters", false},
+	}
+	for _, c := range cases {
+		if got := isCreditLine(c.line); got != c.want {
+			t.Errorf("isCreditLine(%q) = %v, want %v", c.line, got, c.want)
+		}
+	}
+}
