@@ -144,7 +144,10 @@
 //   - Every returned paragraph is valid UTF-8, in NFC, non-empty, without
 //     leading or trailing white space and without line breaks.
 //   - Junk patterns match whole short lines only: a phrase such as
-//     "Leave a Reply" inside a story sentence is never removed.
+//     "Leave a Reply" inside a story sentence is never removed. The one
+//     exception is the site's call to subscribe to its newsletter or
+//     follow it ("sign up for our newsletter", "follow us on Instagram"),
+//     which removes the paragraph of 45 words or fewer that holds it.
 //   - Paragraphs keep their document order.
 //   - Zero-width joiner and non-joiner (U+200D, U+200C) are kept: they carry
 //     meaning in Persian, Indic scripts and emoji. Other zero-width

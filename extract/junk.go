@@ -206,6 +206,27 @@ func isCreditLine(line string) bool {
 	return rest == "" || wordCount(rest) <= 6 && creditWords.MatchString(line)
 }
 
+// newsletterCall matches the publisher's call to subscribe to its
+// newsletter or follow it on a social network, in the words such calls
+// use across the web ("sign up for our newsletter", "follow us on
+// Instagram", "abonniere unseren Newsletter").
+var newsletterCall = regexp.MustCompile(`\b(sign up|subscribe|register) (now )?(for|to) (our|my) ([\pL-]+ ){0,2}(newsletters?|mailing list|email list)\b|` +
+	`\bfollow us on (facebook|instagram|twitter|x|tiktok|linkedin|youtube|threads|bluesky)\b|` +
+	`\b(abonniere|abonnieren sie|abonnier) (unseren|unsere|den) [\pL-]*newsletter|` +
+	`\binscrivez-vous à (notre|la) newsletter|\bsuscr[ií]bete a (nuestro|nuestra|la) (newsletter|bolet[ií]n)`)
+
+// isNewsletterCall reports whether a lower-case line, short enough to be
+// a box of its own (classify asks it of lines of 45 words or fewer),
+// calls the reader to subscribe to the site's newsletter or follow it:
+// such a line is the site's, not the story's, wherever it sits.
+func isNewsletterCall(lower string) bool {
+	if !strings.Contains(lower, "newsletter") && !strings.Contains(lower, "follow us on") &&
+		!strings.Contains(lower, " list") && !strings.Contains(lower, "bolet") {
+		return false // cheap test first
+	}
+	return newsletterCall.MatchString(lower)
+}
+
 // agencyStems are lower-case parts of every name creditAgency matches.
 var agencyStems = []string{"getty", "shutterstock", "istock", "unsplash", "pexels", "pixabay", "picture",
 	"alamy", "stock", "imago", "keystone", "ap photo", "reuters", "afp", "dpa", "ansa", "efe"}
@@ -322,6 +343,9 @@ func classify(line string) junkKind {
 				return junkLine
 			}
 		}
+	}
+	if words <= 45 && isNewsletterCall(lower) {
+		return junkLine
 	}
 	if words <= 12 {
 		if isSocialBar(k) || isFilenameCaption(k) || isCreditLine(line) || dateLine.MatchString(k) || relativeDate.MatchString(k) {

@@ -1,6 +1,9 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestIsCreditLine(t *testing.T) {
 	cases := []struct {
@@ -23,6 +26,24 @@ func TestIsCreditLine(t *testing.T) {
 	for _, c := range cases {
 		if got := isCreditLine(c.line); got != c.want {
 			t.Errorf("isCreditLine(%q) = %v, want %v", c.line, got, c.want)
+		}
+	}
+}
+
+func TestIsNewsletterCall(t *testing.T) {
+	cases := []struct {
+		line string
+		want bool
+	}{
+		{"Want more from the Daily? Sign up for our newsletter, The Digest, and read smarter.", true},
+		{"Catch up on our coverage and follow us on Instagram and TikTok to stay up to date.", true},
+		{"Abonniere unseren Newsletter", true},
+		{"Subscribers to the council's newsletter were told of the change a week early.", false},
+		{"She asked readers to follow her on the long walk across the valley.", false},
+	}
+	for _, c := range cases {
+		if got := isNewsletterCall(strings.ToLower(c.line)); got != c.want {
+			t.Errorf("isNewsletterCall(%q) = %v, want %v", c.line, got, c.want)
 		}
 	}
 }
