@@ -64,9 +64,10 @@
 //     most and under a fifth of the story): an author box, a donation or
 //     newsletter appeal, a "have a tip?" line.
 //     A thread of user replies after at least 100 words of story (sibling
-//     posts from one template, each dated and carrying an in-page reply or
-//     permalink link, nesting replies) is not emitted; a page that opens
-//     with such posts, a forum, keeps them.
+//     posts from one template: the same tag with a class word in common,
+//     as in "comment even" and "comment odd"; each dated and carrying an
+//     in-page reply or permalink link, nesting replies) is not emitted; a
+//     page that opens with such posts, a forum, keeps them.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
