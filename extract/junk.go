@@ -117,6 +117,23 @@ var relatedHeads = makeSet(
 	"contenido relacionado", "temas relacionados", "notas relacionadas", "ezek is érdekelhetnek",
 )
 
+// moreFromHead matches the heading of a teaser block named after its
+// source or topic (the heading goes; what follows it is judged on its
+// own, as a documentation page may head a real section so): "More from the Tribune", "More on remote work",
+// "More in Local News", "Mehr zum Thema Karriere", "Mehr von Anna".
+var moreFromHead = regexp.MustCompile(`^(more (from|on|in|about)|mehr (zum thema|von|aus|über)|weitere (artikel|beiträge|themen|nachrichten) (zu|zum|aus|von|über)) [^.!?]+$`)
+
+// isMoreFromHead reports whether line, whose junk key (see junkKey) is k,
+// is a moreFromHead heading of eight words or fewer: not a sentence
+// ("More on this later.").
+func isMoreFromHead(line, k string) bool {
+	if !strings.HasPrefix(k, "more ") && !strings.HasPrefix(k, "mehr ") && !strings.HasPrefix(k, "weitere ") {
+		return false
+	}
+	end, _ := utf8.DecodeLastRuneInString(strings.TrimRight(line, "\"”»’')] "))
+	return !strings.ContainsRune(".!?…", end) && wordCount(k) <= 8 && moreFromHead.MatchString(k)
+}
+
 // tailHeads head the furniture that closes an article page: author and
 // reviewer bios. In the second half of the text, such a heading and
 // everything after it are dropped; elsewhere only the line.
@@ -333,6 +350,9 @@ func classify(line string) junkKind {
 		if in(relatedHeads, k) {
 			return junkHead
 		}
+		return junkLine
+	}
+	if isMoreFromHead(line, k) {
 		return junkLine
 	}
 	lower := strings.Trim(strings.ToLower(line), " \t-–—•·*|»«›‹→←↑")

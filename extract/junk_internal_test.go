@@ -47,3 +47,22 @@ func TestIsNewsletterCall(t *testing.T) {
 		}
 	}
 }
+
+func TestIsMoreFromHead(t *testing.T) {
+	cases := []struct {
+		line string
+		want bool
+	}{
+		{"More from the Harbour Gazette", true},
+		{"More in Local News", true},
+		{"Mehr zum Thema Job und Karriere", true},
+		{"More on this later.", false},
+		{"More than a hundred boats joined the parade on Sunday", false},
+		{"More from the council's report on the harbour, which was published on Tuesday", false},
+	}
+	for _, c := range cases {
+		if got := isMoreFromHead(c.line, junkKey(c.line)); got != c.want {
+			t.Errorf("isMoreFromHead(%q) = %v, want %v", c.line, got, c.want)
+		}
+	}
+}
