@@ -238,7 +238,8 @@ var newsletterCall = regexp.MustCompile(`\b(sign up|subscribe|register) (now )?(
 // such a line is the site's, not the story's, wherever it sits.
 func isNewsletterCall(lower string) bool {
 	if !strings.Contains(lower, "newsletter") && !strings.Contains(lower, "follow us on") &&
-		!strings.Contains(lower, " list") && !strings.Contains(lower, "bolet") {
+		!strings.Contains(lower, "mailing list") && !strings.Contains(lower, "email list") &&
+		!strings.Contains(lower, "bolet") {
 		return false // cheap test first
 	}
 	return newsletterCall.MatchString(lower)
