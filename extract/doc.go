@@ -59,10 +59,11 @@
 //     only inside a run of repeats begun by another kind of paragraph.
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and none of its text in <div>,
-//     <section> or <aside> children, such boxes after its last <p> are
-//     not emitted when all that follows that <p> is short (80 words at
-//     most and under a fifth of the story): an author box, a donation or
-//     newsletter appeal, a "have a tip?" line.
+//     <section> or <aside> children, such boxes after its last <p>, in
+//     that element or after it in the block, are not emitted when all
+//     that follows that <p> is short (80 words at most and under a fifth
+//     of the story): an author box, a donation or newsletter appeal, a
+//     "have a tip?" line.
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an

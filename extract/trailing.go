@@ -17,11 +17,12 @@ const (
 	boxMaxWords   = 80
 )
 
-// trailingBoxes returns the boxes that follow the story inside block: in
-// the element whose <p> children hold the most text (the story's
-// container), the <div>, <section> and <aside> children after the last
-// <p>, when all that follows that <p> is short and the story itself puts
-// none of its text in such elements.
+// trailingBoxes returns the boxes that follow the story inside block:
+// with the element whose <p> children hold the most text (the story's
+// container), the <div>, <section> and <aside> elements after its last
+// <p>, among that <p>'s siblings or those of the container and its
+// ancestors up to block, when all that follows that <p> in block is
+// short and the story itself puts none of its text in such elements.
 // A page that writes every paragraph as a <p> and then closes with a
 // <div> holding an author box, a donation or newsletter appeal or a
 // "have a tip?" line marks that line as something else by the change of
@@ -52,16 +53,20 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 	}
 	var boxes map[*html.Node]bool
 	tail := 0
-	for k := last.NextSibling; k != nil; k = k.NextSibling {
-		w := wordsIn(k)
-		tail += w
-		if !isBox(k) || w == 0 || hasAny(k, atom.Pre, atom.Table) {
-			continue
+	// What follows the last <p>: in its container, then after the
+	// container and its ancestors up to the block.
+	for at := last; at != nil && at != block; at = at.Parent {
+		for k := at.NextSibling; k != nil; k = k.NextSibling {
+			w := wordsIn(k)
+			tail += w
+			if !isBox(k) || w == 0 || hasAny(k, atom.Pre, atom.Table) {
+				continue
+			}
+			if boxes == nil {
+				boxes = make(map[*html.Node]bool)
+			}
+			boxes[k] = true
 		}
-		if boxes == nil {
-			boxes = make(map[*html.Node]bool)
-		}
-		boxes[k] = true
 	}
 	if tail > boxMaxWords || tail*5 > words {
 		return nil // a closing section of the story, not a box under it
