@@ -43,7 +43,10 @@
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies; each line of a <pre> element is one paragraph that
-//     the junk filters never touch, so code keeps its "}" and "print". An
+//     the junk filters never touch, so code keeps its "}" and "print". A
+//     short line naming a photo agency or stock library as an image
+//     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
+//     is a caption left behind and goes; a sentence naming one stays. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
@@ -54,10 +57,18 @@
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
 //     only inside a run of repeats begun by another kind of paragraph.
+//     Where the story writes its paragraphs as <p> children of one
+//     element (four or more, 150+ words) and none of its text in <div>,
+//     <section> or <aside> children, such boxes after its last <p>, in
+//     that element or after it in the block, are not emitted when all
+//     that follows that <p> is short (80 words at most and under a fifth
+//     of the story): an author box, a donation or newsletter appeal, a
+//     "have a tip?" line.
 //     A thread of user replies after at least 100 words of story (sibling
-//     posts from one template, each dated and carrying an in-page reply or
-//     permalink link, nesting replies) is not emitted; a page that opens
-//     with such posts, a forum, keeps them.
+//     posts from one template: the same tag with a class word in common,
+//     as in "comment even" and "comment odd"; each dated and carrying an
+//     in-page reply or permalink link, nesting replies) is not emitted; a
+//     page that opens with such posts, a forum, keeps them.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
@@ -156,7 +167,10 @@
 //   - Every returned paragraph is valid UTF-8, in NFC, non-empty, without
 //     leading or trailing white space and without line breaks.
 //   - Junk patterns match whole short lines only: a phrase such as
-//     "Leave a Reply" inside a story sentence is never removed.
+//     "Leave a Reply" inside a story sentence is never removed. The one
+//     exception is the site's call to subscribe to its newsletter or
+//     follow it ("sign up for our newsletter", "follow us on Instagram"),
+//     which removes the paragraph of 45 words or fewer that holds it.
 //   - Paragraphs keep their document order.
 //   - Zero-width joiner and non-joiner (U+200D, U+200C) are kept: they carry
 //     meaning in Persian, Indic scripts and emoji. Other zero-width

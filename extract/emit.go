@@ -23,7 +23,10 @@ type emitter struct {
 	// keepLinks keeps paragraphs that are mostly link text: the items of
 	// a listing (see regionParagraphs).
 	keepLinks bool
-	out       []string
+	// skip holds elements not emitted: the boxes trailing the story
+	// (see trailingBoxes).
+	skip map[*html.Node]bool
+	out  []string
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -56,7 +59,7 @@ func stripMarks(s string) string {
 // one web address written out, and threads of user replies after the
 // story (isThread).
 func emit(n *html.Node) []string {
-	e := &emitter{}
+	e := &emitter{skip: trailingBoxes(n)}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -83,6 +86,9 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			if e.story >= threadMinStory && isThread(c) {
 				continue // comments under the story
+			}
+			if e.skip[c] {
+				continue
 			}
 			block := blockTags[c.DataAtom]
 			if block {

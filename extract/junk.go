@@ -117,6 +117,23 @@ var relatedHeads = makeSet(
 	"contenido relacionado", "temas relacionados", "notas relacionadas", "ezek is érdekelhetnek",
 )
 
+// moreFromHead matches the heading of a teaser block named after its
+// source or topic (the heading goes; what follows it is judged on its
+// own, as a documentation page may head a real section so): "More from the Tribune", "More on remote work",
+// "More in Local News", "Mehr zum Thema Karriere", "Mehr von Anna".
+var moreFromHead = regexp.MustCompile(`^(more (from|on|in|about)|mehr (zum thema|von|aus|über)|weitere (artikel|beiträge|themen|nachrichten) (zu|zum|aus|von|über)) [^.!?]+$`)
+
+// isMoreFromHead reports whether line, whose junk key (see junkKey) is k,
+// is a moreFromHead heading of eight words or fewer: not a sentence
+// ("More on this later.").
+func isMoreFromHead(line, k string) bool {
+	if !strings.HasPrefix(k, "more ") && !strings.HasPrefix(k, "mehr ") && !strings.HasPrefix(k, "weitere ") {
+		return false
+	}
+	end, _ := utf8.DecodeLastRuneInString(strings.TrimRight(line, "\"”»’')] "))
+	return !strings.ContainsRune(".!?…", end) && wordCount(k) <= 8 && moreFromHead.MatchString(k)
+}
+
 // tailHeads head the furniture that closes an article page: author and
 // reviewer bios. In the second half of the text, such a heading and
 // everything after it are dropped; elsewhere only the line.
@@ -176,6 +193,71 @@ var junkPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(advertisement|anzeige|publicité|publicidad)$`),
 	regexp.MustCompile(`^(previous|next|prev)( (post|article|story|page))?\s*:.{0,200}$`),
 	regexp.MustCompile(`^(this (article|story|post) (was )?(originally )?(appeared|published) (on|in|at)|originally published (on|at|in)) [^.!?]{1,100}$`),
+}
+
+// creditAgency matches the names of photo agencies and stock libraries
+// that image credits cite; the short news agency acronyms match only in
+// their own case ("AFP", "dpa"), so that "DPA" in a list of documents does
+// not.
+var creditAgency = regexp.MustCompile(`(?i:getty ?images|shutterstock|istock(photo)?|unsplash|pexels|pixabay|picture[- ]alliance|alamy|adobe ?stock|imago|keystone|ap photo|reuters)|\b(AFP|dpa|ANSA|EFE|EPA-EFE)\b`)
+
+// creditWords show that a short line naming an agency is a credit.
+var creditWords = regexp.MustCompile(`(?i)[/©|]|\bvia\b|\b(photo|photos|image|images|picture|credit|foto|fotos|bild|quelle|source)\b`)
+
+// isCreditLine reports whether line is an image credit standing alone
+// where a figure's caption was pruned: a short line that names a photo
+// agency or stock library and either nothing else or a photographer with
+// a separator or a credit word, in a few words ("Getty Images / Jane
+// Roe", "Photo by Jo on Unsplash", "AFP / JOHN ROE"). A sentence or a
+// headline that mentions an agency ("Reuters reported on Monday that
+// ...") is not one.
+func isCreditLine(line string) bool {
+	if !mayNameAgency(strings.ToLower(line)) {
+		return false // the regular expression is slow; most lines name none
+	}
+	loc := creditAgency.FindStringIndex(line)
+	if loc == nil || endsSentence(strings.TrimSuffix(line, ".com")) && wordCount(line) > 4 {
+		return false
+	}
+	rest := strings.Trim(line[:loc[0]]+line[loc[1]:], trimJunkChars)
+	return rest == "" || wordCount(rest) <= 6 && creditWords.MatchString(line)
+}
+
+// newsletterCall matches the publisher's call to subscribe to its
+// newsletter or follow it on a social network, in the words such calls
+// use across the web ("sign up for our newsletter", "follow us on
+// Instagram", "abonniere unseren Newsletter").
+var newsletterCall = regexp.MustCompile(`\b(sign up|subscribe|register) (now )?(for|to) (our|my) ([\pL-]+ ){0,2}(newsletters?|mailing list|email list)\b|` +
+	`\bfollow us on (facebook|instagram|twitter|x|tiktok|linkedin|youtube|threads|bluesky)\b|` +
+	`\b(abonniere|abonnieren sie|abonnier) (unseren|unsere|den) [\pL-]*newsletter|` +
+	`\binscrivez-vous à (notre|la) newsletter|\bsuscr[ií]bete a (nuestro|nuestra|la) (newsletter|bolet[ií]n)`)
+
+// isNewsletterCall reports whether a lower-case line, short enough to be
+// a box of its own (classify asks it of lines of 45 words or fewer),
+// calls the reader to subscribe to the site's newsletter or follow it:
+// such a line is the site's, not the story's, wherever it sits.
+func isNewsletterCall(lower string) bool {
+	if !strings.Contains(lower, "newsletter") && !strings.Contains(lower, "follow us on") &&
+		!strings.Contains(lower, "mailing list") && !strings.Contains(lower, "email list") &&
+		!strings.Contains(lower, "bolet") {
+		return false // cheap test first
+	}
+	return newsletterCall.MatchString(lower)
+}
+
+// agencyStems are lower-case parts of every name creditAgency matches.
+var agencyStems = []string{"getty", "shutterstock", "istock", "unsplash", "pexels", "pixabay", "picture",
+	"alamy", "stock", "imago", "keystone", "ap photo", "reuters", "afp", "dpa", "ansa", "efe"}
+
+// mayNameAgency reports whether a lower-case line may name an agency of
+// creditAgency.
+func mayNameAgency(lower string) bool {
+	for _, s := range agencyStems {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // filenameCaption matches an image file name used as a caption:
@@ -271,6 +353,9 @@ func classify(line string) junkKind {
 		}
 		return junkLine
 	}
+	if isMoreFromHead(line, k) {
+		return junkLine
+	}
 	lower := strings.Trim(strings.ToLower(line), " \t-–—•·*|»«›‹→←↑")
 	words := wordCount(lower)
 	if words <= 60 && mayMatchPattern(lower) || strings.Contains(lower, "cookie") {
@@ -280,8 +365,11 @@ func classify(line string) junkKind {
 			}
 		}
 	}
+	if words <= 45 && isNewsletterCall(lower) {
+		return junkLine
+	}
 	if words <= 12 {
-		if isSocialBar(k) || isFilenameCaption(k) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
+		if isSocialBar(k) || isFilenameCaption(k) || isCreditLine(line) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
 			return junkLine
 		}
 	}

@@ -42,10 +42,9 @@ func isThread(n *html.Node) bool {
 	if len(posts) < 2 || len(posts)*2 < kids {
 		return false
 	}
-	tmpl, class := posts[0].DataAtom, getAttr(posts[0], "class")
 	nested, actions := false, 0
 	for _, p := range posts {
-		if p.DataAtom != tmpl || getAttr(p, "class") != class {
+		if !sameTemplate(posts[0], p) {
 			return false
 		}
 		if hasNestedPosts(p) {
@@ -58,15 +57,37 @@ func isThread(n *html.Node) bool {
 	return nested && actions == len(posts)
 }
 
+// sameTemplate reports whether a and b are made from one template: the
+// same tag, and the same class or a class word in common (comment
+// templates mark alternate posts "even" and "odd", and the author's own
+// replies "bypostauthor", around a shared "comment").
+func sameTemplate(a, b *html.Node) bool {
+	if a.DataAtom != b.DataAtom {
+		return false
+	}
+	ca, cb := getAttr(a, "class"), getAttr(b, "class")
+	if ca == cb {
+		return true
+	}
+	for _, w := range strings.Fields(ca) {
+		for _, v := range strings.Fields(cb) {
+			if w == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // repeatsTemplate reports whether two element children of n in a row
-// share their tag and class.
+// are made from one template (sameTemplate).
 func repeatsTemplate(n *html.Node) bool {
 	var prev *html.Node
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
 		}
-		if prev != nil && prev.DataAtom == c.DataAtom && getAttr(prev, "class") == getAttr(c, "class") {
+		if prev != nil && sameTemplate(prev, c) {
 			return true
 		}
 		prev = c
