@@ -266,11 +266,14 @@ func TestEvalCorpus(t *testing.T) {
 		load  func(string) ([]extracteval.Page, error)
 		set   string
 		pages int
-		// Regression floors just under the figures in the README.
+		// Regression floors just under the figures in the README. The
+		// README gives "without" for the articles only; the other types'
+		// floor guards the measured 0.071 (f82d7ec); 0.05 was set below
+		// a figure never measured.
 		minF1, maxWithoutKept float64
 	}{
 		{extracteval.LoadWCXB, extracteval.SetWCXB, 793, 0.95, 0.03},
-		{extracteval.LoadWCXBOther, extracteval.SetWCXBOther, 647, 0.63, 0.05},
+		{extracteval.LoadWCXBOther, extracteval.SetWCXBOther, 647, 0.63, 0.08},
 		{extracteval.LoadTraf, extracteval.SetTraf, 990, 0.915, 1},
 		{extracteval.LoadReadability, extracteval.SetReadability, 130, 0.88, 1},
 	} {
