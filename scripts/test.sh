@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: every test with the race detector, the end-to-end test
-# against both the embedded server and a standalone nats-server, a short run
-# of every fuzz target, and each benchmark once so they keep working.
+# against both the embedded server and a standalone nats-server, one fault
+# test under load, a short run of every fuzz target, and each benchmark once
+# so they keep working.
 #
 # Every phase runs even when an earlier one failed: the script reports each
 # phase's result and time at the end and exits non-zero if any failed.
@@ -54,6 +55,11 @@ fi
 # FEEDSIFT_EVAL=1 also scores extraction and dedupe on the labelled
 # corpora and fails below the floors the README's figures are guarded by.
 phase "go test -race ./..." env FEEDSIFT_EVAL=1 go test -race -shuffle=on -timeout 30m ./...
+
+# One fault test in load mode (package testload): the guarantee must hold
+# on a machine whose CPUs are oversubscribed five-fold, not only when idle.
+phase "fault test under load (FEEDSIFT_STRESS=1 TestKillInstance)" \
+  env FEEDSIFT_STRESS=1 go test -count=1 -run '^TestKillInstance$' ./internal/clustertest
 
 fuzztime="${FUZZTIME:-20000x}"
 if [ "$fuzztime" != 0 ]; then
