@@ -30,10 +30,13 @@ func waitIngest(t *testing.T, natsURL string, f *farm) {
 	t.Helper()
 	total := len(f.sc.Stories(0))
 	var n int
-	testwait.Until(t, fmt.Sprintf("%d stories on the stream", total/5), f.scale.roundWait, func() bool {
+	if !testwait.ProgressEvery(f.scale.roundWait, time.Second, func() (bool, int) {
 		n = storyCount(t.Context(), natsURL, f)
-		return n >= total/5
-	})
+		return n >= total/5, n
+	}) {
+		t.Fatalf("%d of %d stories on the stream, and no more for %s; instances: %s",
+			n, total/5, f.scale.roundWait, instanceStates(t, f.ins...))
+	}
 	t.Logf("striking with %d of round 0's %d stories on the stream", n, total)
 }
 
@@ -57,7 +60,7 @@ func finish(t *testing.T, name, natsURL string, f *farm, struck time.Time, ins .
 	if v, err = readStream(t.Context(), natsURL, f); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("work since each instance last started: %s", workShare(t, ins...))
+	t.Logf("instances since each last started: %s", instanceStates(t, ins...))
 	report(t, name, v, f, recovery)
 }
 
@@ -112,16 +115,19 @@ func TestKillEmbedded(t *testing.T) {
 	// and not yet stored. The store is read first, then the stream, so a
 	// gap seen is one the process had at that moment; ingest goes on
 	// between the reads and the kill, so a gap is seen almost at once.
-	gap := func() bool {
+	gap := func() (bool, int) {
 		ids, err := in.storedIDs(t)
 		if err != nil {
-			return false
+			return false, onStream
 		}
 		stored = len(ids)
 		onStream = storyCount(t.Context(), natsURL, f)
-		return onStream >= want && onStream > stored
+		return onStream >= want && onStream > stored, onStream
 	}
-	testwait.Until(t, "a fifth of round 0 on the stream, ahead of the store", f.scale.roundWait, gap)
+	if !testwait.Progress(f.scale.roundWait, gap) {
+		t.Fatalf("no moment with a fifth of round 0 on the stream and ahead of the store: %d on the stream, %d stored, and no more published for %s",
+			onStream, stored, f.scale.roundWait)
+	}
 	struck := time.Now()
 	in.kill(t)
 	t.Logf("killed between publish and store: %d of round 0's %d stories on the stream, %d in the store a moment before", onStream, 5*want, stored)

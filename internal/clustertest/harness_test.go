@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,7 +32,7 @@ type scale struct {
 	feeds, items, rounds int
 	interval             time.Duration // poll interval of every feed
 	latency              time.Duration // added to every farm response
-	roundWait            time.Duration // bound on the wait for one round
+	roundWait            time.Duration // how long a round may make no progress
 	cut                  time.Duration // connection cut of TestCutConnection
 }
 
@@ -427,30 +428,35 @@ func (v *view) check(f *farm, round int) result {
 }
 
 // waitRound waits until the stream holds every story of round and every
-// copy is merged, and returns the last view and how long it took.
+// copy is merged, and returns the last view and how long it took. It
+// waits as long as the stream moves (stories published or copies merged)
+// and fails once it has not moved for f.scale.roundWait, with the state
+// of every instance.
 func waitRound(t *testing.T, natsURL string, f *farm, round int) (*view, time.Duration) {
 	t.Helper()
 	start := time.Now()
-	deadline := start.Add(f.scale.roundWait)
 	var last result
 	var lastErr error
 	var lastView *view
-	for time.Now().Before(deadline) {
+	// A read of the whole stream costs much: one a second at most.
+	done := testwait.ProgressEvery(f.scale.roundWait, time.Second, func() (bool, [2]int) {
 		v, err := readStream(t.Context(), natsURL, f)
-		if err == nil {
-			lastView = v
-			last = v.check(f, round)
-			if last.complete() {
-				return v, time.Since(start)
-			}
-		}
 		lastErr = err
-		time.Sleep(time.Second)
+		if err != nil {
+			return false, [2]int{last.published, last.merged}
+		}
+		lastView, last = v, v.check(f, round)
+		return last.complete(), [2]int{last.published, last.merged}
+	})
+	if done {
+		return lastView, time.Since(start)
 	}
 	if lastView != nil {
 		explainLost(t, lastView, f, round)
 	}
-	t.Fatalf("round %d not on the stream within %s: %+v (last read error: %v)", round, f.scale.roundWait, last, lastErr)
+	t.Logf("instances: %s", instanceStates(t, f.ins...))
+	t.Fatalf("round %d not on the stream: nothing moved for %s after %s: %+v (last read error: %v)",
+		round, f.scale.roundWait, time.Since(start).Round(time.Second), last, lastErr)
 	return nil, 0
 }
 
@@ -477,16 +483,22 @@ func explainLost(t *testing.T, v *view, f *farm, round int) {
 	}
 }
 
+// storeStall bounds how long a store may hold the same number of the
+// stream's stories before waitStores gives up on it.
+const storeStall = 60 * time.Second
+
 // waitStores waits until every running instance's store holds every story
-// on the stream.
+// on the stream, as long as each store keeps catching up (see storeStall).
+// A store that stops short fails the test with every instance's state.
 func waitStores(t *testing.T, v *view, ins ...*instance) {
 	t.Helper()
 	for _, in := range ins {
 		var missing int
-		ok := testwait.Poll(60*time.Second, func() bool {
+		start := time.Now()
+		ok := testwait.Progress(storeStall, func() (bool, int) {
 			ids, err := in.storedIDs(t)
 			if err != nil {
-				return false
+				return false, missing
 			}
 			missing = 0
 			for id := range v.storyMsgs {
@@ -494,30 +506,35 @@ func waitStores(t *testing.T, v *view, ins ...*instance) {
 					missing++
 				}
 			}
-			return missing == 0
+			return missing == 0, missing
 		})
 		if !ok {
-			t.Errorf("%s: store misses %d of the %d stories on the stream", in.name, missing, len(v.storyMsgs))
+			t.Errorf("%s: store misses %d of the %d stories on the stream: no progress for %s after %s; instances: %s",
+				in.name, missing, len(v.storyMsgs), storeStall, time.Since(start).Round(time.Second), instanceStates(t, ins...))
 		}
 	}
 }
 
-// workShare returns, per instance, its polls, stories published and
-// decisions made again since it last started, from its /metrics.
-func workShare(t *testing.T, ins ...*instance) string {
+// instanceStates returns, per running instance, what its /metrics say
+// since it last started: polls, stories published, decisions made again,
+// items waiting for a publish retry, and how far its store is behind the
+// stream (NaN when the stream could not be asked).
+func instanceStates(t *testing.T, ins ...*instance) string {
 	t.Helper()
 	var parts []string
 	for _, in := range ins {
 		if in.cmd == nil {
+			parts = append(parts, in.name+" stopped")
 			continue
 		}
 		resp, err := http.Get("http://" + in.httpAddr(t) + "/metrics")
 		if err != nil {
+			parts = append(parts, fmt.Sprintf("%s metrics: %v", in.name, err))
 			continue
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		sum := func(name string) int {
+		sum := func(name string) string {
 			var n float64
 			for line := range strings.Lines(string(body)) {
 				if strings.HasPrefix(line, name+" ") || strings.HasPrefix(line, name+"{") {
@@ -527,10 +544,11 @@ func workShare(t *testing.T, ins ...*instance) string {
 					}
 				}
 			}
-			return int(n)
+			return strconv.FormatFloat(n, 'f', -1, 64)
 		}
-		parts = append(parts, fmt.Sprintf("%s polls %d published %d redecided %d", in.name,
-			sum("feedsift_polls_total"), sum("feedsift_stories_published_total"), sum("feedsift_decisions_redone_total")))
+		parts = append(parts, fmt.Sprintf("%s polls %s published %s redecided %s pending %s store lag %s", in.name,
+			sum("feedsift_polls_total"), sum("feedsift_stories_published_total"), sum("feedsift_decisions_redone_total"),
+			sum("feedsift_items_pending"), sum("feedsift_store_lag_messages")))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -36,4 +36,3 @@ func run(m *testing.M) int {
 	}
 	return testload.Main(m)
 }
-

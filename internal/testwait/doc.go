@@ -16,6 +16,10 @@
 //     timeout, fails the test with the last error it returned.
 //   - [Poll] waits and only reports whether the condition held, for
 //     callers that write a richer failure report themselves.
+//   - [Progress] has no overall limit: it waits as long as a measure of
+//     progress keeps changing and gives up when it has not changed for a
+//     stated time, so a slow machine that is still getting there is
+//     waited for (the fault tests use it).
 //
 // The condition runs on the calling goroutine, so it may call t.Fatal.
 // What these helpers cannot do is show that something does NOT happen:

@@ -53,3 +53,35 @@ func UntilNil(t testing.TB, what string, limit time.Duration, try func() error) 
 		t.Fatalf("%s: not within %v: %v", what, limit, err)
 	}
 }
+
+// Progress calls cond until it reports done, and reports whether it did.
+// Unlike Poll it has no overall limit: it gives up only when the progress
+// mark cond returns has not changed for stall. A slow machine that is
+// still getting there is waited for; a run that stopped moving is not.
+// mark is any comparable measure of how far things got (stories on a
+// stream, stories missing from a store).
+func Progress[M comparable](stall time.Duration, cond func() (done bool, mark M)) bool {
+	return ProgressEvery(stall, maxBackoff, cond)
+}
+
+// ProgressEvery is Progress with the backoff between two calls of cond
+// growing to every instead of about 100ms, for a cond that costs much
+// (reading a whole stream).
+func ProgressEvery[M comparable](stall, every time.Duration, cond func() (done bool, mark M)) bool {
+	done, last := cond()
+	moved := time.Now()
+	wait := min(minBackoff, every)
+	for !done {
+		if time.Since(moved) >= stall {
+			return false
+		}
+		time.Sleep(min(wait, stall-time.Since(moved)))
+		wait = min(2*wait, every)
+		var mark M
+		done, mark = cond()
+		if mark != last {
+			last, moved = mark, time.Now()
+		}
+	}
+	return true
+}

@@ -153,3 +153,35 @@ func TestUntilNil_FailsWithLastError(t *testing.T) {
 		t.Errorf("after %d tries, failures = %q, want %q", n, got, want)
 	}
 }
+
+// TestProgress_SlowButMoving waits far past the stall bound for a
+// condition that keeps moving, and stops as soon as it holds.
+func TestProgress_SlowButMoving(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		// One more story every 500ms (fake clock); done at 20.
+		count := func() int { return int(time.Since(start) / (500 * time.Millisecond)) }
+		ok := testwait.Progress(time.Second, func() (bool, int) { n := count(); return n >= 20, n })
+		if !ok {
+			t.Fatalf("Progress = false at %d of 20 after %v, want true: it moved every 500ms against a 1s stall bound", count(), time.Since(start))
+		}
+		if d := time.Since(start); d < 10*time.Second || d > 10*time.Second+100*time.Millisecond {
+			t.Errorf("Progress returned after %v (fake clock), want just after 10s", d)
+		}
+	})
+}
+
+// TestProgress_Stalled gives up one stall bound after the last move.
+func TestProgress_Stalled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		// Moves for 3s, then never again.
+		mark := func() time.Duration { return min(time.Since(start), 3*time.Second).Truncate(time.Second) }
+		if testwait.Progress(2*time.Second, func() (bool, time.Duration) { return false, mark() }) {
+			t.Fatal("Progress = true for a condition that never holds")
+		}
+		if d := time.Since(start); d < 5*time.Second || d > 5*time.Second+100*time.Millisecond {
+			t.Errorf("Progress gave up after %v (fake clock), want 2s after the last move at 3s", d)
+		}
+	})
+}
