@@ -54,14 +54,14 @@ func finish(t *testing.T, name, natsURL string, f *farm, struck time.Time, ins .
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStores(t, v, ins...)
+	missing := waitStores(t, v, ins...)
 	// Anything published after the wait (a late duplicate) shows here.
 	time.Sleep(2 * f.scale.interval)
 	if v, err = readStream(t.Context(), natsURL, f); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("instances since each last started: %s", instanceStates(t, ins...))
-	report(t, name, v, f, recovery)
+	report(t, name, v, f, missing, recovery)
 }
 
 // TestKillInstance kills one of three instances with SIGKILL while they

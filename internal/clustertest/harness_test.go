@@ -490,7 +490,8 @@ const storeStall = 60 * time.Second
 // waitStores waits until every running instance's store holds every story
 // on the stream, as long as each store keeps catching up (see storeStall).
 // A store that stops short fails the test with every instance's state.
-func waitStores(t *testing.T, v *view, ins ...*instance) {
+// It returns how many stories the stores miss in all when it is done.
+func waitStores(t *testing.T, v *view, ins ...*instance) (missingAll int) {
 	t.Helper()
 	for _, in := range ins {
 		var missing int
@@ -512,7 +513,9 @@ func waitStores(t *testing.T, v *view, ins ...*instance) {
 			t.Errorf("%s: store misses %d of the %d stories on the stream: no progress for %s after %s; instances: %s",
 				in.name, missing, len(v.storyMsgs), storeStall, time.Since(start).Round(time.Second), instanceStates(t, ins...))
 		}
+		missingAll += missing
 	}
+	return missingAll
 }
 
 // instanceStates returns, per running instance, what its /metrics say
@@ -555,11 +558,11 @@ func instanceStates(t *testing.T, ins ...*instance) string {
 
 // report logs the figures of a test and fails it when a story is lost or
 // duplicated.
-func report(t *testing.T, name string, v *view, f *farm, recovery time.Duration) {
+func report(t *testing.T, name string, v *view, f *farm, storeMissing int, recovery time.Duration) {
 	t.Helper()
 	r := v.check(f, f.scale.rounds)
-	t.Logf("FIGURES %s: feeds %d, stories expected %d, published %d, duplicates %d, lost %d, unknown %d, copies %d merged %d misplaced %d, revisions %d, time to recover %s",
-		name, len(f.sc.Sites), r.expected, r.published, r.duplicates, r.lost, r.unknown, r.copies, r.merged, r.misplaced, v.revisions, recovery.Round(100*time.Millisecond))
+	t.Logf("FIGURES %s: feeds %d, stories expected %d, published %d, duplicates %d, lost %d, unknown %d, copies %d merged %d misplaced %d, revisions %d, store missing %d, time to recover %s",
+		name, len(f.sc.Sites), r.expected, r.published, r.duplicates, r.lost, r.unknown, r.copies, r.merged, r.misplaced, v.revisions, storeMissing, recovery.Round(100*time.Millisecond))
 	for id, n := range v.storyMsgs {
 		if n > 1 {
 			t.Logf("story %s published %d times: %s", id, n, strings.Join(v.storyLog[id], "; "))
