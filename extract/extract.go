@@ -193,7 +193,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
 	block := blockKind(blocks, bodyNode, preferred)
-	if alt := ldBodyParagraphs(m.body, paras, newTitleSet(titles...)); alt != nil {
+	if alt := ldBodyParagraphs(m.body, m.bodyOwn, paras, newTitleSet(titles...)); alt != nil {
 		paras, block = alt, BlockJSONLD
 	}
 	if !usable(paras) {
@@ -231,8 +231,11 @@ func newArticle(m meta, opts Options, paras []string, labelled string, block str
 // story is then rendered by script, behind a wall, or cut into pieces the
 // markup pass could not join. It returns nil otherwise, and nil when the
 // body shares too little with the markup's text to be the same article's
-// (a site-wide description, say).
-func ldBodyParagraphs(body string, fromDOM []string, ts titleSet) []string {
+// (a site-wide description, say), unless own says the body's entity is
+// the page's own article (its headline is the page's title): then the
+// markup's block, not the body, is what is off (a caption and an author
+// box where a script renders the story).
+func ldBodyParagraphs(body string, own bool, fromDOM []string, ts titleSet) []string {
 	const ldBodyMinWords = 80
 	if wordCount(body) < ldBodyMinWords || len(body) > MaxInputSize {
 		return nil
@@ -253,7 +256,7 @@ func ldBodyParagraphs(body string, fromDOM []string, ts titleSet) []string {
 	if !usable(paras) {
 		return nil
 	}
-	if domWords >= 20 && overlapShare(fromDOM, paras) < 0.5 {
+	if !own && domWords >= 20 && overlapShare(fromDOM, paras) < 0.5 {
 		return nil
 	}
 	return paras

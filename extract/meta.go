@@ -20,6 +20,10 @@ type meta struct {
 	// body is JSON-LD's articleBody, as given (plain text, or HTML on some
 	// sites); a fallback when the page's markup yields too little.
 	body string
+	// bodyOwn: the entity that gave body has the page's own title as its
+	// headline (og:title, twitter:title, <title> or <h1> says the same),
+	// so body is this page's article, not a site-wide or teaser entity.
+	bodyOwn bool
 	// discussion: JSON-LD or microdata declare a forum thread or a
 	// question page (DiscussionForumPosting, QAPage). A FAQ's Question
 	// items do not count: articles carry them.
@@ -50,10 +54,19 @@ func readMeta(doc *goquery.Document) meta {
 		h1 = collapseSpace(textOf(idx.h1))
 	}
 	m.titles = []string{ld.headline, og, tw, docTitle, h1}
+	if cutShort(ld.headline) {
+		// A headline cut short for search engines: the page's title
+		// that it begins is the whole one.
+		for _, t := range []string{og, tw, h1, docTitle} {
+			if t != "" && headlineOf(ld.headline, t) {
+				m.title = normalize(cleanTitle(t))
+				break
+			}
+		}
+	}
 	for _, t := range []string{ld.headline, og, tw, h1, docTitle} {
-		if t != "" {
+		if m.title == "" && t != "" {
 			m.title = normalize(cleanTitle(t))
-			break
 		}
 	}
 	if h1 != "" && m.title != "" && titleKey(h1) != titleKey(m.title) &&
@@ -63,6 +76,7 @@ func readMeta(doc *goquery.Document) meta {
 
 	m.author = ld.author
 	m.body = ld.body
+	m.bodyOwn = ld.body != "" && headlineOf(ld.headline, og, tw, docTitle, h1)
 	m.discussion = idx.discussion
 	for _, sel := range []struct{ q, a string }{
 		{`meta[name="author"]`, "content"},
@@ -248,6 +262,35 @@ func walkLD(v any, info *ldInfo, depth int) {
 		info.lang, _ = x["inLanguage"].(string)
 		info.body, _ = x["articleBody"].(string)
 	}
+}
+
+// cutShort reports whether a title ends with an ellipsis.
+func cutShort(title string) bool {
+	t := strings.TrimSpace(title)
+	return strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…")
+}
+
+// headlineOf reports whether headline is one of titles: the same words,
+// or, for a headline cut short with an ellipsis, the first words (at
+// least five) of one of them.
+func headlineOf(headline string, titles ...string) bool {
+	if newTitleSet(titles...).matches(headline) {
+		return true
+	}
+	if !cutShort(headline) {
+		return false
+	}
+	cut := strings.TrimRight(strings.TrimSpace(headline), ".…")
+	k := titleKey(cut)
+	if wordCount(k) < 5 {
+		return false
+	}
+	for _, t := range titles {
+		if strings.HasPrefix(titleKey(t), k) {
+			return true
+		}
+	}
+	return false
 }
 
 func isArticleType(t any) bool {
