@@ -87,7 +87,10 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if e.story >= threadMinStory && isThread(c) {
 				continue // comments under the story
 			}
-			if e.skip[c] {
+			if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
+				// <rt> is a ruby annotation (the reading of the word
+				// above which it is shown), <rp> its parentheses for
+				// browsers without ruby: neither is the running text.
 				continue
 			}
 			block := blockTags[c.DataAtom]

@@ -575,7 +575,7 @@ func classWeight(n *html.Node) float64 {
 	return w
 }
 
-// textOf returns the raw text of n.
+// textOf returns the raw text of n, without ruby annotations (<rt>, <rp>).
 func textOf(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
@@ -585,7 +585,9 @@ func textOf(n *html.Node) string {
 			case html.TextNode:
 				b.WriteString(c.Data)
 			case html.ElementNode:
-				walk(c)
+				if c.DataAtom != atom.Rt && c.DataAtom != atom.Rp { // ruby annotations, as in emit
+					walk(c)
+				}
 			}
 		}
 	}
