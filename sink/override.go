@@ -122,7 +122,10 @@ func putDupe(tx *bolt.Tx, d story.Duplicate) error {
 	if err != nil {
 		return fmt.Errorf("duplicate of %s: %w", d.StoryID, err)
 	}
-	return tx.Bucket([]byte(bucketDupes)).Put(dupeKey(d.StoryID, MemberKey(d)), data)
+	if err := tx.Bucket([]byte(bucketDupes)).Put(dupeKey(d.StoryID, MemberKey(d)), data); err != nil {
+		return err
+	}
+	return reindexReport(tx, d.StoryID)
 }
 
 func applySplit(tx *bolt.Tx, o story.Override) error {
@@ -137,6 +140,9 @@ func applySplit(tx *bolt.Tx, o story.Override) error {
 		return fmt.Errorf("duplicate %q: %w", key, err)
 	}
 	if err := dupes.Delete(key); err != nil {
+		return err
+	}
+	if err := reindexReport(tx, o.Story); err != nil {
 		return err
 	}
 	prev, err := getStory(stories, o.NewStory)
@@ -176,6 +182,9 @@ func applyMerge(tx *bolt.Tx, o story.Override) error {
 		if err := dupes.Delete(k); err != nil {
 			return err
 		}
+	}
+	if err := reindexReport(tx, o.Other); err != nil {
+		return err
 	}
 	for _, d := range moved {
 		if err := putDupe(tx, d); err != nil {

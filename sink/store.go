@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +102,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 					return fmt.Errorf("bucket %s: %w", name, err)
 				}
 			}
-			return nil
+			return buildReportIndex(tx)
 		})
 	}
 	if err == nil {
@@ -174,7 +173,12 @@ func (s *Store) PutEvent(ev Event) error {
 			return fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
 		}
 		key := dupeKey(d.StoryID, MemberKey(d))
-		apply = func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketDupes)).Put(key, data) }
+		apply = func(tx *bolt.Tx) error {
+			if err := tx.Bucket([]byte(bucketDupes)).Put(key, data); err != nil {
+				return err
+			}
+			return reindexReport(tx, d.StoryID)
+		}
 	default:
 		return fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)
 	}
@@ -235,7 +239,10 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 	if err := stories.Put(id, data); err != nil {
 		return err
 	}
-	return byTime.Put(timeIndexKey(st), nil)
+	if err := byTime.Put(timeIndexKey(st), nil); err != nil {
+		return err
+	}
+	return reindexReport(tx, st.ID)
 }
 
 func raiseSeq(tx *bolt.Tx, seq uint64) error {
@@ -508,99 +515,6 @@ func (s *Store) Story(id string) (story.Story, bool, error) {
 		return story.Story{}, false, fmt.Errorf("sink: story %s: %w", id, err)
 	}
 	return st, found, nil
-}
-
-// ReportEntry is one story that absorbed duplicates, with the duplicate
-// records (oldest Seen first).
-type ReportEntry struct {
-	Story   story.Story       `json:"story"`
-	Members []story.Duplicate `json:"members"`
-}
-
-// Report returns the stories that have at least one duplicate, newest first
-// like Stories, filtered by f. When the story itself is not in the store
-// (for example it aged out of the stream before the store first consumed
-// it), the entry's Story carries only ID and Topic, taken from the members,
-// and is dated by its latest member.
-func (s *Store) Report(f StoryFilter) ([]ReportEntry, error) {
-	if err := f.check(); err != nil {
-		return nil, err
-	}
-	type dated struct {
-		ReportEntry
-		when time.Time
-	}
-	var entries []dated
-	err := s.db.View(func(tx *bolt.Tx) error {
-		dupes, stories := tx.Bucket([]byte(bucketDupes)), tx.Bucket([]byte(bucketStories))
-		if dupes == nil || stories == nil {
-			return nil
-		}
-		var cur *dated
-		flush := func() error {
-			if cur == nil {
-				return nil
-			}
-			e := cur
-			cur = nil
-			if v := stories.Get([]byte(e.Story.ID)); v != nil {
-				if err := json.Unmarshal(v, &e.Story); err != nil {
-					return fmt.Errorf("story %s: %w", e.Story.ID, err)
-				}
-				e.when = storyTime(e.Story)
-			} else {
-				e.Story.Topic = e.Members[0].Topic
-				for _, m := range e.Members {
-					if m.Seen.After(e.when) {
-						e.when = m.Seen
-					}
-				}
-			}
-			if !f.matchTopic(e.Story.Topic) || (!f.Since.IsZero() && e.when.Before(f.Since)) {
-				return nil
-			}
-			slices.SortStableFunc(e.Members, func(a, b story.Duplicate) int { return a.Seen.Compare(b.Seen) })
-			entries = append(entries, *e)
-			return nil
-		}
-		err := dupes.ForEach(func(k, v []byte) error {
-			i := bytes.IndexByte(k, 0)
-			if i < 0 {
-				return nil
-			}
-			id := string(k[:i])
-			if cur == nil || cur.Story.ID != id {
-				if err := flush(); err != nil {
-					return err
-				}
-				cur = &dated{ReportEntry: ReportEntry{Story: story.Story{ID: id}}}
-			}
-			var d story.Duplicate
-			if err := json.Unmarshal(v, &d); err != nil {
-				return fmt.Errorf("duplicate %q: %w", k, err)
-			}
-			cur.Members = append(cur.Members, d)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return flush()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sink: report: %w", err)
-	}
-	slices.SortFunc(entries, func(a, b dated) int {
-		return cmp.Or(b.when.Compare(a.when), strings.Compare(b.Story.ID, a.Story.ID))
-	})
-	if f.Limit > 0 && len(entries) > f.Limit {
-		entries = entries[:f.Limit]
-	}
-	out := make([]ReportEntry, len(entries))
-	for i, e := range entries {
-		out[i] = e.ReportEntry
-	}
-	return out, nil
 }
 
 // FeedState returns the state of one feed, and whether it exists.

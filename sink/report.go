@@ -1,0 +1,216 @@
+package sink
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/feedsift/feedsift/internal/story"
+)
+
+// The dedupe report's index. bucketReportByTime holds one key per story
+// that has at least one duplicate, in the time index's layout (topic 0x00
+// time id, see timeIndexKey): the story's own time, or its latest
+// member's Seen while the story is not in the store. bucketReportKey maps
+// a story ID to its key there, so the entry can be moved when the story
+// or its members change. Report reads the index newest first and stops at
+// the limit, so a page of the report costs what it shows, not the store's
+// size.
+const (
+	bucketReportByTime = "report_by_time"
+	bucketReportKey    = "report_key"
+)
+
+// ReportEntry is one story that absorbed duplicates, with the duplicate
+// records (oldest Seen first).
+type ReportEntry struct {
+	Story   story.Story       `json:"story"`
+	Members []story.Duplicate `json:"members"`
+}
+
+// Report returns the stories that have at least one duplicate, newest first
+// like Stories, filtered by f. When the story itself is not in the store
+// (for example it aged out of the stream before the store first consumed
+// it), the entry's Story carries only ID and Topic, taken from the members,
+// and is dated by its latest member.
+func (s *Store) Report(f StoryFilter) ([]ReportEntry, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	out := []ReportEntry{} // an empty report is [] in JSON, not null
+	err := s.db.View(func(tx *bolt.Tx) error {
+		idx := tx.Bucket([]byte(bucketReportByTime))
+		if idx == nil {
+			// A store written by a version without the index, opened
+			// read-only: read every duplicate.
+			var err error
+			out, err = reportScan(tx, f)
+			return err
+		}
+		for _, r := range newestFirst(idx, f) {
+			e, err := reportEntry(tx, string(r.id))
+			if err != nil {
+				return err
+			}
+			if e != nil {
+				out = append(out, e.ReportEntry)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sink: report: %w", err)
+	}
+	return out, nil
+}
+
+// datedEntry is a report entry with the time it is listed at.
+type datedEntry struct {
+	ReportEntry
+	when time.Time
+}
+
+// reportEntry reads the report entry of story id: its members (oldest
+// Seen first) and the story, or nil when it has no members.
+func reportEntry(tx *bolt.Tx, id string) (*datedEntry, error) {
+	dupes, stories := tx.Bucket([]byte(bucketDupes)), tx.Bucket([]byte(bucketStories))
+	e := &datedEntry{ReportEntry: ReportEntry{Story: story.Story{ID: id}}}
+	prefix := dupeKey(id, "")
+	c := dupes.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var d story.Duplicate
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, fmt.Errorf("duplicate %q: %w", k, err)
+		}
+		e.Members = append(e.Members, d)
+	}
+	if len(e.Members) == 0 {
+		return nil, nil
+	}
+	if v := stories.Get([]byte(id)); v != nil {
+		if err := json.Unmarshal(v, &e.Story); err != nil {
+			return nil, fmt.Errorf("story %s: %w", id, err)
+		}
+		e.when = storyTime(e.Story)
+	} else {
+		e.Story.Topic = e.Members[0].Topic
+		for _, m := range e.Members {
+			if m.Seen.After(e.when) {
+				e.when = m.Seen
+			}
+		}
+	}
+	slices.SortStableFunc(e.Members, func(a, b story.Duplicate) int { return a.Seen.Compare(b.Seen) })
+	return e, nil
+}
+
+// reindexReport puts story id's report index entry where its story and
+// members now date it, or removes it when the story has no members. Every
+// write to a story or to the duplicates calls it for the stories touched.
+func reindexReport(tx *bolt.Tx, id string) error {
+	idx, keys := tx.Bucket([]byte(bucketReportByTime)), tx.Bucket([]byte(bucketReportKey))
+	e, err := reportEntry(tx, id)
+	if err != nil {
+		return err
+	}
+	old := keys.Get([]byte(id))
+	var key []byte
+	if e != nil {
+		key = reportIndexKey(e.Story.Topic, e.when, id)
+	}
+	if bytes.Equal(old, key) {
+		return nil
+	}
+	if old != nil {
+		if err := idx.Delete(old); err != nil {
+			return err
+		}
+	}
+	if key == nil {
+		return keys.Delete([]byte(id))
+	}
+	if err := idx.Put(key, nil); err != nil {
+		return err
+	}
+	return keys.Put([]byte(id), key)
+}
+
+// reportIndexKey is the time-index key (see timeIndexKey) of a report
+// entry.
+func reportIndexKey(topic string, when time.Time, id string) []byte {
+	k := make([]byte, 0, len(topic)+1+12+len(id))
+	k = append(k, topic...)
+	k = append(k, 0)
+	k = append(k, timeBytes(when)...)
+	return append(k, id...)
+}
+
+// buildReportIndex creates the report index of a store written before it
+// existed, from every story with duplicates. It runs once, when such a
+// store is first opened for writing.
+func buildReportIndex(tx *bolt.Tx) error {
+	if tx.Bucket([]byte(bucketReportByTime)) != nil {
+		return nil
+	}
+	for _, name := range []string{bucketReportByTime, bucketReportKey} {
+		if _, err := tx.CreateBucket([]byte(name)); err != nil {
+			return fmt.Errorf("bucket %s: %w", name, err)
+		}
+	}
+	for _, id := range dupeStoryIDs(tx) {
+		if err := reindexReport(tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reportScan is Report over every duplicate in the store, for a store
+// without the report index.
+func reportScan(tx *bolt.Tx, f StoryFilter) ([]ReportEntry, error) {
+	var entries []datedEntry
+	for _, id := range dupeStoryIDs(tx) {
+		e, err := reportEntry(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || !f.matchTopic(e.Story.Topic) || (!f.Since.IsZero() && e.when.Before(f.Since)) {
+			continue
+		}
+		entries = append(entries, *e)
+	}
+	slices.SortFunc(entries, func(a, b datedEntry) int {
+		return cmp.Or(b.when.Compare(a.when), strings.Compare(b.Story.ID, a.Story.ID))
+	})
+	if f.Limit > 0 && len(entries) > f.Limit {
+		entries = entries[:f.Limit]
+	}
+	out := make([]ReportEntry, len(entries))
+	for i, e := range entries {
+		out[i] = e.ReportEntry
+	}
+	return out, nil
+}
+
+// dupeStoryIDs lists the IDs of the stories that have duplicates, in key
+// order, skipping from one story's members to the next.
+func dupeStoryIDs(tx *bolt.Tx) []string {
+	var ids []string
+	c := tx.Bucket([]byte(bucketDupes)).Cursor()
+	for k, _ := c.First(); k != nil; {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 {
+			k, _ = c.Next()
+			continue
+		}
+		ids = append(ids, string(k[:i]))
+		k, _ = c.Seek(append(bytes.Clone(k[:i]), 1))
+	}
+	return ids
+}
