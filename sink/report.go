@@ -3,6 +3,7 @@ package sink
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -18,14 +19,20 @@ import (
 // that has at least one duplicate, in the time index's layout (topic 0x00
 // time id, see timeIndexKey): the story's own time, or its latest
 // member's Seen while the story is not in the store. bucketReportKey maps
-// a story ID to its key there, so the entry can be moved when the story
-// or its members change. Report reads the index newest first and stops at
-// the limit, so a page of the report costs what it shows, not the store's
-// size.
+// a story ID to its member count (4 bytes) and its key there, so the entry
+// can be moved when the story or its members change, and
+// bucketReportCounts holds per topic the number of such stories and of
+// their members (8 bytes each). Report reads the index newest first and
+// stops at the limit, and ReportCounts reads the counts, so a page of the
+// report costs what it shows, not the store's size.
 const (
 	bucketReportByTime = "report_by_time"
 	bucketReportKey    = "report_key"
+	bucketReportCounts = "report_counts"
 )
+
+// reportBuckets are the buckets of the report index, built together.
+var reportBuckets = []string{bucketReportByTime, bucketReportKey, bucketReportCounts}
 
 // ReportEntry is one story that absorbed duplicates, with the duplicate
 // records (oldest Seen first).
@@ -119,26 +126,89 @@ func reindexReport(tx *bolt.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	old := keys.Get([]byte(id))
-	var key []byte
+	old := bytes.Clone(keys.Get([]byte(id)))
+	var cur []byte // member count, then the index key
 	if e != nil {
-		key = reportIndexKey(e.Story.Topic, e.when, id)
+		cur = binary.BigEndian.AppendUint32(nil, uint32(len(e.Members)))
+		cur = append(cur, reportIndexKey(e.Story.Topic, e.when, id)...)
 	}
-	if bytes.Equal(old, key) {
+	if bytes.Equal(old, cur) {
 		return nil
 	}
-	if old != nil {
-		if err := idx.Delete(old); err != nil {
+	if len(old) > 4 {
+		if err := idx.Delete(old[4:]); err != nil {
+			return err
+		}
+		if err := addReportCount(tx, old, -1); err != nil {
 			return err
 		}
 	}
-	if key == nil {
+	if cur == nil {
 		return keys.Delete([]byte(id))
 	}
-	if err := idx.Put(key, nil); err != nil {
+	if err := idx.Put(cur[4:], nil); err != nil {
 		return err
 	}
-	return keys.Put([]byte(id), key)
+	if err := addReportCount(tx, cur, 1); err != nil {
+		return err
+	}
+	return keys.Put([]byte(id), cur)
+}
+
+// addReportCount adds (sign 1) or removes (sign -1) one story and its
+// members to the counts of its topic; entry is a bucketReportKey value.
+func addReportCount(tx *bolt.Tx, entry []byte, sign int64) error {
+	members := int64(binary.BigEndian.Uint32(entry))
+	key := entry[4:]
+	topic := key[:max(0, bytes.IndexByte(key, 0))]
+	counts := tx.Bucket([]byte(bucketReportCounts))
+	stories, copies := readCounts(counts.Get(topic))
+	stories, copies = stories+sign, copies+sign*members
+	if stories <= 0 {
+		return counts.Delete(topic)
+	}
+	v := binary.BigEndian.AppendUint64(nil, uint64(stories))
+	return counts.Put(bytes.Clone(topic), binary.BigEndian.AppendUint64(v, uint64(copies)))
+}
+
+func readCounts(v []byte) (stories, copies int64) {
+	if len(v) != 16 {
+		return 0, 0
+	}
+	return int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:]))
+}
+
+// ReportCounts returns how many stories under topic ("" for all, else the
+// topic and the topics under it) have duplicates, and how many duplicates
+// they have, from counts kept per topic: it costs the number of topics,
+// not the store's size.
+func (s *Store) ReportCounts(topic string) (stories, copies int, err error) {
+	f := StoryFilter{Topic: topic}
+	if err := f.check(); err != nil {
+		return 0, 0, err
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		counts := tx.Bucket([]byte(bucketReportCounts))
+		if counts == nil {
+			// An older store opened read-only: count the scan.
+			r, err := reportScan(tx, f)
+			for _, e := range r {
+				stories, copies = stories+1, copies+len(e.Members)
+			}
+			return err
+		}
+		return counts.ForEach(func(k, v []byte) error {
+			if f.matchTopic(string(k)) {
+				n, c := readCounts(v)
+				stories, copies = stories+int(n), copies+int(c)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("sink: report counts: %w", err)
+	}
+	return stories, copies, nil
 }
 
 // reportIndexKey is the time-index key (see timeIndexKey) of a report
@@ -152,13 +222,22 @@ func reportIndexKey(topic string, when time.Time, id string) []byte {
 }
 
 // buildReportIndex creates the report index of a store written before it
-// existed, from every story with duplicates. It runs once, when such a
-// store is first opened for writing.
+// existed (or with only part of it), from every story with duplicates. It
+// runs once, when such a store is first opened for writing.
 func buildReportIndex(tx *bolt.Tx) error {
-	if tx.Bucket([]byte(bucketReportByTime)) != nil {
+	complete := true
+	for _, name := range reportBuckets {
+		complete = complete && tx.Bucket([]byte(name)) != nil
+	}
+	if complete {
 		return nil
 	}
-	for _, name := range []string{bucketReportByTime, bucketReportKey} {
+	for _, name := range reportBuckets {
+		if tx.Bucket([]byte(name)) != nil {
+			if err := tx.DeleteBucket([]byte(name)); err != nil {
+				return fmt.Errorf("bucket %s: %w", name, err)
+			}
+		}
 		if _, err := tx.CreateBucket([]byte(name)); err != nil {
 			return fmt.Errorf("bucket %s: %w", name, err)
 		}

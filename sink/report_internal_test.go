@@ -96,6 +96,20 @@ func TestReportIndexAgreesWithScan(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Fatalf("step %d, filter %+v: Report (index) differs from a scan (-scan +index):\n%s", step, f, diff)
 			}
+			if f.Limit != 0 || !f.Since.IsZero() {
+				continue
+			}
+			stories, copies, err := s.ReportCounts(f.Topic)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantCopies := 0
+			for _, e := range want {
+				wantCopies += len(e.Members)
+			}
+			if stories != len(want) || copies != wantCopies {
+				t.Fatalf("step %d, topic %q: ReportCounts = %d stories, %d copies; a scan finds %d, %d", step, f.Topic, stories, copies, len(want), wantCopies)
+			}
 		}
 	}
 	n, _ := s.Report(StoryFilter{})
@@ -133,7 +147,7 @@ func TestReportIndexBuiltForOldStore(t *testing.T) {
 		t.Fatalf("Report = %d entries, %v; want 3", len(want), err)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range []string{bucketReportByTime, bucketReportKey} {
+		for _, b := range reportBuckets {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err
 			}
@@ -170,6 +184,9 @@ func TestReportIndexBuiltForOldStore(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	if stories, copies, err := rw.ReportCounts(""); err != nil || stories != 3 || copies != 3 {
+		t.Errorf("ReportCounts after the rebuild = %d stories, %d copies, %v; want 3, 3", stories, copies, err)
 	}
 	got, err = rw.Report(StoryFilter{})
 	if err != nil {

@@ -201,7 +201,7 @@ func TestHomePage(t *testing.T) {
 				`<time datetime="2026-03-11T12:40:00Z" title="2026-03-11 12:40:00 UTC">in 40m</time>`,
 				`<time datetime="2026-03-05T18:00:00Z" title="2026-03-05 18:00:00 UTC">5d ago</time>`,
 				"5 feeds, 2 failing",
-				"Stories with copies seen in the last 24 h: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">2</b> (3 copies).",
+				"Stories from the last 24 h with copies: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">2</b> (3 copies).",
 				`href="/api/stories?limit=50&amp;topic=world"`,
 				`<a href="/api/stories/w1">JSON</a>`,
 				`<a id="dupes-link" href="/dupes">`,
@@ -222,7 +222,7 @@ func TestHomePage(t *testing.T) {
 			want: []string{
 				`<body data-topic="world" data-refresh="60">`, `class="topic-link current" data-topic="world"`,
 				`<input type="hidden" name="topic" value="world">`,
-				"Stories with copies seen in the last 24 h: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">1</b> (2 copies).",
+				"Stories from the last 24 h with copies: <b id=\"dupes-recent\">1</b> (2 copies). All stories with copies: <b id=\"dupes-all\">1</b> (2 copies).",
 				`<a id="dupes-link" href="/dupes?topic=world">`,
 			},
 			notWant: []string{"Satellite reaches orbit"},
@@ -251,7 +251,7 @@ func TestHomePage(t *testing.T) {
 		{
 			name: "empty store", store: empty, path: "/", wantStatus: http.StatusOK, golden: "home_empty.golden.html",
 			want: []string{`<p id="no-feeds">No feeds.</p>`, `<p id="no-stories">No stories.</p>`,
-				"Stories with copies seen in the last 24 h: <b id=\"dupes-recent\">0</b> (0 copies). All stories with copies: <b id=\"dupes-all\">0</b> (0 copies)."},
+				"Stories from the last 24 h with copies: <b id=\"dupes-recent\">0</b> (0 copies). All stories with copies: <b id=\"dupes-all\">0</b> (0 copies)."},
 		},
 		{
 			name: "empty store with feeds", store: empty, feeds: homeFeeds, path: "/", wantStatus: http.StatusOK,
