@@ -244,6 +244,16 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // non-nil error is either a *StatusError (with a Response) or a cause for
 // Fetch to wrap with the URL.
 func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Response, error) {
+	// Wait for the host before the timeout starts: Timeout bounds the
+	// request, not its turn behind the host's other requests, which
+	// only ctx bounds.
+	host := limiterKey(u)
+	release, err := c.limiter.acquire(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx = context.WithValue(ctx, heldHostKey{}, host)
 	actx, cancel := context.WithTimeoutCause(ctx, c.opts.Timeout, &timeoutError{after: c.opts.Timeout})
 	defer cancel()
 

@@ -47,9 +47,12 @@
 //
 // Per host name (port ignored, case folded), at most PerHostConcurrency
 // requests are in flight, and request starts are at least PerHostInterval
-// apart. Each redirect hop counts against its own host. A slot is held
+// apart. Each redirect hop to another host counts against that host; a
+// hop to the same host rides on the first request's slot. A slot is held
 // until the body is read. Waiting for a slot or a start time ends when ctx
-// ends. Idle per-host entries are swept once more than a few hundred
+// ends, and does not count against Timeout, which bounds the request
+// itself: a request queued behind a polite host's other requests is not
+// failed for waiting its turn. Idle per-host entries are swept once more than a few hundred
 // hosts are tracked, so memory does not grow without bound.
 //
 // # Retries

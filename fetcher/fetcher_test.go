@@ -835,6 +835,25 @@ func TestPerHostInterval(t *testing.T) {
 	}
 }
 
+// TestPerHostWaitNotTimed fetches twice from one host whose requests
+// must start five seconds apart, with a two-second Timeout: the second
+// request waits longer than Timeout for its turn and must still succeed,
+// because Timeout bounds the request, not the wait for the host.
+func TestPerHostWaitNotTimed(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") })
+	c := newClient(t, fetcher.Options{PerHostInterval: 5 * time.Second, PerHostConcurrency: 2, Timeout: 2 * time.Second})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL}); err != nil {
+				t.Errorf("Fetch: %v (the wait for the host must not count against Timeout)", err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func TestFetchCancel(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -33,10 +34,20 @@ func newHostLimiter(concurrency int, interval time.Duration) *hostLimiter {
 	return &hostLimiter{concurrency: concurrency, interval: interval, hosts: make(map[string]*hostState)}
 }
 
-// hostKeyOf is the limiter key: the host name without port, lower case.
-func hostKeyOf(req *http.Request) string {
-	return strings.TrimSuffix(strings.ToLower(req.URL.Hostname()), ".")
+// hostKeyOf is the limiter key of req (see limiterKey).
+func hostKeyOf(req *http.Request) string { return limiterKey(req.URL) }
+
+// limiterKey is the limiter's key for u: its host name, case folded,
+// without a trailing dot (the port does not count).
+func limiterKey(u *url.URL) string {
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 }
+
+// heldHostKey is the context key under which Client.attempt records the
+// host whose slot it already holds for the request: the transport lets
+// requests to that host through without waiting again (a redirect hop to
+// the same host rides on the first request's slot).
+type heldHostKey struct{}
 
 // acquire waits for a free slot for host and for its next start time, and
 // returns the function that frees the slot. It returns ctx's error if ctx
@@ -119,7 +130,11 @@ type limitedTransport struct {
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	release, err := t.limiter.acquire(req.Context(), hostKeyOf(req))
+	host := hostKeyOf(req)
+	if held, _ := req.Context().Value(heldHostKey{}).(string); held == host {
+		return t.base.RoundTrip(req)
+	}
+	release, err := t.limiter.acquire(req.Context(), host)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@
 #   dedupe   the near-duplicate index                          vs brute-force containment against every story
 #   fetcher  fetcher.Fetch (guard, limits, decode, caps)       vs plain http.Client.Get
 #   sink     synchronous publish                               vs async batch publish
+#   pipeline 40 polite sites, polls at once: the default      vs the old default of 8
 #   sink     newest 20 stories / report entries, 10k and 100k   vs the report read by walking every duplicate
 #            stories (FEEDSIFT_BENCH_STORE_SIZES=10000,100000,1000000 for issue 14's range)
 # Usage: scripts/bench.sh [benchtime]   (default 1s; pass e.g. 3x for a quick look)
@@ -19,3 +20,4 @@ go test -run '^$' -benchtime "$bt" -bench 'BenchmarkMatchAdd' ./dedupe
 go test -run '^$' -benchtime "$bt" -bench . ./fetcher
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkPublish' ./sink
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkReads' ./sink
+go test -run '^$' -benchtime 2x -bench 'BenchmarkPoliteFarm' ./internal/pipeline

@@ -60,9 +60,15 @@
 //
 // # Concurrency
 //
-// The queue runs at most Options.Workers polls at once; a feed is polled
-// by at most one worker at a time. Article fetches of different feeds run
-// in parallel. The decision "new story or copy" and its publication are
+// The queue runs at most Options.Workers polls at once (default 256); a
+// feed is polled by at most one worker at a time. A poll mostly waits: on
+// the network, and on the fetcher's per-host spacing between the article
+// fetches of its site, so many run at once and one slow or polite host
+// holds only its own polls back. The CPU-bound steps, feed parsing and
+// page extraction, run at most Options.CPUSlots at once (default
+// GOMAXPROCS), so CPU and the memory of parsed pages stay bounded whatever
+// the number of polls waiting. Article fetches of different feeds run in
+// parallel. The decision "new story or copy" and its publication are
 // serialised by one mutex, so two copies of one article fetched at the
 // same moment by two workers still become one story.
 //

@@ -37,7 +37,7 @@ type env struct {
 
 // newEnv starts the components. fo adjusts the fetcher options (loopback
 // allowed, no per-host spacing, no retries, 3s timeout).
-func newEnv(t *testing.T, fo func(*fetcher.Options)) *env {
+func newEnv(t testing.TB, fo func(*fetcher.Options)) *env {
 	t.Helper()
 	srv := natstest.RunJetStream(t)
 	nc := natstest.Connect(t, srv)
@@ -75,7 +75,7 @@ func newEnv(t *testing.T, fo func(*fetcher.Options)) *env {
 
 // pipeline returns a pipeline over e's components; the required fields of
 // opts that are left nil are filled from e.
-func (e *env) pipeline(t *testing.T, opts pipeline.Options) *pipeline.Pipeline {
+func (e *env) pipeline(t testing.TB, opts pipeline.Options) *pipeline.Pipeline {
 	t.Helper()
 	if opts.Fetcher == nil {
 		opts.Fetcher = e.fetch
@@ -100,7 +100,7 @@ func (e *env) pipeline(t *testing.T, opts pipeline.Options) *pipeline.Pipeline {
 }
 
 // read returns every story and duplicate record on the stream, in order.
-func (e *env) read(t *testing.T) ([]story.Story, []story.Duplicate) {
+func (e *env) read(t testing.TB) ([]story.Story, []story.Duplicate) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
@@ -123,7 +123,7 @@ func (e *env) read(t *testing.T) ([]story.Story, []story.Duplicate) {
 
 // waitStream waits until the stream holds at least total stories and
 // duplicates together, or fails the test after 20s or when done fires.
-func (e *env) waitStream(t *testing.T, total int, done <-chan error) {
+func (e *env) waitStream(t testing.TB, total int, done <-chan error) {
 	t.Helper()
 	var (
 		s     []story.Story
@@ -189,7 +189,7 @@ func (e *env) counter(t *testing.T, name, label string) float64 {
 }
 
 // serveFarm serves farm, through wrap when not nil, on a loopback server.
-func serveFarm(t *testing.T, farm *feedfarm.Farm, wrap func(http.Handler) http.Handler) *httptest.Server {
+func serveFarm(t testing.TB, farm *feedfarm.Farm, wrap func(http.Handler) http.Handler) *httptest.Server {
 	t.Helper()
 	var h http.Handler = farm.Handler()
 	if wrap != nil {
@@ -199,7 +199,7 @@ func serveFarm(t *testing.T, farm *feedfarm.Farm, wrap func(http.Handler) http.H
 }
 
 // serve serves h on a loopback server closed at cleanup.
-func serve(t *testing.T, h http.Handler) *httptest.Server {
+func serve(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

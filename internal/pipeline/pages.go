@@ -47,7 +47,10 @@ func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item,
 	if f.Exclude != "" {
 		opts.Exclude = []string{f.Exclude}
 	}
-	art, err := extract.Extract(body, opts)
+	var art *extract.Article
+	if cerr := p.withCPU(ctx, func() { art, err = extract.Extract(body, opts) }); cerr != nil {
+		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, cerr)}
+	}
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
 		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -51,6 +52,9 @@ type TemplateStore interface {
 	SaveTemplate(ctx context.Context, host string, data []byte) error
 }
 
+// DefaultWorkers is Options.Workers' default: feeds polled at once.
+const DefaultWorkers = 256
+
 // Options configure a Pipeline. Fetcher, Publisher, State and Index are
 // required, and every feed needs a unique ID, a URL, a valid topic and a
 // positive Interval; every other zero value means the documented default.
@@ -61,8 +65,17 @@ type Options struct {
 	State     StateStore
 	Index     *dedupe.Index
 
-	// Workers is the number of feeds polled at once; default 8.
+	// Workers is the number of feeds polled at once; default 256. A poll
+	// spends most of its time waiting: on the network, and on the
+	// fetcher's per-host spacing between the article fetches of one site.
+	// A waiting poll holds no CPU, so many run at once; the CPU-bound
+	// steps (feed parsing, extraction) run at most CPUSlots at once
+	// whatever Workers is.
 	Workers int
+	// CPUSlots bounds the feed parses and page extractions running at
+	// once; default GOMAXPROCS. It keeps CPU and the memory of parsed
+	// pages bounded while Workers polls wait on their hosts.
+	CPUSlots int
 	// MaxBackoff caps the delay before a failing feed is polled again;
 	// default 6h. A failing feed is never given up.
 	MaxBackoff time.Duration
@@ -140,6 +153,10 @@ type Pipeline struct {
 	metrics *Metrics
 	now     func() time.Time
 
+	// cpu holds a token for each feed parse or page extraction running
+	// (see Options.CPUSlots and withCPU).
+	cpu chan struct{}
+
 	// decide serialises "new story or copy" and its publication, and
 	// people's overrides.
 	decide    sync.Mutex
@@ -197,7 +214,10 @@ func New(opts Options) (*Pipeline, error) {
 		return nil, err
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = 8
+		opts.Workers = DefaultWorkers
+	}
+	if opts.CPUSlots <= 0 {
+		opts.CPUSlots = runtime.GOMAXPROCS(0)
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 6 * time.Hour
@@ -226,7 +246,7 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Overrides == nil {
 		opts.Overrides = NewOverrides()
 	}
-	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now,
+	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now, cpu: make(chan struct{}, opts.CPUSlots),
 		templates: map[string]*hostTemplate{}, overrides: opts.Overrides, feeds: newFeedSet(opts.Feeds)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
@@ -238,4 +258,17 @@ func New(opts Options) (*Pipeline, error) {
 		p.cond = opts.Publisher.(ConditionalPublisher)
 	}
 	return p, nil
+}
+
+// withCPU runs fn, a CPU-bound step (a feed parse, a page extraction),
+// once one of the CPUSlots is free or ctx ends first.
+func (p *Pipeline) withCPU(ctx context.Context, fn func()) error {
+	select {
+	case p.cpu <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.cpu }()
+	fn()
+	return nil
 }

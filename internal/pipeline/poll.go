@@ -181,7 +181,10 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st story.FeedState, r
 		res.NotModified = true
 		return st, nil
 	}
-	doc, err := parser.Parse(resp.Body, resp.ContentType, resp.URL)
+	var doc *parser.Feed
+	if cerr := p.withCPU(ctx, func() { doc, err = parser.Parse(resp.Body, resp.ContentType, resp.URL) }); cerr != nil {
+		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: cerr}
+	}
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindParse).Inc()
 		where := f.URL

@@ -21,7 +21,11 @@ func (p *Pipeline) Ingest(ctx context.Context, f story.Feed, body []byte, conten
 	start := p.now()
 	res := PollResult{FeedID: f.ID}
 	log := p.log.With("feed_id", f.ID)
-	doc, err := parser.Parse(body, contentType, f.URL)
+	var doc *parser.Feed
+	var err error
+	if cerr := p.withCPU(ctx, func() { doc, err = parser.Parse(body, contentType, f.URL) }); cerr != nil {
+		err = cerr
+	}
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindParse).Inc()
 		err = &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: fmt.Errorf("pushed document: %w", err)}
