@@ -79,19 +79,37 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 	if len(p.Body) > MaxPageSize {
 		return fmt.Errorf("%w: %s: %d bytes, limit %d", ErrPageTooLarge, p.URL, len(p.Body), MaxPageSize)
 	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	if _, err := zw.Write(p.Body); err != nil {
-		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
-	}
-	data, err := json.Marshal(pageRecord{Page: p, Gzip: gz.Bytes()})
+	data, err := encodePage(p)
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	// Pages are saved by many polls at once: DB.Batch gives them one
+	// commit (one fsync) together instead of one each.
+	err = s.db.Batch(s.savePageTx(p, data))
+	if err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	return nil
+}
+
+// encodePage is p's record: its metadata and its body gzipped.
+func encodePage(p Page) ([]byte, error) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(p.Body); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(pageRecord{Page: p, Gzip: gz.Bytes()})
+}
+
+// savePageTx is the transaction that stores page p as data (see
+// SavePage). It is idempotent, as DB.Batch requires: run twice, it leaves
+// the store as run once.
+func (s *Store) savePageTx(p Page, data []byte) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
 		pages, byTime, err := pageBuckets(tx)
 		if err != nil {
 			return err
@@ -124,11 +142,7 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 		var v [8]byte
 		binary.BigEndian.PutUint64(v[:], uint64(max(count-dropped, 0)))
 		return meta.Put([]byte(keyPageCount), v[:])
-	})
-	if err != nil {
-		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
 	}
-	return nil
 }
 
 // Page returns the stored page of a canonical URL.

@@ -615,7 +615,9 @@ func (s *Store) SaveTemplate(ctx context.Context, host string, data []byte) erro
 	if host == "" {
 		return fmt.Errorf("%w: template without host", ErrInvalidOption)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Saved after every article page, from many polls at once: DB.Batch
+	// gives concurrent saves one commit. The put is idempotent.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketTmpl))
 		if err != nil {
 			return err
