@@ -34,7 +34,17 @@ type Config struct {
 	Dedupe  DedupeConfig  `toml:"dedupe"`
 	Cluster ClusterConfig `toml:"cluster"`
 	WebSub  WebSubConfig  `toml:"websub"`
+	Store   StoreConfig   `toml:"store"`
 	Feeds   []FeedConfig  `toml:"feed"`
+}
+
+// StoreConfig is the [store] section: the local bbolt store.
+type StoreConfig struct {
+	// Retention removes stories older than this (by their published time,
+	// else their fetch time), with their copies and report entries, from
+	// the store; checked every 10 minutes. 0, the default, keeps them all.
+	// The stream keeps what nats.max_age and nats.max_bytes say.
+	Retention time.Duration `toml:"retention"`
 }
 
 // LogConfig is the [log] section.
@@ -364,6 +374,10 @@ func (c Config) validate(probs *problems) {
 	}
 	if c.Dedupe.Window < time.Hour {
 		add("dedupe.window", "%s is below 1h", c.Dedupe.Window)
+	}
+	if c.Store.Retention < 0 || c.Store.Retention > 0 && c.Store.Retention < c.Dedupe.Window {
+		add("store.retention", "%s: want 0 (keep every story) or at least dedupe.window (%s), so that no copy outlives its story",
+			c.Store.Retention, c.Dedupe.Window)
 	}
 	if c.Cluster.PollAckWait < time.Second {
 		add("cluster.poll_ack_wait", "%s is below 1s", c.Cluster.PollAckWait)

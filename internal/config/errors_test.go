@@ -317,3 +317,23 @@ func TestDurationIntegers(t *testing.T) {
 		t.Errorf("interval with spaces = %s, %v", cfg.Poll.Interval, err)
 	}
 }
+
+// TestStoreRetention checks store.retention: 0 keeps every story, and a
+// retention is at least the dedupe window.
+func TestStoreRetention(t *testing.T) {
+	for _, tc := range []struct {
+		retention time.Duration
+		ok        bool
+	}{{0, true}, {168 * time.Hour, true}, {720 * time.Hour, true}, {24 * time.Hour, false}, {-time.Hour, false}} {
+		cfg := config.Default()
+		cfg.Dedupe.Window = 168 * time.Hour
+		cfg.Store.Retention = tc.retention
+		err := cfg.Validate()
+		if tc.ok != (err == nil) {
+			t.Errorf("store.retention = %s: error %v, want ok %v", tc.retention, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "store.retention") {
+			t.Errorf("store.retention = %s: error %q does not name the key", tc.retention, err)
+		}
+	}
+}

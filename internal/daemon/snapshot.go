@@ -31,7 +31,8 @@ import (
 // from the stream" with the reason and stream_last_seq.
 
 // maintainEvery is how often the running daemon ages stories out of the
-// index (dedupe.window) and saves its snapshot.
+// index (dedupe.window) and the store (store.retention) and saves its
+// snapshot.
 const maintainEvery = 10 * time.Minute
 
 // loadIndexSnapshot replaces d.index with the kept snapshot when it fits
@@ -145,8 +146,9 @@ func (d *Daemon) saveIndexSnapshot() (uint64, error) {
 	return seq, nil
 }
 
-// maintainIndex ages stories out of the index and saves its snapshot
-// every maintainEvery until ctx ends.
+// maintainIndex ages stories out of the index (and, with store.retention,
+// out of the store) and saves its snapshot every maintainEvery until ctx
+// ends.
 func (d *Daemon) maintainIndex(ctx context.Context) {
 	t := time.NewTicker(maintainEvery)
 	defer t.Stop()
@@ -158,9 +160,25 @@ func (d *Daemon) maintainIndex(ctx context.Context) {
 			if n := d.index.Evict(now); n > 0 {
 				d.log.Info("stories aged out of the dedupe index", "stories", n, "window", d.cfg.Dedupe.Window)
 			}
+			d.expireStore(ctx, now)
 			if _, err := d.saveIndexSnapshot(); err != nil && !errors.Is(err, context.Canceled) {
 				d.log.Warn("save index snapshot", "error", err)
 			}
 		}
+	}
+}
+
+// expireStore removes from the store the stories older than
+// store.retention (0 keeps them all), with their copies.
+func (d *Daemon) expireStore(ctx context.Context, now time.Time) {
+	if d.cfg.Store.Retention <= 0 {
+		return
+	}
+	stories, copies, err := d.store.Expire(ctx, now.Add(-d.cfg.Store.Retention))
+	switch {
+	case err != nil && !errors.Is(err, context.Canceled):
+		d.log.Warn("store retention", "error", err)
+	case stories > 0:
+		d.log.Info("stories aged out of the store", "stories", stories, "copies", copies, "retention", d.cfg.Store.Retention)
 	}
 }
