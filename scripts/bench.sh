@@ -7,6 +7,7 @@
 #   fetcher  fetcher.Fetch (guard, limits, decode, caps)       vs plain http.Client.Get
 #   sink     synchronous publish                               vs async batch publish
 #   pipeline 40 polite sites, polls at once: the default      vs the old default of 8
+#   sink     a copy's write with the report index               vs the bare put of the record
 #   sink     page archive saves from 32 goroutines: DB.Batch vs one DB.Update (commit + fsync) per page
 #   sink     newest 20 stories / report entries, 10k and 100k   vs the report read by walking every duplicate
 #            stories (FEEDSIFT_BENCH_STORE_SIZES=10000,100000,1000000 for issue 14's range)
@@ -23,3 +24,4 @@ go test -run '^$' -benchtime "$bt" -bench 'BenchmarkPublish' ./sink
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkReads' ./sink
 go test -run '^$' -benchtime 2x -bench 'BenchmarkPoliteFarm' ./internal/pipeline
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkSavePageConcurrent' ./sink
+go test -run '^$' -benchtime "$bt" -bench 'BenchmarkDupeWrite' ./sink

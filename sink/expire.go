@@ -96,7 +96,7 @@ func expireSome(tx *bolt.Tx, limit []byte) (listed, stories, copies int, err err
 				return listed, stories, copies, err
 			}
 		}
-		if err := reindexReport(tx, id); err != nil {
+		if err := reindexReport(tx, id, nil); err != nil {
 			return listed, stories, copies, err
 		}
 		stories, copies = stories+1, copies+len(keys)

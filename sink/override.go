@@ -122,10 +122,16 @@ func putDupe(tx *bolt.Tx, d story.Duplicate) error {
 	if err != nil {
 		return fmt.Errorf("duplicate of %s: %w", d.StoryID, err)
 	}
-	if err := tx.Bucket([]byte(bucketDupes)).Put(dupeKey(d.StoryID, MemberKey(d)), data); err != nil {
+	return storeDupe(tx, d.StoryID, dupeKey(d.StoryID, MemberKey(d)), data)
+}
+
+// storeDupe puts a duplicate record of story storyID, encoded as data,
+// under key, and moves the story's report entry.
+func storeDupe(tx *bolt.Tx, storyID string, key, data []byte) error {
+	if err := tx.Bucket([]byte(bucketDupes)).Put(key, data); err != nil {
 		return err
 	}
-	return reindexReport(tx, d.StoryID)
+	return reindexReport(tx, storyID, nil)
 }
 
 func applySplit(tx *bolt.Tx, o story.Override) error {
@@ -142,7 +148,7 @@ func applySplit(tx *bolt.Tx, o story.Override) error {
 	if err := dupes.Delete(key); err != nil {
 		return err
 	}
-	if err := reindexReport(tx, o.Story); err != nil {
+	if err := reindexReport(tx, o.Story, nil); err != nil {
 		return err
 	}
 	prev, err := getStory(stories, o.NewStory)
@@ -183,7 +189,7 @@ func applyMerge(tx *bolt.Tx, o story.Override) error {
 			return err
 		}
 	}
-	if err := reindexReport(tx, o.Other); err != nil {
+	if err := reindexReport(tx, o.Other, nil); err != nil {
 		return err
 	}
 	for _, d := range moved {

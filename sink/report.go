@@ -19,15 +19,16 @@ import (
 // that has at least one duplicate, in the time index's layout (topic 0x00
 // time id, see timeIndexKey): the story's own time, or its latest
 // member's Seen while the story is not in the store. bucketReportKey maps
-// a story ID to its member count (4 bytes) and its key there, so the entry
-// can be moved when the story or its members change, and
+// a story ID to its member count, whether the entry is dated by the story,
+// and its key there (reportKeyValue), so the entry can be moved when the
+// story or its members change, and
 // bucketReportCounts holds per topic the number of such stories and of
 // their members (8 bytes each). Report reads the index newest first and
 // stops at the limit, and ReportCounts reads the counts, so a page of the
 // report costs what it shows, not the store's size.
 const (
 	bucketReportByTime = "report_by_time"
-	bucketReportKey    = "report_key"
+	bucketReportKey    = "report_entry"
 	bucketReportCounts = "report_counts"
 )
 
@@ -119,24 +120,31 @@ func reportEntry(tx *bolt.Tx, id string) (*datedEntry, error) {
 
 // reindexReport puts story id's report index entry where its story and
 // members now date it, or removes it when the story has no members. Every
-// write to a story or to the duplicates calls it for the stories touched.
-func reindexReport(tx *bolt.Tx, id string) error {
+// write to a story or to the duplicates calls it for the stories touched:
+// with st, the story just written; with nil, after a change of members.
+//
+// A copy's write is the common call, so it decodes nothing it need not:
+// it counts the members by their keys, and keeps the topic and time of an
+// entry dated by its story (the story did not change). Only a story's
+// first copy reads the story (its topic and times, not its text), and
+// only a story the store does not hold reads its members' records.
+func reindexReport(tx *bolt.Tx, id string, st *story.Story) error {
 	idx, keys := tx.Bucket([]byte(bucketReportByTime)), tx.Bucket([]byte(bucketReportKey))
-	e, err := reportEntry(tx, id)
-	if err != nil {
-		return err
-	}
+	members := memberCount(tx, id)
 	old := bytes.Clone(keys.Get([]byte(id)))
-	var cur []byte // member count, then the index key
-	if e != nil {
-		cur = binary.BigEndian.AppendUint32(nil, uint32(len(e.Members)))
-		cur = append(cur, reportIndexKey(e.Story.Topic, e.when, id)...)
+	var cur []byte
+	if members > 0 {
+		topic, when, byStory, err := reportPlace(tx, id, st, old)
+		if err != nil {
+			return err
+		}
+		cur = reportKeyValue(members, byStory, timeKey(topic, when, id))
 	}
 	if bytes.Equal(old, cur) {
 		return nil
 	}
-	if len(old) > 4 {
-		if err := idx.Delete(old[4:]); err != nil {
+	if len(old) > reportValueHeader {
+		if err := idx.Delete(old[reportValueHeader:]); err != nil {
 			return err
 		}
 		if err := addReportCount(tx, old, -1); err != nil {
@@ -146,7 +154,7 @@ func reindexReport(tx *bolt.Tx, id string) error {
 	if cur == nil {
 		return keys.Delete([]byte(id))
 	}
-	if err := idx.Put(cur[4:], nil); err != nil {
+	if err := idx.Put(cur[reportValueHeader:], nil); err != nil {
 		return err
 	}
 	if err := addReportCount(tx, cur, 1); err != nil {
@@ -155,11 +163,70 @@ func reindexReport(tx *bolt.Tx, id string) error {
 	return keys.Put([]byte(id), cur)
 }
 
+// A bucketReportKey value: the member count (4 bytes), 1 when the entry is
+// dated by its story (0 when by its latest member), then the index key.
+const reportValueHeader = 5
+
+func reportKeyValue(members int, byStory bool, key []byte) []byte {
+	v := binary.BigEndian.AppendUint32(make([]byte, 0, reportValueHeader+len(key)), uint32(members))
+	if byStory {
+		v = append(v, 1)
+	} else {
+		v = append(v, 0)
+	}
+	return append(v, key...)
+}
+
+// memberCount is how many duplicate records story id has, counted by key.
+func memberCount(tx *bolt.Tx, id string) int {
+	n := 0
+	prefix := dupeKey(id, "")
+	c := tx.Bucket([]byte(bucketDupes)).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// reportPlace returns the topic and time story id's report entry is listed
+// under, and whether they are the story's (see reindexReport): st's when
+// given; else an old entry's when it was dated by the story, which has not
+// changed; else the stored story's; else its latest member's.
+func reportPlace(tx *bolt.Tx, id string, st *story.Story, old []byte) (topic string, when time.Time, byStory bool, err error) {
+	switch {
+	case st != nil:
+		return st.Topic, storyTime(*st), true, nil
+	case len(old) > reportValueHeader && old[4] == 1:
+		key := old[reportValueHeader:]
+		i := bytes.IndexByte(key, 0)
+		if i >= 0 && len(key) >= i+1+12 {
+			return string(key[:i]), timeFromBytes(key[i+1 : i+1+12]), true, nil
+		}
+	}
+	if v := tx.Bucket([]byte(bucketStories)).Get([]byte(id)); v != nil {
+		// The story's topic and times only: its text is not decoded.
+		var t struct {
+			Topic     string    `json:"topic"`
+			Published time.Time `json:"published"`
+			Fetched   time.Time `json:"fetched"`
+		}
+		if err := json.Unmarshal(v, &t); err != nil {
+			return "", time.Time{}, false, fmt.Errorf("story %s: %w", id, err)
+		}
+		return t.Topic, storyTime(story.Story{Published: t.Published, Fetched: t.Fetched}), true, nil
+	}
+	e, err := reportEntry(tx, id)
+	if err != nil || e == nil {
+		return "", time.Time{}, false, err
+	}
+	return e.Story.Topic, e.when, false, nil
+}
+
 // addReportCount adds (sign 1) or removes (sign -1) one story and its
 // members to the counts of its topic; entry is a bucketReportKey value.
 func addReportCount(tx *bolt.Tx, entry []byte, sign int64) error {
 	members := int64(binary.BigEndian.Uint32(entry))
-	key := entry[4:]
+	key := entry[reportValueHeader:]
 	topic := key[:max(0, bytes.IndexByte(key, 0))]
 	counts := tx.Bucket([]byte(bucketReportCounts))
 	stories, copies := readCounts(counts.Get(topic))
@@ -211,16 +278,6 @@ func (s *Store) ReportCounts(topic string) (stories, copies int, err error) {
 	return stories, copies, nil
 }
 
-// reportIndexKey is the time-index key (see timeIndexKey) of a report
-// entry.
-func reportIndexKey(topic string, when time.Time, id string) []byte {
-	k := make([]byte, 0, len(topic)+1+12+len(id))
-	k = append(k, topic...)
-	k = append(k, 0)
-	k = append(k, timeBytes(when)...)
-	return append(k, id...)
-}
-
 // buildReportIndex creates the report index of a store written before it
 // existed (or with only part of it), from every story with duplicates. It
 // runs once, when such a store is first opened for writing.
@@ -243,7 +300,7 @@ func buildReportIndex(tx *bolt.Tx) error {
 		}
 	}
 	for _, id := range dupeStoryIDs(tx) {
-		if err := reindexReport(tx, id); err != nil {
+		if err := reindexReport(tx, id, nil); err != nil {
 			return err
 		}
 	}

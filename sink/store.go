@@ -173,12 +173,7 @@ func (s *Store) PutEvent(ev Event) error {
 			return fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
 		}
 		key := dupeKey(d.StoryID, MemberKey(d))
-		apply = func(tx *bolt.Tx) error {
-			if err := tx.Bucket([]byte(bucketDupes)).Put(key, data); err != nil {
-				return err
-			}
-			return reindexReport(tx, d.StoryID)
-		}
+		apply = func(tx *bolt.Tx) error { return storeDupe(tx, d.StoryID, key, data) }
 	default:
 		return fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)
 	}
@@ -242,7 +237,7 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 	if err := byTime.Put(timeIndexKey(st), nil); err != nil {
 		return err
 	}
-	return reindexReport(tx, st.ID)
+	return reindexReport(tx, st.ID, &st)
 }
 
 func raiseSeq(tx *bolt.Tx, seq uint64) error {
@@ -308,13 +303,22 @@ func timeBytes(t time.Time) []byte {
 	return b
 }
 
-// timeIndexKey is topic 0x00 time id. Topics hold no control characters.
-func timeIndexKey(s story.Story) []byte {
-	k := make([]byte, 0, len(s.Topic)+1+12+len(s.ID))
-	k = append(k, s.Topic...)
+// timeIndexKey is s's key in the time index (see timeKey).
+func timeIndexKey(s story.Story) []byte { return timeKey(s.Topic, storyTime(s), s.ID) }
+
+// timeKey is the layout of the time indexes (stories, report entries):
+// topic 0x00 time id. Topics hold no control characters.
+func timeKey(topic string, when time.Time, id string) []byte {
+	k := make([]byte, 0, len(topic)+1+12+len(id))
+	k = append(k, topic...)
 	k = append(k, 0)
-	k = append(k, timeBytes(storyTime(s))...)
-	return append(k, s.ID...)
+	k = append(k, timeBytes(when)...)
+	return append(k, id...)
+}
+
+// timeFromBytes decodes timeBytes.
+func timeFromBytes(b []byte) time.Time {
+	return time.Unix(int64(binary.BigEndian.Uint64(b)^(1<<63)), int64(binary.BigEndian.Uint32(b[8:]))).UTC()
 }
 
 func dupeKey(storyID, member string) []byte {
