@@ -34,9 +34,6 @@ func newHostLimiter(concurrency int, interval time.Duration) *hostLimiter {
 	return &hostLimiter{concurrency: concurrency, interval: interval, hosts: make(map[string]*hostState)}
 }
 
-// hostKeyOf is the limiter key of req (see limiterKey).
-func hostKeyOf(req *http.Request) string { return limiterKey(req.URL) }
-
 // limiterKey is the limiter's key for u: its host name, case folded,
 // without a trailing dot (the port does not count).
 func limiterKey(u *url.URL) string {
@@ -130,7 +127,7 @@ type limitedTransport struct {
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	host := hostKeyOf(req)
+	host := limiterKey(req.URL)
 	if held, _ := req.Context().Value(heldHostKey{}).(string); held == host {
 		return t.base.RoundTrip(req)
 	}
