@@ -68,7 +68,7 @@ func TestGoldenPayloads(t *testing.T) {
 	contentDupe.Text = "Water levels dropped on Saturday, the mirror says.\n\nOfficials said roads would reopen."
 	contentDupe.Source = "article"
 	split := story.Override{
-		ID: "5d41402abc4b2a76", Op: story.OpSplit, Story: full.ID, Member: sink.MemberKey(contentDupe),
+		ID: "5d41402abc4b2a76", Op: story.OpSplit, Story: full.ID, Member: contentDupe.MemberKey(),
 		NewStory: "7b8c9d0e1f2a3b4c", Keys: []string{"guid:mirror-feed:mirror-991", "url:https://mirror.example.net/river-levels-2"},
 		Topic: full.Topic, At: published.Add(2 * time.Hour), By: "editor",
 	}
@@ -78,7 +78,7 @@ func TestGoldenPayloads(t *testing.T) {
 	}
 	updated := full
 	updated.Merged = []string{merge.Other}
-	splitOff := sink.SplitStory(split, contentDupe, nil)
+	splitOff := story.SplitStory(split, contentDupe, nil)
 
 	tests := []struct {
 		name    string

@@ -2,8 +2,6 @@ package sink
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -393,20 +391,8 @@ func (j *JetStream) duplicateMsg(d story.Duplicate) (*nats.Msg, error) {
 	}
 	msg := nats.NewMsg(subj)
 	msg.Data = data
-	msg.Header.Set(jetstream.MsgIDHeader, "dupe:"+d.StoryID+":"+MemberKey(d))
+	msg.Header.Set(jetstream.MsgIDHeader, "dupe:"+d.StoryID+":"+d.MemberKey())
 	return msg, nil
-}
-
-// MemberKey identifies a duplicate record within its story: the first 16
-// bytes, in hex, of the SHA-256 of its FeedID, URL and GUID. It is the
-// second part of the duplicate's Nats-Msg-Id and of its store key.
-func MemberKey(d story.Duplicate) string {
-	h := sha256.New()
-	for _, f := range []string{d.FeedID, d.URL, d.GUID} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // maxIDLen bounds story IDs; they travel in a message header and in keys.

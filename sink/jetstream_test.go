@@ -260,7 +260,7 @@ func TestPublishDuplicate(t *testing.T) {
 	if m.Subject != "feedsift.dupes.world" {
 		t.Errorf("subject = %q, want feedsift.dupes.world", m.Subject)
 	}
-	wantID := "dupe:s001:" + sink.MemberKey(d)
+	wantID := "dupe:s001:" + d.MemberKey()
 	if got := m.Header.Get(jetstream.MsgIDHeader); got != wantID {
 		t.Errorf("Nats-Msg-Id = %q, want %q", got, wantID)
 	}
@@ -280,30 +280,6 @@ func TestPublishDuplicate(t *testing.T) {
 	}
 	if _, _, err := e.js.PublishDuplicate(ctx, newDuplicate("", "world", "f", 1)); !errors.Is(err, sink.ErrInvalidEvent) {
 		t.Errorf("duplicate without story id: %v, want ErrInvalidEvent", err)
-	}
-}
-
-func TestMemberKey(t *testing.T) {
-	a := newDuplicate("s1", "t", "feed", 1)
-	tests := []struct {
-		name   string
-		mutate func(*story.Duplicate)
-		same   bool
-	}{
-		{"score and text do not count", func(d *story.Duplicate) { d.Similarity, d.Reason, d.Title = 0.5, "x", "y" }, true},
-		{"feed counts", func(d *story.Duplicate) { d.FeedID = "other" }, false},
-		{"url counts", func(d *story.Duplicate) { d.URL += "?x" }, false},
-		{"guid counts", func(d *story.Duplicate) { d.GUID = "g" }, false},
-		{"fields do not run together", func(d *story.Duplicate) { d.FeedID, d.URL = "fee", "d"+d.URL }, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			b := a
-			tc.mutate(&b)
-			if got := sink.MemberKey(a) == sink.MemberKey(b); got != tc.same {
-				t.Errorf("MemberKey equal = %v, want %v", got, tc.same)
-			}
-		})
 	}
 }
 

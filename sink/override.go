@@ -5,82 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/feedsift/feedsift/internal/story"
 )
-
-// SplitStory returns the story a split member becomes (see story.Override):
-// built from the member record m, or, when the story o.NewStory exists
-// already (prev, for example a story merged by hand earlier), prev with
-// its merge undone. It is what the store writes when it applies o, and
-// what the reviewer announces, so both agree.
-func SplitStory(o story.Override, m story.Duplicate, prev *story.Story) story.Story {
-	if prev != nil {
-		s := *prev
-		s.MergedInto = ""
-		s.SplitFrom = o.Story
-		if s.Version == 0 {
-			s.Version = story.Version
-		}
-		return s
-	}
-	canonical := ""
-	for _, k := range o.Keys {
-		if c, ok := strings.CutPrefix(k, "url:"); ok {
-			canonical = c
-			break
-		}
-	}
-	return story.Story{
-		Version: story.Version, ID: o.NewStory, Topic: m.Topic, FeedID: m.FeedID, URL: m.URL,
-		CanonicalURL: canonical, GUID: m.GUID, Title: m.Title, Published: m.Published, Fetched: m.Seen,
-		Text: m.Text, Source: m.Source, SplitFrom: o.Story,
-	}
-}
-
-// SplitFromUpdate returns the story a member was split from, updated by o:
-// when the split member is a story merged into it by hand, that story
-// leaves its Merged list. It returns false when from needs no change.
-func SplitFromUpdate(o story.Override, from story.Story) (story.Story, bool) {
-	i := slices.Index(from.Merged, o.NewStory)
-	if i < 0 {
-		return from, false
-	}
-	from.Merged = slices.Delete(slices.Clone(from.Merged), i, i+1)
-	if len(from.Merged) == 0 {
-		from.Merged = nil
-	}
-	return from, true
-}
-
-// MergeStories returns what o (OpMerge) makes of its two stories: a, the
-// story that absorbs, with Other added to Merged (nil when a is unknown);
-// b marked MergedInto a; and the member record b becomes in a's report.
-func MergeStories(o story.Override, a *story.Story, b story.Story) (*story.Story, story.Story, story.Duplicate) {
-	var aUpd *story.Story
-	if a != nil {
-		s := *a
-		if !slices.Contains(s.Merged, b.ID) {
-			s.Merged = append(slices.Clone(s.Merged), b.ID)
-		}
-		aUpd = &s
-	}
-	b.MergedInto = o.Story
-	by := ""
-	if o.By != "" {
-		by = " by " + o.By
-	}
-	m := story.Duplicate{
-		Version: story.Version, StoryID: o.Story, Topic: b.Topic, FeedID: b.FeedID, URL: b.URL, GUID: b.GUID,
-		Title: b.Title, Seen: o.At, Method: story.MethodManual, Similarity: 0,
-		Reason:    fmt.Sprintf("merged by hand%s: story %s and its copies joined this story", by, b.ID),
-		Published: b.Published, Text: b.Text, Source: b.Source,
-	}
-	return aUpd, b, m
-}
 
 // applyOverride writes the effect of o: see story.Override. Applying an
 // override twice changes nothing the second time.
@@ -122,7 +51,7 @@ func putDupe(tx *bolt.Tx, d story.Duplicate) error {
 	if err != nil {
 		return fmt.Errorf("duplicate of %s: %w", d.StoryID, err)
 	}
-	return storeDupe(tx, d.StoryID, dupeKey(d.StoryID, MemberKey(d)), data)
+	return storeDupe(tx, d.StoryID, dupeKey(d.StoryID, d.MemberKey()), data)
 }
 
 // storeDupe puts a duplicate record of story storyID, encoded as data,
@@ -155,14 +84,14 @@ func applySplit(tx *bolt.Tx, o story.Override) error {
 	if err != nil {
 		return err
 	}
-	if err := putStoryValue(tx, SplitStory(o, m, prev)); err != nil {
+	if err := putStoryValue(tx, story.SplitStory(o, m, prev)); err != nil {
 		return err
 	}
 	from, err := getStory(stories, o.Story)
 	if err != nil || from == nil {
 		return err
 	}
-	if upd, changed := SplitFromUpdate(o, *from); changed {
+	if upd, changed := story.SplitFromUpdate(o, *from); changed {
 		return putStoryValue(tx, upd)
 	}
 	return nil
@@ -205,7 +134,7 @@ func applyMerge(tx *bolt.Tx, o story.Override) error {
 	if err != nil {
 		return err
 	}
-	aUpd, bUpd, member := MergeStories(o, a, *b)
+	aUpd, bUpd, member := story.MergeStories(o, a, *b)
 	if err := putDupe(tx, member); err != nil {
 		return err
 	}

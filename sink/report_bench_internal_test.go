@@ -56,7 +56,7 @@ func BenchmarkDupeWrite(b *testing.B) {
 				} else {
 					var data []byte
 					if data, err = json.Marshal(d); err == nil {
-						err = tx.Bucket([]byte(bucketDupes)).Put(dupeKey(d.StoryID, MemberKey(d)), data)
+						err = tx.Bucket([]byte(bucketDupes)).Put(dupeKey(d.StoryID, d.MemberKey()), data)
 					}
 				}
 				if err != nil {

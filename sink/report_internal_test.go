@@ -70,7 +70,7 @@ func playReportStream(t *testing.T, seed uint64, events int) {
 			id, member := storyID(), ""
 			err := s.db.View(func(tx *bolt.Tx) error {
 				if e, err := reportEntry(tx, id); e != nil && err == nil {
-					member = MemberKey(e.Members[rng.IntN(len(e.Members))])
+					member = e.Members[rng.IntN(len(e.Members))].MemberKey()
 				}
 				return nil
 			})

@@ -130,10 +130,10 @@ func (s *Store) Path() string { return s.db.Path() }
 
 // PutEvent applies one event. It is idempotent: a story is keyed by its ID
 // (a newer copy replaces the older one), a duplicate by its story ID and
-// MemberKey. An override is applied as story.Override describes: a split
-// member leaves its story's records and becomes a story (SplitStory); a
+// Duplicate.MemberKey. An override is applied as story.Override describes: a split
+// member leaves its story's records and becomes a story (story.SplitStory); a
 // merged story's members move to the story it joined, and it becomes one
-// of them (MergeStories). A non-zero ev.Seq raises the last applied
+// of them (story.MergeStories). A non-zero ev.Seq raises the last applied
 // sequence.
 func (s *Store) PutEvent(ev Event) error {
 	var apply func(tx *bolt.Tx) error
@@ -172,7 +172,7 @@ func (s *Store) PutEvent(ev Event) error {
 		if err != nil {
 			return fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
 		}
-		key := dupeKey(d.StoryID, MemberKey(d))
+		key := dupeKey(d.StoryID, d.MemberKey())
 		apply = func(tx *bolt.Tx) error { return storeDupe(tx, d.StoryID, key, data) }
 	default:
 		return fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)

@@ -30,7 +30,7 @@ var closing = story.Story{
 // ferrySplit is a person's split of the ferry story's copy, published by
 // startStream on the overrides subject of world.
 var ferrySplit = story.Override{
-	ID: "0v3rr1de5p1it", Op: story.OpSplit, Story: ferry.ID, Member: sink.MemberKey(ferryCopy),
+	ID: "0v3rr1de5p1it", Op: story.OpSplit, Story: ferry.ID, Member: ferryCopy.MemberKey(),
 	NewStory: "5p1itf3rry0000000000", Topic: "world", At: march(10, 20, 15), By: "cli alice",
 }
 

@@ -184,7 +184,7 @@ func TestReportPageSplitInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
 	defer cancel()
 
-	key := sink.MemberKey(m)
+	key := m.MemberKey()
 	section := chromedp.CSS(`section[data-story="` + s.ID + `"]`)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/dupes"), chromedp.WaitVisible(section)); err != nil {
 		t.Fatalf("load /dupes: %v", err)

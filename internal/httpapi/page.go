@@ -11,7 +11,6 @@ import (
 
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/textdiff"
-	"github.com/feedsift/feedsift/sink"
 )
 
 //go:embed dupes.html.tmpl
@@ -90,7 +89,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	for _, e := range report {
 		pe := pageEntry{Story: e.Story, Known: e.Story.Title != "" || e.Story.Text != ""}
 		for _, m := range e.Members {
-			pm := pageMember{Duplicate: m, Key: sink.MemberKey(m)}
+			pm := pageMember{Duplicate: m, Key: m.MemberKey()}
 			if pe.Known && m.Text != "" {
 				d := textdiff.Words(e.Story.Text, m.Text)
 				pm.Diff = &d

@@ -11,7 +11,6 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 const (
@@ -75,7 +74,7 @@ func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (Overr
 		topic = m.Topic
 	}
 	o := story.Override{
-		Version: story.Version, Op: story.OpSplit, Story: from.ID, Member: sink.MemberKey(m),
+		Version: story.Version, Op: story.OpSplit, Story: from.ID, Member: m.MemberKey(),
 		NewStory: newID, Keys: keys, Topic: topic, At: p.now().UTC(), By: by,
 	}
 	o.ID = overrideID(o)
@@ -87,9 +86,9 @@ func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (Overr
 	if ok {
 		prevPtr = &prev
 	}
-	announce := []story.Story{sink.SplitStory(o, m, prevPtr)}
+	announce := []story.Story{story.SplitStory(o, m, prevPtr)}
 	if found {
-		if upd, changed := sink.SplitFromUpdate(o, from); changed {
+		if upd, changed := story.SplitFromUpdate(o, from); changed {
 			announce = append(announce, upd)
 		}
 	}
@@ -141,7 +140,7 @@ func (p *Pipeline) Merge(ctx context.Context, a, b, by string) (OverrideResult, 
 		At: p.now().UTC(), By: by,
 	}
 	o.ID = overrideID(o)
-	aUpd, bUpd, _ := sink.MergeStories(o, &sa, sb)
+	aUpd, bUpd, _ := story.MergeStories(o, &sa, sb)
 	res, err := p.publishOverride(ctx, o, []story.Story{*aUpd, bUpd})
 	if err != nil {
 		return res, err
@@ -238,7 +237,7 @@ func (p *Pipeline) findMember(storyID, member string) (story.Duplicate, error) {
 	}
 	var hits []story.Duplicate
 	for _, m := range ms {
-		key := sink.MemberKey(m)
+		key := m.MemberKey()
 		switch {
 		case key == member || m.URL == member:
 			return m, nil

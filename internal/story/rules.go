@@ -1,0 +1,95 @@
+package story
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The rules below say what an override makes of the stories it touches.
+// They are pure: the store applies them when it reads an override from
+// the stream, and the ledger announces their result, so both agree.
+
+// MemberKey identifies the duplicate record d within its story: the first 16
+// bytes, in hex, of the SHA-256 of its FeedID, URL and GUID. It is the
+// second part of the duplicate's Nats-Msg-Id and of its store key.
+func (d Duplicate) MemberKey() string {
+	h := sha256.New()
+	for _, f := range []string{d.FeedID, d.URL, d.GUID} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// SplitStory returns the story a split member becomes (see Override):
+// built from the member record m, or, when the story o.NewStory exists
+// already (prev, for example a story merged by hand earlier), prev with
+// its merge undone. The store writes it when it applies o, and the
+// ledger announces it, so both agree.
+func SplitStory(o Override, m Duplicate, prev *Story) Story {
+	if prev != nil {
+		s := *prev
+		s.MergedInto = ""
+		s.SplitFrom = o.Story
+		if s.Version == 0 {
+			s.Version = Version
+		}
+		return s
+	}
+	canonical := ""
+	for _, k := range o.Keys {
+		if c, ok := strings.CutPrefix(k, "url:"); ok {
+			canonical = c
+			break
+		}
+	}
+	return Story{
+		Version: Version, ID: o.NewStory, Topic: m.Topic, FeedID: m.FeedID, URL: m.URL,
+		CanonicalURL: canonical, GUID: m.GUID, Title: m.Title, Published: m.Published, Fetched: m.Seen,
+		Text: m.Text, Source: m.Source, SplitFrom: o.Story,
+	}
+}
+
+// SplitFromUpdate returns the story a member was split from, updated by o:
+// when the split member is a story merged into it by hand, that story
+// leaves its Merged list. It returns false when from needs no change.
+func SplitFromUpdate(o Override, from Story) (Story, bool) {
+	i := slices.Index(from.Merged, o.NewStory)
+	if i < 0 {
+		return from, false
+	}
+	from.Merged = slices.Delete(slices.Clone(from.Merged), i, i+1)
+	if len(from.Merged) == 0 {
+		from.Merged = nil
+	}
+	return from, true
+}
+
+// MergeStories returns what o (OpMerge) makes of its two stories: a, the
+// story that absorbs, with Other added to Merged (nil when a is unknown);
+// b marked MergedInto a; and the member record b becomes in a's report.
+func MergeStories(o Override, a *Story, b Story) (*Story, Story, Duplicate) {
+	var aUpd *Story
+	if a != nil {
+		s := *a
+		if !slices.Contains(s.Merged, b.ID) {
+			s.Merged = append(slices.Clone(s.Merged), b.ID)
+		}
+		aUpd = &s
+	}
+	b.MergedInto = o.Story
+	by := ""
+	if o.By != "" {
+		by = " by " + o.By
+	}
+	m := Duplicate{
+		Version: Version, StoryID: o.Story, Topic: b.Topic, FeedID: b.FeedID, URL: b.URL, GUID: b.GUID,
+		Title: b.Title, Seen: o.At, Method: MethodManual, Similarity: 0,
+		Reason:    fmt.Sprintf("merged by hand%s: story %s and its copies joined this story", by, b.ID),
+		Published: b.Published, Text: b.Text, Source: b.Source,
+	}
+	return aUpd, b, m
+}
