@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/feedsift/feedsift/internal/httpapi"
-	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/ledger"
 )
 
 // runOverride is "dupes split STORY MEMBER" and "dupes merge A B". Both go
@@ -48,7 +48,7 @@ func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, o
 	if op == "merge" {
 		body = httpapi.MergeRequest{A: pos[0], B: pos[1], By: who}
 	}
-	var res pipeline.OverrideResult
+	var res ledger.OverrideResult
 	if err := t.post(ctx, "/api/dupes/"+op, body, &res); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, o
 }
 
 // writeOverride prints what a split or merge did.
-func writeOverride(w io.Writer, res pipeline.OverrideResult) error {
+func writeOverride(w io.Writer, res ledger.OverrideResult) error {
 	var b strings.Builder
 	o := res.Override
 	switch o.Op {

@@ -13,11 +13,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/natstest"
-	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -91,16 +90,12 @@ func reviewDaemon(t *testing.T, dataDir string) *sink.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := fetcher.New(fetcher.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := func() time.Time { return march(12, 8, 30) }
-	pipe, err := pipeline.New(pipeline.Options{Fetcher: client, Publisher: js, State: st, Index: index, Review: st, Now: now})
+	led, err := ledger.New(ledger.Options{Publisher: js, Index: index, Review: st, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(httpapi.New(httpapi.Options{Store: st, Review: pipe}))
+	hs := httptest.NewServer(httpapi.New(httpapi.Options{Store: st, Review: led}))
 	t.Cleanup(hs.Close)
 	writeFile(t, filepath.Join(dataDir, daemon.HTTPAddrFile), hs.Listener.Addr().String()+"\n")
 	return st

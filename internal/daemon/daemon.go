@@ -28,6 +28,7 @@ import (
 	"github.com/feedsift/feedsift/internal/config"
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/kvstate"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/pollq"
 	"github.com/feedsift/feedsift/internal/story"
@@ -59,9 +60,8 @@ type Daemon struct {
 	nc       *nats.Conn
 	js       *sink.JetStream
 	store    *sink.Store
-	index    *dedupe.Index
-	overr    *pipeline.Overrides
-	follow   *follower
+	follow   *ledger.StreamFollower
+	ledger   *ledger.Ledger
 	state    *kvstate.Store
 	queue    *pollq.Queue
 	pipe     *pipeline.Pipeline
@@ -74,9 +74,7 @@ type Daemon struct {
 
 	consumerErr chan error
 	stopConsume context.CancelFunc
-	stopFollow  context.CancelFunc
-	followDone  chan struct{}
-	// stopMaintain ends maintainIndex (snapshot.go); maintainDone closes
+	// stopMaintain ends maintain (maintain.go); maintainDone closes
 	// when it has.
 	stopMaintain context.CancelFunc
 	maintainDone chan struct{}
@@ -152,16 +150,11 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
 
-	d.index, err = dedupe.NewIndex(dedupe.Options{Window: cfg.Dedupe.Window})
-	if err != nil {
-		return nil, fmt.Errorf("daemon: %w", err)
-	}
-	d.overr = pipeline.NewOverrides()
 	raw, err := jetstream.New(d.nc)
 	if err != nil {
 		return nil, fmt.Errorf("daemon: jetstream: %w", err)
 	}
-	if err := d.rebuildIndex(ctx, raw); err != nil {
+	if err := d.followStream(ctx, raw); err != nil {
 		return nil, err
 	}
 	if err := d.openCluster(ctx, raw); err != nil {
@@ -181,6 +174,14 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		}
 		return float64(lag)
 	}))
+	d.pub = &trackingPublisher{js: d.js}
+	d.ledger, err = ledger.New(ledger.Options{
+		Index: d.follow.Index(), Overrides: d.follow.Overrides(), Follower: d.follow, Publisher: d.pub,
+		Review: d.store, Metrics: metrics.Ledger(), Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
 
 	userAgent := cfg.Fetch.UserAgent
 	if userAgent == "" {
@@ -202,11 +203,10 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	if err := d.openWebSub(); err != nil {
 		return nil, err
 	}
-	d.pub = &trackingPublisher{js: d.js}
 	d.pipe, err = pipeline.New(pipeline.Options{
-		Feeds: feeds, Fetcher: client, Publisher: d.pub, State: &mirroredState{shared: d.state, local: d.store, log: log},
-		Index: d.index, Templates: d.store, Pages: d.store, Overrides: d.overr, Review: d.store,
-		Queue: d.queue, SchedulerTick: cfg.Cluster.SchedulerTick, RequeueAfter: 2 * cfg.Cluster.PollAckWait, Follower: d.follow,
+		Feeds: feeds, Fetcher: client, State: &mirroredState{shared: d.state, local: d.store, log: log},
+		Ledger: d.ledger, Templates: d.store, Pages: d.store,
+		Queue: d.queue, SchedulerTick: cfg.Cluster.SchedulerTick, RequeueAfter: 2 * cfg.Cluster.PollAckWait,
 		Workers: cfg.Fetch.Workers, MaxBackoff: cfg.Poll.MaxBackoff, MaxItemAge: cfg.Poll.MaxItemAge,
 		DrainTimeout: cfg.Poll.DrainTimeout, Metrics: metrics, Logger: log,
 		OnFeedDocument: d.push.onFeedDocument(), IntervalFor: d.push.intervalHook(),
@@ -229,74 +229,30 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	}
 	d.ready.Store(true)
 	log.Info("feedsift ready", "feeds", len(feeds), "nats", url, "http", d.HTTPAddr(),
-		"stories_indexed", d.index.Len(), "version", opts.Version)
+		"stories_indexed", d.ledger.Len(), "version", opts.Version)
 	return d, nil
 }
 
-// rebuildIndex starts the index follower, which applies the stream from
-// its first message (or from the one after the index snapshot, see
-// snapshot.go) to the near-duplicate index and the overrides, and
-// waits until it has applied the stream's last sequence as of now, so a
-// restarted daemon knows every story and copy published (by any
-// instance) and honours every split and merge people asked for. The
-// follower then keeps following (see follower).
-func (d *Daemon) rebuildIndex(ctx context.Context, raw jetstream.JetStream) error {
-	start := time.Now()
-	from, loaded, why := d.loadIndexSnapshot(ctx, raw)
-	d.follow = newFollower(raw, d.js.Stream(), d.cfg.NATS.SubjectPrefix, d.cfg.NATS.DupesPrefix,
-		d.index, d.overr, d.cfg.Dedupe.Window, d.log)
-	d.follow.advance(from) // 0 without a snapshot: the whole stream
-	var last uint64
-	err := d.retryStart(ctx, "story stream state", func() (err error) {
-		last, err = d.follow.lastSeq(ctx)
-		return err
+// followStream restores the near-duplicate index and the overrides (from
+// the index snapshot in the store and the stream after it, see
+// ledger.Follow) and keeps them following the stream; then it starts the
+// loop that ages the index and saves its snapshot.
+func (d *Daemon) followStream(ctx context.Context, raw jetstream.JetStream) error {
+	var err error
+	d.follow, err = ledger.Follow(ctx, ledger.FollowOptions{
+		JS: raw, Stream: d.js.Stream(), SubjectPrefix: d.cfg.NATS.SubjectPrefix, DupesPrefix: d.cfg.NATS.DupesPrefix,
+		Index: dedupe.Options{Window: d.cfg.Dedupe.Window}, Snapshots: d.store, Retry: d.retryStart, Logger: d.log,
 	})
 	if err != nil {
-		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
-	}
-	followCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	d.stopFollow, d.followDone = stop, make(chan struct{})
-	go func() {
-		defer close(d.followDone)
-		d.follow.run(followCtx)
-	}()
-	if err := d.follow.WaitApplied(ctx, last); err != nil {
-		return fmt.Errorf("daemon: rebuild dedupe index from stream: %w", err)
+		return fmt.Errorf("daemon: %w", err)
 	}
 	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
 	d.stopMaintain, d.maintainDone = stopMaintain, make(chan struct{})
 	go func() {
 		defer close(d.maintainDone)
-		d.maintainIndex(maintainCtx)
+		d.maintain(maintainCtx)
 	}()
-	attrs := []any{"stream_last_seq", last, "stories", d.index.Len(), "overrides", d.overr.Applied(),
-		"duration_ms", time.Since(start).Milliseconds()}
-	if loaded {
-		// Only the messages after the snapshot were read.
-		d.log.Info("dedupe index caught up with the stream", append([]any{"snapshot_seq", from}, attrs...)...)
-		return nil
-	}
-	d.log.Info("dedupe index rebuilt from the stream", append([]any{"reason", why}, attrs...)...)
 	return nil
-}
-
-// IndexEntry turns a stream event back into the index entry the pipeline
-// added when it published it; an override has none (see
-// pipeline.Overrides). Entries are timed by when feedsift saw the
-// item, so the dedupe window counts from then; poll.max_item_age keeps
-// items older than the window from coming back as new.
-func IndexEntry(ev sink.Event) (dedupe.Entry, bool) {
-	switch {
-	case ev.Story != nil:
-		s := ev.Story
-		item := story.Item{GUID: s.GUID, URL: s.URL}
-		return dedupe.Entry{StoryID: s.ID, Keys: dedupe.IdentityKeys(s.FeedID, item), Text: s.Text, Time: s.Fetched}, true
-	case ev.Duplicate != nil:
-		m := ev.Duplicate
-		item := story.Item{GUID: m.GUID, URL: m.URL}
-		return dedupe.Entry{StoryID: m.StoryID, Keys: dedupe.IdentityKeys(m.FeedID, item), Time: m.Seen}, true
-	}
-	return dedupe.Entry{}, false
 }
 
 func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
@@ -309,7 +265,7 @@ func (d *Daemon) startHTTP(reg *prometheus.Registry) error {
 	}
 	d.httpLn = ln
 	api := httpapi.New(httpapi.Options{
-		Store: d.store, Review: d.pipe, Reextract: d.pipe, FeedAdmin: d, Feeds: d.pipe.Feeds, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
+		Store: d.store, Review: d.ledger, Reextract: d.pipe, FeedAdmin: d, Feeds: d.pipe.Feeds, Gatherer: reg, Token: d.cfg.HTTP.Token, Logger: d.log, Ready: d.readyErr,
 		ReadyDetail: d.readyDetail,
 		WebSub:      d.push.handler(),
 	})
@@ -345,7 +301,7 @@ const storeLagTimeout = 2 * time.Second
 func (d *Daemon) storeLag() (uint64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), storeLagTimeout)
 	defer cancel()
-	last, err := d.follow.lastSeq(ctx)
+	last, err := d.follow.LastSeq(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -420,10 +376,9 @@ func (d *Daemon) close() error {
 		d.stopMaintain()
 		<-d.maintainDone
 	}
-	if d.stopFollow != nil {
-		d.stopFollow()
-		<-d.followDone
-		if seq, err := d.saveIndexSnapshot(); err != nil {
+	if d.follow != nil {
+		d.follow.Close()
+		if seq, err := d.follow.SaveSnapshot(); err != nil {
 			errs = append(errs, err)
 		} else {
 			d.flushed.snapshot, d.flushed.snapshotSeq = true, seq

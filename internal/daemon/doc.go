@@ -1,20 +1,22 @@
 // Package daemon wires feedsift together from a config.Config: the local
 // store, NATS (the embedded server or an existing cluster, on the same code
-// path), the JetStream publisher, the near-duplicate index rebuilt from the
-// stream, the fetcher, the pipeline, the store's stream consumer and the
-// HTTP listener.
+// path), the JetStream publisher, the ledger and its stream follower, the
+// fetcher, the pipeline, the store's stream consumer and the HTTP
+// listener. It holds no decision logic: what is a story and what is a
+// copy, and how that stays true across instances, is package ledger's.
 //
 // Embedded or on a cluster, the daemon takes the same path: after
-// connecting it starts the index follower, which applies the story stream
-// (from its first message, or from the one after the index snapshot kept
-// in the store; then as it grows, whoever published) to the
-// near-duplicate index and the overrides; Start returns only once the
+// connecting it starts the ledger's stream follower (ledger.Follow), which
+// restores the near-duplicate index and the overrides from the index
+// snapshot kept in the store and the stream after it, and keeps applying
+// the stream as it grows, whoever published; Start goes on only once the
 // follower has caught up with the stream as it was. It opens the feed
 // state bucket (package kvstate, with a best-effort copy of each write in
 // the local store for offline `feeds list`) and the poll work queue
 // (package pollq), both with [nats].replicas, and gives the pipeline the
-// queue, the follower and a publisher that publishes decisions on the
-// condition that the stream has not moved (see package pipeline).
+// queue and a ledger that publishes decisions on the condition that the
+// stream has not moved. Every 10 minutes it ages stories out of the index
+// and (with store.retention) the store, and saves the index snapshot.
 //
 // Start brings everything up and returns once the daemon is ready to poll;
 // Run polls until its context ends and then shuts down in order:
@@ -22,11 +24,12 @@
 //  1. stop scheduling and drain in-flight polls (pipeline, poll queue);
 //  2. with [websub] on, stop the push loops (a pushed document being
 //     ingested gets the drain timeout; see websub.go);
-//  3. let the store consumer apply what was published, then stop it;
-//  4. stop the HTTP listener;
-//  5. drain the NATS connection, then stop the embedded server if any;
-//  6. save the WebSub subscriptions and close the store;
-//  7. log "stopped" at INFO (WARN with the error when a step failed) with
+//  3. stop the index follower and save the index snapshot;
+//  4. let the store consumer apply what was published, then stop it;
+//  5. stop the HTTP listener;
+//  6. drain the NATS connection, then stop the embedded server if any;
+//  7. save the WebSub subscriptions and close the store;
+//  8. log "stopped" at INFO (WARN with the error when a step failed) with
 //     the uptime, the last sequence published (published_seq), the last
 //     one the store applied (store_seq) and the one the saved index
 //     snapshot covers (snapshot_seq). It is the daemon's last log line.

@@ -13,11 +13,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/natstest"
-	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -33,7 +32,6 @@ type reviewEnv struct {
 	js    *sink.JetStream
 	store *sink.Store
 	index *dedupe.Index
-	pipe  *pipeline.Pipeline
 	srv   *httptest.Server
 }
 
@@ -63,17 +61,13 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := fetcher.New(fetcher.Options{})
+	led, err := ledger.New(ledger.Options{Publisher: js, Index: index, Review: store})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pipe, err := pipeline.New(pipeline.Options{Fetcher: client, Publisher: js, State: store, Index: index, Review: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(httpapi.New(httpapi.Options{Store: store, Review: pipe}))
+	hs := httptest.NewServer(httpapi.New(httpapi.Options{Store: store, Review: led}))
 	t.Cleanup(hs.Close)
-	return &reviewEnv{js: js, store: store, index: index, pipe: pipe, srv: hs}
+	return &reviewEnv{js: js, store: store, index: index, srv: hs}
 }
 
 // demoArticle returns the text (paragraphs joined by blank lines) of one

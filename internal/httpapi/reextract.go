@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 )
 
@@ -75,7 +76,7 @@ func (s *Server) apiReextract(w http.ResponseWriter, r *http.Request) {
 	final := ReextractLine{ReextractProgress: res, Final: true}
 	if err != nil {
 		final.Error = err.Error()
-		if errors.Is(err, pipeline.ErrNoPages) || errors.Is(err, pipeline.ErrNoReview) {
+		if errors.Is(err, pipeline.ErrNoPages) || errors.Is(err, ledger.ErrNoReview) {
 			s.log.Warn("api: reextract unavailable", "error", err)
 		} else {
 			s.log.Error("api: reextract failed", "error", err)

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/ledger"
 )
 
 // maxBody bounds the JSON body of an override request.
@@ -107,17 +107,17 @@ func by(name string, r *http.Request) string {
 // overrideStatus maps a Split or Merge error to an HTTP status.
 func overrideStatus(err error) int {
 	switch {
-	case errors.Is(err, pipeline.ErrNotFound):
+	case errors.Is(err, ledger.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, pipeline.ErrBadOverride):
+	case errors.Is(err, ledger.ErrBadOverride):
 		return http.StatusConflict
-	case errors.Is(err, pipeline.ErrNoReview):
+	case errors.Is(err, ledger.ErrNoReview):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusBadGateway // the stream did not take it
 }
 
-func (s *Server) overrideReply(w http.ResponseWriter, res pipeline.OverrideResult, err error) {
+func (s *Server) overrideReply(w http.ResponseWriter, res ledger.OverrideResult, err error) {
 	if err != nil {
 		s.log.Warn("api: override failed", "error", err)
 		s.apiError(w, overrideStatus(err), err.Error())

@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/feedsift/feedsift/internal/pipeline"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -30,8 +30,8 @@ type Reader interface {
 // API (POST /api/dupes/split, /api/dupes/merge), which the CLI uses, and
 // the report page's buttons both call it.
 type Reviewer interface {
-	Split(ctx context.Context, storyID, member, by string) (pipeline.OverrideResult, error)
-	Merge(ctx context.Context, a, b, by string) (pipeline.OverrideResult, error)
+	Split(ctx context.Context, storyID, member, by string) (ledger.OverrideResult, error)
+	Merge(ctx context.Context, a, b, by string) (ledger.OverrideResult, error)
 }
 
 // Options configure a Server.

@@ -1,9 +1,11 @@
 // Package pipeline is the only place that knows the order of feedsift's
-// stages. For each due feed it fetches the feed document, parses it, drops
-// items it has seen, fetches and extracts article pages where the feed
-// carries only a summary, decides for each new text whether it is a new
-// story or a copy of one already published, publishes the result, and only
-// then advances the feed's validators.
+// stages: schedule, fetch, parse, extract, ledger. For each due feed it
+// fetches the feed document, parses it, drops items the ledger has
+// decided before, fetches and extracts article pages where the feed
+// carries only a summary, hands each new item to the ledger (package
+// ledger), which decides whether it is a new story or a copy of one
+// already published and publishes the decision, and only then advances
+// the feed's validators.
 //
 // # Site templates
 //
@@ -68,19 +70,11 @@
 // page extraction, run at most Options.CPUSlots at once (default
 // GOMAXPROCS), so CPU and the memory of parsed pages stay bounded whatever
 // the number of polls waiting. Article fetches of different feeds run in
-// parallel. The decision "new story or copy" and its publication are
-// serialised by one mutex, so two copies of one article fetched at the
-// same moment by two workers still become one story.
-//
-// Across instances (Options.Follower set), every instance's index follows
-// the stream, and a decision is published with Nats-Expected-Last-Sequence
-// set to the stream sequence the index covers. If another instance
-// published in between, the server refuses it; the pipeline waits until
-// its index has applied the newer message, decides again and retries
-// (Nats-Msg-Id keeps retries idempotent). So two copies of one article
-// fetched by two instances at once still become one story and a
-// duplicate. Each publish of a decision is bounded by 10s, so a lost ack
-// cannot hold the decision mutex.
+// parallel. The decision "new story or copy" and its publication are the
+// ledger's: it serialises them, and across instances makes each one rest
+// on the whole stream (see package ledger), so two copies of one article
+// fetched at the same moment by two workers or two instances still
+// become one story and a copy.
 //
 // # Shutdown
 //

@@ -31,16 +31,3 @@ func (e *PollError) Error() string {
 }
 
 func (e *PollError) Unwrap() error { return e.Err }
-
-var (
-	// ErrNoReview is returned by Split and Merge when the pipeline has no
-	// Options.Review store to read stories and members from.
-	ErrNoReview = errors.New("pipeline: overrides need a review store")
-	// ErrNotFound is returned by Split and Merge for a story or member
-	// that is not in the store.
-	ErrNotFound = errors.New("pipeline: not found")
-	// ErrBadOverride is returned by Split and Merge for a request that
-	// cannot be carried out: an ambiguous short ID, a story merged into
-	// itself or already merged, a member that cannot stand alone.
-	ErrBadOverride = errors.New("pipeline: override refused")
-)

@@ -16,6 +16,7 @@ import (
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/natstest"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
@@ -74,29 +75,55 @@ func newEnv(t testing.TB, fo func(*fetcher.Options)) *env {
 }
 
 // pipeline returns a pipeline over e's components; the required fields of
-// opts that are left nil are filled from e.
+// opts that are left nil are filled from e, and its ledger publishes to
+// e's stream and decides on e's index.
 func (e *env) pipeline(t testing.TB, opts pipeline.Options) *pipeline.Pipeline {
+	t.Helper()
+	p, _ := e.pipelineWith(t, opts, ledger.Options{})
+	return p
+}
+
+// pipelineWith is pipeline with a ledger built from lo, whose Index,
+// Publisher, Metrics and Now are filled from e and opts when left nil.
+// It returns the ledger too, for the splits and merges of a test.
+func (e *env) pipelineWith(t testing.TB, opts pipeline.Options, lo ledger.Options) (*pipeline.Pipeline, *ledger.Ledger) {
 	t.Helper()
 	if opts.Fetcher == nil {
 		opts.Fetcher = e.fetch
 	}
-	if opts.Publisher == nil {
-		opts.Publisher = e.js
-	}
 	if opts.State == nil {
 		opts.State = e.store
 	}
-	if opts.Index == nil {
-		opts.Index = e.index
-	}
 	if opts.Metrics == nil {
 		opts.Metrics = pipeline.NewMetrics(e.reg)
+	}
+	if lo.Index == nil {
+		lo.Index = e.index
+	}
+	if lo.Publisher == nil {
+		lo.Publisher = e.js
+	}
+	if lo.Metrics == nil {
+		lo.Metrics = opts.Metrics.Ledger()
+	}
+	if lo.Now == nil {
+		lo.Now = opts.Now
+	}
+	if lo.Logger == nil {
+		lo.Logger = opts.Logger
+	}
+	l, err := ledger.New(lo)
+	if err != nil {
+		t.Fatalf("ledger.New: %v", err)
+	}
+	if opts.Ledger == nil {
+		opts.Ledger = l
 	}
 	p, err := pipeline.New(opts)
 	if err != nil {
 		t.Fatalf("pipeline.New: %v", err)
 	}
-	return p
+	return p, l
 }
 
 // read returns every story and duplicate record on the stream, in order.
@@ -233,7 +260,7 @@ var errPublishDown = errors.New("test: publisher down")
 // flakyPublisher delegates to a real JetStream publisher and fails the
 // failOn-th PublishStory call (counting from 1) while armed.
 type flakyPublisher struct {
-	next pipeline.Publisher
+	next ledger.Publisher
 
 	mu     sync.Mutex
 	calls  int

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/feedsift/feedsift/extract"
+	"github.com/feedsift/feedsift/internal/ledger"
 )
 
 // Metrics are the pipeline's Prometheus instruments.
@@ -86,4 +87,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.Errors.WithLabelValues(k)
 	}
 	return m
+}
+
+// Ledger returns the instruments the ledger counts its decisions on:
+// these metrics' own, so the pipeline and the ledger count into the same
+// series.
+func (m *Metrics) Ledger() *ledger.Metrics {
+	return &ledger.Metrics{
+		Published: m.Published, Duplicates: m.Duplicates, PublishErrors: m.Errors.WithLabelValues(ErrKindPublish),
+		Redecided: m.Redecided, Revisions: m.Revisions, LowConfidence: m.LowConfidence,
+	}
 }

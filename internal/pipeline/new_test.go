@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
@@ -16,8 +17,12 @@ import (
 func TestNewRejectsBadOptions(t *testing.T) {
 	e := newEnv(t, nil)
 	ok := story.Feed{ID: "courier", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Minute}
+	l, err := ledger.New(ledger.Options{Index: e.index, Publisher: e.js})
+	if err != nil {
+		t.Fatal(err)
+	}
 	full := func(feeds ...story.Feed) pipeline.Options {
-		return pipeline.Options{Feeds: feeds, Fetcher: e.fetch, Publisher: e.js, State: e.store, Index: e.index}
+		return pipeline.Options{Feeds: feeds, Fetcher: e.fetch, State: e.store, Ledger: l}
 	}
 	withFeed := func(edit func(*story.Feed)) pipeline.Options {
 		f := ok
@@ -31,8 +36,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		{"valid", full(ok), nil},
 		{"no feeds", full(), nil},
-		{"nothing", pipeline.Options{}, []string{"Options.Fetcher", "Options.Publisher", "Options.State", "Options.Index"}},
-		{"nil index", pipeline.Options{Fetcher: e.fetch, Publisher: e.js, State: e.store}, []string{"Options.Index is required"}},
+		{"nothing", pipeline.Options{}, []string{"Options.Fetcher", "Options.State", "Options.Ledger"}},
+		{"nil ledger", pipeline.Options{Fetcher: e.fetch, State: e.store}, []string{"Options.Ledger is required"}},
 		{"zero interval", withFeed(func(f *story.Feed) { f.Interval = 0 }), []string{"feed courier", "interval"}},
 		{"bad topic", withFeed(func(f *story.Feed) { f.Topic = "news.>" }), []string{"feed courier", story.ErrInvalidTopic.Error()}},
 		{"no url", withFeed(func(f *story.Feed) { f.URL = "" }), []string{"feed courier: empty URL"}},
@@ -59,8 +64,5 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 }
 
-// The sink types are what the daemon passes for these seams.
-var (
-	_ pipeline.Publisher  = (*sink.JetStream)(nil)
-	_ pipeline.StateStore = (*sink.Store)(nil)
-)
+// The sink store is what the daemon passes for this seam.
+var _ pipeline.StateStore = (*sink.Store)(nil)

@@ -10,6 +10,7 @@ import (
 	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/charset"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -22,26 +23,16 @@ type PageStore interface {
 	CountPages(ctx context.Context, f sink.PageFilter) (int, error)
 }
 
-// pageInfo is what the extractor said about a page besides its text.
-type pageInfo struct {
-	pageType   string
-	confidence float64
-}
-
-// set copies the page's type and confidence into s; a zero pageInfo (the
-// text did not come from a page) clears them.
-func (pi pageInfo) set(s *story.Story) { s.PageType, s.Confidence = pi.pageType, pi.confidence }
-
 // pageText turns a fetched page into the story's clean text: charset to
 // UTF-8, extraction guided by the item's title and summary (or by the
 // feed's selector, when it has one), then the host's site template. It
 // fills the item's author and time when the feed had none. The poll and
 // Reextract both use it.
-func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, pageInfo, error) {
+func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, ledger.Page, error) {
 	body, _, err := charset.ToUTF8(raw, contentType)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
 	}
 	opts := extract.Options{URL: pageURL, Title: item.Title, Summary: item.Summary, Selector: f.Selector}
 	if f.Exclude != "" {
@@ -49,11 +40,11 @@ func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item,
 	}
 	var art *extract.Article
 	if cerr := p.withCPU(ctx, func() { art, err = extract.Extract(body, opts) }); cerr != nil {
-		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, cerr)}
+		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, cerr)}
 	}
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
+		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
 	}
 	if f.Selector != "" && art.Block != extract.BlockSelector {
 		if _, warned := p.selectorMissed.LoadOrStore(f.ID+"\x00"+f.Selector, true); !warned {
@@ -71,7 +62,7 @@ func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item,
 	if p.opts.Templates != nil {
 		paras = p.stripTemplate(ctx, pageURL, paras)
 	}
-	return strings.Join(paras, "\n\n"), pageInfo{pageType: art.PageType, confidence: art.Confidence}, nil
+	return strings.Join(paras, "\n\n"), ledger.Page{Type: art.PageType, Confidence: art.Confidence}, nil
 }
 
 // savePage keeps the fetched page for re-extraction when a PageStore is

@@ -10,33 +10,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/story"
 )
 
 // Fetcher fetches feed documents and article pages.
 type Fetcher interface {
 	Fetch(ctx context.Context, req fetcher.Request) (*fetcher.Response, error)
-}
-
-// Publisher publishes stories, the duplicates merged into them, people's
-// overrides and the story updates they cause, and returns once the stream
-// has acknowledged the message.
-type Publisher interface {
-	PublishStory(ctx context.Context, s story.Story) (seq uint64, duplicate bool, err error)
-	PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, duplicate bool, err error)
-	PublishOverride(ctx context.Context, o story.Override) (seq uint64, duplicate bool, err error)
-	PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (seq uint64, duplicate bool, err error)
-}
-
-// ReviewStore is the part of the store Split and Merge read: stories and
-// their member records, and the position of the store in the stream.
-type ReviewStore interface {
-	Story(id string) (story.Story, bool, error)
-	StoryIDs(prefix string, limit int) ([]string, error)
-	Members(storyID string) ([]story.Duplicate, error)
-	WaitSeq(ctx context.Context, seq uint64) error
 }
 
 // StateStore keeps each feed's validators and schedule.
@@ -55,15 +36,16 @@ type TemplateStore interface {
 // DefaultWorkers is Options.Workers' default: feeds polled at once.
 const DefaultWorkers = 256
 
-// Options configure a Pipeline. Fetcher, Publisher, State and Index are
-// required, and every feed needs a unique ID, a URL, a valid topic and a
-// positive Interval; every other zero value means the documented default.
+// Options configure a Pipeline. Fetcher, State and Ledger are required,
+// and every feed needs a unique ID, a URL, a valid topic and a positive
+// Interval; every other zero value means the documented default.
 type Options struct {
-	Feeds     []story.Feed
-	Fetcher   Fetcher
-	Publisher Publisher
-	State     StateStore
-	Index     *dedupe.Index
+	Feeds   []story.Feed
+	Fetcher Fetcher
+	State   StateStore
+	// Ledger decides whether each new item is a new story or a copy,
+	// and publishes the decision.
+	Ledger *ledger.Ledger
 
 	// Workers is the number of feeds polled at once; default 256. A poll
 	// spends most of its time waiting: on the network, and on the
@@ -104,12 +86,6 @@ type Options struct {
 	// Pages, when set, keeps every fetched article page so that
 	// Reextract can run extraction again on it; nil turns that off.
 	Pages PageStore
-	// Overrides are people's corrections that decisions honour; nil
-	// means a new empty set. Split and Merge add to it.
-	Overrides *Overrides
-	// Review is read by Split and Merge; nil makes them fail with
-	// ErrNoReview.
-	Review ReviewStore
 	// Queue is the poll work queue Run schedules through, shared by the
 	// instances of a cluster (a *pollq.Queue); nil means an in-process
 	// queue.
@@ -121,12 +97,6 @@ type Options struct {
 	// enqueued under a new message id, in case the queued one was lost;
 	// default 1m. Set it above the queue's ack wait.
 	RequeueAfter time.Duration
-	// Follower, when set, keeps Index and Overrides current with the
-	// stream, and every decision is published on the condition that the
-	// stream has not moved since (see ConditionalPublisher, which the
-	// Publisher must then implement). Nil: this pipeline is the only
-	// publisher.
-	Follower Follower
 	// OnFeedDocument, when set, is called after each poll that fetched
 	// and parsed a feed document (not a 304), once its items are handled,
 	// with the feed, the body and a header holding the response's
@@ -157,16 +127,6 @@ type Pipeline struct {
 	// (see Options.CPUSlots and withCPU).
 	cpu chan struct{}
 
-	// decide serialises "new story or copy" and its publication, and
-	// people's overrides.
-	decide    sync.Mutex
-	overrides *Overrides
-	// cond is the Publisher as a ConditionalPublisher, set with a
-	// Follower; ownSeq is the sequence of this pipeline's last
-	// conditional publish (guarded by decide).
-	cond   ConditionalPublisher
-	ownSeq uint64
-
 	// feeds is the feed list Run schedules (see SetFeeds).
 	feeds *feedSet
 
@@ -192,19 +152,11 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Fetcher == nil {
 		errs = append(errs, errors.New("pipeline: Options.Fetcher is required"))
 	}
-	if opts.Publisher == nil {
-		errs = append(errs, errors.New("pipeline: Options.Publisher is required"))
-	}
 	if opts.State == nil {
 		errs = append(errs, errors.New("pipeline: Options.State is required"))
 	}
-	if opts.Index == nil {
-		errs = append(errs, errors.New("pipeline: Options.Index is required"))
-	}
-	if opts.Follower != nil {
-		if _, ok := opts.Publisher.(ConditionalPublisher); !ok && opts.Publisher != nil {
-			errs = append(errs, errors.New("pipeline: Options.Follower needs a Publisher that is a ConditionalPublisher"))
-		}
+	if opts.Ledger == nil {
+		errs = append(errs, errors.New("pipeline: Options.Ledger is required"))
 	}
 	if opts.SchedulerTick < 0 {
 		errs = append(errs, fmt.Errorf("pipeline: negative SchedulerTick %v", opts.SchedulerTick))
@@ -243,19 +195,13 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Overrides == nil {
-		opts.Overrides = NewOverrides()
-	}
 	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now, cpu: make(chan struct{}, opts.CPUSlots),
-		templates: map[string]*hostTemplate{}, overrides: opts.Overrides, feeds: newFeedSet(opts.Feeds)}
+		templates: map[string]*hostTemplate{}, feeds: newFeedSet(opts.Feeds)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if p.metrics == nil {
 		p.metrics = NewMetrics(nil)
-	}
-	if opts.Follower != nil {
-		p.cond = opts.Publisher.(ConditionalPublisher)
 	}
 	return p, nil
 }

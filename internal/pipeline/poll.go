@@ -18,6 +18,7 @@ import (
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/sitetemplate"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/parser"
@@ -136,7 +137,7 @@ func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 			pollErr = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
 		}
 	}
-	p.metrics.IndexSize.Set(float64(p.opts.Index.Len()))
+	p.metrics.IndexSize.Set(float64(p.opts.Ledger.Len()))
 
 	// The HTTP status of the feed document: of the failed fetch when the
 	// server answered with an error status, none at all when there was no
@@ -231,7 +232,7 @@ func (p *Pipeline) ingestItems(ctx context.Context, f story.Feed, items []story.
 			break
 		}
 		if res.New >= p.opts.MaxNewItems {
-			if keys := dedupe.IdentityKeys(f.ID, item); len(keys) > 0 && !p.allKnown(keys) {
+			if keys := dedupe.IdentityKeys(f.ID, item); len(keys) > 0 && !p.opts.Ledger.Known(keys) {
 				res.Deferred++
 				continue
 			}
@@ -268,7 +269,7 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 		log.Debug("item without identity skipped", "title", item.Title)
 		return nil
 	}
-	if p.allKnown(keys) {
+	if p.opts.Ledger.Known(keys) {
 		return nil
 	}
 	if p.opts.MaxItemAge > 0 && !item.Published.IsZero() && p.now().Sub(item.Published) > p.opts.MaxItemAge {
@@ -278,207 +279,36 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 	}
 	res.New++
 
+	c := ledger.Candidate{Feed: f, Item: item, Keys: keys}
 	// An item whose GUID or URL is already known is a repost: no page to
 	// fetch, no text to compare.
-	if storyID, key, ok := p.opts.Index.Seen(keys); ok {
-		return p.publishIdentityDuplicate(ctx, f, item, keys, storyID, key, res)
+	if !p.opts.Ledger.Seen(keys) {
+		text, source, page, err := p.itemText(ctx, f, &c.Item)
+		if err != nil {
+			return err
+		}
+		if cut, n := capText(text, p.opts.MaxTextBytes); n > 0 {
+			log.Warn("story text cut to the size limit", "bytes", len(text), "max_text_bytes", p.opts.MaxTextBytes, "paragraphs_dropped", n)
+			text = cut
+		}
+		if text == "" {
+			res.Skipped++
+			p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
+			log.Warn("item has no usable text", "title", item.Title)
+			return nil
+		}
+		c.Text, c.Source, c.Page = text, source, page
 	}
-
-	text, source, info, err := p.itemText(ctx, f, &item)
+	d, err := p.opts.Ledger.Decide(ctx, c)
 	if err != nil {
-		return err
+		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: err}
 	}
-	if cut, n := capText(text, p.opts.MaxTextBytes); n > 0 {
-		log.Warn("story text cut to the size limit", "bytes", len(text), "max_text_bytes", p.opts.MaxTextBytes, "paragraphs_dropped", n)
-		text = cut
-	}
-	if text == "" {
-		res.Skipped++
-		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
-		log.Warn("item has no usable text", "title", item.Title)
-		return nil
-	}
-	return p.decideAndPublish(ctx, f, item, keys, text, source, info, res)
-}
-
-func (p *Pipeline) allKnown(keys []string) bool {
-	for _, k := range keys {
-		if _, _, ok := p.opts.Index.Seen([]string{k}); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-func (p *Pipeline) publishIdentityDuplicate(ctx context.Context, f story.Feed, item story.Item, keys []string, storyID, foundKey string, res *PollResult) error {
-	p.decide.Lock()
-	defer p.decide.Unlock()
-	for attempt := 0; ; attempt++ {
-		if p.allKnown(keys) { // another worker or instance got there first
-			return nil
-		}
-		base := p.decisionBase()
-		found, key, ok := p.opts.Index.Seen(keys)
-		if !ok { // the index changed since ingest looked: decide on content
-			found, key = storyID, foundKey
-		}
-		method, _, _ := strings.Cut(key, ":")
-		reason := identityReason(method, key)
-		target := found
-		if t := p.overrides.Identity(found, key); t != found {
-			reason += overrideNote(found, t)
-			target = t
-		}
-		d := story.Duplicate{
-			Version: story.Version, StoryID: target, Topic: f.Topic, FeedID: f.ID,
-			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: p.now().UTC(),
-			Method: method, Similarity: 1, Reason: reason, Published: item.Published,
-		}
-		if err := p.publishDuplicate(ctx, f, d, base); err != nil {
-			if retry, err := p.redecide(ctx, err, base, attempt); retry {
-				continue
-			} else if err != nil {
-				return p.stalePollError(f, err)
-			}
-		}
-		p.opts.Index.Add(dedupe.Entry{StoryID: target, Keys: keys, Time: p.now()})
+	switch d.Kind {
+	case ledger.NewStory:
+		res.Published++
+	case ledger.Copy:
 		res.Duplicates++
-		return nil
 	}
-}
-
-// overrideNote explains in a duplicate's reason that a person's override
-// sent it to another story than the index found.
-func overrideNote(found, joined string) string {
-	return "; joins story " + joined + " instead of " + found + " because of a person's split or merge"
-}
-
-func identityReason(method, key string) string {
-	_, value, _ := strings.Cut(key, ":")
-	switch method {
-	case "url":
-		return "same canonical URL " + value + " as the story (a re-post or re-titled item)"
-	case "guid":
-		return "same feed GUID as the story"
-	default:
-		return "same identity key " + key
-	}
-}
-
-func (p *Pipeline) decideAndPublish(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, info pageInfo, res *PollResult) error {
-	p.decide.Lock()
-	defer p.decide.Unlock()
-	for attempt := 0; ; attempt++ {
-		if p.allKnown(keys) {
-			return nil
-		}
-		base := p.decisionBase()
-		err := p.decideOnce(ctx, f, item, keys, text, source, info, base, res)
-		if retry, err := p.redecide(ctx, err, base, attempt); retry {
-			continue
-		} else if err != nil {
-			return p.stalePollError(f, err)
-		}
-		return nil
-	}
-}
-
-// decideOnce decides whether text is a new story or a copy with the index
-// as it stands (at stream sequence base) and publishes the decision.
-func (p *Pipeline) decideOnce(ctx context.Context, f story.Feed, item story.Item, keys []string, text, source string, info pageInfo, base uint64, res *PollResult) error {
-	now := p.now().UTC()
-	m := p.opts.Index.Match(text)
-	if m.Duplicate {
-		target, reason := m.StoryID, m.Reason
-		if t := p.overrides.Content(m); t != target {
-			reason += overrideNote(target, t)
-			target = t
-		}
-		d := story.Duplicate{
-			Version: story.Version, StoryID: target, Topic: f.Topic, FeedID: f.ID,
-			URL: item.URL, GUID: item.GUID, Title: item.Title, Seen: now,
-			// The decision rests on containment: how much of one text
-			// the other holds (a trimmed copy has low Jaccard).
-			Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: reason,
-			Published: item.Published, Text: text, Source: source,
-		}
-		if m.Update {
-			d.Reason += "; an update of the story (its text plus new paragraphs): the story stays canonical, as the first published, and takes this text, the most complete, as a new revision"
-		} else {
-			d.Reason += "; the story stays canonical: it was published first"
-		}
-		if err := p.publishDuplicate(ctx, f, d, base); err != nil {
-			return err
-		}
-		entry := dedupe.Entry{StoryID: target, Keys: keys, Time: now}
-		if m.Update {
-			// Later copies of the update match the story too.
-			entry.Text = text
-			if _, err := p.publishVersion(ctx, target, item, text, source, info, now); err != nil {
-				p.log.Warn("story update not published; the copy is recorded", "story_id", target, "error", err)
-			}
-		}
-		p.opts.Index.Add(entry)
-		res.Duplicates++
-		return nil
-	}
-	canonical, _ := dedupe.CanonicalURL(item.URL)
-	s := story.Story{
-		Version: story.Version, ID: dedupe.StoryID(keys[0]), Topic: f.Topic, FeedID: f.ID,
-		URL: item.URL, CanonicalURL: canonical, GUID: item.GUID, Title: item.Title,
-		Author: item.Author, Published: item.Published, Fetched: now,
-		Text: text, Source: source, Related: m.Related,
-	}
-	info.set(&s)
-	if err := p.publishStoryAt(ctx, s, base); err != nil {
-		if errors.Is(err, errStale) {
-			return err
-		}
-		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish story %s: %w", s.ID, err)}
-	}
-	p.opts.Index.Add(dedupe.Entry{StoryID: s.ID, Keys: keys, Text: text, Time: now})
-	p.metrics.Published.Inc()
-	if s.Doubtful() {
-		p.metrics.LowConfidence.WithLabelValues(s.PageType).Inc()
-	}
-	res.Published++
-	p.log.Debug("story published", "feed_id", f.ID, "story_id", s.ID, "title", s.Title, "source", source,
-		"page_type", s.PageType, "confidence", s.Confidence)
-	return nil
-}
-
-// decisionBase is the stream sequence the index covers, with a
-// Follower; 0 without one (then publishes are unconditional).
-func (p *Pipeline) decisionBase() uint64 {
-	if p.opts.Follower == nil {
-		return 0
-	}
-	return p.base()
-}
-
-// stalePollError turns an error of the decision loop into the poll error
-// that retries the item at the next poll.
-func (p *Pipeline) stalePollError(f story.Feed, err error) error {
-	var pe *PollError
-	if errors.As(err, &pe) {
-		return err
-	}
-	p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-	return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: err}
-}
-
-func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.Duplicate, base uint64) error {
-	if err := p.publishDuplicateAt(ctx, d, base); err != nil {
-		if errors.Is(err, errStale) {
-			return err
-		}
-		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-		return &PollError{FeedID: f.ID, Kind: ErrKindPublish, Err: fmt.Errorf("publish duplicate of %s: %w", d.StoryID, err)}
-	}
-	p.metrics.Duplicates.WithLabelValues(d.Method).Inc()
-	p.log.Debug("duplicate merged", "feed_id", f.ID, "story_id", d.StoryID, "url", d.URL,
-		"method", d.Method, "similarity", d.Similarity)
 	return nil
 }
 
@@ -486,10 +316,10 @@ func (p *Pipeline) publishDuplicate(ctx context.Context, f story.Feed, d story.D
 // is fetched when the feed asks for it or carries too little text; a page
 // that cannot be had for good (404, not HTML) falls back to the feed's own
 // text, while a transient failure is returned so the item is retried.
-func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, info pageInfo, err error) {
+func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, page ledger.Page, err error) {
 	content := htmlText(item.Content, item.Title)
 	if !f.FetchArticle && len(content) >= minFullText {
-		return content, "content", pageInfo{}, nil
+		return content, "content", ledger.Page{}, nil
 	}
 	if item.URL != "" {
 		text, info, err := p.articleText(ctx, f, item)
@@ -497,24 +327,24 @@ func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item)
 		case err == nil && text != "":
 			return text, "article", info, nil
 		case err != nil && (fetcher.Retryable(err) || ctx.Err() != nil):
-			return "", "", pageInfo{}, err
+			return "", "", ledger.Page{}, err
 		case err != nil:
 			p.log.Warn("article unavailable, using the feed's text", "feed_id", f.ID, "item_url", item.URL, "error", err)
 		}
 	}
 	if content != "" {
-		return content, "content", pageInfo{}, nil
+		return content, "content", ledger.Page{}, nil
 	}
-	return htmlText(item.Summary, item.Title), "summary", pageInfo{}, nil
+	return htmlText(item.Summary, item.Title), "summary", ledger.Page{}, nil
 }
 
-func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, pageInfo, error) {
+func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, ledger.Page, error) {
 	start := time.Now()
 	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept})
 	p.metrics.FetchTime.WithLabelValues("article").Observe(time.Since(start).Seconds())
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
-		return "", pageInfo{}, &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
+		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindArticle, Err: err}
 	}
 	p.savePage(ctx, f, *item, resp)
 	return p.pageText(ctx, f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))

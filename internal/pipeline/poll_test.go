@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedsift/feedsift/fetcher"
 	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 )
@@ -159,7 +160,7 @@ func TestPollPublishFailureLosesNothing(t *testing.T) {
 	srv := serveFarm(t, farm, nil)
 	feed := farmFeeds(sc, farm, srv.URL, time.Minute)[0]
 	pub := &flakyPublisher{next: e.js}
-	p := e.pipeline(t, pipeline.Options{Feeds: []story.Feed{feed}, Publisher: pub})
+	p, _ := e.pipelineWith(t, pipeline.Options{Feeds: []story.Feed{feed}}, ledger.Options{Publisher: pub})
 
 	// Round 0: one story, validators stored.
 	if _, err := p.Poll(t.Context(), feed); err != nil {

@@ -36,7 +36,7 @@ func (p *Pipeline) Ingest(ctx context.Context, f story.Feed, body []byte, conten
 	err = p.ingestItems(ingestCtx, f, doc.Items, &res)
 	cancel()
 	res.Elapsed = p.now().Sub(start)
-	p.metrics.IndexSize.Set(float64(p.opts.Index.Len()))
+	p.metrics.IndexSize.Set(float64(p.opts.Ledger.Len()))
 	attrs := []any{
 		slog.Int("items", res.Items), slog.Int("new", res.New), slog.Int("published", res.Published),
 		slog.Int("duplicates", res.Duplicates), slog.Int("skipped", res.Skipped), slog.Int("deferred", res.Deferred),

@@ -2,13 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
@@ -36,14 +35,10 @@ type ReextractProgress struct {
 }
 
 // Reextract runs extraction again on the kept pages that f selects, after
-// its rules changed, and then the dedupe decision:
-//
-//   - a page that is a story's own: when the new text differs, a new
-//     version of the story is published (story update, Nats-Msg-Id
-//     "story:<id>:reextract-<text hash>"), and the index learns the text;
-//   - a page of a copy merged into a story: when its new text is no longer
-//     a copy of that story, it is split out (an override by "reextract",
-//     the same as a person's split).
+// its rules changed, and hands each new text to the ledger, which revises
+// the page's story (see ledger.Ledger.Revise): a story's own page whose
+// text changed gives a story update; a copy's page that is no longer a
+// copy is split out.
 //
 // progress, when not nil, is called after each page. A failure on one page
 // is counted and the run goes on; Reextract returns an error only when the
@@ -53,8 +48,8 @@ func (p *Pipeline) Reextract(ctx context.Context, f ReextractFilter, progress fu
 	if p.opts.Pages == nil {
 		return pr, ErrNoPages
 	}
-	if p.opts.Review == nil {
-		return pr, ErrNoReview
+	if err := p.opts.Ledger.CheckReview(); err != nil {
+		return pr, err
 	}
 	filter := sink.PageFilter{FeedID: f.FeedID, Since: f.Since}
 	total, err := p.opts.Pages.CountPages(ctx, filter)
@@ -85,90 +80,37 @@ func (p *Pipeline) Reextract(ctx context.Context, f ReextractFilter, progress fu
 }
 
 func (p *Pipeline) reextractPage(ctx context.Context, pg sink.Page, dryRun bool, pr *ReextractProgress) error {
+	if !p.opts.Ledger.Seen(dedupe.IdentityKeys(pg.FeedID, story.Item{URL: pg.URL})) {
+		pr.Skipped++ // not worth extracting: no story to revise
+		return nil
+	}
 	item := story.Item{URL: pg.ItemURL, Title: pg.Title, Summary: pg.Summary}
 	if item.URL == "" {
 		item.URL = pg.URL
 	}
-	keys := dedupe.IdentityKeys(pg.FeedID, story.Item{URL: pg.URL})
-	storyID, key, known := p.opts.Index.Seen(keys)
-	if !known {
-		pr.Skipped++
-		return nil
-	}
-	// People's (and earlier runs') splits and merges move a page to
-	// another story than the index recorded.
-	storyID = p.overrides.Identity(storyID, key)
 	f, ok := p.feedByID(pg.FeedID) // for its selector
 	if !ok {
 		f = story.Feed{ID: pg.FeedID}
 	}
-	text, info, err := p.pageText(ctx, f, &item, pg.Body, pg.ContentType, pg.FetchURL)
+	text, page, err := p.pageText(ctx, f, &item, pg.Body, pg.ContentType, pg.FetchURL)
 	if err != nil {
 		return err
 	}
 	if cut, n := capText(text, p.opts.MaxTextBytes); n > 0 {
 		text = cut
 	}
-	s, found, err := p.opts.Review.Story(storyID)
-	if err != nil {
-		return err
-	}
-	own := found && canonicalOf(s.URL) == pg.URL
-	if own {
-		if s.Text == text {
-			pr.Unchanged++
-			return nil
-		}
-		pr.Updated++
-		if dryRun {
-			return nil
-		}
-		return p.publishReextracted(ctx, s, text, info)
-	}
-	m := p.opts.Index.Match(text)
-	if m.Duplicate && m.StoryID == storyID {
+	revised, err := p.opts.Ledger.Revise(ctx, ledger.Revision{
+		FeedID: pg.FeedID, PageURL: pg.URL, ItemURL: item.URL, Text: text, Page: page, DryRun: dryRun,
+	})
+	switch revised {
+	case ledger.RevisedSkipped:
+		pr.Skipped++
+	case ledger.RevisedUnchanged:
 		pr.Unchanged++
-		return nil
+	case ledger.RevisedUpdated:
+		pr.Updated++
+	case ledger.RevisedSplit:
+		pr.Split++
 	}
-	pr.Split++
-	if dryRun {
-		return nil
-	}
-	res, err := p.Split(ctx, storyID, item.URL, "reextract")
-	if err != nil {
-		pr.Split--
-		return fmt.Errorf("split %s out of %s: %w", item.URL, storyID, err)
-	}
-	// The split-out story carries the copy's text as it was merged; give
-	// it the text just extracted.
-	for _, ns := range res.Stories {
-		if ns.ID == res.Override.NewStory && ns.Text != text {
-			return p.publishReextracted(ctx, ns, text, info)
-		}
-	}
-	return nil
-}
-
-// publishReextracted publishes s with its new text as a story update and
-// lets the index learn the text.
-func (p *Pipeline) publishReextracted(ctx context.Context, s story.Story, text string, info pageInfo) error {
-	p.decide.Lock()
-	defer p.decide.Unlock()
-	sum := sha256.Sum256([]byte(text))
-	s.Text = text
-	info.set(&s)
-	if _, _, err := p.opts.Publisher.PublishStoryUpdate(ctx, s, "reextract-"+hex.EncodeToString(sum[:8])); err != nil {
-		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-		return fmt.Errorf("publish update of story %s: %w", s.ID, err)
-	}
-	p.opts.Index.Add(dedupe.Entry{StoryID: s.ID, Text: text, Time: p.now()})
-	return nil
-}
-
-func canonicalOf(u string) string {
-	c, err := dedupe.CanonicalURL(u)
-	if err != nil {
-		return u
-	}
-	return c
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testwait"
@@ -45,7 +46,7 @@ func TestReextract(t *testing.T) {
 		{ID: "b", URL: srv.URL + "/b.xml", Topic: "local", Interval: time.Hour, FetchArticle: true},
 	}
 	e.consume(t)
-	p := e.pipeline(t, pipeline.Options{Feeds: feeds, Pages: e.store, Review: e.store})
+	p, _ := e.pipelineWith(t, pipeline.Options{Feeds: feeds, Pages: e.store}, ledger.Options{Review: e.store})
 	for _, f := range feeds {
 		if _, err := p.Poll(t.Context(), f); err != nil {
 			t.Fatalf("poll %s: %v", f.ID, err)

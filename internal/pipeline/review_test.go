@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/internal/daemon"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testwait"
@@ -122,7 +122,7 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	feed := func(id, topic string) story.Feed {
 		return story.Feed{ID: id, URL: srv.URL + "/" + id + ".xml", Topic: topic, Interval: time.Hour}
 	}
-	p := e.pipeline(t, pipeline.Options{Review: e.store, Now: func() time.Time { return day.Add(24 * time.Hour) }})
+	p, l := e.pipelineWith(t, pipeline.Options{Now: func() time.Time { return day.Add(24 * time.Hour) }}, ledger.Options{Review: e.store})
 	ctx := t.Context()
 	poll := func(p *pipeline.Pipeline, f story.Feed) pipeline.PollResult {
 		t.Helper()
@@ -145,7 +145,7 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	}
 
 	// Split it out, by URL.
-	res, err := p.Split(ctx, storyID[:10], m.URL, "tester")
+	res, err := l.Split(ctx, storyID[:10], m.URL, "tester")
 	if err != nil {
 		t.Fatalf("Split: %v", err)
 	}
@@ -153,7 +153,7 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	if res.Override.NewStory != splitID || !res.Stored || len(res.Stories) != 1 || res.Stories[0].ID != splitID {
 		t.Fatalf("Split result = %+v, want new story %s stored and announced", res, splitID)
 	}
-	if _, err := p.Split(ctx, storyID, m.URL, "tester"); !errors.Is(err, pipeline.ErrNotFound) {
+	if _, err := l.Split(ctx, storyID, m.URL, "tester"); !errors.Is(err, ledger.ErrNotFound) {
 		t.Errorf("second Split of the same member = %v, want ErrNotFound", err)
 	}
 
@@ -179,17 +179,17 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	poll(p, feed("wire", "world"))
 	floodID := dedupe.StoryID("guid:wire:w-1")
 	e.waitStory(t, floodID)
-	if _, err := p.Merge(ctx, storyID, storyID, "tester"); !errors.Is(err, pipeline.ErrBadOverride) {
+	if _, err := l.Merge(ctx, storyID, storyID, "tester"); !errors.Is(err, ledger.ErrBadOverride) {
 		t.Errorf("Merge of a story into itself = %v, want ErrBadOverride", err)
 	}
-	res, err = p.Merge(ctx, storyID, floodID, "tester")
+	res, err = l.Merge(ctx, storyID, floodID, "tester")
 	if err != nil {
 		t.Fatalf("Merge: %v", err)
 	}
 	if !res.Stored || len(res.Stories) != 2 || res.Stories[1].MergedInto != storyID {
 		t.Fatalf("Merge result = %+v", res)
 	}
-	if _, err := p.Merge(ctx, splitID, floodID, "tester"); !errors.Is(err, pipeline.ErrBadOverride) {
+	if _, err := l.Merge(ctx, splitID, floodID, "tester"); !errors.Is(err, ledger.ErrBadOverride) {
 		t.Errorf("second Merge of the same story = %v, want ErrBadOverride", err)
 	}
 	fs.set("mirror", rssItem{"mi-1", "https://mirror.example/flood", "Flood (mirror)", flood, day.Add(5 * time.Hour)})
@@ -234,11 +234,11 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ov := pipeline.NewOverrides()
+	ov := ledger.NewOverrides()
 	err = e.js.Replay(ctx, func(ev sink.Event) error {
 		if ev.Override != nil {
 			ov.Apply(*ev.Override)
-		} else if en, ok := daemon.IndexEntry(ev); ok {
+		} else if en, ok := ledger.Entry(ev); ok {
 			index.Add(en)
 		}
 		return nil
@@ -249,7 +249,7 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 	if ov.Applied() != 2 {
 		t.Errorf("replay applied %d overrides, want 2", ov.Applied())
 	}
-	p2 := e.pipeline(t, pipeline.Options{Index: index, Overrides: ov, Review: e.store, Metrics: pipeline.NewMetrics(nil)})
+	p2, _ := e.pipelineWith(t, pipeline.Options{Metrics: pipeline.NewMetrics(nil)}, ledger.Options{Index: index, Overrides: ov, Review: e.store})
 	fs.set("herald", rssItem{"h-1", "https://herald.example/trams", "Trams (herald)", withHeader, day.Add(7 * time.Hour)})
 	fs.set("post", rssItem{"p-1", "https://post.example/flood", "Flood (post)", flood, day.Add(8 * time.Hour)})
 	poll(p2, feed("herald", "world"))

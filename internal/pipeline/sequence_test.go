@@ -9,6 +9,7 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
@@ -93,12 +94,12 @@ func TestFollowerRedecides(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts := pipeline.Options{Index: ix, Metrics: pipeline.NewMetrics(nil)}
+				lo := ledger.Options{Index: ix}
 				if tc.follow {
 					follows[i] = &lazyFollower{js: e.js, index: ix}
-					opts.Follower = follows[i]
+					lo.Follower = follows[i]
 				}
-				pipes[i] = e.pipeline(t, opts)
+				pipes[i], _ = e.pipelineWith(t, pipeline.Options{Metrics: pipeline.NewMetrics(nil)}, lo)
 			}
 			if res, err := pipes[0].Poll(t.Context(), feedA); err != nil || res.Published != 1 {
 				t.Fatalf("first instance: %+v, %v; want one story", res, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
 )
@@ -44,7 +45,7 @@ func TestStoryUpdate(t *testing.T) {
 		{ID: "b", URL: srv.URL + "/b.xml", Topic: "local", Interval: time.Hour},
 	}
 	e.consume(t)
-	p := e.pipeline(t, pipeline.Options{Feeds: feeds, Review: e.store})
+	p, _ := e.pipelineWith(t, pipeline.Options{Feeds: feeds}, ledger.Options{Review: e.store})
 	if _, err := p.Poll(t.Context(), feeds[0]); err != nil {
 		t.Fatal(err)
 	}

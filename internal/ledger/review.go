@@ -1,4 +1,4 @@
-package pipeline
+package ledger
 
 import (
 	"context"
@@ -46,17 +46,17 @@ type OverrideResult struct {
 // identity keys and text follow the new story); and waits up to 10s for
 // the store to apply it. Calling it twice for the same member fails with
 // ErrNotFound the second time, because the member has left the story.
-func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (OverrideResult, error) {
-	if p.opts.Review == nil {
+func (l *Ledger) Split(ctx context.Context, storyID, member, by string) (OverrideResult, error) {
+	if l.review == nil {
 		return OverrideResult{}, ErrNoReview
 	}
-	p.decide.Lock()
-	defer p.decide.Unlock()
-	from, found, err := p.findStory(storyID, true)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	from, found, err := l.findStory(storyID, true)
 	if err != nil {
 		return OverrideResult{}, err
 	}
-	m, err := p.findMember(from.ID, member)
+	m, err := l.findMember(from.ID, member)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -75,10 +75,10 @@ func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (Overr
 	}
 	o := story.Override{
 		Version: story.Version, Op: story.OpSplit, Story: from.ID, Member: m.MemberKey(),
-		NewStory: newID, Keys: keys, Topic: topic, At: p.now().UTC(), By: by,
+		NewStory: newID, Keys: keys, Topic: topic, At: l.now().UTC(), By: by,
 	}
 	o.ID = overrideID(o)
-	prev, ok, err := p.opts.Review.Story(newID)
+	prev, ok, err := l.review.Story(newID)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -92,16 +92,16 @@ func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (Overr
 			announce = append(announce, upd)
 		}
 	}
-	res, err := p.publishOverride(ctx, o, announce)
+	res, err := l.publishOverride(ctx, o, announce)
 	if err != nil {
 		return res, err
 	}
-	p.overrides.Apply(o)
+	l.overr.Apply(o)
 	ns := announce[0]
-	p.opts.Index.Add(dedupe.Entry{StoryID: ns.ID, Keys: keys, Text: ns.Text, Time: p.now()})
-	p.log.Info("override: member split out", "story_id", from.ID, "member_url", m.URL,
+	l.index.Add(dedupe.Entry{StoryID: ns.ID, Keys: keys, Text: ns.Text, Time: l.now()})
+	l.log.Info("override: member split out", "story_id", from.ID, "member_url", m.URL,
 		"new_story_id", ns.ID, "override_id", o.ID, "by", by)
-	return p.waitStored(ctx, res), nil
+	return l.waitStored(ctx, res), nil
 }
 
 // Merge makes story b, with its members, a member of story a, as a person
@@ -111,17 +111,17 @@ func (p *Pipeline) Split(ctx context.Context, storyID, member, by string) (Overr
 // a), applies the override to later decisions and waits up to 10s for the
 // store to apply it. Merging a story into itself, or a story already
 // merged, fails with ErrBadOverride.
-func (p *Pipeline) Merge(ctx context.Context, a, b, by string) (OverrideResult, error) {
-	if p.opts.Review == nil {
+func (l *Ledger) Merge(ctx context.Context, a, b, by string) (OverrideResult, error) {
+	if l.review == nil {
 		return OverrideResult{}, ErrNoReview
 	}
-	p.decide.Lock()
-	defer p.decide.Unlock()
-	sa, _, err := p.findStory(a, false)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sa, _, err := l.findStory(a, false)
 	if err != nil {
 		return OverrideResult{}, err
 	}
-	sb, _, err := p.findStory(b, false)
+	sb, _, err := l.findStory(b, false)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -132,40 +132,40 @@ func (p *Pipeline) Merge(ctx context.Context, a, b, by string) (OverrideResult, 
 		return OverrideResult{}, fmt.Errorf("%w: story %s was already merged into %s", ErrBadOverride, sb.ID, sb.MergedInto)
 	case sa.MergedInto != "":
 		return OverrideResult{}, fmt.Errorf("%w: story %s was merged into %s; merge into that story instead", ErrBadOverride, sa.ID, sa.MergedInto)
-	case p.overrides.Resolve(sa.ID) == sb.ID:
+	case l.overr.Resolve(sa.ID) == sb.ID:
 		return OverrideResult{}, fmt.Errorf("%w: story %s already joins %s", ErrBadOverride, sa.ID, sb.ID)
 	}
 	o := story.Override{
 		Version: story.Version, Op: story.OpMerge, Story: sa.ID, Other: sb.ID, Topic: sa.Topic,
-		At: p.now().UTC(), By: by,
+		At: l.now().UTC(), By: by,
 	}
 	o.ID = overrideID(o)
 	aUpd, bUpd, _ := story.MergeStories(o, &sa, sb)
-	res, err := p.publishOverride(ctx, o, []story.Story{*aUpd, bUpd})
+	res, err := l.publishOverride(ctx, o, []story.Story{*aUpd, bUpd})
 	if err != nil {
 		return res, err
 	}
-	p.overrides.Apply(o)
-	p.log.Info("override: stories merged", "story_id", sa.ID, "merged_id", sb.ID, "override_id", o.ID, "by", by)
-	return p.waitStored(ctx, res), nil
+	l.overr.Apply(o)
+	l.log.Info("override: stories merged", "story_id", sa.ID, "merged_id", sb.ID, "override_id", o.ID, "by", by)
+	return l.waitStored(ctx, res), nil
 }
 
 // publishOverride publishes o and then the story updates it causes. The
 // override goes first: the store applies it on its own, so a failure
 // after it leaves the store consistent and a retry only re-announces.
-func (p *Pipeline) publishOverride(ctx context.Context, o story.Override, announce []story.Story) (OverrideResult, error) {
+func (l *Ledger) publishOverride(ctx context.Context, o story.Override, announce []story.Story) (OverrideResult, error) {
 	res := OverrideResult{Override: o}
-	seq, _, err := p.opts.Publisher.PublishOverride(ctx, o)
+	seq, _, err := l.pub.PublishOverride(ctx, o)
 	if err != nil {
-		p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-		return res, fmt.Errorf("pipeline: publish override %s: %w", o.ID, err)
+		inc(l.metrics.PublishErrors)
+		return res, fmt.Errorf("ledger: publish override %s: %w", o.ID, err)
 	}
 	res.Seq = seq
 	for _, s := range announce {
-		seq, _, err := p.opts.Publisher.PublishStoryUpdate(ctx, s, o.ID)
+		seq, _, err := l.pub.PublishStoryUpdate(ctx, s, o.ID)
 		if err != nil {
-			p.metrics.Errors.WithLabelValues(ErrKindPublish).Inc()
-			return res, fmt.Errorf("pipeline: override %s published, story update %s not: %w", o.ID, s.ID, err)
+			inc(l.metrics.PublishErrors)
+			return res, fmt.Errorf("ledger: override %s published, story update %s not: %w", o.ID, s.ID, err)
 		}
 		res.Seq = max(res.Seq, seq)
 		res.Stories = append(res.Stories, s)
@@ -173,11 +173,11 @@ func (p *Pipeline) publishOverride(ctx context.Context, o story.Override, announ
 	return res, nil
 }
 
-func (p *Pipeline) waitStored(ctx context.Context, res OverrideResult) OverrideResult {
+func (l *Ledger) waitStored(ctx context.Context, res OverrideResult) OverrideResult {
 	wctx, cancel := context.WithTimeout(ctx, storeWait)
 	defer cancel()
-	if err := p.opts.Review.WaitSeq(wctx, res.Seq); err != nil {
-		p.log.Warn("override published; the store has not applied it yet", "override_id", res.Override.ID, "error", err)
+	if err := l.review.WaitSeq(wctx, res.Seq); err != nil {
+		l.log.Warn("override published; the store has not applied it yet", "override_id", res.Override.ID, "error", err)
 		return res
 	}
 	res.Stored = true
@@ -187,16 +187,16 @@ func (p *Pipeline) waitStored(ctx context.Context, res OverrideResult) OverrideR
 // findStory resolves id (or a unique prefix of it). With orMembers, a
 // story that is not stored but has member records is returned with only
 // ID and Topic, and found false.
-func (p *Pipeline) findStory(id string, orMembers bool) (s story.Story, found bool, err error) {
+func (l *Ledger) findStory(id string, orMembers bool) (s story.Story, found bool, err error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return s, false, fmt.Errorf("%w: empty story id", ErrBadOverride)
 	}
-	if s, ok, err := p.opts.Review.Story(id); err != nil || ok {
+	if s, ok, err := l.review.Story(id); err != nil || ok {
 		return s, ok, err
 	}
 	if orMembers {
-		ms, err := p.opts.Review.Members(id)
+		ms, err := l.review.Members(id)
 		if err != nil {
 			return s, false, err
 		}
@@ -207,7 +207,7 @@ func (p *Pipeline) findStory(id string, orMembers bool) (s story.Story, found bo
 	if len(id) < minPrefix {
 		return s, false, fmt.Errorf("%w: story %q (give the id or at least %d of its characters)", ErrNotFound, id, minPrefix)
 	}
-	ids, err := p.opts.Review.StoryIDs(id, 2)
+	ids, err := l.review.StoryIDs(id, 2)
 	if err != nil {
 		return s, false, err
 	}
@@ -215,7 +215,7 @@ func (p *Pipeline) findStory(id string, orMembers bool) (s story.Story, found bo
 	case 0:
 		return s, false, fmt.Errorf("%w: story %q", ErrNotFound, id)
 	case 1:
-		s, ok, err := p.opts.Review.Story(ids[0])
+		s, ok, err := l.review.Story(ids[0])
 		if err == nil && !ok {
 			err = fmt.Errorf("%w: story %q", ErrNotFound, ids[0])
 		}
@@ -226,12 +226,12 @@ func (p *Pipeline) findStory(id string, orMembers bool) (s story.Story, found bo
 
 // findMember finds a member of storyID by member key, unique key prefix or
 // URL.
-func (p *Pipeline) findMember(storyID, member string) (story.Duplicate, error) {
+func (l *Ledger) findMember(storyID, member string) (story.Duplicate, error) {
 	member = strings.TrimSpace(member)
 	if member == "" {
 		return story.Duplicate{}, fmt.Errorf("%w: empty member", ErrBadOverride)
 	}
-	ms, err := p.opts.Review.Members(storyID)
+	ms, err := l.review.Members(storyID)
 	if err != nil {
 		return story.Duplicate{}, err
 	}

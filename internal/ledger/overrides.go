@@ -1,4 +1,4 @@
-package pipeline
+package ledger
 
 import (
 	"slices"
@@ -15,9 +15,9 @@ const maxMergeChain = 32
 // Overrides is what people decided against the deduplicator (see
 // story.Override), in the form the decisions need: which identity keys
 // follow a split member, which stories were split out of which, and which
-// story was merged into which. The daemon fills it from the stream at
-// start; Split and Merge add to it as they publish. It is safe for
-// concurrent use.
+// story was merged into which. The stream follower fills it from the
+// stream (see Follow); Split and Merge add to it as they publish. It is
+// safe for concurrent use.
 type Overrides struct {
 	mu         sync.RWMutex
 	keyTo      map[string]string   // identity key -> story it was split into

@@ -1,0 +1,74 @@
+// Package ledger owns the one decision feedsift adds to a feed reader: is
+// this item a new story, a copy of a story already published, or an
+// update of one, and which version is kept. It holds the near-duplicate
+// index and people's overrides, publishes each decision on the story
+// stream exactly once, follows the stream so that every instance decides
+// on what every instance published, and carries out splits, merges and
+// re-extractions.
+//
+// # Why a copy joins a story (decide.go)
+//
+// The pipeline hands Decide a Candidate: a feed item with its identity
+// keys (dedupe.IdentityKeys: the feed GUID, the canonical URL) and, unless
+// the index already knows one of those keys, its clean text.
+//
+//  1. Every key known: the item was decided before (by this worker,
+//     another, or another instance). Nothing is published (Known).
+//  2. A repost (one key known, no text needed): a copy of the story that
+//     holds the key, method "guid" or "url", similarity 1.
+//  3. Otherwise the text is matched against the index (dedupe.Index.Match,
+//     whose package doc gives the rule): a match is a copy of the story,
+//     with the method, the containment as similarity and the index's
+//     reason; when the copy is the story's text plus new paragraphs, the
+//     story also gets a new revision with the copy's text (revision.go).
+//  4. No match: a new story, whose ID is derived from its first identity
+//     key, carrying the near but distinct stories as Related.
+//
+// In 2 and 3 people's overrides come first (overrides.go): a key that was
+// split out of a story follows the story it was split into; a text at
+// least as close to a split-off story as to the one it matched joins the
+// split-off; a story merged into another sends its copies there. The
+// copy's reason says so. The first story published stays canonical: a
+// copy never replaces it, an update only revises its text.
+//
+// # Why each story is published once (sequence.go, follow.go)
+//
+// Decisions are serialised by one mutex in a process. Across instances,
+// each instance's StreamFollower applies every story, copy and override
+// on the stream, in order, to its index and overrides. A decision rests on
+// the stream sequence the index covers (what the follower applied, or the
+// ledger's own last publish if newer), and is published with
+// Nats-Expected-Last-Sequence set to it. If another instance published in
+// between, the server refuses the message; the ledger waits until its
+// follower has applied the newer message, decides again (the item may now
+// be a copy, or known) and publishes again, up to 100 times. Every
+// message carries a deterministic Nats-Msg-Id (story:<id>,
+// dupe:<story>:<member key>, ...), so a retry after a lost ack is absorbed
+// by the stream's duplicate window, and a subscriber that sees a story
+// twice sees the same id. A publish is bounded by 10s so a lost ack never
+// holds the mutex long. An error from Decide means nothing was recorded:
+// the pipeline keeps the feed's validators and the item is decided again
+// at the next poll.
+//
+// # What a restarted or second instance sees (follow.go, snapshot.go)
+//
+// Follow restores the index before any decision: from the snapshot in the
+// store when one fits the stream (only the messages after it are read,
+// and the overrides up to it are replayed), or else from the stream's
+// first message; it returns once the index has applied the stream's last
+// sequence as of the start. A second instance therefore decides on every
+// story the first published, and on every split and merge people asked
+// for. Entries older than the dedupe window are not applied.
+//
+// # Splits, merges and re-extraction (review.go, revise.go)
+//
+// Split and Merge publish a story.Override, then the story updates it
+// causes (story.SplitStory, story.MergeStories: the store applies the
+// same rules when it reads the override, so both agree), apply it to the
+// overrides, and wait up to 10s for the local store to have applied it.
+// The override is published first, so a failure after it leaves the store
+// consistent and a retry only announces again. Revise takes a kept page
+// extracted again: the story's own page gives a story update when its
+// text changed; a copy's page that no longer matches its story is split
+// out, as a split by "reextract".
+package ledger
