@@ -5,7 +5,7 @@
 #   extract  extract.Extract                                   vs all text of <body> with goquery
 #   dedupe   the near-duplicate index                          vs brute-force containment against every story
 #   fetcher  fetcher.Fetch (guard, limits, decode, caps)       vs plain http.Client.Get
-#   sink     synchronous publish                               vs async batch publish
+#   sink     publish with the exactly-once condition            vs plain publish
 #   pipeline 40 polite sites, polls at once: the default      vs the old default of 8
 #   sink     a copy's write with the report index               vs the bare put of the record
 #   sink     page archive saves from 32 goroutines: DB.Batch vs one DB.Update (commit + fsync) per page

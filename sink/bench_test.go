@@ -42,48 +42,33 @@ func payloadSize(b *testing.B, s story.Story) int64 {
 	return int64(len(data))
 }
 
+// BenchmarkPublish compares a plain publish (the baseline) with the
+// conditional publish every decision of a clustered ledger makes
+// (Nats-Expected-Last-Sequence), to show what the exactly-once condition
+// costs.
 func BenchmarkPublish(b *testing.B) {
-	b.Run("sync", func(b *testing.B) {
-		j := benchJetStream(b)
-		s := newStory(1, "world")
-		b.SetBytes(payloadSize(b, s))
-		b.ReportAllocs()
-		n := 0
-		for b.Loop() {
-			n++
-			s.ID = fmt.Sprintf("bench-%d", n)
-			if _, dup, err := j.PublishStory(b.Context(), s); err != nil || dup {
-				b.Fatalf("PublishStory: dup=%v err=%v", dup, err)
-			}
+	for _, conditional := range []bool{false, true} {
+		name := "plain"
+		if conditional {
+			name = "expect-last-seq"
 		}
-	})
-	const batch = 100
-	b.Run(fmt.Sprintf("async-batch-%d", batch), func(b *testing.B) {
-		j := benchJetStream(b)
-		stories := make([]story.Story, batch)
-		for i := range stories {
-			stories[i] = newStory(i, "world")
-		}
-		// One op is one story, so ns/op compares with the sync case.
-		b.SetBytes(payloadSize(b, stories[0]))
-		b.ReportAllocs()
-		n := 0
-		for b.Loop() {
-			i := n % batch
-			n++
-			stories[i].ID = fmt.Sprintf("bench-%d", n)
-			if i == batch-1 {
-				if _, err := j.PublishStories(b.Context(), stories); err != nil {
-					b.Fatalf("PublishStories: %v", err)
+		b.Run(name, func(b *testing.B) {
+			j := benchJetStream(b)
+			s := newStory(1, "world")
+			b.SetBytes(payloadSize(b, s))
+			b.ReportAllocs()
+			var last uint64
+			for b.Loop() {
+				s.ID = fmt.Sprintf("bench-%d", last+1)
+				o := sink.PublishOptions{ExpectLastSeq: last, CheckLastSeq: conditional}
+				seq, dup, err := j.Publish(b.Context(), sink.StoryEvent(s), o)
+				if err != nil || dup {
+					b.Fatalf("Publish: dup=%v err=%v", dup, err)
 				}
+				last = seq
 			}
-		}
-		if rest := n % batch; rest != 0 {
-			if _, err := j.PublishStories(b.Context(), stories[:rest]); err != nil {
-				b.Fatalf("PublishStories: %v", err)
-			}
-		}
-	})
+		})
+	}
 }
 
 func BenchmarkPutEvent(b *testing.B) {

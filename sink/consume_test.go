@@ -88,7 +88,7 @@ func TestConsume_EndToEnd(t *testing.T) {
 
 	publish := func(st story.Story) uint64 {
 		t.Helper()
-		seq, _, err := e.js.PublishStory(ctx, st)
+		seq, _, err := e.js.Publish(ctx, sink.StoryEvent(st), sink.PublishOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func TestConsume_EndToEnd(t *testing.T) {
 	publish(s2)
 	publish(s3)
 	d := newDuplicate(s1.ID, "world", "feed-b", 1)
-	last, _, err := e.js.PublishDuplicate(ctx, d)
+	last, _, err := e.js.Publish(ctx, sink.DuplicateEvent(d), sink.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestConsume_PoisonMessage(t *testing.T) {
 	if _, err := e.raw.Publish(ctx, "news.world", []byte(`{"v":1,"id":"x","topic":"tech"}`)); err != nil {
 		t.Fatal(err)
 	}
-	last, _, err := e.js.PublishStory(ctx, newStory(1, "world"))
+	last, _, err := e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

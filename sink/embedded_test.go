@@ -41,7 +41,7 @@ func TestStartEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewJetStream: %v", err)
 	}
-	seq, dup, err := j.PublishStory(t.Context(), newStory(1, "world"))
+	seq, dup, err := j.Publish(t.Context(), sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err != nil || dup || seq != 1 {
 		t.Errorf("PublishStory = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
 	}
@@ -149,7 +149,7 @@ func TestConsume_SurvivesServerRestart(t *testing.T) {
 	}
 	s := openStore(t, sink.StoreOptions{})
 	stop := runConsume(t, s, j, "")
-	seq, _, err := j.PublishStory(t.Context(), newStory(1, "world"))
+	seq, _, err := j.Publish(t.Context(), sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestConsume_SurvivesServerRestart(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
 		var err error
-		seq, _, err = j.PublishStory(ctx, newStory(2, "world"))
+		seq, _, err = j.Publish(ctx, sink.StoryEvent(newStory(2, "world")), sink.PublishOptions{})
 		if err != nil && !sink.Retryable(err) {
 			t.Fatalf("PublishStory after restart: %v (not retryable)", err)
 		}

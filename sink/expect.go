@@ -7,19 +7,22 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/feedsift/feedsift/internal/story"
 )
 
-// ErrWrongLastSeq is wrapped by PublishStoryWith and PublishDuplicateWith
-// when PublishOptions.ExpectLastSeq was set and the stream's last sequence
+// ErrWrongLastSeq is wrapped by Publish when PublishOptions.CheckLastSeq
+// was set and the stream's last sequence
 // was another (JetStream error 10071, or 10164 on a replicated stream):
 // someone published since the caller's view of the stream, which must
 // catch up before it decides again.
 var ErrWrongLastSeq = errors.New("sink: stream moved past the expected last sequence")
 
-// PublishOptions are conditions on one publish.
+// PublishOptions are the conditions and the revision of one publish; the
+// zero value publishes unconditionally.
 type PublishOptions struct {
+	// Revision, for a story, publishes it as a new version of a story
+	// already published (see Publish); it names the change, for example
+	// an override ID.
+	Revision string
 	// ExpectLastSeq, when CheckLastSeq is set, is the stream sequence the
 	// publisher's decision rests on: the server stores the message only if
 	// the stream's last sequence (over all its subjects) is still this one
@@ -35,27 +38,6 @@ func (o PublishOptions) jsOpts() []jetstream.PublishOpt {
 		return nil
 	}
 	return []jetstream.PublishOpt{jetstream.WithExpectLastSequence(o.ExpectLastSeq)}
-}
-
-// PublishStoryWith publishes s like PublishStory, under the conditions in
-// o. The message id is the same, so a retry of a story already stored is
-// absorbed (and reported as a duplicate) whatever the condition.
-func (j *JetStream) PublishStoryWith(ctx context.Context, s story.Story, o PublishOptions) (seq uint64, dup bool, err error) {
-	msg, err := j.storyMsg(s)
-	if err != nil {
-		return 0, false, err
-	}
-	return j.publishWith(ctx, msg, o)
-}
-
-// PublishDuplicateWith publishes d like PublishDuplicate, under the
-// conditions in o.
-func (j *JetStream) PublishDuplicateWith(ctx context.Context, d story.Duplicate, o PublishOptions) (seq uint64, dup bool, err error) {
-	msg, err := j.duplicateMsg(d)
-	if err != nil {
-		return 0, false, err
-	}
-	return j.publishWith(ctx, msg, o)
 }
 
 func (j *JetStream) publishWith(ctx context.Context, msg *nats.Msg, o PublishOptions) (uint64, bool, error) {

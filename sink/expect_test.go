@@ -22,12 +22,12 @@ func TestPublishExpectLastSeq(t *testing.T) {
 		return sink.PublishOptions{ExpectLastSeq: seq, CheckLastSeq: true}
 	}
 
-	seq, dup, err := e.js.PublishStoryWith(ctx, newStory(1, "world"), at(0))
+	seq, dup, err := e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), at(0))
 	if err != nil || dup || seq != 1 {
 		t.Fatalf("first story on an empty stream expecting 0: seq %d dup %v err %v; want 1, false, nil", seq, dup, err)
 	}
 	d := story.Duplicate{StoryID: newStory(1, "world").ID, Topic: "world", FeedID: "other", URL: "http://example.com/copy", Method: "content"}
-	seq, _, err = e.js.PublishDuplicateWith(ctx, d, at(1))
+	seq, _, err = e.js.Publish(ctx, sink.DuplicateEvent(d), at(1))
 	if err != nil || seq != 2 {
 		t.Fatalf("duplicate expecting 1: seq %d err %v; want 2, nil", seq, err)
 	}
@@ -35,11 +35,11 @@ func TestPublishExpectLastSeq(t *testing.T) {
 		name    string
 		publish func() (uint64, bool, error)
 	}{
-		{"story", func() (uint64, bool, error) { return e.js.PublishStoryWith(ctx, newStory(2, "world"), at(1)) }},
+		{"story", func() (uint64, bool, error) { return e.js.Publish(ctx, sink.StoryEvent(newStory(2, "world")), at(1)) }},
 		{"duplicate", func() (uint64, bool, error) {
 			d2 := d
 			d2.URL = "http://example.com/other-copy"
-			return e.js.PublishDuplicateWith(ctx, d2, at(0))
+			return e.js.Publish(ctx, sink.DuplicateEvent(d2), at(0))
 		}},
 	} {
 		t.Run("stale "+tc.name, func(t *testing.T) {
@@ -52,14 +52,14 @@ func TestPublishExpectLastSeq(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := e.js.PublishStoryWith(ctx, newStory(1, "world"), at(0)); !errors.Is(err, sink.ErrWrongLastSeq) {
+	if _, _, err := e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), at(0)); !errors.Is(err, sink.ErrWrongLastSeq) {
 		t.Errorf("retry of story 1 expecting a stale sequence: %v, want ErrWrongLastSeq", err)
 	}
-	seq, dup, err = e.js.PublishStoryWith(ctx, newStory(1, "world"), at(2))
+	seq, dup, err = e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), at(2))
 	if err != nil || !dup || seq != 1 {
 		t.Errorf("retry of story 1 expecting the last sequence: seq %d dup %v err %v; want 1, true, nil (absorbed)", seq, dup, err)
 	}
-	seq, _, err = e.js.PublishStoryWith(ctx, newStory(2, "world"), sink.PublishOptions{})
+	seq, _, err = e.js.Publish(ctx, sink.StoryEvent(newStory(2, "world")), sink.PublishOptions{})
 	if err != nil || seq != 3 {
 		t.Errorf("unconditional publish: seq %d err %v; want 3", seq, err)
 	}

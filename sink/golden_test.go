@@ -84,14 +84,28 @@ func TestGoldenPayloads(t *testing.T) {
 		name    string
 		publish func() (uint64, bool, error)
 	}{
-		{"duplicate_text", func() (uint64, bool, error) { return e.js.PublishDuplicate(ctx, contentDupe) }},
-		{"override_split", func() (uint64, bool, error) { return e.js.PublishOverride(ctx, split) }},
-		{"override_merge", func() (uint64, bool, error) { return e.js.PublishOverride(ctx, merge) }},
-		{"story_merged", func() (uint64, bool, error) { return e.js.PublishStoryUpdate(ctx, updated, merge.ID) }},
-		{"story_split", func() (uint64, bool, error) { return e.js.PublishStoryUpdate(ctx, splitOff, split.ID) }},
-		{"story", func() (uint64, bool, error) { return e.js.PublishStory(ctx, full) }},
-		{"story_minimal", func() (uint64, bool, error) { return e.js.PublishStory(ctx, minimal) }},
-		{"duplicate", func() (uint64, bool, error) { return e.js.PublishDuplicate(ctx, dupe) }},
+		{"duplicate_text", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.DuplicateEvent(contentDupe), sink.PublishOptions{})
+		}},
+		{"override_split", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.OverrideEvent(split), sink.PublishOptions{})
+		}},
+		{"override_merge", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.OverrideEvent(merge), sink.PublishOptions{})
+		}},
+		{"story_merged", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.StoryEvent(updated), sink.PublishOptions{Revision: merge.ID})
+		}},
+		{"story_split", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.StoryEvent(splitOff), sink.PublishOptions{Revision: split.ID})
+		}},
+		{"story", func() (uint64, bool, error) { return e.js.Publish(ctx, sink.StoryEvent(full), sink.PublishOptions{}) }},
+		{"story_minimal", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.StoryEvent(minimal), sink.PublishOptions{})
+		}},
+		{"duplicate", func() (uint64, bool, error) {
+			return e.js.Publish(ctx, sink.DuplicateEvent(dupe), sink.PublishOptions{})
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

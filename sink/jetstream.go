@@ -222,135 +222,98 @@ func (j *JetStream) OverrideSubject(topic string) (string, error) {
 	return j.overrides + "." + topic, nil
 }
 
-// PublishOverride publishes o on the overrides subject of its topic with
-// Nats-Msg-Id "override:<id>" and waits for the ack. It returns like
-// PublishStory. An incomplete override fails with ErrInvalidEvent.
-func (j *JetStream) PublishOverride(ctx context.Context, o story.Override) (seq uint64, dup bool, err error) {
+// StoryEvent, DuplicateEvent and OverrideEvent return the event Publish
+// takes for one story, duplicate record or override.
+func StoryEvent(s story.Story) Event { return Event{Story: &s} }
+
+// DuplicateEvent: see StoryEvent.
+func DuplicateEvent(d story.Duplicate) Event { return Event{Duplicate: &d} }
+
+// OverrideEvent: see StoryEvent.
+func OverrideEvent(o story.Override) Event { return Event{Override: &o} }
+
+// Publish publishes ev, which holds exactly one of a story, a duplicate
+// record and an override, under the conditions in o, and waits for the
+// server's ack. It returns the stream sequence and whether the server
+// absorbed the message as a duplicate (then seq is the sequence of the
+// earlier copy). Each kind goes on its own subject with its own message
+// id:
+//
+//   - a story on its topic subject with Nats-Msg-Id "story:<id>"; with
+//     o.Revision set it is a new version of a story already published,
+//     "story:<id>:<revision>", so that the duplicate window does not
+//     absorb it as a republish of the first version;
+//   - a duplicate record on the topic's dupes subject with Nats-Msg-Id
+//     "dupe:<story id>:<member key>" (see story.Duplicate.MemberKey);
+//   - an override on the topic's overrides subject with Nats-Msg-Id
+//     "override:<id>".
+//
+// The message id does not depend on o's conditions, so a retry of a
+// message already stored is absorbed (and reported as a duplicate)
+// whatever the condition. An event that is empty, holds more than one
+// kind, or is incomplete fails with ErrInvalidEvent.
+func (j *JetStream) Publish(ctx context.Context, ev Event, o PublishOptions) (seq uint64, dup bool, err error) {
+	msg, err := j.eventMsg(ev, o)
+	if err != nil {
+		return 0, false, err
+	}
+	return j.publishWith(ctx, msg, o)
+}
+
+// eventMsg builds the message that carries ev.
+func (j *JetStream) eventMsg(ev Event, o PublishOptions) (*nats.Msg, error) {
+	kinds := 0
+	for _, set := range []bool{ev.Story != nil, ev.Duplicate != nil, ev.Override != nil} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds != 1 {
+		return nil, fmt.Errorf("%w: an event to publish holds %d of story, duplicate and override, want 1", ErrInvalidEvent, kinds)
+	}
+	if o.Revision != "" && ev.Story == nil {
+		return nil, fmt.Errorf("%w: only a story has revisions", ErrInvalidEvent)
+	}
+	switch {
+	case ev.Story != nil:
+		msg, err := j.storyMsg(*ev.Story)
+		if err != nil || o.Revision == "" {
+			return msg, err
+		}
+		if err := checkID("story revision", o.Revision); err != nil {
+			return nil, err
+		}
+		msg.Header.Set(jetstream.MsgIDHeader, "story:"+ev.Story.ID+":"+o.Revision)
+		return msg, nil
+	case ev.Duplicate != nil:
+		return j.duplicateMsg(*ev.Duplicate)
+	default:
+		return j.overrideMsg(*ev.Override)
+	}
+}
+
+func (j *JetStream) overrideMsg(o story.Override) (*nats.Msg, error) {
 	if o.Version == 0 {
 		o.Version = story.Version
 	}
 	if err := o.Validate(); err != nil {
-		return 0, false, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
 	}
 	if err := checkID("override id", o.ID); err != nil {
-		return 0, false, err
+		return nil, err
 	}
 	subj, err := j.OverrideSubject(o.Topic)
 	if err != nil {
-		return 0, false, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
+		return nil, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
 	}
 	data, err := json.Marshal(o)
 	if err != nil {
-		return 0, false, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
+		return nil, fmt.Errorf("%w: override %s: %w", ErrInvalidEvent, o.ID, err)
 	}
 	msg := nats.NewMsg(subj)
 	msg.Data = data
 	msg.Header.Set(jetstream.MsgIDHeader, "override:"+o.ID)
-	return j.publish(ctx, msg)
-}
-
-// PublishStoryUpdate publishes a new version of a story that was already
-// published, on its topic subject, with Nats-Msg-Id "story:<id>:<rev>"
-// (so the duplicate window does not absorb it as a republish of the
-// first version). rev names the change, for example an override ID.
-func (j *JetStream) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (seq uint64, dup bool, err error) {
-	if err := checkID("story revision", rev); err != nil {
-		return 0, false, err
-	}
-	msg, err := j.storyMsg(s)
-	if err != nil {
-		return 0, false, err
-	}
-	msg.Header.Set(jetstream.MsgIDHeader, "story:"+s.ID+":"+rev)
-	return j.publish(ctx, msg)
-}
-
-// PublishStory publishes s on its topic subject with Nats-Msg-Id
-// "story:<id>" and waits for the server's ack. It returns the stream
-// sequence and whether the server absorbed the message as a duplicate
-// (then seq is the sequence of the earlier copy).
-func (j *JetStream) PublishStory(ctx context.Context, s story.Story) (seq uint64, dup bool, err error) {
-	msg, err := j.storyMsg(s)
-	if err != nil {
-		return 0, false, err
-	}
-	return j.publish(ctx, msg)
-}
-
-// PublishDuplicate publishes a duplicate record on the topic's dupes
-// subject with Nats-Msg-Id "dupe:<story id>:<member key>", the member key
-// being a hash of (FeedID, URL, GUID). It returns like PublishStory.
-func (j *JetStream) PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, dup bool, err error) {
-	msg, err := j.duplicateMsg(d)
-	if err != nil {
-		return 0, false, err
-	}
-	return j.publish(ctx, msg)
-}
-
-// PublishResult is the outcome of one story of PublishStories.
-type PublishResult struct {
-	Seq       uint64 // stream sequence, 0 on error
-	Duplicate bool   // absorbed by the duplicate window
-	Err       error  // nil when the server acknowledged the story
-}
-
-// PublishStories publishes stories without waiting between them and then
-// waits for every ack (or ctx). results[i] belongs to stories[i]; err joins
-// the errors of the stories that failed, so err == nil means every story
-// was acknowledged. The server may store the stories out of order if the
-// client retries.
-func (j *JetStream) PublishStories(ctx context.Context, stories []story.Story) (results []PublishResult, err error) {
-	results = make([]PublishResult, len(stories))
-	futures := make([]jetstream.PubAckFuture, len(stories))
-	for i, s := range stories {
-		msg, err := j.storyMsg(s)
-		if err != nil {
-			results[i].Err = err
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			results[i].Err = fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
-			continue
-		}
-		f, err := j.js.PublishMsgAsync(msg)
-		if err != nil {
-			results[i].Err = fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
-			continue
-		}
-		futures[i] = f
-	}
-	var errs []error
-	for i, f := range futures {
-		if f == nil {
-			errs = append(errs, results[i].Err)
-			continue
-		}
-		select {
-		case ack := <-f.Ok():
-			results[i] = PublishResult{Seq: ack.Sequence, Duplicate: ack.Duplicate}
-		case err := <-f.Err():
-			results[i].Err = fmt.Errorf("sink: publish %s: %w", f.Msg().Subject, err)
-		case <-ctx.Done():
-			results[i].Err = fmt.Errorf("sink: publish %s: %w", f.Msg().Subject, ctx.Err())
-		}
-		if results[i].Err != nil {
-			errs = append(errs, results[i].Err)
-		}
-	}
-	return results, errors.Join(errs...)
-}
-
-func (j *JetStream) publish(ctx context.Context, msg *nats.Msg) (uint64, bool, error) {
-	ack, err := j.js.PublishMsg(ctx, msg)
-	if err != nil {
-		return 0, false, fmt.Errorf("sink: publish %s: %w", msg.Subject, err)
-	}
-	if ack.Duplicate {
-		j.log.Debug("sink: publish absorbed as duplicate", "subject", msg.Subject,
-			"msg_id", msg.Header.Get(jetstream.MsgIDHeader), "seq", ack.Sequence)
-	}
-	return ack.Sequence, ack.Duplicate, nil
+	return msg, nil
 }
 
 func (j *JetStream) storyMsg(s story.Story) (*nats.Msg, error) {

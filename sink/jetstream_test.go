@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +83,7 @@ func TestNewJetStream_MaxBytes(t *testing.T) {
 	for i := range 600 {
 		s := newStory(i, "world")
 		s.Text = strings.Repeat("x", 4<<10)
-		if _, _, err := last.PublishStory(t.Context(), s); err != nil {
+		if _, _, err := last.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{}); err != nil {
 			t.Fatalf("PublishStory %d: %v", i, err)
 		}
 	}
@@ -169,7 +168,7 @@ func TestPublishStory(t *testing.T) {
 	s := newStory(1, "world.europe")
 	s.Version = 0 // PublishStory fills it in
 
-	seq, dup, err := e.js.PublishStory(ctx, s)
+	seq, dup, err := e.js.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{})
 	if err != nil || dup || seq != 1 {
 		t.Fatalf("PublishStory = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
 	}
@@ -191,7 +190,7 @@ func TestPublishStory(t *testing.T) {
 
 	t.Run("republish is absorbed", func(t *testing.T) {
 		s.Title = "changed title, same id"
-		seq2, dup, err := e.js.PublishStory(ctx, s)
+		seq2, dup, err := e.js.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{})
 		if err != nil || !dup || seq2 != seq {
 			t.Fatalf("republish = (%d, %v, %v), want (%d, true, nil)", seq2, dup, err, seq)
 		}
@@ -219,7 +218,7 @@ func TestPublishStory_Invalid(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStory(1, "world")
 			tc.mutate(&s)
-			_, _, err := e.js.PublishStory(t.Context(), s)
+			_, _, err := e.js.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{})
 			if !errors.Is(err, tc.wantErr) {
 				t.Errorf("PublishStory = %v, want %v", err, tc.wantErr)
 			}
@@ -252,7 +251,7 @@ func TestPublishDuplicate(t *testing.T) {
 	e := newEnv(t, sink.JetStreamOptions{})
 	ctx := t.Context()
 	d := newDuplicate("s001", "world", "feed-b", 1)
-	seq, dup, err := e.js.PublishDuplicate(ctx, d)
+	seq, dup, err := e.js.Publish(ctx, sink.DuplicateEvent(d), sink.PublishOptions{})
 	if err != nil || dup {
 		t.Fatalf("PublishDuplicate = (%d, %v, %v)", seq, dup, err)
 	}
@@ -267,54 +266,62 @@ func TestPublishDuplicate(t *testing.T) {
 
 	// Same identity (feed, URL, GUID) again: absorbed, even with a new score.
 	d.Similarity = 0.99
-	if _, dup, err := e.js.PublishDuplicate(ctx, d); err != nil || !dup {
+	if _, dup, err := e.js.Publish(ctx, sink.DuplicateEvent(d), sink.PublishOptions{}); err != nil || !dup {
 		t.Errorf("same duplicate again: dup=%v err=%v, want dup=true", dup, err)
 	}
 	// Another feed's copy of the same story is a different member.
 	d2 := newDuplicate("s001", "world", "feed-c", 1)
-	if _, dup, err := e.js.PublishDuplicate(ctx, d2); err != nil || dup {
+	if _, dup, err := e.js.Publish(ctx, sink.DuplicateEvent(d2), sink.PublishOptions{}); err != nil || dup {
 		t.Errorf("other member: dup=%v err=%v, want dup=false", dup, err)
 	}
 	if n := e.streamInfo(t).State.Msgs; n != 2 {
 		t.Errorf("stream holds %d messages, want 2", n)
 	}
-	if _, _, err := e.js.PublishDuplicate(ctx, newDuplicate("", "world", "f", 1)); !errors.Is(err, sink.ErrInvalidEvent) {
+	if _, _, err := e.js.Publish(ctx, sink.DuplicateEvent(newDuplicate("", "world", "f", 1)), sink.PublishOptions{}); !errors.Is(err, sink.ErrInvalidEvent) {
 		t.Errorf("duplicate without story id: %v, want ErrInvalidEvent", err)
 	}
 }
 
-func TestPublishStories(t *testing.T) {
+// TestPublishEventShape checks that Publish takes exactly one kind of
+// event, a revision only for a story, and that a story's revision is a
+// message of its own while a plain republish is absorbed.
+func TestPublishEventShape(t *testing.T) {
 	e := newEnv(t, sink.JetStreamOptions{})
-	batch := []story.Story{newStory(1, "a"), newStory(2, "b"), newStory(3, "a.b"), newStory(1, "a")}
-	bad := newStory(4, "bad topic")
-	batch = append(batch, bad)
-
-	res, err := e.js.PublishStories(t.Context(), batch)
-	if !errors.Is(err, story.ErrInvalidTopic) {
-		t.Errorf("PublishStories error = %v, want one wrapping ErrInvalidTopic", err)
-	}
-	if len(res) != len(batch) {
-		t.Fatalf("got %d results for %d stories", len(res), len(batch))
-	}
-	var seqs []uint64
-	for i, r := range res[:3] {
-		if r.Err != nil || r.Duplicate {
-			t.Errorf("result %d = %+v, want a fresh ack", i, r)
+	ctx := t.Context()
+	s := newStory(1, "world")
+	d := newDuplicate(s.ID, "world", "f", 1)
+	for _, tc := range []struct {
+		name string
+		ev   sink.Event
+		o    sink.PublishOptions
+	}{
+		{"empty event", sink.Event{}, sink.PublishOptions{}},
+		{"two kinds", sink.Event{Story: &s, Duplicate: &d}, sink.PublishOptions{}},
+		{"revision of a duplicate", sink.DuplicateEvent(d), sink.PublishOptions{Revision: "r1"}},
+		{"revision with a newline", sink.StoryEvent(s), sink.PublishOptions{Revision: "r\n1"}},
+	} {
+		if _, _, err := e.js.Publish(ctx, tc.ev, tc.o); !errors.Is(err, sink.ErrInvalidEvent) {
+			t.Errorf("%s: Publish = %v, want ErrInvalidEvent", tc.name, err)
 		}
-		seqs = append(seqs, r.Seq)
 	}
-	slices.Sort(seqs)
-	if diff := cmp.Diff([]uint64{1, 2, 3}, seqs); diff != "" {
-		t.Errorf("sequences (-want +got):\n%s", diff)
+	for _, step := range []struct {
+		name     string
+		o        sink.PublishOptions
+		seq      uint64
+		absorbed bool
+	}{
+		{"first", sink.PublishOptions{}, 1, false},
+		{"republished", sink.PublishOptions{}, 1, true},
+		{"a revision", sink.PublishOptions{Revision: "r1"}, 2, false},
+		{"the revision again", sink.PublishOptions{Revision: "r1"}, 2, true},
+	} {
+		seq, dup, err := e.js.Publish(ctx, sink.StoryEvent(s), step.o)
+		if err != nil || seq != step.seq || dup != step.absorbed {
+			t.Errorf("%s: seq %d, absorbed %v, %v; want seq %d, absorbed %v", step.name, seq, dup, err, step.seq, step.absorbed)
+		}
 	}
-	if !res[3].Duplicate || res[3].Err != nil {
-		t.Errorf("repeated story result = %+v, want Duplicate", res[3])
-	}
-	if res[4].Err == nil {
-		t.Errorf("invalid story result = %+v, want an error", res[4])
-	}
-	if n := e.streamInfo(t).State.Msgs; n != 3 {
-		t.Errorf("stream holds %d messages, want 3", n)
+	if n := e.streamInfo(t).State.Msgs; n != 2 {
+		t.Errorf("stream holds %d messages, want 2", n)
 	}
 }
 
@@ -331,11 +338,11 @@ func TestReplay(t *testing.T) {
 
 	var want []string
 	for i := 1; i <= 5; i++ {
-		if _, _, err := e.js.PublishStory(ctx, newStory(i, "world")); err != nil {
+		if _, _, err := e.js.Publish(ctx, sink.StoryEvent(newStory(i, "world")), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, fmt.Sprintf("%d story s%03d", 2*i-1, i))
-		if _, _, err := e.js.PublishDuplicate(ctx, newDuplicate(fmt.Sprintf("s%03d", i), "world", "f2", i)); err != nil {
+		if _, _, err := e.js.Publish(ctx, sink.DuplicateEvent(newDuplicate(fmt.Sprintf("s%03d", i), "world", "f2", i)), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		want = append(want, fmt.Sprintf("%d dupe s%03d", 2*i, i))
@@ -500,7 +507,7 @@ func TestPublish_NoStream(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
-	_, _, err := e.js.PublishStory(ctx, newStory(1, "world"))
+	_, _, err := e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err == nil {
 		t.Fatal("PublishStory without a stream succeeded")
 	}

@@ -70,14 +70,14 @@ func reviewDaemon(t *testing.T, dataDir string) *sink.Store {
 	})
 	var last uint64
 	for _, s := range []story.Story{ferry, tram, orbit} {
-		if last, _, err = js.PublishStory(t.Context(), s); err != nil {
+		if last, _, err = js.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	copyWithText := ferryCopy
 	copyWithText.Text = "The strike is over, the ledger says."
 	for _, d := range []story.Duplicate{copyWithText, ferryRepost, orbitCopy} {
-		if last, _, err = js.PublishDuplicate(t.Context(), d); err != nil {
+		if last, _, err = js.Publish(t.Context(), sink.DuplicateEvent(d), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

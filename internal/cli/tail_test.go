@@ -56,19 +56,19 @@ func startStream(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for _, s := range []story.Story{ferry, orbit, tram} {
-		if _, _, err := js.PublishStory(ctx, s); err != nil {
+		if _, _, err := js.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, d := range []story.Duplicate{ferryCopy, orbitCopy} {
-		if _, _, err := js.PublishDuplicate(ctx, d); err != nil {
+		if _, _, err := js.Publish(ctx, sink.DuplicateEvent(d), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := js.PublishOverride(ctx, ferrySplit); err != nil {
+	if _, _, err := js.Publish(ctx, sink.OverrideEvent(ferrySplit), sink.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := js.PublishStory(ctx, closing); err != nil {
+	if _, _, err := js.Publish(ctx, sink.StoryEvent(closing), sink.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return emb.ClientURL()
@@ -353,7 +353,7 @@ func TestTailReconnects(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, s := range publish {
-					if _, _, err := js.PublishStory(t.Context(), s); err != nil {
+					if _, _, err := js.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -395,7 +395,7 @@ func TestTailReconnects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := js.PublishStory(t.Context(), closing); err != nil {
+			if _, _, err := js.Publish(t.Context(), sink.StoryEvent(closing), sink.PublishOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			waitOutput(t, &stdout, closing.Title, done)

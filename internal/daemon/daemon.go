@@ -31,7 +31,6 @@ import (
 	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/pollq"
-	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -488,38 +487,8 @@ func (t *trackingPublisher) note(seq uint64) {
 	}
 }
 
-func (t *trackingPublisher) PublishStory(ctx context.Context, s story.Story) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishStory(ctx, s)
-	t.note(seq)
-	return seq, dup, err
-}
-
-func (t *trackingPublisher) PublishStoryWith(ctx context.Context, s story.Story, o sink.PublishOptions) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishStoryWith(ctx, s, o)
-	t.note(seq)
-	return seq, dup, err
-}
-
-func (t *trackingPublisher) PublishDuplicateWith(ctx context.Context, m story.Duplicate, o sink.PublishOptions) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishDuplicateWith(ctx, m, o)
-	t.note(seq)
-	return seq, dup, err
-}
-
-func (t *trackingPublisher) PublishDuplicate(ctx context.Context, m story.Duplicate) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishDuplicate(ctx, m)
-	t.note(seq)
-	return seq, dup, err
-}
-
-func (t *trackingPublisher) PublishOverride(ctx context.Context, o story.Override) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishOverride(ctx, o)
-	t.note(seq)
-	return seq, dup, err
-}
-
-func (t *trackingPublisher) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (uint64, bool, error) {
-	seq, dup, err := t.js.PublishStoryUpdate(ctx, s, rev)
+func (t *trackingPublisher) Publish(ctx context.Context, ev sink.Event, o sink.PublishOptions) (uint64, bool, error) {
+	seq, dup, err := t.js.Publish(ctx, ev, o)
 	t.note(seq)
 	return seq, dup, err
 }

@@ -113,11 +113,11 @@ func (e *reviewEnv) fixture(t *testing.T) (story.Story, story.Duplicate) {
 	}
 	ctx := t.Context()
 	for _, st := range []story.Story{s, o} {
-		if _, _, err := e.js.PublishStory(ctx, st); err != nil {
+		if _, _, err := e.js.Publish(ctx, sink.StoryEvent(st), sink.PublishOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	seq, _, err := e.js.PublishDuplicate(ctx, m)
+	seq, _, err := e.js.Publish(ctx, sink.DuplicateEvent(m), sink.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
 )
 
 // Candidate is one new item of a feed, as the pipeline hands it to the
@@ -216,7 +217,7 @@ func (l *Ledger) publishNew(ctx context.Context, c Candidate, related []story.Re
 		Text: c.Text, Source: c.Source, Related: related,
 	}
 	c.Page.set(&s)
-	if err := l.publishStoryAt(ctx, s, base); err != nil {
+	if err := l.publishAt(ctx, sink.StoryEvent(s), base); err != nil {
 		if errors.Is(err, errStale) {
 			return Decision{}, err
 		}
@@ -236,7 +237,7 @@ func (l *Ledger) publishNew(ctx context.Context, c Candidate, related []story.Re
 // publishDuplicate publishes d (conditionally on base, with a Follower)
 // and counts it.
 func (l *Ledger) publishDuplicate(ctx context.Context, d story.Duplicate, base uint64) error {
-	if err := l.publishDuplicateAt(ctx, d, base); err != nil {
+	if err := l.publishAt(ctx, sink.DuplicateEvent(d), base); err != nil {
 		if errors.Is(err, errStale) {
 			return err
 		}

@@ -14,24 +14,12 @@ import (
 	"github.com/feedsift/feedsift/sink"
 )
 
-// Publisher publishes stories, the copies merged into them, people's
-// overrides and the story updates they cause, and returns once the stream
-// has acknowledged the message (*sink.JetStream satisfies it).
+// Publisher publishes a story, a copy, an override or a story update
+// (sink.Event, sink.PublishOptions) and returns once the stream has
+// acknowledged the message (*sink.JetStream satisfies it). A publish
+// whose condition failed returns an error wrapping sink.ErrWrongLastSeq.
 type Publisher interface {
-	PublishStory(ctx context.Context, s story.Story) (seq uint64, duplicate bool, err error)
-	PublishDuplicate(ctx context.Context, d story.Duplicate) (seq uint64, duplicate bool, err error)
-	PublishOverride(ctx context.Context, o story.Override) (seq uint64, duplicate bool, err error)
-	PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (seq uint64, duplicate bool, err error)
-}
-
-// ConditionalPublisher publishes a decision on the condition that the
-// stream's last sequence is still the one the decision rests on
-// (*sink.JetStream satisfies it). The Publisher must also be one when
-// Options.Follower is set. A refused publish returns an error wrapping
-// sink.ErrWrongLastSeq.
-type ConditionalPublisher interface {
-	PublishStoryWith(ctx context.Context, s story.Story, o sink.PublishOptions) (seq uint64, duplicate bool, err error)
-	PublishDuplicateWith(ctx context.Context, d story.Duplicate, o sink.PublishOptions) (seq uint64, duplicate bool, err error)
+	Publish(ctx context.Context, ev sink.Event, o sink.PublishOptions) (seq uint64, duplicate bool, err error)
 }
 
 // Follower keeps the ledger's index and overrides current with the
@@ -89,8 +77,7 @@ type Options struct {
 	Publisher Publisher
 	// Follower, when set, keeps Index and Overrides current with the
 	// stream, and every decision is published on the condition that the
-	// stream has not moved since (the Publisher must then be a
-	// ConditionalPublisher). Nil: this ledger is the only publisher.
+	// stream has not moved since. Nil: this ledger is the only publisher.
 	Follower Follower
 	// Overrides are people's corrections that decisions honour; nil
 	// means a new empty set. Split and Merge add to it.
@@ -121,10 +108,8 @@ type Ledger struct {
 
 	// mu serialises decisions and their publication, and overrides.
 	mu sync.Mutex
-	// cond is the Publisher as a ConditionalPublisher, set with a
-	// Follower; ownSeq is the sequence of this ledger's last conditional
-	// publish (guarded by mu).
-	cond   ConditionalPublisher
+	// ownSeq is the sequence of this ledger's last conditional publish
+	// (guarded by mu).
 	ownSeq uint64
 }
 
@@ -136,10 +121,6 @@ func New(opts Options) (*Ledger, error) {
 	}
 	if opts.Publisher == nil {
 		errs = append(errs, errors.New("ledger: Options.Publisher is required"))
-	}
-	cond, isCond := opts.Publisher.(ConditionalPublisher)
-	if opts.Follower != nil && opts.Publisher != nil && !isCond {
-		errs = append(errs, errors.New("ledger: Options.Follower needs a Publisher that is a ConditionalPublisher"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -157,9 +138,6 @@ func New(opts Options) (*Ledger, error) {
 	}
 	if l.now == nil {
 		l.now = time.Now
-	}
-	if opts.Follower != nil {
-		l.cond = cond
 	}
 	return l, nil
 }

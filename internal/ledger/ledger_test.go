@@ -20,11 +20,10 @@ import (
 
 // The sink types are what the daemon passes for the ledger's seams.
 var (
-	_ ledger.ConditionalPublisher = (*sink.JetStream)(nil)
-	_ ledger.Publisher            = (*sink.JetStream)(nil)
-	_ ledger.ReviewStore          = (*sink.Store)(nil)
-	_ ledger.SnapshotStore        = (*sink.Store)(nil)
-	_ ledger.Follower             = (*ledger.StreamFollower)(nil)
+	_ ledger.Publisher     = (*sink.JetStream)(nil)
+	_ ledger.ReviewStore   = (*sink.Store)(nil)
+	_ ledger.SnapshotStore = (*sink.Store)(nil)
+	_ ledger.Follower      = (*ledger.StreamFollower)(nil)
 )
 
 // env is a JetStream server with the feedsift stream and a bbolt store
@@ -109,7 +108,6 @@ func candidate(feed, guid, url, text string) ledger.Candidate {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
-	e := newEnv(t)
 	ix, err := dedupe.NewIndex(dedupe.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -120,8 +118,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		want []string
 	}{
 		{"nothing", ledger.Options{}, []string{"Options.Index is required", "Options.Publisher is required"}},
-		{"follower without conditions", ledger.Options{Index: ix, Publisher: plainPublisher{e.js}, Follower: &ledger.StreamFollower{}},
-			[]string{"ConditionalPublisher"}},
+		{"no publisher", ledger.Options{Index: ix}, []string{"Options.Publisher is required"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ledger.New(tc.opts)
@@ -136,9 +133,6 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		})
 	}
 }
-
-// plainPublisher hides the conditional methods of a JetStream publisher.
-type plainPublisher struct{ ledger.Publisher }
 
 // TestDecide walks one article through every kind of decision on one
 // ledger: new story, copy by text, repost by URL, known, another story,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/sink"
 )
 
 const (
@@ -155,14 +156,14 @@ func (l *Ledger) Merge(ctx context.Context, a, b, by string) (OverrideResult, er
 // after it leaves the store consistent and a retry only re-announces.
 func (l *Ledger) publishOverride(ctx context.Context, o story.Override, announce []story.Story) (OverrideResult, error) {
 	res := OverrideResult{Override: o}
-	seq, _, err := l.pub.PublishOverride(ctx, o)
+	seq, _, err := l.pub.Publish(ctx, sink.OverrideEvent(o), sink.PublishOptions{})
 	if err != nil {
 		inc(l.metrics.PublishErrors)
 		return res, fmt.Errorf("ledger: publish override %s: %w", o.ID, err)
 	}
 	res.Seq = seq
 	for _, s := range announce {
-		seq, _, err := l.pub.PublishStoryUpdate(ctx, s, o.ID)
+		seq, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: o.ID})
 		if err != nil {
 			inc(l.metrics.PublishErrors)
 			return res, fmt.Errorf("ledger: override %s published, story update %s not: %w", o.ID, s.ID, err)

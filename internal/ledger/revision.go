@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
+	"github.com/feedsift/feedsift/sink"
 )
 
 // publishRevision publishes a new revision of story id when a copy turned
@@ -41,7 +42,7 @@ func (l *Ledger) publishRevision(ctx context.Context, id string, c Candidate, no
 		s.UpdateURL = c.Item.URL
 	}
 	sum := sha256.Sum256([]byte(c.Text))
-	if _, _, err := l.pub.PublishStoryUpdate(ctx, s, "update-"+hex.EncodeToString(sum[:8])); err != nil {
+	if _, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: "update-" + hex.EncodeToString(sum[:8])}); err != nil {
 		inc(l.metrics.PublishErrors)
 		return 0, fmt.Errorf("publish revision %d of story %s: %w", s.Revision, id, err)
 	}

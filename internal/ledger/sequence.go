@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -37,29 +36,17 @@ func (l *Ledger) base() uint64 {
 	return max(l.follower.Applied(), l.ownSeq)
 }
 
-// publishStoryAt publishes s; with a Follower, on the condition that the
+// publishAt publishes ev; with a Follower, on the condition that the
 // stream's last sequence is base. It returns errStale (wrapped) when the
 // stream moved. The caller holds l.mu.
-func (l *Ledger) publishStoryAt(ctx context.Context, s story.Story, base uint64) error {
+func (l *Ledger) publishAt(ctx context.Context, ev sink.Event, base uint64) error {
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	if l.cond == nil {
-		_, _, err := l.pub.PublishStory(ctx, s)
+	if l.follower == nil {
+		_, _, err := l.pub.Publish(ctx, ev, sink.PublishOptions{})
 		return err
 	}
-	seq, dup, err := l.cond.PublishStoryWith(ctx, s, sink.PublishOptions{ExpectLastSeq: base, CheckLastSeq: true})
-	return l.noteConditional(seq, dup, base, err)
-}
-
-// publishDuplicateAt is publishStoryAt for a duplicate record.
-func (l *Ledger) publishDuplicateAt(ctx context.Context, d story.Duplicate, base uint64) error {
-	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
-	defer cancel()
-	if l.cond == nil {
-		_, _, err := l.pub.PublishDuplicate(ctx, d)
-		return err
-	}
-	seq, dup, err := l.cond.PublishDuplicateWith(ctx, d, sink.PublishOptions{ExpectLastSeq: base, CheckLastSeq: true})
+	seq, dup, err := l.pub.Publish(ctx, ev, sink.PublishOptions{ExpectLastSeq: base, CheckLastSeq: true})
 	return l.noteConditional(seq, dup, base, err)
 }
 

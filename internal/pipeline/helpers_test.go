@@ -258,7 +258,7 @@ func demoArticles() map[string]feedfarm.Article {
 var errPublishDown = errors.New("test: publisher down")
 
 // flakyPublisher delegates to a real JetStream publisher and fails the
-// failOn-th PublishStory call (counting from 1) while armed.
+// failOn-th publish of a new story (counting from 1) while armed.
 type flakyPublisher struct {
 	next ledger.Publisher
 
@@ -269,33 +269,26 @@ type flakyPublisher struct {
 	failed []string // ids of the stories it refused
 }
 
-func (f *flakyPublisher) PublishStory(ctx context.Context, s story.Story) (uint64, bool, error) {
+// Publish counts the publishes of new stories (not copies, overrides or
+// story updates) and fails the failOn-th while armed.
+func (f *flakyPublisher) Publish(ctx context.Context, ev sink.Event, o sink.PublishOptions) (uint64, bool, error) {
+	if ev.Story == nil || o.Revision != "" {
+		return f.next.Publish(ctx, ev, o)
+	}
 	f.mu.Lock()
 	f.calls++
 	fail := f.armed && f.calls == f.failOn
 	if fail {
-		f.failed = append(f.failed, s.ID)
+		f.failed = append(f.failed, ev.Story.ID)
 	}
 	f.mu.Unlock()
 	if fail {
 		return 0, false, errPublishDown
 	}
-	return f.next.PublishStory(ctx, s)
+	return f.next.Publish(ctx, ev, o)
 }
 
-func (f *flakyPublisher) PublishDuplicate(ctx context.Context, d story.Duplicate) (uint64, bool, error) {
-	return f.next.PublishDuplicate(ctx, d)
-}
-
-func (f *flakyPublisher) PublishOverride(ctx context.Context, o story.Override) (uint64, bool, error) {
-	return f.next.PublishOverride(ctx, o)
-}
-
-func (f *flakyPublisher) PublishStoryUpdate(ctx context.Context, s story.Story, rev string) (uint64, bool, error) {
-	return f.next.PublishStoryUpdate(ctx, s, rev)
-}
-
-// arm makes the n-th PublishStory call from now fail.
+// arm makes the n-th publish of a new story from now fail.
 func (f *flakyPublisher) arm(n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
