@@ -87,6 +87,10 @@ func (q *memQueue) Run(ctx context.Context, workers int, handle pollq.Handler) e
 		})
 	}
 	<-ctx.Done()
+	// The drain time counts from here; the line saying so is logged only
+	// when polls are still running a moment later.
+	deadline := time.NewTimer(q.drain)
+	defer deadline.Stop()
 	done := make(chan struct{})
 	go func() {
 		wg.Wait()
@@ -98,11 +102,9 @@ func (q *memQueue) Run(ctx context.Context, workers int, handle pollq.Handler) e
 	case <-time.After(10 * time.Millisecond):
 	}
 	q.log.Info("draining in-flight polls", "timeout", q.drain)
-	t := time.NewTimer(q.drain)
-	defer t.Stop()
 	select {
 	case <-done:
-	case <-t.C:
+	case <-deadline.C:
 		q.log.Warn("drain timeout: cancelling in-flight polls")
 		cancelWork()
 		<-done
