@@ -132,6 +132,11 @@ type PollConfig struct {
 // DedupeConfig is the [dedupe] section.
 type DedupeConfig struct {
 	Window time.Duration `toml:"window"` // default 168h
+	// PreferredSources ranks the outlets whose version of an article is
+	// kept when copies of it arrive from several, most trusted first:
+	// feed IDs or hosts (a host matches its subdomains). Without it, the
+	// version published first is kept (see package ledger).
+	PreferredSources []string `toml:"preferred_sources"`
 }
 
 // ClusterConfig is the [cluster] section: how instances share the polls.
@@ -374,6 +379,19 @@ func (c Config) validate(probs *problems) {
 	}
 	if c.Dedupe.Window < time.Hour {
 		add("dedupe.window", "%s is below 1h", c.Dedupe.Window)
+	}
+	seen := map[string]bool{}
+	for i, src := range c.Dedupe.PreferredSources {
+		key := strings.ToLower(strings.TrimSpace(src))
+		switch {
+		case key == "":
+			add("dedupe.preferred_sources", "entry %d is empty", i+1)
+		case strings.ContainsAny(key, "/: "):
+			add("dedupe.preferred_sources", "entry %d %q: want a feed ID or a host name, not a URL", i+1, src)
+		case seen[key]:
+			add("dedupe.preferred_sources", "entry %d %q is listed twice", i+1, src)
+		}
+		seen[key] = true
 	}
 	if c.Store.Retention < 0 || c.Store.Retention > 0 && c.Store.Retention < c.Dedupe.Window {
 		add("store.retention", "%s: want 0 (keep every story) or at least dedupe.window (%s), so that no copy outlives its story",

@@ -337,3 +337,28 @@ func TestStoreRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestPreferredSources checks dedupe.preferred_sources: feed IDs and hosts
+// are taken; an empty entry, a URL and an entry listed twice are named.
+func TestPreferredSources(t *testing.T) {
+	for _, tc := range []struct {
+		sources []string
+		want    string // substring of the error; "" means valid
+	}{
+		{nil, ""},
+		{[]string{"northern-ledger", "apnews.com", "www.Example.org"}, ""},
+		{[]string{"ledger", " "}, "entry 2 is empty"},
+		{[]string{"https://apnews.com/"}, "not a URL"},
+		{[]string{"apnews.com", "APNews.com"}, `entry 2 "APNews.com" is listed twice`},
+	} {
+		cfg := config.Default()
+		cfg.Dedupe.PreferredSources = tc.sources
+		err := cfg.Validate()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v, want valid", tc.sources, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "dedupe.preferred_sources")):
+			t.Errorf("%q: error %v, want one naming dedupe.preferred_sources and saying %q", tc.sources, err, tc.want)
+		}
+	}
+}

@@ -176,7 +176,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	d.pub = &trackingPublisher{js: d.js}
 	d.ledger, err = ledger.New(ledger.Options{
 		Index: d.follow.Index(), Overrides: d.follow.Overrides(), Follower: d.follow, Publisher: d.pub,
-		Review: d.store, Metrics: metrics.Ledger(), Logger: log,
+		Review: d.store, PreferredSources: cfg.Dedupe.PreferredSources, Metrics: metrics.Ledger(), Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)

@@ -66,6 +66,9 @@ type Decision struct {
 	// Update reports a copy that extends its story (the story's text
 	// plus new paragraphs).
 	Update bool
+	// Replaced reports a copy that became the story's kept version (see
+	// canonical.go): the version kept before is now a copy.
+	Replaced bool
 }
 
 // Known reports whether every one of keys is in the index: the item was
@@ -177,6 +180,12 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 	if t := l.overr.Content(m); t != target {
 		reason += overrideNote(target, t)
 		target = t
+	} else if !m.Update && l.review != nil {
+		if kept, found, err := l.review.Story(target); err == nil && found {
+			if better, why := l.outranks(c, kept, now); better {
+				return l.replaceKept(ctx, c, kept, m, why, base, now)
+			}
+		}
 	}
 	d := story.Duplicate{
 		Version: story.Version, StoryID: target, Topic: c.Feed.Topic, FeedID: c.Feed.ID,
@@ -187,9 +196,9 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		Published: c.Item.Published, Text: c.Text, Source: c.Source,
 	}
 	if m.Update {
-		d.Reason += "; an update of the story (its text plus new paragraphs): the story stays canonical, as the first published, and takes this text, the most complete, as a new revision"
+		d.Reason += "; an update of the story (its text plus new paragraphs): the story keeps its version and takes this text, the most complete, as a new revision"
 	} else {
-		d.Reason += "; the story stays canonical: it was published first"
+		d.Reason += "; the story keeps its version: it came first, and this copy is neither from a preferred source nor published well before it"
 	}
 	if err := l.publishDuplicate(ctx, d, base); err != nil {
 		return Decision{}, err

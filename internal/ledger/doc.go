@@ -28,8 +28,17 @@
 // split out of a story follows the story it was split into; a text at
 // least as close to a split-off story as to the one it matched joins the
 // split-off; a story merged into another sends its copies there. The
-// copy's reason says so. The first story published stays canonical: a
-// copy never replaces it, an update only revises its text.
+// copy's reason says so. An update only revises the kept version's text.
+//
+// # Which version is kept (canonical.go)
+//
+// The first copy to arrive founds the story. A copy that arrives later
+// replaces it as the story's kept version when its outlet ranks higher
+// in Options.PreferredSources, or, without a ranking between them, when
+// its item was published more than 12 hours before: the former version's
+// record is published as a copy (method "replaced"), then the story as an
+// update under the same ID with the new version's fields and Story.Kept
+// saying why. Stories a person split or merged keep their version.
 //
 // # Why each story is published once (sequence.go, follow.go)
 //

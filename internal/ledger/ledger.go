@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,6 +87,10 @@ type Options struct {
 	// updates; nil makes Split, Merge and Revise fail with ErrNoReview,
 	// and a copy that extends its story is recorded only as a copy.
 	Review ReviewStore
+	// PreferredSources ranks the outlets whose version of an article is
+	// kept, most trusted first: feed IDs, or hosts (a host matches its
+	// subdomains too). See canonical.go.
+	PreferredSources []string
 	// Metrics, when set, count decisions.
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -102,9 +107,12 @@ type Ledger struct {
 	follower Follower
 	overr    *Overrides
 	review   ReviewStore
-	metrics  Metrics
-	log      *slog.Logger
-	now      func() time.Time
+	// preferred is Options.PreferredSources, hosts lower-cased and
+	// without "www.".
+	preferred []string
+	metrics   Metrics
+	log       *slog.Logger
+	now       func() time.Time
 
 	// mu serialises decisions and their publication, and overrides.
 	mu sync.Mutex
@@ -129,6 +137,11 @@ func New(opts Options) (*Ledger, error) {
 		review: opts.Review, log: opts.Logger, now: opts.Now}
 	if opts.Metrics != nil {
 		l.metrics = *opts.Metrics
+	}
+	for _, src := range opts.PreferredSources {
+		if src = strings.TrimSpace(src); src != "" {
+			l.preferred = append(l.preferred, strings.TrimPrefix(strings.ToLower(src), "www."))
+		}
 	}
 	if l.overr == nil {
 		l.overr = NewOverrides()

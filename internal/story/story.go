@@ -82,6 +82,12 @@ type Story struct {
 	// UpdateURL is the address of the item that brought the latest
 	// revision, when it is not the story's own URL.
 	UpdateURL string `json:"update_url,omitempty"`
+	// Kept says why this version of the article is the one kept, when a
+	// copy that arrived later replaced the version first published (its
+	// source is preferred, or it was published well before); empty while
+	// the first version stands. The former version is then a copy of the
+	// story, with Method "replaced".
+	Kept string `json:"kept,omitempty"`
 	// SplitFrom is set on a story a person split out of another story
 	// (see Override): the ID of the story it was a member of.
 	SplitFrom string `json:"split_from,omitempty"`

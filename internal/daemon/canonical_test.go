@@ -1,0 +1,94 @@
+package daemon_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedsift/feedsift/internal/feedfarm"
+	"github.com/feedsift/feedsift/internal/httpapi"
+	"github.com/feedsift/feedsift/internal/ledger"
+	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
+	"github.com/feedsift/feedsift/sink"
+)
+
+// TestOriginalReplacesEarlierSyndicatedCopy runs the daemon as a new user
+// would: the wire feed, polled first, brings a syndicated copy of an
+// article four days after the original appeared; then the original's feed
+// is added. The story keeps its ID and becomes the original, on the
+// original's topic, and the wire copy becomes its copy, saying why.
+func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
+	var flood feedfarm.Article
+	for _, s := range feedfarm.DemoScenario().Sites {
+		for _, e := range s.Entries {
+			if e.Article.Slug == "river-aske-floods-lowbridge" {
+				flood = e.Article
+			}
+		}
+	}
+	day := time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC)
+	farm := feedfarm.New(feedfarm.Scenario{Sites: []feedfarm.Site{
+		{Name: "wire", Format: feedfarm.FormatRSS, Topic: "local", Template: feedfarm.TemplateWire, Entries: []feedfarm.Entry{{
+			Article: flood, GUID: "wire-1", Published: day.Add(96 * time.Hour),
+			Header: []string{"This report reaches you through a partner newsroom."},
+			Footer: []string{"More from our partners at partners.example"},
+		}}},
+		{Name: "ledger", Format: feedfarm.FormatRSS, Topic: "regional", Entries: []feedfarm.Entry{{Article: flood, GUID: "ledger-1", Published: day, FromRound: 1}}},
+	}})
+	srv := httptest.NewServer(farm.Handler())
+	t.Cleanup(srv.Close)
+	urls := farm.FeedURLs(srv.URL)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "feedsift.toml")
+	r := startWithPath(t, writeConfig(t, path, filepath.Join(dir, "data"), urls, "wire"), path)
+	store := r.d.Store()
+
+	var first story.Story
+	testwait.Until(t, "the wire copy stored as the story", 30*time.Second, func() bool {
+		ss, err := store.Stories(sink.StoryFilter{})
+		if err != nil || len(ss) != 1 {
+			return false
+		}
+		first = ss[0]
+		return true
+	})
+	if first.FeedID != "wire" {
+		t.Fatalf("first story is from feed %s, want wire", first.FeedID)
+	}
+
+	farm.Advance() // the original's site lists it from round 1
+	status, body := call(t, r, http.MethodPost, "/api/feeds", httpapi.FeedRequest{ID: "ledger", URL: urls["ledger"], Topic: "regional", Interval: "2h"})
+	if status != http.StatusOK {
+		t.Fatalf("POST /api/feeds: %d %s", status, body)
+	}
+	var kept story.Story
+	testwait.Until(t, "the original kept in the wire copy's place", 30*time.Second, func() bool {
+		s, ok, err := store.Story(first.ID)
+		kept = s
+		return err == nil && ok && s.FeedID == "ledger"
+	})
+	if kept.Topic != "regional" || !kept.Published.Equal(day) || !strings.Contains(kept.Kept, "published 4 days before") {
+		t.Errorf("kept story: topic %s, published %v, kept because %q; want regional, %v, published 4 days before",
+			kept.Topic, kept.Published, kept.Kept, day)
+	}
+	if strings.Contains(kept.Text, "partner newsroom") {
+		t.Errorf("kept text carries the wire's header: %q", kept.Text)
+	}
+	var members []story.Duplicate
+	testwait.Until(t, "the wire copy recorded as the story's copy", 30*time.Second, func() bool {
+		ms, err := store.Members(first.ID)
+		members = ms
+		return err == nil && len(ms) == 1
+	})
+	if m := members[0]; m.FeedID != "wire" || m.Method != ledger.MethodReplaced {
+		t.Errorf("copy: feed %s, method %s; want wire, %s", m.FeedID, m.Method, ledger.MethodReplaced)
+	}
+	ss, err := store.Stories(sink.StoryFilter{})
+	if err != nil || len(ss) != 1 {
+		t.Errorf("store holds %d stories (%v), want 1", len(ss), err)
+	}
+}

@@ -1,0 +1,110 @@
+package ledger_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedsift/feedsift/internal/ledger"
+)
+
+// TestKeptVersion checks which copy of an article is the story people
+// get: the first to arrive, unless a later arrival comes from a preferred
+// source or was published well before it. A replacement keeps the story
+// ID, moves the story to the new version's feed and topic, and turns the
+// former version into a copy with method "replaced".
+func TestKeptVersion(t *testing.T) {
+	_, text := article(t, "river-aske-floods-lowbridge")
+	syndicated := "This report comes to you through a partner newsroom.\n\n" + text + "\n\nMore from our partners: partners.example"
+	day := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	wire := func(published time.Time) ledger.Candidate {
+		c := candidate("wire", "w-1", "https://wire.example/aske", syndicated)
+		c.Feed.Topic, c.Item.Published = "world", published
+		return c
+	}
+	original := func(published time.Time) ledger.Candidate {
+		c := candidate("ledger", "l-1", "https://news.ledger.example/aske-floods", text)
+		c.Item.Published = published
+		return c
+	}
+	for _, tc := range []struct {
+		name      string
+		preferred []string
+		first     ledger.Candidate
+		second    ledger.Candidate
+		replaced  string // the reason's start when the second replaces the first; "" when it stays a copy
+	}{
+		{"the original published 4 days before the wire copy replaces it", nil,
+			wire(day.Add(96 * time.Hour)), original(day), "it was published 4 days before"},
+		{"a copy published 2 hours before stays a copy", nil,
+			wire(day.Add(2 * time.Hour)), original(day), ""},
+		{"a copy without a date stays a copy", nil,
+			wire(day.Add(96 * time.Hour)), original(time.Time{}), ""},
+		{"a kept version dated in the future is not judged by its date", nil,
+			wire(time.Now().Add(96 * time.Hour)), original(day), ""},
+		{"a preferred source replaces an earlier one", []string{"ledger.example"},
+			wire(day), original(day.Add(time.Hour)), "its source (feed ledger) is ranked above"},
+		{"a preferred source is never replaced by an earlier copy", []string{"wire"},
+			wire(day.Add(96 * time.Hour)), original(day), ""},
+		{"the higher-ranked of two preferred sources wins", []string{"LEDGER", "wire"},
+			wire(day), original(day.Add(time.Hour)), "its source (feed ledger) is ranked above"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			f := e.follow(t)
+			l, err := ledger.New(ledger.Options{Index: f.Index(), Overrides: f.Overrides(), Follower: f, Publisher: e.js,
+				Review: e.store, PreferredSources: tc.preferred})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d1, err := l.Decide(t.Context(), tc.first)
+			if err != nil || d1.Kind != ledger.NewStory {
+				t.Fatalf("first: %+v, %v; want a new story", d1, err)
+			}
+			if err := e.store.WaitSeq(t.Context(), 1); err != nil {
+				t.Fatal(err)
+			}
+			d2, err := l.Decide(t.Context(), tc.second)
+			if err != nil || d2.Kind != ledger.Copy || d2.StoryID != d1.StoryID {
+				t.Fatalf("second: %+v, %v; want a copy of %s", d2, err, d1.StoryID)
+			}
+			if d2.Replaced != (tc.replaced != "") {
+				t.Fatalf("second replaced the kept version: %v, want %v", d2.Replaced, tc.replaced != "")
+			}
+			wantSeq := uint64(2)
+			if d2.Replaced {
+				wantSeq = 3
+			}
+			if err := e.store.WaitSeq(t.Context(), wantSeq); err != nil {
+				t.Fatal(err)
+			}
+			s, ok, err := e.store.Story(d1.StoryID)
+			if err != nil || !ok {
+				t.Fatalf("story %s: %v, found %v", d1.StoryID, err, ok)
+			}
+			members, err := e.store.Members(d1.StoryID)
+			if err != nil || len(members) != 1 {
+				t.Fatalf("members %+v, %v; want one", members, err)
+			}
+			kept, copied := tc.first, tc.second
+			if d2.Replaced {
+				kept, copied = tc.second, tc.first
+				if !strings.HasPrefix(s.Kept, tc.replaced) || s.Revision != 1 {
+					t.Errorf("story says it is kept because %q (revision %d), want %q... (revision 1)", s.Kept, s.Revision, tc.replaced)
+				}
+				if m := members[0]; m.Method != ledger.MethodReplaced || !strings.Contains(m.Reason, tc.replaced) {
+					t.Errorf("former version's record: method %q, reason %q; want %q giving the reason", m.Method, m.Reason, ledger.MethodReplaced)
+				}
+			} else if s.Kept != "" {
+				t.Errorf("story says it is kept because %q, want nothing: the first version stands", s.Kept)
+			}
+			if s.URL != kept.Item.URL || s.FeedID != kept.Feed.ID || s.Topic != kept.Feed.Topic || s.Text != kept.Text {
+				t.Errorf("story is %s from feed %s on %s, want %s from feed %s on %s with its text",
+					s.URL, s.FeedID, s.Topic, kept.Item.URL, kept.Feed.ID, kept.Feed.Topic)
+			}
+			if m := members[0]; m.URL != copied.Item.URL || m.FeedID != copied.Feed.ID {
+				t.Errorf("the copy is %s from feed %s, want %s from feed %s", m.URL, m.FeedID, copied.Item.URL, copied.Feed.ID)
+			}
+		})
+	}
+}
