@@ -19,6 +19,8 @@ func applyOverride(tx *bolt.Tx, o story.Override) error {
 		return applySplit(tx, o)
 	case story.OpMerge:
 		return applyMerge(tx, o)
+	case story.OpKeep:
+		return applyKeep(tx, o)
 	}
 	return fmt.Errorf("%w: override %s: unknown op %q", ErrInvalidEvent, o.ID, o.Op)
 }
@@ -197,4 +199,33 @@ func (s *Store) StoryIDs(prefix string, limit int) ([]string, error) {
 		return nil, fmt.Errorf("sink: story ids %q: %w", prefix, err)
 	}
 	return out, nil
+}
+
+// applyKeep makes the member o.Member the story's kept version
+// (story.KeepMember): its record leaves the story's members, the former
+// version joins them, and the story takes the member's version. Applied a
+// second time, the member's record is gone and nothing changes.
+func applyKeep(tx *bolt.Tx, o story.Override) error {
+	dupes, stories := tx.Bucket([]byte(bucketDupes)), tx.Bucket([]byte(bucketStories))
+	key := dupeKey(o.Story, o.Member)
+	v := dupes.Get(key)
+	if v == nil {
+		return nil
+	}
+	from, err := getStory(stories, o.Story)
+	if err != nil || from == nil {
+		return err // without the story there is no version to swap
+	}
+	var m story.Duplicate
+	if err := json.Unmarshal(v, &m); err != nil {
+		return fmt.Errorf("duplicate %q: %w", key, err)
+	}
+	if err := dupes.Delete(key); err != nil {
+		return err
+	}
+	kept, former := story.KeepMember(o, *from, m)
+	if err := putDupe(tx, former); err != nil {
+		return err
+	}
+	return putStoryValue(tx, kept)
 }

@@ -46,7 +46,7 @@ func commands() []command {
 		{name: "demo", summary: "run the daemon against a built-in loopback feed farm and show what it did", run: runDemo},
 		{name: "tail", summary: "print stories from NATS as they arrive", run: runTail},
 		{name: "stories", summary: "list stories from the local store", run: runStories},
-		{name: "dupes", summary: "show the dedupe report: stories and the copies merged into them", run: runDupes, subs: []string{"split", "merge"}},
+		{name: "dupes", summary: "show the dedupe report: stories and the copies merged into them", run: runDupes, subs: []string{"split", "merge", "keep"}},
 		{name: "extract", summary: "print the main text of saved or fetched pages (text, json or jsonl)", run: runExtract},
 		{name: "eval", summary: "score the extractor or the deduplicator on the shared corpora", run: runEval, subs: []string{"extract", "dedupe"}},
 		{name: "reextract", summary: "extract the kept pages again after rules changed; publish what changed", run: runReextract},

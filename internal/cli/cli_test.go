@@ -262,6 +262,7 @@ func TestHelpGolden(t *testing.T) {
 		{"dupes", "-h"},
 		{"dupes", "split", "-h"},
 		{"dupes", "merge", "-h"},
+		{"dupes", "keep", "-h"},
 		{"stories", "-h"},
 		{"version", "-h"},
 		{"completion", "-h"},

@@ -244,7 +244,7 @@ func TestCompletion(t *testing.T) {
 		{"feedsift ", names},
 		{"feedsift feeds ", []string{"add", "export", "import", "list", "remove"}},
 		{"feedsift dupes s", []string{"split"}},
-		{"feedsift dupes ", []string{"merge", "split"}},
+		{"feedsift dupes ", []string{"keep", "merge", "split"}},
 		{"feedsift eval ", []string{"dedupe", "extract"}},
 		{"feedsift completion ", []string{"bash", "fish", "zsh"}},
 		{"feedsift help ", names},

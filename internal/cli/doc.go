@@ -1,5 +1,5 @@
 // Package cli implements feedsift's commands: run, demo, tail, stories,
-// dupes (and dupes split, dupes merge), extract, eval (eval extract, eval
+// dupes (and dupes split, dupes merge, dupes keep), extract, eval (eval extract, eval
 // dedupe), reextract, discover, feeds (list, add, remove, import, export),
 // completion, version and help. Run is the whole program minus signal
 // handling and the exit code, so tests drive it like a user would.

@@ -11,14 +11,17 @@ import (
 	"github.com/feedsift/feedsift/internal/ledger"
 )
 
-// runOverride is "dupes split STORY MEMBER" and "dupes merge A B". Both go
-// through the running daemon's HTTP API, which calls the same code as the
+// runOverride is "dupes split STORY MEMBER", "dupes merge A B" and "dupes
+// keep STORY MEMBER". They go through the running daemon's HTTP API, which calls the same code as the
 // report page's buttons; the daemon publishes the override on NATS and
 // honours it from then on.
 func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, op string) error {
 	synopsis := "dupes split STORY MEMBER [--json]\n\nSTORY is a story id (or its first 6+ characters); MEMBER is a member's URL\nor member key, as feedsift dupes lists them."
-	if op == "merge" {
+	switch op {
+	case "merge":
 		synopsis = "dupes merge A B [--json]\n\nStory B and its copies join story A (ids or their first 6+ characters)."
+	case "keep":
+		synopsis = "dupes keep STORY MEMBER [--json]\n\nMEMBER, a copy of STORY (its URL or member key, as feedsift dupes lists\nthem), becomes the version of STORY people get."
 	}
 	fs := newFlagSet("dupes "+op, synopsis, stderr)
 	tf := addTargetFlags(fs)
@@ -45,8 +48,11 @@ func runOverride(ctx context.Context, args []string, stdout, stderr io.Writer, o
 		who = "cli"
 	}
 	var body any = httpapi.SplitRequest{Story: pos[0], Member: pos[1], By: who}
-	if op == "merge" {
+	switch op {
+	case "merge":
 		body = httpapi.MergeRequest{A: pos[0], B: pos[1], By: who}
+	case "keep":
+		body = httpapi.KeepRequest{Story: pos[0], Member: pos[1], By: who}
 	}
 	var res ledger.OverrideResult
 	if err := t.post(ctx, "/api/dupes/"+op, body, &res); err != nil {
@@ -65,6 +71,8 @@ func writeOverride(w io.Writer, res ledger.OverrideResult) error {
 	switch o.Op {
 	case "split":
 		fmt.Fprintf(&b, "split member %s out of story %s: it is now story %s\n", short(o.Member), short(o.Story), o.NewStory)
+	case "keep":
+		fmt.Fprintf(&b, "member %s is now the version of story %s people get\n", short(o.Member), short(o.Story))
 	default:
 		fmt.Fprintf(&b, "merged story %s into story %s\n", short(o.Other), short(o.Story))
 	}

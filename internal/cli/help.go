@@ -59,7 +59,8 @@ feed, URL, time, similarity and the reason it was merged.
 --since goes by the story's published time (its fetch time when the feed
 gives none), as in feedsift stories. A wrong decision is undone with
 "dupes split" (a copy becomes its own story) or "dupes merge" (two stories
-become one), through the running daemon.`,
+become one), and the wrong version kept with "dupes keep" (a copy becomes
+the version people get), through the running daemon.`,
 		examples: []string{"feedsift dupes --since 1h", "feedsift dupes --json | jq '.[0].members'", "feedsift dupes split 9f3a0c https://ledger.example/ferry-deal"},
 	},
 	"dupes split": {
@@ -88,6 +89,21 @@ daemon (found in the data directory, or --addr).`,
 		examples: []string{
 			"feedsift dupes merge 9f3a0c 885abe",
 			"feedsift dupes merge 9f3a0c1e5b7d 885abe180df4 --json",
+		},
+	},
+	"dupes keep": {
+		summary: "make a copy the version of its story that people get",
+		description: `Asks the running daemon to make MEMBER the version of STORY that people
+get: the story keeps its id and takes the member's address, feed, topic,
+title and text, and is announced again on NATS as an update; the version
+kept until then becomes a copy of it. The choice is published as an
+override record on the stream, so the store and other subscribers apply
+it, and no automatic choice (preferred sources, publication dates)
+replaces it later. The report page's "keep this version" button does the
+same. Needs the running daemon (found in the data directory, or --addr).`,
+		examples: []string{
+			"feedsift dupes keep 9f3a0c https://ledger.example/ferry-deal",
+			"feedsift dupes keep 9f3a0c1e5b7d 3c5e77a0 --json",
 		},
 	},
 	"extract": {

@@ -69,8 +69,8 @@ func runDupes(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		switch args[0] {
 		case "split":
 			return runOverride(ctx, args[1:], stdout, stderr, "split")
-		case "merge":
-			return runOverride(ctx, args[1:], stdout, stderr, "merge")
+		case "merge", "keep":
+			return runOverride(ctx, args[1:], stdout, stderr, args[0])
 		}
 	}
 	return runList(ctx, args, stdout, stderr, "dupes", "/api/dupes", (*sink.Store).Report, writeReport)

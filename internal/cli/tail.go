@@ -505,6 +505,8 @@ func (f tailFormat) line(subject string, data []byte, at time.Time) string {
 			what = fmt.Sprintf("split: copy %s of %s became story %s", short(o.Member), short(o.Story), short(o.NewStory))
 		case story.OpMerge:
 			what = fmt.Sprintf("merge: story %s merged into %s", short(o.Other), short(o.Story))
+		case story.OpKeep:
+			what = fmt.Sprintf("keep: copy %s is now the version of %s people get", short(o.Member), short(o.Story))
 		default:
 			what = fmt.Sprintf("override %q on %s", clean(o.Op), short(o.Story))
 		}

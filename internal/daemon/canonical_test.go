@@ -10,7 +10,6 @@ import (
 
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/httpapi"
-	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
@@ -20,7 +19,8 @@ import (
 // would: the wire feed, polled first, brings a syndicated copy of an
 // article four days after the original appeared; then the original's feed
 // is added. The story keeps its ID and becomes the original, on the
-// original's topic, and the wire copy becomes its copy, saying why.
+// original's topic, and the wire copy becomes its copy, saying why. Then a
+// person keeps the wire's version through the API, as "dupes keep" does.
 func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	var flood feedfarm.Article
 	for _, s := range feedfarm.DemoScenario().Sites {
@@ -84,11 +84,25 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 		members = ms
 		return err == nil && len(ms) == 1
 	})
-	if m := members[0]; m.FeedID != "wire" || m.Method != ledger.MethodReplaced {
-		t.Errorf("copy: feed %s, method %s; want wire, %s", m.FeedID, m.Method, ledger.MethodReplaced)
+	if m := members[0]; m.FeedID != "wire" || m.Method != story.MethodReplaced {
+		t.Errorf("copy: feed %s, method %s; want wire, %s", m.FeedID, m.Method, story.MethodReplaced)
 	}
 	ss, err := store.Stories(sink.StoryFilter{})
 	if err != nil || len(ss) != 1 {
 		t.Errorf("store holds %d stories (%v), want 1", len(ss), err)
+	}
+
+	// A person prefers the wire's version after all ("dupes keep").
+	status, body = call(t, r, http.MethodPost, "/api/dupes/keep", httpapi.KeepRequest{Story: first.ID[:8], Member: first.URL, By: "tester"})
+	if status != http.StatusOK {
+		t.Fatalf("POST /api/dupes/keep: %d %s", status, body)
+	}
+	s, _, err := store.Story(first.ID)
+	if err != nil || s.FeedID != "wire" || s.Topic != "local" || s.KeptBy != "tester" {
+		t.Fatalf("after keep: story from feed %s on %s kept by %q (%v); want wire's on local, kept by tester", s.FeedID, s.Topic, s.KeptBy, err)
+	}
+	members, err = store.Members(first.ID)
+	if err != nil || len(members) != 1 || members[0].FeedID != "ledger" || members[0].Method != story.MethodReplaced {
+		t.Errorf("after keep: members %+v (%v); want the ledger version, replaced", members, err)
 	}
 }

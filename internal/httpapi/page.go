@@ -144,6 +144,18 @@ func (s *Server) formMerge(w http.ResponseWriter, r *http.Request) {
 	s.backToPage(w, r, msg, err)
 }
 
+func (s *Server) formKeep(w http.ResponseWriter, r *http.Request) {
+	if !s.haveReview(w, r) {
+		return
+	}
+	res, err := s.opts.Review.Keep(r.Context(), r.PostFormValue("story"), r.PostFormValue("member"), by("web "+r.RemoteAddr, r))
+	msg := ""
+	if err == nil {
+		msg = fmt.Sprintf("Kept: this copy is now the version of story %s people get.", res.Override.Story)
+	}
+	s.backToPage(w, r, msg, err)
+}
+
 func (s *Server) backToPage(w http.ResponseWriter, r *http.Request, done string, err error) {
 	q := url.Values{}
 	if err != nil {

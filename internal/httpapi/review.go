@@ -28,6 +28,14 @@ type MergeRequest struct {
 	By string `json:"by,omitempty"`
 }
 
+// KeepRequest is the body of POST /api/dupes/keep: Member becomes the
+// version of Story people get.
+type KeepRequest struct {
+	Story  string `json:"story"`
+	Member string `json:"member"` // member key (or a unique prefix) or URL
+	By     string `json:"by,omitempty"`
+}
+
 // sameOrigin refuses a request whose browser says it comes from another
 // site (Origin or Sec-Fetch-Site), so a page elsewhere cannot press the
 // buttons of a listener on loopback. Clients that send neither (the CLI,
@@ -89,6 +97,19 @@ func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.opts.Review.Merge(r.Context(), req.A, req.B, by(req.By, r))
+	s.overrideReply(w, res, err)
+}
+
+func (s *Server) apiKeep(w http.ResponseWriter, r *http.Request) {
+	if !s.haveReview(w, r) {
+		return
+	}
+	var req KeepRequest
+	if err := decodeBody(r, &req); err != nil {
+		s.apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	res, err := s.opts.Review.Keep(r.Context(), req.Story, req.Member, by(req.By, r))
 	s.overrideReply(w, res, err)
 }
 

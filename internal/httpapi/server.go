@@ -26,12 +26,13 @@ type Reader interface {
 	FeedStates() ([]story.FeedState, error)
 }
 
-// Reviewer carries out people's overrides: *pipeline.Pipeline. The JSON
-// API (POST /api/dupes/split, /api/dupes/merge), which the CLI uses, and
-// the report page's buttons both call it.
+// Reviewer carries out people's overrides: *ledger.Ledger. The JSON API
+// (POST /api/dupes/split, /api/dupes/merge, /api/dupes/keep), which the
+// CLI uses, and the report page's buttons both call it.
 type Reviewer interface {
 	Split(ctx context.Context, storyID, member, by string) (ledger.OverrideResult, error)
 	Merge(ctx context.Context, a, b, by string) (ledger.OverrideResult, error)
+	Keep(ctx context.Context, storyID, member, by string) (ledger.OverrideResult, error)
 }
 
 // Options configure a Server.
@@ -111,6 +112,7 @@ func New(opts Options) *Server {
 	api("DELETE /api/feeds/{id...}", change(s.apiRemoveFeed))
 	api("POST /api/dupes/split", change(s.apiSplit))
 	api("POST /api/dupes/merge", change(s.apiMerge))
+	api("POST /api/dupes/keep", change(s.apiKeep))
 	api("POST /api/reextract", change(s.apiReextract))
 	api("/api/", s.apiFallback)
 
@@ -120,6 +122,7 @@ func New(opts Options) *Server {
 	page("GET /dupes", s.page)
 	page("POST /dupes/split", change(s.formSplit))
 	page("POST /dupes/merge", change(s.formMerge))
+	page("POST /dupes/keep", change(s.formKeep))
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.Handle("POST /login", s.sameOrigin(http.HandlerFunc(s.login)))
 	s.mux.Handle("POST /logout", s.sameOrigin(http.HandlerFunc(s.logout)))

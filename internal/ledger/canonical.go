@@ -33,16 +33,13 @@ import (
 // same ID with the new version's address, feed, topic, title, dates and
 // text as a story update (Nats-Msg-Id "story:<id>:kept-<hash>"), so
 // subscribers of the original's topic get the story and nobody gets a
-// second story. Stories a person split or merged are left as they are.
+// second story. Stories a person split, merged or chose a version of
+// (Keep) are left as they are.
 
 // replaceMargin is how much earlier a copy must have been published to
 // replace the kept version: publication times in feeds slip by minutes,
 // and by hours when a feed gets its time zone wrong.
 const replaceMargin = 12 * time.Hour
-
-// MethodReplaced is the Method of the record a story's former kept
-// version becomes when a copy replaced it.
-const MethodReplaced = "replaced"
 
 // sourceRank returns the position of a version's source in
 // PreferredSources (0 is the most trusted), or -1 when it is not ranked. An
@@ -64,7 +61,7 @@ func (l *Ledger) sourceRank(feedID, rawURL string) int {
 // outranks reports whether the candidate c should replace kept, the
 // story's kept version, and why.
 func (l *Ledger) outranks(c Candidate, kept story.Story, now time.Time) (bool, string) {
-	if kept.MergedInto != "" || kept.SplitFrom != "" || len(kept.Merged) > 0 {
+	if kept.KeptBy != "" || kept.MergedInto != "" || kept.SplitFrom != "" || len(kept.Merged) > 0 {
 		return false, "" // a person's choice stands
 	}
 	cr, kr := l.sourceRank(c.Feed.ID, c.Item.URL), l.sourceRank(kept.FeedID, kept.URL)
@@ -100,7 +97,7 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 	former := story.Duplicate{
 		Version: story.Version, StoryID: kept.ID, Topic: kept.Topic, FeedID: kept.FeedID,
 		URL: kept.URL, GUID: kept.GUID, Title: kept.Title, Seen: kept.Fetched,
-		Method: MethodReplaced, Similarity: m.Containment,
+		Method: story.MethodReplaced, Similarity: m.Containment,
 		Reason: "the story's kept version until " + c.Item.URL + " (feed " + c.Feed.ID + ") replaced it: " + why +
 			"; the texts are copies: " + m.Reason,
 		Published: kept.Published, Text: kept.Text, Source: kept.Source,

@@ -1,11 +1,13 @@
 package ledger_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/feedsift/feedsift/internal/ledger"
+	"github.com/feedsift/feedsift/internal/story"
 )
 
 // TestKeptVersion checks which copy of an article is the story people
@@ -92,8 +94,8 @@ func TestKeptVersion(t *testing.T) {
 				if !strings.HasPrefix(s.Kept, tc.replaced) || s.Revision != 1 {
 					t.Errorf("story says it is kept because %q (revision %d), want %q... (revision 1)", s.Kept, s.Revision, tc.replaced)
 				}
-				if m := members[0]; m.Method != ledger.MethodReplaced || !strings.Contains(m.Reason, tc.replaced) {
-					t.Errorf("former version's record: method %q, reason %q; want %q giving the reason", m.Method, m.Reason, ledger.MethodReplaced)
+				if m := members[0]; m.Method != story.MethodReplaced || !strings.Contains(m.Reason, tc.replaced) {
+					t.Errorf("former version's record: method %q, reason %q; want %q giving the reason", m.Method, m.Reason, story.MethodReplaced)
 				}
 			} else if s.Kept != "" {
 				t.Errorf("story says it is kept because %q, want nothing: the first version stands", s.Kept)
@@ -106,5 +108,63 @@ func TestKeptVersion(t *testing.T) {
 				t.Errorf("the copy is %s from feed %s, want %s from feed %s", m.URL, m.FeedID, copied.Item.URL, copied.Feed.ID)
 			}
 		})
+	}
+}
+
+// TestKeep has a person choose the version of a story: the copy becomes
+// the story (same ID), the version kept before becomes a copy, and a copy
+// that would win on merit later no longer replaces the person's choice.
+func TestKeep(t *testing.T) {
+	_, text := article(t, "river-aske-floods-lowbridge")
+	e := newEnv(t)
+	f := e.follow(t)
+	l, err := ledger.New(ledger.Options{Index: f.Index(), Overrides: f.Overrides(), Follower: f, Publisher: e.js, Review: e.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	first := candidate("courier", "c-1", "https://courier.example/aske", text)
+	first.Item.Published = day
+	wire := candidate("wire", "w-1", "https://wire.example/aske", "Shared by a partner newsroom.\n\n"+text)
+	wire.Feed.Topic, wire.Item.Published = "world", day.Add(time.Hour)
+	d, err := l.Decide(t.Context(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Decide(t.Context(), wire); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.WaitSeq(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Keep(t.Context(), d.StoryID, "https://nowhere.example/x", "tester"); !errors.Is(err, ledger.ErrNotFound) {
+		t.Errorf("Keep of a URL that is no member: %v, want ErrNotFound", err)
+	}
+	res, err := l.Keep(t.Context(), d.StoryID[:8], wire.Item.URL, "tester")
+	if err != nil || !res.Stored || res.Override.Op != story.OpKeep {
+		t.Fatalf("Keep: %+v, %v", res, err)
+	}
+	s, _, err := e.store.Story(d.StoryID)
+	if err != nil || s.URL != wire.Item.URL || s.FeedID != "wire" || s.Topic != "world" || s.KeptBy != "tester" || s.Revision != 1 {
+		t.Fatalf("story after Keep: %s from %s on %s, kept by %q, revision %d (%v); want the wire copy kept by tester, revision 1",
+			s.URL, s.FeedID, s.Topic, s.KeptBy, s.Revision, err)
+	}
+	if len(res.Stories) != 1 || res.Stories[0].URL != s.URL || res.Stories[0].Revision != s.Revision {
+		t.Errorf("announced %+v, want the story the store holds", res.Stories)
+	}
+	ms, err := e.store.Members(d.StoryID)
+	if err != nil || len(ms) != 1 || ms[0].URL != first.Item.URL || ms[0].Method != story.MethodReplaced {
+		t.Fatalf("members after Keep: %+v, %v; want the courier version as %q", ms, err, story.MethodReplaced)
+	}
+	if _, err := l.Keep(t.Context(), d.StoryID, wire.Item.URL, "tester"); !errors.Is(err, ledger.ErrNotFound) {
+		t.Errorf("Keep of the version already kept: %v, want ErrNotFound (it is no member)", err)
+	}
+	// A copy published days before would replace an automatic choice,
+	// not a person's.
+	early := candidate("ledger", "l-1", "https://ledger.example/aske", "From the archive.\n\n"+text)
+	early.Item.Published = day.Add(-96 * time.Hour)
+	got, err := l.Decide(t.Context(), early)
+	if err != nil || got.Kind != ledger.Copy || got.Replaced {
+		t.Errorf("a much earlier copy after a person's choice: %+v, %v; want a plain copy", got, err)
 	}
 }

@@ -38,7 +38,8 @@
 // its item was published more than 12 hours before: the former version's
 // record is published as a copy (method "replaced"), then the story as an
 // update under the same ID with the new version's fields and Story.Kept
-// saying why. Stories a person split or merged keep their version.
+// saying why. Stories a person split, merged or chose the version of
+// (Keep) keep their version.
 //
 // # Why each story is published once (sequence.go, follow.go)
 //
@@ -69,12 +70,13 @@
 // story the first published, and on every split and merge people asked
 // for. Entries older than the dedupe window are not applied.
 //
-// # Splits, merges and re-extraction (review.go, revise.go)
+// # Splits, merges, kept versions and re-extraction (review.go, revise.go)
 //
-// Split and Merge publish a story.Override, then the story updates it
-// causes (story.SplitStory, story.MergeStories: the store applies the
-// same rules when it reads the override, so both agree), apply it to the
-// overrides, and wait up to 10s for the local store to have applied it.
+// Split, Merge and Keep publish a story.Override, then the story updates
+// it causes (story.SplitStory, story.MergeStories, story.KeepMember: the
+// store applies the same rules when it reads the override, so both
+// agree), apply it to the overrides, and wait up to 10s for the local
+// store to have applied it.
 // The override is published first, so a failure after it leaves the store
 // consistent and a retry only announces again. Revise takes a kept page
 // extracted again: the story's own page gives a story update when its

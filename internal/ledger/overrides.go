@@ -50,6 +50,9 @@ func (ov *Overrides) Apply(o story.Override) {
 		ov.mergedInto[o.Other] = o.Story
 		// The merged story is no longer a split-off of anything it was
 		// split from: later copies follow the merge.
+	case story.OpKeep:
+		// The member's keys already lead to its story: which version is
+		// kept changes no decision.
 	}
 }
 

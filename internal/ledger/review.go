@@ -151,6 +151,53 @@ func (l *Ledger) Merge(ctx context.Context, a, b, by string) (OverrideResult, er
 	return l.waitStored(ctx, res), nil
 }
 
+// Keep makes member the version of story storyID that people get, as a
+// person asked (by names them): the story keeps its ID and takes the
+// member's address, feed, topic, title, dates and text, and the version
+// kept until then becomes a member with method "replaced". storyID may be
+// a unique prefix of at least 6 characters; member is a member key (or a
+// unique prefix of one) or the member's URL. It publishes a
+// story.Override (op "keep") and then the story as a story update
+// (story.KeepMember), lets later copies match the member's text, and
+// waits up to 10s for the store to apply it. No automatic choice replaces
+// a version a person kept (see canonical.go).
+func (l *Ledger) Keep(ctx context.Context, storyID, member, by string) (OverrideResult, error) {
+	if l.review == nil {
+		return OverrideResult{}, ErrNoReview
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	from, _, err := l.findStory(storyID, false)
+	if err != nil {
+		return OverrideResult{}, err
+	}
+	if from.MergedInto != "" {
+		return OverrideResult{}, fmt.Errorf("%w: story %s was merged into %s; choose the version of that story", ErrBadOverride, from.ID, from.MergedInto)
+	}
+	m, err := l.findMember(from.ID, member)
+	if err != nil {
+		return OverrideResult{}, err
+	}
+	if m.Method == story.MethodManual {
+		return OverrideResult{}, fmt.Errorf("%w: member %s is a story merged by hand; split it out instead", ErrBadOverride, m.URL)
+	}
+	o := story.Override{
+		Version: story.Version, Op: story.OpKeep, Story: from.ID, Member: m.MemberKey(),
+		Keys: dedupe.IdentityKeys(m.FeedID, story.Item{GUID: m.GUID, URL: m.URL}), Topic: from.Topic, At: l.now().UTC(), By: by,
+	}
+	o.ID = overrideID(o)
+	kept, _ := story.KeepMember(o, from, m)
+	res, err := l.publishOverride(ctx, o, []story.Story{kept})
+	if err != nil {
+		return res, err
+	}
+	if m.Text != "" {
+		l.index.Add(dedupe.Entry{StoryID: from.ID, Keys: o.Keys, Text: m.Text, Time: l.now()})
+	}
+	l.log.Info("override: version kept", "story_id", from.ID, "member_url", m.URL, "override_id", o.ID, "by", by)
+	return l.waitStored(ctx, res), nil
+}
+
 // publishOverride publishes o and then the story updates it causes. The
 // override goes first: the store applies it on its own, so a failure
 // after it leaves the store consistent and a retry only re-announces.

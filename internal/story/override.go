@@ -12,10 +12,17 @@ const (
 	OpSplit = "split"
 	// OpMerge makes one story (Other) a member of another (Story).
 	OpMerge = "merge"
+	// OpKeep makes a member (Member) the version of its story (Story)
+	// that people get; the version kept until then becomes a member.
+	OpKeep = "keep"
 )
 
 // MethodManual is the Duplicate.Method of a member that a person merged by hand.
 const MethodManual = "manual"
+
+// MethodReplaced is the Duplicate.Method of a story's former kept
+// version, after a copy replaced it (on merit, or by a person's OpKeep).
+const MethodReplaced = "replaced"
 
 // ErrInvalidOverride is returned by Override.Validate.
 var ErrInvalidOverride = errors.New("story: invalid override")
@@ -28,7 +35,10 @@ var ErrInvalidOverride = errors.New("story: invalid override")
 // NewStory, which takes the member's identity Keys with it: later items
 // carrying one of Keys, or text closer to the member than to Story, join
 // NewStory. For OpMerge, Other and its members join Story, and later
-// copies of Other join Story.
+// copies of Other join Story. For OpKeep, Member (whose identity Keys the
+// override carries) becomes the version of Story people get, and the
+// version kept until then becomes a member; no automatic choice replaces
+// it afterwards.
 type Override struct {
 	Version int `json:"v"`
 	// ID identifies the override; it names the stream messages it causes.
@@ -76,6 +86,10 @@ func (o Override) Validate() error {
 		}
 		if o.NewStory == o.Story {
 			return bad("split into the story itself")
+		}
+	case OpKeep:
+		if o.Member == "" {
+			return bad("keep needs member")
 		}
 	case OpMerge:
 		if o.Other == "" {

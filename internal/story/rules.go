@@ -93,3 +93,44 @@ func MergeStories(o Override, a *Story, b Story) (*Story, Story, Duplicate) {
 	}
 	return aUpd, b, m
 }
+
+// KeepMember returns what o (OpKeep) makes of story from and its member
+// m: the story, under the same ID, with m's address, feed, topic, title,
+// dates and text, a revision more and KeptBy set; and the record the
+// version kept until then becomes. The store writes both when it applies
+// o, and the ledger announces the story, so both agree.
+func KeepMember(o Override, from Story, m Duplicate) (Story, Duplicate) {
+	by := o.By
+	if by == "" {
+		by = "a person"
+	}
+	former := Duplicate{
+		Version: Version, StoryID: from.ID, Topic: from.Topic, FeedID: from.FeedID, URL: from.URL, GUID: from.GUID,
+		Title: from.Title, Seen: from.Fetched, Method: MethodReplaced, Similarity: m.Similarity,
+		Reason:    fmt.Sprintf("the story's kept version until %s chose %s (feed %s) instead", by, m.URL, m.FeedID),
+		Published: from.Published, Text: from.Text, Source: from.Source,
+	}
+	s := from
+	s.URL, s.GUID, s.FeedID, s.Title, s.Published = m.URL, m.GUID, m.FeedID, m.Title, m.Published
+	if m.Topic != "" {
+		s.Topic = m.Topic
+	}
+	s.CanonicalURL = ""
+	for _, k := range o.Keys {
+		if c, ok := strings.CutPrefix(k, "url:"); ok {
+			s.CanonicalURL = c
+			break
+		}
+	}
+	if m.Text != "" {
+		s.Text, s.Source = m.Text, m.Source
+		s.PageType, s.Confidence = "", 0 // what extraction said of the former page
+	}
+	s.Author = ""
+	s.Revision++
+	s.Updated = o.At
+	s.UpdateURL = ""
+	s.Kept = "chosen by " + by
+	s.KeptBy = by
+	return s, former
+}

@@ -88,6 +88,9 @@ type Story struct {
 	// the first version stands. The former version is then a copy of the
 	// story, with Method "replaced".
 	Kept string `json:"kept,omitempty"`
+	// KeptBy names the person who chose this version (an OpKeep
+	// override); an automatic choice never replaces it.
+	KeptBy string `json:"kept_by,omitempty"`
 	// SplitFrom is set on a story a person split out of another story
 	// (see Override): the ID of the story it was a member of.
 	SplitFrom string `json:"split_from,omitempty"`
