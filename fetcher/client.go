@@ -19,6 +19,11 @@ import (
 // acceptEncoding is what the client can decode itself.
 const acceptEncoding = "gzip, deflate, br"
 
+// maxPause caps the pause a host's Retry-After imposes on its other
+// requests, so that a wrong or hostile value (a date years ahead) cannot
+// silence a host for good.
+const maxPause = 6 * time.Hour
+
 // Client fetches feeds and article pages. It is safe for concurrent use;
 // one Client should be shared so that its connection pool and per-host
 // limits apply across all callers.
@@ -58,7 +63,7 @@ func New(opts Options) (*Client, error) {
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 1 << 20,
 	}
-	c.limiter = newHostLimiter(o.PerHostConcurrency, o.PerHostInterval)
+	c.limiter = newHostLimiter(o.PerHostConcurrency, o.PerHostInterval, o.RetryMaxDelay)
 	c.hc = &http.Client{
 		Transport:     &limitedTransport{base: c.transport, limiter: c.limiter},
 		CheckRedirect: c.checkRedirect,
@@ -311,7 +316,13 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Respons
 		return resp, nil
 	default:
 		if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
-			resp.RetryAfter = parseRetryAfter(hresp.Header.Get("Retry-After"), time.Now())
+			now := time.Now()
+			resp.RetryAfter = parseRetryAfter(hresp.Header.Get("Retry-After"), now)
+			if resp.RetryAfter > 0 {
+				// The host asked every client to wait, not only this
+				// request: its other requests wait too.
+				c.limiter.pause(limiterKey(hresp.Request.URL), now.Add(min(resp.RetryAfter, maxPause)))
+			}
 		}
 		// Read a little so that the connection can be reused.
 		if _, err := io.CopyN(io.Discard, hresp.Body, 4<<10); err != nil && !errors.Is(err, io.EOF) {

@@ -52,8 +52,17 @@
 // until the body is read. Waiting for a slot or a start time ends when ctx
 // ends, and does not count against Timeout, which bounds the request
 // itself: a request queued behind a polite host's other requests is not
-// failed for waiting its turn. Idle per-host entries are swept once more than a few hundred
-// hosts are tracked, so memory does not grow without bound.
+// failed for waiting its turn.
+//
+// A host that answers 429 or 503 with Retry-After asks every client to
+// wait, so all of its requests wait: none starts before the time it gave
+// (capped at 6h), including those already queued for its spacing. When
+// the pause lasts longer than RetryMaxDelay from now, a request fails at
+// once, without being sent, with a *PausedError (ErrHostPaused), which
+// is Retryable and whose RetryAfter is the time left, so the caller's
+// scheduler comes back then. Idle per-host entries are swept once more
+// than a few hundred hosts are tracked, so memory does not grow without
+// bound.
 //
 // # Retries
 //

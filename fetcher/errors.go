@@ -45,7 +45,27 @@ var (
 	// and body included). Errors wrapping it also satisfy net.Error with
 	// Timeout() true. Retryable.
 	ErrTimeout = errors.New("fetcher: timeout")
+
+	// ErrHostPaused means the host asked for a pause (Retry-After on a 429
+	// or 503) that lasts longer than Options.RetryMaxDelay from now: the
+	// request was not sent. It is carried by a *PausedError. Retryable,
+	// after RetryAfter.
+	ErrHostPaused = errors.New("fetcher: host asked for a pause")
 )
+
+// PausedError is returned, without a request being sent, for a host that
+// asked every client to wait (see the package doc, Politeness).
+type PausedError struct {
+	Host string
+	// RetryAfter is how long the pause still lasts.
+	RetryAfter time.Duration
+}
+
+func (e *PausedError) Error() string {
+	return fmt.Sprintf("%v: %s asked for a pause; %s left", ErrHostPaused, e.Host, e.RetryAfter.Round(time.Second))
+}
+
+func (e *PausedError) Unwrap() error { return ErrHostPaused }
 
 // StatusError is returned for a final response whose status is neither 2xx
 // nor 304.
@@ -80,6 +100,9 @@ func (e *StatusError) Error() string {
 func Retryable(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, ErrHostPaused) {
+		return true
 	}
 	if se, ok := errors.AsType[*StatusError](err); ok {
 		switch {
@@ -124,10 +147,13 @@ func Retryable(err error) bool {
 }
 
 // RetryAfter returns the wait a server asked for with Retry-After (carried
-// by a *StatusError in err's chain), or 0.
+// by a *StatusError or a *PausedError in err's chain), or 0.
 func RetryAfter(err error) time.Duration {
 	if se, ok := errors.AsType[*StatusError](err); ok {
 		return se.RetryAfter
+	}
+	if pe, ok := errors.AsType[*PausedError](err); ok {
+		return pe.RetryAfter
 	}
 	return 0
 }

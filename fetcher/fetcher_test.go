@@ -1039,3 +1039,39 @@ func TestFetchNoCredentialsInErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterPausesTheHost has a host answer one request with 429 and
+// an hour's Retry-After: that request fails saying so, and the host's
+// other requests fail at once, as retryable with the time left, without
+// reaching the server; another host is not affected.
+func TestRetryAfterPausesTheHost(t *testing.T) {
+	t.Parallel()
+	var other atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/busy" {
+			w.Header().Set("Retry-After", "3600")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		other.Add(1)
+		fmt.Fprint(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, fetcher.Options{Retries: 2})
+	_, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + "/busy"})
+	if se, ok := errors.AsType[*fetcher.StatusError](err); !ok || se.Code != http.StatusTooManyRequests || se.RetryAfter != time.Hour {
+		t.Fatalf("the busy answer: %v, want a 429 with an hour's Retry-After", err)
+	}
+	_, err = c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + "/page"})
+	if !errors.Is(err, fetcher.ErrHostPaused) || !fetcher.Retryable(err) || fetcher.RetryAfter(err) <= 59*time.Minute {
+		t.Errorf("the host's next request: %v (retry after %v), want ErrHostPaused, retryable, with nearly an hour left", err, fetcher.RetryAfter(err))
+	}
+	if n := other.Load(); n != 0 {
+		t.Errorf("the paused host got %d requests, want 0", n)
+	}
+	// The same server under another name is another host.
+	u := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	if _, err := c.Fetch(t.Context(), fetcher.Request{URL: u + "/page"}); err != nil || other.Load() != 1 {
+		t.Errorf("another host name: %v, %d requests; want it fetched", err, other.Load())
+	}
+}

@@ -15,23 +15,43 @@ import (
 // next start slot is in the past, so dropping it changes no behaviour.
 const pruneAbove = 256
 
-// hostLimiter bounds requests in flight per host and spaces their starts.
+// hostLimiter bounds requests in flight per host, spaces their starts,
+// and holds them while the host has asked for a pause.
 type hostLimiter struct {
 	concurrency int
 	interval    time.Duration // <= 0: no spacing
+	// maxWait is the longest pause a request waits out; one that lasts
+	// longer fails at once with a *PausedError.
+	maxWait time.Duration
 
 	mu    sync.Mutex
 	hosts map[string]*hostState
 }
 
 type hostState struct {
-	sem  chan struct{} // one token per request in flight
-	next time.Time     // earliest start of the next request
-	refs int           // acquirers holding or waiting on this entry
+	sem    chan struct{} // one token per request in flight
+	next   time.Time     // earliest start of the next request (spacing)
+	paused time.Time     // no request starts before this (Retry-After)
+	refs   int           // acquirers holding or waiting on this entry
 }
 
-func newHostLimiter(concurrency int, interval time.Duration) *hostLimiter {
-	return &hostLimiter{concurrency: concurrency, interval: interval, hosts: make(map[string]*hostState)}
+func newHostLimiter(concurrency int, interval, maxWait time.Duration) *hostLimiter {
+	return &hostLimiter{concurrency: concurrency, interval: interval, maxWait: maxWait, hosts: make(map[string]*hostState)}
+}
+
+// pause holds the requests to host that start from now on until until
+// (a Retry-After the host sent); a later start time already set stands.
+func (l *hostLimiter) pause(host string, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.hosts[host]
+	if h == nil {
+		h = &hostState{sem: make(chan struct{}, l.concurrency)}
+		l.hosts[host] = h
+	}
+	if until.After(h.paused) {
+		h.paused = until
+	}
 }
 
 // limiterKey is the limiter's key for u: its host name, case folded,
@@ -79,33 +99,66 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 		unref()
 	}
 
-	if l.interval > 0 {
-		l.mu.Lock()
-		now := time.Now()
-		start := h.next
-		if start.Before(now) {
-			start = now
-		}
-		h.next = start.Add(l.interval)
+	l.mu.Lock()
+	now := time.Now()
+	if left := h.paused.Sub(now); left > l.maxWait {
+		// A pause the host asked for, too long to wait out here: the
+		// caller's scheduler waits instead.
 		l.mu.Unlock()
-		if wait := time.Until(start); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				free()
-				return nil, ctx.Err()
-			}
+		free()
+		return nil, &PausedError{Host: host, RetryAfter: left}
+	}
+	start := now
+	for _, t := range []time.Time{h.next, h.paused} {
+		if t.After(start) {
+			start = t
 		}
+	}
+	if l.interval > 0 {
+		h.next = start.Add(l.interval)
+	}
+	l.mu.Unlock()
+	if err := sleepUntil(ctx, start); err != nil {
+		free()
+		return nil, err
+	}
+	// A pause the host asked for while this request waited its turn
+	// holds it too.
+	l.mu.Lock()
+	paused := h.paused
+	l.mu.Unlock()
+	if left := time.Until(paused); left > l.maxWait {
+		free()
+		return nil, &PausedError{Host: host, RetryAfter: left}
+	}
+	if err := sleepUntil(ctx, paused); err != nil {
+		free()
+		return nil, err
 	}
 	var once sync.Once
 	return func() { once.Do(free) }, nil
 }
 
+// sleepUntil returns at t, at once when t has passed, or with ctx's error
+// when ctx ends first.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (l *hostLimiter) pruneLocked(now time.Time) {
 	for k, h := range l.hosts {
-		if h.refs == 0 && !h.next.After(now) {
+		if h.refs == 0 && !h.next.After(now) && !h.paused.After(now) {
 			delete(l.hosts, k)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 func TestHostLimiterBounded(t *testing.T) {
 	t.Parallel()
-	l := newHostLimiter(2, time.Nanosecond)
+	l := newHostLimiter(2, time.Nanosecond, time.Second)
 	for i := range 10 * pruneAbove {
 		release, err := l.acquire(t.Context(), fmt.Sprintf("host%d.example", i))
 		if err != nil {
