@@ -12,7 +12,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/feedsift/feedsift/extract"
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 )
 
 // Named is an extractor with the name it is reported under.

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/dedupe/dedupeeval"
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/dedupeeval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 )
 
 // sharedEnv names the directory of the shared corpora, as the tests read it.

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 )
 
 // The comparison extractors (go-trafilatura, readeck's go-readability) are

@@ -1,7 +1,7 @@
 // Package evalsplit is the one rule that splits every dev set of the
 // project's evaluations in two: a fixed hash of a key that groups what
-// must stay together (a page's domain in extract/extracteval, an
-// original's gold cluster in dedupe/dedupeeval). Rules may be tuned on
+// must stay together (a page's domain in internal/eval/extracteval, an
+// original's gold cluster in internal/eval/dedupeeval). Rules may be tuned on
 // Tune and are checked on Check; because a whole site or a whole family
 // of copies falls in one half, a rule fitted to the tune half's pages
 // cannot lift the check half.

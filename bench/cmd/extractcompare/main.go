@@ -29,7 +29,7 @@ import (
 	"strings"
 
 	"github.com/feedsift/feedsift/bench/compare"
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 )
 
 type set struct {

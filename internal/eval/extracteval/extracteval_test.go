@@ -17,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 	"github.com/feedsift/feedsift/internal/testshared"
 )
 

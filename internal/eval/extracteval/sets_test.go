@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/feedsift/feedsift/extract/extracteval"
+	"github.com/feedsift/feedsift/internal/eval/extracteval"
 )
 
 func TestHalf(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/feedsift/feedsift/dedupe/dedupeeval"
+	"github.com/feedsift/feedsift/internal/eval/dedupeeval"
 )
 
 func TestScore(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/dedupe/dedupeeval"
+	"github.com/feedsift/feedsift/internal/eval/dedupeeval"
 )
 
 func loadDev(t testing.TB) *dedupeeval.Set {

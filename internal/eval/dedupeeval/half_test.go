@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/feedsift/feedsift/dedupe/dedupeeval"
+	"github.com/feedsift/feedsift/internal/eval/dedupeeval"
 )
 
 func TestHalfOf(t *testing.T) {

@@ -155,7 +155,7 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 }
 
 // The two halves of the stream, by original (see HalfOf), named as in
-// extract/extracteval.
+// internal/eval/extracteval.
 const (
 	// HalfTune is the half rules may be tuned on.
 	HalfTune = evalsplit.Tune
