@@ -9,6 +9,7 @@
 #   pipeline 40 polite sites, polls at once: the default      vs the old default of 8
 #   sink     a copy's write with the report index               vs the bare put of the record
 #   sink     page archive saves from 32 goroutines: DB.Batch vs one DB.Update (commit + fsync) per page
+#   sink     the stream consumer's writes, 128 events per transaction vs one transaction per event
 #   sink     newest 20 stories / report entries, 10k and 100k   vs the report read by walking every duplicate
 #            stories (FEEDSIFT_BENCH_STORE_SIZES=10000,100000,1000000 for issue 14's range)
 # Usage: scripts/bench.sh [benchtime]   (default 1s; pass e.g. 3x for a quick look)
@@ -25,3 +26,4 @@ go test -run '^$' -benchtime "$bt" -bench 'BenchmarkReads' ./sink
 go test -run '^$' -benchtime 2x -bench 'BenchmarkPoliteFarm' ./internal/pipeline
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkSavePageConcurrent' ./sink
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkDupeWrite' ./sink
+go test -run '^$' -benchtime "$bt" -bench 'BenchmarkPutEvents' ./sink

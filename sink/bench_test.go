@@ -107,3 +107,46 @@ func BenchmarkPutEvent(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPutEvents compares the stream consumer's batched writes (one
+// transaction, and one fsync, per batch of up to 128 events) with one
+// transaction per event, the way it wrote before (the baseline). One op is
+// one event.
+func BenchmarkPutEvents(b *testing.B) {
+	for _, batch := range []int{1, 128} {
+		name := fmt.Sprintf("batch=%d", batch)
+		if batch == 1 {
+			name = "per-event (baseline)"
+		}
+		b.Run(name, func(b *testing.B) {
+			st, err := sink.OpenStore(filepath.Join(b.TempDir(), "bench.db"), sink.StoreOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { st.Close() })
+			base := newStory(1, "world")
+			b.SetBytes(payloadSize(b, base))
+			b.ReportAllocs()
+			var seq uint64
+			evs := make([]sink.Event, 0, batch)
+			flush := func() {
+				if _, err := st.PutEvents(evs); err != nil {
+					b.Fatal(err)
+				}
+				evs = evs[:0]
+			}
+			for b.Loop() {
+				seq++
+				s := base
+				s.ID = fmt.Sprintf("bench-%d", seq)
+				evs = append(evs, sink.Event{Seq: seq, Story: &s})
+				if len(evs) == batch {
+					flush()
+				}
+			}
+			if len(evs) > 0 {
+				flush()
+			}
+		})
+	}
+}

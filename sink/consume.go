@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -107,10 +108,44 @@ func (s *Store) consumeOnce(ctx context.Context, j *JetStream, durable string, l
 			return progressed, fmt.Errorf("sink: consumer %s: %w", durable, err)
 		}
 		progressed = true
-		if err := s.handle(ctx, j, msg, log); err != nil {
+		batch, next := s.gather(it, msg)
+		if err := s.handle(ctx, j, batch, log); err != nil {
 			return progressed, err
 		}
+		if next != nil {
+			if ctx.Err() != nil {
+				s.drain(ctx, j, it, log)
+				return progressed, ctx.Err()
+			}
+			return progressed, fmt.Errorf("sink: consumer %s: %w", durable, next)
+		}
 	}
+}
+
+const (
+	// maxBatch bounds the messages applied in one store transaction.
+	maxBatch = 128
+	// batchWait is how long the consumer waits for one more message
+	// before it applies what it has: the delay a lone message takes on.
+	batchWait = 2 * time.Millisecond
+)
+
+// gather returns first and the messages that follow it at once (within
+// batchWait of each other, at most maxBatch in all), to be applied in one
+// transaction, and the iterator's error if it failed meanwhile.
+func (s *Store) gather(it jetstream.MessagesContext, first jetstream.Msg) ([]jetstream.Msg, error) {
+	batch := []jetstream.Msg{first}
+	for len(batch) < maxBatch {
+		msg, err := it.Next(jetstream.NextMaxWait(batchWait))
+		if err != nil {
+			if errors.Is(err, nats.ErrTimeout) {
+				return batch, nil
+			}
+			return batch, err
+		}
+		batch = append(batch, msg)
+	}
+	return batch, nil
 }
 
 // drainTimeout bounds how long a stopping consumer spends on the messages
@@ -131,7 +166,7 @@ func (s *Store) drain(ctx context.Context, j *JetStream, it jetstream.MessagesCo
 		if err != nil {
 			break
 		}
-		if err := s.handle(dctx, j, msg, log); err != nil {
+		if err := s.handle(dctx, j, []jetstream.Msg{msg}, log); err != nil {
 			log.Warn("sink: applying a buffered message at stop failed; it will be redelivered", "error", err)
 			break
 		}
@@ -142,39 +177,81 @@ func (s *Store) drain(ctx context.Context, j *JetStream, it jetstream.MessagesCo
 	}
 }
 
-// handle applies one message and settles it.
-func (s *Store) handle(ctx context.Context, j *JetStream, msg jetstream.Msg, log *slog.Logger) error {
-	meta, err := msg.Metadata()
-	if err != nil {
-		log.Error("sink: message without metadata, terminating", "subject", msg.Subject(), "error", err)
-		return termMsg(msg, log)
+// handle applies a batch of delivered messages in one store transaction
+// and acknowledges them. A message without metadata, or that does not
+// decode or is not a valid event, is recorded as applied and terminated:
+// redelivering it would never help. When the transaction fails, every
+// message of the batch is nak'ed and a *storeWriteError is returned.
+func (s *Store) handle(ctx context.Context, j *JetStream, batch []jetstream.Msg, log *slog.Logger) error {
+	var (
+		msgs []jetstream.Msg
+		evs  []Event
+		bad  []jetstream.Msg // terminated once the batch is written
+	)
+	for _, msg := range batch {
+		meta, err := msg.Metadata()
+		if err != nil {
+			log.Error("sink: message without metadata, terminating", "subject", msg.Subject(), "error", err)
+			bad = append(bad, msg)
+			continue
+		}
+		seq := meta.Sequence.Stream
+		ev, err := j.Decode(msg.Subject(), msg.Data(), seq)
+		if err != nil {
+			log.Error("sink: undecodable message, terminating", "seq", seq, "subject", msg.Subject(), "error", err)
+			ev = Event{Seq: seq} // an invalid event: only its sequence is recorded
+		}
+		msgs, evs = append(msgs, msg), append(evs, ev)
 	}
-	seq := meta.Sequence.Stream
-	ev, err := j.Decode(msg.Subject(), msg.Data(), seq)
-	if err == nil {
-		err = s.PutEvent(ev)
-		if err != nil && !errors.Is(err, ErrInvalidEvent) {
+	invalid, err := s.PutEvents(evs)
+	if err != nil {
+		for _, msg := range msgs {
 			if nerr := msg.Nak(); nerr != nil {
-				log.Warn("sink: nak failed", "seq", seq, "error", nerr)
+				log.Warn("sink: nak failed", "subject", msg.Subject(), "error", nerr)
 			}
-			return &storeWriteError{err: err}
+		}
+		return &storeWriteError{err: err}
+	}
+	for i, ierr := range invalid {
+		if evs[i].Story != nil || evs[i].Duplicate != nil || evs[i].Override != nil {
+			log.Error("sink: invalid event, terminating", "seq", evs[i].Seq, "subject", msgs[i].Subject(), "error", ierr)
+		}
+		bad = append(bad, msgs[i])
+	}
+	for _, msg := range bad {
+		if err := termMsg(msg, log); err != nil {
+			return err
 		}
 	}
-	if err != nil {
-		log.Error("sink: undecodable message, terminating", "seq", seq, "subject", msg.Subject(), "error", err)
-		if err := s.markSeq(seq); err != nil {
-			return &storeWriteError{err: err}
+	// Acks go out in order on one connection: confirming the last one
+	// confirms the server has the others.
+	var last jetstream.Msg
+	for i, msg := range msgs {
+		if _, isBad := invalid[i]; isBad {
+			continue
 		}
-		return termMsg(msg, log)
+		if last != nil {
+			if err := last.Ack(); err != nil {
+				log.Warn("sink: ack failed, message will be redelivered", "subject", last.Subject(), "error", err)
+			}
+		}
+		last = msg
 	}
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
-	defer cancel()
-	if err := msg.DoubleAck(actx); err != nil {
-		// The write committed; a redelivery is applied again harmlessly.
-		log.Warn("sink: ack failed, message will be redelivered", "seq", seq, "error", err)
+	if last != nil {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
+		defer cancel()
+		if err := last.DoubleAck(actx); err != nil {
+			// The writes committed; a redelivery is applied again harmlessly.
+			log.Warn("sink: ack failed, messages will be redelivered", "subject", last.Subject(), "error", err)
+		}
 	}
-	log.Debug("sink: event applied", "seq", seq, "subject", msg.Subject(),
-		"delivered", meta.NumDelivered)
+	if log.Enabled(ctx, slog.LevelDebug) {
+		for i, ev := range evs {
+			if _, isBad := invalid[i]; !isBad {
+				log.Debug("sink: event applied", "seq", ev.Seq, "subject", msgs[i].Subject(), "batch", len(batch))
+			}
+		}
+	}
 	return nil
 }
 

@@ -136,48 +136,11 @@ func (s *Store) Path() string { return s.db.Path() }
 // of them (story.MergeStories). A non-zero ev.Seq raises the last applied
 // sequence.
 func (s *Store) PutEvent(ev Event) error {
-	var apply func(tx *bolt.Tx) error
-	switch {
-	case ev.Story != nil && ev.Duplicate == nil && ev.Override == nil:
-		st := *ev.Story
-		if err := checkID("story id", st.ID); err != nil {
-			return err
-		}
-		if err := story.ValidateTopic(st.Topic); err != nil {
-			return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
-		}
-		if st.Version == 0 {
-			st.Version = story.Version
-		}
-		data, err := json.Marshal(st)
-		if err != nil {
-			return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
-		}
-		apply = func(tx *bolt.Tx) error { return putStory(tx, st, data) }
-	case ev.Override != nil && ev.Story == nil && ev.Duplicate == nil:
-		o := *ev.Override
-		if err := o.Validate(); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
-		}
-		apply = func(tx *bolt.Tx) error { return applyOverride(tx, o) }
-	case ev.Duplicate != nil && ev.Story == nil && ev.Override == nil:
-		d := *ev.Duplicate
-		if err := checkID("duplicate story id", d.StoryID); err != nil {
-			return err
-		}
-		if d.Version == 0 {
-			d.Version = story.Version
-		}
-		data, err := json.Marshal(d)
-		if err != nil {
-			return fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
-		}
-		key := dupeKey(d.StoryID, d.MemberKey())
-		apply = func(tx *bolt.Tx) error { return storeDupe(tx, d.StoryID, key, data) }
-	default:
-		return fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)
+	apply, err := prepareEvent(ev)
+	if err != nil {
+		return err
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		if err := apply(tx); err != nil {
 			return err
 		}
@@ -190,13 +153,87 @@ func (s *Store) PutEvent(ev Event) error {
 	return nil
 }
 
-// markSeq records seq as applied without an event (a terminated message).
-func (s *Store) markSeq(seq uint64) error {
-	if err := s.update(func(tx *bolt.Tx) error { return raiseSeq(tx, seq) }); err != nil {
-		return fmt.Errorf("sink: store seq %d: %w", seq, err)
+// PutEvents applies evs, in order, in one transaction: one commit (and
+// fsync) for the lot, which is what lets the stream consumer keep up. An
+// event that is not valid (ErrInvalidEvent) changes nothing but its
+// sequence is recorded as applied, as a terminated message's is; its
+// error is returned in invalid, by index. err, when not nil, means the
+// transaction failed and nothing was applied.
+func (s *Store) PutEvents(evs []Event) (invalid map[int]error, err error) {
+	applies := make([]func(*bolt.Tx) error, len(evs))
+	var last uint64
+	for i, ev := range evs {
+		apply, err := prepareEvent(ev)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidEvent) {
+				err = fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+			}
+			if invalid == nil {
+				invalid = map[int]error{}
+			}
+			invalid[i] = err
+		}
+		applies[i] = apply
+		last = max(last, ev.Seq)
 	}
-	s.advance(seq)
-	return nil
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for i, apply := range applies {
+			if apply != nil {
+				if err := apply(tx); err != nil {
+					return fmt.Errorf("event seq %d: %w", evs[i].Seq, err)
+				}
+			}
+		}
+		return raiseSeq(tx, last)
+	})
+	if err != nil {
+		return invalid, fmt.Errorf("sink: store %d events: %w", len(evs), err)
+	}
+	s.advance(last)
+	return invalid, nil
+}
+
+// prepareEvent checks ev and returns the write that applies it.
+func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
+	switch {
+	case ev.Story != nil && ev.Duplicate == nil && ev.Override == nil:
+		st := *ev.Story
+		if err := checkID("story id", st.ID); err != nil {
+			return nil, err
+		}
+		if err := story.ValidateTopic(st.Topic); err != nil {
+			return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
+		}
+		if st.Version == 0 {
+			st.Version = story.Version
+		}
+		data, err := json.Marshal(st)
+		if err != nil {
+			return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
+		}
+		return func(tx *bolt.Tx) error { return putStory(tx, st, data) }, nil
+	case ev.Override != nil && ev.Story == nil && ev.Duplicate == nil:
+		o := *ev.Override
+		if err := o.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		}
+		return func(tx *bolt.Tx) error { return applyOverride(tx, o) }, nil
+	case ev.Duplicate != nil && ev.Story == nil && ev.Override == nil:
+		d := *ev.Duplicate
+		if err := checkID("duplicate story id", d.StoryID); err != nil {
+			return nil, err
+		}
+		if d.Version == 0 {
+			d.Version = story.Version
+		}
+		data, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
+		}
+		key := dupeKey(d.StoryID, d.MemberKey())
+		return func(tx *bolt.Tx) error { return storeDupe(tx, d.StoryID, key, data) }, nil
+	}
+	return nil, fmt.Errorf("%w: seq %d: event must carry exactly one of story, duplicate and override", ErrInvalidEvent, ev.Seq)
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {

@@ -438,3 +438,37 @@ func TestStore_StoriesMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestPutEvents checks the consumer's batched write: every valid event of
+// the batch is applied in order, an invalid one is reported by index and
+// skipped, and the store's sequence is the batch's last.
+func TestPutEvents(t *testing.T) {
+	s := openStore(t, sink.StoreOptions{})
+	s1, s2 := newStory(1, "world"), newStory(2, "world")
+	s1b := s1
+	s1b.Title = "a later version of s1"
+	bad := newStory(3, "bad topic")
+	d := newDuplicate(s1.ID, "world", "feed-b", 1)
+	invalid, err := s.PutEvents([]sink.Event{
+		{Seq: 1, Story: &s1}, {Seq: 2, Story: &s2}, {Seq: 3, Story: &bad}, {Seq: 4, Duplicate: &d}, {Seq: 5, Story: &s1b}, {Seq: 6},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(invalid) != 2 || !errors.Is(invalid[2], sink.ErrInvalidEvent) || !errors.Is(invalid[5], sink.ErrInvalidEvent) {
+		t.Errorf("invalid = %v, want events 2 and 5, wrapping ErrInvalidEvent", invalid)
+	}
+	if seq, err := s.LastSeq(); err != nil || seq != 6 {
+		t.Errorf("LastSeq = %d, %v; want 6", seq, err)
+	}
+	got, ok, err := s.Story(s1.ID)
+	if err != nil || !ok || got.Title != s1b.Title {
+		t.Errorf("story %s = %q (%v, %v), want the batch's later version", s1.ID, got.Title, ok, err)
+	}
+	if ms, err := s.Members(s1.ID); err != nil || len(ms) != 1 {
+		t.Errorf("members of %s: %d (%v), want 1", s1.ID, len(ms), err)
+	}
+	if _, ok, _ := s.Story(bad.ID); ok {
+		t.Error("the invalid story was stored")
+	}
+}
