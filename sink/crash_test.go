@@ -136,7 +136,7 @@ func checkAfterCrash(t *testing.T, path string, acked uint64) (last, snapSeq uin
 		t.Fatalf("store at sequence %d, but the writer had acknowledged %d: an accepted write was lost", last, acked)
 	}
 	for seq := uint64(1); seq <= last; seq++ {
-		if _, ok, err := s.Story(crashStoryID(seq)); err != nil || !ok {
+		if _, ok, err := s.Story(t.Context(), crashStoryID(seq)); err != nil || !ok {
 			t.Fatalf("story %d of %d: found %v, error %v", seq, last, ok, err)
 		}
 	}

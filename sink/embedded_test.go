@@ -174,7 +174,7 @@ func TestConsume_SurvivesServerRestart(t *testing.T) {
 		return err
 	})
 	waitSeq(t, s, seq)
-	if _, found, err := s.Story("s002"); !found || err != nil {
+	if _, found, err := s.Story(t.Context(), "s002"); !found || err != nil {
 		t.Errorf("story published after the restart not in store: found=%v err=%v", found, err)
 	}
 }

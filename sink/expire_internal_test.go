@@ -66,7 +66,7 @@ func TestExpire(t *testing.T) {
 		id   string
 		kept bool
 	}{{"s0000", false}, {"s2099", false}, {"s2100", true}, {"s2499", true}} {
-		if _, ok, err := s.Story(c.id); err != nil || ok != c.kept {
+		if _, ok, err := s.Story(t.Context(), c.id); err != nil || ok != c.kept {
 			t.Errorf("story %s kept = %v (err %v), want %v", c.id, ok, err, c.kept)
 		}
 	}

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -150,7 +151,10 @@ func applyMerge(tx *bolt.Tx, o story.Override) error {
 }
 
 // Members returns the member records of a story, oldest Seen first.
-func (s *Store) Members(storyID string) ([]story.Duplicate, error) {
+func (s *Store) Members(ctx context.Context, storyID string) ([]story.Duplicate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var out []story.Duplicate
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketDupes))
@@ -178,7 +182,10 @@ func (s *Store) Members(storyID string) ([]story.Duplicate, error) {
 // StoryIDs returns the IDs of stored stories that start with prefix, in
 // byte order, at most limit of them (0: no cap). It lets people name a
 // story by the short ID the reports print.
-func (s *Store) StoryIDs(prefix string, limit int) ([]string, error) {
+func (s *Store) StoryIDs(ctx context.Context, prefix string, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var out []string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketStories))

@@ -537,7 +537,10 @@ func (h *refHeap) Pop() any {
 }
 
 // Story returns the story with the given ID, and whether it exists.
-func (s *Store) Story(id string) (story.Story, bool, error) {
+func (s *Store) Story(ctx context.Context, id string) (story.Story, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return story.Story{}, false, err
+	}
 	var st story.Story
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {

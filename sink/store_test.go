@@ -106,11 +106,11 @@ func TestStore_PutEventReplacesStory(t *testing.T) {
 	if diff := cmp.Diff([]story.Story{st}, all); diff != "" {
 		t.Errorf("after replacement (-want +got):\n%s", diff)
 	}
-	got, found, err := s.Story(st.ID)
+	got, found, err := s.Story(t.Context(), st.ID)
 	if err != nil || !found || got.Topic != "world.europe" {
 		t.Errorf("Story(%q) = %+v, %v, %v", st.ID, got, found, err)
 	}
-	if _, found, err := s.Story("missing"); found || err != nil {
+	if _, found, err := s.Story(t.Context(), "missing"); found || err != nil {
 		t.Errorf(`Story("missing") found=%v err=%v, want false, nil`, found, err)
 	}
 }
@@ -325,7 +325,7 @@ func TestOpenStore_ReopenKeepsData(t *testing.T) {
 	if seq, _ := ro.LastSeq(); seq != 9 {
 		t.Errorf("LastSeq after reopen = %d, want 9", seq)
 	}
-	if _, found, err := ro.Story("s001"); !found || err != nil {
+	if _, found, err := ro.Story(t.Context(), "s001"); !found || err != nil {
 		t.Errorf("Story after reopen: found=%v err=%v", found, err)
 	}
 	if err := ro.PutFeedState(t.Context(), story.FeedState{FeedID: "a"}); err == nil {
@@ -461,14 +461,14 @@ func TestPutEvents(t *testing.T) {
 	if seq, err := s.LastSeq(); err != nil || seq != 6 {
 		t.Errorf("LastSeq = %d, %v; want 6", seq, err)
 	}
-	got, ok, err := s.Story(s1.ID)
+	got, ok, err := s.Story(t.Context(), s1.ID)
 	if err != nil || !ok || got.Title != s1b.Title {
 		t.Errorf("story %s = %q (%v, %v), want the batch's later version", s1.ID, got.Title, ok, err)
 	}
-	if ms, err := s.Members(s1.ID); err != nil || len(ms) != 1 {
+	if ms, err := s.Members(t.Context(), s1.ID); err != nil || len(ms) != 1 {
 		t.Errorf("members of %s: %d (%v), want 1", s1.ID, len(ms), err)
 	}
-	if _, ok, _ := s.Story(bad.ID); ok {
+	if _, ok, _ := s.Story(t.Context(), bad.ID); ok {
 		t.Error("the invalid story was stored")
 	}
 }

@@ -116,7 +116,7 @@ func TestDupesSplitMerge(t *testing.T) {
 	if !strings.Contains(out, newID) {
 		t.Errorf("split output does not name the new story %s:\n%s", newID, out)
 	}
-	if s, ok, err := st.Story(newID); err != nil || !ok || s.SplitFrom != ferry.ID || s.Text == "" {
+	if s, ok, err := st.Story(t.Context(), newID); err != nil || !ok || s.SplitFrom != ferry.ID || s.Text == "" {
 		t.Errorf("store after split: story %s found %v (err %v): %+v", newID, ok, err, s)
 	}
 	golden(t, "dupes_after_split.golden", mustRun(t, "dupes", "--data", dir))

@@ -67,7 +67,7 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	}
 	var kept story.Story
 	testwait.Until(t, "the original kept in the wire copy's place", 30*time.Second, func() bool {
-		s, ok, err := store.Story(first.ID)
+		s, ok, err := store.Story(t.Context(), first.ID)
 		kept = s
 		return err == nil && ok && s.FeedID == "ledger"
 	})
@@ -80,7 +80,7 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	}
 	var members []story.Duplicate
 	testwait.Until(t, "the wire copy recorded as the story's copy", 30*time.Second, func() bool {
-		ms, err := store.Members(first.ID)
+		ms, err := store.Members(t.Context(), first.ID)
 		members = ms
 		return err == nil && len(ms) == 1
 	})
@@ -97,11 +97,11 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("POST /api/dupes/keep: %d %s", status, body)
 	}
-	s, _, err := store.Story(first.ID)
+	s, _, err := store.Story(t.Context(), first.ID)
 	if err != nil || s.FeedID != "wire" || s.Topic != "local" || s.KeptBy != "tester" {
 		t.Fatalf("after keep: story from feed %s on %s kept by %q (%v); want wire's on local, kept by tester", s.FeedID, s.Topic, s.KeptBy, err)
 	}
-	members, err = store.Members(first.ID)
+	members, err = store.Members(t.Context(), first.ID)
 	if err != nil || len(members) != 1 || members[0].FeedID != "ledger" || members[0].Method != story.MethodReplaced {
 		t.Errorf("after keep: members %+v (%v); want the ledger version, replaced", members, err)
 	}

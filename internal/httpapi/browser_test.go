@@ -237,14 +237,14 @@ func TestReportPageSplitInBrowser(t *testing.T) {
 	}
 
 	// The store: the member is a story of its own and out of the report.
-	got, ok, err := e.store.Story(newID)
+	got, ok, err := e.store.Story(t.Context(), newID)
 	if err != nil || !ok {
 		t.Fatalf("store has no story %s after split (err %v)", newID, err)
 	}
 	if got.SplitFrom != s.ID || got.Text != m.Text || got.URL != m.URL || got.Title != m.Title {
 		t.Errorf("split story = %+v, want split_from %s and the member's URL, title and text", got, s.ID)
 	}
-	members, err := e.store.Members(s.ID)
+	members, err := e.store.Members(t.Context(), s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package httpapi
 import (
 	"bytes"
 	"cmp"
+	"context"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -465,7 +466,7 @@ type storyRelated struct {
 // copies (*sink.Store); without it the story page finds them in the
 // dedupe report.
 type MemberReader interface {
-	Members(storyID string) ([]story.Duplicate, error)
+	Members(ctx context.Context, storyID string) ([]story.Duplicate, error)
 }
 
 // storyPage serves one story for people: GET /stories/{id}, with its
@@ -483,7 +484,7 @@ func (s *Server) storyPage(w http.ResponseWriter, r *http.Request) {
 		Paragraphs: paragraphs(st.Text),
 		Auth:       s.opts.Token != "",
 	}
-	members, err := s.members(st)
+	members, err := s.members(r.Context(), st)
 	if err != nil {
 		s.log.Error("story: store read failed", "what", "copies", "story_id", st.ID, "error", err)
 		data.CopiesErr = "store read failed (copies)"
@@ -493,12 +494,12 @@ func (s *Server) storyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, rel := range st.Related {
 		sr := storyRelated{ID: rel.StoryID, Pct: percent(rel.Similarity)}
-		s.describe(&sr)
+		s.describe(r.Context(), &sr)
 		data.Related = append(data.Related, sr)
 	}
 	for _, id := range st.Merged {
 		sr := storyRelated{ID: id}
-		s.describe(&sr)
+		s.describe(r.Context(), &sr)
 		data.Merged = append(data.Merged, sr)
 	}
 	status := http.StatusOK
@@ -509,9 +510,9 @@ func (s *Server) storyPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // members returns the copies merged into st, oldest first.
-func (s *Server) members(st story.Story) ([]story.Duplicate, error) {
+func (s *Server) members(ctx context.Context, st story.Story) ([]story.Duplicate, error) {
 	if mr, ok := s.opts.Store.(MemberReader); ok {
-		return mr.Members(st.ID)
+		return mr.Members(ctx, st.ID)
 	}
 	report, err := s.opts.Store.Report(sink.StoryFilter{Topic: st.Topic})
 	if err != nil {
@@ -527,8 +528,8 @@ func (s *Server) members(st story.Story) ([]story.Duplicate, error) {
 
 // describe fills a related story's title from the store; a failed read
 // leaves it unknown, which the page shows by ID.
-func (s *Server) describe(sr *storyRelated) {
-	other, ok, err := s.opts.Store.Story(sr.ID)
+func (s *Server) describe(ctx context.Context, sr *storyRelated) {
+	other, ok, err := s.opts.Store.Story(ctx, sr.ID)
 	if err != nil {
 		s.log.Warn("story: store read failed", "what", "related story", "story_id", sr.ID, "error", err)
 		return
@@ -553,7 +554,7 @@ func (s *Server) oneStory(w http.ResponseWriter, r *http.Request) (story.Story, 
 		return story.Story{}, false
 	}
 	id := r.PathValue("id")
-	st, ok, err := s.opts.Store.Story(id)
+	st, ok, err := s.opts.Store.Story(r.Context(), id)
 	switch {
 	case err != nil:
 		s.log.Error("story: store read failed", "error", err)

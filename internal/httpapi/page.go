@@ -99,7 +99,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, rel := range e.Story.Related {
 			pr := pageRelated{ID: rel.StoryID, Similarity: rel.Similarity}
-			if st, ok, err := s.opts.Store.Story(rel.StoryID); err == nil && ok {
+			if st, ok, err := s.opts.Store.Story(r.Context(), rel.StoryID); err == nil && ok {
 				pr.Title, pr.Merged = st.Title, st.MergedInto != ""
 			}
 			pe.Related = append(pe.Related, pr)

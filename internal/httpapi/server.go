@@ -22,7 +22,7 @@ type Reader interface {
 	Stories(f sink.StoryFilter) ([]story.Story, error)
 	Report(f sink.StoryFilter) ([]sink.ReportEntry, error)
 	ReportCounts(topic string) (stories, copies int, err error)
-	Story(id string) (story.Story, bool, error)
+	Story(ctx context.Context, id string) (story.Story, bool, error)
 	FeedStates() ([]story.FeedState, error)
 }
 

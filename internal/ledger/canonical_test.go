@@ -80,11 +80,11 @@ func TestKeptVersion(t *testing.T) {
 			if err := e.store.WaitSeq(t.Context(), wantSeq); err != nil {
 				t.Fatal(err)
 			}
-			s, ok, err := e.store.Story(d1.StoryID)
+			s, ok, err := e.store.Story(t.Context(), d1.StoryID)
 			if err != nil || !ok {
 				t.Fatalf("story %s: %v, found %v", d1.StoryID, err, ok)
 			}
-			members, err := e.store.Members(d1.StoryID)
+			members, err := e.store.Members(t.Context(), d1.StoryID)
 			if err != nil || len(members) != 1 {
 				t.Fatalf("members %+v, %v; want one", members, err)
 			}
@@ -144,7 +144,7 @@ func TestKeep(t *testing.T) {
 	if err != nil || !res.Stored || res.Override.Op != story.OpKeep {
 		t.Fatalf("Keep: %+v, %v", res, err)
 	}
-	s, _, err := e.store.Story(d.StoryID)
+	s, _, err := e.store.Story(t.Context(), d.StoryID)
 	if err != nil || s.URL != wire.Item.URL || s.FeedID != "wire" || s.Topic != "world" || s.KeptBy != "tester" || s.Revision != 1 {
 		t.Fatalf("story after Keep: %s from %s on %s, kept by %q, revision %d (%v); want the wire copy kept by tester, revision 1",
 			s.URL, s.FeedID, s.Topic, s.KeptBy, s.Revision, err)
@@ -152,7 +152,7 @@ func TestKeep(t *testing.T) {
 	if len(res.Stories) != 1 || res.Stories[0].URL != s.URL || res.Stories[0].Revision != s.Revision {
 		t.Errorf("announced %+v, want the story the store holds", res.Stories)
 	}
-	ms, err := e.store.Members(d.StoryID)
+	ms, err := e.store.Members(t.Context(), d.StoryID)
 	if err != nil || len(ms) != 1 || ms[0].URL != first.Item.URL || ms[0].Method != story.MethodReplaced {
 		t.Fatalf("members after Keep: %+v, %v; want the courier version as %q", ms, err, story.MethodReplaced)
 	}

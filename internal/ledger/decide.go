@@ -181,7 +181,7 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		reason += overrideNote(target, t)
 		target = t
 	} else if !m.Update && l.review != nil {
-		if kept, found, err := l.review.Story(target); err == nil && found {
+		if kept, found, err := l.review.Story(ctx, target); err == nil && found {
 			if better, why := l.outranks(c, kept, now); better {
 				return l.replaceKept(ctx, c, kept, m, why, base, now)
 			}

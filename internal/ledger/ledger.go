@@ -37,9 +37,9 @@ type Follower interface {
 // their member records (for splits, merges and story updates), and the
 // position of the store in the stream.
 type ReviewStore interface {
-	Story(id string) (story.Story, bool, error)
-	StoryIDs(prefix string, limit int) ([]string, error)
-	Members(storyID string) ([]story.Duplicate, error)
+	Story(ctx context.Context, id string) (story.Story, bool, error)
+	StoryIDs(ctx context.Context, prefix string, limit int) ([]string, error)
+	Members(ctx context.Context, storyID string) ([]story.Duplicate, error)
 	WaitSeq(ctx context.Context, seq uint64) error
 }
 

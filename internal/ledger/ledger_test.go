@@ -182,7 +182,7 @@ func TestDecide(t *testing.T) {
 	if err := e.store.WaitSeq(t.Context(), 4); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := e.store.Members(storyID)
+	ms, err := e.store.Members(t.Context(), storyID)
 	if err != nil || len(ms) != 2 {
 		t.Fatalf("story %s has members %+v (%v), want the wire copy and the repost", storyID, ms, err)
 	}

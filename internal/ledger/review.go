@@ -53,11 +53,11 @@ func (l *Ledger) Split(ctx context.Context, storyID, member, by string) (Overrid
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	from, found, err := l.findStory(storyID, true)
+	from, found, err := l.findStory(ctx, storyID, true)
 	if err != nil {
 		return OverrideResult{}, err
 	}
-	m, err := l.findMember(from.ID, member)
+	m, err := l.findMember(ctx, from.ID, member)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -79,7 +79,7 @@ func (l *Ledger) Split(ctx context.Context, storyID, member, by string) (Overrid
 		NewStory: newID, Keys: keys, Topic: topic, At: l.now().UTC(), By: by,
 	}
 	o.ID = overrideID(o)
-	prev, ok, err := l.review.Story(newID)
+	prev, ok, err := l.review.Story(ctx, newID)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -118,11 +118,11 @@ func (l *Ledger) Merge(ctx context.Context, a, b, by string) (OverrideResult, er
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	sa, _, err := l.findStory(a, false)
+	sa, _, err := l.findStory(ctx, a, false)
 	if err != nil {
 		return OverrideResult{}, err
 	}
-	sb, _, err := l.findStory(b, false)
+	sb, _, err := l.findStory(ctx, b, false)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -167,14 +167,14 @@ func (l *Ledger) Keep(ctx context.Context, storyID, member, by string) (Override
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	from, _, err := l.findStory(storyID, false)
+	from, _, err := l.findStory(ctx, storyID, false)
 	if err != nil {
 		return OverrideResult{}, err
 	}
 	if from.MergedInto != "" {
 		return OverrideResult{}, fmt.Errorf("%w: story %s was merged into %s; choose the version of that story", ErrBadOverride, from.ID, from.MergedInto)
 	}
-	m, err := l.findMember(from.ID, member)
+	m, err := l.findMember(ctx, from.ID, member)
 	if err != nil {
 		return OverrideResult{}, err
 	}
@@ -235,16 +235,16 @@ func (l *Ledger) waitStored(ctx context.Context, res OverrideResult) OverrideRes
 // findStory resolves id (or a unique prefix of it). With orMembers, a
 // story that is not stored but has member records is returned with only
 // ID and Topic, and found false.
-func (l *Ledger) findStory(id string, orMembers bool) (s story.Story, found bool, err error) {
+func (l *Ledger) findStory(ctx context.Context, id string, orMembers bool) (s story.Story, found bool, err error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return s, false, fmt.Errorf("%w: empty story id", ErrBadOverride)
 	}
-	if s, ok, err := l.review.Story(id); err != nil || ok {
+	if s, ok, err := l.review.Story(ctx, id); err != nil || ok {
 		return s, ok, err
 	}
 	if orMembers {
-		ms, err := l.review.Members(id)
+		ms, err := l.review.Members(ctx, id)
 		if err != nil {
 			return s, false, err
 		}
@@ -255,7 +255,7 @@ func (l *Ledger) findStory(id string, orMembers bool) (s story.Story, found bool
 	if len(id) < minPrefix {
 		return s, false, fmt.Errorf("%w: story %q (give the id or at least %d of its characters)", ErrNotFound, id, minPrefix)
 	}
-	ids, err := l.review.StoryIDs(id, 2)
+	ids, err := l.review.StoryIDs(ctx, id, 2)
 	if err != nil {
 		return s, false, err
 	}
@@ -263,7 +263,7 @@ func (l *Ledger) findStory(id string, orMembers bool) (s story.Story, found bool
 	case 0:
 		return s, false, fmt.Errorf("%w: story %q", ErrNotFound, id)
 	case 1:
-		s, ok, err := l.review.Story(ids[0])
+		s, ok, err := l.review.Story(ctx, ids[0])
 		if err == nil && !ok {
 			err = fmt.Errorf("%w: story %q", ErrNotFound, ids[0])
 		}
@@ -274,12 +274,12 @@ func (l *Ledger) findStory(id string, orMembers bool) (s story.Story, found bool
 
 // findMember finds a member of storyID by member key, unique key prefix or
 // URL.
-func (l *Ledger) findMember(storyID, member string) (story.Duplicate, error) {
+func (l *Ledger) findMember(ctx context.Context, storyID, member string) (story.Duplicate, error) {
 	member = strings.TrimSpace(member)
 	if member == "" {
 		return story.Duplicate{}, fmt.Errorf("%w: empty member", ErrBadOverride)
 	}
-	ms, err := l.review.Members(storyID)
+	ms, err := l.review.Members(ctx, storyID)
 	if err != nil {
 		return story.Duplicate{}, err
 	}

@@ -77,7 +77,7 @@ func (l *Ledger) Revise(ctx context.Context, r Revision) (Revised, error) {
 		return RevisedSkipped, nil
 	}
 	storyID = l.overr.Identity(storyID, key)
-	s, found, err := l.review.Story(storyID)
+	s, found, err := l.review.Story(ctx, storyID)
 	if err != nil {
 		return RevisedNone, err
 	}

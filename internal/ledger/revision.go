@@ -23,7 +23,7 @@ func (l *Ledger) publishRevision(ctx context.Context, id string, c Candidate, no
 	if l.review == nil {
 		return 0, nil
 	}
-	s, found, err := l.review.Story(id)
+	s, found, err := l.review.Story(ctx, id)
 	if err != nil || !found {
 		l.log.Debug("update of a story the store does not hold yet: recorded as a copy only", "story_id", id, "error", err)
 		return 0, nil

@@ -120,7 +120,7 @@ func TestReextract(t *testing.T) {
 		var err error
 		held := testwait.Poll(10*time.Second, func() bool {
 			var s story.Story
-			s, _, err = e.store.Story(want.ID)
+			s, _, err = e.store.Story(t.Context(), want.ID)
 			return err != nil || s.Text == want.Text
 		})
 		switch {

@@ -80,7 +80,7 @@ func (e *env) members(t *testing.T, storyID string, n int) []story.Duplicate {
 		err error
 	)
 	held := testwait.Poll(10*time.Second, func() bool {
-		ms, err = e.store.Members(storyID)
+		ms, err = e.store.Members(t.Context(), storyID)
 		return err != nil || len(ms) == n
 	})
 	switch {
@@ -96,7 +96,7 @@ func (e *env) members(t *testing.T, storyID string, n int) []story.Duplicate {
 func (e *env) waitStory(t *testing.T, id string) {
 	t.Helper()
 	if !testwait.Poll(10*time.Second, func() bool {
-		_, ok, err := e.store.Story(id)
+		_, ok, err := e.store.Story(t.Context(), id)
 		return err != nil || ok
 	}) {
 		t.Fatalf("story %s did not reach the store", id)
@@ -210,10 +210,10 @@ func TestSplitAndMergeHonoured(t *testing.T) {
 			t.Errorf("members of %s after merge: %v; want %s as %s", storyID, urls, url, method)
 		}
 	}
-	if st, ok, _ := e.store.Story(floodID); !ok || st.MergedInto != storyID {
+	if st, ok, _ := e.store.Story(t.Context(), floodID); !ok || st.MergedInto != storyID {
 		t.Errorf("merged story in the store: %+v, want merged_into %s", st, storyID)
 	}
-	if st, ok, _ := e.store.Story(storyID); !ok || len(st.Merged) != 1 || st.Merged[0] != floodID {
+	if st, ok, _ := e.store.Story(t.Context(), storyID); !ok || len(st.Merged) != 1 || st.Merged[0] != floodID {
 		t.Errorf("absorbing story in the store: merged %v, want [%s]", st.Merged, floodID)
 	}
 	rep, err := e.store.Report(sink.StoryFilter{})
