@@ -15,8 +15,9 @@
 // the local store for offline `feeds list`) and the poll work queue
 // (package pollq), both with [nats].replicas, and gives the pipeline the
 // queue and a ledger that publishes decisions on the condition that the
-// stream has not moved. Every 10 minutes it ages stories out of the index
-// and (with store.retention) the store, and saves the index snapshot.
+// stream has not moved. With store.retention it ages stories out of the
+// store at start; every 10 minutes it ages stories out of the index and
+// the store, and saves the index snapshot.
 //
 // Start brings everything up and returns once the daemon is ready to poll;
 // Run polls until its context ends and then shuts down in order:

@@ -11,10 +11,12 @@ import (
 // index snapshot (see ledger.Follow for how a start uses it).
 const maintainEvery = 10 * time.Minute
 
-// maintain ages stories out of the index (and, with store.retention, out
-// of the store) and saves the index snapshot every maintainEvery until
-// ctx ends.
+// maintain ages stories out of the store (store.retention) at start, and
+// then every maintainEvery ages stories out of the index and the store and
+// saves the index snapshot, until ctx ends.
 func (d *Daemon) maintain(ctx context.Context) {
+	// Stories that passed store.retention while no daemon ran go at once.
+	d.expireStore(ctx, time.Now())
 	t := time.NewTicker(maintainEvery)
 	defer t.Stop()
 	for {
