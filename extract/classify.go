@@ -43,6 +43,7 @@ const (
 	BlockBody        = "body"         // the whole <body>: nothing stood out
 	BlockJSONLD      = "json_ld"      // JSON-LD articleBody replaced the markup's text
 	BlockRegion      = "region"       // a page that is not one story: its content region, links and all
+	BlockDescription = "description"  // a script-rendered shell: its long meta description
 )
 
 // signals are what the whole page says about its type, read before

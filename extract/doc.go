@@ -77,7 +77,7 @@
 // product and forum pages often give every item a name that reads as
 // boilerplate ("teaser", "card-meta").
 //
-// When no usable text is left, three readers are tried in turn
+// When no usable text is left, four readers are tried in turn
 // (fallback.go); they never run on a page where the four steps found
 // text, nor when Options.Selector matched. First, when the page has
 // <noscript> elements in its body, the page is parsed again with their
@@ -97,9 +97,14 @@
 // sibling cards (same tag and class, each with 15+ characters of text in
 // two or more pieces, such as a name and a price, and links to one or two
 // addresses); a menu's entries are one short piece of text each, and its
-// columns link to many pages. Otherwise the page has no main text (a
+// columns link to many pages. Fourth, the longest of the page's meta
+// descriptions (description, og:description, twitter:description) is the
+// text (Block "description") when it is longer than 300 characters, more
+// than search results and link previews show: a description that long was
+// cut from the page's own text, as script-rendered forums fill it with
+// the opening post. Otherwise the page has no main text (a
 // script-rendered shell with nothing in its markup) and Extract returns
-// ErrNoContent rather than its menus or its meta description.
+// ErrNoContent rather than its menus or a teaser-length description.
 //
 // When the page is classified as a listing or a gallery (see below) and
 // does not declare itself an article (JSON-LD article types, og:type

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -38,7 +39,10 @@ func fallback(page []byte, opts Options, maxNodes int) *Article {
 			return a
 		}
 	}
-	return regionArticle(root, opts)
+	if a := regionArticle(root, opts); a != nil {
+		return a
+	}
+	return descriptionArticle(root, opts)
 }
 
 // noscriptArticle is the page read with the content of its <noscript>
@@ -393,6 +397,49 @@ func (ci *cardInfo) merge(o cardInfo) {
 // holds its text in two or more pieces.
 func (ci cardInfo) card() bool {
 	return len(ci.hrefs) >= 1 && len(ci.hrefs) <= 2 && ci.pieces >= 2
+}
+
+// descriptionMinRunes is the least length of a meta description read as
+// the page's text: more than search engines (about 160 characters) and
+// link previews (about 300) show. A description that long was not
+// written as a teaser but cut from the page's own text, as forums
+// rendered by script fill it with the opening post.
+const descriptionMinRunes = 300
+
+// descriptionKeys are the meta tags that describe a page, as
+// "attribute=value" keys of the page index.
+var descriptionKeys = []string{"name=description", "property=og:description", "name=twitter:description",
+	"property=twitter:description"}
+
+// descriptionArticle is the page's longest meta description when it is
+// longer than descriptionMinRunes (Block "description"): the last
+// reading of a script-rendered shell whose markup holds nothing else.
+// A teaser-length description gives nil: it sums up the page or the
+// site, and an empty result is better than a slogan.
+func descriptionArticle(root *html.Node, opts Options) *Article {
+	idx := indexPage(root)
+	best := ""
+	for _, k := range descriptionKeys {
+		if v := normalize(idx.meta[k]); utf8.RuneCountInString(v) > utf8.RuneCountInString(best) {
+			best = v
+		}
+	}
+	if utf8.RuneCountInString(best) <= descriptionMinRunes {
+		return nil
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	m := readMeta(doc)
+	paras, labelled := cleanLines([]string{best}, newTitleSet(append([]string{opts.Title}, m.titles...)...))
+	if !usable(paras) {
+		return nil
+	}
+	a := newArticle(m, opts, paras, labelled, BlockDescription)
+	sg := &signals{ldTypes: map[string]bool{}, itemTypes: map[string]int{}}
+	if body := findFirst(root, atom.Body); body != nil {
+		sg = readSignals(root, body, measure(body))
+	}
+	classifyPage(a, sg, nil, nil, m.body, opts)
+	return a
 }
 
 // selected reports whether Options.Selector matches an element of the
