@@ -94,7 +94,8 @@
 // below, without the Exclude matches) is the text (Block "region") when
 // it holds 500 or more characters that are mostly its own text, links of
 // five words or more on average (teasers, each one link), or six or more
-// sibling cards (same tag and class, each with 15+ characters of text in
+// sibling cards (same tag and first class word, so that "tile odd" and
+// "tile even" are one run; each with 15+ characters of text in
 // two or more pieces, such as a name and a price, and links to one or two
 // addresses); a menu's entries are one short piece of text each, and its
 // columns link to many pages. Fourth, the longest of the page's meta

@@ -331,7 +331,7 @@ func readsAsContent(n *html.Node, s *stat) bool {
 }
 
 // cardRun returns the largest number of sibling cards under n with the
-// same tag and class. A card is an item of a listing: 15 or more
+// same tag and first class word (familyClass). A card is an item of a listing: 15 or more
 // characters of text in two or more separate pieces (a name and a
 // price, a headline and a date) and links to one or two addresses (a
 // picture and a title linking to the same page, a "buy" link). A menu's
@@ -361,7 +361,7 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 				if count == nil {
 					count = make(map[key]int)
 				}
-				k := key{c.Data, getAttr(c, "class")}
+				k := key{c.Data, familyClass(c)}
 				count[k]++
 				best = max(best, count[k])
 			}
@@ -370,6 +370,16 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 	}
 	walk(n)
 	return best
+}
+
+// familyClass is the first word of n's class attribute: the name the
+// items of one list share, where later words mark a position or a state
+// ("item first", "item", "item last"; "row odd", "row even").
+func familyClass(n *html.Node) string {
+	if words := strings.Fields(getAttr(n, "class")); len(words) > 0 {
+		return words[0]
+	}
+	return ""
 }
 
 // cardInfo is what cardRun knows of an element: the pieces of text it
