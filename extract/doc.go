@@ -116,6 +116,11 @@
 // form, their ARIA roles, hidden elements and tags that never hold text;
 // a landmark holding half the page's text stays), every link text kept,
 // and that text is taken when it is longer. Block is then "region".
+// A page classified "other" (short, or few long paragraphs) that does
+// not declare itself an article is read the same way, and its region
+// taken when it holds three times the block's text or more: such a
+// block is one panel of a page made of many (a catalogue's introduction,
+// a service page's opening line).
 //
 // # Page type and confidence
 //

@@ -95,13 +95,22 @@ func findFirst(n *html.Node, a atom.Atom) *html.Node {
 	return nil
 }
 
+// otherRegionShare is how many times the text of the block chosen on a
+// page of type "other" the content region must hold for the region to be
+// read instead: a block under a third of the region is one part of a
+// page made of many (a catalogue's introduction, one panel of a service
+// page), not its story.
+const otherRegionShare = 3
+
 // readRegion replaces a's text by the page's content region (see
 // regionParagraphs) when the page is a listing or a gallery that does
 // not declare itself an article, and the region holds more text: the
 // block chosen as "the story" of such a page is one teaser or one
-// caption of many.
+// caption of many. A page of type "other" (short, few long paragraphs)
+// that does not declare an article is read the same way when its region
+// holds otherRegionShare times the block's text.
 func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
-	if a.PageType != PageListing && a.PageType != PageGallery || a.Block == BlockSelector {
+	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
 	if declaresArticle {
@@ -118,7 +127,11 @@ func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
 		return
 	}
 	paras, _ := cleanLines(regionParagraphs(body), newTitleSet(opts.Title))
-	if usable(paras) && runeCount(paras) > runeCount(a.Paragraphs) {
+	need := runeCount(a.Paragraphs) + 1
+	if a.PageType == PageOther {
+		need = otherRegionShare * runeCount(a.Paragraphs)
+	}
+	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
 	}
 }
