@@ -23,6 +23,8 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     Inside <pre> and <code>, names remove nothing: there they are a
+//     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org
 //     DiscussionForumPosting or QAPage, in JSON-LD or an itemtype), names
 //     of comments and replies do not remove anything: they are the content.

@@ -341,8 +341,8 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 // the story and hidden elements go.
 func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, mode pruneMode) {
 	bs := st[body]
-	var walk func(n *html.Node, inArticle bool)
-	walk = func(n *html.Node, inArticle bool) {
+	var walk func(n *html.Node, inArticle bool, mode pruneMode)
+	walk = func(n *html.Node, inArticle bool, mode pruneMode) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			switch c.Type {
@@ -353,13 +353,24 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
-						getAttr(c, "itemprop") == "articleBody")
+						getAttr(c, "itemprop") == "articleBody", codeMode(c, mode))
 				}
 			}
 			c = next
 		}
 	}
-	walk(body, false)
+	walk(body, false, mode)
+}
+
+// codeMode is the prune mode for the children of n: inside <pre> and
+// <code>, class names are a syntax highlighter's token kinds ("comment",
+// "meta", "tag"), never boilerplate, so only hiding and tags remove
+// anything there.
+func codeMode(n *html.Node, mode pruneMode) pruneMode {
+	if n.DataAtom == atom.Pre || n.DataAtom == atom.Code {
+		mode.byName = false
+	}
+	return mode
 }
 
 // holdsStory reports whether n, marked as boilerplate by its tag or
