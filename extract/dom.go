@@ -450,7 +450,7 @@ type pruneMode struct {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !tableFigure(n)
+		return !textFigure(n)
 	}
 	switch n.DataAtom {
 	case atom.Header:
@@ -541,12 +541,16 @@ func siteHeader(toks []string, id string) bool {
 	return hdr && site
 }
 
-func isTable(n *html.Node) bool { return n.DataAtom == atom.Table }
+// textFigure reports whether n is a figure wrapping a data table (as
+// WordPress's table block does) or a block quote (a pull quote, a
+// testimonial: HTML's own pattern for a quote with its attribution);
+// such a figure is story text, not a picture and its caption.
+func textFigure(n *html.Node) bool {
+	return n.DataAtom == atom.Figure && len(findAll(n, false, isTextFigureContent)) > 0
+}
 
-// tableFigure reports whether n is a figure wrapping a data table (as
-// WordPress's table block does); such a figure is story text.
-func tableFigure(n *html.Node) bool {
-	return n.DataAtom == atom.Figure && len(findAll(n, false, isTable)) > 0
+func isTextFigureContent(n *html.Node) bool {
+	return n.DataAtom == atom.Table || n.DataAtom == atom.Blockquote
 }
 
 // resolveStreamed puts the content of React's streamed segments where

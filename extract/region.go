@@ -65,7 +65,7 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
 // landmark reports whether n is cut before a region is read; s is its
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
-	if dropTags[n.DataAtom] && !tableFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
+	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
 		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) {
 		return true
 	}
