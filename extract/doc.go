@@ -79,6 +79,12 @@
 // product and forum pages often give every item a name that reads as
 // boilerplate ("teaser", "card-meta").
 //
+// When the text found is under 500 characters (a line or two: a site's
+// tagline above a script's mount point) and the page has <noscript>
+// elements, the page is read again with their content as markup, as the
+// first reader below does, and that result is taken when it holds three
+// times the text or more.
+//
 // When no usable text is left, four readers are tried in turn
 // (fallback.go); they never run on a page where the four steps found
 // text, nor when Options.Selector matched. First, when the page has

@@ -109,6 +109,13 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			}
 		}
 	}
+	if err == nil && !ps.marked && runeCount(a.Paragraphs) < noscriptShort && bytes.Contains(page, []byte("<noscript")) {
+		// A script-rendered page whose markup gave a line or two may
+		// ship its text for clients without script (fallback.go).
+		if alt := noscriptArticle(page, opts, maxNodes); alt != nil && runeCount(alt.Paragraphs) >= 3*runeCount(a.Paragraphs) {
+			a = alt
+		}
+	}
 	if err == nil {
 		readRegion(page, a, ps.declaresArticle, opts)
 		return a, nil
@@ -123,6 +130,12 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	return nil, err
 }
+
+// noscriptShort is the length, in non-space runes, under which the text
+// found is a line or two rather than a page's text (about a hundred
+// words, as regionMinText), and the page is read again with its
+// <noscript> content as markup.
+const noscriptShort = 500
 
 // thin reports whether a is short next to the paragraph text the page
 // held before pruning (pageProse, non-space runes).
