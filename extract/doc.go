@@ -18,7 +18,9 @@
 //     attribute, an inline style or a class word that hides on every
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
 //     again). The element chosen as the article, every <main>,
-//     the element holding the most <p> text, and their ancestors are never
+//     the element holding the most <p> text outside dialogs (role dialog,
+//     aria-modal: a shop's privacy policy opened from a link), and their
+//     ancestors are never
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
@@ -31,7 +33,8 @@
 //     comments and replies do not remove anything: they are the content.
 //     No name or tag other than those that never hold the story removes a
 //     visible element holding most of the page's paragraph text with few
-//     links (a story a broken tag nested in an ad slot, a page-wide form).
+//     links (a story a broken tag nested in an ad slot, a page-wide form),
+//     unless it is a dialog.
 //  3. Pick the main block: [itemprop=articleBody], then the best <article>,
 //     then a readability-style scored container (text length, commas, link
 //     density, class hints; loose text between <br>s scores its own
@@ -122,7 +125,8 @@
 // many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
-// form, their ARIA roles, hidden elements and tags that never hold text;
+// form, their ARIA roles, hidden elements, dialogs and tags that never
+// hold text;
 // a landmark holding half the page's text stays), every link text kept,
 // and that text is taken when it is longer. Block is then "region".
 // A page classified "other" (short, or few long paragraphs) that does

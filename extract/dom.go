@@ -381,13 +381,21 @@ func codeMode(n *html.Node, mode pruneMode) pruneMode {
 // elements and tags that never hold the story (script, nav, …) are not
 // rescued.
 func holdsStory(n *html.Node, s, body *stat) bool {
-	if s == nil || body == nil || body.prose == 0 || hidden(n) {
+	if s == nil || body == nil || body.prose == 0 || hidden(n) || modal(n) {
 		return false
 	}
 	if dropTags[n.DataAtom] {
 		return false
 	}
 	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// modal reports whether n is a dialog shown on demand over the page
+// (role dialog or alertdialog, or aria-modal): a privacy policy or a
+// size guide opened from a link, never the page's story however long.
+func modal(n *html.Node) bool {
+	role := strings.ToLower(getAttr(n, "role"))
+	return role == "dialog" || role == "alertdialog" || strings.EqualFold(getAttr(n, "aria-modal"), "true")
 }
 
 // commentWords name comments and replies: boilerplate under a story, the

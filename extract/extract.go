@@ -373,20 +373,28 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string
 }
 
 // mainParagraphParent returns the element whose direct <p> children hold
-// the most text.
+// the most text, outside dialogs (modal): a privacy policy in a modal
+// is often the longest text of a shop's page.
 func mainParagraphParent(body *html.Node) *html.Node {
 	sum := make(map[*html.Node]int)
 	var best *html.Node
-	for _, p := range findAll(body, true, func(n *html.Node) bool { return n.DataAtom == atom.P }) {
-		if p.Parent == nil {
-			continue
-		}
-		k, _ := countText(textOf(p))
-		sum[p.Parent] += k
-		if best == nil || sum[p.Parent] > sum[best] {
-			best = p.Parent
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || modal(c) {
+				continue // a dialog's text is not the page's
+			}
+			if c.DataAtom == atom.P {
+				k, _ := countText(textOf(c))
+				sum[n] += k
+				if best == nil || sum[n] > sum[best] {
+					best = n
+				}
+			}
+			walk(c)
 		}
 	}
+	walk(body)
 	return best
 }
 

@@ -25,8 +25,9 @@ type meta struct {
 	// so body is this page's article, not a site-wide or teaser entity.
 	bodyOwn bool
 	// discussion: JSON-LD or microdata declare a forum thread or a
-	// question page (DiscussionForumPosting, QAPage). A FAQ's Question
-	// items do not count: articles carry them.
+	// question page (DiscussionForumPosting, QAPage), or three or more
+	// posts are schema.org Comment items. A FAQ's Question items do not
+	// count: articles carry them.
 	discussion bool
 }
 

@@ -42,8 +42,8 @@ func regionParagraphs(body *html.Node) []string {
 	return e.out
 }
 
-// cutLandmarks removes the page's landmarks, hidden elements and tags
-// that never hold text under n; a landmark holding half the page's text
+// cutLandmarks removes the page's landmarks, hidden elements, dialogs and
+// tags that never hold text under n; a landmark holding half the page's text
 // (a page wrapped whole in a <form> or a <header>) is kept.
 func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
 	for c := n.FirstChild; c != nil; {
@@ -66,7 +66,7 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) {
+		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) {
 		return true
 	}
 	if s != nil && s.text*2 > total {
