@@ -291,6 +291,12 @@ func classifyPage(a *Article, sg *signals, blocks []*html.Node, st map[*html.Nod
 	a.Confidence = float64(int(min(1, max(0, conf))*100+0.5)) / 100
 }
 
+// product reports whether the page declares a schema.org Product (JSON-LD
+// or microdata) and no article.
+func (sg *signals) product() bool {
+	return (sg.ldTypes["product"] || sg.itemTypes["product"] > 0) && !sg.declaresArticle()
+}
+
 // declaresArticle reports whether the page calls itself an article: a
 // JSON-LD or microdata article type, or og:type article.
 func (sg *signals) declaresArticle() bool {

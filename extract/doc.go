@@ -25,6 +25,10 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     On a page that declares a schema.org Product (JSON-LD or microdata)
+//     and no article, elements whose class or id names reviews ("review",
+//     "reviews") are customer reviews, the product page's comments: they
+//     go, are never the block chosen, and are cut from its content region.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org

@@ -454,6 +454,32 @@ type pruneMode struct {
 	// DiscussionForumPosting, QAPage), whose replies and answers
 	// are the content, so names of comments do not remove them.
 	discussion bool
+	// product: the page declares a schema.org Product and no article, so
+	// elements named for reviews hold customer reviews, not its text.
+	product bool
+}
+
+// reviewWords name customer reviews: the product page's comments.
+var reviewWords = makeSet("review", "reviews")
+
+// reviewNamed reports whether n's class or id names reviews.
+func reviewNamed(n *html.Node) bool {
+	for _, t := range classTokens(getAttr(n, "class") + " " + getAttr(n, "id")) {
+		if in(reviewWords, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// withinReviews reports whether n or an ancestor is named for reviews.
+func withinReviews(n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && reviewNamed(n) {
+			return true
+		}
+	}
+	return false
 }
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
@@ -481,6 +507,9 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 				return true
 			}
 		}
+	}
+	if mode.product && reviewNamed(n) {
+		return true
 	}
 	return attrJunk(n, s, mode.discussion)
 }

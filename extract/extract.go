@@ -117,7 +117,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		}
 	}
 	if err == nil {
-		readRegion(page, a, ps.declaresArticle, opts)
+		readRegion(page, a, ps, opts)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
@@ -160,6 +160,9 @@ type pageStats struct {
 	// declaresArticle: the page calls itself an article (a JSON-LD
 	// article type or og:type article); see readRegion.
 	declaresArticle bool
+	// product: customer reviews were pruned (pruneMode.product), so the
+	// content region is read without them too.
+	product bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -184,18 +187,22 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
+	mode := pruneMode{byName: byName, discussion: m.discussion, product: byName && sg.product()}
 	preferred := preferredBlock(bodyNode, st, summary)
+	if preferred != nil && mode.product && withinReviews(preferred) {
+		preferred = nil // one customer review of many is not the product's text
+	}
 	if preferred != nil {
 		protect(protected, preferred)
 	}
 	for _, mn := range findAll(bodyNode, false, isMain) {
 		protect(protected, mn)
 	}
-	if pp := mainParagraphParent(bodyNode); pp != nil {
+	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle()}
-	prune(bodyNode, protected, st, pruneMode{byName: byName, discussion: m.discussion})
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), product: mode.product}
+	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
@@ -374,15 +381,16 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string
 
 // mainParagraphParent returns the element whose direct <p> children hold
 // the most text, outside dialogs (modal): a privacy policy in a modal
-// is often the longest text of a shop's page.
-func mainParagraphParent(body *html.Node) *html.Node {
+// is often the longest text of a shop's page; on a product page
+// (mode.product), outside its customer reviews too.
+func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	sum := make(map[*html.Node]int)
 	var best *html.Node
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || modal(c) {
-				continue // a dialog's text is not the page's
+			if c.Type != html.ElementNode || modal(c) || mode.product && reviewNamed(c) {
+				continue // a dialog's text, or customer reviews, are not the page's
 			}
 			if c.DataAtom == atom.P {
 				k, _ := countText(textOf(c))

@@ -297,7 +297,7 @@ func regionArticle(root *html.Node, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
-	raw := regionParagraphs(body) // cuts the landmarks from body
+	raw := regionParagraphs(body, sg.product()) // cuts the landmarks from body
 	st := measure(body)
 	if !readsAsContent(body, st[body]) {
 		return nil

@@ -25,11 +25,12 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // ASP.NET pages are, or in a <header>). Class and id names are not
 // read: on these pages they name the items ("teaser", "card") as often
 // as the boilerplate, and cutting by them lost more than it saved on
-// the dev pages.
-func regionParagraphs(body *html.Node) []string {
+// the dev pages. The one exception is cutReviews, set on a product page:
+// elements named for reviews (reviewNamed) are cut, as prune cuts them.
+func regionParagraphs(body *html.Node, cutReviews bool) []string {
 	st := measure(body)
 	total := st[body].text
-	cutLandmarks(body, st, total)
+	cutLandmarks(body, st, total, cutReviews)
 	region := body
 	if mains := findAll(body, false, isMain); len(mains) == 1 {
 		if s := measure(mains[0])[mains[0]]; s != nil && s.text >= 200 {
@@ -45,17 +46,17 @@ func regionParagraphs(body *html.Node) []string {
 // cutLandmarks removes the page's landmarks, hidden elements, dialogs and
 // tags that never hold text under n; a landmark holding half the page's text
 // (a page wrapped whole in a <form> or a <header>) is kept.
-func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
+func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.CommentNode:
 			n.RemoveChild(c)
 		case html.ElementNode:
-			if landmark(c, st[c], total) {
+			if landmark(c, st[c], total) || cutReviews && reviewNamed(c) {
 				n.RemoveChild(c)
 			} else {
-				cutLandmarks(c, st, total)
+				cutLandmarks(c, st, total, cutReviews)
 			}
 		}
 		c = next
@@ -109,11 +110,11 @@ const otherRegionShare = 3
 // caption of many. A page of type "other" (short, few long paragraphs)
 // that does not declare an article is read the same way when its region
 // holds otherRegionShare times the block's text.
-func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
+func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
-	if declaresArticle {
+	if ps.declaresArticle {
 		// A story that calls itself an article and carries many
 		// pictures or links is still one story: its block stands.
 		return
@@ -126,7 +127,7 @@ func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
 	if body == nil {
 		return
 	}
-	paras, _ := cleanLines(regionParagraphs(body), newTitleSet(opts.Title))
+	paras, _ := cleanLines(regionParagraphs(body, ps.product), newTitleSet(opts.Title))
 	need := runeCount(a.Paragraphs) + 1
 	if a.PageType == PageOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
