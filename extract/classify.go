@@ -43,6 +43,7 @@ const (
 	BlockBody        = "body"         // the whole <body>: nothing stood out
 	BlockJSONLD      = "json_ld"      // JSON-LD articleBody replaced the markup's text
 	BlockRegion      = "region"       // a page that is not one story: its content region, links and all
+	BlockDescription = "description"  // a script-rendered shell: its long meta description
 )
 
 // signals are what the whole page says about its type, read before
@@ -288,6 +289,12 @@ func classifyPage(a *Article, sg *signals, blocks []*html.Node, st map[*html.Nod
 		conf *= 0.4
 	}
 	a.Confidence = float64(int(min(1, max(0, conf))*100+0.5)) / 100
+}
+
+// product reports whether the page declares a schema.org Product (JSON-LD
+// or microdata) and no article.
+func (sg *signals) product() bool {
+	return (sg.ldTypes["product"] || sg.itemTypes["product"] > 0) && !sg.declaresArticle()
 }
 
 // declaresArticle reports whether the page calls itself an article: a

@@ -341,8 +341,8 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 // the story and hidden elements go.
 func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, mode pruneMode) {
 	bs := st[body]
-	var walk func(n *html.Node, inArticle bool)
-	walk = func(n *html.Node, inArticle bool) {
+	var walk func(n *html.Node, inArticle bool, mode pruneMode)
+	walk = func(n *html.Node, inArticle bool, mode pruneMode) {
 		for c := n.FirstChild; c != nil; {
 			next := c.NextSibling
 			switch c.Type {
@@ -353,13 +353,24 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
-						getAttr(c, "itemprop") == "articleBody")
+						getAttr(c, "itemprop") == "articleBody", codeMode(c, mode))
 				}
 			}
 			c = next
 		}
 	}
-	walk(body, false)
+	walk(body, false, mode)
+}
+
+// codeMode is the prune mode for the children of n: inside <pre> and
+// <code>, class names are a syntax highlighter's token kinds ("comment",
+// "meta", "tag"), never boilerplate, so only hiding and tags remove
+// anything there.
+func codeMode(n *html.Node, mode pruneMode) pruneMode {
+	if n.DataAtom == atom.Pre || n.DataAtom == atom.Code {
+		mode.byName = false
+	}
+	return mode
 }
 
 // holdsStory reports whether n, marked as boilerplate by its tag or
@@ -370,13 +381,21 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 // elements and tags that never hold the story (script, nav, …) are not
 // rescued.
 func holdsStory(n *html.Node, s, body *stat) bool {
-	if s == nil || body == nil || body.prose == 0 || hidden(n) {
+	if s == nil || body == nil || body.prose == 0 || hidden(n) || modal(n) {
 		return false
 	}
 	if dropTags[n.DataAtom] {
 		return false
 	}
 	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// modal reports whether n is a dialog shown on demand over the page
+// (role dialog or alertdialog, or aria-modal): a privacy policy or a
+// size guide opened from a link, never the page's story however long.
+func modal(n *html.Node) bool {
+	role := strings.ToLower(getAttr(n, "role"))
+	return role == "dialog" || role == "alertdialog" || strings.EqualFold(getAttr(n, "aria-modal"), "true")
 }
 
 // commentWords name comments and replies: boilerplate under a story, the
@@ -435,11 +454,37 @@ type pruneMode struct {
 	// DiscussionForumPosting, QAPage), whose replies and answers
 	// are the content, so names of comments do not remove them.
 	discussion bool
+	// product: the page declares a schema.org Product and no article, so
+	// elements named for reviews hold customer reviews, not its text.
+	product bool
+}
+
+// reviewWords name customer reviews: the product page's comments.
+var reviewWords = makeSet("review", "reviews")
+
+// reviewNamed reports whether n's class or id names reviews.
+func reviewNamed(n *html.Node) bool {
+	for _, t := range classTokens(getAttr(n, "class") + " " + getAttr(n, "id")) {
+		if in(reviewWords, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// withinReviews reports whether n or an ancestor is named for reviews.
+func withinReviews(n *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && reviewNamed(n) {
+			return true
+		}
+	}
+	return false
 }
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !tableFigure(n)
+		return !textFigure(n)
 	}
 	switch n.DataAtom {
 	case atom.Header:
@@ -462,6 +507,9 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 				return true
 			}
 		}
+	}
+	if mode.product && reviewNamed(n) {
+		return true
 	}
 	return attrJunk(n, s, mode.discussion)
 }
@@ -530,12 +578,16 @@ func siteHeader(toks []string, id string) bool {
 	return hdr && site
 }
 
-func isTable(n *html.Node) bool { return n.DataAtom == atom.Table }
+// textFigure reports whether n is a figure wrapping a data table (as
+// WordPress's table block does) or a block quote (a pull quote, a
+// testimonial: HTML's own pattern for a quote with its attribution);
+// such a figure is story text, not a picture and its caption.
+func textFigure(n *html.Node) bool {
+	return n.DataAtom == atom.Figure && len(findAll(n, false, isTextFigureContent)) > 0
+}
 
-// tableFigure reports whether n is a figure wrapping a data table (as
-// WordPress's table block does); such a figure is story text.
-func tableFigure(n *html.Node) bool {
-	return n.DataAtom == atom.Figure && len(findAll(n, false, isTable)) > 0
+func isTextFigureContent(n *html.Node) bool {
+	return n.DataAtom == atom.Table || n.DataAtom == atom.Blockquote
 }
 
 // resolveStreamed puts the content of React's streamed segments where

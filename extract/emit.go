@@ -81,7 +81,7 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			e.text(c.Data, inLink)
 		case html.ElementNode:
-			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !tableFigure(c) {
+			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
 				continue
 			}
 			if e.story >= threadMinStory && isThread(c) {

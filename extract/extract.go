@@ -109,8 +109,15 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			}
 		}
 	}
+	if err == nil && !ps.marked && runeCount(a.Paragraphs) < noscriptShort && bytes.Contains(page, []byte("<noscript")) {
+		// A script-rendered page whose markup gave a line or two may
+		// ship its text for clients without script (fallback.go).
+		if alt := noscriptArticle(page, opts, maxNodes); alt != nil && runeCount(alt.Paragraphs) >= 3*runeCount(a.Paragraphs) {
+			a = alt
+		}
+	}
 	if err == nil {
-		readRegion(page, a, ps.declaresArticle, opts)
+		readRegion(page, a, ps, opts)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
@@ -123,6 +130,12 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	return nil, err
 }
+
+// noscriptShort is the length, in non-space runes, under which the text
+// found is a line or two rather than a page's text (about a hundred
+// words, as regionMinText), and the page is read again with its
+// <noscript> content as markup.
+const noscriptShort = 500
 
 // thin reports whether a is short next to the paragraph text the page
 // held before pruning (pageProse, non-space runes).
@@ -147,6 +160,9 @@ type pageStats struct {
 	// declaresArticle: the page calls itself an article (a JSON-LD
 	// article type or og:type article); see readRegion.
 	declaresArticle bool
+	// product: customer reviews were pruned (pruneMode.product), so the
+	// content region is read without them too.
+	product bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -171,18 +187,22 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
+	mode := pruneMode{byName: byName, discussion: m.discussion, product: byName && sg.product()}
 	preferred := preferredBlock(bodyNode, st, summary)
+	if preferred != nil && mode.product && withinReviews(preferred) {
+		preferred = nil // one customer review of many is not the product's text
+	}
 	if preferred != nil {
 		protect(protected, preferred)
 	}
 	for _, mn := range findAll(bodyNode, false, isMain) {
 		protect(protected, mn)
 	}
-	if pp := mainParagraphParent(bodyNode); pp != nil {
+	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle()}
-	prune(bodyNode, protected, st, pruneMode{byName: byName, discussion: m.discussion})
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), product: mode.product}
+	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
@@ -360,20 +380,29 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string
 }
 
 // mainParagraphParent returns the element whose direct <p> children hold
-// the most text.
-func mainParagraphParent(body *html.Node) *html.Node {
+// the most text, outside dialogs (modal): a privacy policy in a modal
+// is often the longest text of a shop's page; on a product page
+// (mode.product), outside its customer reviews too.
+func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	sum := make(map[*html.Node]int)
 	var best *html.Node
-	for _, p := range findAll(body, true, func(n *html.Node) bool { return n.DataAtom == atom.P }) {
-		if p.Parent == nil {
-			continue
-		}
-		k, _ := countText(textOf(p))
-		sum[p.Parent] += k
-		if best == nil || sum[p.Parent] > sum[best] {
-			best = p.Parent
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || modal(c) || mode.product && reviewNamed(c) {
+				continue // a dialog's text, or customer reviews, are not the page's
+			}
+			if c.DataAtom == atom.P {
+				k, _ := countText(textOf(c))
+				sum[n] += k
+				if best == nil || sum[n] > sum[best] {
+					best = n
+				}
+			}
+			walk(c)
 		}
 	}
+	walk(body)
 	return best
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -38,7 +39,10 @@ func fallback(page []byte, opts Options, maxNodes int) *Article {
 			return a
 		}
 	}
-	return regionArticle(root, opts)
+	if a := regionArticle(root, opts); a != nil {
+		return a
+	}
+	return descriptionArticle(root, opts)
 }
 
 // noscriptArticle is the page read with the content of its <noscript>
@@ -293,7 +297,7 @@ func regionArticle(root *html.Node, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
-	raw := regionParagraphs(body) // cuts the landmarks from body
+	raw := regionParagraphs(body, sg.product()) // cuts the landmarks from body
 	st := measure(body)
 	if !readsAsContent(body, st[body]) {
 		return nil
@@ -327,7 +331,7 @@ func readsAsContent(n *html.Node, s *stat) bool {
 }
 
 // cardRun returns the largest number of sibling cards under n with the
-// same tag and class. A card is an item of a listing: 15 or more
+// same tag and first class word (familyClass). A card is an item of a listing: 15 or more
 // characters of text in two or more separate pieces (a name and a
 // price, a headline and a date) and links to one or two addresses (a
 // picture and a title linking to the same page, a "buy" link). A menu's
@@ -357,7 +361,7 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 				if count == nil {
 					count = make(map[key]int)
 				}
-				k := key{c.Data, getAttr(c, "class")}
+				k := key{c.Data, familyClass(c)}
 				count[k]++
 				best = max(best, count[k])
 			}
@@ -366,6 +370,16 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 	}
 	walk(n)
 	return best
+}
+
+// familyClass is the first word of n's class attribute: the name the
+// items of one list share, where later words mark a position or a state
+// ("item first", "item", "item last"; "row odd", "row even").
+func familyClass(n *html.Node) string {
+	if words := strings.Fields(getAttr(n, "class")); len(words) > 0 {
+		return words[0]
+	}
+	return ""
 }
 
 // cardInfo is what cardRun knows of an element: the pieces of text it
@@ -393,6 +407,49 @@ func (ci *cardInfo) merge(o cardInfo) {
 // holds its text in two or more pieces.
 func (ci cardInfo) card() bool {
 	return len(ci.hrefs) >= 1 && len(ci.hrefs) <= 2 && ci.pieces >= 2
+}
+
+// descriptionMinRunes is the least length of a meta description read as
+// the page's text: more than search engines (about 160 characters) and
+// link previews (about 300) show. A description that long was not
+// written as a teaser but cut from the page's own text, as forums
+// rendered by script fill it with the opening post.
+const descriptionMinRunes = 300
+
+// descriptionKeys are the meta tags that describe a page, as
+// "attribute=value" keys of the page index.
+var descriptionKeys = []string{"name=description", "property=og:description", "name=twitter:description",
+	"property=twitter:description"}
+
+// descriptionArticle is the page's longest meta description when it is
+// longer than descriptionMinRunes (Block "description"): the last
+// reading of a script-rendered shell whose markup holds nothing else.
+// A teaser-length description gives nil: it sums up the page or the
+// site, and an empty result is better than a slogan.
+func descriptionArticle(root *html.Node, opts Options) *Article {
+	idx := indexPage(root)
+	best := ""
+	for _, k := range descriptionKeys {
+		if v := normalize(idx.meta[k]); utf8.RuneCountInString(v) > utf8.RuneCountInString(best) {
+			best = v
+		}
+	}
+	if utf8.RuneCountInString(best) <= descriptionMinRunes {
+		return nil
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	m := readMeta(doc)
+	paras, labelled := cleanLines([]string{best}, newTitleSet(append([]string{opts.Title}, m.titles...)...))
+	if !usable(paras) {
+		return nil
+	}
+	a := newArticle(m, opts, paras, labelled, BlockDescription)
+	sg := &signals{ldTypes: map[string]bool{}, itemTypes: map[string]int{}}
+	if body := findFirst(root, atom.Body); body != nil {
+		sg = readSignals(root, body, measure(body))
+	}
+	classifyPage(a, sg, nil, nil, m.body, opts)
+	return a
 }
 
 // selected reports whether Options.Selector matches an element of the

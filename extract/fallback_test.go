@@ -14,7 +14,7 @@ import (
 // path finds nothing (fallback.go) give no text for a page that holds
 // none, rather than its menus or its publisher's description. The pages
 // that they do read are under testdata/regress/block (jsonld-howto-shell,
-// listing-all-links, form-wrapped-page).
+// listing-all-links, form-wrapped-page, description-shell).
 func TestExtractFallbackKeepsEmpty(t *testing.T) {
 	var menu strings.Builder
 	for _, section := range []string{"Watches", "Cycling", "Running", "Outdoor", "Marine", "Aviation", "Fitness", "Golf", "Diving", "Kids"} {
@@ -33,6 +33,9 @@ func TestExtractFallbackKeepsEmpty(t *testing.T) {
 			`<html><body><div class="top">` + menu.String() + `</div><div id="app"></div></body></html>`},
 		{"a shell whose JSON-LD describes only the publisher",
 			`<html><head>` + org + `</head><body><div id="app"></div><a href="/">Home</a></body></html>`},
+		{"a shell whose meta description is a teaser",
+			`<html><head><meta name="description" content="Ridgeline makes tents, packs and stoves for people who walk a long way. Free repairs for life on everything we sell, and free delivery on orders over fifty pounds.">` +
+				`<meta property="og:description" content="Tents, packs and stoves for people who walk a long way."></head><body><div id="app"></div></body></html>`},
 		{"a shell with a top bar of a few links",
 			`<html><body><div class="bar"><a href="/">Forum</a> <a href="/calc">Calculator</a> <a href="/donate">Donate</a></div><section id="main"></section></body></html>`},
 	}

@@ -25,8 +25,9 @@ type meta struct {
 	// so body is this page's article, not a site-wide or teaser entity.
 	bodyOwn bool
 	// discussion: JSON-LD or microdata declare a forum thread or a
-	// question page (DiscussionForumPosting, QAPage). A FAQ's Question
-	// items do not count: articles carry them.
+	// question page (DiscussionForumPosting, QAPage), or three or more
+	// posts are schema.org Comment items. A FAQ's Question items do not
+	// count: articles carry them.
 	discussion bool
 }
 
@@ -344,9 +345,18 @@ type pageIndex struct {
 	timeArt   string // article time[datetime]
 	timeAny   string // time[datetime]
 	itemDate  string // [itemprop=datePublished] datetime
-	// discussion: a JSON-LD block or an itemtype names a discussion type.
+	// discussion: a JSON-LD block or an itemtype names a discussion type,
+	// or commentItems reaches discussionComments.
 	discussion bool
+	// commentItems counts the elements whose itemtype is schema.org's
+	// Comment.
+	commentItems int
 }
+
+// discussionComments is the number of schema.org Comment items (microdata)
+// that make a page a discussion, as they make it a forum in classify.go:
+// the posts of a thread marked up one by one.
+const discussionComments = 3
 
 func indexPage(root *html.Node) *pageIndex {
 	idx := &pageIndex{meta: make(map[string]string)}
@@ -392,6 +402,11 @@ func indexPage(root *html.Node) *pageIndex {
 					idx.timePub = dt
 				}
 			}
+			if commentItem(getAttr(c, "itemtype")) {
+				if idx.commentItems++; idx.commentItems >= discussionComments {
+					idx.discussion = true
+				}
+			}
 			if !idx.discussion && (discussionType(getAttr(c, "itemtype")) ||
 				c.DataAtom == atom.Script && c.FirstChild != nil && strings.EqualFold(getAttr(c, "type"), "application/ld+json") &&
 					discussionType(c.FirstChild.Data)) {
@@ -411,6 +426,17 @@ func indexPage(root *html.Node) *pageIndex {
 // names a schema.org type of discussion page.
 func discussionType(s string) bool {
 	return strings.Contains(s, "DiscussionForumPosting") || strings.Contains(s, "QAPage")
+}
+
+// commentItem reports whether an itemtype value names schema.org's
+// Comment type.
+func commentItem(itemtype string) bool {
+	for _, t := range strings.Fields(itemtype) {
+		if strings.HasSuffix(strings.ToLower(t), "schema.org/comment") {
+			return true
+		}
+	}
+	return false
 }
 
 // get answers the selectors readMeta uses from the index. It reports

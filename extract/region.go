@@ -25,11 +25,12 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // ASP.NET pages are, or in a <header>). Class and id names are not
 // read: on these pages they name the items ("teaser", "card") as often
 // as the boilerplate, and cutting by them lost more than it saved on
-// the dev pages.
-func regionParagraphs(body *html.Node) []string {
+// the dev pages. The one exception is cutReviews, set on a product page:
+// elements named for reviews (reviewNamed) are cut, as prune cuts them.
+func regionParagraphs(body *html.Node, cutReviews bool) []string {
 	st := measure(body)
 	total := st[body].text
-	cutLandmarks(body, st, total)
+	cutLandmarks(body, st, total, cutReviews)
 	region := body
 	if mains := findAll(body, false, isMain); len(mains) == 1 {
 		if s := measure(mains[0])[mains[0]]; s != nil && s.text >= 200 {
@@ -42,20 +43,20 @@ func regionParagraphs(body *html.Node) []string {
 	return e.out
 }
 
-// cutLandmarks removes the page's landmarks, hidden elements and tags
-// that never hold text under n; a landmark holding half the page's text
+// cutLandmarks removes the page's landmarks, hidden elements, dialogs and
+// tags that never hold text under n; a landmark holding half the page's text
 // (a page wrapped whole in a <form> or a <header>) is kept.
-func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
+func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.CommentNode:
 			n.RemoveChild(c)
 		case html.ElementNode:
-			if landmark(c, st[c], total) {
+			if landmark(c, st[c], total) || cutReviews && reviewNamed(c) {
 				n.RemoveChild(c)
 			} else {
-				cutLandmarks(c, st, total)
+				cutLandmarks(c, st, total, cutReviews)
 			}
 		}
 		c = next
@@ -65,8 +66,8 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int) {
 // landmark reports whether n is cut before a region is read; s is its
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
-	if dropTags[n.DataAtom] && !tableFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) {
+	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
+		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) {
 		return true
 	}
 	if s != nil && s.text*2 > total {
@@ -95,16 +96,25 @@ func findFirst(n *html.Node, a atom.Atom) *html.Node {
 	return nil
 }
 
+// otherRegionShare is how many times the text of the block chosen on a
+// page of type "other" the content region must hold for the region to be
+// read instead: a block under a third of the region is one part of a
+// page made of many (a catalogue's introduction, one panel of a service
+// page), not its story.
+const otherRegionShare = 3
+
 // readRegion replaces a's text by the page's content region (see
 // regionParagraphs) when the page is a listing or a gallery that does
 // not declare itself an article, and the region holds more text: the
 // block chosen as "the story" of such a page is one teaser or one
-// caption of many.
-func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
-	if a.PageType != PageListing && a.PageType != PageGallery || a.Block == BlockSelector {
+// caption of many. A page of type "other" (short, few long paragraphs)
+// that does not declare an article is read the same way when its region
+// holds otherRegionShare times the block's text.
+func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
+	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
-	if declaresArticle {
+	if ps.declaresArticle {
 		// A story that calls itself an article and carries many
 		// pictures or links is still one story: its block stands.
 		return
@@ -117,8 +127,12 @@ func readRegion(page []byte, a *Article, declaresArticle bool, opts Options) {
 	if body == nil {
 		return
 	}
-	paras, _ := cleanLines(regionParagraphs(body), newTitleSet(opts.Title))
-	if usable(paras) && runeCount(paras) > runeCount(a.Paragraphs) {
+	paras, _ := cleanLines(regionParagraphs(body, ps.product), newTitleSet(opts.Title))
+	need := runeCount(a.Paragraphs) + 1
+	if a.PageType == PageOther {
+		need = otherRegionShare * runeCount(a.Paragraphs)
+	}
+	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
 	}
 }
