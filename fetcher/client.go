@@ -32,6 +32,7 @@ type Client struct {
 	dialer    *net.Dialer
 	transport *http.Transport
 	limiter   *hostLimiter
+	robots    *robotsCache // nil unless Options.CrawlDelay
 	hc        *http.Client
 	log       *slog.Logger
 }
@@ -64,6 +65,9 @@ func New(opts Options) (*Client, error) {
 		MaxResponseHeaderBytes: 1 << 20,
 	}
 	c.limiter = newHostLimiter(o.PerHostConcurrency, o.PerHostInterval, o.RetryMaxDelay)
+	if o.CrawlDelay {
+		c.robots = newRobotsCache(o.UserAgent)
+	}
 	c.hc = &http.Client{
 		Transport:     &limitedTransport{base: c.transport, limiter: c.limiter},
 		CheckRedirect: c.checkRedirect,
@@ -253,6 +257,11 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Respons
 	// request, not its turn behind the host's other requests, which
 	// only ctx bounds.
 	host := limiterKey(u)
+	if c.robots != nil {
+		if err := c.ensureRobots(ctx, u); err != nil {
+			return nil, err
+		}
+	}
 	release, err := c.limiter.acquire(ctx, host)
 	if err != nil {
 		return nil, err

@@ -54,6 +54,13 @@
 // itself: a request queued behind a polite host's other requests is not
 // failed for waiting its turn.
 //
+// With Options.CrawlDelay, the first request to a host (and the first
+// after a day) reads the host's robots.txt, within the host's politeness
+// like any request, and a Crawl-delay for the client's product token (or
+// for "*"), up to 30s, spaces the host's request starts when it is longer
+// than PerHostInterval. A robots.txt that is missing (4xx) asks for
+// nothing; one that cannot be read is tried again after an hour.
+//
 // A host that answers 429 or 503 with Retry-After asks every client to
 // wait, so all of its requests wait: none starts before the time it gave
 // (capped at 6h), including those already queued for its spacing. When

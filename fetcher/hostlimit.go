@@ -32,11 +32,25 @@ type hostState struct {
 	sem    chan struct{} // one token per request in flight
 	next   time.Time     // earliest start of the next request (spacing)
 	paused time.Time     // no request starts before this (Retry-After)
+	delay  time.Duration // the host's robots.txt Crawl-delay; 0: none
 	refs   int           // acquirers holding or waiting on this entry
 }
 
 func newHostLimiter(concurrency int, interval, maxWait time.Duration) *hostLimiter {
 	return &hostLimiter{concurrency: concurrency, interval: interval, maxWait: maxWait, hosts: make(map[string]*hostState)}
+}
+
+// setCrawlDelay spaces the request starts to host by d when that is
+// longer than the limiter's interval (a robots.txt Crawl-delay).
+func (l *hostLimiter) setCrawlDelay(host string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.hosts[host]
+	if h == nil {
+		h = &hostState{sem: make(chan struct{}, l.concurrency)}
+		l.hosts[host] = h
+	}
+	h.delay = d
 }
 
 // pause holds the requests to host that start from now on until until
@@ -114,8 +128,8 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 			start = t
 		}
 	}
-	if l.interval > 0 {
-		h.next = start.Add(l.interval)
+	if iv := max(l.interval, h.delay); iv > 0 {
+		h.next = start.Add(iv)
 	}
 	l.mu.Unlock()
 	if err := sleepUntil(ctx, start); err != nil {

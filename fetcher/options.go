@@ -53,6 +53,10 @@ type Options struct {
 	// RetryMaxDelay caps the backoff and the Retry-After that Fetch waits
 	// out itself; a longer Retry-After ends Fetch at once. Default 30s.
 	RetryMaxDelay time.Duration
+	// CrawlDelay reads each host's robots.txt (once a day, within the
+	// host's politeness) and spaces request starts to the host by its
+	// Crawl-delay, up to 30s, when that is longer than PerHostInterval.
+	CrawlDelay bool
 	// AllowNetworks are exempt from the private-address guard, e.g.
 	// 127.0.0.0/8 and ::1/128 for tests and demos.
 	AllowNetworks []netip.Prefix

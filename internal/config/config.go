@@ -112,6 +112,10 @@ type FetchConfig struct {
 	PerHostConcurrency int           `toml:"per_host_concurrency"` // default 2
 	PerHostInterval    time.Duration `toml:"per_host_interval"`    // default 1s
 	Retries            int           `toml:"retries"`              // default 2
+	// CrawlDelay reads each host's robots.txt once a day and spaces the
+	// requests to the host by its Crawl-delay (at most 30s) when that is
+	// longer than PerHostInterval. Default true.
+	CrawlDelay bool `toml:"crawl_delay"`
 	// AllowNetworks lists CIDR prefixes exempt from the guard that
 	// refuses private, loopback and link-local addresses.
 	AllowNetworks []string `toml:"allow_networks"`
@@ -206,6 +210,7 @@ func Default() Config {
 			PerHostConcurrency: 2,
 			PerHostInterval:    time.Second,
 			Retries:            2,
+			CrawlDelay:         true,
 		},
 		Poll: PollConfig{
 			Interval:     15 * time.Minute,

@@ -85,7 +85,7 @@ func TestParseProblems(t *testing.T) {
 		{"top-level key after a table", "[log]\nlevel = \"info\"\ndata_dir = \"/tmp\"\n",
 			`line 3: log.data_dir: unknown key here; data_dir belongs at the top of the file, before any [table]`},
 		{"nothing near", "[fetch]\ncolour = \"blue\"\n",
-			`line 2: fetch.colour: unknown key (the keys here are timeout, max_body_mib, max_redirects, user_agent, workers, per_host_concurrency, per_host_interval, retries, allow_networks)`},
+			`line 2: fetch.colour: unknown key (the keys here are timeout, max_body_mib, max_redirects, user_agent, workers, per_host_concurrency, per_host_interval, retries, crawl_delay, allow_networks)`},
 		{"dotted key", "nats.max_agee = \"1h\"\n",
 			`line 1: nats.max_agee: unknown key; did you mean max_age?`},
 		{"quoted key", "[nats]\n\"max age\" = \"1h\"\n",

@@ -190,7 +190,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		Timeout: cfg.Fetch.Timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20, MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent: userAgent, PerHostConcurrency: cfg.Fetch.PerHostConcurrency,
 		PerHostInterval: perHostInterval(cfg.Fetch.PerHostInterval), Retries: retries(cfg.Fetch.Retries),
-		AllowNetworks: cfg.Fetch.AllowPrefixes(), Logger: log,
+		AllowNetworks: cfg.Fetch.AllowPrefixes(), CrawlDelay: cfg.Fetch.CrawlDelay, Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)

@@ -328,6 +328,9 @@ func TestRestart(t *testing.T) {
 		}
 	}
 	for p, n := range after.Requests {
+		if p == "/robots.txt" {
+			continue // read once per host by each daemon that starts (fetch.crawl_delay)
+		}
 		if !slices.Contains(feedPaths, p) && n != before.Requests[p] {
 			t.Errorf("article page %s fetched %d more times after the restart, want 0 (its item is known)", p, n-before.Requests[p])
 		}
