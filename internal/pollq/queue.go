@@ -94,7 +94,9 @@ type Queue struct {
 
 // Open creates the stream and its durable consumer, or updates them in
 // place to opts, and returns a Queue on them. Several instances may Open
-// the same queue at once with the same options.
+// the same queue at once with the same options. Requests that go
+// unanswered (a cluster still electing the stream's leader, a busy
+// machine) are retried for up to 30s while ctx lasts.
 func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Queue, error) {
 	if js == nil {
 		return nil, fmt.Errorf("%w: nil jetstream", ErrInvalidOption)
@@ -159,7 +161,7 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Queue, er
 			MaxAckPending: opts.MaxAckPending,
 		},
 	}
-	cons, err := q.ensure(ctx)
+	cons, err := q.ensureRetrying(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +169,42 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Queue, er
 	q.log.Info("pollq: queue ready", "subjects", q.prefix+".>", "consumer", opts.Consumer,
 		"replicas", opts.Replicas, "ack_wait", opts.AckWait)
 	return q, nil
+}
+
+// openRetryFor bounds how long Open retries the stream and consumer
+// requests that time out: a cluster that just started, or just lost a
+// node, elects their leaders first, and on a busy machine that outlasts
+// one request.
+const openRetryFor = 30 * time.Second
+
+// ensureRetrying is ensure, tried again with backoff while it fails for
+// want of an answer (a timeout, no responders) and ctx lasts, for up to
+// openRetryFor.
+func (q *Queue) ensureRetrying(ctx context.Context) (jetstream.Consumer, error) {
+	deadline := time.Now().Add(openRetryFor)
+	wait := 100 * time.Millisecond
+	for {
+		cons, err := q.ensure(ctx)
+		if err == nil || ctx.Err() != nil || time.Now().After(deadline) || !noAnswer(err) {
+			return cons, err
+		}
+		q.log.Warn("pollq: open: no answer yet, retrying", "error", err, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+// noAnswer reports whether a JetStream API request failed because nobody
+// answered in time, which a retry can mend.
+func noAnswer(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse)
 }
 
 // ensure creates or updates the stream and the consumer. The consumer
