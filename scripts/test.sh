@@ -72,11 +72,12 @@ if [ "$fuzztime" != 0 ]; then
   done
 fi
 
-# A smoke run: the 1M-story memory benchmark runs on 20k stories here.
+# A smoke run: the 1M-story memory benchmark runs on 20k stories here,
+# and the farm benchmark on 20 sites of 5 items, 100ms apart.
 bench_once() {
   local out
   out=$(mktemp)
-  if ! FEEDSIFT_BENCH_STORIES=20000 go test -run='^$' -bench=. -benchtime=1x ./... > "$out" 2>&1; then
+  if ! FEEDSIFT_BENCH_STORIES=20000 FEEDSIFT_FARM=20x5 FEEDSIFT_FARM_INTERVAL=100ms go test -run='^$' -bench=. -benchtime=1x ./... > "$out" 2>&1; then
     grep -vE '^(Benchmark|goos|goarch|pkg|cpu|PASS|ok )' "$out" >&2
     rm -f "$out"
     return 1
