@@ -43,7 +43,7 @@ func TestStartEmbedded(t *testing.T) {
 	}
 	seq, dup, err := j.Publish(t.Context(), sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err != nil || dup || seq != 1 {
-		t.Errorf("PublishStory = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
+		t.Errorf("Publish(story) = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
 	}
 
 	// In-process connections need no socket.
@@ -163,13 +163,13 @@ func TestConsume_SurvivesServerRestart(t *testing.T) {
 		emb.Shutdown()
 	}()
 
-	testwait.UntilNil(t, "PublishStory after restart", 15*time.Second, func() error {
+	testwait.UntilNil(t, "Publish(story) after restart", 15*time.Second, func() error {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
 		var err error
 		seq, _, err = j.Publish(ctx, sink.StoryEvent(newStory(2, "world")), sink.PublishOptions{})
 		if err != nil && !sink.Retryable(err) {
-			t.Fatalf("PublishStory after restart: %v (not retryable)", err)
+			t.Fatalf("Publish(story) after restart: %v (not retryable)", err)
 		}
 		return err
 	})

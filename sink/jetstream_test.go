@@ -84,7 +84,7 @@ func TestNewJetStream_MaxBytes(t *testing.T) {
 		s := newStory(i, "world")
 		s.Text = strings.Repeat("x", 4<<10)
 		if _, _, err := last.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{}); err != nil {
-			t.Fatalf("PublishStory %d: %v", i, err)
+			t.Fatalf("Publish(story) %d: %v", i, err)
 		}
 	}
 	st := info().State
@@ -166,11 +166,11 @@ func TestPublishStory(t *testing.T) {
 	e := newEnv(t, sink.JetStreamOptions{})
 	ctx := t.Context()
 	s := newStory(1, "world.europe")
-	s.Version = 0 // PublishStory fills it in
+	s.Version = 0 // Publish fills it in
 
 	seq, dup, err := e.js.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{})
 	if err != nil || dup || seq != 1 {
-		t.Fatalf("PublishStory = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
+		t.Fatalf("Publish(story) = (%d, %v, %v), want (1, false, nil)", seq, dup, err)
 	}
 	m := e.rawMsg(t, seq)
 	if m.Subject != "news.world.europe" {
@@ -220,7 +220,7 @@ func TestPublishStory_Invalid(t *testing.T) {
 			tc.mutate(&s)
 			_, _, err := e.js.Publish(t.Context(), sink.StoryEvent(s), sink.PublishOptions{})
 			if !errors.Is(err, tc.wantErr) {
-				t.Errorf("PublishStory = %v, want %v", err, tc.wantErr)
+				t.Errorf("Publish(story) = %v, want %v", err, tc.wantErr)
 			}
 			if sink.Retryable(err) {
 				t.Errorf("Retryable(%v) = true, want false", err)
@@ -253,7 +253,7 @@ func TestPublishDuplicate(t *testing.T) {
 	d := newDuplicate("s001", "world", "feed-b", 1)
 	seq, dup, err := e.js.Publish(ctx, sink.DuplicateEvent(d), sink.PublishOptions{})
 	if err != nil || dup {
-		t.Fatalf("PublishDuplicate = (%d, %v, %v)", seq, dup, err)
+		t.Fatalf("Publish(duplicate) = (%d, %v, %v)", seq, dup, err)
 	}
 	m := e.rawMsg(t, seq)
 	if m.Subject != "feedsift.dupes.world" {
@@ -509,7 +509,7 @@ func TestPublish_NoStream(t *testing.T) {
 	defer cancel()
 	_, _, err := e.js.Publish(ctx, sink.StoryEvent(newStory(1, "world")), sink.PublishOptions{})
 	if err == nil {
-		t.Fatal("PublishStory without a stream succeeded")
+		t.Fatal("Publish(story) without a stream succeeded")
 	}
 	if !sink.Retryable(err) {
 		t.Errorf("Retryable(%v) = false, want true (stream may come back)", err)
