@@ -10,6 +10,7 @@
 #   sink     a copy's write with the report index               vs the bare put of the record
 #   sink     page archive saves from 32 goroutines: DB.Batch vs one DB.Update (commit + fsync) per page
 #   sink     the stream consumer's writes, 128 events per transaction vs one transaction per event
+#   sink     a page's archive encoding, reused fastest gzip writer   vs a new default-level writer per page
 #   daemon   the whole daemon on a farm of sites, default politeness  vs fetch + gofeed + extract, no politeness
 #            (FEEDSIFT_FARM=2000x20 or 20000x2 for issue 14's large rows)
 #   sink     newest 20 stories / report entries, 10k and 100k   vs the report read by walking every duplicate
@@ -29,4 +30,5 @@ go test -run '^$' -benchtime 2x -bench 'BenchmarkPoliteFarm' ./internal/pipeline
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkSavePageConcurrent' ./sink
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkDupeWrite' ./sink
 go test -run '^$' -benchtime "$bt" -bench 'BenchmarkPutEvents' ./sink
+go test -run '^$' -benchtime "$bt" -bench 'BenchmarkEncodePage' ./sink
 go test -run '^$' -benchtime 1x -timeout 2h -bench 'BenchmarkFarm' ./internal/daemon

@@ -79,7 +79,7 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 	if len(p.Body) > MaxPageSize {
 		return fmt.Errorf("%w: %s: %d bytes, limit %d", ErrPageTooLarge, p.URL, len(p.Body), MaxPageSize)
 	}
-	data, err := encodePage(p)
+	data, err := s.encodePage(p)
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
 	}
@@ -92,10 +92,20 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 	return nil
 }
 
-// encodePage is p's record: its metadata and its body gzipped.
-func encodePage(p Page) ([]byte, error) {
+// encodePage is p's record: its metadata and its body gzipped. Pages are
+// compressed for the archive at gzip's fastest level, by writers the
+// store reuses: a new writer's allocation cost as much as compressing a
+// page, and the default level three times more than the fastest, for a
+// file a few percent smaller.
+func (s *Store) encodePage(p Page) ([]byte, error) {
 	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
+	zw, _ := s.gzipWriters.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&gz, gzip.BestSpeed) // a valid level: no error
+	} else {
+		zw.Reset(&gz)
+	}
+	defer s.gzipWriters.Put(zw)
 	if _, err := zw.Write(p.Body); err != nil {
 		return nil, err
 	}
