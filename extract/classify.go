@@ -126,9 +126,8 @@ func readSignals(root, body *html.Node, st map[*html.Node]*stat) *signals {
 			if hasAttr(c, "datetime") {
 				f |= hasDate
 			}
-			if it := getAttr(c, "itemtype"); it != "" {
-				i := strings.LastIndexByte(it, '/')
-				sg.itemTypes[strings.ToLower(strings.TrimSpace(it[i+1:]))]++
+			for _, name := range itemTypeNames(getAttr(c, "itemtype")) {
+				sg.itemTypes[name]++
 			}
 			f |= walk(c, inLink || c.DataAtom == atom.A)
 			kids = append(kids, unit{c, f})

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -428,15 +429,21 @@ func discussionType(s string) bool {
 	return strings.Contains(s, "DiscussionForumPosting") || strings.Contains(s, "QAPage")
 }
 
-// commentItem reports whether an itemtype value names schema.org's
+// commentItem reports whether an itemtype value names the vocabulary's
 // Comment type.
 func commentItem(itemtype string) bool {
+	return slices.Contains(itemTypeNames(itemtype), "comment")
+}
+
+// itemTypeNames returns the type names an itemtype value lists, lower
+// case, without their vocabulary's URL: "https://schema.org/NewsArticle"
+// gives "newsarticle".
+func itemTypeNames(itemtype string) []string {
+	var names []string
 	for _, t := range strings.Fields(itemtype) {
-		if strings.HasSuffix(strings.ToLower(t), "schema.org/comment") {
-			return true
-		}
+		names = append(names, strings.ToLower(t[strings.LastIndexByte(t, '/')+1:]))
 	}
-	return false
+	return names
 }
 
 // get answers the selectors readMeta uses from the index. It reports
