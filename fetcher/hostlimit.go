@@ -45,12 +45,7 @@ func newHostLimiter(concurrency int, interval, maxWait time.Duration) *hostLimit
 func (l *hostLimiter) setCrawlDelay(host string, d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	h := l.hosts[host]
-	if h == nil {
-		h = &hostState{sem: make(chan struct{}, l.concurrency)}
-		l.hosts[host] = h
-	}
-	h.delay = d
+	l.entryLocked(host).delay = d
 }
 
 // pause holds the requests to host that start from now on until until
@@ -58,14 +53,24 @@ func (l *hostLimiter) setCrawlDelay(host string, d time.Duration) {
 func (l *hostLimiter) pause(host string, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if h := l.entryLocked(host); until.After(h.paused) {
+		h.paused = until
+	}
+}
+
+// entryLocked returns host's entry, adding one (after sweeping idle
+// entries, when there are many) when there is none. The caller holds
+// l.mu.
+func (l *hostLimiter) entryLocked(host string) *hostState {
 	h := l.hosts[host]
 	if h == nil {
+		if len(l.hosts) >= pruneAbove {
+			l.pruneLocked(time.Now())
+		}
 		h = &hostState{sem: make(chan struct{}, l.concurrency)}
 		l.hosts[host] = h
 	}
-	if until.After(h.paused) {
-		h.paused = until
-	}
+	return h
 }
 
 // limiterKey is the limiter's key for u: its host name, case folded,
@@ -85,14 +90,7 @@ type heldHostKey struct{}
 // ends first.
 func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(), err error) {
 	l.mu.Lock()
-	h := l.hosts[host]
-	if h == nil {
-		if len(l.hosts) >= pruneAbove {
-			l.pruneLocked(time.Now())
-		}
-		h = &hostState{sem: make(chan struct{}, l.concurrency)}
-		l.hosts[host] = h
-	}
+	h := l.entryLocked(host)
 	h.refs++
 	l.mu.Unlock()
 
