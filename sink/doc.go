@@ -4,8 +4,9 @@
 //
 // # Subjects and payloads
 //
-// A story is published on "<SubjectPrefix>.<topic>" (default "news.<topic>")
-// and a duplicate record on "<DupesPrefix>.<topic>" (default
+// A story is published on "<SubjectPrefix>.<topic>" (default "news.<topic>"),
+// once on each of its topics (story.Story.Topics: its copies came
+// through feeds of several topics), and a duplicate record on "<DupesPrefix>.<topic>" (default
 // "feedsift.dupes.<topic>"). A person's override (story.Override) goes on
 // "<OverridesPrefix(DupesPrefix)>.<topic>" (default
 // "feedsift.overrides.<topic>") with Nats-Msg-Id "override:<id>", and the
@@ -18,7 +19,7 @@
 // # Delivery
 //
 // Every message carries a deterministic Nats-Msg-Id: "story:<id>" for a
-// story, "dupe:<story id>:<member key>" for a duplicate, where the member key
+// story on its own topic, "story:<id>@<topic>" on another of its topics, "dupe:<story id>:<member key>" for a duplicate, where the member key
 // is a hash of the duplicate's feed, URL and GUID. A republish inside the
 // stream's duplicate window is absorbed by the server and reported as a
 // duplicate. Delivery is at least once end to end; the Store is idempotent on
@@ -27,7 +28,8 @@
 // # Store
 //
 // The Store is one bbolt file (mode 0600, parent directory created 0700)
-// with the buckets stories (id -> JSON), by_time (topic 0x00 time id -> nil),
+// with the buckets stories (id -> JSON), by_time (topic 0x00 time id -> nil,
+// one key per topic the story is announced on),
 // dupes (story id 0x00 member key -> JSON), feeds (feed id -> JSON),
 // templates (host -> opaque site template bytes, see LoadTemplate) and meta
 // (last applied stream sequence). bbolt holds an exclusive file lock, so

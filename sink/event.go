@@ -15,8 +15,12 @@ import (
 // Event is one message of the stream, decoded: exactly one of Story,
 // Duplicate and Override is set.
 type Event struct {
-	Seq       uint64 // stream sequence; 0 for an event not read from the stream
-	Subject   string
+	Seq     uint64 // stream sequence; 0 for an event not read from the stream
+	Subject string
+	// Topic is the topic of Subject, for an event read from the stream:
+	// for a story, its own Topic or, when it is announced on several,
+	// another of its Topics.
+	Topic     string
 	Story     *story.Story
 	Duplicate *story.Duplicate
 	Override  *story.Override
@@ -25,8 +29,9 @@ type Event struct {
 // DecodeEvent decodes one stream message. The subject decides the kind: a
 // subject under storyPrefix carries a story, one under dupesPrefix a
 // duplicate record, one under OverridesPrefix(dupesPrefix) an override.
-// Empty prefixes mean the defaults ("news", "feedsift.dupes"). The topic in the payload must match the subject's; an
-// empty one is taken from the subject. Unknown JSON fields are ignored,
+// Empty prefixes mean the defaults ("news", "feedsift.dupes"). The topic in the payload must match the subject's (for a
+// story, the subject's topic must be one of its topics); an empty one is
+// taken from the subject. Unknown JSON fields are ignored,
 // because payloads only ever gain fields. Errors wrap ErrInvalidEvent.
 func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPrefix string) (Event, error) {
 	storyPrefix, dupesPrefix, overridesPrefix, err := prefixes(storyPrefix, dupesPrefix)
@@ -42,10 +47,18 @@ func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPref
 		if s.Topic == "" {
 			s.Topic = topic
 		}
-		if err := checkEvent(subject, seq, "story id", s.ID, s.Topic, topic, s.Version); err != nil {
+		// A story is announced on each of its topics (Story.Topics).
+		onTopic := topic
+		if s.HasTopic(topic) {
+			onTopic = s.Topic
+		}
+		if err := checkEvent(subject, seq, "story id", s.ID, s.Topic, onTopic, s.Version); err != nil {
 			return Event{}, err
 		}
-		ev.Story = &s
+		if err := checkTopics(s); err != nil {
+			return Event{}, fmt.Errorf("seq %d: subject %q: %w", seq, subject, err)
+		}
+		ev.Story, ev.Topic = &s, topic
 		return ev, nil
 	}
 	if topic, ok := strings.CutPrefix(subject, dupesPrefix+"."); ok {
@@ -59,7 +72,7 @@ func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPref
 		if err := checkEvent(subject, seq, "duplicate story id", d.StoryID, d.Topic, topic, d.Version); err != nil {
 			return Event{}, err
 		}
-		ev.Duplicate = &d
+		ev.Duplicate, ev.Topic = &d, topic
 		return ev, nil
 	}
 	if topic, ok := strings.CutPrefix(subject, overridesPrefix+"."); ok {
@@ -76,7 +89,7 @@ func DecodeEvent(subject string, data []byte, seq uint64, storyPrefix, dupesPref
 		if err := o.Validate(); err != nil {
 			return Event{}, fmt.Errorf("%w: seq %d: subject %q: %w", ErrInvalidEvent, seq, subject, err)
 		}
-		ev.Override = &o
+		ev.Override, ev.Topic = &o, topic
 		return ev, nil
 	}
 	return Event{}, fmt.Errorf("%w: seq %d: subject %q is outside %s.>, %s.> and %s.>",

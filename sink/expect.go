@@ -23,6 +23,11 @@ type PublishOptions struct {
 	// already published (see Publish); it names the change, for example
 	// an override ID.
 	Revision string
+	// Topic, for a story, is the topic whose subject it is published on:
+	// one of the story's topics (story.Story.AllTopics). Empty means the
+	// story's own Topic. On another topic the message id gains
+	// "@<topic>", so each topic gets the story once.
+	Topic string
 	// ExpectLastSeq, when CheckLastSeq is set, is the stream sequence the
 	// publisher's decision rests on: the server stores the message only if
 	// the stream's last sequence (over all its subjects) is still this one

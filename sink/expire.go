@@ -78,7 +78,7 @@ func expireSome(tx *bolt.Tx, limit []byte) (listed, stories, copies int, err err
 			if bytes.Compare(timeBytes(storyTime(*st)), limit) >= 0 {
 				continue // listed as a copy-only entry, but the story is newer
 			}
-			if err := byTime.Delete(timeIndexKey(*st)); err != nil {
+			if err := deleteTimeKeys(byTime, *st); err != nil {
 				return listed, stories, copies, err
 			}
 			if err := storiesB.Delete([]byte(id)); err != nil {

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -271,20 +272,12 @@ func (j *JetStream) eventMsg(ev Event, o PublishOptions) (*nats.Msg, error) {
 	if kinds != 1 {
 		return nil, fmt.Errorf("%w: an event to publish holds %d of story, duplicate and override, want 1", ErrInvalidEvent, kinds)
 	}
-	if o.Revision != "" && ev.Story == nil {
-		return nil, fmt.Errorf("%w: only a story has revisions", ErrInvalidEvent)
+	if (o.Revision != "" || o.Topic != "") && ev.Story == nil {
+		return nil, fmt.Errorf("%w: only a story has revisions and topics to choose from", ErrInvalidEvent)
 	}
 	switch {
 	case ev.Story != nil:
-		msg, err := j.storyMsg(*ev.Story)
-		if err != nil || o.Revision == "" {
-			return msg, err
-		}
-		if err := checkID("story revision", o.Revision); err != nil {
-			return nil, err
-		}
-		msg.Header.Set(jetstream.MsgIDHeader, "story:"+ev.Story.ID+":"+o.Revision)
-		return msg, nil
+		return j.storyMsg(*ev.Story, o)
 	case ev.Duplicate != nil:
 		return j.duplicateMsg(*ev.Duplicate)
 	default:
@@ -316,11 +309,32 @@ func (j *JetStream) overrideMsg(o story.Override) (*nats.Msg, error) {
 	return msg, nil
 }
 
-func (j *JetStream) storyMsg(s story.Story) (*nats.Msg, error) {
+// storyMsg builds the message of story s on the topic o names (see
+// PublishOptions), with its message id: "story:<id>", then
+// ":<revision>" for a revision, then "@<topic>" on a topic other than
+// s.Topic.
+func (j *JetStream) storyMsg(s story.Story, o PublishOptions) (*nats.Msg, error) {
 	if err := checkID("story id", s.ID); err != nil {
 		return nil, err
 	}
-	subj, err := j.Subject(s.Topic)
+	if err := checkTopics(s); err != nil {
+		return nil, err
+	}
+	topic := cmp.Or(o.Topic, s.Topic)
+	if !s.HasTopic(topic) {
+		return nil, fmt.Errorf("%w: story %s is not announced on topic %q (its topics: %q)", ErrInvalidEvent, s.ID, topic, s.AllTopics())
+	}
+	id := "story:" + s.ID
+	if o.Revision != "" {
+		if err := checkID("story revision", o.Revision); err != nil {
+			return nil, err
+		}
+		id += ":" + o.Revision
+	}
+	if topic != s.Topic {
+		id += "@" + topic
+	}
+	subj, err := j.Subject(topic)
 	if err != nil {
 		return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, s.ID, err)
 	}
@@ -333,8 +347,31 @@ func (j *JetStream) storyMsg(s story.Story) (*nats.Msg, error) {
 	}
 	msg := nats.NewMsg(subj)
 	msg.Data = data
-	msg.Header.Set(jetstream.MsgIDHeader, "story:"+s.ID)
+	msg.Header.Set(jetstream.MsgIDHeader, id)
 	return msg, nil
+}
+
+// checkTopics checks a story's topics: Topic valid, and Topics, when
+// set, valid, without repeats, Topic first.
+func checkTopics(s story.Story) error {
+	if err := story.ValidateTopic(s.Topic); err != nil {
+		return fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, s.ID, err)
+	}
+	if len(s.Topics) == 0 {
+		return nil
+	}
+	if s.Topics[0] != s.Topic {
+		return fmt.Errorf("%w: story %s: topics %q do not start with its topic %q", ErrInvalidEvent, s.ID, s.Topics, s.Topic)
+	}
+	for i, t := range s.Topics {
+		if err := story.ValidateTopic(t); err != nil {
+			return fmt.Errorf("%w: story %s: topics: %w", ErrInvalidEvent, s.ID, err)
+		}
+		if slices.Contains(s.Topics[:i], t) {
+			return fmt.Errorf("%w: story %s: topic %q listed twice", ErrInvalidEvent, s.ID, t)
+		}
+	}
+	return nil
 }
 
 func (j *JetStream) duplicateMsg(d story.Duplicate) (*nats.Msg, error) {

@@ -17,7 +17,7 @@ import (
 
 // The dedupe report's index. bucketReportByTime holds one key per story
 // that has at least one duplicate, in the time index's layout (topic 0x00
-// time id, see timeIndexKey): the story's own time, or its latest
+// time id, see timeKey): the story's own time, or its latest
 // member's Seen while the story is not in the store. bucketReportKey maps
 // a story ID to its member count, whether the entry is dated by the story,
 // and its key there (reportKeyValue), so the entry can be moved when the

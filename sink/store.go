@@ -203,8 +203,8 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 		if err := checkID("story id", st.ID); err != nil {
 			return nil, err
 		}
-		if err := story.ValidateTopic(st.Topic); err != nil {
-			return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
+		if err := checkTopics(st); err != nil {
+			return nil, err
 		}
 		if st.Version == 0 {
 			st.Version = story.Version
@@ -265,7 +265,7 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 		}
 		var prev story.Story
 		if err := json.Unmarshal(old, &prev); err == nil {
-			if err := byTime.Delete(timeIndexKey(prev)); err != nil {
+			if err := deleteTimeKeys(byTime, prev); err != nil {
 				return err
 			}
 		}
@@ -273,8 +273,10 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 	if err := stories.Put(id, data); err != nil {
 		return err
 	}
-	if err := byTime.Put(timeIndexKey(st), nil); err != nil {
-		return err
+	for _, topic := range st.AllTopics() {
+		if err := byTime.Put(timeKey(topic, storyTime(st), st.ID), nil); err != nil {
+			return err
+		}
 	}
 	return reindexReport(tx, st.ID, &st)
 }
@@ -342,8 +344,16 @@ func timeBytes(t time.Time) []byte {
 	return b
 }
 
-// timeIndexKey is s's key in the time index (see timeKey).
-func timeIndexKey(s story.Story) []byte { return timeKey(s.Topic, storyTime(s), s.ID) }
+// deleteTimeKeys removes s's keys from the time index: one per topic it
+// is announced on (see timeKey).
+func deleteTimeKeys(byTime *bolt.Bucket, s story.Story) error {
+	for _, topic := range s.AllTopics() {
+		if err := byTime.Delete(timeKey(topic, storyTime(s), s.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // timeKey is the layout of the time indexes (stories, report entries):
 // topic 0x00 time id. Topics hold no control characters.
@@ -439,7 +449,7 @@ type timeRef struct {
 // time: each topic f covers gets a cursor that walks its keys backwards
 // from its newest, and the cursors are merged through a heap, so a read
 // costs the topics' count plus the entries returned, not the store's
-// size.
+// size. A story is listed once, however many of its topics f covers.
 func newestFirst(byTime *bolt.Bucket, f StoryFilter) []timeRef {
 	var since []byte
 	if !f.Since.IsZero() {
@@ -461,7 +471,12 @@ func newestFirst(byTime *bolt.Bucket, f StoryFilter) []timeRef {
 	var refs []timeRef
 	for h.Len() > 0 && (f.Limit == 0 || len(refs) < f.Limit) {
 		tc := (*h)[0]
-		refs = append(refs, tc.head)
+		// A story announced on several topics f covers has a key
+		// under each, with the same time and ID: they come out
+		// together, and it is listed once.
+		if n := len(refs); n == 0 || !bytes.Equal(refs[n-1].id, tc.head.id) || !bytes.Equal(refs[n-1].when, tc.head.when) {
+			refs = append(refs, tc.head)
+		}
 		if tc.load(tc.c.Prev()); tc.head.id != nil {
 			heap.Fix(h, 0)
 		} else {

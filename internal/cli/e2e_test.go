@@ -84,8 +84,8 @@ func runEndToEnd(t *testing.T, seeds []feedfarm.Article, natsURL string) {
 	// 304 or list only known items.
 	before := farm.Stats()
 	waitPolls(t, farm, before, urls, 2, done)
-	stories, dupes := readStream(t, nc)
-	checkStream(t, stories, dupes, want1)
+	stories, dupes, announced := readStream(t, nc)
+	checkStream(t, stories, dupes, announced, want1)
 
 	cancel()
 	select {
@@ -240,7 +240,7 @@ func waitFile(t *testing.T, path string, done <-chan error) string {
 func waitEvents(t *testing.T, nc *nats.Conn, want kinds, done <-chan error) {
 	t.Helper()
 	waitUntil(t, 90*time.Second, done, func() (bool, string) {
-		stories, dupes := readStream(t, nc)
+		stories, dupes, _ := readStream(t, nc)
 		return len(stories) >= want.stories && len(dupes) >= want.dupes,
 			fmt.Sprintf("the stream has %d stories and %d duplicates, want %d and %d:\n%s",
 				len(stories), len(dupes), want.stories, want.dupes, describe(stories, dupes))
@@ -264,7 +264,10 @@ func waitPolls(t *testing.T, farm *feedfarm.Farm, before feedfarm.Stats, urls ma
 
 // readStream reads every message of the stream and returns the stories by
 // id (counting how often each was published) and the duplicates.
-func readStream(t *testing.T, nc *nats.Conn) (map[string][]story.Story, []story.Duplicate) {
+// readStream reads the whole stream: the stories by ID, as published on
+// their own topics; the copies; and, by story ID, the other topics each
+// story was announced on (a copy came through a feed of that topic).
+func readStream(t *testing.T, nc *nats.Conn) (map[string][]story.Story, []story.Duplicate, map[string][]string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
@@ -281,9 +284,10 @@ func readStream(t *testing.T, nc *nats.Conn) (map[string][]story.Story, []story.
 		t.Fatal(err)
 	}
 	stories := map[string][]story.Story{}
+	announced := map[string][]string{}
 	var dupes []story.Duplicate
 	if info.State.Msgs == 0 {
-		return stories, dupes
+		return stories, dupes, announced
 	}
 	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
 	if err != nil {
@@ -300,13 +304,18 @@ func readStream(t *testing.T, nc *nats.Conn) (map[string][]story.Story, []story.
 			if err := json.Unmarshal(msg.Data(), &s); err != nil {
 				t.Fatalf("story payload on %s: %v", msg.Subject(), err)
 			}
-			if msg.Subject() != "news."+s.Topic {
-				t.Errorf("story %s on subject %s, want news.%s", s.ID, msg.Subject(), s.Topic)
-			}
 			if got := msg.Headers().Get(jetstream.MsgIDHeader); got == "" {
 				t.Errorf("story %s published without %s", s.ID, jetstream.MsgIDHeader)
 			}
-			stories[s.ID] = append(stories[s.ID], s)
+			topic := strings.TrimPrefix(msg.Subject(), "news.")
+			switch {
+			case topic == s.Topic:
+				stories[s.ID] = append(stories[s.ID], s)
+			case s.HasTopic(topic):
+				announced[s.ID] = append(announced[s.ID], topic)
+			default:
+				t.Errorf("story %s on subject %s, want one of its topics %q", s.ID, msg.Subject(), s.AllTopics())
+			}
 		case strings.HasPrefix(msg.Subject(), "feedsift.dupes."):
 			var d story.Duplicate
 			if err := json.Unmarshal(msg.Data(), &d); err != nil {
@@ -321,7 +330,7 @@ func readStream(t *testing.T, nc *nats.Conn) (map[string][]story.Story, []story.
 			t.Fatal(err)
 		}
 		if meta.Sequence.Stream >= info.State.LastSeq {
-			return stories, dupes
+			return stories, dupes, announced
 		}
 	}
 }
@@ -337,8 +346,23 @@ func describe(stories map[string][]story.Story, dupes []story.Duplicate) string 
 	return b.String()
 }
 
-func checkStream(t *testing.T, stories map[string][]story.Story, dupes []story.Duplicate, want kinds) {
+// checkStream checks that the stream holds the wanted stories, each once
+// on its own topic and once on each other topic a copy came through, and
+// the wanted copies.
+func checkStream(t *testing.T, stories map[string][]story.Story, dupes []story.Duplicate, announced map[string][]string, want kinds) {
 	t.Helper()
+	wantOn := map[string][]string{}
+	for _, d := range dupes {
+		if list := stories[d.StoryID]; len(list) > 0 && d.Topic != list[0].Topic && !slices.Contains(wantOn[d.StoryID], d.Topic) {
+			wantOn[d.StoryID] = append(wantOn[d.StoryID], d.Topic)
+		}
+	}
+	for id := range stories {
+		got := slices.Sorted(slices.Values(announced[id]))
+		if want := slices.Sorted(slices.Values(wantOn[id])); !slices.Equal(got, want) {
+			t.Errorf("story %s announced on other topics %q, want once on each of %q", id, got, want)
+		}
+	}
 	if len(stories) != want.stories || len(dupes) != want.dupes {
 		t.Errorf("stream: %d stories and %d duplicates, want %d and %d:\n%s",
 			len(stories), len(dupes), want.stories, want.dupes, describe(stories, dupes))

@@ -113,9 +113,10 @@ func runList[T any](ctx context.Context, args []string, stdout, stderr io.Writer
 
 func writeStories(w io.Writer, list []story.Story) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PUBLISHED\tTOPIC\tID\tFEED\tTITLE")
+	fmt.Fprintln(tw, "PUBLISHED\tTOPICS\tID\tFEED\tTITLE")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when(s), s.Topic, short(s.ID), s.FeedID, s.Title)
+		// Its own topic first, then those its copies came through.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when(s), strings.Join(s.AllTopics(), ","), short(s.ID), s.FeedID, s.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -130,7 +131,7 @@ func writeReport(w io.Writer, report []sink.ReportEntry) error {
 	members := 0
 	for _, e := range report {
 		s := e.Story
-		fmt.Fprintf(&b, "%s  %s  %q\n    kept: %s  %s\n", short(s.ID), s.Topic, s.Title, s.FeedID, s.URL)
+		fmt.Fprintf(&b, "%s  %s  %q\n    kept: %s  %s\n", short(s.ID), strings.Join(s.AllTopics(), ","), s.Title, s.FeedID, s.URL)
 		for _, m := range e.Members {
 			members++
 			fmt.Fprintf(&b, "    merged: %s  %s\n            %s %.2f: %s\n", m.FeedID, m.URL, m.Method, m.Similarity, m.Reason)

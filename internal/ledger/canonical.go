@@ -11,7 +11,6 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // The version people get. The first copy of an article to arrive founds
@@ -106,7 +105,8 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 		return Decision{}, err
 	}
 	s := kept
-	s.URL, s.GUID, s.FeedID, s.Topic = c.Item.URL, c.Item.GUID, c.Feed.ID, c.Feed.Topic
+	s = s.MoveTopic(c.Feed.Topic)
+	s.URL, s.GUID, s.FeedID = c.Item.URL, c.Item.GUID, c.Feed.ID
 	s.CanonicalURL, _ = dedupe.CanonicalURL(c.Item.URL)
 	s.Title, s.Author, s.Published = c.Item.Title, c.Item.Author, c.Item.Published
 	s.Text, s.Source = c.Text, c.Source
@@ -117,7 +117,7 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 	s.Kept = why
 	sum := sha256.Sum256([]byte(c.Feed.ID + "\x00" + c.Item.URL + "\x00" + c.Item.GUID))
 	rev := "kept-" + hex.EncodeToString(sum[:8])
-	if _, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: rev}); err != nil {
+	if _, err := l.publishStory(ctx, s, rev); err != nil {
 		inc(l.metrics.PublishErrors)
 		// The former version's record is out; the next poll decides the
 		// item again and publishes the update (the record's message id

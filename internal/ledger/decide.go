@@ -146,6 +146,7 @@ func (l *Ledger) decideRepost(ctx context.Context, c Candidate, storyID, key str
 		return Decision{}, err
 	}
 	l.index.Add(dedupe.Entry{StoryID: target, Keys: c.Keys, Time: l.now()})
+	l.announceOnTopic(ctx, target, c.Feed.Topic, base)
 	return Decision{Kind: Copy, StoryID: target, Method: method}, nil
 }
 
@@ -212,6 +213,7 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		}
 	}
 	l.index.Add(entry)
+	l.announceOnTopic(ctx, target, c.Feed.Topic, base)
 	return Decision{Kind: Copy, StoryID: target, Method: d.Method, Update: m.Update}, nil
 }
 

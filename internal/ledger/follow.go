@@ -188,6 +188,10 @@ func (f *StreamFollower) apply(subject string, data []byte, seq uint64) {
 // coming back as new.
 func Entry(ev sink.Event) (dedupe.Entry, bool) {
 	switch {
+	case ev.Story != nil && ev.Topic != "" && ev.Topic != ev.Story.Topic:
+		// The story announced on another of its topics: the same
+		// version went on its own topic first.
+		return dedupe.Entry{}, false
 	case ev.Story != nil:
 		s := ev.Story
 		item := story.Item{GUID: s.GUID, URL: s.URL}

@@ -65,6 +65,9 @@ type Metrics struct {
 	PublishErrors prometheus.Counter     // publishes the stream did not take
 	Redecided     prometheus.Counter     // decisions made again because another instance published first
 	Revisions     prometheus.Counter     // story updates published for copies that extend a story
+	// TopicAnnouncements counts stories announced on another topic
+	// because a copy came through a feed of that topic.
+	TopicAnnouncements prometheus.Counter
 	// LowConfidence counts new stories extracted with a confidence below
 	// story.LowConfidence, by page type.
 	LowConfidence *prometheus.CounterVec

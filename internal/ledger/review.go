@@ -210,7 +210,7 @@ func (l *Ledger) publishOverride(ctx context.Context, o story.Override, announce
 	}
 	res.Seq = seq
 	for _, s := range announce {
-		seq, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: o.ID})
+		seq, err := l.publishStory(ctx, s, o.ID)
 		if err != nil {
 			inc(l.metrics.PublishErrors)
 			return res, fmt.Errorf("ledger: override %s published, story update %s not: %w", o.ID, s.ID, err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/feedsift/feedsift/dedupe"
 	"github.com/feedsift/feedsift/internal/story"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // Revision is a kept article page extracted again after the extraction
@@ -118,7 +117,7 @@ func (l *Ledger) publishReextracted(ctx context.Context, s story.Story, text str
 	sum := sha256.Sum256([]byte(text))
 	s.Text = text
 	pg.set(&s)
-	if _, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: "reextract-" + hex.EncodeToString(sum[:8])}); err != nil {
+	if _, err := l.publishStory(ctx, s, "reextract-"+hex.EncodeToString(sum[:8])); err != nil {
 		inc(l.metrics.PublishErrors)
 		return fmt.Errorf("publish update of story %s: %w", s.ID, err)
 	}

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/dedupe"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // publishRevision publishes a new revision of story id when a copy turned
 // out to be an update of it (its text plus new paragraphs): the story with
-// the update's text and title, Revision one higher, on the story's
-// subject with Nats-Msg-Id "story:<id>:update-<text hash>", so the same
+// the update's text and title, Revision one higher, on each of the
+// story's topics with Nats-Msg-Id "story:<id>:update-<text hash>" (and
+// "@<topic>" on its other topics), so the same
 // update seen twice is one message. It reads the story from the Review
 // store; without one, or before the store has the story, the update stays
 // recorded only as the copy's duplicate record, and revision 0 is
@@ -42,7 +42,7 @@ func (l *Ledger) publishRevision(ctx context.Context, id string, c Candidate, no
 		s.UpdateURL = c.Item.URL
 	}
 	sum := sha256.Sum256([]byte(c.Text))
-	if _, _, err := l.pub.Publish(ctx, sink.StoryEvent(s), sink.PublishOptions{Revision: "update-" + hex.EncodeToString(sum[:8])}); err != nil {
+	if _, err := l.publishStory(ctx, s, "update-"+hex.EncodeToString(sum[:8])); err != nil {
 		inc(l.metrics.PublishErrors)
 		return 0, fmt.Errorf("publish revision %d of story %s: %w", s.Revision, id, err)
 	}

@@ -19,6 +19,9 @@ type Metrics struct {
 	Deferred   prometheus.Counter       // new items left for a later poll (MaxNewItems)
 	Revisions  prometheus.Counter       // story updates published for copies that extend a story
 	Redecided  prometheus.Counter       // decisions made again because another instance published first
+	// TopicAnnouncements counts stories announced on one more topic
+	// because a copy came through a feed of that topic.
+	TopicAnnouncements prometheus.Counter
 	// LowConfidence counts new stories extracted with a confidence below
 	// story.LowConfidence, by page type.
 	LowConfidence *prometheus.CounterVec
@@ -64,6 +67,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Redecided: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "feedsift_decisions_redone_total", Help: "Story-or-copy decisions made again because another instance published first.",
 		}),
+		TopicAnnouncements: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "feedsift_topic_announcements_total",
+			Help: "Stories announced on one more topic because a copy of them came through a feed of that topic.",
+		}),
 		LowConfidence: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "feedsift_low_confidence_total",
 			Help: "New stories whose page was extracted with a confidence below 0.5, by page type (article, liveblog_forum, listing, gallery, video, other).",
@@ -74,7 +81,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions, m.LowConfidence, m.PendingItems)
+		reg.MustRegister(m.Polls, m.ItemsSeen, m.Published, m.Duplicates, m.Errors, m.FetchTime, m.IndexSize, m.Deferred, m.Redecided, m.Revisions, m.TopicAnnouncements, m.LowConfidence, m.PendingItems)
 	}
 	// Make the labelled series visible at zero before the first event.
 	for _, r := range []string{"ok", "not_modified", "error"} {
@@ -95,6 +102,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func (m *Metrics) Ledger() *ledger.Metrics {
 	return &ledger.Metrics{
 		Published: m.Published, Duplicates: m.Duplicates, PublishErrors: m.Errors.WithLabelValues(ErrKindPublish),
-		Redecided: m.Redecided, Revisions: m.Revisions, LowConfidence: m.LowConfidence,
+		Redecided: m.Redecided, Revisions: m.Revisions, TopicAnnouncements: m.TopicAnnouncements,
+		LowConfidence: m.LowConfidence,
 	}
 }

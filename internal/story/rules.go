@@ -95,8 +95,9 @@ func MergeStories(o Override, a *Story, b Story) (*Story, Story, Duplicate) {
 }
 
 // KeepMember returns what o (OpKeep) makes of story from and its member
-// m: the story, under the same ID, with m's address, feed, topic, title,
-// dates and text, a revision more and KeptBy set; and the record the
+// m: the story, under the same ID, with m's address, feed, topic (the
+// topics it was announced on stay, see Story.MoveTopic), title, dates and
+// text, a revision more and KeptBy set; and the record the
 // version kept until then becomes. The store writes both when it applies
 // o, and the ledger announces the story, so both agree.
 func KeepMember(o Override, from Story, m Duplicate) (Story, Duplicate) {
@@ -113,7 +114,7 @@ func KeepMember(o Override, from Story, m Duplicate) (Story, Duplicate) {
 	s := from
 	s.URL, s.GUID, s.FeedID, s.Title, s.Published = m.URL, m.GUID, m.FeedID, m.Title, m.Published
 	if m.Topic != "" {
-		s.Topic = m.Topic
+		s = s.MoveTopic(m.Topic)
 	}
 	s.CanonicalURL = ""
 	for _, k := range o.Keys {

@@ -40,7 +40,7 @@ func TestKeepMember(t *testing.T) {
 		GUID: "l-1", Title: "Ledger title", Published: at.Add(-96 * time.Hour), Text: "ledger text", Source: "article", Similarity: 0.93}
 	o := Override{ID: "o1", Op: OpKeep, Story: "s1", Member: m.MemberKey(), Keys: []string{"guid:ledger:l-1", "url:https://ledger.example/a"}, At: at, By: "ana"}
 	kept, former := KeepMember(o, from, m)
-	want := Story{ID: "s1", Topic: "regional", FeedID: "ledger", URL: m.URL, CanonicalURL: "https://ledger.example/a", GUID: "l-1",
+	want := Story{ID: "s1", Topic: "regional", Topics: []string{"regional", "world"}, FeedID: "ledger", URL: m.URL, CanonicalURL: "https://ledger.example/a", GUID: "l-1",
 		Title: "Ledger title", Published: m.Published, Fetched: from.Fetched, Text: "ledger text", Source: "article",
 		Revision: 3, Updated: at, Kept: "chosen by ana", KeptBy: "ana"}
 	if !reflect.DeepEqual(kept, want) {

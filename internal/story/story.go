@@ -44,9 +44,14 @@ type Item struct {
 
 // Story is one clean article, published once on its topic.
 type Story struct {
-	Version      int       `json:"v"`
-	ID           string    `json:"id"`
-	Topic        string    `json:"topic"`
+	Version int    `json:"v"`
+	ID      string `json:"id"`
+	Topic   string `json:"topic"`
+	// Topics lists every topic the story is announced on, Topic first,
+	// when its copies came through feeds of other topics as well: the
+	// story is published once on each (see AllTopics). Empty when Topic
+	// is the only one.
+	Topics       []string  `json:"topics,omitempty"`
 	FeedID       string    `json:"feed"`
 	URL          string    `json:"url"`
 	CanonicalURL string    `json:"canonical_url"`

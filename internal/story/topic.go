@@ -3,6 +3,7 @@ package story
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,4 +32,42 @@ func ValidateTopic(topic string) error {
 		}
 	}
 	return nil
+}
+
+// AllTopics returns the topics s is announced on: Topics, or Topic alone
+// when Topics is empty.
+func (s Story) AllTopics() []string {
+	if len(s.Topics) == 0 {
+		return []string{s.Topic}
+	}
+	return s.Topics
+}
+
+// HasTopic reports whether s is announced on topic.
+func (s Story) HasTopic(topic string) bool { return slices.Contains(s.AllTopics(), topic) }
+
+// AddTopic returns s announced on topic as well, after the topics it has.
+func (s Story) AddTopic(topic string) Story {
+	if s.HasTopic(topic) {
+		return s
+	}
+	s.Topics = append(slices.Clone(s.AllTopics()), topic)
+	return s
+}
+
+// MoveTopic returns s with topic as its Topic (a copy from a feed of that
+// topic became the kept version), still announced on the topics it had,
+// which follow it.
+func (s Story) MoveTopic(topic string) Story {
+	if s.Topic == topic {
+		return s
+	}
+	topics := []string{topic}
+	for _, t := range s.AllTopics() {
+		if t != topic {
+			topics = append(topics, t)
+		}
+	}
+	s.Topic, s.Topics = topic, topics
+	return s
 }
