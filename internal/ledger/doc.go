@@ -41,6 +41,19 @@
 // saying why. Stories a person split, merged or chose the version of
 // (Keep) keep their version.
 //
+// # Every topic gets the story once (topics.go)
+//
+// A copy that came through a feed of another topic than its story's
+// announces the story on that topic: the story, with the topic added to
+// Story.Topics, is published on that topic's subject only, with
+// Nats-Msg-Id "story:<id>@<topic>". Whether the story is announced there
+// already is read from the Review store once it has applied the stream
+// sequence the copy's decision rested on, which covers every earlier
+// announcement, by any instance. Every later version of a story (an
+// update, a new kept version, an override's update, a re-extraction) is
+// published on each of its topics, its own first. The follower applies a
+// story from its own topic only: the others repeat it.
+//
 // # Why each story is published once (sequence.go, follow.go)
 //
 // Decisions are serialised by one mutex in a process. Across instances,
