@@ -121,6 +121,7 @@ func translate(gf *gofeed.Feed, baseURL string) *Feed {
 			Categories: categories(gi.Categories),
 		}
 		it.URL = itemURL(gi, ri, ae, bases)
+		it.Source = itemSource(ri, ae, bases)
 		if it.GUID == "" && it.URL == "" && it.Title == "" {
 			continue
 		}
@@ -158,6 +159,27 @@ func itemURL(gi *gofeed.Item, ri *rss.Item, ae *atom.Entry, bases []*url.URL) st
 		return ""
 	}
 	return resolve(nil, gi.GUID)
+}
+
+// itemSource returns the absolute address of the feed an item credits as
+// its origin: RSS <source url="...">, or the first link of an Atom entry's
+// <source> (its alternate link when it has one).
+func itemSource(ri *rss.Item, ae *atom.Entry, bases []*url.URL) string {
+	var ref string
+	switch {
+	case ri != nil && ri.Source != nil:
+		ref = ri.Source.URL
+	case ae != nil && ae.Source != nil:
+		for _, l := range ae.Source.Links {
+			if l != nil && (ref == "" || l.Rel == "alternate") {
+				ref = l.Href
+			}
+		}
+	}
+	if ref = strings.TrimSpace(ref); ref == "" {
+		return ""
+	}
+	return cmp.Or(resolve(bases[0], ref), resolve(bases[1], ref))
 }
 
 // linkCandidates lists the item's links, best first: alternate links of an

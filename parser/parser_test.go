@@ -429,3 +429,32 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+func TestItemSource(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"rss source", `<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+<item><title>a</title><link>https://partner.example/a</link><source url="https://ledger.example/rss.xml">The Ledger</source></item></channel></rss>`,
+			"https://ledger.example/rss.xml"},
+		{"rss relative source", `<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+<item><title>a</title><link>https://partner.example/a</link><source url="/from/ledger.xml">The Ledger</source></item></channel></rss>`,
+			"https://partner.example/from/ledger.xml"},
+		{"rss without source", `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://partner.example/a</link></item></channel></rss>`, ""},
+		{"atom source", `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title><id>urn:a</id>
+<link href="https://partner.example/a"/><source><id>urn:l</id><title>The Ledger</title>
+<link rel="self" href="https://ledger.example/atom.xml"/><link rel="alternate" href="https://ledger.example/"/></source></entry></feed>`,
+			"https://ledger.example/"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := parser.Parse([]byte(tc.doc), "", "https://partner.example/feed.xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != 1 || f.Items[0].Source != tc.want {
+				t.Fatalf("items %+v; want one with source %q", f.Items, tc.want)
+			}
+		})
+	}
+}

@@ -18,6 +18,10 @@ import (
 // first brings the syndicated copy, days after the original appeared. A
 // copy replaces the story's kept version on merit, in this order:
 //
+//  0. Credit (credit.go): a copy that names the kept version as the
+//     original never replaces it; a copy the kept version names as the
+//     original (rel=canonical or og:url to its address, or a <source> on
+//     its site) replaces it.
 //  1. Options.PreferredSources ranks outlets, by feed ID or host: a copy
 //     from a source ranked above the kept version's (or from a ranked
 //     source when the kept one is not ranked) replaces it, and one ranked
@@ -63,6 +67,12 @@ func (l *Ledger) outranks(c Candidate, kept story.Story, now time.Time) (bool, s
 	if kept.KeptBy != "" || kept.MergedInto != "" || kept.SplitFrom != "" || len(kept.Merged) > 0 {
 		return false, "" // a person's choice stands
 	}
+	switch pv := provenanceOf(c); {
+	case pv.credits != "" && sameSite(pv.credits, kept.URL):
+		return false, "" // it names the kept version as the original
+	case pv.credits == "" && kept.Credits != "" && sameSite(kept.Credits, c.Item.URL):
+		return true, fmt.Sprintf("the kept version (feed %s) names it as the original (%s)", kept.FeedID, kept.Credits)
+	}
 	cr, kr := l.sourceRank(c.Feed.ID, c.Item.URL), l.sourceRank(kept.FeedID, kept.URL)
 	switch {
 	case cr >= 0 && (kr < 0 || cr < kr):
@@ -99,7 +109,7 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 		Method: story.MethodReplaced, Similarity: m.Containment,
 		Reason: "the story's kept version until " + c.Item.URL + " (feed " + c.Feed.ID + ") replaced it: " + why +
 			"; the texts are copies: " + m.Reason,
-		Published: kept.Published, Text: kept.Text, Source: kept.Source,
+		Published: kept.Published, Text: kept.Text, Source: kept.Source, Credits: kept.Credits,
 	}
 	if err := l.publishDuplicate(ctx, former, base); err != nil {
 		return Decision{}, err
@@ -110,6 +120,7 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 	s.CanonicalURL, _ = dedupe.CanonicalURL(c.Item.URL)
 	s.Title, s.Author, s.Published = c.Item.Title, c.Item.Author, c.Item.Published
 	s.Text, s.Source = c.Text, c.Source
+	s.Credits = provenanceOf(c).credits
 	c.Page.set(&s)
 	s.Revision++
 	s.Updated = now

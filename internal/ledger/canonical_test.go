@@ -24,6 +24,13 @@ func TestKeptVersion(t *testing.T) {
 		c.Feed.Topic, c.Item.Published = "world", published
 		return c
 	}
+	// crediting is the wire copy whose page or feed item names the
+	// original's outlet: by its page's canonical address, or by a <source>.
+	crediting := func(published time.Time, address, source string) ledger.Candidate {
+		c := wire(published)
+		c.Page.Address, c.Item.Source = address, source
+		return c
+	}
 	original := func(published time.Time) ledger.Candidate {
 		c := candidate("ledger", "l-1", "https://news.ledger.example/aske-floods", text)
 		c.Item.Published = published
@@ -50,6 +57,18 @@ func TestKeptVersion(t *testing.T) {
 			wire(day.Add(96 * time.Hour)), original(day), ""},
 		{"the higher-ranked of two preferred sources wins", []string{"LEDGER", "wire"},
 			wire(day), original(day.Add(time.Hour)), "its source (feed ledger) is ranked above"},
+		{"the original replaces a copy whose page names it, whatever the dates", nil,
+			crediting(day, "https://news.ledger.example/aske-floods?ref=partner", ""), original(day.Add(time.Hour)),
+			"the kept version (feed wire) names it as the original"},
+		{"the original replaces a copy whose feed item names its site as the source", []string{"wire"},
+			crediting(day, "", "https://ledger.example/feeds/news.xml"), original(day.Add(time.Hour)),
+			"the kept version (feed wire) names it as the original"},
+		{"a copy that names the kept version as the original never replaces it", []string{"wire"},
+			original(day.Add(96 * time.Hour)), crediting(day, "", "https://ledger.example/rss"), ""},
+		{"a copy that names another outlet keeps the date rule", nil,
+			original(day.Add(96 * time.Hour)), crediting(day, "", "https://third.example/rss"), "it was published 4 days before"},
+		{"a page's canonical address on its own site is no credit", nil,
+			crediting(day, "https://wire.example/aske-floods-full", ""), original(day.Add(time.Hour)), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)

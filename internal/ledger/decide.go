@@ -36,6 +36,9 @@ type Candidate struct {
 type Page struct {
 	Type       string
 	Confidence float64
+	// Address is the address the page declares as its own
+	// (extract.DeclaredAddress); see credit.go.
+	Address string
 }
 
 // set copies the page's type and confidence into s; a zero Page (the
@@ -103,6 +106,8 @@ func (l *Ledger) Decide(ctx context.Context, c Candidate) (Decision, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	pv := provenanceOf(c)
+	c.Keys = pv.keys(c.Keys)
 	for attempt := 0; ; attempt++ {
 		if l.Known(c.Keys) {
 			return Decision{Kind: Known}, nil
@@ -110,7 +115,10 @@ func (l *Ledger) Decide(ctx context.Context, c Candidate) (Decision, error) {
 		base := l.decisionBase()
 		var d Decision
 		var err error
-		if c.Text != "" {
+		if storyID, key, ok := l.index.Seen(pv.pageKeys()); ok && c.Text != "" {
+			reason := creditReason(key, key == "url:"+pv.alias)
+			d, err = l.decideIdentity(ctx, c, storyID, key, story.MethodCanonical, reason, base)
+		} else if c.Text != "" {
 			d, err = l.decideContent(ctx, c, base)
 		} else if storyID, key, ok := l.index.Seen(c.Keys); ok {
 			d, err = l.decideRepost(ctx, c, storyID, key, base)
@@ -131,7 +139,13 @@ func (l *Ledger) Decide(ctx context.Context, c Candidate) (Decision, error) {
 // or merge sent that key to.
 func (l *Ledger) decideRepost(ctx context.Context, c Candidate, storyID, key string, base uint64) (Decision, error) {
 	method, _, _ := strings.Cut(key, ":")
-	reason := identityReason(method, key)
+	return l.decideIdentity(ctx, c, storyID, key, method, identityReason(method, key), base)
+}
+
+// decideIdentity records c as a copy of storyID, which holds key, found by
+// identity (method, reason), or of the story a person's split or merge
+// sent that key to.
+func (l *Ledger) decideIdentity(ctx context.Context, c Candidate, storyID, key, method, reason string, base uint64) (Decision, error) {
 	target := storyID
 	if t := l.overr.Identity(storyID, key); t != storyID {
 		reason += overrideNote(storyID, t)
@@ -141,6 +155,7 @@ func (l *Ledger) decideRepost(ctx context.Context, c Candidate, storyID, key str
 		Version: story.Version, StoryID: target, Topic: c.Feed.Topic, FeedID: c.Feed.ID,
 		URL: c.Item.URL, GUID: c.Item.GUID, Title: c.Item.Title, Seen: l.now().UTC(),
 		Method: method, Similarity: 1, Reason: reason, Published: c.Item.Published,
+		Text: c.Text, Source: c.Source, Credits: provenanceOf(c).credits,
 	}
 	if err := l.publishDuplicate(ctx, d, base); err != nil {
 		return Decision{}, err
@@ -194,7 +209,7 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		// The decision rests on containment: how much of one text
 		// the other holds (a trimmed copy has low Jaccard).
 		Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: reason,
-		Published: c.Item.Published, Text: c.Text, Source: c.Source,
+		Published: c.Item.Published, Text: c.Text, Source: c.Source, Credits: provenanceOf(c).credits,
 	}
 	if m.Update {
 		d.Reason += "; an update of the story (its text plus new paragraphs): the story keeps its version and takes this text, the most complete, as a new revision"
@@ -225,7 +240,7 @@ func (l *Ledger) publishNew(ctx context.Context, c Candidate, related []story.Re
 		Version: story.Version, ID: dedupe.StoryID(c.Keys[0]), Topic: c.Feed.Topic, FeedID: c.Feed.ID,
 		URL: c.Item.URL, CanonicalURL: canonical, GUID: c.Item.GUID, Title: c.Item.Title,
 		Author: c.Item.Author, Published: c.Item.Published, Fetched: now,
-		Text: c.Text, Source: c.Source, Related: related,
+		Text: c.Text, Source: c.Source, Related: related, Credits: provenanceOf(c).credits,
 	}
 	c.Page.set(&s)
 	if err := l.publishAt(ctx, sink.StoryEvent(s), base); err != nil {

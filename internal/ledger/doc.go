@@ -15,7 +15,11 @@
 //  1. Every key known: the item was decided before (by this worker,
 //     another, or another instance). Nothing is published (Known).
 //  2. A repost (one key known, no text needed): a copy of the story that
-//     holds the key, method "guid" or "url", similarity 1.
+//     holds the key, method "guid" or "url", similarity 1. A page that
+//     declares another address on its own site (rel=canonical, og:url)
+//     adds that address to the item's keys; a page that names a known
+//     story's address on another site as the original is a copy of it,
+//     method "canonical" (credit.go).
 //  3. Otherwise the text is matched against the index (dedupe.Index.Match,
 //     whose package doc gives the rule): a match is a copy of the story,
 //     with the method, the containment as similarity and the index's
@@ -33,9 +37,12 @@
 // # Which version is kept (canonical.go)
 //
 // The first copy to arrive founds the story. A copy that arrives later
-// replaces it as the story's kept version when its outlet ranks higher
-// in Options.PreferredSources, or, without a ranking between them, when
-// its item was published more than 12 hours before: the former version's
+// replaces it as the story's kept version when the kept version names it
+// as the original (Story.Credits: rel=canonical or og:url to its
+// address, or a <source> on its site; a copy that names the kept version
+// never replaces it), when its outlet ranks higher in
+// Options.PreferredSources, or, without a ranking between them, when its
+// item was published more than 12 hours before: the former version's
 // record is published as a copy (method "replaced"), then the story as an
 // update under the same ID with the new version's fields and Story.Kept
 // saying why. Stories a person split, merged or chose the version of

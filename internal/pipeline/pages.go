@@ -26,7 +26,8 @@ type PageStore interface {
 // pageText turns a fetched page into the story's clean text: charset to
 // UTF-8, extraction guided by the item's title and summary (or by the
 // feed's selector, when it has one), then the host's site template. It
-// fills the item's author and time when the feed had none. The poll and
+// fills the item's author and time when the feed had none, and gives the
+// address the page declares as its own (ledger.Page.Address). The poll and
 // Reextract both use it.
 func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item, raw []byte, contentType, pageURL string) (string, ledger.Page, error) {
 	body, _, err := charset.ToUTF8(raw, contentType)
@@ -62,7 +63,8 @@ func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item,
 	if p.opts.Templates != nil {
 		paras = p.stripTemplate(ctx, pageURL, paras)
 	}
-	return strings.Join(paras, "\n\n"), ledger.Page{Type: art.PageType, Confidence: art.Confidence}, nil
+	page := ledger.Page{Type: art.PageType, Confidence: art.Confidence, Address: extract.DeclaredAddress(body, pageURL)}
+	return strings.Join(paras, "\n\n"), page, nil
 }
 
 // savePage keeps the fetched page for re-extraction when a PageStore is

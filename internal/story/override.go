@@ -24,6 +24,10 @@ const MethodManual = "manual"
 // version, after a copy replaced it (on merit, or by a person's OpKeep).
 const MethodReplaced = "replaced"
 
+// MethodCanonical is the Duplicate.Method of a copy whose page names the
+// story's address as its original (rel=canonical or og:url).
+const MethodCanonical = "canonical"
+
 // ErrInvalidOverride is returned by Override.Validate.
 var ErrInvalidOverride = errors.New("story: invalid override")
 

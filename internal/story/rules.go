@@ -109,9 +109,10 @@ func KeepMember(o Override, from Story, m Duplicate) (Story, Duplicate) {
 		Version: Version, StoryID: from.ID, Topic: from.Topic, FeedID: from.FeedID, URL: from.URL, GUID: from.GUID,
 		Title: from.Title, Seen: from.Fetched, Method: MethodReplaced, Similarity: m.Similarity,
 		Reason:    fmt.Sprintf("the story's kept version until %s chose %s (feed %s) instead", by, m.URL, m.FeedID),
-		Published: from.Published, Text: from.Text, Source: from.Source,
+		Published: from.Published, Text: from.Text, Source: from.Source, Credits: from.Credits,
 	}
 	s := from
+	s.Credits = m.Credits
 	s.URL, s.GUID, s.FeedID, s.Title, s.Published = m.URL, m.GUID, m.FeedID, m.Title, m.Published
 	if m.Topic != "" {
 		s = s.MoveTopic(m.Topic)

@@ -40,6 +40,9 @@ type Item struct {
 	Published  time.Time // zero when unknown
 	Updated    time.Time // zero when unknown
 	Categories []string
+	// Source is the address of the feed or site the item credits as its
+	// origin (RSS <source url>, Atom <source>'s link), when it names one.
+	Source string
 }
 
 // Story is one clean article, published once on its topic.
@@ -93,6 +96,12 @@ type Story struct {
 	// the first version stands. The former version is then a copy of the
 	// story, with Method "replaced".
 	Kept string `json:"kept,omitempty"`
+	// Credits is the address of another outlet's version that this
+	// version names as its original: its page's rel=canonical or og:url
+	// on another site, or else the feed item's <source>. A version that
+	// credits another is replaced by the credited one when it arrives
+	// (see Kept).
+	Credits string `json:"credits,omitempty"`
 	// KeptBy names the person who chose this version (an OpKeep
 	// override); an automatic choice never replaces it.
 	KeptBy string `json:"kept_by,omitempty"`
@@ -149,4 +158,7 @@ type Duplicate struct {
 	Text string `json:"text,omitempty"`
 	// Source says where Text came from, like Story.Source.
 	Source string `json:"source,omitempty"`
+	// Credits is the version the copy names as its original, like
+	// Story.Credits.
+	Credits string `json:"credits,omitempty"`
 }
