@@ -18,7 +18,7 @@ var (
 	ErrLocked = errors.New("sink: store is locked by another process")
 
 	// ErrCorruptPage is wrapped by the error of a stored page that cannot
-	// be decoded (a record or its gzipped body cut short or damaged).
+	// be decoded (a record or its compressed body cut short or damaged).
 	// Pages skips such a page with a warning.
 	ErrCorruptPage = errors.New("sink: stored page unreadable")
 

@@ -2,6 +2,8 @@ package sink
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -23,13 +25,17 @@ func TestPagesSkipCorrupt(t *testing.T) {
 		damage func(t *testing.T, v []byte) []byte
 	}{
 		{"record cut short", func(_ *testing.T, v []byte) []byte { return v[:len(v)/2] }},
-		{"gzip body cut short", func(t *testing.T, v []byte) []byte {
-			var r pageRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+		{"metadata length past the record", func(_ *testing.T, v []byte) []byte {
+			return append([]byte{pageFormatS2}, binary.AppendUvarint(nil, uint64(len(v)))...)
+		}},
+		{"legacy record with its gzip body cut short", func(t *testing.T, v []byte) []byte {
+			p, err := decodePage(v)
+			if err != nil {
 				t.Fatal(err)
 			}
-			r.Gzip = r.Gzip[:len(r.Gzip)/2]
-			out, err := json.Marshal(r)
+			rec := legacyRecord(t, p)
+			rec.Gzip = rec.Gzip[:len(rec.Gzip)/2]
+			out, err := json.Marshal(rec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,5 +87,60 @@ func TestPagesSkipCorrupt(t *testing.T) {
 				t.Errorf("no warning naming the damaged page; log:\n%s", logs.String())
 			}
 		})
+	}
+}
+
+// legacyRecord is p as stores before the S2 format kept it.
+func legacyRecord(t testing.TB, p Page) legacyPageRecord {
+	t.Helper()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(p.Body); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return legacyPageRecord{Page: p, Gzip: gz.Bytes()}
+}
+
+// TestLegacyPageRecord: a page stored by an earlier version (JSON with a
+// gzipped body) is still read, and saving the page again replaces it.
+func TestLegacyPageRecord(t *testing.T) {
+	s, err := OpenStore(filepath.Join(t.TempDir(), "feedsift.db"), StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	p := Page{URL: "https://example.org/a", FetchURL: "https://example.org/a?x=1", FeedID: "f", Title: "A", Fetched: at,
+		ContentType: "text/html", Body: []byte("<p>" + strings.Repeat("Tide tables for the new pier. ", 50) + "</p>")}
+	// Save it once the current way (bucket, index and count), then put
+	// the legacy record in its place.
+	if err := s.SavePage(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := json.Marshal(legacyRecord(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucketPages)).Put([]byte(p.URL), legacy) }); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := s.Page(p.URL)
+	if err != nil || !found || !bytes.Equal(got.Body, p.Body) || got.FetchURL != p.FetchURL || !got.Fetched.Equal(at) {
+		t.Fatalf("legacy record read as %+v, found %v, %v; want the page", got, found, err)
+	}
+	p.Fetched = at.Add(time.Hour)
+	if err := s.SavePage(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.CountPages(t.Context(), PageFilter{})
+	if err != nil || n != 1 {
+		t.Errorf("after saving over the legacy record: %d pages (%v), want 1", n, err)
+	}
+	got, _, err = s.Page(p.URL)
+	if err != nil || !got.Fetched.Equal(p.Fetched) || !bytes.Equal(got.Body, p.Body) {
+		t.Errorf("page after saving again: fetched %v, %v; want %v", got.Fetched, err, p.Fetched)
 	}
 }

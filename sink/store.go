@@ -59,8 +59,6 @@ type Store struct {
 	log      *slog.Logger
 	batch    bool
 	maxPages int
-	// gzipWriters holds the *gzip.Writer the page archive reuses.
-	gzipWriters sync.Pool
 
 	mu      sync.Mutex
 	last    uint64        // last applied stream sequence, mirrors meta/last_seq
