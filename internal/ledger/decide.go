@@ -236,6 +236,9 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 // index found close but not copies.
 func (l *Ledger) publishNew(ctx context.Context, c Candidate, related []story.Related, base uint64, now time.Time) (Decision, error) {
 	canonical, _ := dedupe.CanonicalURL(c.Item.URL)
+	if pv := provenanceOf(c); pv.alias != "" {
+		canonical = pv.alias // the address the page declares on its own site
+	}
 	s := story.Story{
 		Version: story.Version, ID: dedupe.StoryID(c.Keys[0]), Topic: c.Feed.Topic, FeedID: c.Feed.ID,
 		URL: c.Item.URL, CanonicalURL: canonical, GUID: c.Item.GUID, Title: c.Item.Title,

@@ -65,7 +65,9 @@
 //
 // Decisions are serialised by one mutex in a process. Across instances,
 // each instance's StreamFollower applies every story, copy and override
-// on the stream, in order, to its index and overrides. A decision rests on
+// on the stream, in order, to its index and overrides; it moves past the
+// decisions of its own instance's ledger, which added them to the index
+// when it published them (Follower.AppliedLocally). A decision rests on
 // the stream sequence the index covers (what the follower applied, or the
 // ledger's own last publish if newer), and is published with
 // Nats-Expected-Last-Sequence set to it. If another instance published in

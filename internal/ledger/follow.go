@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,6 +58,10 @@ type StreamFollower struct {
 	mu      sync.Mutex
 	applied uint64
 	changed chan struct{} // closed and replaced whenever applied grows
+	// local holds the sequences not applied yet of messages the local
+	// ledger published and added to the index itself (AppliedLocally):
+	// the follower only moves past them.
+	local map[uint64]struct{}
 
 	stop func()
 	done chan struct{}
@@ -72,7 +77,7 @@ type StreamFollower struct {
 // follower then keeps following in the background.
 func Follow(ctx context.Context, opts FollowOptions) (*StreamFollower, error) {
 	start := time.Now()
-	f := &StreamFollower{opts: opts, log: opts.Logger, overr: NewOverrides(), changed: make(chan struct{})}
+	f := &StreamFollower{opts: opts, log: opts.Logger, overr: NewOverrides(), changed: make(chan struct{}), local: map[uint64]struct{}{}}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
 	}
@@ -136,6 +141,27 @@ func (f *StreamFollower) Applied() uint64 {
 	return f.applied
 }
 
+// AppliedLocally marks the message at seq as applied to the index by the
+// local ledger, which published it (see Follower): when the follower
+// reaches it, it moves past it without decoding it. A sequence already
+// applied is ignored.
+func (f *StreamFollower) AppliedLocally(seq uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if seq > f.applied {
+		f.local[seq] = struct{}{}
+	}
+}
+
+// takeLocal reports whether seq was applied locally, and forgets it.
+func (f *StreamFollower) takeLocal(seq uint64) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.local[seq]
+	delete(f.local, seq)
+	return ok
+}
+
 // WaitApplied returns once the sequence seq has been applied, or ctx ends.
 func (f *StreamFollower) WaitApplied(ctx context.Context, seq uint64) error {
 	for {
@@ -167,6 +193,10 @@ func (f *StreamFollower) advance(seq uint64) {
 // apply applies one stream message. A message that does not decode is
 // logged and counted as applied, so it never stops the follower.
 func (f *StreamFollower) apply(subject string, data []byte, seq uint64) {
+	if f.takeLocal(seq) {
+		f.advance(seq)
+		return
+	}
 	ev, err := sink.DecodeEvent(subject, data, seq, f.opts.SubjectPrefix, f.opts.DupesPrefix)
 	switch {
 	case err != nil:
@@ -195,7 +225,11 @@ func Entry(ev sink.Event) (dedupe.Entry, bool) {
 	case ev.Story != nil:
 		s := ev.Story
 		item := story.Item{GUID: s.GUID, URL: s.URL}
-		return dedupe.Entry{StoryID: s.ID, Keys: dedupe.IdentityKeys(s.FeedID, item), Text: s.Text, Time: s.Fetched}, true
+		keys := dedupe.IdentityKeys(s.FeedID, item)
+		if k := "url:" + s.CanonicalURL; s.CanonicalURL != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k) // the address its page declares (credit.go)
+		}
+		return dedupe.Entry{StoryID: s.ID, Keys: keys, Text: s.Text, Time: s.Fetched}, true
 	case ev.Duplicate != nil:
 		m := ev.Duplicate
 		item := story.Item{GUID: m.GUID, URL: m.URL}

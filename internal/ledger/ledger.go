@@ -31,6 +31,10 @@ type Follower interface {
 	Applied() uint64
 	// WaitApplied returns once the index has applied seq, or ctx ended.
 	WaitApplied(ctx context.Context, seq uint64) error
+	// AppliedLocally says that the message at seq is a decision of this
+	// ledger, which adds its entry to the index itself: the follower
+	// need not decode and apply it again.
+	AppliedLocally(seq uint64)
 }
 
 // ReviewStore is the part of the store the ledger reads: stories and

@@ -55,8 +55,11 @@ func (l *Ledger) noteConditional(seq uint64, dup bool, base uint64, err error) e
 		inc(l.metrics.Redecided)
 		return fmt.Errorf("%w: %w", errStale, err)
 	}
-	if err == nil && !dup && seq == base+1 {
-		l.ownSeq = seq
+	if err == nil && !dup {
+		l.follower.AppliedLocally(seq)
+		if seq == base+1 {
+			l.ownSeq = seq
+		}
 	}
 	return err
 }

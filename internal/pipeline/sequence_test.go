@@ -33,6 +33,9 @@ func (f *lazyFollower) Applied() uint64 {
 	return f.applied
 }
 
+// AppliedLocally: the lazy follower replays every message.
+func (f *lazyFollower) AppliedLocally(uint64) {}
+
 func (f *lazyFollower) WaitApplied(ctx context.Context, seq uint64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
