@@ -1,0 +1,69 @@
+// Command farmcompare runs the whole daemon against a loopback farm of
+// news sites beside the raw baseline the issue names: fetch the feed,
+// parse it with gofeed, fetch every item's page and extract it with
+// go-trafilatura, 256 feeds at once, without politeness (see package
+// internal/farmbench). It prints both and the ratios.
+//
+// Run it from the bench module:
+//
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--baseline go-trafilatura|feedsift]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/feedsift/feedsift/bench/compare"
+	"github.com/feedsift/feedsift/internal/farmbench"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "farmcompare:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	size := flag.String("farm", "50x20", "farm size, SITESxITEMS")
+	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
+	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
+	flag.Parse()
+	s, i, ok := strings.Cut(*size, "x")
+	sites, err1 := strconv.Atoi(s)
+	items, err2 := strconv.Atoi(i)
+	if !ok || err1 != nil || err2 != nil {
+		return fmt.Errorf("--farm %q: want SITESxITEMS, e.g. 2000x20", *size)
+	}
+	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval}
+	switch *baseline {
+	case "go-trafilatura":
+		opts.ExtractName = "go-trafilatura"
+		opts.Extract = func(page []byte, url, _ string) error {
+			_, err := compare.Trafilatura(page, url)
+			return err
+		}
+	case "feedsift":
+	default:
+		return fmt.Errorf("--baseline %q: want go-trafilatura or feedsift", *baseline)
+	}
+	dir, err := os.MkdirTemp("", "farmcompare-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	opts.DataDir = dir
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := farmbench.Run(ctx, opts)
+	if err != nil {
+		return err
+	}
+	return rep.Write(os.Stdout)
+}

@@ -1,0 +1,27 @@
+// Package farmbench measures the whole daemon against a farm of news
+// sites on loopback, beside a raw baseline, in one run.
+//
+// The farm (internal/feedfarm) has Options.Sites sites of Options.Items
+// items each, every site on a loopback address of its own (127.2.x.y).
+// Their RSS feeds carry only summaries, so every item's page is fetched:
+// project-written articles in five templates of boilerplate, a fifth of
+// them syndicated copies.
+//
+// The raw baseline does what any feed reader with extraction does, and
+// nothing else: 256 feeds at once, fetch the feed, parse it with gofeed,
+// fetch and extract every item's page, without politeness. Its extractor
+// is Options.Extract (feedsift's own when nil; the bench module plugs in
+// go-trafilatura, the baseline the issue names).
+//
+// The daemon run is the real daemon (embedded NATS, bbolt, the configured
+// politeness with fetch.per_host_interval = Options.Interval) until a
+// story or a copy of every item is on the stream.
+//
+// The Report gives, for both: items/s, CPU ms per item (the process's CPU
+// time over the run, the farm's serving included in both), p50/p99 from a
+// page being served to its story or copy being on the stream (to being
+// extracted, for the baseline), peak RSS (the process's, farm included),
+// the store's lag when the last item was published, and the wall time
+// against the politeness bound: each site's robots.txt, feed and pages
+// one after another, Interval apart, all sites at once.
+package farmbench

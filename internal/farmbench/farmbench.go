@@ -1,0 +1,424 @@
+package farmbench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/feedsift/feedsift/extract"
+	"github.com/feedsift/feedsift/internal/config"
+	"github.com/feedsift/feedsift/internal/daemon"
+	"github.com/feedsift/feedsift/internal/feedfarm"
+)
+
+// MaxSites bounds Options.Sites: one loopback address each.
+const MaxSites = 10_000
+
+// Options configure a Run.
+type Options struct {
+	// Sites and Items size the farm (at least 2 sites and 1 item).
+	Sites, Items int
+	// Interval is the daemon's fetch.per_host_interval.
+	Interval time.Duration
+	// Extract is the raw baseline's extractor, and ExtractName its name
+	// in the report; nil means feedsift's own extractor.
+	Extract     func(page []byte, url, title string) error
+	ExtractName string
+	// DataDir holds the daemon's data; it must be empty or absent.
+	DataDir string
+}
+
+// Result is what one side of the run measured.
+type Result struct {
+	Items    int
+	Wall     time.Duration
+	CPU      time.Duration
+	P50, P99 time.Duration
+	PeakRSS  int64
+	StoreLag uint64 // the daemon only
+	Failures int    // the baseline only: fetches or parses that failed
+}
+
+// ItemsPerSec is the throughput.
+func (r Result) ItemsPerSec() float64 { return float64(r.Items) / r.Wall.Seconds() }
+
+// CPUPerItem is the CPU time per item, in milliseconds.
+func (r Result) CPUPerItem() float64 { return r.CPU.Seconds() * 1000 / float64(r.Items) }
+
+// Report is a whole run: the farm, the politeness bound, both results.
+type Report struct {
+	Options
+	// Total is the number of items, copies included.
+	Total int
+	// Bound is the politeness bound (see the package doc).
+	Bound       time.Duration
+	Raw, Daemon Result
+}
+
+// ItemsRatio is the daemon's items/s over the baseline's.
+func (r Report) ItemsRatio() float64 { return r.Daemon.ItemsPerSec() / r.Raw.ItemsPerSec() }
+
+// CPURatio is the daemon's CPU per item over the baseline's.
+func (r Report) CPURatio() float64 { return r.Daemon.CPUPerItem() / r.Raw.CPUPerItem() }
+
+// BoundRatio is the daemon's wall time over the larger of the politeness
+// bound and the baseline's wall time.
+func (r Report) BoundRatio() float64 {
+	return r.Daemon.Wall.Seconds() / max(r.Bound, r.Raw.Wall).Seconds()
+}
+
+// Write prints the report as a table with the ratios.
+func (r Report) Write(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, politeness bound %v\n",
+		r.Sites, r.Items, r.Total, r.Interval, r.Bound)
+	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "store lag")
+	for _, row := range []struct {
+		name string
+		res  Result
+		lag  string
+	}{{"raw (" + r.extractName() + ")", r.Raw, ""}, {"feedsift", r.Daemon, fmt.Sprint(r.Daemon.StoreLag)}} {
+		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
+			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), float64(row.res.PeakRSS)/(1<<20), row.lag)
+	}
+	fmt.Fprintf(&b, "feedsift/raw: items/s %.2f, CPU per item %.2f; wall / max(politeness bound, raw wall) %.2f; store lag at completion %d messages\n",
+		r.ItemsRatio(), r.CPURatio(), r.BoundRatio(), r.Daemon.StoreLag)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (r Report) extractName() string {
+	if r.ExtractName != "" {
+		return r.ExtractName
+	}
+	return "feedsift extract"
+}
+
+func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
+
+// Run builds the farm, serves it, runs the baseline and then the daemon,
+// and returns the report. The farm's servers are closed when it returns.
+func Run(ctx context.Context, opts Options) (Report, error) {
+	if opts.Sites < 2 || opts.Sites > MaxSites || opts.Items < 1 {
+		return Report{}, fmt.Errorf("farmbench: %d sites x %d items: want 2 to %d sites and at least 1 item", opts.Sites, opts.Items, MaxSites)
+	}
+	if opts.DataDir == "" {
+		return Report{}, errors.New("farmbench: Options.DataDir is required")
+	}
+	sc, err := feedfarm.Generate(feedfarm.GenOptions{Seed: 7, Feeds: opts.Sites, Items: opts.Items, Rounds: 1, NewPerRound: -1, Copies: 20,
+		Formats: []string{feedfarm.FormatRSS}})
+	if err != nil {
+		return Report{}, fmt.Errorf("farmbench: %w", err)
+	}
+	rep := Report{Options: opts}
+	perSite := 0
+	for i := range sc.Sites {
+		sc.Sites[i].SummaryOnly = true
+		rep.Total += len(sc.Sites[i].Entries)
+		perSite = max(perSite, len(sc.Sites[i].Entries))
+	}
+	farm := feedfarm.New(sc)
+	farm.SetRound(1) // originals and their copies listed at once
+	served := &servedLog{at: map[string]time.Time{}}
+	urls, closeAll, err := serveSites(farm, served)
+	if err != nil {
+		return Report{}, err
+	}
+	defer closeAll()
+	// Each site's robots.txt, feed and pages one after another, Interval
+	// apart.
+	rep.Bound = time.Duration(perSite+1) * opts.Interval
+
+	extractFn := opts.Extract
+	if extractFn == nil {
+		extractFn = func(page []byte, url, title string) error {
+			_, err := extract.Extract(page, extract.Options{URL: url, Title: title})
+			return err
+		}
+	}
+	if rep.Raw, err = runRaw(ctx, urls, served, extractFn); err != nil {
+		return rep, err
+	}
+	if rep.Raw.Items != rep.Total {
+		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed)", rep.Raw.Items, rep.Total, rep.Raw.Failures)
+	}
+	served.reset()
+	if rep.Daemon, err = runDaemon(ctx, opts, urls, served, rep.Total); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// servedLog records when each page path was last served.
+type servedLog struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+func (s *servedLog) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.at)
+}
+
+func (s *servedLog) mark(host, path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at[host+path] = time.Now()
+}
+
+func (s *servedLog) when(rawURL string) (time.Time, bool) {
+	key, _, _ := strings.Cut(strings.TrimPrefix(rawURL, "http://"), "?")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.at[key]
+	return t, ok
+}
+
+// serveSites serves farm on one loopback address per site and returns
+// each site's feed URL on its own address, and a function closing them.
+func serveSites(farm *feedfarm.Farm, served *servedLog) ([]string, func(), error) {
+	h := farm.Handler()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".html") {
+			served.mark(r.Host, r.URL.Path)
+		}
+		h.ServeHTTP(w, r)
+	})
+	perSite := farm.FeedURLs("")
+	names := make([]string, 0, len(perSite))
+	for name := range perSite {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var servers []*http.Server
+	closeAll := func() {
+		for _, s := range servers {
+			_ = s.Close()
+		}
+	}
+	urls := make([]string, 0, len(names))
+	for i, name := range names {
+		addr := fmt.Sprintf("127.2.%d.%d:0", i/200, i%200+10)
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("farmbench: listen on %s: %w", addr, err)
+		}
+		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, srv)
+		go func() { _ = srv.Serve(ln) }()
+		urls = append(urls, "http://"+ln.Addr().String()+perSite[name])
+	}
+	return urls, closeAll, nil
+}
+
+// runRaw fetches every feed, parses it with gofeed, and fetches and
+// extracts every item's page, with 256 feeds at once and no politeness.
+func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn func([]byte, string, string) error) (Result, error) {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	defer client.CloseIdleConnections()
+	var (
+		mu   sync.Mutex
+		lats []time.Duration
+		res  Result
+	)
+	get := func(u string) ([]byte, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		return io.ReadAll(resp.Body)
+	}
+	failed := func() {
+		mu.Lock()
+		res.Failures++
+		mu.Unlock()
+	}
+	res.Wall, res.CPU, res.PeakRSS = measure(func() {
+		work := make(chan string)
+		var wg sync.WaitGroup
+		for range min(256, len(feeds)) {
+			wg.Go(func() {
+				parser := gofeed.NewParser()
+				for u := range work {
+					body, err := get(u)
+					if err != nil {
+						failed()
+						continue
+					}
+					f, err := parser.ParseString(string(body))
+					if err != nil {
+						failed()
+						continue
+					}
+					for _, it := range f.Items {
+						page, err := get(it.Link)
+						if err != nil {
+							failed()
+							continue
+						}
+						_ = extractFn(page, it.Link, it.Title) // a page without text is still handled
+						done := time.Now()
+						mu.Lock()
+						res.Items++
+						if t, ok := served.when(it.Link); ok {
+							lats = append(lats, done.Sub(t))
+						}
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		for _, u := range feeds {
+			work <- u
+		}
+		close(work)
+		wg.Wait()
+	})
+	res.P50, res.P99 = percentiles(lats)
+	return res, ctx.Err()
+}
+
+// runDaemon runs the daemon on the embedded NATS server with every farm
+// feed until a story or a copy of every item is on the stream.
+func runDaemon(ctx context.Context, opts Options, urls []string, served *servedLog, total int) (Result, error) {
+	cfg := config.Default()
+	cfg.DataDir = opts.DataDir
+	cfg.Log.Level = "warn"
+	cfg.NATS.EmbeddedListen = "127.0.0.1:0"
+	cfg.HTTP.Listen = "off"
+	cfg.Fetch.AllowNetworks = []string{"127.0.0.0/8"}
+	cfg.Fetch.PerHostInterval = opts.Interval
+	cfg.Poll.Interval = time.Hour
+	cfg.Poll.MaxItemAge = 100 * 365 * 24 * time.Hour
+	for i, u := range urls {
+		cfg.Feeds = append(cfg.Feeds, config.FeedConfig{ID: fmt.Sprintf("site-%05d", i), URL: u, Topic: "bench",
+			Interval: time.Hour, FetchArticle: true})
+	}
+	if err := cfg.Validate(); err != nil {
+		return Result{}, fmt.Errorf("farmbench: %w", err)
+	}
+	var (
+		res     Result
+		lats    []time.Duration
+		runErr  error
+		errOnce error
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runDone := make(chan error, 1)
+	started := false
+	res.Wall, res.CPU, res.PeakRSS = measure(func() {
+		d, err := daemon.Start(ctx, cfg, daemon.Options{Version: "farmbench", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			errOnce = fmt.Errorf("farmbench: start the daemon: %w", err)
+			return
+		}
+		nc, err := nats.Connect(d.NATSURL())
+		if err != nil {
+			errOnce = fmt.Errorf("farmbench: %w", err)
+			return
+		}
+		defer nc.Close()
+		arrived := make(chan string, 3*total+16) // never blocks the connection: stories, copies and updates
+		sub, err := nc.Subscribe(">", func(m *nats.Msg) {
+			if !strings.HasPrefix(m.Subject, "news.") && !strings.HasPrefix(m.Subject, "feedsift.dupes.") {
+				return
+			}
+			// A story (or an update that made this item the kept
+			// version) or a copy: either way the item is decided.
+			var ev struct {
+				URL string `json:"url"`
+			}
+			if json.Unmarshal(m.Data, &ev) == nil {
+				arrived <- ev.URL
+			}
+		})
+		if err != nil {
+			errOnce = fmt.Errorf("farmbench: %w", err)
+			return
+		}
+		defer func() { _ = sub.Unsubscribe() }()
+		started = true
+		go func() { runDone <- d.Run(ctx) }()
+		seen := map[string]bool{}
+		limit := time.NewTimer(10*time.Minute + 20*time.Duration(len(urls))*opts.Interval)
+		defer limit.Stop()
+		for len(seen) < total {
+			select {
+			case u := <-arrived:
+				if !seen[u] {
+					seen[u] = true
+					if t, ok := served.when(u); ok {
+						lats = append(lats, time.Since(t))
+					}
+				}
+			case <-limit.C:
+				errOnce = fmt.Errorf("farmbench: only %d of %d items published in time", len(seen), total)
+				return
+			case <-ctx.Done():
+				errOnce = ctx.Err()
+				return
+			}
+		}
+		res.Items = len(seen)
+		res.StoreLag, errOnce = storeLag(ctx, nc, d)
+	})
+	cancel()
+	if started {
+		runErr = <-runDone
+	}
+	res.P50, res.P99 = percentiles(lats)
+	return res, errors.Join(errOnce, runErr)
+}
+
+// storeLag is the stream's last sequence minus the store's.
+func storeLag(ctx context.Context, nc *nats.Conn, d *daemon.Daemon) (uint64, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, err
+	}
+	st, err := js.Stream(ctx, "FEEDSIFT")
+	if err != nil {
+		return 0, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	stored, err := d.Store().LastSeq()
+	if err != nil {
+		return 0, err
+	}
+	if stored >= info.State.LastSeq {
+		return 0, nil
+	}
+	return info.State.LastSeq - stored, nil
+}
+
+func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], ds[min(len(ds)-1, len(ds)*99/100)]
+}

@@ -1,0 +1,55 @@
+package farmbench_test
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/feedsift/feedsift/internal/farmbench"
+)
+
+func TestRun(t *testing.T) {
+	var extracted atomic.Int64
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), ExtractName: "counting",
+		Extract: func(page []byte, url, title string) error {
+			if len(page) == 0 || !strings.HasPrefix(url, "http://127.2.") {
+				t.Errorf("baseline extractor given %d bytes of %s", len(page), url)
+			}
+			extracted.Add(1)
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total < 6 || rep.Raw.Items != rep.Total || rep.Daemon.Items != rep.Total {
+		t.Errorf("items: total %d, raw %d, daemon %d; want every item handled by both", rep.Total, rep.Raw.Items, rep.Daemon.Items)
+	}
+	if int(extracted.Load()) != rep.Total {
+		t.Errorf("the baseline's extractor ran %d times, want %d", extracted.Load(), rep.Total)
+	}
+	if rep.Raw.CPU <= 0 || rep.Daemon.Wall <= 0 || rep.Bound != 0 {
+		t.Errorf("measures: raw CPU %v, daemon wall %v, bound %v; want both measured and no politeness bound", rep.Raw.CPU, rep.Daemon.Wall, rep.Bound)
+	}
+	var out strings.Builder
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"farm 3 sites x 2 items", "raw (counting)", "feedsift", "feedsift/raw: items/s"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunRejectsBadOptions(t *testing.T) {
+	for _, opts := range []farmbench.Options{
+		{Sites: 1, Items: 2, DataDir: t.TempDir()},
+		{Sites: 2, Items: 0, DataDir: t.TempDir()},
+		{Sites: farmbench.MaxSites + 1, Items: 1, DataDir: t.TempDir()},
+		{Sites: 2, Items: 1},
+	} {
+		if _, err := farmbench.Run(t.Context(), opts); err == nil {
+			t.Errorf("Run(%+v) accepted the options", opts)
+		}
+	}
+}
