@@ -74,6 +74,15 @@
 //     that copies a story's opening after paragraphs of its own, starts
 //     late in both and is kept apart, in either arrival order.
 //
+// A text is also a duplicate, whatever the containment threshold, when it
+// shares the story's opening: the largest block starts within 8 words of
+// both texts' distinctive start, spans at least 56 words of the text,
+// holds at least MinShared kept shingles and at least 10% of the shorter
+// text (an update that keeps a story's first paragraphs and appends
+// another story's, or the story arriving after such an update; the other
+// story, whose paragraphs come late in the update, is refused). A new
+// template's header shared by different briefs is shorter than that.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

@@ -44,6 +44,13 @@ const (
 // recognised once MaxDocFreq stories hold it).
 const alignAllContain = 0.6
 
+// The shared opening (sharedOpening): the least span of the block, in
+// words, and its least containment.
+const (
+	sharedOpeningWords   = 56
+	sharedOpeningContain = 0.1
+)
+
 // unsharedRun estimates the text's distinctive shingles, from its kept
 // shingle from to the one before to, that a story with sketch cut tau and
 // body weight wb could have shared: the opening sample in the text's
@@ -113,8 +120,11 @@ type candidate struct {
 	aligned    bool
 	// alignedFirst: aligned on the first block, not the largest.
 	alignedFirst bool
-	update       bool
-	dup          bool // passes every check
+	// opening: the largest block is the opening of both texts, at least
+	// sharedOpeningWords long (see sharedOpening).
+	opening bool
+	update  bool
+	dup     bool // passes every check
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -359,7 +369,24 @@ func (ix *Index) score(c *candidate) {
 	c.containAll = min(c.total/min(c.nq, c.ns), 1)
 	c.aligned, c.alignedFirst = ix.alignment(c)
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
-	c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+	c.opening = ix.sharedOpening(c)
+	c.dup = b.shared >= ix.opts.MinShared && (c.contain >= ix.opts.Threshold && c.aligned || c.opening)
+}
+
+// sharedOpening: a text that starts with a story's opening, word for word
+// for at least sharedOpeningWords, is a version of that story however the
+// two go on (issue 13, category 5: an update that keeps a story's first
+// paragraphs and appends others, or the story when it arrives after such
+// an update). Both texts start the block within wrapNearWords words of
+// their distinctive start, so a quoted paragraph (late in the quoting
+// text) never passes; a template header shared by different briefs is
+// shorter, and once MaxDocFreq stories hold it, boilerplate. The block
+// must still hold sharedOpeningContain of the shorter text.
+func (ix *Index) sharedOpening(c *candidate) bool {
+	b := &c.best
+	return b.qFirst <= wrapNearWords && b.sFirst <= wrapNearWords &&
+		int(b.posLast-b.posFirst)+ix.opts.Shingle >= sharedOpeningWords &&
+		c.contain >= sharedOpeningContain
 }
 
 // alignment is the alignment rule of doc.go ("Content: the decision"):
@@ -487,6 +514,8 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")
 		}
+	case c.opening && !(c.contain >= o.Threshold && c.aligned):
+		shape = fmt.Sprintf("; both texts open with the same %d words (a shared opening), then go on apart", m.SpanEnd-m.SpanStart)
 	case m.Update:
 		shape = "; an update: this text holds the story from its start plus more"
 	case c.containQ >= 0.9 && c.containS >= 0.9:
