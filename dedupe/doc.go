@@ -83,6 +83,17 @@
 // story, whose paragraphs come late in the update, is refused). A new
 // template's header shared by different briefs is shorter than that.
 //
+// A heavy rewrite (words replaced, sentences dropped) keeps few 5-word
+// runs, but those it keeps spread over the text from near the start of
+// both. A text is also a duplicate when its largest block starts within
+// 36 words of both texts' distinctive start, passes the lead check (2
+// shared shingles in the text's first 72 words and the story's first
+// 250), holds MinShared kept shingles and at least 25% of the shorter
+// text, and spans at least 30% of the shorter text's estimated
+// distinctive length. A quoted paragraph or a template header is one
+// short stretch of the text. Match.Reason names either route ("a shared
+// opening", "a rewrite") when the text passed by it alone.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

@@ -51,6 +51,13 @@ const (
 	sharedOpeningContain = 0.1
 )
 
+// The rewrite route (rewritten): least containment and least span of the
+// block as a share of the shorter text's estimated distinctive length.
+const (
+	rewriteContain = 0.25
+	rewriteSpread  = 0.3
+)
+
 // unsharedRun estimates the text's distinctive shingles, from its kept
 // shingle from to the one before to, that a story with sketch cut tau and
 // body weight wb could have shared: the opening sample in the text's
@@ -123,6 +130,8 @@ type candidate struct {
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
+	// rewrite: passes the lower rewrite threshold (see rewritten).
+	rewrite bool
 	update  bool
 	dup     bool // passes every check
 }
@@ -370,12 +379,29 @@ func (ix *Index) score(c *candidate) {
 	c.aligned, c.alignedFirst = ix.alignment(c)
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
 	c.opening = ix.sharedOpening(c)
-	c.dup = b.shared >= ix.opts.MinShared && (c.contain >= ix.opts.Threshold && c.aligned || c.opening)
+	c.rewrite = ix.rewritten(c)
+	c.dup = b.shared >= ix.opts.MinShared && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
 }
 
-// sharedOpening: a text that starts with a story's opening, word for word
-// for at least sharedOpeningWords, is a version of that story however the
-// two go on (issue 13, category 5: an update that keeps a story's first
+// rewritten: a heavy rewrite (words replaced, sentences dropped) keeps
+// few 5-word runs, but those it keeps are spread over the text in the
+// story's order, from near the start of both (issue 13, category 7). A
+// block that starts within alignNearWords of both texts' distinctive
+// start, passes the lead check, and spans at least rewriteSpread of the
+// shorter text is a copy from rewriteContain on. A quoted paragraph or a
+// template header is one short stretch of the text.
+func (ix *Index) rewritten(c *candidate) bool {
+	b := &c.best
+	if c.contain < rewriteContain || max(b.qFirst, b.sFirst) > ix.alignN || b.lead < ix.leadMin {
+		return false
+	}
+	span := float64(b.posLast-b.posFirst) + float64(ix.opts.Shingle)
+	return span >= rewriteSpread*min(c.nq, c.ns)
+}
+
+// sharedOpening: a text whose largest block with a story starts at the
+// start of both and spans at least sharedOpeningWords of the text shares
+// the story's opening and is a version of it however the two go on (issue 13, category 5: an update that keeps a story's first
 // paragraphs and appends others, or the story when it arrives after such
 // an update). Both texts start the block within wrapNearWords words of
 // their distinctive start, so a quoted paragraph (late in the quoting
@@ -516,6 +542,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 		}
 	case c.opening && !(c.contain >= o.Threshold && c.aligned):
 		shape = fmt.Sprintf("; both texts open with the same %d words (a shared opening), then go on apart", m.SpanEnd-m.SpanStart)
+	case c.rewrite && !(c.contain >= o.Threshold && c.aligned):
+		shape = fmt.Sprintf("; a rewrite: below the threshold, but the shared shingles spread over %d words (at least %.0f%% of the shorter text) from near the start of both",
+			m.SpanEnd-m.SpanStart, 100*rewriteSpread)
 	case m.Update:
 		shape = "; an update: this text holds the story from its start plus more"
 	case c.containQ >= 0.9 && c.containS >= 0.9:
