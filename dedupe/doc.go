@@ -94,6 +94,13 @@
 // short stretch of the text. Match.Reason names either route ("a shared
 // opening", "a rewrite") when the text passed by it alone.
 //
+// No route passes a shared header only: a largest block that starts
+// within 8 words of both texts' distinctive start, spans fewer than 56
+// words, holds at least 80% of the opening-sample shingles of its span
+// (word for word) while each text holds under 50% of the other's: a new
+// template's header over different bodies, before MaxDocFreq stories
+// make it boilerplate.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

@@ -51,6 +51,14 @@ const (
 	sharedOpeningContain = 0.1
 )
 
+// A shared header (headerOnly): each text's least containment for the
+// block to be more than a header, and the least share of the opening
+// sample shingles of the block's span that it holds.
+const (
+	headerOwn   = 0.5
+	headerDense = 0.8
+)
+
 // The rewrite route (rewritten): least containment and least span of the
 // block as a share of the shorter text's estimated distinctive length.
 const (
@@ -132,8 +140,10 @@ type candidate struct {
 	opening bool
 	// rewrite: passes the lower rewrite threshold (see rewritten).
 	rewrite bool
-	update  bool
-	dup     bool // passes every check
+	// header: the largest block is a shared header only (see headerOnly).
+	header bool
+	update bool
+	dup    bool // passes every check
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -380,7 +390,23 @@ func (ix *Index) score(c *candidate) {
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
 	c.opening = ix.sharedOpening(c)
 	c.rewrite = ix.rewritten(c)
-	c.dup = b.shared >= ix.opts.MinShared && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+	c.header = ix.headerOnly(c)
+	c.dup = b.shared >= ix.opts.MinShared && !c.header && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+}
+
+// headerOnly: the largest block is a short opening that both texts
+// start with word for word (every opening-sample shingle of its span
+// shared), shorter than sharedOpeningWords, and each text holds mostly
+// text of its own (containment under headerOwn either way): a new
+// template's header over different bodies before MaxDocFreq stories
+// make it boilerplate (issue 13, category 6).
+func (ix *Index) headerOnly(c *candidate) bool {
+	b := &c.best
+	if max(b.qFirst, b.sFirst) > wrapNearWords || c.containQ >= headerOwn || c.containS >= headerOwn {
+		return false
+	}
+	span := int(b.posLast-b.posFirst) + ix.opts.Shingle
+	return span < sharedOpeningWords && float64(b.shared*ix.open) >= headerDense*float64(span)
 }
 
 // rewritten: a heavy rewrite (words replaced, sentences dropped) keeps
@@ -529,6 +555,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 		}
 		if b.shared < o.MinShared {
 			why = append(why, fmt.Sprintf("too few shared (need %d)", o.MinShared))
+		}
+		if c.header {
+			why = append(why, fmt.Sprintf("a shared header only: both texts open with the same %d words, then each is mostly its own", m.SpanEnd-m.SpanStart))
 		}
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
