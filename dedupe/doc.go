@@ -90,14 +90,16 @@
 // shared shingles in the text's first 72 words and the story's first
 // 250), holds MinShared kept shingles and at least 25% of the shorter
 // text, and spans at least 30% of the shorter text's estimated
-// distinctive length. A quoted paragraph or a template header is one
-// short stretch of the text. Match.Reason names either route ("a shared
-// opening", "a rewrite") when the text passed by it alone.
+// distinctive length. A quoted paragraph or a template header is
+// usually one short stretch of the text; a quote that is itself a quarter
+// of a short text, near the start of both, is not told apart (issue 13,
+// category 4). Match.Reason names either route ("a shared opening", "a
+// rewrite") when the text passed by it alone.
 //
 // No route passes a shared header only: a largest block that starts
 // within 8 words of both texts' distinctive start, spans fewer than 56
 // words, holds at least 80% of the opening-sample shingles of its span
-// (word for word) while each text holds under 50% of the other's: a new
+// (word for word) while under half of either text is in the other: a new
 // template's header over different bodies, before MaxDocFreq stories
 // make it boilerplate.
 //

@@ -415,7 +415,8 @@ func (ix *Index) headerOnly(c *candidate) bool {
 // block that starts within alignNearWords of both texts' distinctive
 // start, passes the lead check, and spans at least rewriteSpread of the
 // shorter text is a copy from rewriteContain on. A quoted paragraph or a
-// template header is one short stretch of the text.
+// template header is usually one short stretch of the text (a quote that
+// is a quarter of a short text, near its start, is not told apart).
 func (ix *Index) rewritten(c *candidate) bool {
 	b := &c.best
 	if c.contain < rewriteContain || max(b.qFirst, b.sFirst) > ix.alignN || b.lead < ix.leadMin {
