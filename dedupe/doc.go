@@ -76,9 +76,10 @@
 //
 // A text is also a duplicate, whatever the containment threshold, when it
 // shares the story's opening: the largest block starts within 8 words of
-// both texts' distinctive start, spans at least 56 words of the text,
-// holds at least MinShared kept shingles and at least 10% of the shorter
-// text (an update that keeps a story's first paragraphs and appends
+// one text's distinctive start and 36 of the other's, spans at least 56
+// words of the text, is word for word (it holds at least 60% of the
+// text's estimated distinctive shingles over its span) and holds at least
+// MinShared kept shingles and 10% of the shorter text (an update that keeps a story's first paragraphs and appends
 // another story's, or the story arriving after such an update; the other
 // story, whose paragraphs come late in the update, is refused). A new
 // template's header shared by different briefs is shorter than that.

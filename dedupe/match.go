@@ -45,10 +45,12 @@ const (
 const alignAllContain = 0.6
 
 // The shared opening (sharedOpening): the least span of the block, in
-// words, and its least containment.
+// words, its least containment, and the least share of the text's
+// shingles over its span that it holds.
 const (
 	sharedOpeningWords   = 56
 	sharedOpeningContain = 0.1
+	sharedOpeningDense   = 0.6
 )
 
 // A shared header (headerOnly): each text's least containment for the
@@ -113,6 +115,9 @@ type block struct {
 	lead     int // shared shingles in the text's first leadQueryWords words and the story's first leadStoryWords
 	leadWrap int // shared shingles in the text's first leadQueryWords words from the block's start
 	qSkip    int // body-sample shingles of the text before the block
+	// iFirst and iLast index the first and last shared shingle with an
+	// offset in the text's distinctive shingles.
+	iFirst, iLast int
 }
 
 type candidate struct {
@@ -221,7 +226,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
 	for k := range cands {
-		ix.score(&cands[k])
+		ix.score(&q, &cands[k])
 	}
 	ix.rank(cands)
 	return ix.verdict(m, cands)
@@ -337,8 +342,10 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 				b.qFirst = qo
 				b.posFirst = q.dpos[i]
 				b.qSkip = int(q.nbody[i])
+				b.iFirst = i
 			}
 			b.posLast = q.dpos[i]
+			b.iLast = i
 			b.sFirst = min(b.sFirst, so)
 			if qo < ix.leadQ && so < ix.leadS {
 				b.lead++
@@ -372,7 +379,7 @@ func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
 // block, estimates containment and Jaccard on the largest block, and
 // judges alignment (the alignment rule), update and duplicate (doc.go,
 // "Content: the decision").
-func (ix *Index) score(c *candidate) {
+func (ix *Index) score(q *query, c *candidate) {
 	c.closeBlock(ix.leadMin)
 	inter := c.best.mass
 	b := &c.best
@@ -388,7 +395,7 @@ func (ix *Index) score(c *candidate) {
 	c.containAll = min(c.total/min(c.nq, c.ns), 1)
 	c.aligned, c.alignedFirst = ix.alignment(c)
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
-	c.opening = ix.sharedOpening(c)
+	c.opening = ix.sharedOpening(q, c)
 	c.rewrite = ix.rewritten(c)
 	c.header = ix.headerOnly(c)
 	c.dup = b.shared >= ix.opts.MinShared && !c.header && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
@@ -427,19 +434,29 @@ func (ix *Index) rewritten(c *candidate) bool {
 }
 
 // sharedOpening: a text whose largest block with a story starts at the
-// start of both and spans at least sharedOpeningWords of the text shares
-// the story's opening and is a version of it however the two go on (issue 13, category 5: an update that keeps a story's first
-// paragraphs and appends others, or the story when it arrives after such
-// an update). Both texts start the block within wrapNearWords words of
-// their distinctive start, so a quoted paragraph (late in the quoting
-// text) never passes; a template header shared by different briefs is
-// shorter, and once MaxDocFreq stories hold it, boilerplate. The block
-// must still hold sharedOpeningContain of the shorter text.
-func (ix *Index) sharedOpening(c *candidate) bool {
+// start of one text (within wrapNearWords words of its distinctive start)
+// and near the start of the other (within alignNearWords: an own header),
+// spans at least sharedOpeningWords of the text and is word for word
+// (it holds at least sharedOpeningDense of the text's estimated
+// distinctive shingles over its span) shares the story's opening and is a
+// version of it however the two go on (issue 13, category 5: an update
+// that keeps a story's first paragraphs and appends others, or the story
+// when it arrives after such an update). A quoted paragraph starts late in
+// the quoting text; a template header shared by different briefs is
+// shorter, and once MaxDocFreq stories hold it, boilerplate; two stories
+// that share scattered phrases over their openings are not word for word.
+// The block must still hold sharedOpeningContain of the shorter text.
+func (ix *Index) sharedOpening(q *query, c *candidate) bool {
 	b := &c.best
-	return b.qFirst <= wrapNearWords && b.sFirst <= wrapNearWords &&
+	if !(min(b.qFirst, b.sFirst) <= wrapNearWords && max(b.qFirst, b.sFirst) <= ix.alignN &&
 		int(b.posLast-b.posFirst)+ix.opts.Shingle >= sharedOpeningWords &&
-		c.contain >= sharedOpeningContain
+		c.contain >= sharedOpeningContain) {
+		return false
+	}
+	// Word for word: the block holds most of the text's estimated
+	// distinctive shingles over its span.
+	within := float64(q.before[b.iLast+1] - q.before[b.iFirst])
+	return b.mass >= sharedOpeningDense*within
 }
 
 // alignment is the alignment rule of doc.go ("Content: the decision"):

@@ -39,12 +39,26 @@ func TestMatch_Update(t *testing.T) {
 	}
 }
 
+// replaceEvery replaces the first k words of every n of p by words of its
+// own: what is left shares scattered runs with p, not p word for word.
+func replaceEvery(p string, n, k int) string {
+	ws := strings.Fields(p)
+	for i := range ws {
+		if i%n < k {
+			ws[i] = "other" + ws[i]
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
 // TestMatch_UpdateFromTwoStories (issue 13, category 5): an update that
 // keeps the first paragraphs of story A and appends paragraphs of story B
 // joins A, in either arrival order, though it holds far less than the
 // threshold of either text; B, whose paragraphs come late in it, is
-// refused. A shorter shared opening (a template header) or a quoted
-// paragraph does not join.
+// refused; so it is when A carries a short header of its own. A shorter
+// shared opening (a template header), a quoted paragraph, or an opening
+// that shares only scattered runs with A's (not word for word) does not
+// join.
 func TestMatch_UpdateFromTwoStories(t *testing.T) {
 	a := strings.Split(genText(505, 5), "\n\n") // headline + 5 paragraphs of 60 words
 	b := strings.Split(genText(606, 5), "\n\n")
@@ -68,6 +82,11 @@ func TestMatch_UpdateFromTwoStories(t *testing.T) {
 			header + "\n\n" + strings.Join(c, "\n\n"), ""},
 		{"quotes A's second paragraph", map[string]string{"A": storyA},
 			strings.Join([]string{c[0], c[1], a[2], c[2], c[3]}, "\n\n"), ""},
+		{"update keeping two paragraphs after A under its own header",
+			map[string]string{"A": "Evening Wire Desk | Regional Edition | Tuesday\n\n" + storyA, "B": storyB},
+			strings.Join([]string{a[0], a[1], a[2], b[3], b[4]}, "\n\n"), "A"},
+		{"A's opening with two words in nine replaced, then another story", map[string]string{"A": storyA},
+			strings.Join([]string{a[0], replaceEvery(a[1], 9, 2), replaceEvery(a[2], 9, 2), c[1], c[2], c[3], c[4]}, "\n\n"), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
