@@ -416,9 +416,9 @@ func (ix *Index) headerOnly(c *candidate) bool {
 	return span < sharedOpeningWords && float64(b.shared*ix.open) >= headerDense*float64(span)
 }
 
-// rewritten: a heavy rewrite (words replaced, sentences dropped) keeps
-// few 5-word runs, but those it keeps are spread over the text in the
-// story's order, from near the start of both (issue 13, category 7). A
+// rewritten: a heavy rewrite (words replaced, sentences dropped, the text
+// trimmed and padded with its own) keeps few 5-word runs of the story, in
+// stretches from near the start of both (issue 13, category 7). A
 // block that starts within alignNearWords of both texts' distinctive
 // start, passes the lead check, and spans at least rewriteSpread of the
 // shorter text is a copy from rewriteContain on. A quoted paragraph or a
