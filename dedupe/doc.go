@@ -74,6 +74,37 @@
 //     that copies a story's opening after paragraphs of its own, starts
 //     late in both and is kept apart, in either arrival order.
 //
+// A text is also a duplicate, whatever the containment threshold, when it
+// shares the story's opening: the largest block starts within 8 words of
+// one text's distinctive start and 36 of the other's, spans at least 56
+// words of the text, is word for word (it holds at least 60% of the text's
+// estimated distinctive shingles over its span) and holds at least
+// MinShared kept shingles and 10% of the shorter text (an update that
+// keeps a story's first paragraphs and appends another story's, or the
+// story arriving after such an update; the other story, whose paragraphs
+// come late in the update, is refused). A new template's header shared by
+// different briefs is shorter than that.
+//
+// A heavy rewrite (words replaced, sentences dropped, the text trimmed and
+// padded with its own) keeps few 5-word runs of the story, in stretches
+// from near the start of both. A text is also a duplicate when its largest
+// block starts within 36 words of both texts' distinctive start, passes
+// the lead check (2 shared shingles in the text's first 72 words and the
+// story's first 250), holds MinShared kept shingles and at least 25% of
+// the shorter text, and spans at least 30% of the shorter text's estimated
+// distinctive length. A quoted paragraph or a template header is usually
+// one short stretch of the text; a quote that is itself a quarter of a
+// short text, near the start of both, is not told apart (issue 13,
+// category 4). Match.Reason names either route ("a shared opening", "a
+// rewrite") when the text passed by it alone.
+//
+// No route passes a shared header only: a largest block that starts
+// within 8 words of both texts' distinctive start, spans fewer than 56
+// words, holds at least 80% of the opening-sample shingles of its span
+// (word for word) while under half of either text is in the other: a new
+// template's header over different bodies, before MaxDocFreq stories
+// make it boilerplate.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

@@ -44,6 +44,30 @@ const (
 // recognised once MaxDocFreq stories hold it).
 const alignAllContain = 0.6
 
+// The shared opening (sharedOpening): the least span of the block, in
+// words, its least containment, and the least share of the text's
+// shingles over its span that it holds.
+const (
+	sharedOpeningWords   = 56
+	sharedOpeningContain = 0.1
+	sharedOpeningDense   = 0.6
+)
+
+// A shared header (headerOnly): each text's least containment for the
+// block to be more than a header, and the least share of the opening
+// sample shingles of the block's span that it holds.
+const (
+	headerOwn   = 0.5
+	headerDense = 0.8
+)
+
+// The rewrite route (rewritten): least containment and least span of the
+// block as a share of the shorter text's estimated distinctive length.
+const (
+	rewriteContain = 0.25
+	rewriteSpread  = 0.3
+)
+
 // unsharedRun estimates the text's distinctive shingles, from its kept
 // shingle from to the one before to, that a story with sketch cut tau and
 // body weight wb could have shared: the opening sample in the text's
@@ -91,6 +115,9 @@ type block struct {
 	lead     int // shared shingles in the text's first leadQueryWords words and the story's first leadStoryWords
 	leadWrap int // shared shingles in the text's first leadQueryWords words from the block's start
 	qSkip    int // body-sample shingles of the text before the block
+	// iFirst and iLast index the first and last shared shingle with an
+	// offset in the text's distinctive shingles.
+	iFirst, iLast int
 }
 
 type candidate struct {
@@ -113,8 +140,15 @@ type candidate struct {
 	aligned    bool
 	// alignedFirst: aligned on the first block, not the largest.
 	alignedFirst bool
-	update       bool
-	dup          bool // passes every check
+	// opening: the largest block is the opening of both texts, at least
+	// sharedOpeningWords long (see sharedOpening).
+	opening bool
+	// rewrite: passes the lower rewrite threshold (see rewritten).
+	rewrite bool
+	// header: the largest block is a shared header only (see headerOnly).
+	header bool
+	update bool
+	dup    bool // passes every check
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -192,7 +226,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
 	for k := range cands {
-		ix.score(&cands[k])
+		ix.score(&q, &cands[k])
 	}
 	ix.rank(cands)
 	return ix.verdict(m, cands)
@@ -308,8 +342,10 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 				b.qFirst = qo
 				b.posFirst = q.dpos[i]
 				b.qSkip = int(q.nbody[i])
+				b.iFirst = i
 			}
 			b.posLast = q.dpos[i]
+			b.iLast = i
 			b.sFirst = min(b.sFirst, so)
 			if qo < ix.leadQ && so < ix.leadS {
 				b.lead++
@@ -343,7 +379,7 @@ func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
 // block, estimates containment and Jaccard on the largest block, and
 // judges alignment (the alignment rule), update and duplicate (doc.go,
 // "Content: the decision").
-func (ix *Index) score(c *candidate) {
+func (ix *Index) score(q *query, c *candidate) {
 	c.closeBlock(ix.leadMin)
 	inter := c.best.mass
 	b := &c.best
@@ -359,7 +395,68 @@ func (ix *Index) score(c *candidate) {
 	c.containAll = min(c.total/min(c.nq, c.ns), 1)
 	c.aligned, c.alignedFirst = ix.alignment(c)
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
-	c.dup = c.contain >= ix.opts.Threshold && b.shared >= ix.opts.MinShared && c.aligned
+	c.opening = ix.sharedOpening(q, c)
+	c.rewrite = ix.rewritten(c)
+	c.header = ix.headerOnly(c)
+	c.dup = b.shared >= ix.opts.MinShared && !c.header && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+}
+
+// headerOnly: the largest block is a short opening that both texts
+// start with word for word (every opening-sample shingle of its span
+// shared), shorter than sharedOpeningWords, and each text holds mostly
+// text of its own (containment under headerOwn either way): a new
+// template's header over different bodies before MaxDocFreq stories
+// make it boilerplate (issue 13, category 6).
+func (ix *Index) headerOnly(c *candidate) bool {
+	b := &c.best
+	if max(b.qFirst, b.sFirst) > wrapNearWords || c.containQ >= headerOwn || c.containS >= headerOwn {
+		return false
+	}
+	span := int(b.posLast-b.posFirst) + ix.opts.Shingle
+	return span < sharedOpeningWords && float64(b.shared*ix.open) >= headerDense*float64(span)
+}
+
+// rewritten: a heavy rewrite (words replaced, sentences dropped, the text
+// trimmed and padded with its own) keeps few 5-word runs of the story, in
+// stretches from near the start of both (issue 13, category 7). A
+// block that starts within alignNearWords of both texts' distinctive
+// start, passes the lead check, and spans at least rewriteSpread of the
+// shorter text is a copy from rewriteContain on. A quoted paragraph or a
+// template header is usually one short stretch of the text (a quote that
+// is a quarter of a short text, near its start, is not told apart).
+func (ix *Index) rewritten(c *candidate) bool {
+	b := &c.best
+	if c.contain < rewriteContain || max(b.qFirst, b.sFirst) > ix.alignN || b.lead < ix.leadMin {
+		return false
+	}
+	span := float64(b.posLast-b.posFirst) + float64(ix.opts.Shingle)
+	return span >= rewriteSpread*min(c.nq, c.ns)
+}
+
+// sharedOpening: a text whose largest block with a story starts at the
+// start of one text (within wrapNearWords words of its distinctive start)
+// and near the start of the other (within alignNearWords: an own header),
+// spans at least sharedOpeningWords of the text and is word for word
+// (it holds at least sharedOpeningDense of the text's estimated
+// distinctive shingles over its span) shares the story's opening and is a
+// version of it however the two go on (issue 13, category 5: an update
+// that keeps a story's first paragraphs and appends others, or the story
+// when it arrives after such an update). A quoted paragraph starts late in
+// the quoting text; a template header shared by different briefs is
+// shorter, and once MaxDocFreq stories hold it, boilerplate; two stories
+// that share scattered phrases over their openings are not word for word.
+// The block must still hold sharedOpeningContain of the shorter text.
+func (ix *Index) sharedOpening(q *query, c *candidate) bool {
+	b := &c.best
+	if !(min(b.qFirst, b.sFirst) <= wrapNearWords && max(b.qFirst, b.sFirst) <= ix.alignN &&
+		int(b.posLast-b.posFirst)+ix.opts.Shingle >= sharedOpeningWords &&
+		c.contain >= sharedOpeningContain) {
+		return false
+	}
+	// Word for word: the block holds most of the text's estimated
+	// distinctive shingles over its span.
+	within := float64(q.before[b.iLast+1] - q.before[b.iFirst])
+	return b.mass >= sharedOpeningDense*within
 }
 
 // alignment is the alignment rule of doc.go ("Content: the decision"):
@@ -477,6 +574,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if b.shared < o.MinShared {
 			why = append(why, fmt.Sprintf("too few shared (need %d)", o.MinShared))
 		}
+		if c.header {
+			why = append(why, fmt.Sprintf("a shared header only: both texts open with the same %d words, then each is mostly its own", m.SpanEnd-m.SpanStart))
+		}
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")
@@ -487,6 +587,11 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")
 		}
+	case c.opening && !(c.contain >= o.Threshold && c.aligned):
+		shape = fmt.Sprintf("; both texts open with the same %d words (a shared opening), then go on apart", m.SpanEnd-m.SpanStart)
+	case c.rewrite && !(c.contain >= o.Threshold && c.aligned):
+		shape = fmt.Sprintf("; a rewrite: below the threshold, but the shared shingles spread over %d words (at least %.0f%% of the shorter text) from near the start of both",
+			m.SpanEnd-m.SpanStart, 100*rewriteSpread)
 	case m.Update:
 		shape = "; an update: this text holds the story from its start plus more"
 	case c.containQ >= 0.9 && c.containS >= 0.9:

@@ -2,7 +2,7 @@ package dedupe
 
 import (
 	"html"
-	"slices"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -71,7 +71,11 @@ func cp1252Byte(r rune) (byte, bool) {
 // Text without such runs is returned unchanged (and unallocated).
 func repairMojibake(s string) string {
 	// Fast path: mojibake of UTF-8 always starts with a lead byte in
-	// 0xC2-0xF4, which Windows-1252 shows as a rune in U+00C2-U+00F4.
+	// 0xC2-0xF4, which Windows-1252 shows as a rune in U+00C2-U+00F4,
+	// encoded in UTF-8 as 0xC3 and a second byte.
+	if strings.IndexByte(s, 0xC3) < 0 {
+		return s
+	}
 	found := false
 	for _, r := range s {
 		if r >= 0xC2 && r <= 0xF4 {
@@ -156,6 +160,15 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	text = repairMojibake(html.UnescapeString(text))
 	var ring [32]uint64
 	count := 0
+	// The sampling tests are masks when the rates are powers of two (the
+	// defaults), divisions otherwise (mask 0).
+	var openMask, bodyMask uint64
+	if open&(open-1) == 0 {
+		openMask = open - 1
+	}
+	if body&(body-1) == 0 {
+		bodyMask = body - 1
+	}
 	hs = make([]uint32, 0, len(text)/(6*int(open))+4)
 	h := uint64(fnvOffset)
 	in := false
@@ -172,11 +185,11 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 			s = s<<31 | s>>33
 		}
 		s = mix64(s)
-		if s%open != 0 {
+		if s&openMask != 0 || openMask == 0 && s%open != 0 {
 			return
 		}
 		p := uint32(min(count-n, bodyBit-1))
-		if s%body == 0 {
+		if s&bodyMask == 0 && (bodyMask != 0 || s%body == 0) {
 			p |= bodyBit
 		}
 		hs = append(hs, uint32(s>>32))
@@ -223,18 +236,39 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 // dropRepeats removes every occurrence of a hash after its first, keeping
 // text order.
 func dropRepeats(hs, pos []uint32) ([]uint32, []uint32) {
-	sorted := slices.Clone(hs)
-	slices.Sort(sorted)
-	if len(slices.Compact(sorted)) == len(hs) {
-		return hs, pos
+	// An open-addressing set of the hashes seen, in a table of at least
+	// twice as many slots (a power of two); slot value h+1, so 0 is free
+	// (a hash of 2^32-1 is kept apart in hasMax).
+	size := 64
+	for size < 2*len(hs) {
+		size <<= 1
 	}
-	seen := make(map[uint32]struct{}, len(hs))
+	var small [256]uint32
+	var tab []uint32
+	if size <= len(small) {
+		tab = small[:size]
+	} else {
+		tab = make([]uint32, size)
+	}
+	mask := uint32(size - 1)
+	hasMax := false
 	k := 0
 	for i, h := range hs {
-		if _, dup := seen[h]; dup {
-			continue
+		if h == math.MaxUint32 {
+			if hasMax {
+				continue
+			}
+			hasMax = true
+		} else {
+			j := (h * 0x9E3779B1) >> 7 & mask
+			for tab[j] != 0 && tab[j] != h+1 {
+				j = (j + 1) & mask
+			}
+			if tab[j] != 0 {
+				continue
+			}
+			tab[j] = h + 1
 		}
-		seen[h] = struct{}{}
 		hs[k], pos[k] = h, pos[i]
 		k++
 	}
