@@ -380,8 +380,9 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string
 }
 
 // mainParagraphParent returns the element whose direct <p> children hold
-// the most text, outside dialogs (modal): a privacy policy in a modal
-// is often the longest text of a shop's page; on a product page
+// the most text, outside dialogs (modal) and cookie consent panels
+// (consentPanel): a privacy policy in a modal is often the longest text
+// of a shop's page; on a product page
 // (mode.product), outside its customer reviews too.
 func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	sum := make(map[*html.Node]int)
@@ -389,8 +390,8 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || modal(c) || mode.product && reviewNamed(c) {
-				continue // a dialog's text, or customer reviews, are not the page's
+			if c.Type != html.ElementNode || modal(c) || consentPanel(c) || mode.product && reviewNamed(c) {
+				continue // a dialog's or a consent panel's text, or customer reviews, are not the page's
 			}
 			if c.DataAtom == atom.P {
 				k, _ := countText(textOf(c))

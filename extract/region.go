@@ -67,7 +67,7 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) {
+		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) || consentPanel(n) {
 		return true
 	}
 	if s != nil && s.text*2 > total {
