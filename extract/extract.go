@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"errors"
+	"net/url"
 
 	"fmt"
 	"sort"
@@ -206,9 +207,19 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
+	// Other pages' teasers beside the story, in its block or in the
+	// blocks around it (teaserRuns).
+	host := pageHost(opts.URL)
+	teasers := teaserRuns(blocks[0], host)
+	if len(blocks) > 1 && blocks[0].Parent != nil {
+		teasers = teaserRuns(blocks[0].Parent, host)
+	}
 	var raw []string
 	for _, b := range blocks {
-		raw = append(raw, emit(b)...)
+		if teasers[b] {
+			continue
+		}
+		raw = append(raw, emitSkipping(b, teasers)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
@@ -805,3 +816,13 @@ func climb(body, top *html.Node, st map[*html.Node]*stat) *html.Node {
 // climbReach is how many ancestors adding too little paragraph text climb
 // looks past; wrappers that add no text at all are not counted.
 const climbReach = 3
+
+// pageHost is the host of pageURL, lower-cased, without a leading
+// "www.", or "" when pageURL gives none.
+func pageHost(pageURL string) string {
+	u, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
