@@ -489,8 +489,8 @@ func hidden(n *html.Node) bool {
 // pruneMode says what prune reads.
 type pruneMode struct {
 	// byName: class, id, role and aria-label names; without it only tags
-	// that never hold the story, hidden elements and cookie consent
-	// panels (consentPanel) go.
+	// that never hold the story, hidden elements, cookie consent panels
+	// (consentPanel) and, with product, customer reviews go.
 	byName bool
 	// discussion: the page declares itself a discussion (schema.org
 	// DiscussionForumPosting, QAPage), whose replies and answers
@@ -540,7 +540,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
 	}
 	if !mode.byName {
-		return hidden(n) && !collapsedProse(n, s) || consentPanel(n)
+		return hidden(n) && !collapsedProse(n, s) || consentPanel(n) || mode.product && reviewNamed(n)
 	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
 		// custom elements: <ad-slot>, <share-bar>
