@@ -298,13 +298,33 @@ func (sg *signals) product() bool {
 
 // declaresArticle reports whether the page calls itself an article: a
 // JSON-LD or microdata article type, or og:type article.
+//
+// og:type article counts only when the structured data does not call the
+// page a collection of items (CollectionPage, ItemList,
+// SearchResultsPage): many site templates set og:type article on every
+// page, section fronts and shop categories included, while a page's
+// JSON-LD or microdata type is set for that page.
 func (sg *signals) declaresArticle() bool {
+	if sg.structuredArticle() {
+		return true
+	}
+	for _, n := range []string{"collectionpage", "itemlist", "searchresultspage"} {
+		if sg.ldTypes[n] || sg.itemTypes[n] > 0 {
+			return false
+		}
+	}
+	return sg.ogType == "article"
+}
+
+// structuredArticle reports whether the page's structured data (JSON-LD
+// or microdata) gives an article type.
+func (sg *signals) structuredArticle() bool {
 	for _, n := range []string{"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle"} {
 		if sg.ldTypes[n] || sg.itemTypes[n] > 0 {
 			return true
 		}
 	}
-	return sg.ogType == "article"
+	return false
 }
 
 // pageType decides the page type; see the package documentation.

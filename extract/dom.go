@@ -381,13 +381,54 @@ func codeMode(n *html.Node, mode pruneMode) pruneMode {
 // elements and tags that never hold the story (script, nav, …) are not
 // rescued.
 func holdsStory(n *html.Node, s, body *stat) bool {
-	if s == nil || body == nil || body.prose == 0 || hidden(n) || modal(n) {
+	if s == nil || body == nil || body.prose == 0 || hidden(n) || modal(n) || consentPanel(n) {
 		return false
 	}
 	if dropTags[n.DataAtom] {
 		return false
 	}
 	return s.prose*2 > body.prose && s.good() >= 500 && s.linkDensity() < 0.3
+}
+
+// consentWords name a site's cookie consent banner or privacy
+// preference panel.
+var consentWords = makeSet("cookie", "cookies", "consent", "gdpr")
+
+// consentPanel reports whether n is a cookie consent banner or preference
+// panel: named for consent (consentWords) and holding a control to answer
+// it (a button, a checkbox). Such a panel is never a page's content, yet
+// its long purpose descriptions can outweigh the text of a page made of
+// links (a listing, a shop category) once names are no longer read.
+func consentPanel(n *html.Node) bool {
+	names := getAttr(n, "class") + " " + getAttr(n, "id")
+	lower := strings.ToLower(names)
+	if !strings.Contains(lower, "cookie") && !strings.Contains(lower, "consent") && !strings.Contains(lower, "gdpr") {
+		return false // the cheap test first: this runs on every element
+	}
+	named := false
+	for _, t := range classTokens(names) {
+		if in(consentWords, strings.ToLower(t)) {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return false
+	}
+	return findControl(n)
+}
+
+// findControl reports whether n holds a button or an input.
+func findControl(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Button || c.DataAtom == atom.Input || findControl(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // modal reports whether n is a dialog shown on demand over the page
@@ -448,7 +489,8 @@ func hidden(n *html.Node) bool {
 // pruneMode says what prune reads.
 type pruneMode struct {
 	// byName: class, id, role and aria-label names; without it only tags
-	// that never hold the story and hidden elements go.
+	// that never hold the story, hidden elements, cookie consent panels
+	// (consentPanel) and, with product, customer reviews go.
 	byName bool
 	// discussion: the page declares itself a discussion (schema.org
 	// DiscussionForumPosting, QAPage), whose replies and answers
@@ -498,7 +540,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
 	}
 	if !mode.byName {
-		return hidden(n) && !collapsedProse(n, s)
+		return hidden(n) && !collapsedProse(n, s) || consentPanel(n) || mode.product && reviewNamed(n)
 	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
 		// custom elements: <ad-slot>, <share-bar>

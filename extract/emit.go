@@ -56,10 +56,20 @@ func stripMarks(s string) string {
 
 // emit returns the raw paragraphs of n, skipping those that are mostly
 // link text (menus and link lists that survived pruning) unless they are
-// one web address written out, and threads of user replies after the
-// story (isThread).
-func emit(n *html.Node) []string {
-	e := &emitter{skip: trailingBoxes(n)}
+// one web address written out, threads of user replies after the
+// story (isThread) and boxes after it (trailingBoxes).
+func emit(n *html.Node) []string { return emitSkipping(n, nil) }
+
+// emitSkipping is emit, skipping the elements of extra too.
+func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
+	skip := trailingBoxes(n)
+	for k := range extra {
+		if skip == nil {
+			skip = make(map[*html.Node]bool)
+		}
+		skip[k] = true
+	}
+	e := &emitter{skip: skip}
 	e.walk(n, false)
 	e.flush()
 	return e.out

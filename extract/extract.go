@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"errors"
+	"net/url"
 
 	"fmt"
 	"sort"
@@ -187,7 +188,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
-	mode := pruneMode{byName: byName, discussion: m.discussion, product: byName && sg.product()}
+	mode := pruneMode{byName: byName, discussion: m.discussion, product: sg.product()}
 	preferred := preferredBlock(bodyNode, st, summary)
 	if preferred != nil && mode.product && withinReviews(preferred) {
 		preferred = nil // one customer review of many is not the product's text
@@ -206,9 +207,19 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary)
+	// Other pages' teasers beside the story, in its block or in the
+	// blocks around it (teaserRuns).
+	host := pageHost(opts.URL)
+	teasers := teaserRuns(blocks[0], host)
+	if len(blocks) > 1 && blocks[0].Parent != nil {
+		teasers = teaserRuns(blocks[0].Parent, host)
+	}
 	var raw []string
 	for _, b := range blocks {
-		raw = append(raw, emit(b)...)
+		if teasers[b] {
+			continue
+		}
+		raw = append(raw, emitSkipping(b, teasers)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
@@ -380,8 +391,9 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string
 }
 
 // mainParagraphParent returns the element whose direct <p> children hold
-// the most text, outside dialogs (modal): a privacy policy in a modal
-// is often the longest text of a shop's page; on a product page
+// the most text, outside dialogs (modal) and cookie consent panels
+// (consentPanel): a privacy policy in a modal is often the longest text
+// of a shop's page; on a product page
 // (mode.product), outside its customer reviews too.
 func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	sum := make(map[*html.Node]int)
@@ -389,8 +401,8 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || modal(c) || mode.product && reviewNamed(c) {
-				continue // a dialog's text, or customer reviews, are not the page's
+			if c.Type != html.ElementNode || modal(c) || consentPanel(c) || mode.product && reviewNamed(c) {
+				continue // a dialog's or a consent panel's text, or customer reviews, are not the page's
 			}
 			if c.DataAtom == atom.P {
 				k, _ := countText(textOf(c))
@@ -804,3 +816,13 @@ func climb(body, top *html.Node, st map[*html.Node]*stat) *html.Node {
 // climbReach is how many ancestors adding too little paragraph text climb
 // looks past; wrappers that add no text at all are not counted.
 const climbReach = 3
+
+// pageHost is the host of pageURL, lower-cased, without a leading
+// "www.", or "" when pageURL gives none.
+func pageHost(pageURL string) string {
+	u, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}

@@ -297,11 +297,11 @@ func regionArticle(root *html.Node, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
-	raw := regionParagraphs(body, sg.product()) // cuts the landmarks from body
-	st := measure(body)
-	if !readsAsContent(body, st[body]) {
+	raw, cut := regionParagraphs(body, sg.product()) // cuts the landmarks from body
+	if !readsAsContent(body, cut) {
 		return nil
 	}
+	st := measure(body)
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
 	if !usable(paras) {

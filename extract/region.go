@@ -27,7 +27,10 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // as the boilerplate, and cutting by them lost more than it saved on
 // the dev pages. The one exception is cutReviews, set on a product page:
 // elements named for reviews (reviewNamed) are cut, as prune cuts them.
-func regionParagraphs(body *html.Node, cutReviews bool) []string {
+//
+// It also returns the measure of body once its landmarks are cut, before
+// the links above the heading are (see cutLinksBeforeHeading).
+func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	st := measure(body)
 	total := st[body].text
 	cutLandmarks(body, st, total, cutReviews)
@@ -37,10 +40,12 @@ func regionParagraphs(body *html.Node, cutReviews bool) []string {
 			region = mains[0]
 		}
 	}
+	cut := measure(body)[body]
+	cutLinksBeforeHeading(region, st)
 	e := &emitter{keepLinks: true}
 	e.walk(region, false)
 	e.flush()
-	return e.out
+	return e.out, cut
 }
 
 // cutLandmarks removes the page's landmarks, hidden elements, dialogs and
@@ -67,7 +72,7 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) {
+		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) || consentPanel(n) {
 		return true
 	}
 	if s != nil && s.text*2 > total {
@@ -127,12 +132,41 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if body == nil {
 		return
 	}
-	paras, _ := cleanLines(regionParagraphs(body, ps.product), newTitleSet(opts.Title))
+	raw, _ := regionParagraphs(body, ps.product)
+	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
 	need := runeCount(a.Paragraphs) + 1
 	if a.PageType == PageOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
 	}
 	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
+	}
+}
+
+// cutLinksBeforeHeading removes, when the region holds one <h1>, the
+// elements before it that are mostly links (link text at least half
+// their text): the menus, skip links and breadcrumbs a template puts
+// above a page's heading, outside any landmark element. Text before the
+// heading that is not links (a dek, a notice) stays.
+func cutLinksBeforeHeading(region *html.Node, st map[*html.Node]*stat) {
+	h1s := findAll(region, false, func(n *html.Node) bool { return n.DataAtom == atom.H1 })
+	if len(h1s) != 1 {
+		return
+	}
+	for n := h1s[0]; n != nil && n != region; n = n.Parent {
+		for p := n.PrevSibling; p != nil; {
+			prev := p.PrevSibling
+			switch p.Type {
+			case html.TextNode:
+				if strings.TrimSpace(p.Data) != "" {
+					return // loose text before the heading: leave the rest
+				}
+			case html.ElementNode:
+				if s := st[p]; s != nil && s.text > 0 && s.link*2 >= s.text {
+					p.Parent.RemoveChild(p)
+				}
+			}
+			p = prev
+		}
 	}
 }

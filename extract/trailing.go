@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"net/url"
+	"strings"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -144,4 +146,144 @@ func wordsIn(n *html.Node) int {
 	}
 	walk(n)
 	return words
+}
+
+// teaserMinRun is the number of sibling teasers that make a list of
+// other pages' teasers (see teaserRuns).
+const teaserMinRun = 3
+
+// teaserMaxWords is the most words a teaser holds outside its links: a
+// date, a byline and an excerpt (WordPress cuts excerpts at 55 words).
+const teaserMaxWords = 80
+
+// teaserRuns returns the teasers of other pages inside block, after a
+// story: runs of teaserMinRun or more sibling elements of one tag and
+// first class word (familyClass), each with a heading that is a link and at most teaserMaxWords
+// words outside links ("latest news", "recent posts", "you may also
+// like" grids that a template puts under the story). Only what follows
+// the story's container is read: a list of picks or of chapters before
+// or around the story's paragraphs is the story's own. It returns
+// nil when block holds no story (storyContainer with storyMinParas
+// paragraphs of storyMinWords words), so that a listing keeps its items;
+// the story's container and what it holds are never cut: the items
+// of a list of picks sit among the story's paragraphs.
+func teaserRuns(block *html.Node, host string) map[*html.Node]bool {
+	c := storyContainer(block)
+	if c == nil {
+		return nil
+	}
+	paras, words := 0, 0
+	for k := c.FirstChild; k != nil; k = k.NextSibling {
+		if k.DataAtom == atom.P {
+			if w := wordsIn(k); w > 0 {
+				paras++
+				words += w
+			}
+		}
+	}
+	if paras < storyMinParas || words < storyMinWords {
+		return nil
+	}
+	type key struct {
+		a    atom.Atom
+		tag  string
+		attr string
+	}
+	var out map[*html.Node]bool
+	after := false // past the story's container, in document order
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		var groups map[key][]*html.Node
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			if k.Type != html.ElementNode {
+				continue
+			}
+			if k == c {
+				after = true
+				continue // items inside the story are its own (a list of picks)
+			}
+			if contains(k, c) {
+				walk(k)
+				continue
+			}
+			if after && teaser(k, host) {
+				if groups == nil {
+					groups = make(map[key][]*html.Node)
+				}
+				g := key{k.DataAtom, k.Data, familyClass(k)}
+				groups[g] = append(groups[g], k)
+				continue
+			}
+			walk(k)
+		}
+		for _, g := range groups {
+			if len(g) < teaserMinRun {
+				for _, k := range g {
+					walk(k)
+				}
+				continue
+			}
+			if out == nil {
+				out = make(map[*html.Node]bool)
+			}
+			for _, k := range g {
+				out[k] = true
+			}
+		}
+	}
+	walk(block)
+	return out
+}
+
+// teaser reports whether n is the teaser of another page of the site: a
+// heading whose text is mostly a link to another page on host (a
+// relative address, or one on host; any page when host is ""), and at
+// most teaserMaxWords words outside links. A heading linking to its own
+// section (#anchor) is the page's; one linking to another site is a
+// pick of a list (a shop, a maker), not the site's teaser.
+func teaser(n *html.Node, host string) bool {
+	linked := false
+	for _, h := range findAll(n, false, isHeading) {
+		if w := wordsIn(h); w > 0 && linkWordsIn(h)*10 >= w*8 && siteLink(h, host) {
+			linked = true
+			break
+		}
+	}
+	return linked && wordsIn(n)-linkWordsIn(n) <= teaserMaxWords
+}
+
+// linkWordsIn counts the words of n's text inside links.
+func linkWordsIn(n *html.Node) int {
+	k := 0
+	for _, a := range findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
+		k += wordsIn(a)
+	}
+	if n.DataAtom == atom.A {
+		return wordsIn(n)
+	}
+	return k
+}
+
+// siteLink reports whether the first link in n leads to another page of
+// the site on host (see teaser).
+func siteLink(n *html.Node, host string) bool {
+	a := n
+	if a.DataAtom != atom.A {
+		a = findFirst(n, atom.A)
+	}
+	if a == nil {
+		return false
+	}
+	href := strings.TrimSpace(getAttr(a, "href"))
+	if href == "" || strings.HasPrefix(href, "#") {
+		return false
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return false
+	}
+	if u.Host == "" || host == "" {
+		return u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https"
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == host
 }
