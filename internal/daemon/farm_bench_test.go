@@ -51,6 +51,7 @@ func BenchmarkFarm(b *testing.B) {
 		b.ReportMetric(rep.CPURatio(), "x-raw-cpu/item")
 		b.ReportMetric(fs.P99.Seconds()*1000, "p99-ms")
 		b.ReportMetric(float64(fs.PeakRSS)/(1<<20), "peak-rss-MB")
+		b.ReportMetric(float64(fs.PeakRSS-fs.BaseRSS)/(1<<20), "rss-over-base-MB")
 		b.ReportMetric(float64(fs.StoreLag), "store-lag-msgs")
 		b.ReportMetric(rep.BoundRatio(), "x-bound")
 		var out strings.Builder

@@ -20,7 +20,10 @@
 // The Report gives, for both: items/s, CPU ms per item (the process's CPU
 // time over the run, the farm's serving included in both), p50/p99 from a
 // page being served to its story or copy being on the stream (to being
-// extracted, for the baseline), peak RSS (the process's, farm included),
+// extracted, for the baseline), peak RSS (the process's, farm included) and
+// how far it rose over the process's resident memory at the start (after
+// the heap freed by earlier runs is returned to the system), which is the
+// run's own,
 // the store's lag when the last item was published, and the wall time
 // against the politeness bound: each site's robots.txt, feed and pages
 // one after another, Interval apart, all sites at once.

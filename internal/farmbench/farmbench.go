@@ -47,8 +47,12 @@ type Result struct {
 	Wall     time.Duration
 	CPU      time.Duration
 	P50, P99 time.Duration
-	PeakRSS  int64
-	StoreLag uint64 // the daemon only
+	// PeakRSS is the process's peak resident memory during the run, and
+	// BaseRSS its resident memory at the start: the farm's servers and
+	// pages, and the test process. PeakRSS - BaseRSS is what the run
+	// added.
+	PeakRSS, BaseRSS int64
+	StoreLag         uint64 // the daemon only
 	Failures int    // the baseline only: fetches or parses that failed
 }
 
@@ -85,14 +89,14 @@ func (r Report) Write(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, politeness bound %v\n",
 		r.Sites, r.Items, r.Total, r.Interval, r.Bound)
-	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "store lag")
+	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "store lag")
 	for _, row := range []struct {
 		name string
 		res  Result
 		lag  string
 	}{{"raw (" + r.extractName() + ")", r.Raw, ""}, {"feedsift", r.Daemon, fmt.Sprint(r.Daemon.StoreLag)}} {
-		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
-			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), float64(row.res.PeakRSS)/(1<<20), row.lag)
+		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
+			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), mb(row.res.PeakRSS), mb(row.res.PeakRSS-row.res.BaseRSS), row.lag)
 	}
 	fmt.Fprintf(&b, "feedsift/raw: items/s %.2f, CPU per item %.2f; wall / max(politeness bound, raw wall) %.2f; store lag at completion %d messages\n",
 		r.ItemsRatio(), r.CPURatio(), r.BoundRatio(), r.Daemon.StoreLag)
@@ -108,6 +112,8 @@ func (r Report) extractName() string {
 }
 
 func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }
 
 // Run builds the farm, serves it, runs the baseline and then the daemon,
 // and returns the report. The farm's servers are closed when it returns.
@@ -253,7 +259,7 @@ func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn fu
 		res.Failures++
 		mu.Unlock()
 	}
-	res.Wall, res.CPU, res.PeakRSS = measure(func() {
+	res.Wall, res.CPU, res.BaseRSS, res.PeakRSS = measure(func() {
 		work := make(chan string)
 		var wg sync.WaitGroup
 		for range min(256, len(feeds)) {
@@ -327,7 +333,7 @@ func runDaemon(ctx context.Context, opts Options, urls []string, served *servedL
 	defer cancel()
 	runDone := make(chan error, 1)
 	started := false
-	res.Wall, res.CPU, res.PeakRSS = measure(func() {
+	res.Wall, res.CPU, res.BaseRSS, res.PeakRSS = measure(func() {
 		d, err := daemon.Start(ctx, cfg, daemon.Options{Version: "farmbench", Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			errOnce = fmt.Errorf("farmbench: start the daemon: %w", err)
