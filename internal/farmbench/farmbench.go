@@ -53,7 +53,7 @@ type Result struct {
 	// added.
 	PeakRSS, BaseRSS int64
 	StoreLag         uint64 // the daemon only
-	Failures int    // the baseline only: fetches or parses that failed
+	Failures         int    // the baseline only: fetches or parses that failed
 }
 
 // ItemsPerSec is the throughput.
