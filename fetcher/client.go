@@ -90,6 +90,13 @@ type Request struct {
 	LastModified string
 	// Accept is sent as the Accept header; empty sends "*/*".
 	Accept string
+	// Admit, when set, is called once the request's turn at its host has
+	// come, right before it is sent (and again before each retry): the
+	// caller's own admission, for example a bound on pages fetched but not
+	// yet processed. Time spent in it pushes the host's next turn back, so
+	// requests to one host stay spaced by its interval. An error from it
+	// ends the fetch.
+	Admit func(ctx context.Context) error
 }
 
 // Response is the outcome of a Fetch that reached a server.
@@ -267,6 +274,12 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request) (*Respons
 		return nil, err
 	}
 	defer release()
+	if req.Admit != nil {
+		if err := req.Admit(ctx); err != nil {
+			return nil, fmt.Errorf("fetcher: GET %s: not admitted: %w", u.Redacted(), err)
+		}
+		c.limiter.started(host)
+	}
 	ctx = context.WithValue(ctx, heldHostKey{}, host)
 	actx, cancel := context.WithTimeoutCause(ctx, c.opts.Timeout, &timeoutError{after: c.opts.Timeout})
 	defer cancel()

@@ -1075,3 +1075,30 @@ func TestRetryAfterPausesTheHost(t *testing.T) {
 		t.Errorf("another host name: %v, %d requests; want it fetched", err, other.Load())
 	}
 }
+
+// TestFetchAdmit: Admit runs before the request is sent, and its error
+// ends the fetch without a request.
+func TestFetchAdmit(t *testing.T) {
+	var requests atomic.Int32
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		requests.Add(1)
+		fmt.Fprint(w, "ok")
+	})
+	c := newClient(t, fetcher.Options{})
+	admitted := 0
+	resp, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL, Admit: func(context.Context) error {
+		if requests.Load() != 0 {
+			t.Error("Admit ran after the request was sent")
+		}
+		admitted++
+		return nil
+	}})
+	if err != nil || string(resp.Body) != "ok" || admitted != 1 {
+		t.Fatalf("Fetch = %v, %v; admitted %d times; want the body, admitted once", resp, err, admitted)
+	}
+	refused := errors.New("no room")
+	_, err = c.Fetch(t.Context(), fetcher.Request{URL: srv.URL, Admit: func(context.Context) error { return refused }})
+	if !errors.Is(err, refused) || requests.Load() != 1 {
+		t.Errorf("Fetch with a refusing Admit = %v after %d requests; want the refusal and no new request", err, requests.Load())
+	}
+}

@@ -151,6 +151,23 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 	return func() { once.Do(free) }, nil
 }
 
+// started records that a request to host, which had its turn, is only
+// being sent now (it waited after its turn, see Request.Admit): the
+// host's next turn is at least its interval from now.
+func (l *hostLimiter) started(host string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.hosts[host]
+	if !ok {
+		return
+	}
+	if iv := max(l.interval, h.delay); iv > 0 {
+		if next := time.Now().Add(iv); next.After(h.next) {
+			h.next = next
+		}
+	}
+}
+
 // sleepUntil returns at t, at once when t has passed, or with ctx's error
 // when ctx ends first.
 func sleepUntil(ctx context.Context, t time.Time) error {

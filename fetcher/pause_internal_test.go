@@ -61,3 +61,29 @@ func TestHostPause(t *testing.T) {
 		}
 	})
 }
+
+// TestStartedPushesNextTurn: a request that had its turn but was sent
+// only later (it waited for the caller's admission) pushes the host's
+// next turn to a full interval after it was sent.
+func TestStartedPushesNextTurn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newHostLimiter(4, time.Second, time.Minute)
+		release, err := l.acquire(t.Context(), "a.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * time.Second) // waiting for admission
+		l.started("a.example")
+		release()
+		start := time.Now()
+		release, err = l.acquire(t.Context(), "a.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		release()
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("the next request waited %v, want the full 1s interval from when the first was sent", d)
+		}
+		l.started("unknown.example") // a host without an entry: nothing to do
+	})
+}

@@ -33,6 +33,8 @@ type Options struct {
 	Sites, Items int
 	// Interval is the daemon's fetch.per_host_interval.
 	Interval time.Duration
+	// Workers is the daemon's fetch.workers; 0 keeps the default.
+	Workers int
 	// Extract is the raw baseline's extractor, and ExtractName its name
 	// in the report; nil means feedsift's own extractor.
 	Extract     func(page []byte, url, title string) error
@@ -87,8 +89,12 @@ func (r Report) BoundRatio() float64 {
 // Write prints the report as a table with the ratios.
 func (r Report) Write(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, politeness bound %v\n",
-		r.Sites, r.Items, r.Total, r.Interval, r.Bound)
+	workers := "default"
+	if r.Workers > 0 {
+		workers = fmt.Sprint(r.Workers)
+	}
+	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, fetch.workers %s, politeness bound %v\n",
+		r.Sites, r.Items, r.Total, r.Interval, workers, r.Bound)
 	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "store lag")
 	for _, row := range []struct {
 		name string
@@ -314,6 +320,9 @@ func runDaemon(ctx context.Context, opts Options, urls []string, served *servedL
 	cfg.HTTP.Listen = "off"
 	cfg.Fetch.AllowNetworks = []string{"127.0.0.0/8"}
 	cfg.Fetch.PerHostInterval = opts.Interval
+	if opts.Workers > 0 {
+		cfg.Fetch.Workers = opts.Workers
+	}
 	cfg.Poll.Interval = time.Hour
 	cfg.Poll.MaxItemAge = 100 * 365 * 24 * time.Hour
 	for i, u := range urls {

@@ -69,7 +69,10 @@
 // holds only its own polls back. The CPU-bound steps, feed parsing and
 // page extraction, run at most Options.CPUSlots at once (default
 // GOMAXPROCS), so CPU and the memory of parsed pages stay bounded whatever
-// the number of polls waiting. Article fetches of different feeds run in
+// the number of polls waiting. An article page takes one of
+// Options.PageSlots (default 64 per CPU slot) when its host's turn comes
+// and gives it back once extracted, so when the CPU is the limit a fetched
+// page waits behind a bounded number of others, not behind every poll. Article fetches of different feeds run in
 // parallel. The decision "new story or copy" and its publication are the
 // ledger's: it serialises them, and across instances makes each one rest
 // on the whole stream (see package ledger), so two copies of one article

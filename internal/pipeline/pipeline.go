@@ -58,6 +58,15 @@ type Options struct {
 	// once; default GOMAXPROCS. It keeps CPU and the memory of parsed
 	// pages bounded while Workers polls wait on their hosts.
 	CPUSlots int
+	// PageSlots bounds the article pages being fetched or fetched and
+	// not yet extracted; default 64 per CPU slot. A page takes a slot
+	// once its host's turn has come (fetcher.Request.Admit), so polls
+	// waiting on polite hosts hold none, and a page waits for extraction
+	// behind at most PageSlots others, however many polls run: the
+	// latency from fetch to publication stays short when the CPU is the
+	// limit. The default covers fetches of a few hundred milliseconds at
+	// the rate the CPU slots extract.
+	PageSlots int
 	// MaxBackoff caps the delay before a failing feed is polled again;
 	// default 6h. A failing feed is never given up.
 	MaxBackoff time.Duration
@@ -126,6 +135,9 @@ type Pipeline struct {
 	// cpu holds a token for each feed parse or page extraction running
 	// (see Options.CPUSlots and withCPU).
 	cpu chan struct{}
+	// pages holds a token per article page being fetched or waiting for
+	// extraction (see Options.PageSlots).
+	pages chan struct{}
 
 	// feeds is the feed list Run schedules (see SetFeeds).
 	feeds *feedSet
@@ -171,6 +183,9 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.CPUSlots <= 0 {
 		opts.CPUSlots = runtime.GOMAXPROCS(0)
 	}
+	if opts.PageSlots <= 0 {
+		opts.PageSlots = 64 * opts.CPUSlots
+	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 6 * time.Hour
 	}
@@ -196,6 +211,7 @@ func New(opts Options) (*Pipeline, error) {
 		opts.Now = time.Now
 	}
 	p := &Pipeline{opts: opts, log: opts.Logger, metrics: opts.Metrics, now: opts.Now, cpu: make(chan struct{}, opts.CPUSlots),
+		pages:     make(chan struct{}, opts.PageSlots),
 		templates: map[string]*hostTemplate{}, feeds: newFeedSet(opts.Feeds)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)

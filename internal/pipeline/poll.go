@@ -340,7 +340,27 @@ func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item)
 
 func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, ledger.Page, error) {
 	start := time.Now()
-	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept})
+	// The page takes one of the page slots when its host's turn comes,
+	// and gives it back once it is extracted (Options.PageSlots).
+	held := false
+	admit := func(ctx context.Context) error {
+		if held {
+			return nil // a retry: the slot is still held
+		}
+		select {
+		case p.pages <- struct{}{}:
+			held = true
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() {
+		if held {
+			<-p.pages
+		}
+	}()
+	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept, Admit: admit})
 	p.metrics.FetchTime.WithLabelValues("article").Observe(time.Since(start).Seconds())
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()

@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--baseline go-trafilatura|feedsift]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift]
 package main
 
 import (
@@ -33,6 +33,7 @@ func main() {
 func run() error {
 	size := flag.String("farm", "50x20", "farm size, SITESxITEMS")
 	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
+	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
 	flag.Parse()
 	s, i, ok := strings.Cut(*size, "x")
@@ -41,7 +42,7 @@ func run() error {
 	if !ok || err1 != nil || err2 != nil {
 		return fmt.Errorf("--farm %q: want SITESxITEMS, e.g. 2000x20", *size)
 	}
-	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval}
+	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers}
 	switch *baseline {
 	case "go-trafilatura":
 		opts.ExtractName = "go-trafilatura"
