@@ -108,7 +108,7 @@ type FetchConfig struct {
 	MaxBodyMiB         int64         `toml:"max_body_mib"`         // default 15
 	MaxRedirects       int           `toml:"max_redirects"`        // default 5
 	UserAgent          string        `toml:"user_agent"`           // default "feedsift/<version> (+https://github.com/feedsift/feedsift)"
-	Workers            int           `toml:"workers"`              // feeds polled at once; default 256
+	Workers            int           `toml:"workers"`              // feeds polled at once; default 1024
 	PerHostConcurrency int           `toml:"per_host_concurrency"` // default 2
 	PerHostInterval    time.Duration `toml:"per_host_interval"`    // default 1s
 	Retries            int           `toml:"retries"`              // default 2
@@ -206,7 +206,7 @@ func Default() Config {
 			Timeout:            20 * time.Second,
 			MaxBodyMiB:         15,
 			MaxRedirects:       5,
-			Workers:            256,
+			Workers:            1024,
 			PerHostConcurrency: 2,
 			PerHostInterval:    time.Second,
 			Retries:            2,

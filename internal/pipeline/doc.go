@@ -62,7 +62,7 @@
 //
 // # Concurrency
 //
-// The queue runs at most Options.Workers polls at once (default 256); a
+// The queue runs at most Options.Workers polls at once (default 1024); a
 // feed is polled by at most one worker at a time. A poll mostly waits: on
 // the network, and on the fetcher's per-host spacing between the article
 // fetches of its site, so many run at once and one slow or polite host

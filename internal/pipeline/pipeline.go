@@ -34,7 +34,7 @@ type TemplateStore interface {
 }
 
 // DefaultWorkers is Options.Workers' default: feeds polled at once.
-const DefaultWorkers = 256
+const DefaultWorkers = 1024
 
 // Options configure a Pipeline. Fetcher, State and Ledger are required,
 // and every feed needs a unique ID, a URL, a valid topic and a positive
@@ -47,7 +47,7 @@ type Options struct {
 	// and publishes the decision.
 	Ledger *ledger.Ledger
 
-	// Workers is the number of feeds polled at once; default 256. A poll
+	// Workers is the number of feeds polled at once; default 1024. A poll
 	// spends most of its time waiting: on the network, and on the
 	// fetcher's per-host spacing between the article fetches of one site.
 	// A waiting poll holds no CPU, so many run at once; the CPU-bound
