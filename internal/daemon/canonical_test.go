@@ -22,14 +22,7 @@ import (
 // original's topic, and the wire copy becomes its copy, saying why. Then a
 // person keeps the wire's version through the API, as "dupes keep" does.
 func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
-	var flood feedfarm.Article
-	for _, s := range feedfarm.DemoScenario().Sites {
-		for _, e := range s.Entries {
-			if e.Article.Slug == "river-aske-floods-lowbridge" {
-				flood = e.Article
-			}
-		}
-	}
+	flood := demoArticle(t, "river-aske-floods-lowbridge")
 	day := time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC)
 	farm := feedfarm.New(feedfarm.Scenario{Sites: []feedfarm.Site{
 		{Name: "wire", Format: feedfarm.FormatRSS, Topic: "local", Template: feedfarm.TemplateWire, Entries: []feedfarm.Entry{{
@@ -105,4 +98,19 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	if err != nil || len(members) != 1 || members[0].FeedID != "ledger" || members[0].Method != story.MethodReplaced {
 		t.Errorf("after keep: members %+v (%v); want the ledger version, replaced", members, err)
 	}
+}
+
+// demoArticle returns the demo scenario's article with slug, written for
+// this project.
+func demoArticle(t *testing.T, slug string) feedfarm.Article {
+	t.Helper()
+	for _, s := range feedfarm.DemoScenario().Sites {
+		for _, e := range s.Entries {
+			if e.Article.Slug == slug {
+				return e.Article
+			}
+		}
+	}
+	t.Fatalf("no demo article %s", slug)
+	return feedfarm.Article{}
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testwait"
@@ -75,14 +74,7 @@ func serveOutlet(t *testing.T, addr string, o *outlet, paras []string, title str
 // (rel=canonical); when the paper's feed is added, its version becomes the
 // story's kept version under the same ID, and the story says why.
 func TestCreditedOriginalReplacesSyndicatedCopy(t *testing.T) {
-	var flood feedfarm.Article
-	for _, s := range feedfarm.DemoScenario().Sites {
-		for _, e := range s.Entries {
-			if e.Article.Slug == "river-aske-floods-lowbridge" {
-				flood = e.Article
-			}
-		}
-	}
+	flood := demoArticle(t, "river-aske-floods-lowbridge")
 	day := time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC)
 	paper := &outlet{published: day.Add(3 * time.Hour)}
 	wire := &outlet{published: day, canonical: paper.pageURL, header: "This report reaches you through a partner newsroom."}

@@ -26,14 +26,7 @@ import (
 // topic's subject holds the story exactly once, and the store lists it
 // under both topics.
 func TestStoryAnnouncedOnceOnEachTopic(t *testing.T) {
-	var flood feedfarm.Article
-	for _, s := range feedfarm.DemoScenario().Sites {
-		for _, e := range s.Entries {
-			if e.Article.Slug == "river-aske-floods-lowbridge" {
-				flood = e.Article
-			}
-		}
-	}
+	flood := demoArticle(t, "river-aske-floods-lowbridge")
 	day := time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC)
 	sc := feedfarm.Scenario{Sites: []feedfarm.Site{
 		{Name: "courier", Format: feedfarm.FormatRSS, Topic: "regional", Entries: []feedfarm.Entry{{Article: flood, GUID: "courier-1", Published: day}}},
