@@ -40,15 +40,7 @@ func TestOriginalReplacesEarlierSyndicatedCopy(t *testing.T) {
 	r := startWithPath(t, writeConfig(t, path, filepath.Join(dir, "data"), urls, "wire"), path)
 	store := r.d.Store()
 
-	var first story.Story
-	testwait.Until(t, "the wire copy stored as the story", 30*time.Second, func() bool {
-		ss, err := store.Stories(sink.StoryFilter{})
-		if err != nil || len(ss) != 1 {
-			return false
-		}
-		first = ss[0]
-		return true
-	})
+	first := onlyStory(t, store, "the wire copy stored as the story")
 	if first.FeedID != "wire" {
 		t.Fatalf("first story is from feed %s, want wire", first.FeedID)
 	}
@@ -113,4 +105,19 @@ func demoArticle(t *testing.T, slug string) feedfarm.Article {
 	}
 	t.Fatalf("no demo article %s", slug)
 	return feedfarm.Article{}
+}
+
+// onlyStory waits until the store holds exactly one story, and returns it.
+func onlyStory(t *testing.T, store *sink.Store, what string) story.Story {
+	t.Helper()
+	var only story.Story
+	testwait.Until(t, what, 30*time.Second, func() bool {
+		ss, err := store.Stories(sink.StoryFilter{})
+		if err != nil || len(ss) != 1 {
+			return false
+		}
+		only = ss[0]
+		return true
+	})
+	return only
 }

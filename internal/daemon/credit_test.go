@@ -14,7 +14,6 @@ import (
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testwait"
-	"github.com/feedsift/feedsift/sink"
 )
 
 // outlet is one news site on its own loopback address: a feed of one
@@ -87,15 +86,7 @@ func TestCreditedOriginalReplacesSyndicatedCopy(t *testing.T) {
 	r := startWithPath(t, writeConfig(t, path, filepath.Join(dir, "data"), urls, "wire"), path)
 	store := r.d.Store()
 
-	var first story.Story
-	testwait.Until(t, "the wire copy stored as the story", 30*time.Second, func() bool {
-		ss, err := store.Stories(sink.StoryFilter{})
-		if err != nil || len(ss) != 1 {
-			return false
-		}
-		first = ss[0]
-		return true
-	})
+	first := onlyStory(t, store, "the wire copy stored as the story")
 	if first.FeedID != "wire" || first.Credits != paper.pageURL() {
 		t.Fatalf("first story: feed %s, credits %q; want the wire's, crediting %s", first.FeedID, first.Credits, paper.pageURL())
 	}

@@ -44,10 +44,7 @@ func TestStoryAnnouncedOnceOnEachTopic(t *testing.T) {
 	r := startDaemon(t, cfg)
 	store := r.d.Store()
 
-	testwait.Until(t, "the town paper's story", 30*time.Second, func() bool {
-		ss, err := store.Stories(sink.StoryFilter{})
-		return err == nil && len(ss) == 1
-	})
+	onlyStory(t, store, "the town paper's story")
 	farm.Advance() // the wire lists its copy from round 1
 
 	var s story.Story
