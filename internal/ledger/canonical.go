@@ -67,7 +67,7 @@ func (l *Ledger) outranks(c Candidate, kept story.Story, now time.Time) (bool, s
 	if kept.KeptBy != "" || kept.MergedInto != "" || kept.SplitFrom != "" || len(kept.Merged) > 0 {
 		return false, "" // a person's choice stands
 	}
-	switch pv := provenanceOf(c); {
+	switch pv := c.pv; {
 	case pv.credits != "" && sameSite(pv.credits, kept.URL):
 		return false, "" // it names the kept version as the original
 	case pv.credits == "" && kept.Credits != "" && sameSite(kept.Credits, c.Item.URL):
@@ -120,7 +120,7 @@ func (l *Ledger) replaceKept(ctx context.Context, c Candidate, kept story.Story,
 	s.CanonicalURL, _ = dedupe.CanonicalURL(c.Item.URL)
 	s.Title, s.Author, s.Published = c.Item.Title, c.Item.Author, c.Item.Published
 	s.Text, s.Source = c.Text, c.Source
-	s.Credits = provenanceOf(c).credits
+	s.Credits = c.pv.credits
 	c.Page.set(&s)
 	s.Revision++
 	s.Updated = now

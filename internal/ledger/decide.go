@@ -30,6 +30,10 @@ type Candidate struct {
 	// Page is what extraction said of the page the text came from; zero
 	// when the text did not come from a page.
 	Page Page
+
+	// pv is what the page and the item say of its origin, read once by
+	// Decide (credit.go).
+	pv provenance
 }
 
 // Page is what the extractor said about a page besides its text.
@@ -106,7 +110,8 @@ func (l *Ledger) Decide(ctx context.Context, c Candidate) (Decision, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	pv := provenanceOf(c)
+	c.pv = provenanceOf(c)
+	pv := c.pv
 	c.Keys = pv.keys(c.Keys)
 	for attempt := 0; ; attempt++ {
 		if l.Known(c.Keys) {
@@ -155,13 +160,13 @@ func (l *Ledger) decideIdentity(ctx context.Context, c Candidate, storyID, key, 
 		Version: story.Version, StoryID: target, Topic: c.Feed.Topic, FeedID: c.Feed.ID,
 		URL: c.Item.URL, GUID: c.Item.GUID, Title: c.Item.Title, Seen: l.now().UTC(),
 		Method: method, Similarity: 1, Reason: reason, Published: c.Item.Published,
-		Text: c.Text, Source: c.Source, Credits: provenanceOf(c).credits,
+		Text: c.Text, Source: c.Source, Credits: c.pv.credits,
 	}
 	if err := l.publishDuplicate(ctx, d, base); err != nil {
 		return Decision{}, err
 	}
 	l.index.Add(dedupe.Entry{StoryID: target, Keys: c.Keys, Time: l.now()})
-	l.announceOnTopic(ctx, target, c.Feed.Topic, base)
+	l.announceOnTopic(ctx, target, c.Feed.Topic, base, nil)
 	return Decision{Kind: Copy, StoryID: target, Method: method}, nil
 }
 
@@ -193,11 +198,13 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		return l.publishNew(ctx, c, m.Related, base, now)
 	}
 	target, reason := m.StoryID, m.Reason
+	var held *story.Story // the story as the store holds it, when read
 	if t := l.overr.Content(m); t != target {
 		reason += overrideNote(target, t)
 		target = t
 	} else if !m.Update && l.review != nil {
 		if kept, found, err := l.review.Story(ctx, target); err == nil && found {
+			held = &kept
 			if better, why := l.outranks(c, kept, now); better {
 				return l.replaceKept(ctx, c, kept, m, why, base, now)
 			}
@@ -209,7 +216,7 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		// The decision rests on containment: how much of one text
 		// the other holds (a trimmed copy has low Jaccard).
 		Method: cmp.Or(m.Method, "content"), Similarity: m.Containment, Reason: reason,
-		Published: c.Item.Published, Text: c.Text, Source: c.Source, Credits: provenanceOf(c).credits,
+		Published: c.Item.Published, Text: c.Text, Source: c.Source, Credits: c.pv.credits,
 	}
 	if m.Update {
 		d.Reason += "; an update of the story (its text plus new paragraphs): the story keeps its version and takes this text, the most complete, as a new revision"
@@ -228,7 +235,7 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 		}
 	}
 	l.index.Add(entry)
-	l.announceOnTopic(ctx, target, c.Feed.Topic, base)
+	l.announceOnTopic(ctx, target, c.Feed.Topic, base, held)
 	return Decision{Kind: Copy, StoryID: target, Method: d.Method, Update: m.Update}, nil
 }
 
@@ -236,14 +243,14 @@ func (l *Ledger) decideContent(ctx context.Context, c Candidate, base uint64) (D
 // index found close but not copies.
 func (l *Ledger) publishNew(ctx context.Context, c Candidate, related []story.Related, base uint64, now time.Time) (Decision, error) {
 	canonical, _ := dedupe.CanonicalURL(c.Item.URL)
-	if pv := provenanceOf(c); pv.alias != "" {
-		canonical = pv.alias // the address the page declares on its own site
+	if c.pv.alias != "" {
+		canonical = c.pv.alias // the address the page declares on its own site
 	}
 	s := story.Story{
 		Version: story.Version, ID: dedupe.StoryID(c.Keys[0]), Topic: c.Feed.Topic, FeedID: c.Feed.ID,
 		URL: c.Item.URL, CanonicalURL: canonical, GUID: c.Item.GUID, Title: c.Item.Title,
 		Author: c.Item.Author, Published: c.Item.Published, Fetched: now,
-		Text: c.Text, Source: c.Source, Related: related, Credits: provenanceOf(c).credits,
+		Text: c.Text, Source: c.Source, Related: related, Credits: c.pv.credits,
 	}
 	c.Page.set(&s)
 	if err := l.publishAt(ctx, sink.StoryEvent(s), base); err != nil {

@@ -39,11 +39,13 @@ func (l *Ledger) publishStory(ctx context.Context, s story.Story, revision strin
 // once and the others nothing new. The story's topics are read from the
 // Review store once it has applied base, the stream sequence the copy's
 // decision rested on, which covers every announcement made before it.
-// Without a Review store, or when the store does not catch up in time,
-// the story is not announced on the topic (logged): the copy stays
-// recorded. The caller holds l.mu.
-func (l *Ledger) announceOnTopic(ctx context.Context, id, topic string, base uint64) {
-	if l.review == nil {
+// held, when not nil, is the story as the decision read it from the
+// store: the common case, a copy on the story's own topic, then costs no
+// second read. Without a Review store, or when the store does not catch
+// up in time, the story is not announced on the topic (logged): the copy
+// stays recorded. The caller holds l.mu.
+func (l *Ledger) announceOnTopic(ctx context.Context, id, topic string, base uint64, held *story.Story) {
+	if l.review == nil || held != nil && held.HasTopic(topic) {
 		return
 	}
 	s, found, err := l.review.Story(ctx, id)
