@@ -436,8 +436,8 @@ func commentItem(itemtype string) bool {
 }
 
 // itemTypeNames returns the type names an itemtype value lists, lower
-// case, without their vocabulary's URL: "https://schema.org/NewsArticle"
-// gives "newsarticle".
+// case, without their vocabulary's URL: a vocabulary URL ending in
+// "/NewsArticle" gives "newsarticle".
 func itemTypeNames(itemtype string) []string {
 	var names []string
 	for _, t := range strings.Fields(itemtype) {

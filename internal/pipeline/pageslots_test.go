@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,7 +40,9 @@ func TestPageSlotsBoundPagesInFlight(t *testing.T) {
 			defer inFlight.Add(-1)
 			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 			}
-			time.Sleep(2 * time.Millisecond) // widens the window in which a second page could be asked for
+			for range 200 {
+				runtime.Gosched() // lets the other polls run while this page is open: a second page, if admitted, would be asked for now
+			}
 			h.ServeHTTP(w, r)
 		})
 	})
