@@ -71,9 +71,10 @@
 // GOMAXPROCS), so CPU and the memory of parsed pages stay bounded whatever
 // the number of polls waiting. An article page takes one of
 // Options.PageSlots (default 64 per CPU slot) when its host's turn comes
-// and gives it back once extracted, so when the CPU is the limit a fetched
-// page waits behind a bounded number of others, not behind every poll. Article fetches of different feeds run in
-// parallel. The decision "new story or copy" and its publication are the
+// and gives it back once the ledger has decided on its item, so when the
+// CPU or the ledger is the limit a fetched page waits behind a bounded
+// number of others, not behind every poll. Article fetches of different
+// feeds run in parallel. The decision "new story or copy" and its publication are the
 // ledger's: it serialises them, and across instances makes each one rest
 // on the whole stream (see package ledger), so two copies of one article
 // fetched at the same moment by two workers or two instances still

@@ -58,14 +58,15 @@ type Options struct {
 	// once; default GOMAXPROCS. It keeps CPU and the memory of parsed
 	// pages bounded while Workers polls wait on their hosts.
 	CPUSlots int
-	// PageSlots bounds the article pages being fetched or fetched and
-	// not yet extracted; default 64 per CPU slot. A page takes a slot
-	// once its host's turn has come (fetcher.Request.Admit), so polls
-	// waiting on polite hosts hold none, and a page waits for extraction
-	// behind at most PageSlots others, however many polls run: the
-	// latency from fetch to publication stays short when the CPU is the
-	// limit. The default covers fetches of a few hundred milliseconds at
-	// the rate the CPU slots extract.
+	// PageSlots bounds the article pages being fetched, extracted or
+	// decided on; default 64 per CPU slot. A page takes a slot once its
+	// host's turn has come (fetcher.Request.Admit), so polls waiting on
+	// polite hosts hold none, and keeps it until the ledger has decided
+	// on its item, so a fetched page waits for extraction and for the
+	// ledger behind at most PageSlots others, however many polls run:
+	// the latency from fetch to publication stays short when the CPU or
+	// the ledger is the limit. The default covers fetches of a few
+	// hundred milliseconds at the rate the CPU slots extract.
 	PageSlots int
 	// MaxBackoff caps the delay before a failing feed is polled again;
 	// default 6h. A failing feed is never given up.
@@ -135,8 +136,9 @@ type Pipeline struct {
 	// cpu holds a token for each feed parse or page extraction running
 	// (see Options.CPUSlots and withCPU).
 	cpu chan struct{}
-	// pages holds a token per article page being fetched or waiting for
-	// extraction (see Options.PageSlots).
+	// pages holds a token per article page between its host's turn and
+	// the ledger's decision on its item (see Options.PageSlots and
+	// pageSlot).
 	pages chan struct{}
 
 	// feeds is the feed list Run schedules (see SetFeeds).

@@ -280,10 +280,14 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 	res.New++
 
 	c := ledger.Candidate{Feed: f, Item: item, Keys: keys}
+	// An article page holds one of the page slots from its host's turn
+	// until the ledger has decided on it (Options.PageSlots).
+	slot := &pageSlot{slots: p.pages}
+	defer slot.release()
 	// An item whose GUID or URL is already known is a repost: no page to
 	// fetch, no text to compare.
 	if !p.opts.Ledger.Seen(keys) {
-		text, source, page, err := p.itemText(ctx, f, &c.Item)
+		text, source, page, err := p.itemText(ctx, f, &c.Item, slot)
 		if err != nil {
 			return err
 		}
@@ -316,13 +320,13 @@ func (p *Pipeline) ingest(ctx context.Context, f story.Feed, item story.Item, re
 // is fetched when the feed asks for it or carries too little text; a page
 // that cannot be had for good (404, not HTML) falls back to the feed's own
 // text, while a transient failure is returned so the item is retried.
-func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item) (text, source string, page ledger.Page, err error) {
+func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item, slot *pageSlot) (text, source string, page ledger.Page, err error) {
 	content := htmlText(item.Content, item.Title)
 	if !f.FetchArticle && len(content) >= minFullText {
 		return content, "content", ledger.Page{}, nil
 	}
 	if item.URL != "" {
-		text, info, err := p.articleText(ctx, f, item)
+		text, info, err := p.articleText(ctx, f, item, slot)
 		switch {
 		case err == nil && text != "":
 			return text, "article", info, nil
@@ -338,29 +342,9 @@ func (p *Pipeline) itemText(ctx context.Context, f story.Feed, item *story.Item)
 	return htmlText(item.Summary, item.Title), "summary", ledger.Page{}, nil
 }
 
-func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item) (string, ledger.Page, error) {
+func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.Item, slot *pageSlot) (string, ledger.Page, error) {
 	start := time.Now()
-	// The page takes one of the page slots when its host's turn comes,
-	// and gives it back once it is extracted (Options.PageSlots).
-	held := false
-	admit := func(ctx context.Context) error {
-		if held {
-			return nil // a retry: the slot is still held
-		}
-		select {
-		case p.pages <- struct{}{}:
-			held = true
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() {
-		if held {
-			<-p.pages
-		}
-	}()
-	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept, Admit: admit})
+	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{URL: item.URL, Accept: pageAccept, Admit: slot.admit})
 	p.metrics.FetchTime.WithLabelValues("article").Observe(time.Since(start).Seconds())
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindArticle).Inc()
@@ -368,6 +352,37 @@ func (p *Pipeline) articleText(ctx context.Context, f story.Feed, item *story.It
 	}
 	p.savePage(ctx, f, *item, resp)
 	return p.pageText(ctx, f, item, resp.Body, resp.ContentType, cmp.Or(resp.URL, item.URL))
+}
+
+// pageSlot is one item's claim on the pipeline's page slots: taken when
+// its article's host gives it a turn (the fetcher's Request.Admit), kept
+// across retries of that fetch, and given back once the item is decided.
+// It bounds the pages between their fetch and their decision, so when the
+// CPU or the ledger is the limit a fetched page waits behind at most
+// PageSlots others, and a page is not fetched before it can be handled.
+type pageSlot struct {
+	slots chan struct{}
+	held  bool
+}
+
+func (s *pageSlot) admit(ctx context.Context) error {
+	if s.held {
+		return nil // a retry: the slot is still held
+	}
+	select {
+	case s.slots <- struct{}{}:
+		s.held = true
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *pageSlot) release() {
+	if s.held {
+		s.held = false
+		<-s.slots
+	}
 }
 
 // stripTemplate drops from the paragraphs of the page at pageURL those its
