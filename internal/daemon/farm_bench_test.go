@@ -17,7 +17,7 @@ import (
 // items/s, CPU ms per item, p99, peak RSS, store lag and the ratios.
 //
 // FEEDSIFT_FARM sets the size, "SITESxITEMS" (default 50x20; the issue's
-// rows are 2000x20 and 20000x2, at most 10000 sites);
+// rows are 2000x20 and 20000x2, at most 20000 sites);
 // FEEDSIFT_FARM_INTERVAL sets fetch.per_host_interval (default 1s).
 // Run it once: go test -run '^$' -bench BenchmarkFarm -benchtime 1x ./internal/daemon
 func BenchmarkFarm(b *testing.B) {

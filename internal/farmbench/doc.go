@@ -17,14 +17,21 @@
 // politeness with fetch.per_host_interval = Options.Interval) until a
 // story or a copy of every item is on the stream.
 //
+// The farm is served from this process, or with Options.FarmProcess from
+// a child process (the same program run again, see ServeChild), so that
+// the CPU time and the memory measured are the baseline's and the
+// daemon's alone.
+//
 // The Report gives, for both: items/s, CPU ms per item (the process's CPU
-// time over the run, the farm's serving included in both), p50/p99 from a
-// page being served to its story or copy being on the stream (to being
-// extracted, for the baseline), peak RSS (the process's, farm included) and
-// how far it rose over the process's resident memory at the start (after
-// the heap freed by earlier runs is returned to the system), which is the
-// run's own,
-// the store's lag when the last item was published, and the wall time
-// against the politeness bound: each site's robots.txt, feed and pages
-// one after another, Interval apart, all sites at once.
+// time over the run, the farm's serving included when it runs in this
+// process), p50/p99 from a page being served to its story or copy being on
+// the stream (to being extracted, for the baseline), peak RSS (the
+// process's) and how far it rose over the process's resident memory at the
+// start (after the heap freed by earlier runs is returned to the system),
+// which is the run's own, the largest Go heap in use and the file-backed
+// resident memory (the bbolt store's mapped pages) beside them, with
+// Options.HeapProfile the heap profile at the largest heap, the store's
+// lag when the last item was published, and the wall time against the
+// politeness bound: each site's robots.txt, feed and pages one after
+// another, Interval apart, all sites at once.
 package farmbench

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,11 +20,10 @@ import (
 	"github.com/feedsift/feedsift/extract"
 	"github.com/feedsift/feedsift/internal/config"
 	"github.com/feedsift/feedsift/internal/daemon"
-	"github.com/feedsift/feedsift/internal/feedfarm"
 )
 
 // MaxSites bounds Options.Sites: one loopback address each.
-const MaxSites = 10_000
+const MaxSites = 20_000
 
 // Options configure a Run.
 type Options struct {
@@ -41,6 +39,14 @@ type Options struct {
 	ExtractName string
 	// DataDir holds the daemon's data; it must be empty or absent.
 	DataDir string
+	// FarmProcess serves the farm from a child process (this program run
+	// again; its main must call ServeChild first), so that the CPU time
+	// and memory measured are the daemon's and the baseline's alone, not
+	// the farm's too. Without it the farm is served from this process.
+	FarmProcess bool
+	// HeapProfile, when set, receives the heap profile (pprof format)
+	// taken during the daemon's run when its Go heap was largest.
+	HeapProfile io.Writer
 }
 
 // Result is what one side of the run measured.
@@ -54,8 +60,14 @@ type Result struct {
 	// pages, and the test process. PeakRSS - BaseRSS is what the run
 	// added.
 	PeakRSS, BaseRSS int64
-	StoreLag         uint64 // the daemon only
-	Failures         int    // the baseline only: fetches or parses that failed
+	// PeakHeap is the largest Go heap in use seen during the run, and
+	// FileRSS the file-backed part of the resident memory (mapped files,
+	// such as the bbolt store) when it was largest: what of PeakRSS the
+	// garbage collector and the page cache can give back.
+	PeakHeap, FileRSS int64
+	StoreLag          uint64 // the daemon only
+	Failures          int    // the baseline only: fetches or parses that failed
+	FirstFailure      error  // the baseline only: the first of them
 }
 
 // ItemsPerSec is the throughput.
@@ -95,14 +107,15 @@ func (r Report) Write(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, fetch.workers %s, politeness bound %v\n",
 		r.Sites, r.Items, r.Total, r.Interval, workers, r.Bound)
-	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "store lag")
+	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %9s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "peak heap", "file RSS", "store lag")
 	for _, row := range []struct {
 		name string
 		res  Result
 		lag  string
 	}{{"raw (" + r.extractName() + ")", r.Raw, ""}, {"feedsift", r.Daemon, fmt.Sprint(r.Daemon.StoreLag)}} {
-		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
-			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), mb(row.res.PeakRSS), mb(row.res.PeakRSS-row.res.BaseRSS), row.lag)
+		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %7.0fMB %7.0fMB %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
+			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), mb(row.res.PeakRSS), mb(row.res.PeakRSS-row.res.BaseRSS),
+			mb(row.res.PeakHeap), mb(row.res.FileRSS), row.lag)
 	}
 	fmt.Fprintf(&b, "feedsift/raw: items/s %.2f, CPU per item %.2f; wall / max(politeness bound, raw wall) %.2f; store lag at completion %d messages\n",
 		r.ItemsRatio(), r.CPURatio(), r.BoundRatio(), r.Daemon.StoreLag)
@@ -130,29 +143,24 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if opts.DataDir == "" {
 		return Report{}, errors.New("farmbench: Options.DataDir is required")
 	}
-	sc, err := feedfarm.Generate(feedfarm.GenOptions{Seed: 7, Feeds: opts.Sites, Items: opts.Items, Rounds: 1, NewPerRound: -1, Copies: 20,
-		Formats: []string{feedfarm.FormatRSS}})
-	if err != nil {
-		return Report{}, fmt.Errorf("farmbench: %w", err)
-	}
 	rep := Report{Options: opts}
-	perSite := 0
-	for i := range sc.Sites {
-		sc.Sites[i].SummaryOnly = true
-		rep.Total += len(sc.Sites[i].Entries)
-		perSite = max(perSite, len(sc.Sites[i].Entries))
+	var (
+		farm *servedFarm
+		err  error
+	)
+	if opts.FarmProcess {
+		farm, err = serveInChild(ctx, opts.Sites, opts.Items)
+	} else {
+		farm, err = serveInProcess(opts.Sites, opts.Items)
 	}
-	farm := feedfarm.New(sc)
-	farm.SetRound(1) // originals and their copies listed at once
-	served := &servedLog{at: map[string]time.Time{}}
-	urls, closeAll, err := serveSites(farm, served)
 	if err != nil {
 		return Report{}, err
 	}
-	defer closeAll()
+	defer farm.close()
+	rep.Total = farm.Total
 	// Each site's robots.txt, feed and pages one after another, Interval
 	// apart.
-	rep.Bound = time.Duration(perSite+1) * opts.Interval
+	rep.Bound = time.Duration(farm.PerSite+1) * opts.Interval
 
 	extractFn := opts.Extract
 	if extractFn == nil {
@@ -161,92 +169,28 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			return err
 		}
 	}
-	if rep.Raw, err = runRaw(ctx, urls, served, extractFn); err != nil {
+	if rep.Raw, err = runRaw(ctx, farm, extractFn); err != nil {
 		return rep, err
 	}
 	if rep.Raw.Items != rep.Total {
-		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed)", rep.Raw.Items, rep.Total, rep.Raw.Failures)
+		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed, the first with: %v)", rep.Raw.Items, rep.Total, rep.Raw.Failures, rep.Raw.FirstFailure)
 	}
-	served.reset()
-	if rep.Daemon, err = runDaemon(ctx, opts, urls, served, rep.Total); err != nil {
+	if rep.Daemon, err = runDaemon(ctx, opts, farm); err != nil {
 		return rep, err
 	}
 	return rep, nil
 }
 
-// servedLog records when each page path was last served.
-type servedLog struct {
-	mu sync.Mutex
-	at map[string]time.Time
-}
-
-func (s *servedLog) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	clear(s.at)
-}
-
-func (s *servedLog) mark(host, path string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.at[host+path] = time.Now()
-}
-
-func (s *servedLog) when(rawURL string) (time.Time, bool) {
-	key, _, _ := strings.Cut(strings.TrimPrefix(rawURL, "http://"), "?")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.at[key]
-	return t, ok
-}
-
-// serveSites serves farm on one loopback address per site and returns
-// each site's feed URL on its own address, and a function closing them.
-func serveSites(farm *feedfarm.Farm, served *servedLog) ([]string, func(), error) {
-	h := farm.Handler()
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".html") {
-			served.mark(r.Host, r.URL.Path)
-		}
-		h.ServeHTTP(w, r)
-	})
-	perSite := farm.FeedURLs("")
-	names := make([]string, 0, len(perSite))
-	for name := range perSite {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var servers []*http.Server
-	closeAll := func() {
-		for _, s := range servers {
-			_ = s.Close()
-		}
-	}
-	urls := make([]string, 0, len(names))
-	for i, name := range names {
-		addr := fmt.Sprintf("127.2.%d.%d:0", i/200, i%200+10)
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			closeAll()
-			return nil, nil, fmt.Errorf("farmbench: listen on %s: %w", addr, err)
-		}
-		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-		servers = append(servers, srv)
-		go func() { _ = srv.Serve(ln) }()
-		urls = append(urls, "http://"+ln.Addr().String()+perSite[name])
-	}
-	return urls, closeAll, nil
-}
-
 // runRaw fetches every feed, parses it with gofeed, and fetches and
 // extracts every item's page, with 256 feeds at once and no politeness.
-func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn func([]byte, string, string) error) (Result, error) {
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+func runRaw(ctx context.Context, farm *servedFarm, extractFn func([]byte, string, string) error) (Result, error) {
+	feeds := farm.URLs
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 4}}
 	defer client.CloseIdleConnections()
 	var (
-		mu   sync.Mutex
-		lats []time.Duration
-		res  Result
+		mu       sync.Mutex
+		arrivals []arrival
+		res      Result
 	)
 	get := func(u string) ([]byte, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -260,12 +204,16 @@ func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn fu
 		defer resp.Body.Close()
 		return io.ReadAll(resp.Body)
 	}
-	failed := func() {
+	failed := func(err error) {
 		mu.Lock()
 		res.Failures++
+		if res.FirstFailure == nil {
+			res.FirstFailure = err
+		}
 		mu.Unlock()
 	}
-	res.Wall, res.CPU, res.BaseRSS, res.PeakRSS = measure(func() {
+	start := time.Now()
+	u := measure(false, func() {
 		work := make(chan string)
 		var wg sync.WaitGroup
 		for range min(256, len(feeds)) {
@@ -274,27 +222,25 @@ func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn fu
 				for u := range work {
 					body, err := get(u)
 					if err != nil {
-						failed()
+						failed(err)
 						continue
 					}
 					f, err := parser.ParseString(string(body))
 					if err != nil {
-						failed()
+						failed(err)
 						continue
 					}
 					for _, it := range f.Items {
 						page, err := get(it.Link)
 						if err != nil {
-							failed()
+							failed(err)
 							continue
 						}
 						_ = extractFn(page, it.Link, it.Title) // a page without text is still handled
 						done := time.Now()
 						mu.Lock()
 						res.Items++
-						if t, ok := served.when(it.Link); ok {
-							lats = append(lats, done.Sub(t))
-						}
+						arrivals = append(arrivals, arrival{it.Link, done})
 						mu.Unlock()
 					}
 				}
@@ -306,13 +252,18 @@ func runRaw(ctx context.Context, feeds []string, served *servedLog, extractFn fu
 		close(work)
 		wg.Wait()
 	})
-	res.P50, res.P99 = percentiles(lats)
+	res.setUsage(u)
+	if err := farm.settle(ctx); err != nil {
+		return res, err
+	}
+	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals, start))
 	return res, ctx.Err()
 }
 
 // runDaemon runs the daemon on the embedded NATS server with every farm
 // feed until a story or a copy of every item is on the stream.
-func runDaemon(ctx context.Context, opts Options, urls []string, served *servedLog, total int) (Result, error) {
+func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, error) {
+	urls, total := farm.URLs, farm.Total
 	cfg := config.Default()
 	cfg.DataDir = opts.DataDir
 	cfg.Log.Level = "warn"
@@ -333,16 +284,18 @@ func runDaemon(ctx context.Context, opts Options, urls []string, served *servedL
 		return Result{}, fmt.Errorf("farmbench: %w", err)
 	}
 	var (
-		res     Result
-		lats    []time.Duration
-		runErr  error
-		errOnce error
+		res      Result
+		arrivals []arrival
+		runErr   error
+		errOnce  error
 	)
+	outer := ctx // the farm is settled under it once the daemon is stopped
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runDone := make(chan error, 1)
 	started := false
-	res.Wall, res.CPU, res.BaseRSS, res.PeakRSS = measure(func() {
+	start := time.Now()
+	u := measure(opts.HeapProfile != nil, func() {
 		d, err := daemon.Start(ctx, cfg, daemon.Options{Version: "farmbench", Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			errOnce = fmt.Errorf("farmbench: start the daemon: %w", err)
@@ -383,9 +336,7 @@ func runDaemon(ctx context.Context, opts Options, urls []string, served *servedL
 			case u := <-arrived:
 				if !seen[u] {
 					seen[u] = true
-					if t, ok := served.when(u); ok {
-						lats = append(lats, time.Since(t))
-					}
+					arrivals = append(arrivals, arrival{u, time.Now()})
 				}
 			case <-limit.C:
 				errOnce = fmt.Errorf("farmbench: only %d of %d items published in time", len(seen), total)
@@ -402,8 +353,21 @@ func runDaemon(ctx context.Context, opts Options, urls []string, served *servedL
 	if started {
 		runErr = <-runDone
 	}
-	res.P50, res.P99 = percentiles(lats)
+	res.setUsage(u)
+	if opts.HeapProfile != nil && u.heapProfile != nil {
+		if _, err := opts.HeapProfile.Write(u.heapProfile); err != nil {
+			errOnce = errors.Join(errOnce, fmt.Errorf("farmbench: write the heap profile: %w", err))
+		}
+	}
+	if err := farm.settle(outer); err != nil {
+		errOnce = errors.Join(errOnce, err)
+	}
+	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals, start))
 	return res, errors.Join(errOnce, runErr)
+}
+
+func (r *Result) setUsage(u usage) {
+	r.Wall, r.CPU, r.BaseRSS, r.PeakRSS, r.PeakHeap, r.FileRSS = u.wall, u.cpu, u.baseRSS, u.peakRSS, u.peakHeap, u.fileRSS
 }
 
 // storeLag is the stream's last sequence minus the store's.

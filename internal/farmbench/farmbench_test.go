@@ -1,6 +1,8 @@
 package farmbench_test
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -8,9 +10,17 @@ import (
 	"github.com/feedsift/feedsift/internal/farmbench"
 )
 
+func TestMain(m *testing.M) {
+	if farmbench.ServeChild() {
+		return
+	}
+	os.Exit(m.Run())
+}
+
 func TestRun(t *testing.T) {
 	var extracted atomic.Int64
-	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), ExtractName: "counting",
+	var heap bytes.Buffer
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), ExtractName: "counting", HeapProfile: &heap,
 		Extract: func(page []byte, url, title string) error {
 			if len(page) == 0 || !strings.HasPrefix(url, "http://127.2.") {
 				t.Errorf("baseline extractor given %d bytes of %s", len(page), url)
@@ -30,6 +40,9 @@ func TestRun(t *testing.T) {
 	if rep.Raw.CPU <= 0 || rep.Daemon.Wall <= 0 || rep.Bound != 0 {
 		t.Errorf("measures: raw CPU %v, daemon wall %v, bound %v; want both measured and no politeness bound", rep.Raw.CPU, rep.Daemon.Wall, rep.Bound)
 	}
+	if rep.Daemon.PeakHeap <= 0 || heap.Len() == 0 {
+		t.Errorf("daemon's peak heap %d bytes, heap profile %d bytes; want both measured", rep.Daemon.PeakHeap, heap.Len())
+	}
 	var out strings.Builder
 	if err := rep.Write(&out); err != nil {
 		t.Fatal(err)
@@ -38,6 +51,22 @@ func TestRun(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestRunFarmProcess serves the farm from a child process: both sides
+// handle every item, and the latency from a page served in the child to
+// its story in this process is measured.
+func TestRunFarmProcess(t *testing.T) {
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), FarmProcess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total < 6 || rep.Raw.Items != rep.Total || rep.Daemon.Items != rep.Total {
+		t.Errorf("items: total %d, raw %d, daemon %d; want every item handled by both", rep.Total, rep.Raw.Items, rep.Daemon.Items)
+	}
+	if rep.Raw.P50 <= 0 || rep.Daemon.P50 <= 0 || rep.Daemon.P99 < rep.Daemon.P50 {
+		t.Errorf("latencies: raw p50 %v, daemon p50 %v p99 %v; want both measured from the child's serving", rep.Raw.P50, rep.Daemon.P50, rep.Daemon.P99)
 	}
 }
 

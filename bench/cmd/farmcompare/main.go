@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--heapprofile FILE] [--farm-in-process]
 package main
 
 import (
@@ -24,6 +24,9 @@ import (
 )
 
 func main() {
+	if farmbench.ServeChild() {
+		return // this process was the farm's
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "farmcompare:", err)
 		os.Exit(1)
@@ -35,6 +38,8 @@ func run() error {
 	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
+	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
+	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
 	flag.Parse()
 	s, i, ok := strings.Cut(*size, "x")
 	sites, err1 := strconv.Atoi(s)
@@ -42,7 +47,7 @@ func run() error {
 	if !ok || err1 != nil || err2 != nil {
 		return fmt.Errorf("--farm %q: want SITESxITEMS, e.g. 2000x20", *size)
 	}
-	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers}
+	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers, FarmProcess: !*farmInProcess}
 	switch *baseline {
 	case "go-trafilatura":
 		opts.ExtractName = "go-trafilatura"
@@ -60,6 +65,14 @@ func run() error {
 	}
 	defer os.RemoveAll(dir)
 	opts.DataDir = dir
+	if *heapProfile != "" {
+		f, err := os.Create(*heapProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		opts.HeapProfile = f
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := farmbench.Run(ctx, opts)
