@@ -56,7 +56,7 @@ func New(opts Options) (*Client, error) {
 		DialContext:            c.dialContext,
 		ForceAttemptHTTP2:      true,
 		DisableCompression:     true, // we ask for and decode encodings ourselves
-		MaxIdleConns:           100,
+		MaxIdleConns:           o.MaxIdleConns,
 		MaxIdleConnsPerHost:    max(o.PerHostConcurrency, 2),
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    min(o.Timeout, 10*time.Second),

@@ -933,6 +933,7 @@ func TestNewInvalidOptions(t *testing.T) {
 		{"negative timeout", fetcher.Options{Timeout: -1}},
 		{"negative body", fetcher.Options{MaxBodySize: -1}},
 		{"negative concurrency", fetcher.Options{PerHostConcurrency: -1}},
+		{"negative idle connections", fetcher.Options{MaxIdleConns: -1}},
 		{"negative base delay", fetcher.Options{RetryBaseDelay: -1}},
 		{"base over max", fetcher.Options{RetryBaseDelay: time.Minute, RetryMaxDelay: time.Second}},
 		{"control in user agent", fetcher.Options{UserAgent: "a\r\nX-Evil: 1"}},

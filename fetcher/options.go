@@ -17,6 +17,7 @@ const (
 	DefaultMaxRedirects       = 5
 	DefaultUserAgent          = "feedsift/dev (+https://github.com/feedsift/feedsift)"
 	DefaultPerHostConcurrency = 2
+	DefaultMaxIdleConns       = 100
 	DefaultPerHostInterval    = time.Second
 	DefaultRetries            = 2
 	DefaultRetryBaseDelay     = 500 * time.Millisecond
@@ -44,6 +45,13 @@ type Options struct {
 	// PerHostInterval is the least time between two request starts to one
 	// host name. Default 1s; negative means no spacing.
 	PerHostInterval time.Duration
+	// MaxIdleConns is the most idle keep-alive connections kept, over all
+	// hosts (each closed after 90s unused). Default 100. A caller fetching
+	// from many hosts at once sets it to about the number of hosts it
+	// works on at a time, so that a polite host's next request, a second
+	// or so later, reuses its connection instead of dialling (and
+	// handshaking) again.
+	MaxIdleConns int
 	// Retries is how many extra attempts Fetch makes after a retryable
 	// failure. Default 2; negative means none.
 	Retries int
@@ -89,6 +97,7 @@ func (o Options) withDefaults() (Options, error) {
 		bad("user agent %q contains control characters", o.UserAgent)
 	}
 	nonNegative(&o.PerHostConcurrency, DefaultPerHostConcurrency, "per-host concurrency", bad)
+	nonNegative(&o.MaxIdleConns, DefaultMaxIdleConns, "idle connections", bad)
 	if o.PerHostInterval == 0 {
 		o.PerHostInterval = DefaultPerHostInterval
 	}

@@ -189,6 +189,9 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	client, err := fetcher.New(fetcher.Options{
 		Timeout: cfg.Fetch.Timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20, MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent: userAgent, PerHostConcurrency: cfg.Fetch.PerHostConcurrency,
+		// About one idle connection per poll at work: a site's next
+		// article, a per_host_interval later, reuses its connection.
+		MaxIdleConns:    max(cfg.Fetch.Workers, fetcher.DefaultMaxIdleConns),
 		PerHostInterval: perHostInterval(cfg.Fetch.PerHostInterval), Retries: retries(cfg.Fetch.Retries),
 		AllowNetworks: cfg.Fetch.AllowPrefixes(), CrawlDelay: cfg.Fetch.CrawlDelay, Logger: log,
 	})

@@ -18,7 +18,7 @@ const (
 	DefaultGenCopies    = 25 // percent of originals syndicated
 	DefaultGenMaxCopies = 2
 
-	maxGenFeeds  = 10000
+	maxGenFeeds  = 20000
 	maxGenItems  = 50
 	maxGenRounds = 100
 )
@@ -30,7 +30,7 @@ type GenOptions struct {
 	// (with the same Go version). Zero means 1.
 	Seed uint64
 	// Feeds is the number of sites, one feed each, named f0000, f0001,
-	// ... Default 500; at most 10000.
+	// ... Default 500; at most 20000.
 	Feeds int
 	// Items is the number of originals each feed lists in round 0.
 	// Default 3; at most 50.

@@ -406,7 +406,7 @@ func TestGenerate_Options(t *testing.T) {
 		want error
 	}{
 		{"negative feeds", feedfarm.GenOptions{Feeds: -1}, feedfarm.ErrInvalidScenario},
-		{"too many feeds", feedfarm.GenOptions{Feeds: 10001}, feedfarm.ErrInvalidScenario},
+		{"too many feeds", feedfarm.GenOptions{Feeds: 20001}, feedfarm.ErrInvalidScenario},
 		{"too many items", feedfarm.GenOptions{Items: 51}, feedfarm.ErrInvalidScenario},
 		{"too many rounds", feedfarm.GenOptions{Rounds: 101}, feedfarm.ErrInvalidScenario},
 		{"copies above 100%", feedfarm.GenOptions{Copies: 101}, feedfarm.ErrInvalidScenario},

@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--heapprofile FILE] [--farm-in-process]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process]
 package main
 
 import (
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func run() error {
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (baseline and daemon) to this file")
 	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
 	flag.Parse()
 	s, i, ok := strings.Cut(*size, "x")
@@ -72,6 +74,17 @@ func run() error {
 		}
 		defer f.Close()
 		opts.HeapProfile = f
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
