@@ -65,7 +65,12 @@
 //     shared shingles, by one of two routes. Near start: with a and b the word
 //     offsets of the block's first shingle in the text and in the story,
 //     min(a,b) <= 36, max(a,b) <= 56 and at least 2 shared shingles lie in
-//     the text's first 72 words and the story's first 250. Own header:
+//     the text's first 72 words and the story's first 250 (1 is enough
+//     for the largest block when it spans at least half of the shorter
+//     text's estimated distinctive length: a copy re-spun in its first
+//     sentences keeps few 5-word runs there, but its shared text runs
+//     through most of it; Match.Reason then says "one shared shingle in
+//     the lead"). Own header:
 //     one text starts the shared part almost at once (within 8 words; or
 //     the story has an own header of 64 words or more and the text's
 //     first body-sample shingle, within 1.5 Sample words, is shared) and

@@ -61,6 +61,14 @@ const (
 	headerDense = 0.8
 )
 
+// The sparse lead (sparseLead): the near-start route with a single shared
+// shingle in the lead, when the largest block spans at least this share
+// of the shorter text's estimated distinctive length. A re-spun copy
+// (words swapped every few words) keeps few 5-word runs in its first
+// sentences, but its shared stretch runs through most of the text; a
+// quoted paragraph or a template header is one short stretch.
+const sparseLeadSpread = 0.5
+
 // The rewrite route (rewritten): least containment and least span of the
 // block as a share of the shorter text's estimated distinctive length.
 const (
@@ -140,6 +148,9 @@ type candidate struct {
 	aligned    bool
 	// alignedFirst: aligned on the first block, not the largest.
 	alignedFirst bool
+	// sparse: aligned on the largest block by the near-start route with
+	// one shared shingle in the lead (see sparseLead).
+	sparse bool
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
@@ -471,10 +482,31 @@ func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
 	if ix.alignedAt(&c.best) {
 		return true, false
 	}
+	if ix.sparseLead(c) {
+		c.sparse = true
+		return true, false
+	}
 	if c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
 		return true, true
 	}
 	return false, false
+}
+
+// sparseLead: the largest block passes the near-start route (doc.go)
+// with one shared shingle, not leadMin, in the text's first leadQueryWords
+// words and the story's first leadStoryWords, and spans at least
+// sparseLeadSpread of the shorter text's estimated distinctive length: a
+// copy re-spun in its first sentences whose shared text still runs
+// through most of it (issue 13, re-spins). A quote or a header is one
+// short stretch and still needs leadMin.
+func (ix *Index) sparseLead(c *candidate) bool {
+	b := &c.best
+	near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
+	if b.lead < 1 || near > ix.alignN || far > ix.alignF {
+		return false
+	}
+	span := float64(b.posLast-b.posFirst) + float64(ix.opts.Shingle)
+	return span >= sparseLeadSpread*min(c.nq, c.ns)
 }
 
 // rank sorts the candidates best first. The best is the story the text
@@ -559,6 +591,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 	starts := fmt.Sprintf("starts %d/%d words", b.qFirst, b.sFirst)
 	if b.qFirst == math.MaxInt32 {
 		starts = "members' shingles only, no offsets"
+	}
+	if c.sparse {
+		starts += fmt.Sprintf("; one shared shingle in the lead, the shared text spreading over %d words (at least %.0f%% of the shorter text)",
+			int(b.posLast-b.posFirst)+o.Shingle, 100*sparseLeadSpread)
 	}
 	if c.alignedFirst {
 		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
