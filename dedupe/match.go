@@ -616,6 +616,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")
+			} else if near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst); near <= ix.alignN && far <= ix.alignF && b.lead < ix.leadMin {
+				why = append(why, fmt.Sprintf("alignment: the shared text starts near the start of both (%d/%d words) but only %d shared shingle(s) lie in this text's first %d words and the story's first %d (need %d)",
+					b.qFirst, b.sFirst, b.lead, ix.leadQ, ix.leadS, ix.leadMin))
 			} else {
 				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
 			}
