@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/feedsift/feedsift/internal/story"
@@ -203,23 +204,26 @@ type query struct {
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
 	// The buffers are made here and handed to the phases: made in match
-	// they do not escape, and a small text's stay on the stack. Only all
-	// can outgrow its capacity (a shingle's postings are looked up before
-	// boilerplate is dropped); qBody holds at most the text's body-sample
-	// shingles.
+	// they do not escape. The uint32 ones share one array, each capped
+	// (three-index slices) so that none runs into the next. Only all can
+	// outgrow its capacity (a shingle's postings are looked up before
+	// boilerplate is dropped; append then moves it); qBody holds at most
+	// the text's body-sample shingles.
 	nb := 0
 	for _, p := range pos {
 		if p&bodyBit != 0 {
 			nb++
 		}
 	}
+	n := len(hs)
+	buf := make([]uint32, 4*n+nb)
 	q := query{
-		dpos:  make([]uint32, 0, len(hs)),
-		dh:    make([]uint32, 0, len(hs)),
-		dbody: make([]bool, 0, len(hs)),
-		ends:  make([]int, 0, len(hs)),
-		all:   make([]uint32, 0, 2*len(hs)),
-		qBody: make([]uint32, 0, nb),
+		dpos:  buf[0:0:n],
+		dh:    buf[n : n : 2*n],
+		dbody: make([]bool, 0, n),
+		ends:  make([]int, 0, n),
+		all:   buf[2*n : 2*n : 4*n],
+		qBody: buf[4*n : 4*n : 4*n+nb],
 	}
 	where := make(map[uint32]int)
 	q, cands := ix.gather(q, hs, pos, where)
@@ -232,8 +236,8 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		m.Reason = "content: no story shares a distinctive shingle"
 		return m
 	}
-	q.before = make([]int32, len(q.dpos)+1)
-	q.nbody = make([]int32, len(q.dpos)+1)
+	counts := make([]int32, 2*(len(q.dpos)+1))
+	q.before, q.nbody = counts[:len(q.dpos)+1], counts[len(q.dpos)+1:]
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
 	for k := range cands {
@@ -640,6 +644,41 @@ func (ix *Index) reason(m Match, c candidate) string {
 	default:
 		shape = "; this text is a part of the story (trimmed or abridged)"
 	}
-	return fmt.Sprintf("content: %s story %s: %.0f%% of this text's distinctive %d-word shingles are in it, %.0f%% of its are in this text (largest shared block: containment %.2f, Jaccard %.2f, %d shared in sample, threshold %.2f, span words %d-%d, %s)%s",
-		verdict, m.StoryID, 100*c.containQ, o.Shingle, 100*c.containS, c.contain, c.jaccard, b.shared, o.Threshold, m.SpanStart, m.SpanEnd, starts, shape)
+	// Built with strconv rather than one fmt.Sprintf of a dozen boxed
+	// arguments: every Match makes a reason, and the boxing was most of
+	// match's allocations. The text is the same as
+	// "content: %s story %s: %.0f%% of this text's distinctive %d-word
+	// shingles are in it, %.0f%% of its are in this text (largest shared
+	// block: containment %.2f, Jaccard %.2f, %d shared in sample,
+	// threshold %.2f, span words %d-%d, %s)%s".
+	var r strings.Builder
+	var num [32]byte
+	r.Grow(320 + len(m.StoryID) + len(starts) + len(shape))
+	r.WriteString("content: ")
+	r.WriteString(verdict)
+	r.WriteString(" story ")
+	r.WriteString(m.StoryID)
+	r.WriteString(": ")
+	r.Write(strconv.AppendFloat(num[:0], 100*c.containQ, 'f', 0, 64))
+	r.WriteString("% of this text's distinctive ")
+	r.Write(strconv.AppendInt(num[:0], int64(o.Shingle), 10))
+	r.WriteString("-word shingles are in it, ")
+	r.Write(strconv.AppendFloat(num[:0], 100*c.containS, 'f', 0, 64))
+	r.WriteString("% of its are in this text (largest shared block: containment ")
+	r.Write(strconv.AppendFloat(num[:0], c.contain, 'f', 2, 64))
+	r.WriteString(", Jaccard ")
+	r.Write(strconv.AppendFloat(num[:0], c.jaccard, 'f', 2, 64))
+	r.WriteString(", ")
+	r.Write(strconv.AppendInt(num[:0], int64(b.shared), 10))
+	r.WriteString(" shared in sample, threshold ")
+	r.Write(strconv.AppendFloat(num[:0], o.Threshold, 'f', 2, 64))
+	r.WriteString(", span words ")
+	r.Write(strconv.AppendInt(num[:0], int64(m.SpanStart), 10))
+	r.WriteByte('-')
+	r.Write(strconv.AppendInt(num[:0], int64(m.SpanEnd), 10))
+	r.WriteString(", ")
+	r.WriteString(starts)
+	r.WriteByte(')')
+	r.WriteString(shape)
+	return r.String()
 }
