@@ -199,16 +199,29 @@ type query struct {
 // bodyBit) under ix's read lock, in five phases: gather the postings of its
 // distinctive shingles and the candidate stories, weigh them, cut each
 // candidate's shared shingles into blocks, score each candidate (the
-// alignment rule among its checks), then rank the candidates and report
-// the best (verdict).
+// alignment rule among its checks; scored runs these four), then rank
+// the candidates and report the best (verdict).
 func (ix *Index) match(hs, pos []uint32) Match {
 	m := Match{Method: "content"}
-	// The buffers are made here and handed to the phases: made in match
-	// they do not escape. The uint32 ones share one array, each capped
-	// (three-index slices) so that none runs into the next. Only all can
-	// outgrow its capacity (a shingle's postings are looked up before
-	// boilerplate is dropped; append then moves it); qBody holds at most
-	// the text's body-sample shingles.
+	cands, why := ix.scored(hs, pos)
+	if why != "" {
+		m.Reason = why
+		return m
+	}
+	ix.rank(cands)
+	return ix.verdict(m, cands)
+}
+
+// scored runs match's first four phases on the text's kept shingles hs
+// (word offsets pos, with bodyBit) under ix's read lock and returns the
+// scored candidates, unranked, or, when there is nothing to score, the
+// reason why.
+func (ix *Index) scored(hs, pos []uint32) (cands []candidate, why string) {
+	// The buffers are made here and handed to the phases. The uint32 ones
+	// share one array, each capped (three-index slices) so that none runs
+	// into the next. Only all can outgrow its capacity (a shingle's
+	// postings are looked up before boilerplate is dropped; append then
+	// moves it); qBody holds at most the text's body-sample shingles.
 	nb := 0
 	for _, p := range pos {
 		if p&bodyBit != 0 {
@@ -226,15 +239,13 @@ func (ix *Index) match(hs, pos []uint32) Match {
 		qBody: buf[4*n : 4*n : 4*n+nb],
 	}
 	where := make(map[uint32]int)
-	q, cands := ix.gather(q, hs, pos, where)
+	q, cands = ix.gather(q, hs, pos, where)
 	if len(q.dpos) < ix.opts.MinShared {
-		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
+		return nil, fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
 			len(q.dpos), ix.opts.Shingle, ix.opts.MinShared)
-		return m
 	}
 	if len(cands) == 0 {
-		m.Reason = "content: no story shares a distinctive shingle"
-		return m
+		return nil, "content: no story shares a distinctive shingle"
 	}
 	counts := make([]int32, 2*(len(q.dpos)+1))
 	q.before, q.nbody = counts[:len(q.dpos)+1], counts[len(q.dpos)+1:]
@@ -243,8 +254,7 @@ func (ix *Index) match(hs, pos []uint32) Match {
 	for k := range cands {
 		ix.score(&q, &cands[k])
 	}
-	ix.rank(cands)
-	return ix.verdict(m, cands)
+	return cands, ""
 }
 
 // gather is match's first phase: it looks up the postings of the text's
