@@ -161,6 +161,10 @@ type candidate struct {
 	header bool
 	update bool
 	dup    bool // passes every check
+	// checked: the second stage compared the full texts (second holds
+	// what it found); a duplicate by it alone when dup and !first.
+	checked bool
+	second  sentAlign
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -169,7 +173,7 @@ func (ix *Index) Match(text string) Match {
 	hs, pos := ix.shingles(text)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.match(hs, pos)
+	return ix.match(hs, pos, text)
 }
 
 // query is the text being matched as the phases of match see it: its
@@ -201,12 +205,15 @@ type query struct {
 // candidate's shared shingles into blocks, score each candidate (the
 // alignment rule among its checks; scored runs these four), then rank
 // the candidates and report the best (verdict).
-func (ix *Index) match(hs, pos []uint32) Match {
+func (ix *Index) match(hs, pos []uint32, text string) Match {
 	m := Match{Method: "content"}
 	cands, why := ix.scored(hs, pos)
 	if why != "" {
 		m.Reason = why
 		return m
+	}
+	if ix.opts.Texts != nil {
+		ix.secondStage(text, cands)
 	}
 	ix.rank(cands)
 	return ix.verdict(m, cands)
@@ -616,6 +623,8 @@ func (ix *Index) reason(m Match, c candidate) string {
 	}
 	shape := ""
 	switch {
+	case m.Duplicate && c.checked && c.second.ok:
+		shape = "; a rewrite by the second stage: " + c.second.reason()
 	case !m.Duplicate:
 		var why []string
 		if c.contain < o.Threshold {
@@ -636,6 +645,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 			} else {
 				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
 			}
+		}
+		if c.checked {
+			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%)")
 		}
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")
