@@ -1,7 +1,6 @@
 package dedupe
 
 import (
-	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,52 +61,54 @@ const (
 	sentLead      = 3
 )
 
-// sentSeed hashes terms; a per-process seed is enough, since hashes are
-// only compared within one call.
-var sentSeed = maphash.MakeSeed()
-
 // sentenceTerms cuts text into sentences and returns each sentence's
-// terms as sorted, distinct hashes, skipping sentences with fewer than
-// sentMinTerms terms. A sentence ends at '.', '!' or '?' followed by a
-// space or the end, or at a line break.
+// terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
+// word), skipping sentences with fewer than sentMinTerms terms. A sentence
+// ends at '.', '!' or '?' followed by a space or the end, or at a line
+// break.
 func sentenceTerms(text string) [][]uint64 {
-	text = repairMojibake(strings.ReplaceAll(text, "&nbsp;", " "))
+	text = repairMojibake(text)
 	var out [][]uint64
-	var cur []uint64
+	cur := make([]uint64, 0, 32)
 	flush := func() {
 		if len(cur) >= sentMinTerms {
 			slices.Sort(cur)
 			cur = slices.Compact(cur)
 			if len(cur) >= sentMinTerms {
-				out = append(out, cur)
+				out = append(out, slices.Clone(cur))
 			}
 		}
-		cur = nil
+		cur = cur[:0]
 	}
-	start := -1
-	digit := false
-	var low strings.Builder
-	word := func(end int) {
-		w := text[start:end]
-		if digit || utf8.RuneCountInString(w) >= sentTermRunes {
-			low.Reset()
-			low.WriteString(strings.ToLower(w))
-			cur = append(cur, maphash.String(sentSeed, low.String()))
+	const (
+		fnvOffset = 14695981039346656037
+		fnvPrime  = 1099511628211
+	)
+	h := uint64(fnvOffset)
+	runes, digit := 0, false
+	word := func() {
+		if digit || runes >= sentTermRunes {
+			cur = append(cur, h)
 		}
-		start, digit = -1, false
+		h, runes, digit = fnvOffset, 0, false
 	}
 	for i, r := range text {
 		if isWord(r) {
-			if start < 0 {
-				start = i
+			if r < utf8.RuneSelf {
+				if r >= 'A' && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				digit = digit || r >= '0' && r <= '9'
+			} else {
+				r = unicode.ToLower(r)
+				digit = digit || unicode.IsDigit(r)
 			}
-			if unicode.IsDigit(r) {
-				digit = true
-			}
+			h = (h ^ uint64(r)) * fnvPrime
+			runes++
 			continue
 		}
-		if start >= 0 {
-			word(i)
+		if runes > 0 {
+			word()
 		}
 		switch r {
 		case '\n':
@@ -118,8 +119,8 @@ func sentenceTerms(text string) [][]uint64 {
 			}
 		}
 	}
-	if start >= 0 {
-		word(len(text))
+	if runes > 0 {
+		word()
 	}
 	flush()
 	return out
