@@ -28,6 +28,11 @@ func (ix *Index) againstStory(text, id string) (dup bool, reason string, ok bool
 		if !ix.idEq(c.slot, id) {
 			continue
 		}
+		if ix.opts.Texts != nil {
+			one := []candidate{c}
+			ix.secondStage(text, one)
+			c = one[0]
+		}
 		m := Match{StoryID: id, Duplicate: c.dup, Shared: c.best.shared}
 		if c.best.qFirst != 1<<31-1 {
 			m.SpanStart, m.SpanEnd = int(c.best.posFirst), int(c.best.posLast)+ix.opts.Shingle
@@ -42,7 +47,8 @@ func (ix *Index) againstStory(text, id string) (dup bool, reason string, ok bool
 // (corpus/dedupe/dev, as package dedupeeval does) and prints, per copy
 // kind, each core document of the tune half that did not join the story
 // of the first document of its gold cluster, with the matcher's reason
-// against that story and the story it joined instead. Only the tune half
+// against that story (the second stage included, with the texts that
+// founded stories) and the story it joined instead. Only the tune half
 // is printed: the check half is for checking a change, not for reading
 // its misses (see internal/evalsplit).
 func TestDevMisses(t *testing.T) {
@@ -83,7 +89,11 @@ func TestDevMisses(t *testing.T) {
 		golds[g.ID] = g
 		return err
 	})
-	ix, err := NewIndex(Options{})
+	founders := map[string]string{} // story -> text it was founded with, for the second stage
+	ix, err := NewIndex(Options{Texts: TextFunc(func(id string) (string, bool) {
+		t, ok := founders[id]
+		return t, ok
+	})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +120,7 @@ func TestDevMisses(t *testing.T) {
 		}
 		ix.Add(Entry{StoryID: story, Text: d.Text})
 		if !m.Duplicate {
+			founders[story] = d.Text
 			clusterOf[story] = g.Cluster
 			if _, ok := first[g.Cluster]; !ok {
 				first[g.Cluster] = story
