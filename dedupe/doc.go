@@ -65,7 +65,12 @@
 //     shared shingles, by one of two routes. Near start: with a and b the word
 //     offsets of the block's first shingle in the text and in the story,
 //     min(a,b) <= 36, max(a,b) <= 56 and at least 2 shared shingles lie in
-//     the text's first 72 words and the story's first 250. Own header:
+//     the text's first 72 words and the story's first 250 (1 is enough
+//     for the largest block when it spans at least half of the shorter
+//     text's estimated distinctive length: a copy re-spun in its first
+//     sentences keeps few 5-word runs there, but its shared text runs
+//     through most of it; Match.Reason then says "one shared shingle in
+//     the lead"). Own header:
 //     one text starts the shared part almost at once (within 8 words; or
 //     the story has an own header of 64 words or more and the text's
 //     first body-sample shingle, within 1.5 Sample words, is shared) and
@@ -114,6 +119,38 @@
 // count and span of the block, where it starts in each text (and where the
 // first block starts when that one aligned the text) and, for a
 // non-duplicate, the checks that failed.
+//
+// # Content: the second stage
+//
+// The index holds sampled shingles only, not texts. When Options.Texts (a
+// TextSource, e.g. the daemon's store or an evaluation's memory) is set,
+// Match checks the full texts of the few candidates the rules above
+// refuse by a near miss: not a shared header, the largest block holding
+// at least 10% of the shorter text and at least 2 kept shingles; at most
+// 3 of them, best containment first. A heavy rewrite keeps few 5-word
+// runs but keeps its sentences' names, numbers and content words, in
+// the same order. Both texts are cut into sentences (at '.', '!' or '?'
+// before a space, and at line breaks); a sentence's terms are its words of
+// 4 letters or more and its words holding a digit, and sentences with
+// fewer than 7 distinct terms are skipped (headlines, bylines, datelines,
+// link lists and share buttons are short; the story's prose is not). Each sentence of the text with fewer
+// sentences is paired with the sentence of the other sharing the most
+// terms (Dice coefficient). A pair whose terms are the same is verbatim:
+// it is left out of the count, since the shingles have judged verbatim
+// text already (a template's sentences, a quoted paragraph, borrowed
+// paragraphs). Of the rest, a pair aligns at Dice 0.6 or more; the text
+// is a duplicate when the aligned pairs in the longest run that keeps the
+// same order in both texts (a longest increasing subsequence) number at
+// least 3 and at least 60% of the shorter text's non-verbatim sentences,
+// and the run starts within the first 4 counted sentences of both texts
+// (as the shingle rules' alignment: a rewrite of a story's opening
+// paragraphs that an update appends after its own is kept apart). Two outlets' articles on one
+// event share names and numbers but not sentence after sentence in
+// order. Match.Reason then says "a rewrite by the second stage" with the
+// counts and the mean overlap of the run; a refused candidate's reason
+// gives the same counts. Without Texts, Match decides as above alone, and
+// a story whose text the source does not know is judged by the index
+// alone.
 //
 // # Memory layout
 //

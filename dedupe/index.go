@@ -69,6 +69,12 @@ type Options struct {
 	// range). At most 255. Default 32: a text of up to about 500 words
 	// keeps all of its body sample.
 	Sketch int
+	// Texts, when set, gives the texts stories were added with, for the
+	// second stage: a candidate the shingle rules refuse by a near miss is
+	// compared sentence by sentence with the story's full text (see
+	// TextSource and doc.go). Nil: the index decides alone. It is not
+	// saved in snapshots.
+	Texts TextSource
 }
 
 // openingWords is the length of a story's opening, in words of

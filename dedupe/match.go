@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/feedsift/feedsift/internal/story"
@@ -60,6 +61,14 @@ const (
 	headerOwn   = 0.5
 	headerDense = 0.8
 )
+
+// The sparse lead (sparseLead): the near-start route with a single shared
+// shingle in the lead, when the largest block spans at least this share
+// of the shorter text's estimated distinctive length. A re-spun copy
+// (words swapped every few words) keeps few 5-word runs in its first
+// sentences, but its shared stretch runs through most of the text; a
+// quoted paragraph or a template header is one short stretch.
+const sparseLeadSpread = 0.5
 
 // The rewrite route (rewritten): least containment and least span of the
 // block as a share of the shorter text's estimated distinctive length.
@@ -140,6 +149,9 @@ type candidate struct {
 	aligned    bool
 	// alignedFirst: aligned on the first block, not the largest.
 	alignedFirst bool
+	// sparse: aligned on the largest block by the near-start route with
+	// one shared shingle in the lead (see sparseLead).
+	sparse bool
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
@@ -149,6 +161,10 @@ type candidate struct {
 	header bool
 	update bool
 	dup    bool // passes every check
+	// checked: the second stage compared the full texts (second holds
+	// what it found); a duplicate by it alone when dup and !first.
+	checked bool
+	second  sentAlign
 }
 
 // Match decides whether text is a near-copy of a story in the index. It
@@ -157,7 +173,7 @@ func (ix *Index) Match(text string) Match {
 	hs, pos := ix.shingles(text)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.match(hs, pos)
+	return ix.match(hs, pos, text)
 }
 
 // query is the text being matched as the phases of match see it: its
@@ -187,49 +203,65 @@ type query struct {
 // bodyBit) under ix's read lock, in five phases: gather the postings of its
 // distinctive shingles and the candidate stories, weigh them, cut each
 // candidate's shared shingles into blocks, score each candidate (the
-// alignment rule among its checks), then rank the candidates and report
-// the best (verdict).
-func (ix *Index) match(hs, pos []uint32) Match {
+// alignment rule among its checks; scored runs these four), then rank
+// the candidates and report the best (verdict).
+func (ix *Index) match(hs, pos []uint32, text string) Match {
 	m := Match{Method: "content"}
-	// The buffers are made here and handed to the phases: made in match
-	// they do not escape, and a small text's stay on the stack. Only all
-	// can outgrow its capacity (a shingle's postings are looked up before
-	// boilerplate is dropped); qBody holds at most the text's body-sample
-	// shingles.
+	cands, why := ix.scored(hs, pos)
+	if why != "" {
+		m.Reason = why
+		return m
+	}
+	if ix.opts.Texts != nil {
+		ix.secondStage(text, cands)
+	}
+	ix.rank(cands)
+	return ix.verdict(m, cands)
+}
+
+// scored runs match's first four phases on the text's kept shingles hs
+// (word offsets pos, with bodyBit) under ix's read lock and returns the
+// scored candidates, unranked, or, when there is nothing to score, the
+// reason why.
+func (ix *Index) scored(hs, pos []uint32) (cands []candidate, why string) {
+	// The buffers are made here and handed to the phases. The uint32 ones
+	// share one array, each capped (three-index slices) so that none runs
+	// into the next. Only all can outgrow its capacity (a shingle's
+	// postings are looked up before boilerplate is dropped; append then
+	// moves it); qBody holds at most the text's body-sample shingles.
 	nb := 0
 	for _, p := range pos {
 		if p&bodyBit != 0 {
 			nb++
 		}
 	}
+	n := len(hs)
+	buf := make([]uint32, 4*n+nb)
 	q := query{
-		dpos:  make([]uint32, 0, len(hs)),
-		dh:    make([]uint32, 0, len(hs)),
-		dbody: make([]bool, 0, len(hs)),
-		ends:  make([]int, 0, len(hs)),
-		all:   make([]uint32, 0, 2*len(hs)),
-		qBody: make([]uint32, 0, nb),
+		dpos:  buf[0:0:n],
+		dh:    buf[n : n : 2*n],
+		dbody: make([]bool, 0, n),
+		ends:  make([]int, 0, n),
+		all:   buf[2*n : 2*n : 4*n],
+		qBody: buf[4*n : 4*n : 4*n+nb],
 	}
 	where := make(map[uint32]int)
-	q, cands := ix.gather(q, hs, pos, where)
+	q, cands = ix.gather(q, hs, pos, where)
 	if len(q.dpos) < ix.opts.MinShared {
-		m.Reason = fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
+		return nil, fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
 			len(q.dpos), ix.opts.Shingle, ix.opts.MinShared)
-		return m
 	}
 	if len(cands) == 0 {
-		m.Reason = "content: no story shares a distinctive shingle"
-		return m
+		return nil, "content: no story shares a distinctive shingle"
 	}
-	q.before = make([]int32, len(q.dpos)+1)
-	q.nbody = make([]int32, len(q.dpos)+1)
+	counts := make([]int32, 2*(len(q.dpos)+1))
+	q.before, q.nbody = counts[:len(q.dpos)+1], counts[len(q.dpos)+1:]
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
 	for k := range cands {
 		ix.score(&q, &cands[k])
 	}
-	ix.rank(cands)
-	return ix.verdict(m, cands)
+	return cands, ""
 }
 
 // gather is match's first phase: it looks up the postings of the text's
@@ -471,10 +503,31 @@ func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
 	if ix.alignedAt(&c.best) {
 		return true, false
 	}
+	if ix.sparseLead(c) {
+		c.sparse = true
+		return true, false
+	}
 	if c.first.qFirst >= 0 && c.containAll >= alignAllContain && ix.alignedAt(&c.first) {
 		return true, true
 	}
 	return false, false
+}
+
+// sparseLead: the largest block passes the near-start route (doc.go)
+// with one shared shingle, not leadMin, in the text's first leadQueryWords
+// words and the story's first leadStoryWords, and spans at least
+// sparseLeadSpread of the shorter text's estimated distinctive length: a
+// copy re-spun in its first sentences whose shared text still runs
+// through most of it (issue 13, re-spins). A quote or a header is one
+// short stretch and still needs leadMin.
+func (ix *Index) sparseLead(c *candidate) bool {
+	b := &c.best
+	near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst)
+	if b.lead < 1 || near > ix.alignN || far > ix.alignF {
+		return false
+	}
+	span := float64(b.posLast-b.posFirst) + float64(ix.opts.Shingle)
+	return span >= sparseLeadSpread*min(c.nq, c.ns)
 }
 
 // rank sorts the candidates best first. The best is the story the text
@@ -560,12 +613,18 @@ func (ix *Index) reason(m Match, c candidate) string {
 	if b.qFirst == math.MaxInt32 {
 		starts = "members' shingles only, no offsets"
 	}
+	if c.sparse {
+		starts += fmt.Sprintf("; one shared shingle in the lead, the shared text spreading over %d words (at least %.0f%% of the shorter text)",
+			int(b.posLast-b.posFirst)+o.Shingle, 100*sparseLeadSpread)
+	}
 	if c.alignedFirst {
 		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
 			c.first.qFirst, c.first.sFirst, 100*c.containAll)
 	}
 	shape := ""
 	switch {
+	case m.Duplicate && c.checked && c.second.ok:
+		shape = "; a rewrite by the second stage: " + c.second.reason()
 	case !m.Duplicate:
 		var why []string
 		if c.contain < o.Threshold {
@@ -580,9 +639,15 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")
+			} else if near, far := min(b.qFirst, b.sFirst), max(b.qFirst, b.sFirst); near <= ix.alignN && far <= ix.alignF && b.lead < ix.leadMin {
+				why = append(why, fmt.Sprintf("alignment: the shared text starts near the start of both (%d/%d words) but only %d shared shingle(s) lie in this text's first %d words and the story's first %d (need %d)",
+					b.qFirst, b.sFirst, b.lead, ix.leadQ, ix.leadS, ix.leadMin))
 			} else {
 				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
 			}
+		}
+		if c.checked {
+			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%)")
 		}
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")
@@ -601,6 +666,41 @@ func (ix *Index) reason(m Match, c candidate) string {
 	default:
 		shape = "; this text is a part of the story (trimmed or abridged)"
 	}
-	return fmt.Sprintf("content: %s story %s: %.0f%% of this text's distinctive %d-word shingles are in it, %.0f%% of its are in this text (largest shared block: containment %.2f, Jaccard %.2f, %d shared in sample, threshold %.2f, span words %d-%d, %s)%s",
-		verdict, m.StoryID, 100*c.containQ, o.Shingle, 100*c.containS, c.contain, c.jaccard, b.shared, o.Threshold, m.SpanStart, m.SpanEnd, starts, shape)
+	// Built with strconv rather than one fmt.Sprintf of a dozen boxed
+	// arguments: every Match makes a reason, and the boxing was most of
+	// match's allocations. The text is the same as
+	// "content: %s story %s: %.0f%% of this text's distinctive %d-word
+	// shingles are in it, %.0f%% of its are in this text (largest shared
+	// block: containment %.2f, Jaccard %.2f, %d shared in sample,
+	// threshold %.2f, span words %d-%d, %s)%s".
+	var r strings.Builder
+	var num [32]byte
+	r.Grow(320 + len(m.StoryID) + len(starts) + len(shape))
+	r.WriteString("content: ")
+	r.WriteString(verdict)
+	r.WriteString(" story ")
+	r.WriteString(m.StoryID)
+	r.WriteString(": ")
+	r.Write(strconv.AppendFloat(num[:0], 100*c.containQ, 'f', 0, 64))
+	r.WriteString("% of this text's distinctive ")
+	r.Write(strconv.AppendInt(num[:0], int64(o.Shingle), 10))
+	r.WriteString("-word shingles are in it, ")
+	r.Write(strconv.AppendFloat(num[:0], 100*c.containS, 'f', 0, 64))
+	r.WriteString("% of its are in this text (largest shared block: containment ")
+	r.Write(strconv.AppendFloat(num[:0], c.contain, 'f', 2, 64))
+	r.WriteString(", Jaccard ")
+	r.Write(strconv.AppendFloat(num[:0], c.jaccard, 'f', 2, 64))
+	r.WriteString(", ")
+	r.Write(strconv.AppendInt(num[:0], int64(b.shared), 10))
+	r.WriteString(" shared in sample, threshold ")
+	r.Write(strconv.AppendFloat(num[:0], o.Threshold, 'f', 2, 64))
+	r.WriteString(", span words ")
+	r.Write(strconv.AppendInt(num[:0], int64(m.SpanStart), 10))
+	r.WriteByte('-')
+	r.Write(strconv.AppendInt(num[:0], int64(m.SpanEnd), 10))
+	r.WriteString(", ")
+	r.WriteString(starts)
+	r.WriteByte(')')
+	r.WriteString(shape)
+	return r.String()
 }

@@ -169,7 +169,9 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	if body&(body-1) == 0 {
 		bodyMask = body - 1
 	}
+	// About one word in six bytes, one in open kept.
 	hs = make([]uint32, 0, len(text)/(6*int(open))+4)
+	pos = make([]uint32, 0, cap(hs))
 	h := uint64(fnvOffset)
 	in := false
 	endToken := func() {

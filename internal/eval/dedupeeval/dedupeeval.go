@@ -134,8 +134,17 @@ func readJSONL(path string, fn func([]byte) error) error {
 }
 
 // Run replays docs through a new index with opts and returns the story
-// each document was assigned to.
+// each document was assigned to. When opts.Texts is nil, Run supplies the
+// index's second stage with the texts a daemon would have stored: the
+// text each story was founded with (Founders); set opts.Texts to
+// dedupe.TextFunc(func(string) (string, bool) { return "", false }) to
+// score the index alone.
 func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
+	var texts Founders
+	if opts.Texts == nil {
+		texts = Founders{}
+		opts.Texts = texts
+	}
 	ix, err := dedupe.NewIndex(opts)
 	if err != nil {
 		return nil, err
@@ -150,8 +159,23 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 		}
 		assign[d.ID] = d.ID
 		ix.Add(dedupe.Entry{StoryID: d.ID, Text: d.Text})
+		if texts != nil {
+			texts[d.ID] = d.Text
+		}
 	}
 	return assign, nil
+}
+
+// Founders is a dedupe.TextSource over the texts of the documents that
+// founded a story, by story id: what a daemon keeps in its store. Run
+// fills it as the stream is replayed; only stories already added are
+// found.
+type Founders map[string]string
+
+// Text returns the founding text of story id.
+func (f Founders) Text(id string) (string, bool) {
+	t, ok := f[id]
+	return t, ok
 }
 
 // The two halves of the stream, by original (see HalfOf), named as in

@@ -1,0 +1,285 @@
+package dedupe
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// TextSource gives the text a story was added with, by story id. The
+// index does not keep texts (doc.go, "Memory layout"); a caller that keeps
+// them elsewhere (a store, or memory in an evaluation) sets
+// Options.Texts, and Match consults it for the few candidates in the
+// near-miss band only (see the Second stage constants and doc.go,
+// "Content: the second stage").
+//
+// Text is called while Match holds the index's read lock: it must not call
+// the Index. It must be safe for concurrent use when Match is called
+// concurrently. ok is false when the text is not known; the candidate is
+// then judged by the index alone.
+type TextSource interface {
+	Text(id string) (text string, ok bool)
+}
+
+// TextFunc adapts a function to TextSource.
+type TextFunc func(id string) (string, bool)
+
+// Text calls f.
+func (f TextFunc) Text(id string) (string, bool) { return f(id) }
+
+// The second stage (alignSentences). A candidate the shingle rules
+// refused is checked on the full texts when it is in the near-miss band:
+// its largest block holds at least secondContain of the shorter text and
+// at least secondShared kept shingles, and it is not a shared header.
+// At most secondMax such candidates, by containment, are checked per
+// Match.
+//
+// Both texts are cut into sentences; a sentence's terms are its words of
+// at least sentTermRunes letters and its words holding a digit (names,
+// numbers, content words; short function words say nothing of a story).
+// Sentences with fewer than sentMinTerms terms are skipped. Each sentence
+// of the text with fewer sentences is paired with the sentence of the
+// other that shares the most terms with it (Dice coefficient); a pair
+// aligns at sentPairDice or more; a pair with the same terms is verbatim
+// and left out of the count (the shingles judge verbatim text). The text
+// is a rewrite of the story when the aligned pairs, in the longest run
+// that keeps the same order in both texts (a longest increasing
+// subsequence), number at least sentMinOrder and at least sentShare of the
+// shorter text's non-verbatim sentences, and the run's first pair is
+// within sentLead sentences of both texts' first counted one.
+const (
+	secondContain = 0.1
+	secondShared  = 2
+	secondMax     = 3
+	sentTermRunes = 4
+	sentMinTerms  = 7
+	sentPairDice  = 0.6
+	sentMinOrder  = 3
+	sentShare     = 0.6
+	sentLead      = 3
+)
+
+// sentenceTerms cuts text into sentences and returns each sentence's
+// terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
+// word), skipping sentences with fewer than sentMinTerms terms. A sentence
+// ends at '.', '!' or '?' followed by a space or the end, or at a line
+// break.
+func sentenceTerms(text string) [][]uint64 {
+	text = repairMojibake(text)
+	var out [][]uint64
+	cur := make([]uint64, 0, 32)
+	flush := func() {
+		if len(cur) >= sentMinTerms {
+			slices.Sort(cur)
+			cur = slices.Compact(cur)
+			if len(cur) >= sentMinTerms {
+				out = append(out, slices.Clone(cur))
+			}
+		}
+		cur = cur[:0]
+	}
+	const (
+		fnvOffset = 14695981039346656037
+		fnvPrime  = 1099511628211
+	)
+	h := uint64(fnvOffset)
+	runes, digit := 0, false
+	word := func() {
+		if digit || runes >= sentTermRunes {
+			cur = append(cur, h)
+		}
+		h, runes, digit = fnvOffset, 0, false
+	}
+	for i, r := range text {
+		if isWord(r) {
+			if r < utf8.RuneSelf {
+				if r >= 'A' && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				digit = digit || r >= '0' && r <= '9'
+			} else {
+				r = unicode.ToLower(r)
+				digit = digit || unicode.IsDigit(r)
+			}
+			h = (h ^ uint64(r)) * fnvPrime
+			runes++
+			continue
+		}
+		if runes > 0 {
+			word()
+		}
+		switch r {
+		case '\n':
+			flush()
+		case '.', '!', '?':
+			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 >= len(text) || unicode.IsSpace(next) {
+				flush()
+			}
+		}
+	}
+	if runes > 0 {
+		word()
+	}
+	flush()
+	return out
+}
+
+// common counts the values in both sorted slices.
+func common(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// sentAlign is the outcome of alignSentences.
+type sentAlign struct {
+	ok       bool
+	inOrder  int // aligned pairs in the longest same-order run
+	aligned  int // aligned pairs, in any order
+	of       int // sentences of the text with fewer, verbatim ones left out
+	verbatim int // its sentences whose terms are all in one of the other's
+	// startA and startB: the run's first pair, as sentence indexes in the
+	// text with fewer sentences and in the other.
+	startA, startB int
+	meanDice       float64 // mean Dice of the pairs in the run
+}
+
+// alignSentences is the second stage (see its constants): it pairs each
+// sentence of the text with fewer sentences with its best match in the
+// other and reports the longest run of aligned pairs in the same order.
+func alignSentences(a, b [][]uint64) sentAlign {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	r := sentAlign{of: len(a)}
+	if len(a) == 0 {
+		return r
+	}
+	js := make([]int, 0, len(a))
+	is := make([]int, 0, len(a))
+	ds := make([]float64, 0, len(a))
+	for i, sa := range a {
+		best, bj := 0.0, -1
+		for j, sb := range b {
+			if d := 2 * float64(common(sa, sb)) / float64(len(sa)+len(sb)); d > best {
+				best, bj = d, j
+			}
+		}
+		if best == 1 {
+			// Verbatim: the shingle stage has judged it already.
+			r.of--
+			r.verbatim++
+			continue
+		}
+		if best >= sentPairDice {
+			is = append(is, i)
+			js = append(js, bj)
+			ds = append(ds, best)
+		}
+	}
+	r.aligned = len(js)
+	// Longest strictly increasing subsequence of js, O(n²): n is a
+	// text's sentence count.
+	n := len(js)
+	if n == 0 {
+		return r
+	}
+	length := make([]int, n)
+	sum := make([]float64, n)
+	first := make([]int, n) // the run's first pair
+	bestK := 0
+	for k := range n {
+		length[k], sum[k], first[k] = 1, ds[k], k
+		for p := range k {
+			if js[p] < js[k] && (length[p]+1 > length[k] || length[p]+1 == length[k] && sum[p]+ds[k] > sum[k]) {
+				length[k], sum[k], first[k] = length[p]+1, sum[p]+ds[k], first[p]
+			}
+		}
+		if length[k] > length[bestK] {
+			bestK = k
+		}
+	}
+	r.inOrder = length[bestK]
+	r.meanDice = sum[bestK] / float64(r.inOrder)
+	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
+	r.ok = r.inOrder >= sentMinOrder && float64(r.inOrder) >= sentShare*float64(r.of) &&
+		max(r.startA, r.startB) <= sentLead
+	return r
+}
+
+// secondStage runs the second stage on the near-miss candidates of text
+// (see the Second stage constants) and marks those whose texts align as
+// duplicates. It is called under the read lock.
+func (ix *Index) secondStage(text string, cands []candidate) {
+	var band []int
+	for k := range cands {
+		c := &cands[k]
+		if c.dup || c.header || c.contain < secondContain || c.best.shared < secondShared {
+			continue
+		}
+		band = append(band, k)
+	}
+	if len(band) == 0 {
+		return
+	}
+	slices.SortFunc(band, func(x, y int) int {
+		if cands[x].contain != cands[y].contain {
+			if cands[x].contain > cands[y].contain {
+				return -1
+			}
+			return 1
+		}
+		return x - y
+	})
+	band = band[:min(len(band), secondMax)]
+	var mine [][]uint64
+	for _, k := range band {
+		c := &cands[k]
+		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
+		if !ok {
+			continue
+		}
+		if mine == nil {
+			mine = sentenceTerms(text)
+		}
+		c.second = alignSentences(mine, sentenceTerms(other))
+		c.checked = true
+		if c.second.ok {
+			c.dup = true
+		}
+	}
+}
+
+// reason describes the second stage's finding for Match.Reason.
+func (s sentAlign) reason() string {
+	var r strings.Builder
+	r.WriteString(strconv.Itoa(s.inOrder))
+	r.WriteString(" of ")
+	r.WriteString(strconv.Itoa(s.of))
+	r.WriteString(" sentences of the shorter text align in order (")
+	r.WriteString(strconv.Itoa(s.aligned))
+	r.WriteString(" in any order; ")
+	r.WriteString(strconv.Itoa(s.verbatim))
+	r.WriteString(" more verbatim, left to the shingles), mean term overlap ")
+	r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
+	if s.inOrder > 0 {
+		r.WriteString(", from sentence ")
+		r.WriteString(strconv.Itoa(s.startA + 1))
+		r.WriteByte('/')
+		r.WriteString(strconv.Itoa(s.startB + 1))
+	}
+	return r.String()
+}
