@@ -33,8 +33,10 @@
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org
 //     DiscussionForumPosting or QAPage, in JSON-LD or an itemtype) or
-//     marks three or more posts as schema.org Comment items, names of
-//     comments and replies do not remove anything: they are the content.
+//     marks three or more posts as schema.org Comment items, or whose
+//     prose sits mostly in elements named as comments with little outside
+//     them (a link aggregator's thread), names of comments and replies do
+//     not remove anything: they are the content.
 //     No name or tag other than those that never hold the story removes a
 //     visible element holding most of the page's paragraph text with few
 //     links (a story a broken tag nested in an ad slot, a page-wide form),

@@ -188,7 +188,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
-	mode := pruneMode{byName: byName, discussion: m.discussion, product: sg.product()}
+	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
 	preferred := preferredBlock(bodyNode, st, summary)
 	if preferred != nil && mode.product && withinReviews(preferred) {
 		preferred = nil // one customer review of many is not the product's text
