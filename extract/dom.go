@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -341,6 +342,14 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 // the story and hidden elements go.
 func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*stat, mode pruneMode) {
 	bs := st[body]
+	for _, f := range findAll(body, true, func(x *html.Node) bool { return x.DataAtom == atom.Form }) {
+		if mode.formHolders == nil {
+			mode.formHolders = make(map[*html.Node]bool)
+		}
+		for a := f.Parent; a != nil && !mode.formHolders[a]; a = a.Parent {
+			mode.formHolders[a] = true
+		}
+	}
 	var walk func(n *html.Node, inArticle bool, mode pruneMode)
 	walk = func(n *html.Node, inArticle bool, mode pruneMode) {
 		for c := n.FirstChild; c != nil; {
@@ -499,6 +508,9 @@ type pruneMode struct {
 	// product: the page declares a schema.org Product and no article, so
 	// elements named for reviews hold customer reviews, not its text.
 	product bool
+	// formHolders are the elements that hold a <form> (see formPanel),
+	// set by prune.
+	formHolders map[*html.Node]bool
 }
 
 // reviewWords name customer reviews: the product page's comments.
@@ -553,8 +565,76 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if mode.product && reviewNamed(n) {
 		return true
 	}
-	return attrJunk(n, s, mode.discussion)
+	return attrJunk(n, s, mode.discussion) || mode.formHolders[n] && formPanel(n, s)
 }
+
+// Limits of formPanel: the form holds at most formPanelMaxForm words, and
+// its box at most formPanelMaxPitch words outside it.
+const (
+	formPanelMaxForm  = 150
+	formPanelMaxPitch = 50
+	// formPanelMaxRunes is a length no form panel reaches, checked
+	// before its words are counted.
+	formPanelMaxRunes = 4000
+)
+
+// formPanel reports whether n is a box built around a form that asks the
+// reader for something (a field to type in: a quote request, a lead or
+// contact form, a newsletter sign-up): a <div>, <section> or <aside>
+// holding such a form of at most formPanelMaxForm words and, outside
+// it, at most formPanelMaxPitch words, the heading and line that pitch
+// the form ("get a free quote", "talk to an expert"). The form goes
+// anyway (forms are pruned); its pitch is the same panel. A page wrapped
+// whole in a form is not such a box: its form is long.
+func formPanel(n *html.Node, s *stat) bool {
+	switch n.DataAtom {
+	case atom.Div, atom.Section, atom.Aside:
+	default:
+		return false
+	}
+	if s != nil && s.text > formPanelMaxRunes {
+		return false // far longer than a form and its pitch: skip the count
+	}
+	forms := findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.Form })
+	if len(forms) == 0 {
+		return false
+	}
+	inForms, asks := 0, false
+	for _, f := range forms {
+		w := wordsIn(f)
+		if w > formPanelMaxForm {
+			return false
+		}
+		inForms += w
+		if !asks {
+			asks = len(findAll(f, false, asksInput)) > 0
+		}
+	}
+	return asks && wordsIn(n)-inForms <= formPanelMaxPitch
+}
+
+// asksInput reports whether n is a field the reader types into: a
+// <textarea>, or an <input> for text, an e-mail address or a phone
+// number. A text field of a few characters at most (maxlength under
+// quantityMaxLen) asks for a quantity, such as a recipe's servings, on
+// the content beside it.
+func asksInput(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Textarea:
+		return true
+	case atom.Input:
+		switch strings.ToLower(getAttr(n, "type")) {
+		case "", "text", "email", "tel":
+			ml, err := strconv.Atoi(strings.TrimSpace(getAttr(n, "maxlength")))
+			return err != nil || ml >= quantityMaxLen
+		}
+	}
+	return false
+}
+
+// quantityMaxLen bounds the maxlength of a text field that asks for a
+// quantity rather than words (see asksInput).
+const quantityMaxLen = 5
 
 func contains(a, b *html.Node) bool {
 	for ; b != nil; b = b.Parent {

@@ -188,7 +188,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
-	mode := pruneMode{byName: byName, discussion: m.discussion, product: sg.product()}
+	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
 	preferred := preferredBlock(bodyNode, st, summary)
 	if preferred != nil && mode.product && withinReviews(preferred) {
 		preferred = nil // one customer review of many is not the product's text
@@ -206,7 +206,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
-	blocks := chooseBlocks(bodyNode, st, preferred, summary)
+	blocks := chooseBlocks(bodyNode, st, preferred, summary, ps.declaresArticle)
 	// Other pages' teasers beside the story, in its block or in the
 	// blocks around it (teaserRuns).
 	host := pageHost(opts.URL)
@@ -419,8 +419,8 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 }
 
 // chooseBlocks picks the elements whose text is emitted, in document order.
-func chooseBlocks(body *html.Node, st map[*html.Node]*stat, preferred *html.Node, summary map[string]bool) []*html.Node {
-	top, siblings := scoreCandidates(body, st, summary)
+func chooseBlocks(body *html.Node, st map[*html.Node]*stat, preferred *html.Node, summary map[string]bool, article bool) []*html.Node {
+	top, siblings := scoreCandidates(body, st, summary, article)
 	if preferred != nil && preferred.Parent != nil && st[preferred] != nil {
 		ps := st[preferred]
 		if top == nil || contains(preferred, top) || ps.good()*2 >= st[top].good() {
@@ -443,7 +443,7 @@ type cand struct {
 // scaled by one minus the link density and by the overlap with the feed
 // summary. It returns the top candidate and the list of blocks to emit:
 // the top candidate with the siblings that look like part of the story.
-func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[string]bool) (*html.Node, []*html.Node) {
+func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[string]bool, article bool) (*html.Node, []*html.Node) {
 	scores := make(map[*html.Node]float64)
 	var order []*html.Node
 	add := func(n *html.Node, v float64) {
@@ -525,7 +525,7 @@ func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[strin
 	for _, c := range cands {
 		final[c.n] = c.score
 	}
-	top = widen(body, top, cands, final)
+	top = widen(body, top, cands, final, article)
 	top.n = climb(body, top.n, st)
 	// Siblings that belong to the story.
 	threshold := max(10, top.score*0.2)
@@ -716,18 +716,34 @@ func usable(paras []string) bool {
 	return n+cjk/2 >= 5 && (n*2 >= tokens || cjk > 0 && n+cjk/2 >= tokens)
 }
 
+// Strong alternatives to the top candidate (see widen) score at least
+// this share of its score: on a page that declares an article, a share
+// close to it, as a story split over containers scores evenly; on other
+// pages (listings, shops, service and landing pages made of sections),
+// half, as their sections are of uneven length.
+const (
+	altShareArticle = 0.75
+	altShareOther   = 0.5
+)
+
 // widen moves the top candidate up the tree when the story is split over
 // several containers (as Mozilla's readability does): to the closest
-// ancestor shared by three or more strong alternatives, then to an
+// ancestor shared by three or more strong alternatives (see
+// altShareArticle and altShareOther; article tells whether the page
+// declares an article), then to an
 // ancestor scoring higher than the child it came from, then past wrappers
 // with a single element child.
-func widen(body *html.Node, top cand, cands []cand, final map[*html.Node]float64) cand {
+func widen(body *html.Node, top cand, cands []cand, final map[*html.Node]float64, article bool) cand {
 	if top.n == body {
 		return top // nothing above it to widen to
 	}
+	share := altShareArticle
+	if !article {
+		share = altShareOther
+	}
 	var alts []*html.Node
 	for _, c := range cands[1:min(len(cands), 6)] {
-		if c.score >= top.score*0.75 {
+		if c.score >= top.score*share {
 			alts = append(alts, c.n)
 		}
 	}

@@ -171,3 +171,56 @@ func hasActionLink(n *html.Node) bool {
 	walk(n)
 	return found
 }
+
+// Limits of commentsCarryPage: the prose in comment-named elements is at
+// least commentPageMinProse runes, and the prose outside them at most
+// commentPageMaxStory runes and a quarter of that inside.
+const (
+	commentPageMinProse = 1500
+	commentPageMaxStory = 1000
+)
+
+// commentsCarryPage reports whether the page's prose is in its comments:
+// the elements whose class or id names a comment (commentWords) or whose
+// itemprop is comment hold most of the body's prose, and what is outside
+// them is too short to be a story. Such a page is a thread (a link
+// aggregator's discussion, a forum without structured data), whose
+// comments are its content; an article page with comments under it has
+// its story outside them.
+func commentsCarryPage(body *html.Node, st map[*html.Node]*stat) bool {
+	total := st[body]
+	if total == nil || total.prose < commentPageMinProse {
+		return false
+	}
+	inside := 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if s := st[c]; s != nil && s.prose > 0 && commentNamed(c) {
+				inside += s.prose
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(body)
+	outside := total.prose - inside
+	return inside >= commentPageMinProse && outside <= commentPageMaxStory && outside*4 <= inside
+}
+
+// commentNamed reports whether n's class or id has a word of commentWords,
+// or its itemprop names a comment.
+func commentNamed(n *html.Node) bool {
+	if ip := strings.ToLower(getAttr(n, "itemprop")); ip == "comment" || ip == "comments" {
+		return true
+	}
+	for _, t := range classTokens(getAttr(n, "class") + " " + getAttr(n, "id")) {
+		if in(commentWords, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -287,3 +287,83 @@ func siteLink(n *html.Node, host string) bool {
 	}
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == host
 }
+
+// closingMaxWords is the most words a closing call of the site holds
+// (see closingCalls).
+const closingMaxWords = 60
+
+// closingCalls returns the paragraphs that close the story in block with
+// the site's call to reach it elsewhere: the last <p> children of the
+// story's container (storyContainer, with storyMinParas paragraphs of
+// storyMinWords words), taken from the end while each is short and links
+// to the site's own channels rather than to a source: an e-mail, phone or
+// messaging address (mailto:, tel:, sms:), an app store, or the home of
+// an account on a social network (a profile address of at most one path
+// segment; a post or video cited by the story has a longer one). "Follow
+// us on ...", "download our app for iOS and Android" and "write to the
+// newsroom at ..." lines say so in any language by their links alone.
+func closingCalls(block *html.Node) map[*html.Node]bool {
+	c := storyContainer(block)
+	if c == nil {
+		return nil
+	}
+	var ps []*html.Node
+	words := 0
+	for k := c.FirstChild; k != nil; k = k.NextSibling {
+		if k.DataAtom == atom.P {
+			if w := wordsIn(k); w > 0 {
+				ps = append(ps, k)
+				words += w
+			}
+		}
+	}
+	if len(ps) < storyMinParas || words < storyMinWords {
+		return nil
+	}
+	var out map[*html.Node]bool
+	for i := len(ps) - 1; i >= storyMinParas-1; i-- {
+		p := ps[i]
+		if wordsIn(p) > closingMaxWords || !linksToChannel(p) {
+			break
+		}
+		if out == nil {
+			out = make(map[*html.Node]bool)
+		}
+		out[p] = true
+	}
+	return out
+}
+
+// channelHosts are the app stores and social networks whose addresses
+// close a story as the site's call to follow it there.
+var channelHosts = makeSet("apps.apple.com", "itunes.apple.com", "play.google.com", "t.me", "telegram.me",
+	"wa.me", "whatsapp.com", "chat.whatsapp.com", "facebook.com", "m.facebook.com", "twitter.com", "x.com",
+	"instagram.com", "youtube.com", "tiktok.com", "linkedin.com", "pinterest.com", "threads.net",
+	"bsky.app", "news.google.com", "flipboard.com")
+
+// appStores are the channelHosts any of whose addresses is a call to
+// install the site's app.
+var appStores = makeSet("apps.apple.com", "itunes.apple.com", "play.google.com")
+
+// linksToChannel reports whether a link in n leads to one of the site's
+// channels (see closingCalls).
+func linksToChannel(n *html.Node) bool {
+	for _, a := range findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
+		href := strings.TrimSpace(getAttr(a, "href"))
+		u, err := url.Parse(href)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		h := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		if !in(channelHosts, h) {
+			continue
+		}
+		if in(appStores, h) {
+			return true
+		}
+		if segs := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' }); len(segs) <= 1 && u.RawQuery == "" {
+			return true
+		}
+	}
+	return false
+}

@@ -23,7 +23,7 @@ func TestWidenStopsAtBody(t *testing.T) {
 		cands = append(cands, cand{d, 9})
 		final[d] = 9
 	}
-	if got := widen(body, cands[0], cands, final); got.n != body {
+	if got := widen(body, cands[0], cands, final, true); got.n != body {
 		t.Errorf("widen moved the top from <body> to %v %q", got.n.Type, got.n.Data)
 	}
 	if got := climb(body, body, measure(body)); got != body {
