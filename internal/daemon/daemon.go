@@ -243,7 +243,8 @@ func (d *Daemon) followStream(ctx context.Context, raw jetstream.JetStream) erro
 	var err error
 	d.follow, err = ledger.Follow(ctx, ledger.FollowOptions{
 		JS: raw, Stream: d.js.Stream(), SubjectPrefix: d.cfg.NATS.SubjectPrefix, DupesPrefix: d.cfg.NATS.DupesPrefix,
-		Index: dedupe.Options{Window: d.cfg.Dedupe.Window}, Snapshots: d.store, Retry: d.retryStart, Logger: d.log,
+		Index:     dedupe.Options{Window: d.cfg.Dedupe.Window, Texts: d.storyTexts(ctx)},
+		Snapshots: d.store, Retry: d.retryStart, Logger: d.log,
 	})
 	if err != nil {
 		return fmt.Errorf("daemon: %w", err)
@@ -255,6 +256,23 @@ func (d *Daemon) followStream(ctx context.Context, raw jetstream.JetStream) erro
 		d.maintain(maintainCtx)
 	}()
 	return nil
+}
+
+// storyTexts gives the near-duplicate index's second stage the text of a
+// story from the store (dedupe.TextSource): a candidate the shingles
+// refuse by a near miss is compared with it sentence by sentence. A story
+// the store does not hold yet (it follows the stream) is judged by the
+// shingles alone. The reads run under ctx without its cancellation: the
+// index outlives the call that built it.
+func (d *Daemon) storyTexts(ctx context.Context) dedupe.TextFunc {
+	ctx = context.WithoutCancel(ctx)
+	return func(id string) (string, bool) {
+		s, ok, err := d.store.Story(ctx, id)
+		if err != nil || !ok {
+			return "", false
+		}
+		return s.Text, true
+	}
 }
 
 func (d *Daemon) startHTTP(reg *prometheus.Registry) error {

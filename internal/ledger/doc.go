@@ -21,7 +21,9 @@
 //     story's address on another site as the original is a copy of it,
 //     method "canonical" (credit.go).
 //  3. Otherwise the text is matched against the index (dedupe.Index.Match,
-//     whose package doc gives the rule): a match is a copy of the story,
+//     whose package doc gives the rule; the daemon gives the index the
+//     stored texts of stories for its second stage, so a heavy rewrite
+//     can be told from another story by its sentences): a match is a copy of the story,
 //     with the method, the containment as similarity and the index's
 //     reason; when the copy is the story's text plus new paragraphs, the
 //     story also gets a new revision with the copy's text (revision.go).
