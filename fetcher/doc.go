@@ -68,8 +68,10 @@
 // once, without being sent, with a *PausedError (ErrHostPaused), which
 // is Retryable and whose RetryAfter is the time left, so the caller's
 // scheduler comes back then. Idle per-host entries are swept once more
-// than a few hundred hosts are tracked, so memory does not grow without
-// bound.
+// than a few hundred hosts are tracked, and again each time the entries
+// have doubled since, so memory does not grow without bound and a crawl
+// of many hosts at once does not sweep its busy entries for every new
+// host.
 //
 // # Retries
 //

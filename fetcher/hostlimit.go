@@ -13,7 +13,15 @@ import (
 // pruneAbove is the number of host entries above which idle ones are
 // swept. An entry is idle when nothing is in flight for the host and its
 // next start slot is in the past, so dropping it changes no behaviour.
+// After a sweep the next waits until the entries left have doubled
+// (nextSweep), so a sweep costs an amortised constant per entry added even
+// when most entries are busy: a crawl of many hosts at once keeps most
+// of them busy, and sweeping them all for each new host was quadratic.
 const pruneAbove = 256
+
+// nextSweep is the entry count at which the next sweep of a map left
+// with n entries is due.
+func nextSweep(n int) int { return max(pruneAbove, 2*n) }
 
 // hostLimiter bounds requests in flight per host, spaces their starts,
 // and holds them while the host has asked for a pause.
@@ -24,8 +32,10 @@ type hostLimiter struct {
 	// longer fails at once with a *PausedError.
 	maxWait time.Duration
 
-	mu    sync.Mutex
-	hosts map[string]*hostState
+	mu      sync.Mutex
+	hosts   map[string]*hostState
+	sweepAt int // sweep idle entries when hosts reaches it (nextSweep)
+	sweeps  int // sweeps so far (for tests)
 }
 
 type hostState struct {
@@ -37,7 +47,7 @@ type hostState struct {
 }
 
 func newHostLimiter(concurrency int, interval, maxWait time.Duration) *hostLimiter {
-	return &hostLimiter{concurrency: concurrency, interval: interval, maxWait: maxWait, hosts: make(map[string]*hostState)}
+	return &hostLimiter{concurrency: concurrency, interval: interval, maxWait: maxWait, hosts: make(map[string]*hostState), sweepAt: pruneAbove}
 }
 
 // setCrawlDelay spaces the request starts to host by d when that is
@@ -64,8 +74,9 @@ func (l *hostLimiter) pause(host string, until time.Time) {
 func (l *hostLimiter) entryLocked(host string) *hostState {
 	h := l.hosts[host]
 	if h == nil {
-		if len(l.hosts) >= pruneAbove {
+		if len(l.hosts) >= l.sweepAt {
 			l.pruneLocked(time.Now())
+			l.sweepAt = nextSweep(len(l.hosts))
 		}
 		h = &hostState{sem: make(chan struct{}, l.concurrency)}
 		l.hosts[host] = h
@@ -186,6 +197,7 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 }
 
 func (l *hostLimiter) pruneLocked(now time.Time) {
+	l.sweeps++
 	for k, h := range l.hosts {
 		if h.refs == 0 && !h.next.After(now) && !h.paused.After(now) {
 			delete(l.hosts, k)

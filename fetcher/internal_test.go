@@ -90,3 +90,33 @@ func TestParseEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepsAmortised adds 20x pruneAbove hosts that all stay busy (the
+// limiter's held, the robots cache's fresh): neither sweeps for every new
+// host, which made a crawl of 20,000 hosts quadratic, but only each time
+// its map doubles.
+func TestSweepsAmortised(t *testing.T) {
+	t.Parallel()
+	const hosts = 20 * pruneAbove
+	l := newHostLimiter(1, time.Hour, time.Second)
+	r := newRobotsCache("feedsift/test")
+	now := time.Now()
+	for i := range hosts {
+		host := fmt.Sprintf("host%d.example", i)
+		if _, err := l.acquire(t.Context(), host); err != nil { // held to the end
+			t.Fatal(err)
+		}
+		r.mu.Lock()
+		e := r.addLocked(host, now)
+		e.expires = now.Add(robotsTTL)
+		close(e.ready)
+		r.mu.Unlock()
+	}
+	// 256, 512, ... 4096: five sweeps each.
+	if l.sweeps > 6 || r.sweeps > 6 {
+		t.Errorf("%d busy hosts: the limiter swept %d times, the robots cache %d times; want a sweep per doubling (5)", hosts, l.sweeps, r.sweeps)
+	}
+	if l.size() != hosts || len(r.hosts) != hosts {
+		t.Errorf("limiter holds %d hosts, robots cache %d; want all %d (every one busy)", l.size(), len(r.hosts), hosts)
+	}
+}

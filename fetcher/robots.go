@@ -30,8 +30,10 @@ const (
 type robotsCache struct {
 	agent string // the product token of the User-Agent, lower-cased
 
-	mu    sync.Mutex
-	hosts map[string]*robotsEntry
+	mu      sync.Mutex
+	hosts   map[string]*robotsEntry
+	sweepAt int // sweep expired entries when hosts reaches it (nextSweep)
+	sweeps  int // sweeps so far (for tests)
 }
 
 type robotsEntry struct {
@@ -43,7 +45,7 @@ type robotsEntry struct {
 func newRobotsCache(userAgent string) *robotsCache {
 	agent, _, _ := strings.Cut(userAgent, "/")
 	agent, _, _ = strings.Cut(agent, " ")
-	return &robotsCache{agent: strings.ToLower(strings.TrimSpace(agent)), hosts: make(map[string]*robotsEntry)}
+	return &robotsCache{agent: strings.ToLower(strings.TrimSpace(agent)), hosts: make(map[string]*robotsEntry), sweepAt: pruneAbove}
 }
 
 // ensureRobots makes sure the Crawl-delay of u's host is known (and applied to
@@ -71,16 +73,7 @@ func (c *Client) ensureRobots(ctx context.Context, u *url.URL) error {
 		}
 		return nil
 	}
-	if len(r.hosts) >= pruneAbove {
-		now := time.Now()
-		for k, old := range r.hosts {
-			if isClosed(old.ready) && now.After(old.expires) {
-				delete(r.hosts, k)
-			}
-		}
-	}
-	e = &robotsEntry{ready: make(chan struct{})}
-	r.hosts[host] = e
+	e = r.addLocked(host, time.Now())
 	r.mu.Unlock()
 
 	delay, ok := c.readCrawlDelay(ctx, u, host)
@@ -94,6 +87,24 @@ func (c *Client) ensureRobots(ctx context.Context, u *url.URL) error {
 	r.mu.Unlock()
 	close(e.ready)
 	return nil
+}
+
+// addLocked adds an entry for host, not yet read, after sweeping the
+// expired entries when the map has doubled since the last sweep (see
+// pruneAbove). The caller holds r.mu.
+func (r *robotsCache) addLocked(host string, now time.Time) *robotsEntry {
+	if len(r.hosts) >= r.sweepAt {
+		r.sweeps++
+		for k, old := range r.hosts {
+			if isClosed(old.ready) && now.After(old.expires) {
+				delete(r.hosts, k)
+			}
+		}
+		r.sweepAt = nextSweep(len(r.hosts))
+	}
+	e := &robotsEntry{ready: make(chan struct{})}
+	r.hosts[host] = e
+	return e
 }
 
 func isClosed(ch chan struct{}) bool {
