@@ -613,7 +613,9 @@ func (s *Store) PutFeedState(ctx context.Context, st story.FeedState) error {
 	if err != nil {
 		return fmt.Errorf("sink: feed state %s: %w", st.FeedID, err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	// Saved after every poll, by many polls at once: DB.Batch gives
+	// concurrent saves one commit (one fsync). The put is idempotent.
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketFeeds)).Put([]byte(st.FeedID), data)
 	})
 	if err != nil {
