@@ -173,7 +173,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		return rep, err
 	}
 	if rep.Raw.Items != rep.Total {
-		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed, the first with: %v)", rep.Raw.Items, rep.Total, rep.Raw.Failures, rep.Raw.FirstFailure)
+		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed, the first with: %w)", rep.Raw.Items, rep.Total, rep.Raw.Failures, rep.Raw.FirstFailure)
 	}
 	if rep.Daemon, err = runDaemon(ctx, opts, farm); err != nil {
 		return rep, err
