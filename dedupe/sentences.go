@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,8 +49,15 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // that keeps the same order in both texts (a longest increasing
 // subsequence), number at least sentMinOrder and at least sentShare of the
 // shorter text's non-verbatim sentences, and the run's first pair is
-// within sentLead sentences of both texts' first counted one.
+// within sentLead sentences of both texts' first counted one. And the two
+// texts may not each have a subject term the other lacks: a term in at
+// least sentMinOrder and at least subjectShare of a text's counted
+// sentences names what it is about; reports written to one template about
+// other subjects (another town's weather, another company's results)
+// share every term but those, one subject swapped for another, where a
+// rewrite keeps its subject.
 const (
+	subjectShare  = 0.8
 	secondContain = 0.1
 	secondShared  = 2
 	secondMax     = 3
@@ -155,6 +163,9 @@ type sentAlign struct {
 	// text with fewer sentences and in the other.
 	startA, startB int
 	meanDice       float64 // mean Dice of the pairs in the run
+	// subjectMissing is set when each text has a subject term that is in
+	// no counted sentence of the other (see the Second stage constants).
+	subjectMissing bool
 }
 
 // alignSentences is the second stage (see its constants): it pairs each
@@ -215,9 +226,44 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	r.inOrder = length[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
+	r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
 	r.ok = r.inOrder >= sentMinOrder && float64(r.inOrder) >= sentShare*float64(r.of) &&
-		max(r.startA, r.startB) <= sentLead
+		max(r.startA, r.startB) <= sentLead && !r.subjectMissing
 	return r
+}
+
+// lacksSubject reports whether a has a subject term (one in at least
+// sentMinOrder and subjectShare of its sentences) that is in none of b's
+// sentences.
+func lacksSubject(a, b [][]uint64) bool {
+	need := max(sentMinOrder, int(math.Ceil(subjectShare*float64(len(a)))))
+	if len(a) < need {
+		return false
+	}
+	counts := make(map[uint64]int)
+	for _, s := range a {
+		for _, t := range s {
+			counts[t]++
+		}
+	}
+	var inB map[uint64]bool
+	for t, n := range counts {
+		if n < need {
+			continue
+		}
+		if inB == nil {
+			inB = make(map[uint64]bool)
+			for _, s := range b {
+				for _, u := range s {
+					inB[u] = true
+				}
+			}
+		}
+		if !inB[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // secondStage runs the second stage on the near-miss candidates of text
@@ -275,6 +321,9 @@ func (s sentAlign) reason() string {
 	r.WriteString(strconv.Itoa(s.verbatim))
 	r.WriteString(" more verbatim, left to the shingles), mean term overlap ")
 	r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
+	if s.subjectMissing {
+		r.WriteString(", but each text has a term most of its sentences hold that the other lacks (another subject)")
+	}
 	if s.inOrder > 0 {
 		r.WriteString(", from sentence ")
 		r.WriteString(strconv.Itoa(s.startA + 1))

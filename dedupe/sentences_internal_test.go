@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,28 @@ func TestMatch_SecondStage(t *testing.T) {
 				t.Errorf("Duplicate = %v, want %v; reason %q should contain %q", m.Duplicate, tt.wantDup, m.Reason, tt.reason)
 			}
 		})
+	}
+}
+
+// TestAlignSentencesOtherSubject: two reports written to one template
+// about other subjects (a town's weather, invented) share every term of
+// every sentence but the subject's name, which each holds in every
+// sentence; they are not a rewrite of each other. The same report with
+// its sentences recast is.
+func TestAlignSentencesOtherSubject(t *testing.T) {
+	report := func(town string) string {
+		var b strings.Builder
+		for i, part := range []string{"morning fog", "afternoon showers", "evening winds", "overnight frost", "weekend sunshine"} {
+			fmt.Fprintf(&b, "Forecasters expect %s over %s on day %d with temperatures near %d degrees across the valley. ", part, town, i+1, 10+i)
+		}
+		return b.String()
+	}
+	a, b := sentenceTerms(report("Ashcombe")), sentenceTerms(report("Brindle"))
+	if got := alignSentences(a, b); got.ok || !got.subjectMissing {
+		t.Errorf("template reports on two towns: ok %v, subject missing %v; want refused for the missing subject (%s)", got.ok, got.subjectMissing, got.reason())
+	}
+	recast := strings.ReplaceAll(strings.ReplaceAll(report("Ashcombe"), "Forecasters expect", "Expect"), "across the valley", "in the valley, forecasters say")
+	if got := alignSentences(a, sentenceTerms(recast)); !got.ok {
+		t.Errorf("the same report recast: %s; want a rewrite", got.reason())
 	}
 }
