@@ -57,19 +57,12 @@ func stripMarks(s string) string {
 // emit returns the raw paragraphs of n, skipping those that are mostly
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
-// story (isThread), boxes after it (trailingBoxes) and the site's closing
-// calls to follow it elsewhere (closingCalls).
+// story (isThread) and boxes after it (trailingBoxes).
 func emit(n *html.Node) []string { return emitSkipping(n, nil) }
 
 // emitSkipping is emit, skipping the elements of extra too.
 func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
 	skip := trailingBoxes(n)
-	for k := range closingCalls(n) {
-		if skip == nil {
-			skip = make(map[*html.Node]bool)
-		}
-		skip[k] = true
-	}
 	for k := range extra {
 		if skip == nil {
 			skip = make(map[*html.Node]bool)
