@@ -96,7 +96,7 @@ func TestSetFeedsRun(t *testing.T) {
 	if err := p.SetFeeds([]story.Feed{bravo}); err != nil {
 		t.Fatal(err)
 	}
-	st := e.state(t, alpha.ID)
+	st := e.waitState(t, alpha.ID)
 	alphaHits := hits[0].Load()
 	st.NextCheck = time.Now().Add(-time.Minute)
 	if err := e.store.PutFeedState(t.Context(), st); err != nil {

@@ -190,6 +190,25 @@ func (e *env) state(t *testing.T, feedID string) story.FeedState {
 	return st
 }
 
+// waitState waits until feedID has a recorded poll outcome and returns
+// its state. A story reaches the stream before the poll that found it
+// records the feed state, so a running pipeline's state is read only
+// through this.
+func (e *env) waitState(t *testing.T, feedID string) story.FeedState {
+	t.Helper()
+	var st story.FeedState
+	testwait.Until(t, "feed state of "+feedID, 20*time.Second, func() bool {
+		var ok bool
+		var err error
+		st, ok, err = e.store.FeedState(t.Context(), feedID)
+		if err != nil {
+			t.Fatalf("feed state %s: %v", feedID, err)
+		}
+		return ok && !st.LastFetch.IsZero()
+	})
+	return st
+}
+
 // counter returns the value of a counter or gauge in e's registry, by
 // name and an optional label value ("" for none).
 func (e *env) counter(t *testing.T, name, label string) float64 {
