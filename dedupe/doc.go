@@ -135,16 +135,19 @@
 // fewer than 7 distinct terms are skipped (headlines, bylines, datelines,
 // link lists and share buttons are short; the story's prose is not). Each sentence of the text with fewer
 // sentences is paired with the sentence of the other sharing the most
-// terms (Dice coefficient). A pair whose terms are the same is verbatim:
-// it is left out of the count, since the shingles have judged verbatim
-// text already (a template's sentences, a quoted paragraph, borrowed
-// paragraphs). Of the rest, a pair aligns at Dice 0.6 or more; the text
-// is a duplicate when the aligned pairs in the longest run that keeps the
-// same order in both texts (a longest increasing subsequence) number at
-// least 3 and at least 60% of the shorter text's non-verbatim sentences,
-// and the run starts within the first 4 counted sentences of both texts
-// (as the shingle rules' alignment: a rewrite of a story's opening
-// paragraphs that an update appends after its own is kept apart). Two outlets' articles on one
+// terms (Dice coefficient). A pair aligns at Dice 0.6 or more; one whose
+// terms are the same is verbatim, any other aligned pair rewritten. The
+// text is a duplicate when the aligned pairs in the longest run that
+// keeps the same order in both texts (a longest increasing subsequence)
+// number at least 3 and at least 60% of the shorter text's sentences, at
+// least 2 of them rewritten, and the run starts within the first 4
+// counted sentences of both texts. A heavy rewrite leaves some sentences
+// as they were, and a short one may have only two or three others: the
+// verbatim ones count in its run. Verbatim pairs alone never make a
+// rewrite: the shingles have judged verbatim text already (a template's
+// sentences, a quoted paragraph, borrowed paragraphs). The start
+// condition is the shingle rules' alignment: a rewrite of a story's opening
+// paragraphs that an update appends after its own is kept apart. Two outlets' articles on one
 // event share names and numbers but not sentence after sentence in
 // order. Reports written to one template about other subjects (another
 // town's weather) do align sentence after sentence, but each holds in

@@ -647,7 +647,7 @@ func (ix *Index) reason(m Match, c candidate) string {
 			}
 		}
 		if c.checked {
-			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%)")
+			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%, "+strconv.Itoa(sentMinRewritten)+" rewritten)")
 		}
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")

@@ -43,13 +43,17 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // Sentences with fewer than sentMinTerms terms are skipped. Each sentence
 // of the text with fewer sentences is paired with the sentence of the
 // other that shares the most terms with it (Dice coefficient); a pair
-// aligns at sentPairDice or more; a pair with the same terms is verbatim
-// and left out of the count (the shingles judge verbatim text). The text
-// is a rewrite of the story when the aligned pairs, in the longest run
-// that keeps the same order in both texts (a longest increasing
-// subsequence), number at least sentMinOrder and at least sentShare of the
-// shorter text's non-verbatim sentences, and the run's first pair is
-// within sentLead sentences of both texts' first counted one. And the two
+// aligns at sentPairDice or more; a pair with the same terms is verbatim,
+// any other aligned pair rewritten. The text is a rewrite of the story
+// when the aligned pairs, in the longest run that keeps the same order in
+// both texts (a longest increasing subsequence), number at least
+// sentMinOrder and at least sentShare of the shorter text's sentences, at
+// least sentMinRewritten of them rewritten, and the run's first pair is
+// within sentLead sentences of both texts' first counted one. A heavy
+// rewrite leaves some sentences as they were, and they count in the run;
+// verbatim pairs alone never make a rewrite (a template's sentences, a
+// quoted paragraph, borrowed paragraphs: the shingles judge verbatim
+// text). And the two
 // texts may not each have a subject term the other lacks: a term in at
 // least sentMinOrder and at least subjectShare of a text's counted
 // sentences names what it is about; reports written to one template about
@@ -57,16 +61,17 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // share every term but those, one subject swapped for another, where a
 // rewrite keeps its subject.
 const (
-	subjectShare  = 0.8
-	secondContain = 0.1
-	secondShared  = 2
-	secondMax     = 3
-	sentTermRunes = 4
-	sentMinTerms  = 7
-	sentPairDice  = 0.6
-	sentMinOrder  = 3
-	sentShare     = 0.6
-	sentLead      = 3
+	subjectShare     = 0.8
+	secondContain    = 0.1
+	secondShared     = 2
+	secondMax        = 3
+	sentTermRunes    = 4
+	sentMinTerms     = 7
+	sentPairDice     = 0.6
+	sentMinOrder     = 3
+	sentShare        = 0.6
+	sentLead         = 3
+	sentMinRewritten = 2
 )
 
 // sentenceTerms cuts text into sentences and returns each sentence's
@@ -154,11 +159,12 @@ func common(a, b []uint64) int {
 
 // sentAlign is the outcome of alignSentences.
 type sentAlign struct {
-	ok       bool
-	inOrder  int // aligned pairs in the longest same-order run
-	aligned  int // aligned pairs, in any order
-	of       int // sentences of the text with fewer, verbatim ones left out
-	verbatim int // its sentences whose terms are all in one of the other's
+	ok        bool
+	inOrder   int // aligned pairs in the longest same-order run, verbatim ones included
+	rewritten int // of which rewritten (not verbatim)
+	aligned   int // rewritten pairs, in any order
+	of        int // counted sentences of the text with fewer
+	verbatim  int // its sentences whose terms are all in one of the other's
 	// startA and startB: the run's first pair, as sentence indexes in the
 	// text with fewer sentences and in the other.
 	startA, startB int
@@ -190,10 +196,7 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			}
 		}
 		if best == 1 {
-			// Verbatim: the shingle stage has judged it already.
-			r.of--
 			r.verbatim++
-			continue
 		}
 		if best >= sentPairDice {
 			is = append(is, i)
@@ -201,33 +204,42 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			ds = append(ds, best)
 		}
 	}
-	r.aligned = len(js)
-	// Longest strictly increasing subsequence of js, O(n²): n is a
-	// text's sentence count.
+	r.aligned = len(js) - r.verbatim
 	n := len(js)
 	if n == 0 {
 		return r
 	}
+	// Longest strictly increasing subsequence of js, O(n²): n is a
+	// text's sentence count. Among runs of one length, the one with more
+	// rewritten pairs wins.
 	length := make([]int, n)
+	nv := make([]int, n)
 	sum := make([]float64, n)
 	first := make([]int, n) // the run's first pair
 	bestK := 0
+	rw := func(k int) int {
+		if ds[k] < 1 {
+			return 1
+		}
+		return 0
+	}
 	for k := range n {
-		length[k], sum[k], first[k] = 1, ds[k], k
+		length[k], nv[k], sum[k], first[k] = 1, rw(k), ds[k], k
 		for p := range k {
-			if js[p] < js[k] && (length[p]+1 > length[k] || length[p]+1 == length[k] && sum[p]+ds[k] > sum[k]) {
-				length[k], sum[k], first[k] = length[p]+1, sum[p]+ds[k], first[p]
+			if js[p] < js[k] && (length[p]+1 > length[k] || length[p]+1 == length[k] && nv[p]+rw(k) > nv[k]) {
+				length[k], nv[k], sum[k], first[k] = length[p]+1, nv[p]+rw(k), sum[p]+ds[k], first[p]
 			}
 		}
-		if length[k] > length[bestK] {
+		if length[k] > length[bestK] || length[k] == length[bestK] && nv[k] > nv[bestK] {
 			bestK = k
 		}
 	}
 	r.inOrder = length[bestK]
+	r.rewritten = nv[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
 	r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
-	r.ok = r.inOrder >= sentMinOrder && float64(r.inOrder) >= sentShare*float64(r.of) &&
+	r.ok = r.inOrder >= sentMinOrder && r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
 		max(r.startA, r.startB) <= sentLead && !r.subjectMissing
 	return r
 }
@@ -315,11 +327,13 @@ func (s sentAlign) reason() string {
 	r.WriteString(strconv.Itoa(s.inOrder))
 	r.WriteString(" of ")
 	r.WriteString(strconv.Itoa(s.of))
-	r.WriteString(" sentences of the shorter text align in order (")
+	r.WriteString(" sentences of the shorter text align in order, ")
+	r.WriteString(strconv.Itoa(s.rewritten))
+	r.WriteString(" of them rewritten (")
 	r.WriteString(strconv.Itoa(s.aligned))
-	r.WriteString(" in any order; ")
+	r.WriteString(" rewritten in any order, ")
 	r.WriteString(strconv.Itoa(s.verbatim))
-	r.WriteString(" more verbatim, left to the shingles), mean term overlap ")
+	r.WriteString(" verbatim), mean term overlap ")
 	r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
 	if s.subjectMissing {
 		r.WriteString(", but each text has a term most of its sentences hold that the other lacks (another subject)")

@@ -118,3 +118,37 @@ func TestAlignSentencesOtherSubject(t *testing.T) {
 		t.Errorf("the same report recast: %s; want a rewrite", got.reason())
 	}
 }
+
+// TestAlignSentences_Verbatim (invented sentences): a short heavy rewrite
+// that leaves half its sentences as they were is a rewrite, its verbatim
+// pairs counting in the run; verbatim sentences alone, or with a single
+// rewritten one, are not (a quoted or borrowed passage).
+func TestAlignSentences_Verbatim(t *testing.T) {
+	const (
+		s1  = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
+		s2  = "Librarian Mabel Ortiga said visitors queued outside before dawn to see the new reading rooms and children's wing. "
+		s2r = "Librarian Mabel Ortiga told reporters visitors queued outside before dawn to see the new reading rooms and the children's wing. "
+		s3  = "The council expects annual visits to rise from 90000 to 150000 once the rooftop garden opens next spring. "
+		s4  = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March."
+		s4r = "Local author Fenwick Dray is to host weekly writing sessions for teenagers from the first week of March."
+		o1  = "Meanwhile the ferry operator announced timetable changes affecting commuters travelling between the islands this winter. "
+		o2  = "Ticket prices for the evening crossings will climb by twelve percent when the new schedule begins in November."
+	)
+	story := sentenceTerms(s1 + s2 + s3 + s4)
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"two sentences rewritten, two verbatim", s1 + s2r + s3 + s4r, true},
+		{"verbatim sentences only", s1 + s3 + o1 + o2, false},
+		{"one sentence rewritten, two verbatim", s1 + s2r + s3 + o2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := alignSentences(sentenceTerms(tt.text), story)
+			if got.ok != tt.want {
+				t.Errorf("ok = %v, want %v (%s)", got.ok, tt.want, got.reason())
+			}
+		})
+	}
+}
