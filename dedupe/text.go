@@ -70,34 +70,24 @@ func cp1252Byte(r rune) (byte, bool) {
 // Windows-1252 representable when the run's bytes form valid, shorter UTF-8.
 // Text without such runs is returned unchanged (and unallocated).
 func repairMojibake(s string) string {
-	// Fast path: mojibake of UTF-8 always starts with a lead byte in
-	// 0xC2-0xF4, which Windows-1252 shows as a rune in U+00C2-U+00F4,
-	// encoded in UTF-8 as 0xC3 and a second byte.
-	if strings.IndexByte(s, 0xC3) < 0 {
-		return s
-	}
-	found := false
-	for _, r := range s {
-		if r >= 0xC2 && r <= 0xF4 {
-			found = true
-			break
-		}
-	}
-	if !found {
+	if !mayBeMojibake(s) {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s))
 	run := make([]byte, 0, 16)
 	runStart := -1
+	done := 0 // s[:done] is written to b (when b is used)
 	flush := func(end int) {
 		if runStart < 0 {
 			return
 		}
 		if utf8.Valid(run) && utf8.RuneCount(run) < utf8.RuneCountInString(s[runStart:end]) {
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[done:runStart])
 			b.Write(run)
-		} else {
-			b.WriteString(s[runStart:end])
+			done = end
 		}
 		run = run[:0]
 		runStart = -1
@@ -113,10 +103,37 @@ func repairMojibake(s string) string {
 			}
 		}
 		flush(i)
-		b.WriteRune(r)
 	}
 	flush(len(s))
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
+}
+
+// mayBeMojibake reports whether s may hold UTF-8 mis-decoded as
+// Windows-1252: a run that re-encodes to valid, shorter UTF-8 holds a
+// lead byte in 0xC2-0xF4 followed by a continuation byte in 0x80-0xBF.
+// Windows-1252 shows the lead byte as a rune in U+00C2-U+00F4, encoded in
+// UTF-8 as 0xC3 and a byte in 0x82-0xB4, and the continuation byte as the
+// rune after it; text with accented letters but no such pair is not
+// mojibake.
+func mayBeMojibake(s string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], 0xC3)
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i+1 >= len(s) || s[i] < 0x82 || s[i] > 0xB4 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i+1:])
+		if c, ok := cp1252Byte(r); ok && c >= 0x80 && c <= 0xBF {
+			return true
+		}
+	}
 }
 
 // mix64 is the SplitMix64 finaliser.
