@@ -646,7 +646,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
 			}
 		}
-		if c.checked {
+		switch {
+		case c.checked && c.second.stop != 0:
+			why = append(why, "second stage: "+c.second.reason())
+		case c.checked:
 			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%, "+strconv.Itoa(sentMinRewritten)+" rewritten)")
 		}
 		if len(why) > 0 {

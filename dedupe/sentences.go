@@ -76,66 +76,84 @@ const (
 
 // sentenceTerms cuts text into sentences and returns each sentence's
 // terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
-// word), skipping sentences with fewer than sentMinTerms terms. A sentence
-// ends at '.', '!' or '?' followed by a space or the end, or at a line
-// break.
+// word's runes), skipping sentences with fewer than sentMinTerms terms. A
+// sentence ends at '.', '!' or '?' followed by a space or the end, or at
+// a line break. The sentences share one array.
 func sentenceTerms(text string) [][]uint64 {
 	text = repairMojibake(text)
-	var out [][]uint64
-	cur := make([]uint64, 0, 32)
-	flush := func() {
-		if len(cur) >= sentMinTerms {
+	// flat holds the kept sentences' terms end to end, ends where each
+	// ends; the current sentence's terms run from start.
+	flat := make([]uint64, 0, len(text)/8+sentMinTerms)
+	ends := make([]int, 0, len(text)/64+1)
+	start := 0
+	closeSentence := func() {
+		if cur := flat[start:]; len(cur) >= sentMinTerms {
 			slices.Sort(cur)
-			cur = slices.Compact(cur)
-			if len(cur) >= sentMinTerms {
-				out = append(out, slices.Clone(cur))
+			if cur = slices.Compact(cur); len(cur) >= sentMinTerms {
+				flat = flat[:start+len(cur)]
+				ends = append(ends, len(flat))
+				start = len(flat)
+				return
 			}
 		}
-		cur = cur[:0]
+		flat = flat[:start]
 	}
-	const (
-		fnvOffset = 14695981039346656037
-		fnvPrime  = 1099511628211
-	)
 	h := uint64(fnvOffset)
 	runes, digit := 0, false
-	word := func() {
-		if digit || runes >= sentTermRunes {
-			cur = append(cur, h)
-		}
-		h, runes, digit = fnvOffset, 0, false
-	}
-	for i, r := range text {
-		if isWord(r) {
-			if r < utf8.RuneSelf {
-				if r >= 'A' && r <= 'Z' {
-					r += 'a' - 'A'
+	for i := 0; i < len(text); {
+		var r rune
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			if asciiWord[c] {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
 				}
-				digit = digit || r >= '0' && r <= '9'
-			} else {
+				digit = digit || c >= '0' && c <= '9'
+				h = (h ^ uint64(c)) * fnvPrime
+				runes++
+				continue
+			}
+			r = rune(c)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(text[i:])
+			i += size
+			if isWord(r) {
 				r = unicode.ToLower(r)
 				digit = digit || unicode.IsDigit(r)
+				h = (h ^ uint64(r)) * fnvPrime
+				runes++
+				continue
 			}
-			h = (h ^ uint64(r)) * fnvPrime
-			runes++
-			continue
 		}
 		if runes > 0 {
-			word()
+			if digit || runes >= sentTermRunes {
+				flat = append(flat, h)
+			}
+			h, runes, digit = fnvOffset, 0, false
 		}
 		switch r {
 		case '\n':
-			flush()
+			closeSentence()
 		case '.', '!', '?':
-			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 >= len(text) || unicode.IsSpace(next) {
-				flush()
+			if next, _ := utf8.DecodeRuneInString(text[i:]); i >= len(text) || unicode.IsSpace(next) {
+				closeSentence()
 			}
 		}
 	}
-	if runes > 0 {
-		word()
+	if runes > 0 && (digit || runes >= sentTermRunes) {
+		flat = append(flat, h)
 	}
-	flush()
+	closeSentence()
+	if len(ends) == 0 {
+		return nil
+	}
+	out := make([][]uint64, len(ends))
+	prev := 0
+	for k, e := range ends {
+		out[k] = flat[prev:e:e]
+		prev = e
+	}
 	return out
 }
 
@@ -157,9 +175,19 @@ func common(a, b []uint64) int {
 	return n
 }
 
+// Why alignSentences stopped early (sentAlign.stop).
+const (
+	stopLead      = 1 + iota // no pair near both starts aligns
+	stopUnaligned            // too many sentences align with none
+	stopFew                  // the text has fewer than sentMinOrder sentences
+)
+
 // sentAlign is the outcome of alignSentences.
 type sentAlign struct {
 	ok        bool
+	stop      int // why it stopped before the end, 0 when it did not
+	compared  int // sentences of the text with fewer compared before it stopped
+	unaligned int // of which aligning with none of the other's
 	inOrder   int // aligned pairs in the longest same-order run, verbatim ones included
 	rewritten int // of which rewritten (not verbatim)
 	aligned   int // rewritten pairs, in any order
@@ -177,6 +205,10 @@ type sentAlign struct {
 // alignSentences is the second stage (see its constants): it pairs each
 // sentence of the text with fewer sentences with its best match in the
 // other and reports the longest run of aligned pairs in the same order.
+// It stops early, with stop set, when the outcome is settled: when no
+// pair among the first sentLead+1 sentences of both texts aligns (the run
+// cannot start in time) or when more than 1-sentShare of the shorter
+// text's sentences align with none of the other's.
 func alignSentences(a, b [][]uint64) sentAlign {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -188,13 +220,20 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	js := make([]int, 0, len(a))
 	is := make([]int, 0, len(a))
 	ds := make([]float64, 0, len(a))
+	leadPair := false // a pair within sentLead of both starts aligns
 	for i, sa := range a {
 		best, bj := 0.0, -1
 		for j, sb := range b {
+			// Dice reaches sentPairDice only when the shorter holds at
+			// least sentPairDice/2 of both sizes' sum.
+			if float64(2*min(len(sa), len(sb))) < sentPairDice*float64(len(sa)+len(sb)) {
+				continue
+			}
 			if d := 2 * float64(common(sa, sb)) / float64(len(sa)+len(sb)); d > best {
 				best, bj = d, j
 			}
 		}
+		r.compared = i + 1
 		if best == 1 {
 			r.verbatim++
 		}
@@ -202,11 +241,22 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			is = append(is, i)
 			js = append(js, bj)
 			ds = append(ds, best)
+			leadPair = leadPair || i <= sentLead && bj <= sentLead
+		} else {
+			r.unaligned++
+			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) {
+				r.stop = stopUnaligned
+				break
+			}
+		}
+		if i == sentLead && !leadPair {
+			r.stop = stopLead
+			break
 		}
 	}
 	r.aligned = len(js) - r.verbatim
 	n := len(js)
-	if n == 0 {
+	if n == 0 || r.stop != 0 {
 		return r
 	}
 	// Longest strictly increasing subsequence of js, O(n²): n is a
@@ -238,9 +288,13 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	r.rewritten = nv[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
-	r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
 	r.ok = r.inOrder >= sentMinOrder && r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
-		max(r.startA, r.startB) <= sentLead && !r.subjectMissing
+		max(r.startA, r.startB) <= sentLead
+	if r.ok {
+		// The subject check only matters to a pair that passes the rest.
+		r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
+		r.ok = !r.subjectMissing
+	}
 	return r
 }
 
@@ -303,15 +357,17 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 		return x - y
 	})
 	band = band[:min(len(band), secondMax)]
-	var mine [][]uint64
+	mine := sentenceTerms(text)
 	for _, k := range band {
 		c := &cands[k]
+		if len(mine) < sentMinOrder {
+			// No run can be long enough: the story's text is not needed.
+			c.second, c.checked = sentAlign{of: len(mine), stop: stopFew}, true
+			continue
+		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
 		if !ok {
 			continue
-		}
-		if mine == nil {
-			mine = sentenceTerms(text)
 		}
 		c.second = alignSentences(mine, sentenceTerms(other))
 		c.checked = true
@@ -324,6 +380,35 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 // reason describes the second stage's finding for Match.Reason.
 func (s sentAlign) reason() string {
 	var r strings.Builder
+	switch s.stop {
+	case stopFew:
+		r.WriteString("this text has ")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences of ")
+		r.WriteString(strconv.Itoa(sentMinTerms))
+		r.WriteString(" terms or more, fewer than the ")
+		r.WriteString(strconv.Itoa(sentMinOrder))
+		r.WriteString(" a rewrite needs")
+		return r.String()
+	case stopLead:
+		r.WriteString("none of the first ")
+		r.WriteString(strconv.Itoa(s.compared))
+		r.WriteString(" sentences of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) aligns with one of the other's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
+		return r.String()
+	case stopUnaligned:
+		r.WriteString(strconv.Itoa(s.unaligned))
+		r.WriteString(" of the first ")
+		r.WriteString(strconv.Itoa(s.compared))
+		r.WriteString(" sentences of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) align with none of the other's, more than ")
+		r.WriteString(strconv.FormatFloat(100*(1-sentShare), 'f', 0, 64))
+		r.WriteString("% of it")
+		return r.String()
+	}
 	r.WriteString(strconv.Itoa(s.inOrder))
 	r.WriteString(" of ")
 	r.WriteString(strconv.Itoa(s.of))

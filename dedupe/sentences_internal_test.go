@@ -1,12 +1,19 @@
 package dedupe
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/feedsift/feedsift/internal/testshared"
 )
 
 // Invented texts for the second stage, in testdata/second-stage (none is
@@ -151,4 +158,153 @@ func TestAlignSentences_Verbatim(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sentenceTermsRef is sentenceTerms as first written, rune by rune with
+// a slice per sentence: the reference the faster one must agree with.
+func sentenceTermsRef(text string) [][]uint64 {
+	text = repairMojibake(text)
+	var out [][]uint64
+	cur := make([]uint64, 0, 32)
+	flush := func() {
+		if len(cur) >= sentMinTerms {
+			slices.Sort(cur)
+			cur = slices.Compact(cur)
+			if len(cur) >= sentMinTerms {
+				out = append(out, slices.Clone(cur))
+			}
+		}
+		cur = cur[:0]
+	}
+	h := uint64(fnvOffset)
+	runes, digit := 0, false
+	word := func() {
+		if digit || runes >= sentTermRunes {
+			cur = append(cur, h)
+		}
+		h, runes, digit = fnvOffset, 0, false
+	}
+	for i, r := range text {
+		if isWord(r) {
+			if r < utf8.RuneSelf {
+				if r >= 'A' && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				digit = digit || r >= '0' && r <= '9'
+			} else {
+				r = unicode.ToLower(r)
+				digit = digit || unicode.IsDigit(r)
+			}
+			h = (h ^ uint64(r)) * fnvPrime
+			runes++
+			continue
+		}
+		if runes > 0 {
+			word()
+		}
+		switch r {
+		case '\n':
+			flush()
+		case '.', '!', '?':
+			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 >= len(text) || unicode.IsSpace(next) {
+				flush()
+			}
+		}
+	}
+	if runes > 0 {
+		word()
+	}
+	flush()
+	return out
+}
+
+// TestSentenceTerms_Reference: sentenceTerms agrees with the reference
+// on invented texts with the cases its byte loop treats apart (upper-case
+// and non-ASCII letters, digits, mojibake, invalid UTF-8, sentence ends
+// before a non-ASCII space or at the very end, repeated terms, short
+// sentences) and, when the shared corpus is present, on every text of
+// the dedupe dev stream.
+func TestSentenceTerms_Reference(t *testing.T) {
+	texts := []string{
+		"",
+		"Too short. Also short!",
+		"Über den Straßenbahnen fahren ÉLECTRIQUES trams 2024 und 3D-Drucker heute morgen wieder schneller.\u00a0Next one starts here with seven more words at least?",
+		"The café’s owner said â€œprices roseâ€\u009d by 12% in 2023 and again by 7% this spring, costing families more.",
+		"Broken \xff\xfe bytes inside a sentence that carries enough words to count as a sentence\nand a line break ends it before the next long enough line of words here",
+		"Repeated words repeated words repeated words repeated words repeated words seven eight nine ten eleven.",
+		"Numbers like 1.5 million and 3.14159 stay inside the sentence because no space follows the dot in them.",
+		councilStory, councilRewrite, councilOtherOutlet,
+	}
+	for _, text := range texts {
+		if got, want := sentenceTerms(text), sentenceTermsRef(text); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("sentenceTerms(%.40q): %d sentences, reference %d, or their terms differ", text, len(got), len(want))
+		}
+	}
+	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
+	if err != nil {
+		t.Skipf("dev corpus absent: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var d struct{ ID, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(sentenceTerms(d.Text), sentenceTermsRef(d.Text), slices.Equal) {
+			t.Errorf("%s: sentenceTerms differs from the reference", d.ID)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAlignSentences_Stop: the second stage stops as soon as its outcome
+// is settled and its reason says why (invented texts): when too many of
+// the shorter text's sentences align with none of the other's, when no
+// sentence near both starts aligns, and, through Match, when the text
+// has too few sentences for a run to be long enough (the story's text is
+// then not read).
+func TestAlignSentences_Stop(t *testing.T) {
+	story := strings.SplitAfter(councilStory, ". ")
+	other := strings.SplitAfter(councilOtherOutlet, ". ")
+	// Four sentences of the other outlet's, then the story's eight: the
+	// story's sentences come too late in the longer text.
+	late := strings.Join(append(other[:4:4], story...), "")
+	tests := []struct {
+		name, a, b string
+		stop       int
+		reason     string
+	}{
+		{"other outlet", councilOtherOutlet, councilStory, stopUnaligned, "align with none of the other's, more than 40%"},
+		{"the story after sentences of another", late, councilStory, stopLead, "none of the first 4 sentences of the shorter text"},
+		{"heavy rewrite", councilRewrite, councilStory, 0, "8 of 8 sentences of the shorter text align in order"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := alignSentences(sentenceTerms(tt.a), sentenceTerms(tt.b))
+			if got.stop != tt.stop || !strings.Contains(got.reason(), tt.reason) {
+				t.Errorf("stop = %d, want %d; reason %q should contain %q", got.stop, tt.stop, got.reason(), tt.reason)
+			}
+		})
+	}
+	t.Run("two sentences", func(t *testing.T) {
+		read := 0
+		ix, err := NewIndex(Options{Sample: 1, Texts: TextFunc(func(id string) (string, bool) {
+			read++
+			return councilStory, id == "council"
+		})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Add(Entry{StoryID: "council", Text: councilStory, Time: time.Unix(1.7e9, 0)})
+		// The story's last two sentences: they start too late in the
+		// story to align by the shingles, a near miss.
+		m := ix.Match(story[6] + story[7])
+		if want := "fewer than the 3 a rewrite needs"; m.Duplicate || !strings.Contains(m.Reason, want) || read != 0 {
+			t.Errorf("Duplicate = %v, story text read %d times; reason %q should contain %q", m.Duplicate, read, m.Reason, want)
+		}
+	})
 }
