@@ -154,12 +154,14 @@
 // 80% or more of its sentences (and at least 3) a term the other lacks,
 // its subject: such a pair is never a rewrite. A text with fewer than 3
 // counted sentences is refused without reading the story's text (no run
-// can be long enough), and the comparison stops as soon as its outcome is
-// settled: when no pair within the first 4 sentences of both aligns, or
-// when more than 40% of the shorter text's sentences align with none of
-// the other's. Match.Reason then says "a rewrite by the second stage" with the
+// can be long enough); the first 4 counted sentences of both texts are
+// compared first, and when no pair of them aligns the rest of neither
+// text is parsed (the run could not start in time); and the comparison
+// stops as soon as its outcome is settled: when no pair within the first
+// 4 sentences of both aligns, or when more than 40% of the shorter text's
+// sentences align with none of the other's. Match.Reason then says "a rewrite by the second stage" with the
 // counts and the mean overlap of the run; a refused candidate's reason
-// gives the same counts, or says which of the three stopped it. Without Texts, Match decides as above alone, and
+// gives the same counts, or says which of these stopped it. Without Texts, Match decides as above alone, and
 // a story whose text the source does not know is judged by the index
 // alone.
 //

@@ -78,8 +78,9 @@ const (
 // terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
 // word's runes), skipping sentences with fewer than sentMinTerms terms. A
 // sentence ends at '.', '!' or '?' followed by a space or the end, or at
-// a line break. The sentences share one array.
-func sentenceTerms(text string) [][]uint64 {
+// a line break. The sentences share one array. With limit > 0, it stops
+// after the first limit sentences kept.
+func sentenceTerms(text string, limit int) [][]uint64 {
 	text = repairMojibake(text)
 	// flat holds the kept sentences' terms end to end, ends where each
 	// ends; the current sentence's terms run from start.
@@ -140,11 +141,16 @@ func sentenceTerms(text string) [][]uint64 {
 				closeSentence()
 			}
 		}
+		if limit > 0 && len(ends) == limit {
+			break
+		}
 	}
-	if runes > 0 && (digit || runes >= sentTermRunes) {
-		flat = append(flat, h)
+	if limit <= 0 || len(ends) < limit {
+		if runes > 0 && (digit || runes >= sentTermRunes) {
+			flat = append(flat, h)
+		}
+		closeSentence()
 	}
-	closeSentence()
 	if len(ends) == 0 {
 		return nil
 	}
@@ -180,6 +186,7 @@ const (
 	stopLead      = 1 + iota // no pair near both starts aligns
 	stopUnaligned            // too many sentences align with none
 	stopFew                  // the text has fewer than sentMinOrder sentences
+	stopHeads                // no pair of both texts' first sentLead+1 sentences aligns
 )
 
 // sentAlign is the outcome of alignSentences.
@@ -357,24 +364,48 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 		return x - y
 	})
 	band = band[:min(len(band), secondMax)]
-	mine := sentenceTerms(text)
+	// The run must start within sentLead sentences of both texts'
+	// starts: a pair among the first sentLead+1 of each must align, which
+	// their heads tell without parsing the rest of either text.
+	head := sentenceTerms(text, sentLead+1)
+	var mine [][]uint64
 	for _, k := range band {
 		c := &cands[k]
-		if len(mine) < sentMinOrder {
+		if len(head) < sentMinOrder {
 			// No run can be long enough: the story's text is not needed.
-			c.second, c.checked = sentAlign{of: len(mine), stop: stopFew}, true
+			c.second, c.checked = sentAlign{of: len(head), stop: stopFew}, true
 			continue
 		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
 		if !ok {
 			continue
 		}
-		c.second = alignSentences(mine, sentenceTerms(other))
 		c.checked = true
+		if !headsAlign(head, sentenceTerms(other, sentLead+1)) {
+			c.second = sentAlign{stop: stopHeads}
+			continue
+		}
+		if mine == nil {
+			mine = sentenceTerms(text, 0)
+		}
+		c.second = alignSentences(mine, sentenceTerms(other, 0))
 		if c.second.ok {
 			c.dup = true
 		}
 	}
+}
+
+// headsAlign reports whether a sentence of a aligns (Dice sentPairDice or
+// more) with one of b.
+func headsAlign(a, b [][]uint64) bool {
+	for _, sa := range a {
+		for _, sb := range b {
+			if 2*float64(common(sa, sb)) >= sentPairDice*float64(len(sa)+len(sb)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reason describes the second stage's finding for Match.Reason.
@@ -389,6 +420,12 @@ func (s sentAlign) reason() string {
 		r.WriteString(" terms or more, fewer than the ")
 		r.WriteString(strconv.Itoa(sentMinOrder))
 		r.WriteString(" a rewrite needs")
+		return r.String()
+	case stopHeads:
+		r.WriteString("none of this text's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
+		r.WriteString(" sentences aligns with one of the story's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
 		return r.String()
 	case stopLead:
 		r.WriteString("none of the first ")

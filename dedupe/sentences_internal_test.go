@@ -43,7 +43,7 @@ func secondStageText(name string) string {
 // sentences; neither text aligns with its sentences reversed past the
 // opening, nor does a story quoting two of the sentences.
 func TestAlignSentences(t *testing.T) {
-	story := sentenceTerms(councilStory)
+	story := sentenceTerms(councilStory, 0)
 	if len(story) != 8 {
 		t.Fatalf("sentences: got %d, want 8", len(story))
 	}
@@ -59,7 +59,7 @@ func TestAlignSentences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := alignSentences(sentenceTerms(tt.text), story)
+			got := alignSentences(sentenceTerms(tt.text, 0), story)
 			if got.ok != tt.want {
 				t.Errorf("ok = %v, want %v (%s)", got.ok, tt.want, got.reason())
 			}
@@ -116,12 +116,12 @@ func TestAlignSentencesOtherSubject(t *testing.T) {
 		}
 		return b.String()
 	}
-	a, b := sentenceTerms(report("Ashcombe")), sentenceTerms(report("Brindle"))
+	a, b := sentenceTerms(report("Ashcombe"), 0), sentenceTerms(report("Brindle"), 0)
 	if got := alignSentences(a, b); got.ok || !got.subjectMissing {
 		t.Errorf("template reports on two towns: ok %v, subject missing %v; want refused for the missing subject (%s)", got.ok, got.subjectMissing, got.reason())
 	}
 	recast := strings.ReplaceAll(strings.ReplaceAll(report("Ashcombe"), "Forecasters expect", "Expect"), "across the valley", "in the valley, forecasters say")
-	if got := alignSentences(a, sentenceTerms(recast)); !got.ok {
+	if got := alignSentences(a, sentenceTerms(recast, 0)); !got.ok {
 		t.Errorf("the same report recast: %s; want a rewrite", got.reason())
 	}
 }
@@ -141,7 +141,7 @@ func TestAlignSentences_Verbatim(t *testing.T) {
 		o1  = "Meanwhile the ferry operator announced timetable changes affecting commuters travelling between the islands this winter. "
 		o2  = "Ticket prices for the evening crossings will climb by twelve percent when the new schedule begins in November."
 	)
-	story := sentenceTerms(s1 + s2 + s3 + s4)
+	story := sentenceTerms(s1+s2+s3+s4, 0)
 	tests := []struct {
 		name, text string
 		want       bool
@@ -152,7 +152,7 @@ func TestAlignSentences_Verbatim(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := alignSentences(sentenceTerms(tt.text), story)
+			got := alignSentences(sentenceTerms(tt.text, 0), story)
 			if got.ok != tt.want {
 				t.Errorf("ok = %v, want %v (%s)", got.ok, tt.want, got.reason())
 			}
@@ -223,7 +223,8 @@ func sentenceTermsRef(text string) [][]uint64 {
 // and non-ASCII letters, digits, mojibake, invalid UTF-8, sentence ends
 // before a non-ASCII space or at the very end, repeated terms, short
 // sentences) and, when the shared corpus is present, on every text of
-// the dedupe dev stream.
+// the dedupe dev stream; with a limit, it returns the reference's first
+// sentences.
 func TestSentenceTerms_Reference(t *testing.T) {
 	texts := []string{
 		"",
@@ -236,8 +237,14 @@ func TestSentenceTerms_Reference(t *testing.T) {
 		councilStory, councilRewrite, councilOtherOutlet,
 	}
 	for _, text := range texts {
-		if got, want := sentenceTerms(text), sentenceTermsRef(text); !slices.EqualFunc(got, want, slices.Equal) {
+		if got, want := sentenceTerms(text, 0), sentenceTermsRef(text); !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("sentenceTerms(%.40q): %d sentences, reference %d, or their terms differ", text, len(got), len(want))
+		}
+		for limit := 1; limit <= 3; limit++ {
+			want := sentenceTermsRef(text)
+			if got := sentenceTerms(text, limit); !slices.EqualFunc(got, want[:min(limit, len(want))], slices.Equal) {
+				t.Errorf("sentenceTerms(%.40q, %d): not the reference's first sentences", text, limit)
+			}
 		}
 	}
 	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
@@ -252,8 +259,12 @@ func TestSentenceTerms_Reference(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.EqualFunc(sentenceTerms(d.Text), sentenceTermsRef(d.Text), slices.Equal) {
+		want := sentenceTermsRef(d.Text)
+		if !slices.EqualFunc(sentenceTerms(d.Text, 0), want, slices.Equal) {
 			t.Errorf("%s: sentenceTerms differs from the reference", d.ID)
+		}
+		if !slices.EqualFunc(sentenceTerms(d.Text, 4), want[:min(4, len(want))], slices.Equal) {
+			t.Errorf("%s: sentenceTerms with limit 4 is not the reference's first 4 sentences", d.ID)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -264,9 +275,10 @@ func TestSentenceTerms_Reference(t *testing.T) {
 // TestAlignSentences_Stop: the second stage stops as soon as its outcome
 // is settled and its reason says why (invented texts): when too many of
 // the shorter text's sentences align with none of the other's, when no
-// sentence near both starts aligns, and, through Match, when the text
-// has too few sentences for a run to be long enough (the story's text is
-// then not read).
+// sentence near both starts aligns, and, through Match, when no sentence
+// of the first 4 of both aligns (only the texts' heads are parsed) and
+// when the text has too few sentences for a run to be long enough (the
+// story's text is then not read).
 func TestAlignSentences_Stop(t *testing.T) {
 	story := strings.SplitAfter(councilStory, ". ")
 	other := strings.SplitAfter(councilOtherOutlet, ". ")
@@ -284,12 +296,27 @@ func TestAlignSentences_Stop(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := alignSentences(sentenceTerms(tt.a), sentenceTerms(tt.b))
+			got := alignSentences(sentenceTerms(tt.a, 0), sentenceTerms(tt.b, 0))
 			if got.stop != tt.stop || !strings.Contains(got.reason(), tt.reason) {
 				t.Errorf("stop = %d, want %d; reason %q should contain %q", got.stop, tt.stop, got.reason(), tt.reason)
 			}
 		})
 	}
+	t.Run("the story's end after sentences of another, through Match", func(t *testing.T) {
+		ix, err := NewIndex(Options{Sample: 1, Texts: TextFunc(func(id string) (string, bool) {
+			return councilStory, id == "council"
+		})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Add(Entry{StoryID: "council", Text: councilStory, Time: time.Unix(1.7e9, 0)})
+		// The shingles find the story's last three sentences, too late
+		// in both texts; the second stage finds no pair of the heads.
+		m := ix.Match(strings.Join(append(other[:4:4], story[5:]...), ""))
+		if want := "none of this text's first 4 sentences aligns with one of the story's first 4"; m.Duplicate || !strings.Contains(m.Reason, want) {
+			t.Errorf("Duplicate = %v; reason %q should contain %q", m.Duplicate, m.Reason, want)
+		}
+	})
 	t.Run("two sentences", func(t *testing.T) {
 		read := 0
 		ix, err := NewIndex(Options{Sample: 1, Texts: TextFunc(func(id string) (string, bool) {
