@@ -84,8 +84,13 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	text = repairMojibake(text)
 	// flat holds the kept sentences' terms end to end, ends where each
 	// ends; the current sentence's terms run from start.
-	flat := make([]uint64, 0, len(text)/8+sentMinTerms)
-	ends := make([]int, 0, len(text)/64+1)
+	nflat, nends := len(text)/8+sentMinTerms, len(text)/64+1
+	if limit > 0 {
+		// A head: a few sentences, not the whole text's terms.
+		nflat, nends = min(nflat, 32*limit), min(nends, limit)
+	}
+	flat := make([]uint64, 0, nflat)
+	ends := make([]int, 0, nends)
 	start := 0
 	closeSentence := func() {
 		if cur := flat[start:]; len(cur) >= sentMinTerms {
