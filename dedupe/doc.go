@@ -130,7 +130,8 @@
 // 3 of them, best containment first. A heavy rewrite keeps few 5-word
 // runs but keeps its sentences' names, numbers and content words, in
 // the same order. Both texts are cut into sentences (at '.', '!' or '?'
-// before a space, and at line breaks); a sentence's terms are its words of
+// before a space, at line breaks and at '|', which separates the items of
+// a site's furniture, not prose); a sentence's terms are its words of
 // 4 letters or more and its words holding a digit, and sentences with
 // fewer than 7 distinct terms are skipped (headlines, bylines, datelines,
 // link lists and share buttons are short; the story's prose is not). Each sentence of the text with fewer

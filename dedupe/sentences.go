@@ -77,8 +77,10 @@ const (
 // sentenceTerms cuts text into sentences and returns each sentence's
 // terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
 // word's runes), skipping sentences with fewer than sentMinTerms terms. A
-// sentence ends at '.', '!' or '?' followed by a space or the end, or at
-// a line break. The sentences share one array. With limit > 0, it stops
+// sentence ends at '.', '!' or '?' followed by a space or the end, at a
+// line break or at '|': a bar separates the items of a site's furniture
+// (a menu, a dateline with its time, a row of links), which are short;
+// prose does not use it, and the items joined would pass for a sentence. The sentences share one array. With limit > 0, it stops
 // after the first limit sentences kept.
 func sentenceTerms(text string, limit int) [][]uint64 {
 	text = repairMojibake(text)
@@ -139,7 +141,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 			h, runes, digit = fnvOffset, 0, false
 		}
 		switch r {
-		case '\n':
+		case '\n', '|':
 			closeSentence()
 		case '.', '!', '?':
 			if next, _ := utf8.DecodeRuneInString(text[i:]); i >= len(text) || unicode.IsSpace(next) {
