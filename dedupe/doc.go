@@ -140,9 +140,10 @@
 // terms are the same is verbatim, any other aligned pair rewritten. The
 // text is a duplicate when the aligned pairs in the longest run that
 // keeps the same order in both texts (a longest increasing subsequence)
-// number at least 3 and at least 60% of the shorter text's sentences, at
-// least 2 of them rewritten, and the run starts within the first 4
-// counted sentences of both texts. A heavy rewrite leaves some sentences
+// number at least 3 (or all of the shorter text's, when it has only 2: a
+// short rewrite of a story's opening) and at least 60% of the shorter
+// text's sentences, at least 2 of them rewritten, and the run starts
+// within the first 4 counted sentences of both texts. A heavy rewrite leaves some sentences
 // as they were, and a short one may have only two or three others: the
 // verbatim ones count in its run. Verbatim pairs alone never make a
 // rewrite: the shingles have judged verbatim text already (a template's
@@ -153,7 +154,7 @@
 // order. Reports written to one template about other subjects (another
 // town's weather) do align sentence after sentence, but each holds in
 // 80% or more of its sentences (and at least 3) a term the other lacks,
-// its subject: such a pair is never a rewrite. A text with fewer than 3
+// its subject: such a pair is never a rewrite. A text with fewer than 2
 // counted sentences is refused without reading the story's text (no run
 // can be long enough); the first 4 counted sentences of both texts are
 // compared first, and when no pair of them aligns the rest of neither

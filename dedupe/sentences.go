@@ -47,9 +47,11 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // any other aligned pair rewritten. The text is a rewrite of the story
 // when the aligned pairs, in the longest run that keeps the same order in
 // both texts (a longest increasing subsequence), number at least
-// sentMinOrder and at least sentShare of the shorter text's sentences, at
-// least sentMinRewritten of them rewritten, and the run's first pair is
-// within sentLead sentences of both texts' first counted one. A heavy
+// sentMinOrder (or all the shorter text's sentences, when it has fewer:
+// a short rewrite of a story's opening has two or three) and at least
+// sentShare of the shorter text's sentences, at least sentMinRewritten of
+// them rewritten, and the run's first pair is within sentLead sentences
+// of both texts' first counted one. A heavy
 // rewrite leaves some sentences as they were, and they count in the run;
 // verbatim pairs alone never make a rewrite (a template's sentences, a
 // quoted paragraph, borrowed paragraphs: the shingles judge verbatim
@@ -192,7 +194,7 @@ func common(a, b []uint64) int {
 const (
 	stopLead      = 1 + iota // no pair near both starts aligns
 	stopUnaligned            // too many sentences align with none
-	stopFew                  // the text has fewer than sentMinOrder sentences
+	stopFew                  // the text has fewer than sentMinRewritten sentences
 	stopHeads                // no pair of both texts' first sentLead+1 sentences aligns
 )
 
@@ -302,7 +304,7 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	r.rewritten = nv[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
-	r.ok = r.inOrder >= sentMinOrder && r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
+	r.ok = r.inOrder >= min(sentMinOrder, r.of) && r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
 		max(r.startA, r.startB) <= sentLead
 	if r.ok {
 		// The subject check only matters to a pair that passes the rest.
@@ -378,7 +380,7 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 	var mine [][]uint64
 	for _, k := range band {
 		c := &cands[k]
-		if len(head) < sentMinOrder {
+		if len(head) < sentMinRewritten {
 			// No run can be long enough: the story's text is not needed.
 			c.second, c.checked = sentAlign{of: len(head), stop: stopFew}, true
 			continue
@@ -425,7 +427,7 @@ func (s sentAlign) reason() string {
 		r.WriteString(" sentences of ")
 		r.WriteString(strconv.Itoa(sentMinTerms))
 		r.WriteString(" terms or more, fewer than the ")
-		r.WriteString(strconv.Itoa(sentMinOrder))
+		r.WriteString(strconv.Itoa(sentMinRewritten))
 		r.WriteString(" a rewrite needs")
 		return r.String()
 	case stopHeads:
