@@ -47,30 +47,29 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // any other aligned pair rewritten. The text is a rewrite of the story
 // when the aligned pairs, in the longest run that keeps the same order in
 // both texts (a longest increasing subsequence), number at least
-// sentMinOrder (or all the shorter text's sentences, when it has fewer:
-// a short rewrite of a story's opening has two or three) and at least
 // sentShare of the shorter text's sentences, at least sentMinRewritten of
 // them rewritten, and the run's first pair is within sentLead sentences
-// of both texts' first counted one. A heavy
-// rewrite leaves some sentences as they were, and they count in the run;
-// verbatim pairs alone never make a rewrite (a template's sentences, a
-// quoted paragraph, borrowed paragraphs: the shingles judge verbatim
-// text). And the two
-// texts may not each have a subject term the other lacks: a term in at
-// least sentMinOrder and at least subjectShare of a text's counted
+// of both texts' first counted one. A heavy rewrite leaves some sentences
+// as they were, and they count in the run; verbatim pairs alone never
+// make a rewrite (a template's sentences, a quoted paragraph, borrowed
+// paragraphs: the shingles judge verbatim text). A short rewrite of a
+// story's opening may have only two or three sentences beside its site's
+// own lines; two rewritten in order from the start are most of it. And
+// the two texts may not each have a subject term the other lacks: a term
+// in at least subjectMin and at least subjectShare of a text's counted
 // sentences names what it is about; reports written to one template about
 // other subjects (another town's weather, another company's results)
 // share every term but those, one subject swapped for another, where a
 // rewrite keeps its subject.
 const (
 	subjectShare     = 0.8
+	subjectMin       = 3
 	secondContain    = 0.1
 	secondShared     = 2
 	secondMax        = 3
 	sentTermRunes    = 4
 	sentMinTerms     = 7
 	sentPairDice     = 0.6
-	sentMinOrder     = 3
 	sentShare        = 0.6
 	sentLead         = 3
 	sentMinRewritten = 2
@@ -304,7 +303,7 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	r.rewritten = nv[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
-	r.ok = r.inOrder >= min(sentMinOrder, r.of) && r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
+	r.ok = r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
 		max(r.startA, r.startB) <= sentLead
 	if r.ok {
 		// The subject check only matters to a pair that passes the rest.
@@ -315,10 +314,10 @@ func alignSentences(a, b [][]uint64) sentAlign {
 }
 
 // lacksSubject reports whether a has a subject term (one in at least
-// sentMinOrder and subjectShare of its sentences) that is in none of b's
+// subjectMin and subjectShare of its sentences) that is in none of b's
 // sentences.
 func lacksSubject(a, b [][]uint64) bool {
-	need := max(sentMinOrder, int(math.Ceil(subjectShare*float64(len(a)))))
+	need := max(subjectMin, int(math.Ceil(subjectShare*float64(len(a)))))
 	if len(a) < need {
 		return false
 	}

@@ -371,10 +371,11 @@ func TestAlignSentences_Furniture(t *testing.T) {
 }
 
 // TestAlignSentences_Short (invented texts): a rewrite of a story's first
-// two sentences has only two, and aligns when both are rewritten and in
-// the story's order; not when one of them is verbatim (a quoted passage
-// and one sentence like the story's), nor when their order is the
-// reverse of the story's.
+// two sentences has only those two, or a line of its site's besides; it
+// aligns when both are rewritten and in the story's order, two of its
+// three sentences; not when one of them is verbatim (a quoted passage and
+// one sentence like the story's), nor when their order is the reverse of
+// the story's.
 func TestAlignSentences_Short(t *testing.T) {
 	const (
 		s1 = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
@@ -383,6 +384,8 @@ func TestAlignSentences_Short(t *testing.T) {
 		s4 = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March."
 		r1 = "Harbourside's library reopened its doors on Saturday following a renovation that cost 4.2 million pounds over eighteen months. "
 		r2 = "Librarian Mabel Ortiga told reporters visitors queued outside before dawn for the new reading rooms and children's wing. "
+		// A site's own line, long enough to count as a sentence.
+		own = "Follow the Valley Courier on social media and sign up for our morning newsletter today."
 	)
 	story := sentenceTerms(s1+s2+s3+s4, 0)
 	for _, tt := range []struct {
@@ -390,6 +393,7 @@ func TestAlignSentences_Short(t *testing.T) {
 		want       bool
 	}{
 		{"both rewritten, in order", r1 + r2, true},
+		{"both rewritten, in order, and a line of its own", r1 + r2 + own, true},
 		{"one verbatim", s1 + r2, false},
 		{"both rewritten, reversed", r2 + r1, false},
 	} {
