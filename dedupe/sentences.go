@@ -81,8 +81,9 @@ const (
 // sentence ends at '.', '!' or '?' followed by a space or the end, at a
 // line break or at '|': a bar separates the items of a site's furniture
 // (a menu, a dateline with its time, a row of links), which are short;
-// prose does not use it, and the items joined would pass for a sentence. The sentences share one array. With limit > 0, it stops
-// after the first limit sentences kept.
+// prose does not use it, and the items joined would pass for a sentence.
+// The sentences share one array. With limit > 0, it stops after the
+// first limit sentences kept.
 func sentenceTerms(text string, limit int) [][]uint64 {
 	text = repairMojibake(text)
 	// flat holds the kept sentences' terms end to end, ends where each
@@ -423,7 +424,7 @@ func (s sentAlign) reason() string {
 	case stopFew:
 		r.WriteString("this text has ")
 		r.WriteString(strconv.Itoa(s.of))
-		r.WriteString(" sentences of ")
+		r.WriteString(" sentence(s) of ")
 		r.WriteString(strconv.Itoa(sentMinTerms))
 		r.WriteString(" terms or more, fewer than the ")
 		r.WriteString(strconv.Itoa(sentMinRewritten))
