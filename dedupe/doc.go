@@ -130,30 +130,46 @@
 // 3 of them, best containment first. A heavy rewrite keeps few 5-word
 // runs but keeps its sentences' names, numbers and content words, in
 // the same order. Both texts are cut into sentences (at '.', '!' or '?'
-// before a space, and at line breaks); a sentence's terms are its words of
-// 4 letters or more and its words holding a digit, and sentences with
-// fewer than 7 distinct terms are skipped (headlines, bylines, datelines,
-// link lists and share buttons are short; the story's prose is not). Each sentence of the text with fewer
-// sentences is paired with the sentence of the other sharing the most
-// terms (Dice coefficient). A pair whose terms are the same is verbatim:
-// it is left out of the count, since the shingles have judged verbatim
-// text already (a template's sentences, a quoted paragraph, borrowed
-// paragraphs). Of the rest, a pair aligns at Dice 0.6 or more; the text
-// is a duplicate when the aligned pairs in the longest run that keeps the
-// same order in both texts (a longest increasing subsequence) number at
-// least 3 and at least 60% of the shorter text's non-verbatim sentences,
-// and the run starts within the first 4 counted sentences of both texts
-// (as the shingle rules' alignment: a rewrite of a story's opening
-// paragraphs that an update appends after its own is kept apart). Two outlets' articles on one
-// event share names and numbers but not sentence after sentence in
-// order. Reports written to one template about other subjects (another
-// town's weather) do align sentence after sentence, but each holds in
-// 80% or more of its sentences (and at least 3) a term the other lacks,
-// its subject: such a pair is never a rewrite. Match.Reason then says "a rewrite by the second stage" with the
-// counts and the mean overlap of the run; a refused candidate's reason
-// gives the same counts. Without Texts, Match decides as above alone, and
-// a story whose text the source does not know is judged by the index
-// alone.
+// before a space, at line breaks and at '|', which separates the items of
+// a site's furniture, not prose); a sentence's terms are its words of 4
+// letters or more and its words holding a digit, and sentences with fewer
+// than 7 distinct terms are skipped (headlines, bylines, datelines, link
+// lists and share buttons are short; the story's prose is not). Each
+// sentence of the text with fewer sentences is paired with the sentence
+// of the other sharing the most terms (Dice coefficient). A pair aligns
+// at Dice 0.6 or more; one whose terms are the same is verbatim, any
+// other aligned pair rewritten. The text is a duplicate when the aligned
+// pairs in the longest run that keeps the same order in both texts (a
+// longest increasing subsequence) number at least 60% of the shorter
+// text's sentences, at least 2 of them rewritten, and the run starts
+// within the first 4 counted sentences of both texts. A heavy rewrite
+// leaves some sentences as they were: the verbatim ones count in its run.
+// A short one, of a story's opening, may have only two or three sentences
+// beside its site's own lines: two rewritten in order from the start are
+// most of it. Verbatim pairs alone never make a rewrite: the shingles have
+// judged verbatim text already (a template's sentences, a quoted
+// paragraph, borrowed paragraphs). The start condition is the shingle
+// rules' alignment: a rewrite of a story's opening paragraphs that an
+// update appends after its own is kept apart. Two outlets' articles on
+// one event share names and numbers but rarely two sentences in a row
+// that share 60% of their terms, from the start of both. Reports written
+// to one template about other subjects (another town's weather) do align
+// sentence after sentence, but each holds in 80% or more of its sentences
+// (and at least 3) a term the other lacks, its subject: such a pair is
+// never a rewrite.
+//
+// A text with fewer than 2 counted sentences is refused without reading
+// the story's text (no run can be long enough); the first 4 counted
+// sentences of both texts are compared first, and when no pair of them
+// aligns the rest of neither text is parsed (the run could not start in
+// time); and the comparison stops as soon as its outcome is settled: when
+// no pair within the first 4 sentences of both aligns, or when more than
+// 40% of the shorter text's sentences align with none of the other's.
+// Match.Reason says "a rewrite by the second stage" with the counts and
+// the mean overlap of the run; a refused candidate's reason gives the
+// same counts, or says which of these stopped it. Without Texts, Match
+// decides as above alone, and a story whose text the source does not
+// know is judged by the index alone.
 //
 // # Memory layout
 //
@@ -169,7 +185,10 @@
 // and heap position (4 bytes each), posting and boilerplate counts and
 // state (1 byte each); ids live in one byte arena (uvarint length + bytes)
 // found through an open-addressing table of slots; identity keys are a map
-// from their 64-bit hash to the slot plus a per-story chain.
+// from their 64-bit hash to the slot plus a per-story chain. A Match's
+// working buffers (the text's shingles and postings, the candidates, the
+// slot-to-candidate map) come from a sync.Pool in the index and go back to
+// it, so that matching allocates little beyond its verdict.
 //
 // Measured (BenchmarkIndexMemory, live heap after GC, distinct synthetic
 // 365-word stories, default options, ~38 postings a story): 291.6 MB for

@@ -235,6 +235,9 @@ type Index struct {
 	// Match(text) then Add(Entry{Text: text}) shingles the text once. Its
 	// slices are never modified.
 	last atomic.Pointer[shingled]
+
+	// scratch pools the buffers of Match (see the scratch type).
+	scratch sync.Pool
 }
 
 type shingled struct {

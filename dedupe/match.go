@@ -207,7 +207,9 @@ type query struct {
 // the candidates and report the best (verdict).
 func (ix *Index) match(hs, pos []uint32, text string) Match {
 	m := Match{Method: "content"}
-	cands, why := ix.scored(hs, pos)
+	sc := ix.getScratch()
+	cands, why := ix.scored(hs, pos, sc)
+	defer ix.putScratch(sc, cands)
 	if why != "" {
 		m.Reason = why
 		return m
@@ -219,16 +221,67 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 	return ix.verdict(m, cands)
 }
 
+// scratch holds the buffers of one match, kept in Index.scratch (a
+// sync.Pool) between calls so that a Match allocates little: the phases'
+// shingle buffers (see scored), the candidates and the slot-to-candidate
+// map.
+type scratch struct {
+	buf    []uint32
+	dbody  []bool
+	ends   []int
+	counts []int32
+	cands  []candidate
+	where  map[uint32]int
+}
+
+// scratchMaxWhere bounds the map a pooled scratch keeps: clearing a map
+// costs its size, and one long text's candidates should not slow every
+// later match.
+const scratchMaxWhere = 1 << 12
+
+func (ix *Index) getScratch() *scratch {
+	if sc, ok := ix.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{where: make(map[uint32]int)}
+}
+
+// putScratch returns sc to the pool, with cands (which may have outgrown
+// sc.cands) as its candidate buffer. Nothing of a Match may point into
+// it.
+func (ix *Index) putScratch(sc *scratch, cands []candidate) {
+	if cap(cands) > cap(sc.cands) {
+		sc.cands = cands
+	}
+	sc.cands = sc.cands[:0]
+	if len(sc.where) > scratchMaxWhere {
+		sc.where = make(map[uint32]int)
+	} else {
+		clear(sc.where)
+	}
+	ix.scratch.Put(sc)
+}
+
+// grow returns b with length n, reusing its array when it is large
+// enough; the contents are not kept.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
 // scored runs match's first four phases on the text's kept shingles hs
 // (word offsets pos, with bodyBit) under ix's read lock and returns the
 // scored candidates, unranked, or, when there is nothing to score, the
 // reason why.
-func (ix *Index) scored(hs, pos []uint32) (cands []candidate, why string) {
-	// The buffers are made here and handed to the phases. The uint32 ones
-	// share one array, each capped (three-index slices) so that none runs
-	// into the next. Only all can outgrow its capacity (a shingle's
-	// postings are looked up before boilerplate is dropped; append then
-	// moves it); qBody holds at most the text's body-sample shingles.
+func (ix *Index) scored(hs, pos []uint32, sc *scratch) (cands []candidate, why string) {
+	// The buffers are taken from sc here and handed to the phases. The
+	// uint32 ones share one array, each capped (three-index slices) so
+	// that none runs into the next. Only all can outgrow its capacity (a
+	// shingle's postings are looked up before boilerplate is dropped;
+	// append then moves it); qBody holds at most the text's body-sample
+	// shingles. Every buffer is written before it is read.
 	nb := 0
 	for _, p := range pos {
 		if p&bodyBit != 0 {
@@ -236,25 +289,30 @@ func (ix *Index) scored(hs, pos []uint32) (cands []candidate, why string) {
 		}
 	}
 	n := len(hs)
-	buf := make([]uint32, 4*n+nb)
+	sc.buf = grow(sc.buf, 4*n+nb)
+	sc.dbody = grow(sc.dbody, n)
+	sc.ends = grow(sc.ends, n)
+	buf := sc.buf
 	q := query{
 		dpos:  buf[0:0:n],
 		dh:    buf[n : n : 2*n],
-		dbody: make([]bool, 0, n),
-		ends:  make([]int, 0, n),
+		dbody: sc.dbody[:0],
+		ends:  sc.ends[:0],
 		all:   buf[2*n : 2*n : 4*n],
 		qBody: buf[4*n : 4*n : 4*n+nb],
 	}
-	where := make(map[uint32]int)
-	q, cands = ix.gather(q, hs, pos, where)
+	where := sc.where
+	q, cands = ix.gather(q, hs, pos, where, sc.cands[:0])
 	if len(q.dpos) < ix.opts.MinShared {
-		return nil, fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
+		return cands, fmt.Sprintf("content: text too short or all boilerplate (%d distinctive %d-word shingles kept, need %d)",
 			len(q.dpos), ix.opts.Shingle, ix.opts.MinShared)
 	}
 	if len(cands) == 0 {
-		return nil, "content: no story shares a distinctive shingle"
+		return cands, "content: no story shares a distinctive shingle"
 	}
-	counts := make([]int32, 2*(len(q.dpos)+1))
+	sc.counts = grow(sc.counts, 2*(len(q.dpos)+1))
+	counts := sc.counts
+	counts[0], counts[len(q.dpos)+1] = 0, 0 // before[0] and nbody[0]; weigh fills the rest
 	q.before, q.nbody = counts[:len(q.dpos)+1], counts[len(q.dpos)+1:]
 	ix.weigh(&q, cands)
 	ix.blocks(&q, cands, where)
@@ -268,10 +326,10 @@ func (ix *Index) scored(hs, pos []uint32) (cands []candidate, why string) {
 // kept shingles hs (word offsets pos), drops boilerplate ones (held by
 // MaxDocFreq stories or more), appends the distinctive ones to q's
 // buffers and returns q and a candidate for each story holding any of
-// them; where maps a story slot to the index of its candidate.
-func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int) (query, []candidate) {
+// them (appended to cands, empty); where (empty) maps a story slot to the
+// index of its candidate.
+func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int, cands []candidate) (query, []candidate) {
 	maxDF := ix.opts.MaxDocFreq
-	var cands []candidate
 	for i, h := range hs {
 		n0 := len(q.all)
 		q.all = ix.lookup(h, q.all)
@@ -646,8 +704,11 @@ func (ix *Index) reason(m Match, c candidate) string {
 				why = append(why, fmt.Sprintf("alignment: shared text starts late (%d words into this text, %d into the story)", b.qFirst, b.sFirst))
 			}
 		}
-		if c.checked {
-			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.Itoa(sentMinOrder)+" and "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%)")
+		switch {
+		case c.checked && c.second.stop != 0:
+			why = append(why, "second stage: "+c.second.reason())
+		case c.checked:
+			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%, "+strconv.Itoa(sentMinRewritten)+" of them rewritten)")
 		}
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")

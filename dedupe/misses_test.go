@@ -20,7 +20,7 @@ func (ix *Index) againstStory(text, id string) (dup bool, reason string, ok bool
 	hs, pos := ix.shingles(text)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	cands, why := ix.scored(hs, pos)
+	cands, why := ix.scored(hs, pos, ix.getScratch())
 	if why != "" {
 		return false, why, true
 	}

@@ -43,94 +43,132 @@ func (f TextFunc) Text(id string) (string, bool) { return f(id) }
 // Sentences with fewer than sentMinTerms terms are skipped. Each sentence
 // of the text with fewer sentences is paired with the sentence of the
 // other that shares the most terms with it (Dice coefficient); a pair
-// aligns at sentPairDice or more; a pair with the same terms is verbatim
-// and left out of the count (the shingles judge verbatim text). The text
-// is a rewrite of the story when the aligned pairs, in the longest run
-// that keeps the same order in both texts (a longest increasing
-// subsequence), number at least sentMinOrder and at least sentShare of the
-// shorter text's non-verbatim sentences, and the run's first pair is
-// within sentLead sentences of both texts' first counted one. And the two
-// texts may not each have a subject term the other lacks: a term in at
-// least sentMinOrder and at least subjectShare of a text's counted
+// aligns at sentPairDice or more; a pair with the same terms is verbatim,
+// any other aligned pair rewritten. The text is a rewrite of the story
+// when the aligned pairs, in the longest run that keeps the same order in
+// both texts (a longest increasing subsequence), number at least
+// sentShare of the shorter text's sentences, at least sentMinRewritten of
+// them rewritten, and the run's first pair is within sentLead sentences
+// of both texts' first counted one. A heavy rewrite leaves some sentences
+// as they were, and they count in the run; verbatim pairs alone never
+// make a rewrite (a template's sentences, a quoted paragraph, borrowed
+// paragraphs: the shingles judge verbatim text). A short rewrite of a
+// story's opening may have only two or three sentences beside its site's
+// own lines; two rewritten in order from the start are most of it. And
+// the two texts may not each have a subject term the other lacks: a term
+// in at least subjectMin and at least subjectShare of a text's counted
 // sentences names what it is about; reports written to one template about
 // other subjects (another town's weather, another company's results)
 // share every term but those, one subject swapped for another, where a
 // rewrite keeps its subject.
 const (
-	subjectShare  = 0.8
-	secondContain = 0.1
-	secondShared  = 2
-	secondMax     = 3
-	sentTermRunes = 4
-	sentMinTerms  = 7
-	sentPairDice  = 0.6
-	sentMinOrder  = 3
-	sentShare     = 0.6
-	sentLead      = 3
+	subjectShare     = 0.8
+	subjectMin       = 3
+	secondContain    = 0.1
+	secondShared     = 2
+	secondMax        = 3
+	sentTermRunes    = 4
+	sentMinTerms     = 7
+	sentPairDice     = 0.6
+	sentShare        = 0.6
+	sentLead         = 3
+	sentMinRewritten = 2
 )
 
 // sentenceTerms cuts text into sentences and returns each sentence's
 // terms as sorted, distinct hashes (FNV-1a, 64 bits, of the lower-cased
-// word), skipping sentences with fewer than sentMinTerms terms. A sentence
-// ends at '.', '!' or '?' followed by a space or the end, or at a line
-// break.
-func sentenceTerms(text string) [][]uint64 {
+// word's runes), skipping sentences with fewer than sentMinTerms terms. A
+// sentence ends at '.', '!' or '?' followed by a space or the end, at a
+// line break or at '|': a bar separates the items of a site's furniture
+// (a menu, a dateline with its time, a row of links), which are short;
+// prose does not use it, and the items joined would pass for a sentence.
+// The sentences share one array. With limit > 0, it stops after the
+// first limit sentences kept.
+func sentenceTerms(text string, limit int) [][]uint64 {
 	text = repairMojibake(text)
-	var out [][]uint64
-	cur := make([]uint64, 0, 32)
-	flush := func() {
-		if len(cur) >= sentMinTerms {
+	// flat holds the kept sentences' terms end to end, ends where each
+	// ends; the current sentence's terms run from start.
+	nflat, nends := len(text)/8+sentMinTerms, len(text)/64+1
+	if limit > 0 {
+		// A head: a few sentences, not the whole text's terms.
+		nflat, nends = min(nflat, 32*limit), min(nends, limit)
+	}
+	flat := make([]uint64, 0, nflat)
+	ends := make([]int, 0, nends)
+	start := 0
+	closeSentence := func() {
+		if cur := flat[start:]; len(cur) >= sentMinTerms {
 			slices.Sort(cur)
-			cur = slices.Compact(cur)
-			if len(cur) >= sentMinTerms {
-				out = append(out, slices.Clone(cur))
+			if cur = slices.Compact(cur); len(cur) >= sentMinTerms {
+				flat = flat[:start+len(cur)]
+				ends = append(ends, len(flat))
+				start = len(flat)
+				return
 			}
 		}
-		cur = cur[:0]
+		flat = flat[:start]
 	}
-	const (
-		fnvOffset = 14695981039346656037
-		fnvPrime  = 1099511628211
-	)
 	h := uint64(fnvOffset)
 	runes, digit := 0, false
-	word := func() {
-		if digit || runes >= sentTermRunes {
-			cur = append(cur, h)
-		}
-		h, runes, digit = fnvOffset, 0, false
-	}
-	for i, r := range text {
-		if isWord(r) {
-			if r < utf8.RuneSelf {
-				if r >= 'A' && r <= 'Z' {
-					r += 'a' - 'A'
+	for i := 0; i < len(text); {
+		var r rune
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			if asciiWord[c] {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
 				}
-				digit = digit || r >= '0' && r <= '9'
-			} else {
+				digit = digit || c >= '0' && c <= '9'
+				h = (h ^ uint64(c)) * fnvPrime
+				runes++
+				continue
+			}
+			r = rune(c)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(text[i:])
+			i += size
+			if isWord(r) {
 				r = unicode.ToLower(r)
 				digit = digit || unicode.IsDigit(r)
+				h = (h ^ uint64(r)) * fnvPrime
+				runes++
+				continue
 			}
-			h = (h ^ uint64(r)) * fnvPrime
-			runes++
-			continue
 		}
 		if runes > 0 {
-			word()
+			if digit || runes >= sentTermRunes {
+				flat = append(flat, h)
+			}
+			h, runes, digit = fnvOffset, 0, false
 		}
 		switch r {
-		case '\n':
-			flush()
+		case '\n', '|':
+			closeSentence()
 		case '.', '!', '?':
-			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 >= len(text) || unicode.IsSpace(next) {
-				flush()
+			if next, _ := utf8.DecodeRuneInString(text[i:]); i >= len(text) || unicode.IsSpace(next) {
+				closeSentence()
 			}
 		}
+		if limit > 0 && len(ends) == limit {
+			break
+		}
 	}
-	if runes > 0 {
-		word()
+	if limit <= 0 || len(ends) < limit {
+		if runes > 0 && (digit || runes >= sentTermRunes) {
+			flat = append(flat, h)
+		}
+		closeSentence()
 	}
-	flush()
+	if len(ends) == 0 {
+		return nil
+	}
+	out := make([][]uint64, len(ends))
+	prev := 0
+	for k, e := range ends {
+		out[k] = flat[prev:e:e]
+		prev = e
+	}
 	return out
 }
 
@@ -152,13 +190,25 @@ func common(a, b []uint64) int {
 	return n
 }
 
+// Why alignSentences stopped early (sentAlign.stop).
+const (
+	stopLead      = 1 + iota // no pair near both starts aligns
+	stopUnaligned            // too many sentences align with none
+	stopFew                  // the text has fewer than sentMinRewritten sentences
+	stopHeads                // no pair of both texts' first sentLead+1 sentences aligns
+)
+
 // sentAlign is the outcome of alignSentences.
 type sentAlign struct {
-	ok       bool
-	inOrder  int // aligned pairs in the longest same-order run
-	aligned  int // aligned pairs, in any order
-	of       int // sentences of the text with fewer, verbatim ones left out
-	verbatim int // its sentences whose terms are all in one of the other's
+	ok        bool
+	stop      int // why it stopped before the end, 0 when it did not
+	compared  int // sentences of the text with fewer compared before it stopped
+	unaligned int // of which aligning with none of the other's
+	inOrder   int // aligned pairs in the longest same-order run, verbatim ones included
+	rewritten int // of which rewritten (not verbatim)
+	aligned   int // rewritten pairs, in any order
+	of        int // counted sentences of the text with fewer
+	verbatim  int // its sentences whose terms are all in one of the other's
 	// startA and startB: the run's first pair, as sentence indexes in the
 	// text with fewer sentences and in the other.
 	startA, startB int
@@ -171,6 +221,10 @@ type sentAlign struct {
 // alignSentences is the second stage (see its constants): it pairs each
 // sentence of the text with fewer sentences with its best match in the
 // other and reports the longest run of aligned pairs in the same order.
+// It stops early, with stop set, when the outcome is settled: when no
+// pair among the first sentLead+1 sentences of both texts aligns (the run
+// cannot start in time) or when more than 1-sentShare of the shorter
+// text's sentences align with none of the other's.
 func alignSentences(a, b [][]uint64) sentAlign {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -182,61 +236,89 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	js := make([]int, 0, len(a))
 	is := make([]int, 0, len(a))
 	ds := make([]float64, 0, len(a))
+	leadPair := false // a pair within sentLead of both starts aligns
 	for i, sa := range a {
 		best, bj := 0.0, -1
 		for j, sb := range b {
+			// Dice reaches sentPairDice only when the shorter holds at
+			// least sentPairDice/2 of both sizes' sum.
+			if float64(2*min(len(sa), len(sb))) < sentPairDice*float64(len(sa)+len(sb)) {
+				continue
+			}
 			if d := 2 * float64(common(sa, sb)) / float64(len(sa)+len(sb)); d > best {
 				best, bj = d, j
 			}
 		}
+		r.compared = i + 1
 		if best == 1 {
-			// Verbatim: the shingle stage has judged it already.
-			r.of--
 			r.verbatim++
-			continue
 		}
 		if best >= sentPairDice {
 			is = append(is, i)
 			js = append(js, bj)
 			ds = append(ds, best)
+			leadPair = leadPair || i <= sentLead && bj <= sentLead
+		} else {
+			r.unaligned++
+			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) {
+				r.stop = stopUnaligned
+				break
+			}
+		}
+		if i == sentLead && !leadPair {
+			r.stop = stopLead
+			break
 		}
 	}
-	r.aligned = len(js)
-	// Longest strictly increasing subsequence of js, O(n²): n is a
-	// text's sentence count.
+	r.aligned = len(js) - r.verbatim
 	n := len(js)
-	if n == 0 {
+	if n == 0 || r.stop != 0 {
 		return r
 	}
+	// Longest strictly increasing subsequence of js, O(n²): n is a
+	// text's sentence count. Among runs of one length, the one with more
+	// rewritten pairs wins.
 	length := make([]int, n)
+	nv := make([]int, n)
 	sum := make([]float64, n)
 	first := make([]int, n) // the run's first pair
 	bestK := 0
+	rw := func(k int) int {
+		if ds[k] < 1 {
+			return 1
+		}
+		return 0
+	}
 	for k := range n {
-		length[k], sum[k], first[k] = 1, ds[k], k
+		length[k], nv[k], sum[k], first[k] = 1, rw(k), ds[k], k
 		for p := range k {
-			if js[p] < js[k] && (length[p]+1 > length[k] || length[p]+1 == length[k] && sum[p]+ds[k] > sum[k]) {
-				length[k], sum[k], first[k] = length[p]+1, sum[p]+ds[k], first[p]
+			if js[p] < js[k] && (length[p]+1 > length[k] || length[p]+1 == length[k] && nv[p]+rw(k) > nv[k]) {
+				length[k], nv[k], sum[k], first[k] = length[p]+1, nv[p]+rw(k), sum[p]+ds[k], first[p]
 			}
 		}
-		if length[k] > length[bestK] {
+		if length[k] > length[bestK] || length[k] == length[bestK] && nv[k] > nv[bestK] {
 			bestK = k
 		}
 	}
 	r.inOrder = length[bestK]
+	r.rewritten = nv[bestK]
 	r.meanDice = sum[bestK] / float64(r.inOrder)
 	r.startA, r.startB = is[first[bestK]], js[first[bestK]]
-	r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
-	r.ok = r.inOrder >= sentMinOrder && float64(r.inOrder) >= sentShare*float64(r.of) &&
-		max(r.startA, r.startB) <= sentLead && !r.subjectMissing
+	r.ok = r.rewritten >= sentMinRewritten && float64(r.inOrder) >= sentShare*float64(r.of) &&
+		max(r.startA, r.startB) <= sentLead
+	if r.ok {
+		// The subject check only matters to a pair that passes the rest.
+		r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
+		r.ok = !r.subjectMissing
+	}
 	return r
 }
 
 // lacksSubject reports whether a has a subject term (one in at least
-// sentMinOrder and subjectShare of its sentences) that is in none of b's
+// subjectMin and subjectShare of its sentences) that is in none of b's
 // sentences.
 func lacksSubject(a, b [][]uint64) bool {
-	need := max(sentMinOrder, int(math.Ceil(subjectShare*float64(len(a)))))
+	need := max(subjectMin, int(math.Ceil(subjectShare*float64(len(a)))))
 	if len(a) < need {
 		return false
 	}
@@ -291,35 +373,98 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 		return x - y
 	})
 	band = band[:min(len(band), secondMax)]
+	// The run must start within sentLead sentences of both texts'
+	// starts: a pair among the first sentLead+1 of each must align, which
+	// their heads tell without parsing the rest of either text.
+	head := sentenceTerms(text, sentLead+1)
 	var mine [][]uint64
 	for _, k := range band {
 		c := &cands[k]
+		if len(head) < sentMinRewritten {
+			// No run can be long enough: the story's text is not needed.
+			c.second, c.checked = sentAlign{of: len(head), stop: stopFew}, true
+			continue
+		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
 		if !ok {
 			continue
 		}
-		if mine == nil {
-			mine = sentenceTerms(text)
-		}
-		c.second = alignSentences(mine, sentenceTerms(other))
 		c.checked = true
+		if !headsAlign(head, sentenceTerms(other, sentLead+1)) {
+			c.second = sentAlign{stop: stopHeads}
+			continue
+		}
+		if mine == nil {
+			mine = sentenceTerms(text, 0)
+		}
+		c.second = alignSentences(mine, sentenceTerms(other, 0))
 		if c.second.ok {
 			c.dup = true
 		}
 	}
 }
 
+// headsAlign reports whether a sentence of a aligns (Dice sentPairDice or
+// more) with one of b.
+func headsAlign(a, b [][]uint64) bool {
+	for _, sa := range a {
+		for _, sb := range b {
+			if 2*float64(common(sa, sb)) >= sentPairDice*float64(len(sa)+len(sb)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // reason describes the second stage's finding for Match.Reason.
 func (s sentAlign) reason() string {
 	var r strings.Builder
+	switch s.stop {
+	case stopFew:
+		r.WriteString("this text has ")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentence(s) of ")
+		r.WriteString(strconv.Itoa(sentMinTerms))
+		r.WriteString(" terms or more, fewer than the ")
+		r.WriteString(strconv.Itoa(sentMinRewritten))
+		r.WriteString(" a rewrite needs")
+		return r.String()
+	case stopHeads:
+		r.WriteString("none of this text's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
+		r.WriteString(" sentences aligns with one of the story's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
+		return r.String()
+	case stopLead:
+		r.WriteString("none of the first ")
+		r.WriteString(strconv.Itoa(s.compared))
+		r.WriteString(" sentences of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) aligns with one of the other's first ")
+		r.WriteString(strconv.Itoa(sentLead + 1))
+		return r.String()
+	case stopUnaligned:
+		r.WriteString(strconv.Itoa(s.unaligned))
+		r.WriteString(" of the first ")
+		r.WriteString(strconv.Itoa(s.compared))
+		r.WriteString(" sentences of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) align with none of the other's, more than ")
+		r.WriteString(strconv.FormatFloat(100*(1-sentShare), 'f', 0, 64))
+		r.WriteString("% of it")
+		return r.String()
+	}
 	r.WriteString(strconv.Itoa(s.inOrder))
 	r.WriteString(" of ")
 	r.WriteString(strconv.Itoa(s.of))
-	r.WriteString(" sentences of the shorter text align in order (")
+	r.WriteString(" sentences of the shorter text align in order, ")
+	r.WriteString(strconv.Itoa(s.rewritten))
+	r.WriteString(" of them rewritten (")
 	r.WriteString(strconv.Itoa(s.aligned))
-	r.WriteString(" in any order; ")
+	r.WriteString(" rewritten in any order, ")
 	r.WriteString(strconv.Itoa(s.verbatim))
-	r.WriteString(" more verbatim, left to the shingles), mean term overlap ")
+	r.WriteString(" verbatim), mean term overlap ")
 	r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
 	if s.subjectMissing {
 		r.WriteString(", but each text has a term most of its sentences hold that the other lacks (another subject)")

@@ -70,34 +70,24 @@ func cp1252Byte(r rune) (byte, bool) {
 // Windows-1252 representable when the run's bytes form valid, shorter UTF-8.
 // Text without such runs is returned unchanged (and unallocated).
 func repairMojibake(s string) string {
-	// Fast path: mojibake of UTF-8 always starts with a lead byte in
-	// 0xC2-0xF4, which Windows-1252 shows as a rune in U+00C2-U+00F4,
-	// encoded in UTF-8 as 0xC3 and a second byte.
-	if strings.IndexByte(s, 0xC3) < 0 {
-		return s
-	}
-	found := false
-	for _, r := range s {
-		if r >= 0xC2 && r <= 0xF4 {
-			found = true
-			break
-		}
-	}
-	if !found {
+	if !mayBeMojibake(s) {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s))
 	run := make([]byte, 0, 16)
 	runStart := -1
+	done := 0 // s[:done] is written to b (when b is used)
 	flush := func(end int) {
 		if runStart < 0 {
 			return
 		}
 		if utf8.Valid(run) && utf8.RuneCount(run) < utf8.RuneCountInString(s[runStart:end]) {
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[done:runStart])
 			b.Write(run)
-		} else {
-			b.WriteString(s[runStart:end])
+			done = end
 		}
 		run = run[:0]
 		runStart = -1
@@ -113,10 +103,37 @@ func repairMojibake(s string) string {
 			}
 		}
 		flush(i)
-		b.WriteRune(r)
 	}
 	flush(len(s))
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
 	return b.String()
+}
+
+// mayBeMojibake reports whether s may hold UTF-8 mis-decoded as
+// Windows-1252: a run that re-encodes to valid, shorter UTF-8 holds a
+// lead byte in 0xC2-0xF4 followed by a continuation byte in 0x80-0xBF.
+// Windows-1252 shows the lead byte as a rune in U+00C2-U+00F4, encoded in
+// UTF-8 as 0xC3 and a byte in 0x82-0xB4, and the continuation byte as the
+// rune after it; text with accented letters but no such pair is not
+// mojibake.
+func mayBeMojibake(s string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], 0xC3)
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i+1 >= len(s) || s[i] < 0x82 || s[i] > 0xB4 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(s[i+1:])
+		if c, ok := cp1252Byte(r); ok && c >= 0x80 && c <= 0xBF {
+			return true
+		}
+	}
 }
 
 // mix64 is the SplitMix64 finaliser.
@@ -155,84 +172,113 @@ const bodyBit = 1 << 31
 //
 // It tokenises exactly like Tokens but without building the tokens: each
 // token is hashed (64-bit FNV-1a of its lower-cased UTF-8, finished with
-// mix64) as it is scanned, and the last n token hashes sit in a ring.
+// mix64) as it is scanned into a buffer of 256, and each n-token window
+// is hashed from the buffer (the token hashes folded in order, finished
+// with mix64) when it fills and at the end, the last n-1 carried over: a
+// tight loop over independent windows, not a step per token.
 func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	text = repairMojibake(html.UnescapeString(text))
-	var ring [32]uint64
-	count := 0
+	w := windows{n: n, open: open, body: body}
 	// The sampling tests are masks when the rates are powers of two (the
 	// defaults), divisions otherwise (mask 0).
-	var openMask, bodyMask uint64
 	if open&(open-1) == 0 {
-		openMask = open - 1
+		w.openMask = open - 1
 	}
 	if body&(body-1) == 0 {
-		bodyMask = body - 1
+		w.bodyMask = body - 1
 	}
 	// About one word in six bytes, one in open kept.
-	hs = make([]uint32, 0, len(text)/(6*int(open))+4)
-	pos = make([]uint32, 0, cap(hs))
-	h := uint64(fnvOffset)
-	in := false
-	endToken := func() {
-		ring[count&31] = mix64(h)
-		count++
-		h, in = fnvOffset, false
-		if count < n {
-			return
-		}
-		var s uint64
-		for j := count - n; j < count; j++ {
-			s = (s ^ ring[j&31]) * 0x9E3779B97F4A7C15
-			s = s<<31 | s>>33
-		}
-		s = mix64(s)
-		if s&openMask != 0 || openMask == 0 && s%open != 0 {
-			return
-		}
-		p := uint32(min(count-n, bodyBit-1))
-		if s&bodyMask == 0 && (bodyMask != 0 || s%body == 0) {
-			p |= bodyBit
-		}
-		hs = append(hs, uint32(s>>32))
-		pos = append(pos, p)
-	}
+	w.hs = make([]uint32, 0, len(text)/(6*int(open))+4)
+	w.pos = make([]uint32, 0, cap(w.hs))
+	// Token hashes are gathered in tok and their windows hashed a chunk
+	// at a time; the last n-1 are carried over to the next chunk.
+	var tok [256]uint64
+	nt := 0
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			i++
-			if asciiWord[c] {
+		// Skip to the next word.
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWord(r) {
+			i += size
+			continue
+		}
+		// Hash the word's lower-cased UTF-8.
+		h := uint64(fnvOffset)
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
 				}
 				h = (h ^ uint64(c)) * fnvPrime
-				in = true
-			} else if in {
-				endToken()
+				i++
+				continue
 			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-		if !isWord(r) {
-			if in {
-				endToken()
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isWord(r) {
+				break
 			}
-			continue
+			var buf [utf8.UTFMax]byte
+			for _, b := range utf8.AppendRune(buf[:0], unicode.ToLower(r)) {
+				h = (h ^ uint64(b)) * fnvPrime
+			}
+			i += size
 		}
-		var buf [utf8.UTFMax]byte
-		for _, b := range utf8.AppendRune(buf[:0], unicode.ToLower(r)) {
-			h = (h ^ uint64(b)) * fnvPrime
+		tok[nt] = mix64(h)
+		nt++
+		if nt == len(tok) {
+			w.hash(tok[:nt])
+			keep := min(n-1, nt)
+			copy(tok[:keep], tok[nt-keep:nt])
+			w.base += nt - keep
+			nt = keep
 		}
-		in = true
 	}
-	if in {
-		endToken()
-	}
-	if len(hs) == 0 {
+	w.hash(tok[:nt])
+	if len(w.hs) == 0 {
 		return nil, nil
 	}
-	return dropRepeats(hs, pos)
+	return dropRepeats(w.hs, w.pos)
+}
+
+// windows hashes the n-token windows of a text's token hashes for
+// sampleText, a chunk at a time, and keeps the sampled ones.
+type windows struct {
+	n                  int
+	open, body         uint64
+	openMask, bodyMask uint64
+	base               int // token index of the chunk's first token
+	hs, pos            []uint32
+}
+
+// hash hashes the windows that end in chunk tok past its first n-1 tokens
+// (the previous chunk's last, already hashed as window ends) or, in the
+// first chunk, every window.
+func (w *windows) hash(tok []uint64) {
+	n := w.n
+	for t := n - 1; t < len(tok); t++ {
+		var s uint64
+		for _, x := range tok[t-n+1 : t+1] {
+			s = (s ^ x) * 0x9E3779B97F4A7C15
+			s = s<<31 | s>>33
+		}
+		s = mix64(s)
+		if s&w.openMask != 0 || w.openMask == 0 && s%w.open != 0 {
+			continue
+		}
+		p := uint32(min(w.base+t-n+1, bodyBit-1))
+		if s&w.bodyMask == 0 && (w.bodyMask != 0 || s%w.body == 0) {
+			p |= bodyBit
+		}
+		w.hs = append(w.hs, uint32(s>>32))
+		w.pos = append(w.pos, p)
+	}
 }
 
 // dropRepeats removes every occurrence of a hash after its first, keeping
