@@ -27,8 +27,14 @@ type TextSource interface {
 // TextFunc adapts a function to TextSource.
 type TextFunc func(id string) (string, bool)
 
-// Text calls f.
-func (f TextFunc) Text(id string) (string, bool) { return f(id) }
+// Text calls f. A nil TextFunc knows no text, so a nil function put in
+// Options.Texts turns the second stage off as a nil TextSource does.
+func (f TextFunc) Text(id string) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	return f(id)
+}
 
 // The second stage (alignSentences). A candidate the shingle rules
 // refused is checked on the full texts when it is in the near-miss band:

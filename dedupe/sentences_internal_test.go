@@ -404,3 +404,22 @@ func TestAlignSentences_Short(t *testing.T) {
 		})
 	}
 }
+
+// TestTextFuncNil: a nil TextFunc put in Options.Texts (a typed nil in
+// the interface, easily written by a caller that turns the second stage
+// off) knows no text: Match judges by the shingles alone, and does not
+// panic.
+func TestTextFuncNil(t *testing.T) {
+	var texts TextFunc
+	ix, err := NewIndex(Options{Sample: 1, Texts: texts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Add(Entry{StoryID: "council", Text: councilStory, Time: time.Unix(1.7e9, 0)})
+	if m := ix.Match(councilRewrite); m.Duplicate {
+		t.Errorf("a heavy rewrite merged without the second stage: %s", m.Reason)
+	}
+	if text, ok := texts.Text("council"); ok || text != "" {
+		t.Errorf("nil TextFunc.Text = %q, %v; want nothing", text, ok)
+	}
+}
