@@ -42,6 +42,7 @@ func run() error {
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (baseline and daemon) to this file")
 	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
+	dataDir := flag.String("data", "", "keep the daemon's data (config, store, JetStream) in this directory, which must be empty or absent (default: a temporary directory, removed at the end)")
 	flag.Parse()
 	s, i, ok := strings.Cut(*size, "x")
 	sites, err1 := strconv.Atoi(s)
@@ -61,12 +62,15 @@ func run() error {
 	default:
 		return fmt.Errorf("--baseline %q: want go-trafilatura or feedsift", *baseline)
 	}
-	dir, err := os.MkdirTemp("", "farmcompare-")
-	if err != nil {
-		return err
+	opts.DataDir = *dataDir
+	if opts.DataDir == "" {
+		dir, err := os.MkdirTemp("", "farmcompare-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		opts.DataDir = dir
 	}
-	defer os.RemoveAll(dir)
-	opts.DataDir = dir
 	if *heapProfile != "" {
 		f, err := os.Create(*heapProfile)
 		if err != nil {
