@@ -22,6 +22,7 @@ import (
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/story"
 	"github.com/feedsift/feedsift/internal/testshared"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -188,39 +189,43 @@ func startNATSServer(t *testing.T) string {
 		_ = cmd.Wait() // the exit status of a killed process says nothing
 	})
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	testwait.UntilNil(t, "standalone nats-server at "+url+" comes up", 15*time.Second, func() error {
 		nc, err := nats.Connect(url)
 		if err == nil {
 			nc.Close()
-			return url
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("standalone nats-server at %s did not come up: %v", url, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return err
+	})
+	return url
 }
 
 // waitUntil polls cond until it reports done, failing the test when the
 // daemon exits first or timeout passes; cond's message says what is missing.
 func waitUntil(t *testing.T, timeout time.Duration, daemonDone <-chan error, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, msg := cond()
-		if ok {
-			return
+	var (
+		msg    string
+		exited bool
+		err    error
+	)
+	met := testwait.Poll(timeout, func() bool {
+		var ok bool
+		if ok, msg = cond(); ok {
+			return true
 		}
 		select {
-		case err := <-daemonDone:
-			t.Fatalf("feedsift run exited early: %v", err)
+		case err = <-daemonDone:
+			exited = true
+			return true
 		default:
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", timeout, msg)
-		}
-		time.Sleep(100 * time.Millisecond)
+	})
+	switch {
+	case exited:
+		t.Fatalf("feedsift run exited early: %v", err)
+	case !met:
+		t.Fatalf("after %s: %s", timeout, msg)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/feedsift/feedsift/internal/daemon"
 	"github.com/feedsift/feedsift/internal/httpapi"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -276,18 +277,15 @@ func TestFeedsSighup(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, path, string(data))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	// A SIGHUP before every look, until one has been taken.
+	applied := testwait.Poll(30*time.Second, func() bool {
 		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(100 * time.Millisecond)
-		if strings.Contains(mustRun(t, "feeds", "list", "--config", path), "2 feeds (2 config, 0 api)") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the edited config was not applied within 30s of SIGHUPs:\n%s", stderr.String())
-		}
+		return strings.Contains(mustRun(t, "feeds", "list", "--config", path), "2 feeds (2 config, 0 api)")
+	})
+	if !applied {
+		t.Fatalf("the edited config was not applied within 30s of SIGHUPs:\n%s", stderr.String())
 	}
 	waitOutput(t, &stderr, "added=[digest]", done)
 	stopCommand(t, cancel, done)
