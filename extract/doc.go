@@ -70,7 +70,10 @@
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
-//     only inside a run of repeats begun by another kind of paragraph.
+//     only inside a run of repeats begun by another kind of paragraph, and
+//     so does a paragraph repeating one of its own container (sibling <p>
+//     elements: a story restating a sentence) unless the next paragraph
+//     repeats another long one, so that it opens a copy of several.
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and none of its text in <div>,
 //     <section> or <aside> children, such boxes after its last <p>, in

@@ -27,6 +27,12 @@ type emitter struct {
 	// (see trailingBoxes).
 	skip map[*html.Node]bool
 	out  []string
+	// owner is the innermost block element around the text in buf, and
+	// seen holds each paragraph's text with its container (owner's
+	// parent): a paragraph that repeats a sibling is the story's own (see
+	// ownMark).
+	owner *html.Node
+	seen  map[ownKey]bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -34,17 +40,21 @@ type emitter struct {
 // as it is: a line of code such as "}" or "print" is not a share button),
 // headMark the text of a heading (h1–h6), itemMark a list item or table
 // cell (kept when it repeats: an ingredient or a "Yes" cell may appear
-// twice). They are Unicode noncharacters (reserved for a program's
+// twice), ownMark a paragraph that repeats an earlier paragraph of the
+// same container (sibling <p> elements, lines between <br>s of one
+// element): a story that says a paragraph twice, where a page carrying its
+// article twice puts each copy in an element of its own. They are Unicode noncharacters (reserved for a program's
 // internal use), and emit and CleanText remove them from the page's own
 // text, so a page cannot forge them.
 const (
 	preMark  = "\ufdd0"
 	headMark = "\ufdd1"
 	itemMark = "\ufdd2"
+	ownMark  = "\ufdd3"
 )
 
 // markStripper removes the marks; a Replacer is safe for concurrent use.
-var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "")
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "")
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
@@ -69,7 +79,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip}
+	e := &emitter{skip: skip, owner: n}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -104,8 +114,10 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				continue
 			}
 			block := blockTags[c.DataAtom]
+			owner := e.owner
 			if block {
 				e.flush()
+				e.owner = c
 			}
 			heading := isHeading(c)
 			item := isItem(c)
@@ -130,6 +142,7 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			if block {
 				e.flush()
+				e.owner = owner
 			} else {
 				if !inlineTags[c.DataAtom] {
 					// unknown inline elements (custom tags) separate words
@@ -138,6 +151,34 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 		}
 	}
+}
+
+// ownRepeat reports whether s, a paragraph of story text, repeats an
+// earlier one whose block element has the same parent as the current one.
+func (e *emitter) ownRepeat(s string) bool {
+	if e.owner == nil {
+		return false
+	}
+	box := e.owner.Parent
+	if box == nil {
+		box = e.owner
+	}
+	k := ownKey{box, strings.Join(strings.Fields(strings.ToLower(s)), " ")}
+	if e.seen[k] {
+		return true
+	}
+	if e.seen == nil {
+		e.seen = make(map[ownKey]bool)
+	}
+	e.seen[k] = true
+	return false
+}
+
+// ownKey is a paragraph's text, lower-cased with its white space
+// collapsed, in a container.
+type ownKey struct {
+	box  *html.Node
+	text string
 }
 
 // isURLLine reports whether s is one web address and nothing else.
@@ -203,6 +244,9 @@ func (e *emitter) flush() {
 		case e.inItem:
 			e.out = append(e.out, itemMark+s)
 		default:
+			if e.ownRepeat(s) {
+				s = ownMark + s
+			}
 			e.out = append(e.out, s)
 			if e.story < threadMinStory {
 				if w := wordCount(s); w >= 12 {
