@@ -31,6 +31,11 @@
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
 //     go, are never the block chosen, and are cut from its content region.
+//     An id that is the anchor made from the heading opening its element
+//     (id "sharing-with-a-single-developer" on a section headed "Sharing
+//     with a single developer", as documentation and blog generators
+//     write them; two words or more) names the writer's section, not a
+//     widget, and is not read.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org

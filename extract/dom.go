@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -295,7 +296,11 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if ip := strings.ToLower(getAttr(n, "itemprop")); !discussion && (ip == "comment" || ip == "comments") {
 		return true
 	}
-	cls := getAttr(n, "class") + " " + getAttr(n, "id")
+	id := getAttr(n, "id")
+	if headingAnchor(n, id) {
+		id = "" // the slug of the section's own heading, not a widget's name
+	}
+	cls := getAttr(n, "class") + " " + id
 	if strings.TrimSpace(cls) == "" && getAttr(n, "aria-label") == "" {
 		return false
 	}
@@ -316,7 +321,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 			return true
 		}
 	}
-	if !pos && siteHeader(toks, getAttr(n, "id")) {
+	if !pos && siteHeader(toks, id) {
 		return true
 	}
 	for _, s := range junkSubstrings {
@@ -334,6 +339,61 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 		}
 	}
 	return false
+}
+
+// headingAnchor reports whether id, the id of n, is the anchor that
+// documentation and blog generators make from the heading opening n: the
+// words of the heading's text, lower-cased and joined by hyphens or
+// underscores ("sharing-with-a-single-developer" for "Sharing with a
+// single developer"), with a number added to tell repeats apart. Such an
+// id is the writer's heading, not the name of a widget, whatever words
+// it holds. A one-word id is never taken for one ("comments").
+func headingAnchor(n *html.Node, id string) bool {
+	if len(id) < 8 || !strings.ContainsAny(id, "-_") {
+		return false
+	}
+	h := n
+	for depth := 0; depth < 3 && h != nil && !isHeading(h); depth++ {
+		h = firstElementChild(h)
+	}
+	if h == nil || !isHeading(h) {
+		return false
+	}
+	want := slugWords(id)
+	got := slugWords(textOf(h))
+	if len(want) < 2 || len(got) < len(want)-1 {
+		return false
+	}
+	if len(want) == len(got)+1 {
+		// a number told apart a repeated heading: "setting-up-1"
+		last := want[len(want)-1]
+		if strings.Trim(last, "0123456789") != "" {
+			return false
+		}
+		want = want[:len(want)-1]
+	}
+	return slices.Equal(want, got)
+}
+
+// firstElementChild returns n's first child element when no text other
+// than white space comes before it, or nil.
+func firstElementChild(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.ElementNode:
+			return c
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// slugWords returns the lower-case runs of letters and digits of s.
+func slugWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // prune removes boilerplate elements under body, except protected ones.
