@@ -17,6 +17,7 @@ type emitter struct {
 	head   int  // depth of h1–h6 elements
 	inPre  bool // buf holds preformatted text
 	item   int  // depth of li, td, th, dd and dt elements
+	math   int  // depth of MathML <math> elements
 	inHead bool // buf holds heading text
 	inItem bool // buf holds text of a list item or table cell
 	story  int  // words of story-like paragraphs emitted so far
@@ -127,12 +128,18 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if c.DataAtom == atom.Pre {
 				e.pre++
 			}
+			if c.DataAtom == atom.Math {
+				e.math++
+			}
 			if heading {
 				e.head++
 			}
 			e.walk(c, inLink || c.DataAtom == atom.A)
 			if c.DataAtom == atom.Pre {
 				e.pre--
+			}
+			if c.DataAtom == atom.Math {
+				e.math--
 			}
 			if heading {
 				e.head--
@@ -144,8 +151,9 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				e.flush()
 				e.owner = owner
 			} else {
-				if !inlineTags[c.DataAtom] {
-					// unknown inline elements (custom tags) separate words
+				if !inlineTags[c.DataAtom] && e.math == 0 {
+					// unknown inline elements (custom tags) separate words;
+					// MathML's (mi, mo, msup, …) write one formula
 					e.buf.WriteByte(' ')
 				}
 			}
