@@ -73,7 +73,11 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
-//     name) goes too. Short headings that close the text with nothing
+//     name) goes too, and so does the close of the text from a paragraph
+//     in its second half that opens with the name of the page's author
+//     (its metadata's, two to five words), when that close is short (100
+//     words at most, under a fifth of the text): the template's box about
+//     the writer. Short headings that close the text with nothing
 //     under them, after story text, are the titles of boxes whose content
 //     was pruned (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its

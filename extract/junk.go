@@ -927,3 +927,40 @@ func mayMatchPattern(lower string) bool {
 	}
 	return false
 }
+
+// authorBoxMaxWords bounds the author box dropAuthorBox cuts.
+const authorBoxMaxWords = 100
+
+// dropAuthorBox drops the author box closing the text: from the first
+// paragraph in the second half of the text that starts with the name of
+// the page's author (as its metadata gives it: two to five words), to
+// the end, when that is short (authorBoxMaxWords words at most, under a
+// fifth of the text). It is the template's box about the writer ("Ana
+// Ruiz is a reporter who …", "Ana Ruiz has no position in …"), not the
+// story, which does not open a paragraph with its own byline.
+func dropAuthorBox(paras []string, author string) []string {
+	author = strings.TrimSpace(author)
+	if w := wordCount(author); w < 2 || w > 5 || len(paras) < 4 {
+		return paras
+	}
+	total := 0
+	for _, p := range paras {
+		total += len(p)
+	}
+	seen := 0
+	for i, p := range paras {
+		if seen*2 >= total && (p == author || strings.HasPrefix(p, author+" ")) {
+			words, chars := 0, 0
+			for _, q := range paras[i:] {
+				words += wordCount(q)
+				chars += len(q)
+			}
+			if words <= authorBoxMaxWords && chars*5 < total {
+				return paras[:i]
+			}
+			return paras
+		}
+		seen += len(p)
+	}
+	return paras
+}
