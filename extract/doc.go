@@ -60,7 +60,11 @@
 //     whole. The feed item's title and summary, when given, favour the
 //     candidate whose text overlaps them best.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
-//     the block as one paragraph, normalise it (mojibake repair, removal of
+//     the block as one paragraph (one that is mostly link text is a menu
+//     or a link list and is skipped, unless it is a web address written
+//     out or a cell of a data table: a table that neither holds nor sits
+//     in another table, with under half its text in links, such as team
+//     names in standings), normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do; the elements of a MathML formula are written without

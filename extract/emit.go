@@ -18,6 +18,9 @@ type emitter struct {
 	inPre  bool // buf holds preformatted text
 	item   int  // depth of li, td, th, dd and dt elements
 	math   int  // depth of MathML <math> elements
+	cell   int  // depth of td and th elements of a data table
+	data   int  // depth of data tables (dataTable)
+	inCell bool // buf holds text of a table cell
 	inHead bool // buf holds heading text
 	inItem bool // buf holds text of a list item or table cell
 	story  int  // words of story-like paragraphs emitted so far
@@ -131,6 +134,14 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if c.DataAtom == atom.Math {
 				e.math++
 			}
+			data := c.DataAtom == atom.Table && dataTable(c)
+			if data {
+				e.data++
+			}
+			cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
+			if cell {
+				e.cell++
+			}
 			if heading {
 				e.head++
 			}
@@ -140,6 +151,12 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			if c.DataAtom == atom.Math {
 				e.math--
+			}
+			if cell {
+				e.cell--
+			}
+			if data {
+				e.data--
 			}
 			if heading {
 				e.head--
@@ -189,6 +206,41 @@ type ownKey struct {
 	text string
 }
 
+// dataTable reports whether n, a <table>, holds data rather than a page's
+// layout or a grid of links: it neither holds nor sits in another table,
+// and under half its text is link text. Its cells keep their links (team
+// names in standings, titles in a list of releases).
+func dataTable(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.DataAtom == atom.Table {
+			return false
+		}
+	}
+	if len(findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.Table })) > 0 {
+		return false
+	}
+	link, total := linkText(n, false)
+	return link*2 < total
+}
+
+// linkText counts the non-space runes of n's text inside links and in all.
+func linkText(n *html.Node, inLink bool) (link, total int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			k, _ := countText(c.Data)
+			total += k
+			if inLink {
+				link += k
+			}
+		case html.ElementNode:
+			l, t := linkText(c, inLink || c.DataAtom == atom.A)
+			link, total = link+l, total+t
+		}
+	}
+	return link, total
+}
+
 // isURLLine reports whether s is one web address and nothing else.
 func isURLLine(s string) bool {
 	s = strings.TrimSpace(s)
@@ -230,6 +282,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.item > 0 {
 		e.inItem = true
 	}
+	if e.cell > 0 {
+		e.inCell = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -246,7 +301,7 @@ func (e *emitter) flush() {
 			e.out = append(e.out, preMark+s)
 		case e.inHead && !(e.link*10 > e.total*7):
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
@@ -264,5 +319,5 @@ func (e *emitter) flush() {
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total, e.inPre, e.inHead, e.inItem = 0, 0, false, false, false
+	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell = 0, 0, false, false, false, false
 }
