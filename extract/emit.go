@@ -46,10 +46,11 @@ type emitter struct {
 // cell (kept when it repeats: an ingredient or a "Yes" cell may appear
 // twice), ownMark a paragraph that repeats an earlier paragraph of the
 // same container (sibling <p> elements, lines between <br>s of one
-// element): a story that says a paragraph twice, where a page carrying its
-// article twice puts each copy in an element of its own. They are Unicode noncharacters (reserved for a program's
-// internal use), and emit and CleanText remove them from the page's own
-// text, so a page cannot forge them.
+// element): a story that says a paragraph twice, where a page carrying
+// its article twice puts each copy in an element of its own. They are
+// Unicode noncharacters (reserved for a program's internal use), and emit
+// and CleanText remove them from the page's own text, so a page cannot
+// forge them.
 const (
 	preMark  = "\ufdd0"
 	headMark = "\ufdd1"
