@@ -31,6 +31,14 @@
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
 //     go, are never the block chosen, and are cut from its content region.
+//     An id that is the anchor made from the heading opening its element
+//     (id "sharing-with-a-single-developer" on a section headed "Sharing
+//     with a single developer", as documentation and blog generators
+//     write them; two words or more) names the writer's section, not a
+//     widget, and is not read.
+//     A MathML formula (<math>) is story text, without its TeX or other
+//     annotations, and names do not remove a visible element that wraps
+//     one and no block of text (a math renderer's container).
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org
@@ -52,10 +60,15 @@
 //     whole. The feed item's title and summary, when given, favour the
 //     candidate whose text overlaps them best.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
-//     the block as one paragraph, normalise it (mojibake repair, removal of
+//     the block as one paragraph (one that is mostly link text is a menu
+//     or a link list and is skipped, unless it is a web address written
+//     out or a cell of a data table: a table that neither holds nor sits
+//     in another table, with under half its text in links, such as team
+//     names in standings), normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
-//     as browsers do) and run the line-level junk filters that CleanText
+//     as browsers do; the elements of a MathML formula are written without
+//     spaces between them) and run the line-level junk filters that CleanText
 //     also applies; each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image
@@ -64,13 +77,20 @@
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
-//     name) goes too. Short headings that close the text with nothing
+//     name) goes too, and so does the close of the text from a paragraph
+//     in its second half that opens with the name of the page's author
+//     (its metadata's, two to five words), when that close is short (100
+//     words at most, under a fifth of the text): the template's box about
+//     the writer. Short headings that close the text with nothing
 //     under them, after story text, are the titles of boxes whose content
 //     was pruned (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
-//     only inside a run of repeats begun by another kind of paragraph.
+//     only inside a run of repeats begun by another kind of paragraph, and
+//     so does a paragraph repeating one of its own container (sibling <p>
+//     elements: a story restating a sentence) unless the next paragraph
+//     repeats another long one, so that it opens a copy of several.
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and none of its text in <div>,
 //     <section> or <aside> children, such boxes after its last <p>, in

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -113,7 +114,7 @@ var blockTags = map[atom.Atom]bool{
 // dropTags never hold story text.
 var dropTags = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true,
-	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
+	atom.Svg: true, atom.Annotation: true, atom.AnnotationXml: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
 	atom.Audio: true, atom.Picture: true, atom.Img: true, atom.Figure: true, atom.Figcaption: true,
 	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Option: true,
 	atom.Link: true, atom.Meta: true, atom.Dialog: true, atom.Map: true, atom.Source: true, atom.Track: true,
@@ -295,7 +296,11 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if ip := strings.ToLower(getAttr(n, "itemprop")); !discussion && (ip == "comment" || ip == "comments") {
 		return true
 	}
-	cls := getAttr(n, "class") + " " + getAttr(n, "id")
+	id := getAttr(n, "id")
+	if headingAnchor(n, id) {
+		id = "" // the slug of the section's own heading, not a widget's name
+	}
+	cls := getAttr(n, "class") + " " + id
 	if strings.TrimSpace(cls) == "" && getAttr(n, "aria-label") == "" {
 		return false
 	}
@@ -316,7 +321,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 			return true
 		}
 	}
-	if !pos && siteHeader(toks, getAttr(n, "id")) {
+	if !pos && siteHeader(toks, id) {
 		return true
 	}
 	for _, s := range junkSubstrings {
@@ -334,6 +339,61 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 		}
 	}
 	return false
+}
+
+// headingAnchor reports whether id, the id of n, is the anchor that
+// documentation and blog generators make from the heading opening n: the
+// words of the heading's text, lower-cased and joined by hyphens or
+// underscores ("sharing-with-a-single-developer" for "Sharing with a
+// single developer"), with a number added to tell repeats apart. Such an
+// id is the writer's heading, not the name of a widget, whatever words
+// it holds. A one-word id is never taken for one ("comments").
+func headingAnchor(n *html.Node, id string) bool {
+	if len(id) < 8 || !strings.ContainsAny(id, "-_") {
+		return false
+	}
+	h := n
+	for depth := 0; depth < 3 && h != nil && !isHeading(h); depth++ {
+		h = firstElementChild(h)
+	}
+	if h == nil || !isHeading(h) {
+		return false
+	}
+	want := slugWords(id)
+	got := slugWords(textOf(h))
+	if len(want) < 2 || len(got) < len(want)-1 {
+		return false
+	}
+	if len(want) == len(got)+1 {
+		// a number told apart a repeated heading: "setting-up-1"
+		last := want[len(want)-1]
+		if strings.Trim(last, "0123456789") != "" {
+			return false
+		}
+		want = want[:len(want)-1]
+	}
+	return slices.Equal(want, got)
+}
+
+// firstElementChild returns n's first child element when no text other
+// than white space comes before it, or nil.
+func firstElementChild(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.ElementNode:
+			return c
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// slugWords returns the lower-case runs of letters and digits of s.
+func slugWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // prune removes boilerplate elements under body, except protected ones.
@@ -565,7 +625,17 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if mode.product && reviewNamed(n) {
 		return true
 	}
-	return attrJunk(n, s, mode.discussion) || mode.formHolders[n] && formPanel(n, s)
+	return attrJunk(n, s, mode.discussion) && !formula(n, s) || mode.formHolders[n] && formPanel(n, s)
+}
+
+// formula reports whether n, not hidden, wraps a MathML formula and no
+// block of text: a math renderer's container, whose class may name the
+// renderer's context menu or toolbar, not boilerplate.
+func formula(n *html.Node, s *stat) bool {
+	if s == nil || s.block || s.text > 2000 || hidden(n) {
+		return false
+	}
+	return len(findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.Math })) > 0
 }
 
 // Limits of formPanel: the form holds at most formPanelMaxForm words, and

@@ -17,6 +17,10 @@ type emitter struct {
 	head   int  // depth of h1–h6 elements
 	inPre  bool // buf holds preformatted text
 	item   int  // depth of li, td, th, dd and dt elements
+	math   int  // depth of MathML <math> elements
+	cell   int  // depth of td and th elements of a data table
+	data   int  // depth of data tables (dataTable)
+	inCell bool // buf holds text of a table cell
 	inHead bool // buf holds heading text
 	inItem bool // buf holds text of a list item or table cell
 	story  int  // words of story-like paragraphs emitted so far
@@ -27,6 +31,12 @@ type emitter struct {
 	// (see trailingBoxes).
 	skip map[*html.Node]bool
 	out  []string
+	// owner is the innermost block element around the text in buf, and
+	// seen holds each paragraph's text with its container (owner's
+	// parent): a paragraph that repeats a sibling is the story's own (see
+	// ownMark).
+	owner *html.Node
+	seen  map[ownKey]bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -34,17 +44,22 @@ type emitter struct {
 // as it is: a line of code such as "}" or "print" is not a share button),
 // headMark the text of a heading (h1–h6), itemMark a list item or table
 // cell (kept when it repeats: an ingredient or a "Yes" cell may appear
-// twice). They are Unicode noncharacters (reserved for a program's
-// internal use), and emit and CleanText remove them from the page's own
-// text, so a page cannot forge them.
+// twice), ownMark a paragraph that repeats an earlier paragraph of the
+// same container (sibling <p> elements, lines between <br>s of one
+// element): a story that says a paragraph twice, where a page carrying
+// its article twice puts each copy in an element of its own. They are
+// Unicode noncharacters (reserved for a program's internal use), and emit
+// and CleanText remove them from the page's own text, so a page cannot
+// forge them.
 const (
 	preMark  = "\ufdd0"
 	headMark = "\ufdd1"
 	itemMark = "\ufdd2"
+	ownMark  = "\ufdd3"
 )
 
 // markStripper removes the marks; a Replacer is safe for concurrent use.
-var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "")
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "")
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
@@ -69,7 +84,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip}
+	e := &emitter{skip: skip, owner: n}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -104,8 +119,10 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				continue
 			}
 			block := blockTags[c.DataAtom]
+			owner := e.owner
 			if block {
 				e.flush()
+				e.owner = c
 			}
 			heading := isHeading(c)
 			item := isItem(c)
@@ -115,12 +132,32 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if c.DataAtom == atom.Pre {
 				e.pre++
 			}
+			if c.DataAtom == atom.Math {
+				e.math++
+			}
+			data := c.DataAtom == atom.Table && dataTable(c)
+			if data {
+				e.data++
+			}
+			cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
+			if cell {
+				e.cell++
+			}
 			if heading {
 				e.head++
 			}
 			e.walk(c, inLink || c.DataAtom == atom.A)
 			if c.DataAtom == atom.Pre {
 				e.pre--
+			}
+			if c.DataAtom == atom.Math {
+				e.math--
+			}
+			if cell {
+				e.cell--
+			}
+			if data {
+				e.data--
 			}
 			if heading {
 				e.head--
@@ -130,14 +167,79 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			if block {
 				e.flush()
+				e.owner = owner
 			} else {
-				if !inlineTags[c.DataAtom] {
-					// unknown inline elements (custom tags) separate words
+				if !inlineTags[c.DataAtom] && e.math == 0 {
+					// unknown inline elements (custom tags) separate words;
+					// MathML's (mi, mo, msup, …) write one formula
 					e.buf.WriteByte(' ')
 				}
 			}
 		}
 	}
+}
+
+// ownRepeat reports whether s, a paragraph of story text, repeats an
+// earlier one whose block element has the same parent as the current one.
+func (e *emitter) ownRepeat(s string) bool {
+	if e.owner == nil {
+		return false
+	}
+	box := e.owner.Parent
+	if box == nil {
+		box = e.owner
+	}
+	k := ownKey{box, strings.Join(strings.Fields(strings.ToLower(s)), " ")}
+	if e.seen[k] {
+		return true
+	}
+	if e.seen == nil {
+		e.seen = make(map[ownKey]bool)
+	}
+	e.seen[k] = true
+	return false
+}
+
+// ownKey is a paragraph's text, lower-cased with its white space
+// collapsed, in a container.
+type ownKey struct {
+	box  *html.Node
+	text string
+}
+
+// dataTable reports whether n, a <table>, holds data rather than a page's
+// layout or a grid of links: it neither holds nor sits in another table,
+// and under half its text is link text. Its cells keep their links (team
+// names in standings, titles in a list of releases).
+func dataTable(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.DataAtom == atom.Table {
+			return false
+		}
+	}
+	if len(findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.Table })) > 0 {
+		return false
+	}
+	link, total := linkText(n, false)
+	return link*2 < total
+}
+
+// linkText counts the non-space runes of n's text inside links and in all.
+func linkText(n *html.Node, inLink bool) (link, total int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			k, _ := countText(c.Data)
+			total += k
+			if inLink {
+				link += k
+			}
+		case html.ElementNode:
+			l, t := linkText(c, inLink || c.DataAtom == atom.A)
+			link, total = link+l, total+t
+		}
+	}
+	return link, total
 }
 
 // isURLLine reports whether s is one web address and nothing else.
@@ -181,6 +283,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.item > 0 {
 		e.inItem = true
 	}
+	if e.cell > 0 {
+		e.inCell = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -197,12 +302,15 @@ func (e *emitter) flush() {
 			e.out = append(e.out, preMark+s)
 		case e.inHead && !(e.link*10 > e.total*7):
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
 			e.out = append(e.out, itemMark+s)
 		default:
+			if e.ownRepeat(s) {
+				s = ownMark + s
+			}
 			e.out = append(e.out, s)
 			if e.story < threadMinStory {
 				if w := wordCount(s); w >= 12 {
@@ -212,5 +320,5 @@ func (e *emitter) flush() {
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total, e.inPre, e.inHead, e.inItem = 0, 0, false, false, false
+	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell = 0, 0, false, false, false, false
 }

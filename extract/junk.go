@@ -610,8 +610,10 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	var pre []bool // lines of a <pre> element: never junk
 	var hd []bool  // headings h1–h6
 	var it []bool  // list items and table cells
+	var ow []bool  // paragraphs repeating one of their container (ownMark)
 	for _, l := range raw {
 		code, heading, item := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark), strings.HasPrefix(l, itemMark)
+		own := strings.HasPrefix(l, ownMark)
 		l = normalize(stripMarks(l)) // also marks inside text joined by splitParagraphs
 		if l == "" {
 			continue
@@ -628,6 +630,12 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 		if hd != nil {
 			hd = append(hd, heading)
 		}
+		if own && ow == nil {
+			ow = make([]bool, len(lines), len(raw))
+		}
+		if ow != nil {
+			ow = append(ow, own)
+		}
 		if item && it == nil {
 			it = make([]bool, len(lines), len(raw))
 		}
@@ -640,6 +648,7 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	isPre := func(i int) bool { return pre != nil && pre[i] }
 	isHead := func(i int) bool { return hd != nil && hd[i] }
 	isItem := func(i int) bool { return it != nil && it[i] }
+	isOwn := func(i int) bool { return ow != nil && ow[i] }
 	if len(lines) == 0 {
 		return nil, ""
 	}
@@ -742,7 +751,7 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 
 	dropEmptyTail(lines, drop, isHead)
 	if repeats {
-		dropRepeats(lines, drop, func(i int) bool { return isPre(i) || isItem(i) })
+		dropRepeats(lines, drop, func(i int) bool { return isPre(i) || isItem(i) }, isOwn)
 	}
 
 	last := -1 // the last kept line
@@ -917,4 +926,41 @@ func mayMatchPattern(lower string) bool {
 		}
 	}
 	return false
+}
+
+// authorBoxMaxWords bounds the author box dropAuthorBox cuts.
+const authorBoxMaxWords = 100
+
+// dropAuthorBox drops the author box closing the text: from the first
+// paragraph in the second half of the text that starts with the name of
+// the page's author (as its metadata gives it: two to five words), to
+// the end, when that is short (authorBoxMaxWords words at most, under a
+// fifth of the text). It is the template's box about the writer ("Ana
+// Ruiz is a reporter who …", "Ana Ruiz has no position in …"), not the
+// story, which does not open a paragraph with its own byline.
+func dropAuthorBox(paras []string, author string) []string {
+	author = strings.TrimSpace(author)
+	if w := wordCount(author); w < 2 || w > 5 || len(paras) < 4 {
+		return paras
+	}
+	total := 0
+	for _, p := range paras {
+		total += len(p)
+	}
+	seen := 0
+	for i, p := range paras {
+		if seen*2 >= total && (p == author || strings.HasPrefix(p, author+" ")) {
+			words, chars := 0, 0
+			for _, q := range paras[i:] {
+				words += wordCount(q)
+				chars += len(q)
+			}
+			if words <= authorBoxMaxWords && chars*5 < total {
+				return paras[:i]
+			}
+			return paras
+		}
+		seen += len(p)
+	}
+	return paras
 }

@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestIsCreditLine(t *testing.T) {
@@ -64,5 +66,36 @@ func TestIsMoreFromHead(t *testing.T) {
 		if got := isMoreFromHead(c.line, junkKey(c.line)); got != c.want {
 			t.Errorf("isMoreFromHead(%q) = %v, want %v", c.line, got, c.want)
 		}
+	}
+}
+
+func TestDropAuthorBox(t *testing.T) {
+	story := []string{
+		"The council approved the new cycle lanes on Tuesday after a two-hour debate in the chamber.",
+		"Work on the first stretch, along the river, starts in April and should take about four months.",
+		"Shop owners on the route asked for loading bays, which the plan now includes at three corners.",
+		"The second stretch, through the old town, still needs the approval of the heritage board.",
+	}
+	bio := "Ines Moreau is a local government reporter who has covered the council since 2020."
+	tests := []struct {
+		name   string
+		paras  []string
+		author string
+		want   []string
+	}{
+		{"closing bio goes", append(append([]string{}, story...), bio), "Ines Moreau", story},
+		{"no author", append(append([]string{}, story...), bio), "", append(append([]string{}, story...), bio)},
+		{"one-word author", append(append([]string{}, story...), bio), "Ines", append(append([]string{}, story...), bio)},
+		{"name in the first half stays", append([]string{bio}, story...), "Ines Moreau", append([]string{bio}, story...)},
+		{"long closing part stays", append(append([]string{}, story[:3]...), bio, story[3]), "Ines Moreau",
+			append(append([]string{}, story[:3]...), bio, story[3])},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := dropAuthorBox(tc.paras, tc.author)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("dropAuthorBox (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -14,8 +14,11 @@ const repeatMinLen = 60
 // story legitimately says twice stays. Lines for which real(i) holds (list
 // items, table cells, code) are the story's own repetition, such as an
 // ingredient in two lists or a "}" closing two blocks: they go only inside
-// a run of repeats that began with another kind of line.
-func dropRepeats(lines []string, drop []bool, real func(int) bool) {
+// a run of repeats that began with another kind of line. Lines for which
+// own(i) holds repeat a paragraph of their own container (see ownMark):
+// they are the story's too, unless the next kept line repeats another
+// earlier long line, so that the repeat opens a copy of several paragraphs.
+func dropRepeats(lines []string, drop []bool, storyReal, own func(int) bool) {
 	seen := make(map[string]bool, len(lines))
 	dup := make([]bool, len(lines))
 	for i, l := range lines {
@@ -30,6 +33,16 @@ func dropRepeats(lines []string, drop []bool, real func(int) bool) {
 		for i++; i < len(lines) && drop[i]; i++ {
 		}
 		return i
+	}
+	real := func(i int) bool {
+		if storyReal(i) {
+			return true
+		}
+		if !own(i) {
+			return false
+		}
+		n := next(i)
+		return n >= len(lines) || !dup[n] || len(lines[n]) < repeatMinLen || strings.EqualFold(lines[n], lines[i])
 	}
 	long := func(i int) bool { return i < len(lines) && dup[i] && !real(i) && len(lines[i]) >= repeatMinLen }
 	dropped := false // the previous kept line was dropped as a repeat
