@@ -36,9 +36,6 @@
 //     with a single developer", as documentation and blog generators
 //     write them; two words or more) names the writer's section, not a
 //     widget, and is not read.
-//     A MathML formula (<math>) is story text, without its TeX or other
-//     annotations, and names do not remove a visible element that wraps
-//     one and no block of text (a math renderer's container).
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     On a page that declares itself a discussion (schema.org
@@ -67,8 +64,7 @@
 //     names in standings), normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
-//     as browsers do; the elements of a MathML formula are written without
-//     spaces between them) and run the line-level junk filters that CleanText
+//     as browsers do) and run the line-level junk filters that CleanText
 //     also applies; each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image

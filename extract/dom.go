@@ -114,7 +114,7 @@ var blockTags = map[atom.Atom]bool{
 // dropTags never hold story text.
 var dropTags = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true,
-	atom.Svg: true, atom.Annotation: true, atom.AnnotationXml: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
+	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
 	atom.Audio: true, atom.Picture: true, atom.Img: true, atom.Figure: true, atom.Figcaption: true,
 	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Option: true,
 	atom.Link: true, atom.Meta: true, atom.Dialog: true, atom.Map: true, atom.Source: true, atom.Track: true,
@@ -625,17 +625,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if mode.product && reviewNamed(n) {
 		return true
 	}
-	return attrJunk(n, s, mode.discussion) && !formula(n, s) || mode.formHolders[n] && formPanel(n, s)
-}
-
-// formula reports whether n, not hidden, wraps a MathML formula and no
-// block of text: a math renderer's container, whose class may name the
-// renderer's context menu or toolbar, not boilerplate.
-func formula(n *html.Node, s *stat) bool {
-	if s == nil || s.block || s.text > 2000 || hidden(n) {
-		return false
-	}
-	return len(findAll(n, false, func(x *html.Node) bool { return x.DataAtom == atom.Math })) > 0
+	return attrJunk(n, s, mode.discussion) || mode.formHolders[n] && formPanel(n, s)
 }
 
 // Limits of formPanel: the form holds at most formPanelMaxForm words, and

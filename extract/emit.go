@@ -17,7 +17,6 @@ type emitter struct {
 	head   int  // depth of h1–h6 elements
 	inPre  bool // buf holds preformatted text
 	item   int  // depth of li, td, th, dd and dt elements
-	math   int  // depth of MathML <math> elements
 	cell   int  // depth of td and th elements of a data table
 	data   int  // depth of data tables (dataTable)
 	inCell bool // buf holds text of a table cell
@@ -132,9 +131,6 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if c.DataAtom == atom.Pre {
 				e.pre++
 			}
-			if c.DataAtom == atom.Math {
-				e.math++
-			}
 			data := c.DataAtom == atom.Table && dataTable(c)
 			if data {
 				e.data++
@@ -149,9 +145,6 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			e.walk(c, inLink || c.DataAtom == atom.A)
 			if c.DataAtom == atom.Pre {
 				e.pre--
-			}
-			if c.DataAtom == atom.Math {
-				e.math--
 			}
 			if cell {
 				e.cell--
@@ -169,9 +162,8 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				e.flush()
 				e.owner = owner
 			} else {
-				if !inlineTags[c.DataAtom] && e.math == 0 {
-					// unknown inline elements (custom tags) separate words;
-					// MathML's (mi, mo, msup, …) write one formula
+				if !inlineTags[c.DataAtom] {
+					// unknown inline elements (custom tags) separate words
 					e.buf.WriteByte(' ')
 				}
 			}
