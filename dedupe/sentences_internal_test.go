@@ -1,8 +1,6 @@
 package dedupe
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,8 +10,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/feedsift/feedsift/internal/testshared"
 )
 
 // Invented texts for the second stage, in testdata/second-stage (none is
@@ -248,29 +244,15 @@ func TestSentenceTerms_Reference(t *testing.T) {
 			}
 		}
 	}
-	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
-	if err != nil {
-		t.Skipf("dev corpus absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
+	forEachDevDoc(t, func(id, text string) {
+		want := sentenceTermsRef(text)
+		if !slices.EqualFunc(sentenceTerms(text, 0), want, slices.Equal) {
+			t.Errorf("%s: sentenceTerms differs from the reference", id)
 		}
-		want := sentenceTermsRef(d.Text)
-		if !slices.EqualFunc(sentenceTerms(d.Text, 0), want, slices.Equal) {
-			t.Errorf("%s: sentenceTerms differs from the reference", d.ID)
+		if !slices.EqualFunc(sentenceTerms(text, 4), want[:min(4, len(want))], slices.Equal) {
+			t.Errorf("%s: sentenceTerms with limit 4 is not the reference's first 4 sentences", id)
 		}
-		if !slices.EqualFunc(sentenceTerms(d.Text, 4), want[:min(4, len(want))], slices.Equal) {
-			t.Errorf("%s: sentenceTerms with limit 4 is not the reference's first 4 sentences", d.ID)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 // TestAlignSentences_Stop: the second stage stops as soon as its outcome

@@ -1,20 +1,14 @@
 package dedupe
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"html"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/feedsift/feedsift/internal/testshared"
 )
 
 // TestDropRepeats: every hash after its first goes, text order and
@@ -137,25 +131,11 @@ func TestRepairMojibake_Reference(t *testing.T) {
 			t.Errorf("repairMojibake(%q) = %q, reference %q", s, got, want)
 		}
 	}
-	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
-	if err != nil {
-		t.Skipf("dev corpus absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
+	forEachDevDoc(t, func(id, text string) {
+		if runeWise(repairMojibake(text)) != runeWise(repairMojibakeRef(text)) {
+			t.Errorf("%s: repairMojibake differs from the reference", id)
 		}
-		if runeWise(repairMojibake(d.Text)) != runeWise(repairMojibakeRef(d.Text)) {
-			t.Errorf("%s: repairMojibake differs from the reference", d.ID)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 // sampleTextRef is sampleText as first written (a ring of the last n token
@@ -274,25 +254,11 @@ func TestSampleText_Reference(t *testing.T) {
 			}
 		}
 	}
-	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
-	if err != nil {
-		t.Skipf("dev corpus absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
-		gh, gp := sampleText(d.Text, DefaultShingle, DefaultSample/4, DefaultSample)
-		wh, wp := sampleTextRef(d.Text, DefaultShingle, DefaultSample/4, DefaultSample)
+	forEachDevDoc(t, func(id, text string) {
+		gh, gp := sampleText(text, DefaultShingle, DefaultSample/4, DefaultSample)
+		wh, wp := sampleTextRef(text, DefaultShingle, DefaultSample/4, DefaultSample)
 		if !slices.Equal(gh, wh) || !slices.Equal(gp, wp) {
-			t.Errorf("%s: sampleText differs from the reference", d.ID)
+			t.Errorf("%s: sampleText differs from the reference", id)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
