@@ -62,16 +62,20 @@ type PollResult struct {
 // are the feed's validators advanced. The returned error is a *PollError.
 func (p *Pipeline) Poll(ctx context.Context, f story.Feed) (PollResult, error) {
 	start := p.now()
-	log := p.log.With("feed_id", f.ID)
-	res := PollResult{FeedID: f.ID}
 	st, _, err := p.opts.State.FeedState(ctx, f.ID)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 		err = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
-		res.NextCheck = start.Add(f.Interval)
-		log.Error("read feed state", "error", err)
-		return res, err
+		p.log.Error("read feed state", "feed_id", f.ID, "error", err)
+		return PollResult{FeedID: f.ID, NextCheck: start.Add(f.Interval)}, err
 	}
+	return p.pollFrom(ctx, f, st, start)
+}
+
+// pollFrom is Poll from the feed's state st, as read at start.
+func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedState, start time.Time) (PollResult, error) {
+	log := p.log.With("feed_id", f.ID)
+	res := PollResult{FeedID: f.ID}
 	st.FeedID = f.ID
 	st.LastFetch = start
 	prevNext := st.NextCheck

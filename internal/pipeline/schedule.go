@@ -150,15 +150,18 @@ func (p *Pipeline) handlePoll(ctx context.Context, feedID string, due time.Time)
 		p.log.Info("poll of a feed no longer configured dropped", "feed_id", feedID)
 		return nil
 	}
+	start := p.now()
 	st, found, err := p.opts.State.FeedState(ctx, feedID)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 		return err
 	}
-	if found && st.NextCheck.After(p.now()) {
+	if found && st.NextCheck.After(start) {
 		p.log.Debug("poll no longer due, skipped", "feed_id", feedID, "due", due, "next_check", st.NextCheck)
 		return nil
 	}
-	_, _ = p.Poll(ctx, f) // Poll logs, counts and records its error
+	// The state just read is the poll's: one read of the shared state
+	// per poll, not two.
+	_, _ = p.pollFrom(ctx, f, st, start) // it logs, counts and records its error
 	return nil
 }

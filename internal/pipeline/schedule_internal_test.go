@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -135,4 +136,60 @@ func TestScheduleOnFakeClock(t *testing.T) {
 		cancel()
 		<-done
 	})
+}
+
+// countingState counts the reads of a feed-state store.
+type countingState struct {
+	StateStore
+	mu    sync.Mutex
+	reads int
+}
+
+func (c *countingState) FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.StateStore.FeedState(ctx, feedID)
+}
+
+// TestHandlePollReadsStateOnce: a poll the queue delivers reads the
+// feed's shared state once, to check it is still due and to poll from
+// it (in a cluster each read is a round trip to the KV bucket), and
+// records its outcome.
+func TestHandlePollReadsStateOnce(t *testing.T) {
+	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ix, err := dedupe.NewIndex(dedupe.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.New(ledger.Options{Index: ix, Publisher: refusingPublisher{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := fetcher.New(fetcher.Options{AllowNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing listens on port 1: the poll fails at once, and its failure
+	// is what it records.
+	feed := story.Feed{ID: "refused", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: 15 * time.Minute}
+	state := &countingState{StateStore: store}
+	p, err := New(Options{Feeds: []story.Feed{feed}, Fetcher: client, State: state, Ledger: l, Queue: &recordingQueue{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.handlePoll(t.Context(), feed.ID, time.Now()); err != nil {
+		t.Fatalf("handlePoll: %v", err)
+	}
+	if state.reads != 1 {
+		t.Errorf("the poll read the feed state %d times, want 1", state.reads)
+	}
+	st, ok, err := store.FeedState(t.Context(), feed.ID)
+	if err != nil || !ok || st.Failures != 1 || st.LastFetch.IsZero() {
+		t.Errorf("recorded state %+v (found %v, %v), want one failed poll", st, ok, err)
+	}
 }
