@@ -31,6 +31,12 @@
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
 //     go, are never the block chosen, and are cut from its content region.
+//     On such a page, runs of six or more sibling cards (as for the
+//     region below: a name, a price and a link each) in the chosen block
+//     or the content region are other products ("customers also bought",
+//     a carousel of similar items) and are not emitted, unless they hold
+//     half that block's text or more (a shop's category page declaring
+//     its items as Products, whose cards are its content).
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators

@@ -214,6 +214,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if len(blocks) > 1 && blocks[0].Parent != nil {
 		teasers = teaserRuns(blocks[0].Parent, host)
 	}
+	if mode.product {
+		teasers = otherProducts(blocks, st, teasers)
+	}
 	var raw []string
 	for _, b := range blocks {
 		if teasers[b] {

@@ -43,6 +43,9 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
 	e := &emitter{keepLinks: true}
+	if cutReviews {
+		e.skip = otherProducts([]*html.Node{region}, measure(region), nil)
+	}
 	e.walk(region, false)
 	e.flush()
 	return e.out, cut
