@@ -151,7 +151,9 @@
 //
 // When the page is classified as a listing or a gallery (see below) and
 // does not declare itself an article (JSON-LD article types, og:type
-// article), the block chosen as "the story" is one teaser or caption of
+// article; for a listing only JSON-LD or microdata count, since many
+// templates set og:type article on every page, section fronts
+// included), the block chosen as "the story" is one teaser or caption of
 // many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
