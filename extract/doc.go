@@ -31,6 +31,12 @@
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
 //     go, are never the block chosen, and are cut from its content region.
+//     On such a page, runs of six or more sibling cards (as for the
+//     region below: a name, a price and a link each) in the chosen block
+//     or the content region are other products ("customers also bought",
+//     a carousel of similar items) and are not emitted, unless they hold
+//     half that block's text or more (a shop's category page declaring
+//     its items as Products, whose cards are its content).
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators
@@ -145,7 +151,9 @@
 //
 // When the page is classified as a listing or a gallery (see below) and
 // does not declare itself an article (JSON-LD article types, og:type
-// article), the block chosen as "the story" is one teaser or caption of
+// article; for a listing only JSON-LD or microdata count, since many
+// templates set og:type article on every page, section fronts
+// included), the block chosen as "the story" is one teaser or caption of
 // many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and

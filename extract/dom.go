@@ -887,3 +887,34 @@ func inlineBodyTemplates(root *html.Node) {
 		}
 	}
 }
+
+// otherProducts adds to skip, on a product page, the runs of
+// regionMinCards or more sibling cards (cardRuns) in the chosen blocks:
+// the grids and carousels of other products ("customers also bought",
+// "similar items"), each a name, a price and a link, beside the
+// product's own text. Cards holding half a block's text or more are that
+// block's content (a shop's category page that declares its items as
+// Products) and stay.
+func otherProducts(blocks []*html.Node, st map[*html.Node]*stat, skip map[*html.Node]bool) map[*html.Node]bool {
+	for _, b := range blocks {
+		_, cards := cardRuns(b, st, regionMinCards)
+		bs := st[b]
+		if len(cards) == 0 || bs == nil {
+			continue
+		}
+		text := 0
+		for _, c := range cards {
+			text += st[c].text
+		}
+		if text*2 >= bs.text {
+			continue
+		}
+		if skip == nil {
+			skip = make(map[*html.Node]bool)
+		}
+		for _, c := range cards {
+			skip[c] = true
+		}
+	}
+	return skip
+}

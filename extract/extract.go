@@ -161,6 +161,9 @@ type pageStats struct {
 	// declaresArticle: the page calls itself an article (a JSON-LD
 	// article type or og:type article); see readRegion.
 	declaresArticle bool
+	// structuredArticle: the page's JSON-LD or microdata gives an
+	// article type (og:type alone does not).
+	structuredArticle bool
 	// product: customer reviews were pruned (pruneMode.product), so the
 	// content region is read without them too.
 	product bool
@@ -202,7 +205,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), product: mode.product}
+	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
 	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
@@ -213,6 +216,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	teasers := teaserRuns(blocks[0], host)
 	if len(blocks) > 1 && blocks[0].Parent != nil {
 		teasers = teaserRuns(blocks[0].Parent, host)
+	}
+	if mode.product {
+		teasers = otherProducts(blocks, st, teasers)
 	}
 	var raw []string
 	for _, b := range blocks {

@@ -339,15 +339,23 @@ func readsAsContent(n *html.Node, s *stat) bool {
 // One walk, bottom up, so that a page nested deep costs no more than a
 // flat one.
 func cardRun(n *html.Node, st map[*html.Node]*stat) int {
+	best, _ := cardRuns(n, st, 0)
+	return best
+}
+
+// cardRuns walks n as cardRun does and returns, besides the largest run,
+// the cards of every run of at least least cards (none when least is 0).
+func cardRuns(n *html.Node, st map[*html.Node]*stat, least int) (int, []*html.Node) {
 	type key struct{ tag, class string }
 	best := 0
+	var cards []*html.Node
 	var walk func(x *html.Node) cardInfo
 	walk = func(x *html.Node) cardInfo {
 		var info cardInfo
 		if x.DataAtom == atom.A {
 			info.addHref(getAttr(x, "href"))
 		}
-		var count map[key]int
+		var runs map[key][]*html.Node
 		for c := x.FirstChild; c != nil; c = c.NextSibling {
 			switch {
 			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
@@ -358,18 +366,25 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 				if s := st[c]; s == nil || s.text < 15 || !ci.card() {
 					continue
 				}
-				if count == nil {
-					count = make(map[key]int)
+				if runs == nil {
+					runs = make(map[key][]*html.Node)
 				}
 				k := key{c.Data, familyClass(c)}
-				count[k]++
-				best = max(best, count[k])
+				runs[k] = append(runs[k], c)
+				best = max(best, len(runs[k]))
+			}
+		}
+		if least > 0 {
+			for _, r := range runs {
+				if len(r) >= least {
+					cards = append(cards, r...)
+				}
 			}
 		}
 		return info
 	}
 	walk(n)
-	return best
+	return best, cards
 }
 
 // familyClass is the first word of n's class attribute: the name the

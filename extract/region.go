@@ -43,6 +43,9 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
 	e := &emitter{keepLinks: true}
+	if cutReviews {
+		e.skip = otherProducts([]*html.Node{region}, measure(region), nil)
+	}
 	e.walk(region, false)
 	e.flush()
 	return e.out, cut
@@ -119,9 +122,11 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
-	if ps.declaresArticle {
+	if ps.structuredArticle || ps.declaresArticle && a.PageType != PageListing {
 		// A story that calls itself an article and carries many
-		// pictures or links is still one story: its block stands.
+		// pictures or links is still one story: its block stands. A
+		// page classified a listing is trusted over og:type article
+		// alone, which many templates set on their section fronts.
 		return
 	}
 	root, err := html.Parse(bytes.NewReader(page))
