@@ -62,6 +62,21 @@ func (refusingPublisher) Publish(context.Context, sink.Event, sink.PublishOption
 	return 0, false, errors.New("test: the scheduler published")
 }
 
+// refusingLedger is a ledger over an empty index whose publisher refuses
+// everything.
+func refusingLedger(t *testing.T) *ledger.Ledger {
+	t.Helper()
+	ix, err := dedupe.NewIndex(dedupe.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.New(ledger.Options{Index: ix, Publisher: refusingPublisher{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // TestScheduleOnFakeClock runs the scheduler for hours of fake time
 // (testing/synctest) over a real feed-state store: a feed never polled and
 // an overdue feed are enqueued at once, under the current period's due
@@ -84,14 +99,7 @@ func TestScheduleOnFakeClock(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ix, err := dedupe.NewIndex(dedupe.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := ledger.New(ledger.Options{Index: ix, Publisher: refusingPublisher{}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		l := refusingLedger(t)
 		client, err := fetcher.New(fetcher.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -162,14 +170,7 @@ func TestHandlePollReadsStateOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	ix, err := dedupe.NewIndex(dedupe.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.New(ledger.Options{Index: ix, Publisher: refusingPublisher{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := refusingLedger(t)
 	client, err := fetcher.New(fetcher.Options{AllowNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
