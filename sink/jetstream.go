@@ -416,7 +416,8 @@ func checkID(what, id string) error {
 
 // Retryable reports whether a publish error is worth retrying: timeouts,
 // no responders (the stream is not reachable right now), a connection that
-// is not currently connected, and JetStream's "temporarily unavailable".
+// is not currently connected, JetStream's "temporarily unavailable", and
+// "no suitable peers for placement" (a cluster node is offline).
 // Invalid events, invalid topics and a cancelled context are not.
 func Retryable(err error) bool {
 	if err == nil || errors.Is(err, ErrInvalidEvent) || errors.Is(err, story.ErrInvalidTopic) ||
@@ -437,8 +438,14 @@ func Retryable(err error) bool {
 		}
 	}
 	var jerr jetstream.JetStreamError
-	if errors.As(err, &jerr) && jerr.APIError() != nil && jerr.APIError().Code == 503 {
-		return true
+	if errors.As(err, &jerr) && jerr.APIError() != nil {
+		api := jerr.APIError()
+		return api.Code == 503 || api.ErrorCode == errCodeNoPeers
 	}
 	return false
 }
+
+// errCodeNoPeers is JetStream's "no suitable peers for placement": a
+// stream with replicas cannot be placed because too few servers of the
+// cluster are online, as while a cluster forms or a node restarts.
+const errCodeNoPeers jetstream.ErrorCode = 10005

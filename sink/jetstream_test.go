@@ -515,3 +515,24 @@ func TestPublish_NoStream(t *testing.T) {
 		t.Errorf("Retryable(%v) = false, want true (stream may come back)", err)
 	}
 }
+
+// TestRetryableJetStreamErrors: JetStream's answers that a cluster gives
+// while it forms or a node restarts are retryable; a refusal of the
+// request itself is not.
+func TestRetryableJetStreamErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"temporarily unavailable", &jetstream.APIError{Code: 503, Description: "JetStream system temporarily unavailable"}, true},
+		{"no peers for placement", fmt.Errorf("create stream: %w",
+			&jetstream.APIError{Code: 400, ErrorCode: 10005, Description: "no suitable peers for placement, peer offline"}), true},
+		{"invalid stream config", &jetstream.APIError{Code: 400, ErrorCode: 10052, Description: "stream configuration invalid"}, false},
+	}
+	for _, tc := range tests {
+		if got := sink.Retryable(tc.err); got != tc.want {
+			t.Errorf("%s: Retryable(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
