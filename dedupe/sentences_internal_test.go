@@ -122,17 +122,25 @@ func TestAlignSentencesOtherSubject(t *testing.T) {
 	}
 }
 
+// The library story (invented sentences) several tests rewrite.
+const (
+	libraryS1 = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
+	libraryS2 = "Librarian Mabel Ortiga said visitors queued outside before dawn to see the new reading rooms and children's wing. "
+	libraryS3 = "The council expects annual visits to rise from 90000 to 150000 once the rooftop garden opens next spring. "
+	libraryS4 = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March."
+)
+
 // TestAlignSentences_Verbatim (invented sentences): a short heavy rewrite
 // that leaves half its sentences as they were is a rewrite, its verbatim
 // pairs counting in the run; verbatim sentences alone, or with a single
 // rewritten one, are not (a quoted or borrowed passage).
 func TestAlignSentences_Verbatim(t *testing.T) {
 	const (
-		s1  = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
-		s2  = "Librarian Mabel Ortiga said visitors queued outside before dawn to see the new reading rooms and children's wing. "
+		s1  = libraryS1
+		s2  = libraryS2
 		s2r = "Librarian Mabel Ortiga told reporters visitors queued outside before dawn to see the new reading rooms and the children's wing. "
-		s3  = "The council expects annual visits to rise from 90000 to 150000 once the rooftop garden opens next spring. "
-		s4  = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March."
+		s3  = libraryS3
+		s4  = libraryS4
 		s4r = "Local author Fenwick Dray is to host weekly writing sessions for teenagers from the first week of March."
 		o1  = "Meanwhile the ferry operator announced timetable changes affecting commuters travelling between the islands this winter. "
 		o2  = "Ticket prices for the evening crossings will climb by twelve percent when the new schedule begins in November."
@@ -328,10 +336,10 @@ func TestAlignSentences_Stop(t *testing.T) {
 // the rewrite, the shorter text.
 func TestAlignSentences_Furniture(t *testing.T) {
 	const (
-		s1  = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
-		s2  = "Librarian Mabel Ortiga said visitors queued outside before dawn to see the new reading rooms and children's wing. "
-		s3  = "The council expects annual visits to rise from 90000 to 150000 once the rooftop garden opens next spring. "
-		s4  = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March. "
+		s1  = libraryS1
+		s2  = libraryS2
+		s3  = libraryS3
+		s4  = libraryS4 + " "
 		s5  = "Opening hours will be extended until nine o'clock on weekday evenings during the examination season this summer. "
 		s6  = "A mobile library van will resume visits to outlying villages every second Thursday from the beginning of April. "
 		s7  = "Donations from local businesses covered nearly a quarter of the renovation budget according to council accounts."
@@ -360,10 +368,10 @@ func TestAlignSentences_Furniture(t *testing.T) {
 // the story's.
 func TestAlignSentences_Short(t *testing.T) {
 	const (
-		s1 = "The Harbourside library reopened its doors on Saturday after a renovation costing 4.2 million pounds over eighteen months. "
-		s2 = "Librarian Mabel Ortiga said visitors queued outside before dawn to see the new reading rooms and children's wing. "
-		s3 = "The council expects annual visits to rise from 90000 to 150000 once the rooftop garden opens next spring. "
-		s4 = "Local author Fenwick Dray will host weekly writing workshops for teenagers starting in the first week of March."
+		s1 = libraryS1
+		s2 = libraryS2
+		s3 = libraryS3
+		s4 = libraryS4
 		r1 = "Harbourside's library reopened its doors on Saturday following a renovation that cost 4.2 million pounds over eighteen months. "
 		r2 = "Librarian Mabel Ortiga told reporters visitors queued outside before dawn for the new reading rooms and children's wing. "
 		// A site's own line, long enough to count as a sentence.
