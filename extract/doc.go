@@ -94,12 +94,13 @@
 //     elements: a story restating a sentence) unless the next paragraph
 //     repeats another long one, so that it opens a copy of several.
 //     Where the story writes its paragraphs as <p> children of one
-//     element (four or more, 150+ words) and none of its text in <div>,
-//     <section> or <aside> children, such boxes after its last <p>, in
+//     element (four or more, 150+ words) and at most a tenth as many
+//     words in <div>, <section> or <aside> children before its last <p>
+//     (a standfirst, an empty widget), such boxes after its last <p>, in
 //     that element or after it in the block, are not emitted when all
-//     that follows that <p> is short (80 words at most and under a fifth
-//     of the story): an author box, a donation or newsletter appeal, a
-//     "have a tip?" line.
+//     that follows that <p> is short (80 words outside links at most and
+//     under a fifth of the story; a list of links is not story text): an
+//     author box, a donation or newsletter appeal, a "have a tip?" line.
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an

@@ -11,8 +11,8 @@ import (
 
 // Limits of trailingBoxes: the story's container must hold at least
 // storyMinParas paragraphs (<p>) of storyMinWords words in all, and all
-// that follows the last paragraph holds at most boxMaxWords words and a
-// fifth of the story's.
+// that follows the last paragraph holds at most boxMaxWords words outside
+// links and a fifth of the story's.
 const (
 	storyMinParas = 4
 	storyMinWords = 150
@@ -24,7 +24,9 @@ const (
 // container), the <div>, <section> and <aside> elements after its last
 // <p>, among that <p>'s siblings or those of the container and its
 // ancestors up to block, when all that follows that <p> in block is
-// short and the story itself puts none of its text in such elements.
+// short (words outside links: a list of links is not story text) and
+// the story itself puts at most a tenth of its text in such elements
+// (a standfirst or an empty widget before its paragraphs).
 // A page that writes every paragraph as a <p> and then closes with a
 // <div> holding an author box, a donation or newsletter appeal or a
 // "have a tip?" line marks that line as something else by the change of
@@ -48,10 +50,14 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 	if last == nil || paras < storyMinParas || words < storyMinWords {
 		return nil
 	}
+	boxed := 0
 	for k := c.FirstChild; k != last; k = k.NextSibling {
-		if isBox(k) && wordsIn(k) > 0 {
-			return nil // the story's own text sits in boxes too
+		if isBox(k) {
+			boxed += wordsIn(k)
 		}
+	}
+	if boxed*10 > words {
+		return nil // the story's own text sits in boxes too
 	}
 	var boxes map[*html.Node]bool
 	tail := 0
@@ -60,7 +66,7 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 	for at := last; at != nil && at != block; at = at.Parent {
 		for k := at.NextSibling; k != nil; k = k.NextSibling {
 			w := wordsIn(k)
-			tail += w
+			tail += w - linkWordsIn(k)
 			if !isBox(k) || w == 0 || hasAny(k, atom.Pre, atom.Table) {
 				continue
 			}
