@@ -67,7 +67,14 @@
 //     or a link list and is skipped, unless it is a web address written
 //     out or a cell of a data table: a table that neither holds nor sits
 //     in another table, with under half its text in links, such as team
-//     names in standings), normalise it (mojibake repair, removal of
+//     names in standings, or an item of a list the story writes between
+//     its own paragraphs: a <ul> or <ol> among the <p> children of the
+//     element holding the story's paragraphs (four or more, 150+ words),
+//     with a paragraph of text before and after it, holding under a
+//     quarter of their words and a link that leaves the page (one of
+//     in-page links only is a table of contents): the sources,
+//     downloads or tools the writer lists),
+//     normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText

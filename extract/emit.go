@@ -36,6 +36,13 @@ type emitter struct {
 	// ownMark).
 	owner *html.Node
 	seen  map[ownKey]bool
+
+	// lists holds the story's own lists (storyLists), whose items keep
+	// their links; list is the depth of them around the text, inList
+	// whether buf holds text of one.
+	lists  map[*html.Node]bool
+	list   int
+	inList bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -83,7 +90,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, owner: n}
+	e := &emitter{skip: skip, lists: storyLists(n), owner: n}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -124,6 +131,10 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 				e.owner = c
 			}
 			heading := isHeading(c)
+			list := e.lists[c]
+			if list {
+				e.list++
+			}
 			item := isItem(c)
 			if item {
 				e.item++
@@ -157,6 +168,9 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			if item {
 				e.item--
+			}
+			if list {
+				e.list--
 			}
 			if block {
 				e.flush()
@@ -278,6 +292,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.cell > 0 {
 		e.inCell = true
 	}
+	if e.list > 0 {
+		e.inList = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -294,7 +311,7 @@ func (e *emitter) flush() {
 			e.out = append(e.out, preMark+s)
 		case e.inHead && !(e.link*10 > e.total*7):
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
@@ -312,5 +329,5 @@ func (e *emitter) flush() {
 		}
 	}
 	e.buf.Reset()
-	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell = 0, 0, false, false, false, false
+	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
 }
