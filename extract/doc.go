@@ -82,7 +82,15 @@
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
-//     is a caption left behind and goes; a sentence naming one stays. An
+//     is a caption left behind and goes; a sentence naming one stays.
+//     Where the block holds a story (four or more <p> children of one
+//     element, 150+ words), an element (div, p, span, a, center) of it
+//     that held a picture before step 2 (an <img> with no declared side
+//     under 50 pixels and alt text other than one character: not an icon
+//     or an emoji; or a <picture>) and holds 20 words or fewer is an
+//     image with its caption or credit outside a <figure>, and its text
+//     is not emitted, unless the element beside it, of its tag and first
+//     class word, is one too: a run of cards or of illustrated steps. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that

@@ -206,6 +206,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		protect(protected, pp)
 	}
 	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
+	captions := captionBoxes(bodyNode)
 	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
@@ -220,12 +221,13 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		teasers = otherProducts(blocks, st, teasers)
 	}
+	skip := joinNodes(teasers, storyCaptions(captions, blocks[0]))
 	var raw []string
 	for _, b := range blocks {
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, teasers)...)
+		raw = append(raw, emitSkipping(b, skip)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
