@@ -159,7 +159,9 @@
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
 // hold text;
-// a landmark holding half the page's text stays), every link text kept,
+// a landmark or a hidden element holding half the page's text stays: a
+// page wrapped whole in a form, or hidden until a script shows it, as
+// behind a lock or age screen), every link text kept,
 // and that text is taken when it is longer. Block is then "region".
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article is read the same way, and its region

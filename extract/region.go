@@ -21,8 +21,9 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // (or role=main) when it holds text, else the body; page landmarks
 // (nav, header, footer, aside, forms and their ARIA roles), tags that
 // never hold text and hidden elements are cut first, except a landmark
-// holding half the page's text (a page wrapped whole in a <form>, as
-// ASP.NET pages are, or in a <header>). Class and id names are not
+// or a hidden element holding half the page's text (a page wrapped whole
+// in a <form>, as ASP.NET pages are, or in a <header>, or hidden until a
+// script shows it). Class and id names are not
 // read: on these pages they name the items ("teaser", "card") as often
 // as the boilerplate, and cutting by them lost more than it saved on
 // the dev pages. The one exception is cutReviews, set on a product page:
@@ -52,8 +53,8 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 }
 
 // cutLandmarks removes the page's landmarks, hidden elements, dialogs and
-// tags that never hold text under n; a landmark holding half the page's text
-// (a page wrapped whole in a <form> or a <header>) is kept.
+// tags that never hold text under n; a landmark or a hidden element
+// holding half the page's text (holdsHalf) is kept.
 func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
@@ -75,11 +76,14 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) || consentPanel(n) {
+		n.DataAtom != atom.Footer || modal(n) || consentPanel(n) {
 		return true
 	}
-	if s != nil && s.text*2 > total {
+	if holdsHalf(s, total) {
 		return false
+	}
+	if hidden(n) || hiddenClass(getAttr(n, "class")) {
+		return true
 	}
 	switch n.DataAtom {
 	case atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Form:
@@ -88,6 +92,14 @@ func landmark(n *html.Node, s *stat, total int) bool {
 		return false
 	}
 	return in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role")))
+}
+
+// holdsHalf reports whether an element measured s holds half or more of
+// the page's text (total): a page wrapped whole in a landmark, or in a
+// wrapper hidden until a script shows it (a lock or age screen, a
+// fade-in), whose content is still the page's.
+func holdsHalf(s *stat, total int) bool {
+	return s != nil && s.text*2 > total
 }
 
 // findFirst returns the first element of type a under n in document
