@@ -129,16 +129,19 @@ const otherRegionShare = 3
 // block chosen as "the story" of such a page is one teaser or one
 // caption of many. A page of type "other" (short, few long paragraphs)
 // that does not declare an article is read the same way when its region
-// holds otherRegionShare times the block's text.
+// holds otherRegionShare times the block's text, and, when og:type says
+// article, when the region is not a short post's frame
+// (regionOutweighsPost).
 func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
-	if ps.structuredArticle || ps.declaresArticle && a.PageType != PageListing {
+	if ps.structuredArticle || ps.declaresArticle && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
-		// pictures or links is still one story: its block stands. A
-		// page classified a listing is trusted over og:type article
-		// alone, which many templates set on their section fronts.
+		// pictures is still one story: its block stands. A page
+		// classified a listing or "other" is trusted over og:type
+		// article alone, which many templates set on every page,
+		// section fronts and topic pages included.
 		return
 	}
 	root, err := html.Parse(bytes.NewReader(page))
@@ -149,8 +152,11 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if body == nil {
 		return
 	}
-	raw, _ := regionParagraphs(body, ps.product)
+	raw, cut := regionParagraphs(body, ps.product)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
+	if ps.declaresArticle && a.PageType == PageOther && !regionOutweighsPost(paras, cut) {
+		return
+	}
 	need := runeCount(a.Paragraphs) + 1
 	if a.PageType == PageOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
@@ -158,6 +164,17 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
 	}
+}
+
+// regionOutweighsPost reports whether the region of a page classified
+// "other" that calls itself an article by og:type alone is its content:
+// regionMinText characters or more (about a hundred words) of which
+// under half is link text (cut measures the region). Around a short post
+// the region adds a few lines and link lists (share buttons, a blog's
+// archive and category widgets); around a topic page's introduction,
+// the items it introduces.
+func regionOutweighsPost(paras []string, cut *stat) bool {
+	return cut != nil && runeCount(paras) >= regionMinText && cut.linkDensity() < 0.5
 }
 
 // cutLinksBeforeHeading removes, when the region holds one <h1>, the
