@@ -175,13 +175,20 @@
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
 // hold text;
-// a landmark holding half the page's text stays), every link text kept,
+// a landmark or a hidden element holding half the page's text stays: a
+// page wrapped whole in a form, or hidden until a script shows it, as
+// behind a lock or age screen), every link text kept,
 // and that text is taken when it is longer. Block is then "region".
 // A page classified "other" (short, or few long paragraphs) that does
-// not declare itself an article is read the same way, and its region
-// taken when it holds three times the block's text or more: such a
-// block is one panel of a page made of many (a catalogue's introduction,
-// a service page's opening line).
+// not declare itself an article in JSON-LD or microdata is read the same
+// way, and its region taken when it holds three times the block's text
+// or more: such a block is one panel of a page made of many (a
+// catalogue's introduction, a service page's opening line, a topic
+// page's dek above its items). When such a page says article through
+// og:type alone, its region must also hold 500 characters or more, under
+// half of them link text: around a short post the region adds a few
+// lines and link lists (share buttons, archive and category widgets),
+// around a topic page's introduction the items it introduces.
 //
 // # Page type and confidence
 //

@@ -21,8 +21,9 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // (or role=main) when it holds text, else the body; page landmarks
 // (nav, header, footer, aside, forms and their ARIA roles), tags that
 // never hold text and hidden elements are cut first, except a landmark
-// holding half the page's text (a page wrapped whole in a <form>, as
-// ASP.NET pages are, or in a <header>). Class and id names are not
+// or a hidden element holding half the page's text (a page wrapped whole
+// in a <form>, as ASP.NET pages are, or in a <header>, or hidden until a
+// script shows it). Class and id names are not
 // read: on these pages they name the items ("teaser", "card") as often
 // as the boilerplate, and cutting by them lost more than it saved on
 // the dev pages. The one exception is cutReviews, set on a product page:
@@ -52,8 +53,8 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 }
 
 // cutLandmarks removes the page's landmarks, hidden elements, dialogs and
-// tags that never hold text under n; a landmark holding half the page's text
-// (a page wrapped whole in a <form> or a <header>) is kept.
+// tags that never hold text under n; a landmark or a hidden element
+// holding half the page's text (holdsHalf) is kept.
 func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
@@ -75,11 +76,14 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 // measure, total the body's text.
 func landmark(n *html.Node, s *stat, total int) bool {
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
-		n.DataAtom != atom.Footer || hidden(n) || hiddenClass(getAttr(n, "class")) || modal(n) || consentPanel(n) {
+		n.DataAtom != atom.Footer || modal(n) || consentPanel(n) {
 		return true
 	}
-	if s != nil && s.text*2 > total {
+	if holdsHalf(s, total) {
 		return false
+	}
+	if hidden(n) || hiddenClass(getAttr(n, "class")) {
+		return true
 	}
 	switch n.DataAtom {
 	case atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Form:
@@ -88,6 +92,14 @@ func landmark(n *html.Node, s *stat, total int) bool {
 		return false
 	}
 	return in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role")))
+}
+
+// holdsHalf reports whether an element measured s holds half or more of
+// the page's text (total): a page wrapped whole in a landmark, or in a
+// wrapper hidden until a script shows it (a lock or age screen, a
+// fade-in), whose content is still the page's.
+func holdsHalf(s *stat, total int) bool {
+	return s != nil && s.text*2 > total
 }
 
 // findFirst returns the first element of type a under n in document
@@ -117,16 +129,19 @@ const otherRegionShare = 3
 // block chosen as "the story" of such a page is one teaser or one
 // caption of many. A page of type "other" (short, few long paragraphs)
 // that does not declare an article is read the same way when its region
-// holds otherRegionShare times the block's text.
+// holds otherRegionShare times the block's text, and, when og:type says
+// article, when the region is not a short post's frame
+// (regionOutweighsPost).
 func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
 		return
 	}
-	if ps.structuredArticle || ps.declaresArticle && a.PageType != PageListing {
+	if ps.structuredArticle || ps.declaresArticle && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
-		// pictures or links is still one story: its block stands. A
-		// page classified a listing is trusted over og:type article
-		// alone, which many templates set on their section fronts.
+		// pictures is still one story: its block stands. A page
+		// classified a listing or "other" is trusted over og:type
+		// article alone, which many templates set on every page,
+		// section fronts and topic pages included.
 		return
 	}
 	root, err := html.Parse(bytes.NewReader(page))
@@ -137,8 +152,11 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if body == nil {
 		return
 	}
-	raw, _ := regionParagraphs(body, ps.product)
+	raw, cut := regionParagraphs(body, ps.product)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
+	if ps.declaresArticle && a.PageType == PageOther && !regionOutweighsPost(paras, cut) {
+		return
+	}
 	need := runeCount(a.Paragraphs) + 1
 	if a.PageType == PageOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
@@ -146,6 +164,17 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
 	}
+}
+
+// regionOutweighsPost reports whether the region of a page classified
+// "other" that calls itself an article by og:type alone is its content:
+// regionMinText characters or more (about a hundred words) of which
+// under half is link text (cut measures the region). Around a short post
+// the region adds a few lines and link lists (share buttons, a blog's
+// archive and category widgets); around a topic page's introduction,
+// the items it introduces.
+func regionOutweighsPost(paras []string, cut *stat) bool {
+	return cut != nil && runeCount(paras) >= regionMinText && cut.linkDensity() < 0.5
 }
 
 // cutLinksBeforeHeading removes, when the region holds one <h1>, the
