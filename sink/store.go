@@ -56,6 +56,7 @@ type StoreOptions struct {
 // file. It is safe for concurrent use.
 type Store struct {
 	db       *bolt.DB
+	pages    *pageLog // the kept pages' bodies (pagelog.go)
 	log      *slog.Logger
 	batch    bool
 	maxPages int
@@ -94,7 +95,11 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("sink: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
+	pages, err := openPageLog(PageDir(path), opts.ReadOnly, log)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sink: open store %s: %w", path, err), db.Close())
+	}
+	s := &Store{db: db, pages: pages, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta, bucketTmpl} {
@@ -119,7 +124,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 
 // Close closes the file. Calls in flight finish first.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(s.db.Close(), s.pages.close()); err != nil {
 		return fmt.Errorf("sink: close store: %w", err)
 	}
 	return nil
