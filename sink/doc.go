@@ -30,7 +30,9 @@
 // The Store is one bbolt file (mode 0600, parent directory created 0700)
 // with the buckets stories (id -> JSON), by_time (topic 0x00 time id -> nil,
 // one key per topic the story is announced on),
-// dupes (story id 0x00 member key -> JSON), feeds (feed id -> JSON),
+// dupes (story id 0x00 member key -> JSON; story and copy records are
+// zstd-compressed, plain JSON from earlier versions still read, see
+// record.go), feeds (feed id -> JSON),
 // templates (host -> opaque site template bytes, see LoadTemplate) and meta
 // (last applied stream sequence). The fetched article pages kept for
 // re-extraction (SavePage) have their metadata in the buckets pages,

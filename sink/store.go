@@ -212,7 +212,7 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 		if st.Version == 0 {
 			st.Version = story.Version
 		}
-		data, err := json.Marshal(st)
+		data, err := marshalRecord(st)
 		if err != nil {
 			return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
 		}
@@ -231,7 +231,7 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 		if d.Version == 0 {
 			d.Version = story.Version
 		}
-		data, err := json.Marshal(d)
+		data, err := marshalRecord(d)
 		if err != nil {
 			return nil, fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
 		}
@@ -267,7 +267,7 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 			return nil
 		}
 		var prev story.Story
-		if err := json.Unmarshal(old, &prev); err == nil {
+		if err := unmarshalRecord(old, &prev); err == nil {
 			if err := deleteTimeKeys(byTime, prev); err != nil {
 				return err
 			}
@@ -428,7 +428,7 @@ func (s *Store) Stories(f StoryFilter) ([]story.Story, error) {
 				continue
 			}
 			var st story.Story
-			if err := json.Unmarshal(v, &st); err != nil {
+			if err := unmarshalRecord(v, &st); err != nil {
 				return fmt.Errorf("story %s: %w", r.id, err)
 			}
 			out = append(out, st)
@@ -573,7 +573,7 @@ func (s *Store) Story(ctx context.Context, id string) (story.Story, bool, error)
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &st)
+		return unmarshalRecord(v, &st)
 	})
 	if err != nil {
 		return story.Story{}, false, fmt.Errorf("sink: story %s: %w", id, err)
