@@ -30,9 +30,17 @@
 // The Store is one bbolt file (mode 0600, parent directory created 0700)
 // with the buckets stories (id -> JSON), by_time (topic 0x00 time id -> nil,
 // one key per topic the story is announced on),
-// dupes (story id 0x00 member key -> JSON), feeds (feed id -> JSON),
+// dupes (story id 0x00 member key -> JSON; story and copy records are
+// zstd-compressed, plain JSON from earlier versions still read, see
+// record.go), feeds (feed id -> JSON),
 // templates (host -> opaque site template bytes, see LoadTemplate) and meta
-// (last applied stream sequence). bbolt holds an exclusive file lock, so
+// (last applied stream sequence). The fetched article pages kept for
+// re-extraction (SavePage) have their metadata in the buckets pages,
+// pages_by_time and pages_meta, and their compressed bodies in append-only
+// segment files in the directory beside the store file (PageDir: the
+// file's path and ".pages"), read with pread, never through bbolt's
+// memory mapping; pages_segs counts the pages of each segment, and a
+// segment no page names is removed (pagelog.go). bbolt holds an exclusive file lock, so
 // only one process may open the file for writing; a second open fails with
 // ErrLocked after StoreOptions.Timeout. A read-only open takes a shared
 // lock and therefore also waits while a writer holds the file.

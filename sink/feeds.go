@@ -146,7 +146,7 @@ func (s *Store) FeedItemCounts(since time.Time) (map[string]int, error) {
 					Feed    string    `json:"feed"`
 					Fetched time.Time `json:"fetched"`
 				}
-				if json.Unmarshal(v, &st) == nil && !st.Fetched.Before(since) {
+				if unmarshalRecord(v, &st) == nil && !st.Fetched.Before(since) {
 					counts[st.Feed]++
 				}
 				return nil
@@ -161,7 +161,7 @@ func (s *Store) FeedItemCounts(since time.Time) (map[string]int, error) {
 					Feed string    `json:"feed"`
 					Seen time.Time `json:"seen"`
 				}
-				if json.Unmarshal(v, &d) == nil && !d.Seen.Before(since) {
+				if unmarshalRecord(v, &d) == nil && !d.Seen.Before(since) {
 					counts[d.Feed]++
 				}
 				return nil

@@ -3,7 +3,6 @@ package sink
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -32,7 +31,7 @@ func getStory(b *bolt.Bucket, id string) (*story.Story, error) {
 		return nil, nil
 	}
 	var s story.Story
-	if err := json.Unmarshal(v, &s); err != nil {
+	if err := unmarshalRecord(v, &s); err != nil {
 		return nil, fmt.Errorf("story %s: %w", id, err)
 	}
 	return &s, nil
@@ -42,7 +41,7 @@ func putStoryValue(tx *bolt.Tx, s story.Story) error {
 	if s.Version == 0 {
 		s.Version = story.Version
 	}
-	data, err := json.Marshal(s)
+	data, err := marshalRecord(s)
 	if err != nil {
 		return fmt.Errorf("story %s: %w", s.ID, err)
 	}
@@ -50,7 +49,7 @@ func putStoryValue(tx *bolt.Tx, s story.Story) error {
 }
 
 func putDupe(tx *bolt.Tx, d story.Duplicate) error {
-	data, err := json.Marshal(d)
+	data, err := marshalRecord(d)
 	if err != nil {
 		return fmt.Errorf("duplicate of %s: %w", d.StoryID, err)
 	}
@@ -74,7 +73,7 @@ func applySplit(tx *bolt.Tx, o story.Override) error {
 		return nil // applied already, or the member never reached this store
 	}
 	var m story.Duplicate
-	if err := json.Unmarshal(v, &m); err != nil {
+	if err := unmarshalRecord(v, &m); err != nil {
 		return fmt.Errorf("duplicate %q: %w", key, err)
 	}
 	if err := dupes.Delete(key); err != nil {
@@ -109,7 +108,7 @@ func applyMerge(tx *bolt.Tx, o story.Override) error {
 	c := dupes.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var d story.Duplicate
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := unmarshalRecord(v, &d); err != nil {
 			return fmt.Errorf("duplicate %q: %w", k, err)
 		}
 		d.StoryID = o.Story
@@ -165,7 +164,7 @@ func (s *Store) Members(ctx context.Context, storyID string) ([]story.Duplicate,
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var d story.Duplicate
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := unmarshalRecord(v, &d); err != nil {
 				return fmt.Errorf("duplicate %q: %w", k, err)
 			}
 			out = append(out, d)
@@ -224,7 +223,7 @@ func applyKeep(tx *bolt.Tx, o story.Override) error {
 		return err // without the story there is no version to swap
 	}
 	var m story.Duplicate
-	if err := json.Unmarshal(v, &m); err != nil {
+	if err := unmarshalRecord(v, &m); err != nil {
 		return fmt.Errorf("duplicate %q: %w", key, err)
 	}
 	if err := dupes.Delete(key); err != nil {

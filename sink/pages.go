@@ -88,20 +88,29 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 	if len(p.Body) > MaxPageSize {
 		return fmt.Errorf("%w: %s: %d bytes, limit %d", ErrPageTooLarge, p.URL, len(p.Body), MaxPageSize)
 	}
-	data, err := s.encodePage(p)
+	meta, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	ref, err := s.pages.append(s2.Encode(nil, p.Body))
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
 	}
 	// Pages are saved by many polls at once: DB.Batch gives them one
 	// commit (one fsync) together instead of one each.
-	err = s.db.Batch(s.savePageTx(p, data))
+	err = s.db.Batch(s.savePageTx(p, encodeRef(ref, meta)))
+	s.pages.done(ref)
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)
+	}
+	if err := s.pages.dropDead(s.db); err != nil {
+		s.log.Warn("sink: remove a page segment no kept page is in", "dir", s.pages.dir, "error", err)
 	}
 	return nil
 }
 
-// encodePage is p's record (see pageFormatS2). S2 block compression keeps
+// encodePage is p's record with its body inline (see pageFormatS2), as
+// pages were kept before pageFormatRef. S2 block compression keeps
 // no state between pages, where a gzip writer is 800 KB of tables that a
 // pool loses at every garbage collection of a busy daemon, and it is
 // several times faster than gzip's fastest level for a somewhat larger
@@ -140,16 +149,22 @@ func (s *Store) savePageTx(p Page, data []byte) func(tx *bolt.Tx) error {
 					return err
 				}
 			}
+			if err := countSegmentRef(tx, old, -1); err != nil {
+				return err
+			}
 		} else {
 			count++
 		}
 		if err := pages.Put([]byte(p.URL), data); err != nil {
 			return err
 		}
+		if err := countSegmentRef(tx, data, 1); err != nil {
+			return err
+		}
 		if err := byTime.Put(pageTimeKey(p.Fetched, p.URL), nil); err != nil {
 			return err
 		}
-		dropped, err := prunePages(pages, byTime, p.Fetched.Add(-PageRetention), count-s.maxPages)
+		dropped, err := prunePages(tx, pages, byTime, p.Fetched.Add(-PageRetention), count-s.maxPages)
 		if err != nil {
 			return err
 		}
@@ -159,11 +174,15 @@ func (s *Store) savePageTx(p Page, data []byte) func(tx *bolt.Tx) error {
 	}
 }
 
-// Page returns the stored page of a canonical URL.
+// Page returns the stored page of a canonical URL. Its body is read from
+// its segment (pageFormatRef), or from the record itself for a page kept
+// before segments.
 func (s *Store) Page(url string) (Page, bool, error) {
 	var (
-		p     Page
-		found bool
+		p      Page
+		ref    pageRef
+		hasRef bool
+		found  bool
 	)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketPages))
@@ -174,15 +193,46 @@ func (s *Store) Page(url string) (Page, bool, error) {
 		if v == nil {
 			return nil
 		}
+		found = true
+		if len(v) == 0 || v[0] != pageFormatRef {
+			var err error
+			p, err = decodePage(v)
+			return err
+		}
 		var err error
-		p, err = decodePage(v)
-		found = err == nil
+		p, ref, err = refMeta(v)
+		hasRef = true
 		return err
 	})
+	if err == nil && hasRef {
+		p.Body, err = s.pageBody(ref)
+	}
 	if err != nil {
 		return Page{}, false, fmt.Errorf("sink: page %s: %w", url, err)
 	}
 	return p, found, nil
+}
+
+// pageBody reads and decompresses the body ref names.
+func (s *Store) pageBody(ref pageRef) ([]byte, error) {
+	packed, err := s.pages.read(ref)
+	if err != nil {
+		return nil, err
+	}
+	return decodeBody(packed)
+}
+
+// refMeta reads a pageFormatRef record's metadata and body reference.
+func refMeta(v []byte) (Page, pageRef, error) {
+	ref, meta, err := parseRef(v)
+	if err != nil {
+		return Page{}, pageRef{}, err
+	}
+	var p Page
+	if err := json.Unmarshal(meta, &p); err != nil {
+		return Page{}, pageRef{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
+	}
+	return p, ref, nil
 }
 
 // Pages calls fn with every stored page that f selects, oldest first. It
@@ -255,7 +305,7 @@ func pageBuckets(tx *bolt.Tx) (pages, byTime *bolt.Bucket, err error) {
 // excess (pages over the bound) is positive, and returns how many it
 // dropped. It reads only the keys it drops and one more, so a save costs
 // little however many pages are kept.
-func prunePages(pages, byTime *bolt.Bucket, cutoff time.Time, excess int) (int, error) {
+func prunePages(tx *bolt.Tx, pages, byTime *bolt.Bucket, cutoff time.Time, excess int) (int, error) {
 	c := byTime.Cursor()
 	var drop [][]byte
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
@@ -273,6 +323,9 @@ func prunePages(pages, byTime *bolt.Bucket, cutoff time.Time, excess int) (int, 
 			return 0, err
 		}
 		if len(k) > 8 {
+			if err := countSegmentRef(tx, pages.Get(k[8:]), -1); err != nil {
+				return 0, err
+			}
 			if err := pages.Delete(k[8:]); err != nil {
 				return 0, err
 			}
@@ -297,8 +350,13 @@ func pageTimeKey(t time.Time, url string) []byte {
 }
 
 // pageMeta returns a record's metadata (Body not set) and its compressed
-// body (nil for a legacy record).
+// body (nil for a legacy record and for a pageFormatRef record, whose
+// body is in a segment).
 func pageMeta(v []byte) (p Page, packed []byte, err error) {
+	if len(v) > 0 && v[0] == pageFormatRef {
+		p, _, err := refMeta(v)
+		return p, nil, err
+	}
 	if len(v) == 0 || v[0] != pageFormatS2 {
 		var r legacyPageRecord
 		if err := json.Unmarshal(v, &r); err != nil {
@@ -325,17 +383,26 @@ func decodePage(v []byte) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	size, err := s2.DecodedLen(packed)
-	if err != nil {
-		return Page{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
-	}
-	if size > MaxPageSize {
-		return Page{}, fmt.Errorf("%w: body of %d bytes, limit %d", ErrCorruptPage, size, MaxPageSize)
-	}
-	if p.Body, err = s2.Decode(nil, packed); err != nil {
-		return Page{}, fmt.Errorf("%w: %w", ErrCorruptPage, err)
+	if p.Body, err = decodeBody(packed); err != nil {
+		return Page{}, err
 	}
 	return p, nil
+}
+
+// decodeBody decompresses an S2 block body of at most MaxPageSize bytes.
+func decodeBody(packed []byte) ([]byte, error) {
+	size, err := s2.DecodedLen(packed)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptPage, err)
+	}
+	if size > MaxPageSize {
+		return nil, fmt.Errorf("%w: body of %d bytes, limit %d", ErrCorruptPage, size, MaxPageSize)
+	}
+	body, err := s2.Decode(nil, packed)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptPage, err)
+	}
+	return body, nil
 }
 
 // decodeLegacyPage reads a record written before pageFormatS2.

@@ -22,17 +22,14 @@ import (
 func TestPagesSkipCorrupt(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		damage func(t *testing.T, v []byte) []byte
+		damage func(t *testing.T, p Page, v []byte) []byte
 	}{
-		{"record cut short", func(_ *testing.T, v []byte) []byte { return v[:len(v)/2] }},
-		{"metadata length past the record", func(_ *testing.T, v []byte) []byte {
+		{"record cut short", func(_ *testing.T, _ Page, v []byte) []byte { return v[:len(v)/2] }},
+		{"metadata length past the record", func(_ *testing.T, _ Page, v []byte) []byte {
 			return append([]byte{pageFormatS2}, binary.AppendUvarint(nil, uint64(len(v)))...)
 		}},
-		{"legacy record with its gzip body cut short", func(t *testing.T, v []byte) []byte {
-			p, err := decodePage(v)
-			if err != nil {
-				t.Fatal(err)
-			}
+		{"body reference cut short", func(_ *testing.T, _ Page, v []byte) []byte { return v[:3] }},
+		{"legacy record with its gzip body cut short", func(t *testing.T, p Page, _ []byte) []byte {
 			rec := legacyRecord(t, p)
 			rec.Gzip = rec.Gzip[:len(rec.Gzip)/2]
 			out, err := json.Marshal(rec)
@@ -59,9 +56,20 @@ func TestPagesSkipCorrupt(t *testing.T) {
 				}
 			}
 			const bad = "https://example.org/b"
+			p, _, err := s.Page(bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v []byte
+			if err := s.db.View(func(tx *bolt.Tx) error {
+				v = bytes.Clone(tx.Bucket([]byte(bucketPages)).Get([]byte(bad)))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			damaged := tc.damage(t, p, v)
 			err = s.db.Update(func(tx *bolt.Tx) error {
-				b := tx.Bucket([]byte(bucketPages))
-				return b.Put([]byte(bad), tc.damage(t, bytes.Clone(b.Get([]byte(bad)))))
+				return tx.Bucket([]byte(bucketPages)).Put([]byte(bad), damaged)
 			})
 			if err != nil {
 				t.Fatal(err)

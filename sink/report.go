@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,7 +92,7 @@ func reportEntry(tx *bolt.Tx, id string) (*datedEntry, error) {
 	c := dupes.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var d story.Duplicate
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := unmarshalRecord(v, &d); err != nil {
 			return nil, fmt.Errorf("duplicate %q: %w", k, err)
 		}
 		e.Members = append(e.Members, d)
@@ -102,7 +101,7 @@ func reportEntry(tx *bolt.Tx, id string) (*datedEntry, error) {
 		return nil, nil
 	}
 	if v := stories.Get([]byte(id)); v != nil {
-		if err := json.Unmarshal(v, &e.Story); err != nil {
+		if err := unmarshalRecord(v, &e.Story); err != nil {
 			return nil, fmt.Errorf("story %s: %w", id, err)
 		}
 		e.when = storyTime(e.Story)
@@ -204,13 +203,14 @@ func reportPlace(tx *bolt.Tx, id string, st *story.Story, old []byte) (topic str
 		}
 	}
 	if v := tx.Bucket([]byte(bucketStories)).Get([]byte(id)); v != nil {
-		// The story's topic and times only: its text is not decoded.
+		// The story's topic and times only: its text is not decoded
+		// (the record is decompressed whole).
 		var t struct {
 			Topic     string    `json:"topic"`
 			Published time.Time `json:"published"`
 			Fetched   time.Time `json:"fetched"`
 		}
-		if err := json.Unmarshal(v, &t); err != nil {
+		if err := unmarshalRecord(v, &t); err != nil {
 			return "", time.Time{}, false, fmt.Errorf("story %s: %w", id, err)
 		}
 		return t.Topic, storyTime(story.Story{Published: t.Published, Fetched: t.Fetched}), true, nil

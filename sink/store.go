@@ -56,6 +56,7 @@ type StoreOptions struct {
 // file. It is safe for concurrent use.
 type Store struct {
 	db       *bolt.DB
+	pages    *pageLog // the kept pages' bodies (pagelog.go)
 	log      *slog.Logger
 	batch    bool
 	maxPages int
@@ -94,7 +95,11 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("sink: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
+	pages, err := openPageLog(PageDir(path), opts.ReadOnly, log)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sink: open store %s: %w", path, err), db.Close())
+	}
+	s := &Store{db: db, pages: pages, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta, bucketTmpl} {
@@ -119,7 +124,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 
 // Close closes the file. Calls in flight finish first.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(s.db.Close(), s.pages.close()); err != nil {
 		return fmt.Errorf("sink: close store: %w", err)
 	}
 	return nil
@@ -207,7 +212,7 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 		if st.Version == 0 {
 			st.Version = story.Version
 		}
-		data, err := json.Marshal(st)
+		data, err := marshalRecord(st)
 		if err != nil {
 			return nil, fmt.Errorf("%w: story %s: %w", ErrInvalidEvent, st.ID, err)
 		}
@@ -226,7 +231,7 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 		if d.Version == 0 {
 			d.Version = story.Version
 		}
-		data, err := json.Marshal(d)
+		data, err := marshalRecord(d)
 		if err != nil {
 			return nil, fmt.Errorf("%w: duplicate of %s: %w", ErrInvalidEvent, d.StoryID, err)
 		}
@@ -262,7 +267,7 @@ func putStory(tx *bolt.Tx, st story.Story, data []byte) error {
 			return nil
 		}
 		var prev story.Story
-		if err := json.Unmarshal(old, &prev); err == nil {
+		if err := unmarshalRecord(old, &prev); err == nil {
 			if err := deleteTimeKeys(byTime, prev); err != nil {
 				return err
 			}
@@ -423,7 +428,7 @@ func (s *Store) Stories(f StoryFilter) ([]story.Story, error) {
 				continue
 			}
 			var st story.Story
-			if err := json.Unmarshal(v, &st); err != nil {
+			if err := unmarshalRecord(v, &st); err != nil {
 				return fmt.Errorf("story %s: %w", r.id, err)
 			}
 			out = append(out, st)
@@ -568,7 +573,7 @@ func (s *Store) Story(ctx context.Context, id string) (story.Story, bool, error)
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &st)
+		return unmarshalRecord(v, &st)
 	})
 	if err != nil {
 		return story.Story{}, false, fmt.Errorf("sink: story %s: %w", id, err)

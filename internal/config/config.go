@@ -35,6 +35,7 @@ type Config struct {
 	Cluster ClusterConfig `toml:"cluster"`
 	WebSub  WebSubConfig  `toml:"websub"`
 	Store   StoreConfig   `toml:"store"`
+	Daemon  DaemonConfig  `toml:"daemon"`
 	Feeds   []FeedConfig  `toml:"feed"`
 }
 
@@ -46,6 +47,20 @@ type StoreConfig struct {
 	// The stream keeps what nats.max_age and nats.max_bytes say.
 	Retention time.Duration `toml:"retention"`
 }
+
+// DaemonConfig is the [daemon] section: the process itself.
+type DaemonConfig struct {
+	// MemoryLimit is the Go runtime's soft memory limit
+	// (runtime/debug.SetMemoryLimit): past it the garbage collector runs
+	// more often, instead of letting the heap grow to twice what is live.
+	// It is soft: a daemon whose live memory is above it goes on, at a
+	// CPU cost. 0 leaves the heap to GOGC alone. The GOMEMLIMIT
+	// environment variable, when set, wins over it. Default 320MiB.
+	MemoryLimit ByteSize `toml:"memory_limit"`
+}
+
+// MinMemoryLimit is the smallest daemon.memory_limit other than 0.
+const MinMemoryLimit = 64 * MiB
 
 // LogConfig is the [log] section.
 type LogConfig struct {
@@ -218,6 +233,7 @@ func Default() Config {
 			DrainTimeout: 30 * time.Second,
 		},
 		Dedupe:  DedupeConfig{Window: 7 * 24 * time.Hour},
+		Daemon:  DaemonConfig{MemoryLimit: 320 * MiB},
 		Cluster: ClusterConfig{PollAckWait: time.Minute, SchedulerTick: time.Second},
 		WebSub:  WebSubConfig{PollIntervalWhenPushed: 6 * time.Hour, Lease: 10 * 24 * time.Hour},
 	}
@@ -401,6 +417,9 @@ func (c Config) validate(probs *problems) {
 	if c.Store.Retention < 0 || c.Store.Retention > 0 && c.Store.Retention < c.Dedupe.Window {
 		add("store.retention", "%s: want 0 (keep every story) or at least dedupe.window (%s), so that no copy outlives its story",
 			c.Store.Retention, c.Dedupe.Window)
+	}
+	if m := c.Daemon.MemoryLimit; m < 0 || m > 0 && m < MinMemoryLimit {
+		add("daemon.memory_limit", "%s: want 0 (no limit) or at least %s", m, ByteSize(MinMemoryLimit))
 	}
 	if c.Cluster.PollAckWait < time.Second {
 		add("cluster.poll_ack_wait", "%s is below 1s", c.Cluster.PollAckWait)

@@ -362,3 +362,23 @@ func TestPreferredSources(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryLimit: daemon.memory_limit takes a size or 0 (no limit), and
+// refuses a negative size or one below MinMemoryLimit.
+func TestMemoryLimit(t *testing.T) {
+	for value, want := range map[string]config.ByteSize{`"512MiB"`: 512 << 20, `"0"`: 0, `"1GiB"`: 1 << 30} {
+		cfg, err := config.Parse([]byte("[daemon]\nmemory_limit = "+value+"\n"), nil)
+		if err != nil || cfg.Daemon.MemoryLimit != want {
+			t.Errorf("memory_limit = %s: %d, %v; want %d", value, cfg.Daemon.MemoryLimit, err, want)
+		}
+	}
+	for _, value := range []string{`"1MiB"`, `-1`} {
+		_, err := config.Parse([]byte("[daemon]\nmemory_limit = "+value+"\n"), nil)
+		if err == nil || !strings.Contains(err.Error(), "daemon.memory_limit") {
+			t.Errorf("memory_limit = %s: %v, want an error naming daemon.memory_limit", value, err)
+		}
+	}
+	if got := config.Default().Daemon.MemoryLimit; got != 320*config.MiB {
+		t.Errorf("default memory_limit = %s, want 320MiB", got)
+	}
+}

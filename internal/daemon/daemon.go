@@ -79,6 +79,10 @@ type Daemon struct {
 	maintainDone chan struct{}
 	ready        atomic.Bool
 
+	// restoreMemLimit puts back the runtime's memory limit from before
+	// Start (memlimit.go).
+	restoreMemLimit func()
+
 	started time.Time     // when Start began, for the uptime in "stopped"
 	flushed shutdownStats // what close saved, for the "stopped" line
 }
@@ -98,6 +102,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		log = slog.New(slog.DiscardHandler)
 	}
 	d := &Daemon{cfg: cfg, log: log, started: time.Now()}
+	d.restoreMemLimit = applyMemoryLimit(cfg.Daemon, log)
 	defer func() {
 		if err != nil {
 			d.close()
@@ -454,6 +459,9 @@ func (d *Daemon) close() error {
 		if err := d.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("daemon: close store: %w", err))
 		}
+	}
+	if d.restoreMemLimit != nil {
+		d.restoreMemLimit()
 	}
 	return errors.Join(errs...)
 }

@@ -19,6 +19,10 @@
 // store at start; every 10 minutes it ages stories out of the index and
 // the store, and saves the index snapshot.
 //
+// Start sets the Go runtime's soft memory limit to daemon.memory_limit
+// (unless GOMEMLIMIT is set), and the daemon's close puts the earlier
+// limit back (memlimit.go).
+//
 // Start brings everything up and returns once the daemon is ready to poll;
 // Run polls until its context ends and then shuts down in order:
 //
