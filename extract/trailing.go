@@ -1,9 +1,9 @@
 package extract
 
 import (
+	"math"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -131,28 +131,7 @@ func hasAny(n *html.Node, tags ...atom.Atom) bool {
 
 // wordsIn counts the words of n's text, as wordCount(textOf(n)) would,
 // without building the text.
-func wordsIn(n *html.Node) int {
-	words, inWord := 0, false
-	var walk func(*html.Node)
-	walk = func(x *html.Node) {
-		for c := x.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				for _, r := range c.Data {
-					space := unicode.IsSpace(r)
-					if !space && !inWord {
-						words++
-					}
-					inWord = !space
-				}
-			case html.ElementNode:
-				walk(c)
-			}
-		}
-	}
-	walk(n)
-	return words
-}
+func wordsIn(n *html.Node) int { return wordsUpTo(n, math.MaxInt) }
 
 // teaserMinRun is the number of sibling teasers that make a list of
 // other pages' teasers (see teaserRuns).
