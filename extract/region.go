@@ -105,15 +105,7 @@ func holdsHalf(s *stat, total int) bool {
 // findFirst returns the first element of type a under n in document
 // order, or nil.
 func findFirst(n *html.Node, a atom.Atom) *html.Node {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && c.DataAtom == a {
-			return c
-		}
-		if f := findFirst(c, a); f != nil {
-			return f
-		}
-	}
-	return nil
+	return findFirstWhere(n, func(c *html.Node) bool { return c.DataAtom == a })
 }
 
 // otherRegionShare is how many times the text of the block chosen on a
