@@ -43,10 +43,15 @@ func TestStore_ClusterSurvivesNodeStop(t *testing.T) {
 		a, err = kvstate.Open(ctx, js, kvstate.Options{Replicas: 3, UpdateAttempts: 1000})
 		return err
 	})
-	b, err := kvstate.Open(t.Context(), connect(t, c.URL()), kvstate.Options{Replicas: 3, UpdateAttempts: 1000})
-	if err != nil {
-		t.Fatalf("Open second instance: %v", err)
-	}
+	// The second instance's create-or-update of the bucket is a JetStream
+	// API call too, and times out as the first can while the new R3
+	// stream elects its leader on a busy machine.
+	jsB := connect(t, c.URL())
+	var b *kvstate.Store
+	retry(t, "Open second instance", func(ctx context.Context) error {
+		b, err = kvstate.Open(ctx, jsB, kvstate.Options{Replicas: 3, UpdateAttempts: 1000})
+		return err
+	})
 	want := sampleState("example.com/rss")
 	// The first write may reach the bucket before its stream has a leader.
 	retry(t, "Put", func(ctx context.Context) error { return a.Put(ctx, want) })
