@@ -9,7 +9,8 @@
 //
 // The raw baseline does what any feed reader with extraction does, and
 // nothing else: 256 feeds at once, fetch the feed, parse it with gofeed,
-// fetch and extract every item's page, without politeness. Its extractor
+// fetch and extract every item's page, without politeness, trying a failed
+// fetch once more (the daemon's fetcher retries too). Its extractor
 // is Options.Extract (feedsift's own when nil; the bench module plugs in
 // go-trafilatura, the baseline the issue names).
 //
