@@ -188,7 +188,12 @@
 // og:type alone, its region must also hold 500 characters or more, under
 // half of them link text: around a short post the region adds a few
 // lines and link lists (share buttons, archive and category widgets),
-// around a topic page's introduction the items it introduces.
+// around a topic page's introduction the items it introduces. A text
+// classified "article" that is short (under 1,500 characters, about 250
+// words) on a page that gives no article type in JSON-LD or microdata is
+// read as a page of type "other" is: a service page's opening lines on a
+// template that sets og:type article on every page, with its offers in
+// cards of links and its questions and answers below them.
 //
 // # Page type and confidence
 //
