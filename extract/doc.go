@@ -83,6 +83,9 @@
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
 //     is a caption left behind and goes; a sentence naming one stays.
+//     So does a line that is only the address of an image file (.jpg,
+//     .png, .webp, …): a shop template's field (a thumbnail per colour)
+//     left visible, not text; an address inside a sentence stays.
 //     Where the block holds a story (four or more <p> children of one
 //     element, 150+ words), an element (div, p, span, a, center) of it
 //     that held a picture before step 2 (an <img> with no declared side
