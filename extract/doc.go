@@ -194,14 +194,21 @@
 // catalogue's introduction, a service page's opening line, a topic
 // page's dek above its items). When such a page says article through
 // og:type alone, its region must also hold 500 characters or more, under
-// half of them link text: around a short post the region adds a few
-// lines and link lists (share buttons, archive and category widgets),
-// around a topic page's introduction the items it introduces. A text
-// classified "article" that is short (under 1,500 characters, about 250
-// words) on a page that gives no article type in JSON-LD or microdata is
-// read as a page of type "other" is: a service page's opening lines on a
-// template that sets og:type article on every page, with its offers in
-// cards of links and its questions and answers below them.
+// half of them link text, or 500 characters or more with a run of six
+// or more sibling cards (as for the third reader below: a title link and
+// a rating or date line each, however much of the region their links
+// make): around a short post the region adds a few lines and link lists
+// (share buttons, archive and category widgets, one piece of text per
+// item), around a topic page's introduction the items it introduces. A
+// text classified "article" that is short (under 1,500 characters, about
+// 250 words), taken from a block the page did not mark (a scored
+// container outside <main> and <article>, or the body), on a page that
+// gives no article type in JSON-LD or microdata, is read as a page of
+// type "other" is (but a run of cards alone does not
+// make its region the content: around a blog post they are the blog's
+// other posts): a service page's opening lines on a template that sets
+// og:type article on every page, with its offers in cards of links and
+// its questions and answers below them.
 //
 // # Page type and confidence
 //

@@ -173,7 +173,10 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	}
 	raw, cut := regionParagraphs(body, ps.product)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
-	if ps.declaresArticle && asOther && !regionOutweighsPost(paras, cut) {
+	if ps.declaresArticle && asOther && !regionOutweighsPost(paras, cut) &&
+		!(a.PageType == PageOther && regionHoldsCards(paras, body)) {
+		// A short story (shortStory) is not read as its region for
+		// cards: around a blog post they are the blog's other posts.
 		return
 	}
 	need := runeCount(a.Paragraphs) + 1
@@ -194,6 +197,17 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 // the items it introduces.
 func regionOutweighsPost(paras []string, cut *stat) bool {
 	return cut != nil && runeCount(paras) >= regionMinText && cut.linkDensity() < 0.5
+}
+
+// regionHoldsCards reports whether the region, body once its landmarks
+// are cut, holds regionMinText characters or more and a run of
+// regionMinCards sibling cards (cardRun): a topic page's items, each a
+// title link with a line of its own (a rating, a date), however much of
+// the region their links make. The widgets around a short post are link
+// lists of one piece of text per item (archive months, categories,
+// share buttons), not cards.
+func regionHoldsCards(paras []string, body *html.Node) bool {
+	return runeCount(paras) >= regionMinText && cardRun(body, measure(body)) >= regionMinCards
 }
 
 // cutLinksBeforeHeading removes, when the region holds one <h1>, the
