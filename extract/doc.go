@@ -124,11 +124,13 @@
 //     as in "comment even" and "comment odd"; each dated and carrying an
 //     in-page reply or permalink link, nesting replies) is not emitted; a
 //     page that opens with such posts, a forum, keeps them.
-//     On a page classified liveblog_forum (see below), a line of two
-//     words or fewer that appears three times or more in the text goes,
-//     every copy: the labels and figures each post's template prints
-//     beside it ("Joined", "Posts", a count), which repeat word for word
-//     from post to post while what people write does not.
+//     On a page classified liveblog_forum (see below), a line that
+//     appears three times or more in the text goes, every copy: the
+//     labels and figures each post's template prints beside it
+//     ("Joined", "Posts", a count) and a member's signature under each
+//     of their posts, which repeat word for word from post to post while
+//     what people write mostly does not (code that several posts quote
+//     is the exception, and is lost).
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step

@@ -57,24 +57,18 @@ func dropRepeats(lines []string, drop []bool, storyReal, own func(int) bool) {
 }
 
 // Post furniture: on a thread, the labels and figures every post's
-// template prints beside the post ("Joined", "Posts", a reply count)
-// repeat word for word from post to post, while what people write does
-// not.
-const (
-	furnitureMaxWords = 2 // the most words of a line of post furniture
-	furnitureMinSeen  = 3 // how many times it must appear in the text
-)
+// template prints beside the post ("Joined", "Posts", a reply count), and
+// a member's signature under each of their posts, repeat word for word
+// from post to post, while what people write does not.
+const furnitureMinSeen = 3 // how many times a line must appear in the text
 
 // dropPostFurniture returns the paragraphs of a thread without the lines
-// of furnitureMaxWords words or fewer that appear furnitureMinSeen times
-// or more, all of their copies; paras itself when none does, or when
-// nothing else would be left.
+// that appear furnitureMinSeen times or more, all of their copies; paras
+// itself when none does, or when nothing else would be left.
 func dropPostFurniture(paras []string) []string {
 	seen := make(map[string]int, len(paras))
 	for _, p := range paras {
-		if wordCount(p) <= furnitureMaxWords {
-			seen[p]++
-		}
+		seen[p]++
 	}
 	var kept []string
 	for _, p := range paras {
