@@ -83,6 +83,9 @@
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
 //     is a caption left behind and goes; a sentence naming one stays.
+//     So does a line that is only the address of an image file (.jpg,
+//     .png, .webp, …): a shop template's field (a thumbnail per colour)
+//     left visible, not text; an address inside a sentence stays.
 //     Where the block holds a story (four or more <p> children of one
 //     element, 150+ words), an element (div, p, span, a, center) of it
 //     that held a picture before step 2 (an <img> with no declared side
@@ -121,6 +124,13 @@
 //     as in "comment even" and "comment odd"; each dated and carrying an
 //     in-page reply or permalink link, nesting replies) is not emitted; a
 //     page that opens with such posts, a forum, keeps them.
+//     On a page classified liveblog_forum (see below), a line that
+//     appears three times or more in the text goes, every copy: the
+//     labels and figures each post's template prints beside it
+//     ("Joined", "Posts", a count) and a member's signature under each
+//     of their posts, which repeat word for word from post to post while
+//     what people write mostly does not (code that several posts quote
+//     is the exception, and is lost).
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
@@ -186,9 +196,21 @@
 // catalogue's introduction, a service page's opening line, a topic
 // page's dek above its items). When such a page says article through
 // og:type alone, its region must also hold 500 characters or more, under
-// half of them link text: around a short post the region adds a few
-// lines and link lists (share buttons, archive and category widgets),
-// around a topic page's introduction the items it introduces.
+// half of them link text, or 500 characters or more with a run of six
+// or more sibling cards (as for the third reader below: a title link and
+// a rating or date line each, however much of the region their links
+// make): around a short post the region adds a few lines and link lists
+// (share buttons, archive and category widgets, one piece of text per
+// item), around a topic page's introduction the items it introduces. A
+// text classified "article" that is short (under 1,500 characters, about
+// 250 words), taken from a block the page did not mark (a scored
+// container outside <main> and <article>, or the body), on a page that
+// gives no article type in JSON-LD or microdata, is read as a page of
+// type "other" is (but a run of cards alone does not
+// make its region the content: around a blog post they are the blog's
+// other posts): a service page's opening lines on a template that sets
+// og:type article on every page, with its offers in cards of links and
+// its questions and answers below them.
 //
 // # Page type and confidence
 //

@@ -119,6 +119,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	}
 	if err == nil {
 		readRegion(page, a, ps, opts)
+		if a.PageType == PageLiveForum {
+			a.Paragraphs = dropPostFurniture(a.Paragraphs)
+		}
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {

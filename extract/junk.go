@@ -368,6 +368,9 @@ func classify(line string) junkKind {
 	if words <= 45 && isNewsletterCall(lower) {
 		return junkLine
 	}
+	if words == 1 && imageAddress.MatchString(strings.TrimSpace(line)) {
+		return junkLine
+	}
 	if words <= 12 {
 		if isSocialBar(k) || isFilenameCaption(k) || isCreditLine(line) || dateLine.MatchString(k) || relativeDate.MatchString(k) {
 			return junkLine
@@ -375,6 +378,12 @@ func classify(line string) junkKind {
 	}
 	return notJunk
 }
+
+// imageAddress matches a line that is only the address of an image file:
+// a shop template's field (a thumbnail per colour) or a gallery's data
+// left visible, not text anyone writes on its own line. An address
+// inside a sentence stays: only a whole line matches.
+var imageAddress = regexp.MustCompile(`(?i)^(https?:)?//\S+\.(jpe?g|png|gif|webp|avif|svg)(\?\S*)?$`)
 
 func isSocialBar(k string) bool {
 	f := strings.FieldsFunc(k, func(r rune) bool {

@@ -115,6 +115,31 @@ func findFirst(n *html.Node, a atom.Atom) *html.Node {
 // page), not its story.
 const otherRegionShare = 3
 
+// shortStoryRunes is the length, in non-space runes, under which a
+// text classified as an article (about 250 words) may be one panel of a
+// page that is not one story: a service page's opening, with its
+// offers below it in cards, on a template that sets og:type article on
+// every page.
+const shortStoryRunes = 1500
+
+// shortStory reports whether a, classified an article, is shorter than
+// shortStoryRunes, came from a block the page did not mark as its
+// content (unmarkedBlock), and its page gives no article type in its
+// structured data (JSON-LD or microdata): such a page is read as a page
+// of type "other" is (readRegion).
+func shortStory(a *Article, ps pageStats) bool {
+	return a.PageType == PageArticle && !ps.structuredArticle && unmarkedBlock(a.Block) &&
+		runeCount(a.Paragraphs) < shortStoryRunes
+}
+
+// unmarkedBlock reports whether block is a scored container outside
+// <main> and <article>, or the body: a block the page did not mark as
+// its content. A short text in an <article> or <main> is the page's
+// own short story.
+func unmarkedBlock(block string) bool {
+	return block == BlockScored || block == BlockBody
+}
+
 // readRegion replaces a's text by the page's content region (see
 // regionParagraphs) when the page is a listing or a gallery that does
 // not declare itself an article, and the region holds more text: the
@@ -123,9 +148,11 @@ const otherRegionShare = 3
 // that does not declare an article is read the same way when its region
 // holds otherRegionShare times the block's text, and, when og:type says
 // article, when the region is not a short post's frame
-// (regionOutweighsPost).
+// (regionOutweighsPost); so is a short text classified as an article
+// (shortStory).
 func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
-	if a.PageType != PageListing && a.PageType != PageGallery && a.PageType != PageOther || a.Block == BlockSelector {
+	asOther := a.PageType == PageOther || shortStory(a, ps)
+	if a.PageType != PageListing && a.PageType != PageGallery && !asOther || a.Block == BlockSelector {
 		return
 	}
 	if ps.structuredArticle || ps.declaresArticle && a.PageType == PageGallery {
@@ -146,11 +173,14 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	}
 	raw, cut := regionParagraphs(body, ps.product)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
-	if ps.declaresArticle && a.PageType == PageOther && !regionOutweighsPost(paras, cut) {
+	if ps.declaresArticle && asOther && !regionOutweighsPost(paras, cut) &&
+		!(a.PageType == PageOther && regionHoldsCards(paras, body)) {
+		// A short story (shortStory) is not read as its region for
+		// cards: around a blog post they are the blog's other posts.
 		return
 	}
 	need := runeCount(a.Paragraphs) + 1
-	if a.PageType == PageOther {
+	if asOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
 	}
 	if usable(paras) && runeCount(paras) >= need {
@@ -167,6 +197,17 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 // the items it introduces.
 func regionOutweighsPost(paras []string, cut *stat) bool {
 	return cut != nil && runeCount(paras) >= regionMinText && cut.linkDensity() < 0.5
+}
+
+// regionHoldsCards reports whether the region, body once its landmarks
+// are cut, holds regionMinText characters or more and a run of
+// regionMinCards sibling cards (cardRun): a topic page's items, each a
+// title link with a line of its own (a rating, a date), however much of
+// the region their links make. The widgets around a short post are link
+// lists of one piece of text per item (archive months, categories,
+// share buttons), not cards.
+func regionHoldsCards(paras []string, body *html.Node) bool {
+	return runeCount(paras) >= regionMinText && cardRun(body, measure(body)) >= regionMinCards
 }
 
 // cutLinksBeforeHeading removes, when the region holds one <h1>, the

@@ -55,3 +55,29 @@ func dropRepeats(lines []string, drop []bool, storyReal, own func(int) bool) {
 		dropped = d
 	}
 }
+
+// Post furniture: on a thread, the labels and figures every post's
+// template prints beside the post ("Joined", "Posts", a reply count), and
+// a member's signature under each of their posts, repeat word for word
+// from post to post, while what people write does not.
+const furnitureMinSeen = 3 // how many times a line must appear in the text
+
+// dropPostFurniture returns the paragraphs of a thread without the lines
+// that appear furnitureMinSeen times or more, all of their copies; paras
+// itself when none does, or when nothing else would be left.
+func dropPostFurniture(paras []string) []string {
+	seen := make(map[string]int, len(paras))
+	for _, p := range paras {
+		seen[p]++
+	}
+	var kept []string
+	for _, p := range paras {
+		if seen[p] < furnitureMinSeen {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == len(paras) || len(kept) == 0 {
+		return paras
+	}
+	return kept
+}
