@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -797,41 +796,6 @@ func TestPerHostConcurrency(t *testing.T) {
 	}
 	if m := maxInFlight.Load(); m > limit || m < 1 {
 		t.Errorf("max requests in flight = %d, want 1..%d", m, limit)
-	}
-}
-
-func TestPerHostInterval(t *testing.T) {
-	t.Parallel()
-	const interval, requests = 100 * time.Millisecond, 4
-	var mu sync.Mutex
-	var starts []time.Time
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		starts = append(starts, time.Now())
-		mu.Unlock()
-		fmt.Fprint(w, "ok")
-	})
-	c := newClient(t, fetcher.Options{PerHostInterval: interval, PerHostConcurrency: requests})
-	var wg sync.WaitGroup
-	for range requests {
-		wg.Go(func() {
-			if _, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL}); err != nil {
-				t.Errorf("Fetch: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	mu.Lock()
-	defer mu.Unlock()
-	if len(starts) != requests {
-		t.Fatalf("server saw %d requests, want %d", len(starts), requests)
-	}
-	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
-	const slack = 25 * time.Millisecond // connection set-up differs per request
-	for i := 1; i < len(starts); i++ {
-		if gap := starts[i].Sub(starts[i-1]); gap < interval-slack {
-			t.Errorf("request %d started %s after the previous one, want >= %s", i, gap, interval-slack)
-		}
 	}
 }
 
