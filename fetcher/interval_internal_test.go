@@ -83,6 +83,7 @@ func TestPerHostIntervalHoldsNextRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(c.CloseIdleConnections)
 	if _, err := c.Fetch(t.Context(), Request{URL: srv.URL}); err != nil {
 		t.Fatalf("first Fetch: %v", err)
 	}
