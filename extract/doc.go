@@ -90,7 +90,15 @@
 //     or an emoji; or a <picture>) and holds 20 words or fewer is an
 //     image with its caption or credit outside a <figure>, and its text
 //     is not emitted, unless the element beside it, of its tag and first
-//     class word, is one too: a run of cards or of illustrated steps. An
+//     class word, is one too: a run of cards or of illustrated steps.
+//     There too, a banner set after the block's first paragraph of 15
+//     words or more is not emitted: a <div>, <section> or <aside> of 40
+//     words or fewer before step 2, whose text ends in a link or button
+//     of four words or fewer on a line of its own, after a pitch of three
+//     words or more ("Earn your degree in data analytics", then "Learn
+//     more"), unless another such box of its tag and first class word is
+//     on the page (a round-up's product cards). A story's sentence may
+//     end in a link, but on the sentence's own line. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
