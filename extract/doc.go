@@ -78,7 +78,11 @@
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
-//     also applies; each line of a <pre> element is one paragraph that
+//     also applies (above the story's first sentence, a line of 25 words
+//     or more or of 12 ending a sentence, a line of 12 words or fewer
+//     that ends no sentence and holds a date among other words is the
+//     story's dateline, "Coast and sea · March 14, 2025 · 4 min read",
+//     and goes; a line that is only a date goes anywhere); each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")

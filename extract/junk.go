@@ -272,6 +272,8 @@ var (
 		`((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? |(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag),? )?` +
 		`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})` +
 		`(,? (at |um |à |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( uhr)?( [a-z]{2,4})?)?$`)
+	// datedIn finds a date anywhere in a line, as dateLine reads one.
+	datedIn      = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})`)
 	relativeDate = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
 	byline       = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
 	titlePrefix  = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
@@ -713,6 +715,8 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 			lastTitle = i
 		case isBreadcrumb(l) && (i < 3 || i < top):
 			drop[i] = true
+		case !isItem(i) && isDatedLine(l):
+			drop[i] = true
 		}
 	}
 	// Bylines, also below a standfirst.
@@ -767,6 +771,15 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	}
 	kept = dropBioBox(kept)
 	return kept, labelled
+}
+
+// isDatedLine reports whether line, above the story's first sentence,
+// is its dateline: 12 words or fewer, not a sentence, holding a date
+// among other words, such as a byline, a section name or a reading time
+// ("Posted on May 2, 2024 by Jo Roe", "Health | 12.03.2024 | 6 min
+// read"); a line that is only a date is junk anywhere (dateLine).
+func isDatedLine(line string) bool {
+	return wordCount(line) <= 12 && !endsSentence(line) && datedIn.MatchString(strings.ToLower(line))
 }
 
 // dropBioBox drops the author box that closes many article templates: a
