@@ -82,7 +82,9 @@
 //     or more or of 12 ending a sentence, a line of 12 words or fewer
 //     that ends no sentence and holds a date among other words is the
 //     story's dateline, "Coast and sea · March 14, 2025 · 4 min read",
-//     and goes; a line that is only a date goes anywhere); each line of a <pre> element is one paragraph that
+//     and goes, as do such lines closing the text after it ("Fact-checked
+//     02/04/2025 · Coast desk"); a line that is only a date goes
+//     anywhere); each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")

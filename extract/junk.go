@@ -272,8 +272,9 @@ var (
 		`((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? |(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag),? )?` +
 		`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})` +
 		`(,? (at |um |à |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( uhr)?( [a-z]{2,4})?)?$`)
-	// datedIn finds a date anywhere in a line, as dateLine reads one.
-	datedIn      = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})`)
+	// datedIn finds a date anywhere in a line, as dateLine reads one; a
+	// date of digits stands apart (not "2015/03/24" in a web address).
+	datedIn      = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|(^|[^\d/])(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})($|[^\d/]))`)
 	relativeDate = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
 	byline       = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
 	titlePrefix  = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
@@ -807,9 +808,11 @@ func dropBioBox(kept []string) []string {
 // nothing under them, after the story: the title of a box (related links,
 // a newsletter or donation form, a product carousel) whose content was
 // pruned. A section of the story always says something under its heading.
+// Short dated lines closing the text go too (isDatedLine): a "last
+// updated" or "fact-checked" stamp under the story.
 func dropEmptyTail(lines []string, drop []bool, isHead func(int) bool) {
 	end := len(lines)
-	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10) {
+	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10 || isDatedLine(lines[end-1])) {
 		end--
 	}
 	for i := end - 1; i >= 0; i-- {
