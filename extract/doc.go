@@ -78,7 +78,13 @@
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
-//     also applies; each line of a <pre> element is one paragraph that
+//     also applies (above the story's first sentence, a line of 25 words
+//     or more or of 12 ending a sentence, a line of 12 words or fewer
+//     that ends no sentence and holds a date among other words is the
+//     story's dateline, "Coast and sea · March 14, 2025 · 4 min read",
+//     and goes, as do such lines closing the text after it ("Fact-checked
+//     02/04/2025 · Coast desk"); a line that is only a date goes
+//     anywhere); each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
@@ -93,7 +99,15 @@
 //     or an emoji; or a <picture>) and holds 20 words or fewer is an
 //     image with its caption or credit outside a <figure>, and its text
 //     is not emitted, unless the element beside it, of its tag and first
-//     class word, is one too: a run of cards or of illustrated steps. An
+//     class word, is one too: a run of cards or of illustrated steps.
+//     There too, a banner set after the block's first paragraph of 15
+//     words or more is not emitted: a <div>, <section> or <aside> of 40
+//     words or fewer before step 2, whose text ends in a link or button
+//     of four words or fewer on a line of its own, after a pitch of three
+//     words or more ("Earn your degree in data analytics", then "Learn
+//     more"), unless another such box of its tag and first class word is
+//     on the page (a round-up's product cards). A story's sentence may
+//     end in a link, but on the sentence's own line. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that

@@ -210,21 +210,24 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
 	captions := captionBoxes(bodyNode)
+	actions := actionBoxes(bodyNode)
 	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary, ps.declaresArticle)
 	// Other pages' teasers beside the story, in its block or in the
-	// blocks around it (teaserRuns).
+	// blocks around it (teaserRuns), and the banners set between its
+	// paragraphs (storyActions).
 	host := pageHost(opts.URL)
-	teasers := teaserRuns(blocks[0], host)
+	scope := blocks[0]
 	if len(blocks) > 1 && blocks[0].Parent != nil {
-		teasers = teaserRuns(blocks[0].Parent, host)
+		scope = blocks[0].Parent
 	}
+	teasers := teaserRuns(scope, host)
 	if mode.product {
 		teasers = otherProducts(blocks, st, teasers)
 	}
-	skip := joinNodes(teasers, storyCaptions(captions, blocks[0]))
+	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string
 	for _, b := range blocks {
 		if teasers[b] {

@@ -272,6 +272,9 @@ var (
 		`((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? |(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag),? )?` +
 		`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})` +
 		`(,? (at |um |à |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( uhr)?( [a-z]{2,4})?)?$`)
+	// datedIn finds a date anywhere in a line, as dateLine reads one; a
+	// date of digits stands apart (not "2015/03/24" in a web address).
+	datedIn      = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|(^|[^\d/])(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})($|[^\d/]))`)
 	relativeDate = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
 	byline       = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
 	titlePrefix  = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
@@ -722,6 +725,8 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 			lastTitle = i
 		case isBreadcrumb(l) && (i < 3 || i < top):
 			drop[i] = true
+		case !isItem(i) && isDatedLine(l):
+			drop[i] = true
 		}
 	}
 	// Bylines, also below a standfirst.
@@ -778,6 +783,15 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	return kept, labelled
 }
 
+// isDatedLine reports whether line, above the story's first sentence,
+// is its dateline: 12 words or fewer, not a sentence, holding a date
+// among other words, such as a byline, a section name or a reading time
+// ("Posted on May 2, 2024 by Jo Roe", "Health | 12.03.2024 | 6 min
+// read"); a line that is only a date is junk anywhere (dateLine).
+func isDatedLine(line string) bool {
+	return wordCount(line) <= 12 && !endsSentence(line) && datedIn.MatchString(strings.ToLower(line))
+}
+
 // dropBioBox drops the author box that closes many article templates: a
 // name on a line of its own, then a short paragraph that starts with that
 // name ("Ana Ruiz covers ..."), as the last two lines of the text.
@@ -803,9 +817,11 @@ func dropBioBox(kept []string) []string {
 // nothing under them, after the story: the title of a box (related links,
 // a newsletter or donation form, a product carousel) whose content was
 // pruned. A section of the story always says something under its heading.
+// Short dated lines closing the text go too (isDatedLine): a "last
+// updated" or "fact-checked" stamp under the story.
 func dropEmptyTail(lines []string, drop []bool, isHead func(int) bool) {
 	end := len(lines)
-	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10) {
+	for end > 0 && (drop[end-1] || isHead(end-1) && wordCount(lines[end-1]) <= 10 || isDatedLine(lines[end-1])) {
 		end--
 	}
 	for i := end - 1; i >= 0; i-- {

@@ -1,0 +1,4 @@
+package extracteval
+
+// TokenPRF exposes tokenPRF to the external tests (the page dump).
+var TokenPRF = tokenPRF
