@@ -42,9 +42,9 @@
 // memory mapping; pages_segs counts the pages of each segment, and a
 // segment no page names is removed (pagelog.go). bbolt reads the file
 // through a shared memory mapping of all of it, and a page read stays
-// resident in the process until the mapping lets go of it; at most once a
-// second, a write gives the mapping's pages back to the kernel
-// (madvise MADV_DONTNEED on Linux, resident.go), so the process keeps
+// resident in the process until the mapping lets go of it; a write
+// gives the mapping's pages back to the kernel, at most every
+// releaseEvery (madvise MADV_DONTNEED on Linux, resident.go), so the process keeps
 // resident only the pages read since, not most of the file. The data
 // stays in the kernel's page cache. bbolt holds an exclusive file lock, so
 // only one process may open the file for writing; a second open fails with
