@@ -8,7 +8,7 @@ import (
 
 // releaseEvery is how often, at most, a write gives the store file's
 // mapped pages back (see release).
-const releaseEvery = 250 * time.Millisecond
+const releaseEvery = 50 * time.Millisecond
 
 // write runs fn in a read-write transaction and then gives the mapped
 // pages back if it is time to (release).
