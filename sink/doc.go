@@ -40,7 +40,13 @@
 // segment files in the directory beside the store file (PageDir: the
 // file's path and ".pages"), read with pread, never through bbolt's
 // memory mapping; pages_segs counts the pages of each segment, and a
-// segment no page names is removed (pagelog.go). bbolt holds an exclusive file lock, so
+// segment no page names is removed (pagelog.go). bbolt reads the file
+// through a shared memory mapping of all of it, and a page read stays
+// resident in the process until the mapping lets go of it; a write
+// gives the mapping's pages back to the kernel, at most every
+// releaseEvery (madvise MADV_DONTNEED on Linux, resident.go), so the process keeps
+// resident only the pages read since, not most of the file. The data
+// stays in the kernel's page cache. bbolt holds an exclusive file lock, so
 // only one process may open the file for writing; a second open fails with
 // ErrLocked after StoreOptions.Timeout. A read-only open takes a shared
 // lock and therefore also waits while a writer holds the file.

@@ -27,7 +27,7 @@ func (s *Store) Expire(ctx context.Context, before time.Time) (stories, copies i
 			return stories, copies, fmt.Errorf("sink: expire: %w", err)
 		}
 		var listed, n, c int
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.write(func(tx *bolt.Tx) error {
 			var err error
 			listed, n, c, err = expireSome(tx, limit)
 			return err

@@ -68,7 +68,7 @@ func (s *Store) AddFeed(f StoredFeed) error {
 	if err != nil {
 		return fmt.Errorf("sink: add feed %s: %w", f.ID, err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.write(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketFeedSources))
 		if err != nil {
 			return err
@@ -98,7 +98,7 @@ func (s *Store) AddFeed(f StoredFeed) error {
 // feed's poll state is kept, so adding it again resumes its schedule and
 // validators.
 func (s *Store) RemoveFeed(id string) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketFeedSources))
 		if b == nil || b.Get([]byte(id)) == nil {
 			return fmt.Errorf("%w: %q", ErrNoFeed, id)

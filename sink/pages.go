@@ -98,7 +98,7 @@ func (s *Store) SavePage(ctx context.Context, p Page) error {
 	}
 	// Pages are saved by many polls at once: DB.Batch gives them one
 	// commit (one fsync) together instead of one each.
-	err = s.db.Batch(s.savePageTx(p, encodeRef(ref, meta)))
+	err = s.batchWrite(s.savePageTx(p, encodeRef(ref, meta)))
 	s.pages.done(ref)
 	if err != nil {
 		return fmt.Errorf("sink: save page %s: %w", p.URL, err)

@@ -22,7 +22,7 @@ const (
 func (s *Store) SaveIndexSnapshot(data []byte, seq uint64) error {
 	var v [8]byte
 	binary.BigEndian.PutUint64(v[:], seq)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketIndex))
 		if err != nil {
 			return err

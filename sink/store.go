@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -61,6 +62,11 @@ type Store struct {
 	batch    bool
 	maxPages int
 
+	// releaseEvery and releasedAt (Unix nanoseconds) pace release
+	// (resident.go).
+	releaseEvery time.Duration
+	releasedAt   atomic.Int64
+
 	mu      sync.Mutex
 	last    uint64        // last applied stream sequence, mirrors meta/last_seq
 	changed chan struct{} // closed and replaced whenever last grows
@@ -99,7 +105,7 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("sink: open store %s: %w", path, err), db.Close())
 	}
-	s := &Store{db: db, pages: pages, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), changed: make(chan struct{})}
+	s := &Store{db: db, pages: pages, log: log, batch: opts.Batch, maxPages: cmp.Or(max(opts.MaxPages, 0), DefaultMaxPages), releaseEvery: releaseEvery, changed: make(chan struct{})}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, name := range []string{bucketStories, bucketByTime, bucketDupes, bucketFeeds, bucketMeta, bucketTmpl} {
@@ -181,7 +187,7 @@ func (s *Store) PutEvents(evs []Event) (invalid map[int]error, err error) {
 		applies[i] = apply
 		last = max(last, ev.Seq)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.write(func(tx *bolt.Tx) error {
 		for i, apply := range applies {
 			if apply != nil {
 				if err := apply(tx); err != nil {
@@ -243,9 +249,9 @@ func prepareEvent(ev Event) (func(tx *bolt.Tx) error, error) {
 
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	if s.batch {
-		return s.db.Batch(fn)
+		return s.batchWrite(fn)
 	}
-	return s.db.Update(fn)
+	return s.write(fn)
 }
 
 func (s *Store) advance(seq uint64) {
@@ -620,7 +626,7 @@ func (s *Store) PutFeedState(ctx context.Context, st story.FeedState) error {
 	}
 	// Saved after every poll, by many polls at once: DB.Batch gives
 	// concurrent saves one commit (one fsync). The put is idempotent.
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batchWrite(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte(bucketFeeds)).Put([]byte(st.FeedID), data)
 	})
 	if err != nil {
@@ -683,7 +689,7 @@ func (s *Store) SaveTemplate(ctx context.Context, host string, data []byte) erro
 	}
 	// Saved after every article page, from many polls at once: DB.Batch
 	// gives concurrent saves one commit. The put is idempotent.
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.batchWrite(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketTmpl))
 		if err != nil {
 			return err

@@ -17,7 +17,7 @@ const (
 // SaveWebSub replaces the kept WebSub state with data. The bucket is
 // created on the first save.
 func (s *Store) SaveWebSub(data []byte) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte(bucketWebSub))
 		if err != nil {
 			return err
