@@ -41,11 +41,10 @@ func mappedRSS(t *testing.T, path string) int64 {
 	return total
 }
 
-// TestReleaseDropsMappedPages: once a read has brought the store file's
-// pages into the process's mapping, release takes them out of its
-// resident memory, and the next read still sees the same data.
-func TestReleaseDropsMappedPages(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "store.db")
+// openReleasingStore opens a store at path, closed when t ends, that
+// gives its mapped pages back after every write.
+func openReleasingStore(t *testing.T, path string) *Store {
+	t.Helper()
 	s, err := OpenStore(path, StoreOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +55,15 @@ func TestReleaseDropsMappedPages(t *testing.T) {
 		}
 	})
 	s.releaseEvery = 0
+	return s
+}
+
+// TestReleaseDropsMappedPages: once a read has brought the store file's
+// pages into the process's mapping, release takes them out of its
+// resident memory, and the next read still sees the same data.
+func TestReleaseDropsMappedPages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	s := openReleasingStore(t, path)
 	want := make([]byte, 8<<20)
 	for i := range want {
 		want[i] = byte(rand.Uint32())
@@ -86,16 +94,7 @@ func TestReleaseDropsMappedPages(t *testing.T) {
 // writers and readers (in batches, one at a time, and with bbolt growing
 // and remapping the file) lose nothing and read nothing wrong.
 func TestReleaseUnderLoad(t *testing.T) {
-	s, err := OpenStore(filepath.Join(t.TempDir(), "store.db"), StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	s.releaseEvery = 0
+	s := openReleasingStore(t, filepath.Join(t.TempDir(), "store.db"))
 	const writers, perWriter = 4, 50
 	body := strings.Repeat("words of a story that the store keeps ", 100)
 	ctx := context.Background()
