@@ -3,7 +3,6 @@ package extract
 import (
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -151,12 +150,13 @@ func wordsUpTo(n *html.Node, limit int) int {
 		for c := x.FirstChild; c != nil && words < limit; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
-				for _, r := range c.Data {
-					space := unicode.IsSpace(r)
+				for i := 0; i < len(c.Data); {
+					space, size := spaceAt(c.Data, i)
 					if !space && !inWord {
 						words++
 					}
 					inWord = !space
+					i += size
 				}
 			case html.ElementNode:
 				walk(c)

@@ -359,7 +359,7 @@ func pageType(sg *signals, runes, long int, linkDensity, share float64) string {
 // item's title and summary, of the meta description and of JSON-LD's
 // articleBody found in the text; 0.5 when none of them is given.
 func agreement(paras []string, feed, description, ldBody string) float64 {
-	var sets []map[string]bool
+	var sets []summaryWords
 	union := make(map[string]bool)
 	for _, ref := range []string{feed, description, ldBody} {
 		if set := summaryTokens(ref, ""); set != nil {

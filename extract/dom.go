@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -86,16 +87,43 @@ func isProse(n *html.Node, s *stat) bool {
 }
 
 func countText(s string) (runes, commas int) {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b == ',' {
+				commas++
+			}
+			if !asciiSpace[b] {
+				runes++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == ',' || r == '，' || r == '、' || r == '،':
+		case r == '，' || r == '、' || r == '،':
 			commas++
 			runes++
 		case !unicode.IsSpace(r):
 			runes++
 		}
+		i += size
 	}
 	return runes, commas
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports as space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// spaceAt reports whether the rune at s[i] is space (unicode.IsSpace; an
+// invalid byte is not) and its length in bytes. The text walks that
+// count words and runes call it for every byte of a page's text, most of
+// it ASCII.
+func spaceAt(s string, i int) (space bool, size int) {
+	if b := s[i]; b < utf8.RuneSelf {
+		return asciiSpace[b], 1
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r), size
 }
 
 // blockTags start and end a paragraph when the text is emitted.

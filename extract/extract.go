@@ -159,7 +159,10 @@ func runeCount(paras []string) int {
 
 // pageStats is what one extraction pass saw of the page.
 type pageStats struct {
-	prose  int  // paragraph text of the body before pruning, non-space runes
+	prose int // paragraph text of the body before pruning, non-space runes
+	// text is all the text of the body before pruning (scripts too),
+	// non-space runes: no reading of the page's region can give more.
+	text   int
 	marked bool // the page marked the article (articleBody, <article>)
 	// declaresArticle: the page calls itself an article (a JSON-LD
 	// article type or og:type article); see readRegion.
@@ -208,7 +211,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
+	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
 	captions := captionBoxes(bodyNode)
 	actions := actionBoxes(bodyNode)
 	prune(bodyNode, protected, st, mode)
@@ -366,7 +369,7 @@ func countElements(root *html.Node, limit int) int {
 // preferredBlock returns the element the page marks as the article:
 // the largest [itemprop=articleBody], else the best <article>, when it
 // holds enough text.
-func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary map[string]bool) *html.Node {
+func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary summaryWords) *html.Node {
 	var best *html.Node
 	for _, n := range findAll(body, true, isArticleBody) {
 		if st[n].good() >= 140 && (best == nil || st[n].good() > st[best].good()) {
@@ -434,7 +437,7 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 }
 
 // chooseBlocks picks the elements whose text is emitted, in document order.
-func chooseBlocks(body *html.Node, st map[*html.Node]*stat, preferred *html.Node, summary map[string]bool, article bool) []*html.Node {
+func chooseBlocks(body *html.Node, st map[*html.Node]*stat, preferred *html.Node, summary summaryWords, article bool) []*html.Node {
 	top, siblings := scoreCandidates(body, st, summary, article)
 	if preferred != nil && preferred.Parent != nil && st[preferred] != nil {
 		ps := st[preferred]
@@ -458,7 +461,7 @@ type cand struct {
 // scaled by one minus the link density and by the overlap with the feed
 // summary. It returns the top candidate and the list of blocks to emit:
 // the top candidate with the siblings that look like part of the story.
-func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary map[string]bool, article bool) (*html.Node, []*html.Node) {
+func scoreCandidates(body *html.Node, st map[*html.Node]*stat, summary summaryWords, article bool) (*html.Node, []*html.Node) {
 	scores := make(map[*html.Node]float64)
 	var order []*html.Node
 	add := func(n *html.Node, v float64) {
@@ -653,17 +656,21 @@ func textOf(n *html.Node) string {
 
 // summaryTokens returns the distinctive words of the feed summary and
 // title (the summary may be HTML).
-func summaryTokens(summary, title string) map[string]bool {
+// summaryWords are the summary's distinctive words, each with its own
+// index in 0..len-1.
+type summaryWords map[string]int
+
+func summaryTokens(summary, title string) summaryWords {
 	text := title + " " + summary
 	if strings.ContainsRune(summary, '<') {
 		if n, err := html.Parse(strings.NewReader(summary)); err == nil {
 			text = title + " " + textOf(n)
 		}
 	}
-	set := make(map[string]bool)
+	set := make(summaryWords)
 	for _, w := range words(text) {
-		if utf8.RuneCountInString(w) >= 4 {
-			set[w] = true
+		if _, seen := set[w]; !seen && utf8.RuneCountInString(w) >= 4 {
+			set[w] = len(set)
 		}
 	}
 	if len(set) < 4 {
@@ -674,23 +681,84 @@ func summaryTokens(summary, title string) map[string]bool {
 
 // words splits text into lower-case runs of letters, digits and marks.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '_'
-	})
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !wordRune(r) })
 }
 
-// overlap is the share of summary words found in n's text.
-func overlap(n *html.Node, summary map[string]bool) float64 {
+// wordRune reports whether r belongs in a word (words).
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_'
+}
+
+// overlap is the share of summary words found in n's text: the words
+// of textOf(n) as words splits them, read from the text nodes in place
+// (the text is not copied; a word may run across elements, as in
+// textOf). It runs for every candidate block of every page.
+func overlap(n *html.Node, summary summaryWords) float64 {
 	if len(summary) == 0 {
 		return 0
 	}
-	found := make(map[string]bool)
-	for _, w := range words(textOf(n)) {
-		if summary[w] {
-			found[w] = true
+	sc := overlapScan{summary: summary, found: make([]bool, len(summary))}
+	sc.walk(n)
+	sc.endWord()
+	return float64(sc.hits) / float64(len(summary))
+}
+
+// overlapScan is overlap's state: the current word, lower-cased, and
+// which summary words were found.
+type overlapScan struct {
+	summary summaryWords
+	word    []byte
+	found   []bool
+	hits    int
+}
+
+func (sc *overlapScan) walk(x *html.Node) {
+	for c := x.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			sc.text(c.Data)
+		case html.ElementNode:
+			if c.DataAtom != atom.Rt && c.DataAtom != atom.Rp { // as textOf
+				sc.walk(c)
+			}
 		}
 	}
-	return float64(len(found)) / float64(len(summary))
+}
+
+func (sc *overlapScan) text(s string) {
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			// ASCII: letters, digits and '_' are word runes.
+			switch {
+			case 'A' <= b && b <= 'Z':
+				sc.word = append(sc.word, b+'a'-'A')
+			case 'a' <= b && b <= 'z', '0' <= b && b <= '9', b == '_':
+				sc.word = append(sc.word, b)
+			default:
+				sc.endWord()
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r = unicode.ToLower(r); wordRune(r) {
+			sc.word = utf8.AppendRune(sc.word, r)
+		} else {
+			sc.endWord()
+		}
+		i += size
+	}
+}
+
+func (sc *overlapScan) endWord() {
+	if len(sc.word) == 0 {
+		return
+	}
+	if i, ok := sc.summary[string(sc.word)]; ok && !sc.found[i] {
+		sc.found[i] = true
+		sc.hits++
+	}
+	sc.word = sc.word[:0]
 }
 
 // numberPunct are the characters a number in a table may hold besides

@@ -163,6 +163,16 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 		// section fronts and topic pages included.
 		return
 	}
+	need := runeCount(a.Paragraphs) + 1
+	if asOther {
+		need = otherRegionShare * runeCount(a.Paragraphs)
+	}
+	if ps.text < need {
+		// The region is read from the body: a body that held less text
+		// than it would need cannot give it, and the page is not parsed
+		// again (a short story on a news page, its body twice its text).
+		return
+	}
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return
@@ -178,10 +188,6 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 		// A short story (shortStory) is not read as its region for
 		// cards: around a blog post they are the blog's other posts.
 		return
-	}
-	need := runeCount(a.Paragraphs) + 1
-	if asOther {
-		need = otherRegionShare * runeCount(a.Paragraphs)
 	}
 	if usable(paras) && runeCount(paras) >= need {
 		a.Paragraphs, a.Block = paras, BlockRegion
