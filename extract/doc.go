@@ -73,8 +73,12 @@
 //     with a paragraph of text before and after it, holding under a
 //     quarter of their words and a link that leaves the page (one of
 //     in-page links only is a table of contents): the sources,
-//     downloads or tools the writer lists),
-//     normalise it (mojibake repair, removal of
+//     downloads or tools the writer lists; or a heading among those
+//     <p> children, alone or inside a link holding nothing else, with a
+//     paragraph of text before and after it: a product's name linking to
+//     its shop, a step linking to its page, a heading wrapped in the link
+//     to its own anchor, where a teaser's linked heading sits in a card
+//     of its own), normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
