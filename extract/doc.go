@@ -137,6 +137,11 @@
 //     that follows that <p> is short (80 words outside links at most and
 //     under a fifth of the story; a list of links is not story text): an
 //     author box, a donation or newsletter appeal, a "have a tip?" line.
+//     Nor are such boxes between its first and last <p> that hold 40
+//     words or fewer and a link leaving the page, unless they are one
+//     heading, code or a table: a banner, a product card, a "read also"
+//     or newsletter box set into the text (a note or tip of the writer's,
+//     without a link, stays).
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an
