@@ -74,7 +74,7 @@
 //     quarter of their words and a link that leaves the page (one of
 //     in-page links only is a table of contents): the sources,
 //     downloads or tools the writer lists; or a heading among those
-//     <p> children, alone or inside a link holding nothing else, with a
+//     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
 //     to its own anchor, where a teaser's linked heading sits in a card

@@ -15,7 +15,8 @@ import (
 // tools the writer cites is the story's, though it is mostly link text as
 // a menu is, and so is a section heading that is a link (a product's name
 // linking to its shop, a step linking to its page, a heading wrapped in
-// the link to its own anchor). A list whose links all lead within the
+// the link to its own anchor; alone, or in a link or box holding nothing
+// else). A list whose links all lead within the
 // page is a table of contents, and one holding a quarter of the
 // paragraphs' words or more is a directory of the site's pages; neither
 // is one of them. A teaser's linked heading sits in a card of its own,
@@ -47,14 +48,11 @@ func storyLists(block *html.Node) map[*html.Node]bool {
 	return lists
 }
 
-// storyHeading reports whether n is a heading, or a link holding a
-// heading and no other text.
+// storyHeading reports whether n is a heading, or an element (a link, a
+// <div>) holding a heading and no other text.
 func storyHeading(n *html.Node) bool {
 	if isHeading(n) {
 		return true
-	}
-	if n.DataAtom != atom.A {
-		return false
 	}
 	h := findFirstWhere(n, isHeading)
 	return h != nil && wordsIn(h) == wordsIn(n)
