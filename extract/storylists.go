@@ -27,14 +27,18 @@ func storyLists(block *html.Node) map[*html.Node]bool {
 		return nil
 	}
 	words := paragraphWords(c)
+	last := c.LastChild // the last <p> of text: what comes before it has one after it
+	for last != nil && !isTextParagraph(last) {
+		last = last.PrevSibling
+	}
 	var lists map[*html.Node]bool
 	before := false
-	for k := c.FirstChild; k != nil; k = k.NextSibling {
+	for k := c.FirstChild; k != last; k = k.NextSibling {
 		if isTextParagraph(k) {
 			before = true
 			continue
 		}
-		if !before || k.Type != html.ElementNode || !textParagraphAfter(k) {
+		if !before || k.Type != html.ElementNode {
 			continue
 		}
 		if !storyHeading(k) && ((k.DataAtom != atom.Ul && k.DataAtom != atom.Ol) || inPageLinks(k) || wordsIn(k)*4 > words) {
@@ -85,17 +89,6 @@ func writesStory(c *html.Node) bool {
 // isTextParagraph reports whether n is a <p> holding text.
 func isTextParagraph(n *html.Node) bool {
 	return n.DataAtom == atom.P && wordsIn(n) > 0
-}
-
-// textParagraphAfter reports whether a sibling after n is a <p> holding
-// text.
-func textParagraphAfter(n *html.Node) bool {
-	for k := n.NextSibling; k != nil; k = k.NextSibling {
-		if isTextParagraph(k) {
-			return true
-		}
-	}
-	return false
 }
 
 // inPageLinks reports whether every link in n leads within the page
