@@ -73,8 +73,12 @@
 //     with a paragraph of text before and after it, holding under a
 //     quarter of their words and a link that leaves the page (one of
 //     in-page links only is a table of contents): the sources,
-//     downloads or tools the writer lists),
-//     normalise it (mojibake repair, removal of
+//     downloads or tools the writer lists; or a heading among those
+//     <p> children, alone or inside a link or box holding nothing else, with a
+//     paragraph of text before and after it: a product's name linking to
+//     its shop, a step linking to its page, a heading wrapped in the link
+//     to its own anchor, where a teaser's linked heading sits in a card
+//     of its own), normalise it (mojibake repair, removal of
 //     soft hyphens and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
@@ -133,6 +137,11 @@
 //     that follows that <p> is short (80 words outside links at most and
 //     under a fifth of the story; a list of links is not story text): an
 //     author box, a donation or newsletter appeal, a "have a tip?" line.
+//     Nor are such boxes between its first and last <p> that hold 40
+//     words or fewer and a link leaving the page, unless they are one
+//     heading, code or a table: a banner, a product card, a "read also"
+//     or newsletter box set into the text (a note or tip of the writer's,
+//     without a link, stays).
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an

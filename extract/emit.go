@@ -37,8 +37,8 @@ type emitter struct {
 	owner *html.Node
 	seen  map[ownKey]bool
 
-	// lists holds the story's own lists (storyLists), whose items keep
-	// their links; list is the depth of them around the text, inList
+	// lists holds the story's own lists and headings (storyLists),
+	// which keep their links; list is the depth of them around the text, inList
 	// whether buf holds text of one.
 	lists  map[*html.Node]bool
 	list   int
@@ -309,7 +309,9 @@ func (e *emitter) flush() {
 		switch {
 		case e.inPre:
 			e.out = append(e.out, preMark+s)
-		case e.inHead && !(e.link*10 > e.total*7):
+		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem)):
+			// A heading that is mostly link text is a teaser's, unless
+			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
 		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList:
 			// A paragraph that is mostly link text is a menu or a link list;

@@ -12,11 +12,13 @@ import (
 // Limits of trailingBoxes: the story's container must hold at least
 // storyMinParas paragraphs (<p>) of storyMinWords words in all, and all
 // that follows the last paragraph holds at most boxMaxWords words outside
-// links and a fifth of the story's.
+// links and a fifth of the story's. A box set between the story's
+// paragraphs holds at most setBoxMaxWords words.
 const (
-	storyMinParas = 4
-	storyMinWords = 150
-	boxMaxWords   = 80
+	storyMinParas  = 4
+	storyMinWords  = 150
+	boxMaxWords    = 80
+	setBoxMaxWords = 40
 )
 
 // trailingBoxes returns the boxes that follow the story inside block:
@@ -31,16 +33,25 @@ const (
 // <div> holding an author box, a donation or newsletter appeal or a
 // "have a tip?" line marks that line as something else by the change of
 // tag alone; a story written in <div>s is left as it is.
+// On such a story it also returns the boxes set between its paragraphs
+// (children of its container after its first <p> and before its last)
+// that hold a link and setBoxMaxWords words or fewer: a banner, a
+// product card, a "read more" or newsletter box that the template or the
+// editor drops into the text, which a writer would have written as a
+// paragraph.
 func trailingBoxes(block *html.Node) map[*html.Node]bool {
 	c := storyContainer(block)
 	if c == nil {
 		return nil
 	}
-	var last *html.Node
+	var first, last *html.Node
 	paras, words := 0, 0
 	for k := c.FirstChild; k != nil; k = k.NextSibling {
 		if k.DataAtom == atom.P {
 			if w := wordsIn(k); w > 0 {
+				if first == nil {
+					first = k
+				}
 				last = k
 				paras++
 				words += w
@@ -51,15 +62,31 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 		return nil
 	}
 	boxed := 0
+	var set []*html.Node
+	inside := false // past the first <p>
 	for k := c.FirstChild; k != last; k = k.NextSibling {
+		if k == first {
+			inside = true
+		}
 		if isBox(k) {
-			boxed += wordsIn(k)
+			w := wordsIn(k)
+			boxed += w
+			if inside && w > 0 && w <= setBoxMaxWords && setBox(k, w) {
+				set = append(set, k)
+			}
 		}
 	}
 	if boxed*10 > words {
 		return nil // the story's own text sits in boxes too
 	}
 	var boxes map[*html.Node]bool
+	if len(set) > 0 {
+		boxes = make(map[*html.Node]bool, len(set))
+		for _, k := range set {
+			boxes[k] = true
+		}
+	}
+	var after []*html.Node
 	tail := 0
 	// What follows the last <p>: in its container, then after the
 	// container and its ancestors up to the block.
@@ -70,16 +97,32 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 			if !isBox(k) || w == 0 || hasAny(k, atom.Pre, atom.Table) {
 				continue
 			}
-			if boxes == nil {
-				boxes = make(map[*html.Node]bool)
-			}
-			boxes[k] = true
+			after = append(after, k)
 		}
 	}
 	if tail > boxMaxWords || tail*5 > words {
-		return nil // a closing section of the story, not a box under it
+		return boxes // a closing section of the story, not a box under it
+	}
+	for _, k := range after {
+		if boxes == nil {
+			boxes = make(map[*html.Node]bool)
+		}
+		boxes[k] = true
 	}
 	return boxes
+}
+
+// setBox reports whether n, a box of w words between a story's
+// paragraphs, is set into it rather than one of its own sections: it
+// holds a link that leads out of the page, and it is not one heading
+// (a section heading wrapped in a box, with the link to its own
+// anchor), code or a table.
+func setBox(n *html.Node, w int) bool {
+	if findFirst(n, atom.A) == nil || inPageLinks(n) || hasAny(n, atom.Pre, atom.Table) {
+		return false
+	}
+	h := findFirstWhere(n, isHeading)
+	return h == nil || wordsIn(h) < w
 }
 
 // isBox reports whether n is a generic container rather than a paragraph,
