@@ -61,7 +61,15 @@
 //     paragraph text with few links, looking past up to three levels that
 //     add only headings or images, so a story split into sections is kept
 //     whole. The feed item's title and summary, when given, favour the
-//     candidate whose text overlaps them best.
+//     candidate whose text overlaps them best. The story's standfirst,
+//     when the page's microdata marks it (itemprop="description") in an
+//     element of its own between the title heading (<h1>) and the block,
+//     outside the block (news templates set it beside
+//     itemprop="articleBody"), is emitted before the block: 60 or more
+//     characters of text, under a third of it links, not an image's
+//     caption, with at most 900 characters of text in all between the
+//     heading and the block. The page type (below) is read from the
+//     block's text without it.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
 //     the block as one paragraph (one that is mostly link text is a menu
 //     or a link list and is skipped, unless it is a web address written

@@ -232,6 +232,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string
+	intro := standfirst(blocks[0], bodyNode, st, captions)
+	raw = append(raw, intro...)
 	for _, b := range blocks {
 		if teasers[b] {
 			continue
@@ -249,7 +251,19 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		return nil, ps, fmt.Errorf("%w: no main text found", ErrNoContent)
 	}
 	a := newArticle(m, opts, paras, labelled, block)
-	classifyPage(a, sg, blocks, st, m.body, opts)
+	// The page is classified on its block's text: a standfirst
+	// lengthens a story without making a page one.
+	judged := a
+	if len(intro) > 0 {
+		introClean, _ := cleanLines(intro, newTitleSet(titles...))
+		if n := leadingIntro(paras, introClean); n > 0 && n < len(paras) {
+			judged = new(Article)
+			*judged = *a
+			judged.Paragraphs = paras[n:]
+		}
+	}
+	classifyPage(judged, sg, blocks, st, m.body, opts)
+	a.PageType, a.Confidence = judged.PageType, judged.Confidence
 	return a, ps, nil
 }
 

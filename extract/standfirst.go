@@ -1,0 +1,137 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// standfirstMaxRunes is the most text, in non-space runes, that may sit
+// between a page's title heading and the block for it to be read as the
+// story's standfirst (about 150 words): more is another part of the
+// page (a summary box, a second story), not the lines that introduce
+// this one.
+const standfirstMaxRunes = 900
+
+// standfirstMinRunes is the least non-link text, in non-space runes, of
+// an element read as the standfirst (about ten words).
+const standfirstMinRunes = 60
+
+// standfirst returns the raw paragraphs of the story's standfirst when
+// it sits outside the block: the element the page's schema.org
+// microdata marks as the item's description (itemprop="description",
+// as news templates set it beside itemprop="articleBody"), between the
+// title heading (<h1>) and block. It looks back from block, through the
+// previous siblings of block and of its ancestors, for the <h1>; an
+// element between them that is or holds such a description, with
+// standfirstMinRunes of non-link text or more, under a third of it
+// links, and not an image's caption box (captions), is emitted. When the
+// elements between hold more than standfirstMaxRunes of text, or no <h1>
+// comes before block, it returns nil. st is the measure after pruning;
+// the walk stops at the heading or at that much text, so only the part
+// of the page just above the block is visited.
+func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool) []string {
+	var between []*html.Node // in reverse document order
+	text := 0
+	add := func(n *html.Node) bool {
+		s := st[n]
+		if s == nil || s.text == 0 {
+			return true
+		}
+		text += s.text
+		if text > standfirstMaxRunes {
+			return false
+		}
+		between = append(between, n)
+		return true
+	}
+	for a := block; a != nil && a != body; a = a.Parent {
+		for p := a.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type != html.ElementNode {
+				continue
+			}
+			if p.DataAtom == atom.H1 {
+				return introducing(between, st, captions)
+			}
+			if h := lastOf(p, atom.H1); h != nil {
+				// p holds the heading: what follows it in p comes first.
+				for n := h; n != p; n = n.Parent {
+					var after []*html.Node
+					for s := n.NextSibling; s != nil; s = s.NextSibling {
+						if s.Type == html.ElementNode {
+							after = append(after, s)
+						}
+					}
+					for i := len(after) - 1; i >= 0; i-- {
+						if !add(after[i]) {
+							return nil
+						}
+					}
+				}
+				return introducing(between, st, captions)
+			}
+			if !add(p) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// introducing returns, in document order, the raw paragraphs of the
+// elements of between (in reverse document order) that are the
+// standfirst (see standfirst).
+func introducing(between []*html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool) []string {
+	var out []string
+	for i := len(between) - 1; i >= 0; i-- {
+		n := between[i]
+		s := st[n]
+		if s.good() < standfirstMinRunes || s.link*3 >= s.text || captions[n] || !describes(n) {
+			continue
+		}
+		e := &emitter{owner: n}
+		e.walk(n, false)
+		e.flush()
+		out = append(out, e.out...)
+	}
+	return out
+}
+
+// describes reports whether n is, or holds, an element the page's
+// microdata marks as the item's description.
+func describes(n *html.Node) bool {
+	is := func(c *html.Node) bool { return strings.EqualFold(getAttr(c, "itemprop"), "description") }
+	return is(n) || findFirstWhere(n, is) != nil
+}
+
+// lastOf returns the last element of type a under n in document order,
+// or nil.
+func lastOf(n *html.Node, a atom.Atom) *html.Node {
+	for c := n.LastChild; c != nil; c = c.PrevSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if found := lastOf(c, a); found != nil {
+			return found
+		}
+		if c.DataAtom == a {
+			return c
+		}
+	}
+	return nil
+}
+
+// leadingIntro returns how many of paras, the cleaned text, open it as
+// the cleaned lines of the standfirst (intro, in order): the page is
+// classified on the rest, the text of its block, since a standfirst
+// lengthens a story without making a page one.
+func leadingIntro(paras, intro []string) int {
+	i := 0
+	for _, line := range intro {
+		if i < len(paras) && paras[i] == line {
+			i++
+		}
+	}
+	return i
+}
