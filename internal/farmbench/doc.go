@@ -16,7 +16,14 @@
 //
 // The daemon run is the real daemon (embedded NATS, bbolt, the configured
 // politeness with fetch.per_host_interval = Options.Interval) until a
-// story or a copy of every item is on the stream.
+// story or a copy of every item is on the stream. With
+// Options.DaemonBinary it is that binary's `run` command in a process of
+// its own, on a configuration written for the farm (as a user starts it);
+// its CPU time and memory are read from /proc, its Go heap from its
+// /metrics, its store lag from /readyz and its heap profile from
+// /debug/pprof, so that nothing the measuring program links (the
+// baseline's extractor and its package-level state) is charged to the
+// daemon. Without it the daemon runs in this process.
 //
 // The farm is served from this process, or with Options.FarmProcess from
 // a child process (the same program run again, see ServeChild), so that

@@ -47,6 +47,12 @@ type Options struct {
 	// HeapProfile, when set, receives the heap profile (pprof format)
 	// taken during the daemon's run when its Go heap was largest.
 	HeapProfile io.Writer
+	// DaemonBinary, when set, is a feedsift binary whose `run` command
+	// is the daemon side, in a process of its own (see runDaemonProcess),
+	// so that what is measured is the daemon's alone. Empty runs the
+	// daemon in this process, beside the measuring code and whatever the
+	// program links for the baseline.
+	DaemonBinary string
 }
 
 // Result is what one side of the run measured.
@@ -183,7 +189,11 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if rep.Raw.Items != rep.Total {
 		return rep, fmt.Errorf("farmbench: the raw baseline handled %d items of %d (%d fetches or parses failed, the first with: %w)", rep.Raw.Items, rep.Total, rep.Raw.Failures, rep.Raw.FirstFailure)
 	}
-	if rep.Daemon, err = runDaemon(ctx, opts, farm); err != nil {
+	runSide := runDaemon
+	if opts.DaemonBinary != "" {
+		runSide = runDaemonProcess
+	}
+	if rep.Daemon, err = runSide(ctx, opts, farm); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -3,6 +3,8 @@ package farmbench_test
 import (
 	"bytes"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -80,5 +82,29 @@ func TestRunRejectsBadOptions(t *testing.T) {
 		if _, err := farmbench.Run(t.Context(), opts); err == nil {
 			t.Errorf("Run(%+v) accepted the options", opts)
 		}
+	}
+}
+
+// TestRunDaemonProcess runs the daemon side as `feedsift run` in a
+// process of its own: every item is published, and the daemon's CPU time,
+// memory, heap profile and store lag are read from that process.
+func TestRunDaemonProcess(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "feedsift")
+	build := exec.Command("go", "build", "-o", bin, "github.com/feedsift/feedsift/cmd/feedsift")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build feedsift: %v\n%s", err, out)
+	}
+	var heap bytes.Buffer
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), FarmProcess: true, DaemonBinary: bin, HeapProfile: &heap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total < 6 || rep.Daemon.Items != rep.Total {
+		t.Errorf("items: total %d, daemon %d; want every item published", rep.Total, rep.Daemon.Items)
+	}
+	d := rep.Daemon
+	if d.CPU <= 0 || d.PeakRSS <= 0 || d.PeakHeap <= 0 || d.P50 <= 0 || heap.Len() == 0 {
+		t.Errorf("daemon's process: CPU %v, peak RSS %d, peak heap %d, p50 %v, heap profile %d bytes; want each measured",
+			d.CPU, d.PeakRSS, d.PeakHeap, d.P50, heap.Len())
 	}
 }

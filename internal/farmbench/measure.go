@@ -93,8 +93,12 @@ func cpuTime() time.Duration {
 
 // statusBytes reads a size field (VmRSS:, VmHWM:, RssFile:) of
 // /proc/self/status, in bytes; 0 elsewhere.
-func statusBytes(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
+func statusBytes(field string) int64 { return statusFieldBytes("/proc/self/status", field) }
+
+// statusFieldBytes reads a size field of a /proc/PID/status file, in
+// bytes; 0 when there is none.
+func statusFieldBytes(path, field string) int64 {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}

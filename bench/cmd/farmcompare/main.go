@@ -6,7 +6,13 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
+//
+// The daemon side is `feedsift run`, built from this checkout into a
+// temporary directory, in a process of its own: this program links
+// go-trafilatura for the baseline, whose package initialisation alone
+// keeps tens of megabytes of compiled patterns on the heap, which a
+// daemon sharing the process would be charged for.
 package main
 
 import (
@@ -14,7 +20,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -39,8 +48,9 @@ func run() error {
 	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
+	daemonInProcess := flag.Bool("daemon-in-process", false, "run the daemon in this process, not as `feedsift run` in a process of its own (needed by --cpuprofile)")
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (baseline and daemon) to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process's run (baseline, and the daemon with --daemon-in-process) to this file")
 	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
 	dataDir := flag.String("data", "", "keep the daemon's data (config, store, JetStream) in this directory, which must be empty or absent (default: a temporary directory, removed at the end)")
 	flag.Parse()
@@ -71,6 +81,19 @@ func run() error {
 		defer os.RemoveAll(dir)
 		opts.DataDir = dir
 	}
+	if *cpuProfile != "" && !*daemonInProcess {
+		return fmt.Errorf("--cpuprofile profiles this process: add --daemon-in-process to profile the daemon")
+	}
+	if !*daemonInProcess {
+		binDir, err := os.MkdirTemp("", "farmcompare-bin-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(binDir)
+		if opts.DaemonBinary, err = buildFeedsift(binDir); err != nil {
+			return err
+		}
+	}
 	if *heapProfile != "" {
 		f, err := os.Create(*heapProfile)
 		if err != nil {
@@ -97,4 +120,23 @@ func run() error {
 		return err
 	}
 	return rep.Write(os.Stdout)
+}
+
+// buildFeedsift builds cmd/feedsift of the module this one replaces
+// (the checkout it sits in) into dir and returns the binary's path. It
+// builds from this source file's directory, so a farmcompare binary run
+// from elsewhere still builds its own checkout's daemon.
+func buildFeedsift(dir string) (string, error) {
+	bin := filepath.Join(dir, "feedsift")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/feedsift/feedsift/cmd/feedsift")
+	if _, file, _, ok := runtime.Caller(0); ok {
+		if _, err := os.Stat(file); err == nil {
+			cmd.Dir = filepath.Dir(file)
+		}
+	}
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build feedsift for the daemon's process: %w", err)
+	}
+	return bin, nil
 }
