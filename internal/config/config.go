@@ -55,7 +55,7 @@ type DaemonConfig struct {
 	// more often, instead of letting the heap grow to twice what is live.
 	// It is soft: a daemon whose live memory is above it goes on, at a
 	// CPU cost. 0 leaves the heap to GOGC alone. The GOMEMLIMIT
-	// environment variable, when set, wins over it. Default 320MiB.
+	// environment variable, when set, wins over it. Default 288MiB.
 	MemoryLimit ByteSize `toml:"memory_limit"`
 }
 
@@ -233,7 +233,7 @@ func Default() Config {
 			DrainTimeout: 30 * time.Second,
 		},
 		Dedupe:  DedupeConfig{Window: 7 * 24 * time.Hour},
-		Daemon:  DaemonConfig{MemoryLimit: 320 * MiB},
+		Daemon:  DaemonConfig{MemoryLimit: 288 * MiB},
 		Cluster: ClusterConfig{PollAckWait: time.Minute, SchedulerTick: time.Second},
 		WebSub:  WebSubConfig{PollIntervalWhenPushed: 6 * time.Hour, Lease: 10 * 24 * time.Hour},
 	}

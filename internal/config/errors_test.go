@@ -378,7 +378,7 @@ func TestMemoryLimit(t *testing.T) {
 			t.Errorf("memory_limit = %s: %v, want an error naming daemon.memory_limit", value, err)
 		}
 	}
-	if got := config.Default().Daemon.MemoryLimit; got != 320*config.MiB {
-		t.Errorf("default memory_limit = %s, want 320MiB", got)
+	if got := config.Default().Daemon.MemoryLimit; got != 288*config.MiB {
+		t.Errorf("default memory_limit = %s, want 288MiB", got)
 	}
 }

@@ -33,6 +33,9 @@ type Options struct {
 	Interval time.Duration
 	// Workers is the daemon's fetch.workers; 0 keeps the default.
 	Workers int
+	// MemoryLimit is the daemon's daemon.memory_limit in bytes; 0 keeps
+	// the default.
+	MemoryLimit int64
 	// Extract is the raw baseline's extractor, and ExtractName its name
 	// in the report; nil means feedsift's own extractor.
 	Extract     func(page []byte, url, title string) error
@@ -316,6 +319,9 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 	cfg.Fetch.PerHostInterval = opts.Interval
 	if opts.Workers > 0 {
 		cfg.Fetch.Workers = opts.Workers
+	}
+	if opts.MemoryLimit > 0 {
+		cfg.Daemon.MemoryLimit = config.ByteSize(opts.MemoryLimit)
 	}
 	cfg.Poll.Interval = time.Hour
 	cfg.Poll.MaxItemAge = 100 * 365 * 24 * time.Hour

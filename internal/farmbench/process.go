@@ -300,6 +300,9 @@ func daemonConfig(opts Options, urls []string, natsAddr, httpAddr string) []byte
 	w := bufio.NewWriter(&b)
 	fmt.Fprintf(w, "data_dir = %q\n\n", filepath.Join(opts.DataDir, "data"))
 	fmt.Fprintf(w, "[log]\nlevel = \"warn\"\n\n")
+	if opts.MemoryLimit > 0 {
+		fmt.Fprintf(w, "[daemon]\nmemory_limit = \"%dMiB\"\n\n", opts.MemoryLimit>>20)
+	}
 	fmt.Fprintf(w, "[http]\nlisten = %q\ntoken = %q\n\n", httpAddr, benchToken)
 	fmt.Fprintf(w, "[nats]\nembedded_listen = %q\n\n", natsAddr)
 	fmt.Fprintf(w, "[fetch]\nallow_networks = [\"127.0.0.0/8\"]\nper_host_interval = %q\n", opts.Interval.String())

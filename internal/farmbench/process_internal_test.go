@@ -12,7 +12,7 @@ import (
 // started with is one `feedsift run` accepts, and says what runDaemon
 // sets in code.
 func TestDaemonConfigIsValid(t *testing.T) {
-	opts := Options{Sites: 2, Items: 1, Interval: 250 * time.Millisecond, Workers: 7, DataDir: "/var/lib/farm"}
+	opts := Options{Sites: 2, Items: 1, Interval: 250 * time.Millisecond, Workers: 7, MemoryLimit: 288 << 20, DataDir: "/var/lib/farm"}
 	urls := []string{"http://127.2.0.1:8080/feed.xml", "http://127.2.0.2:8080/feed.xml"}
 	cfg, err := config.Parse(daemonConfig(opts, urls, "127.0.0.1:4333", "127.0.0.1:8333"), func(string) string { return "" })
 	if err != nil {
@@ -27,6 +27,9 @@ func TestDaemonConfigIsValid(t *testing.T) {
 	if cfg.Fetch.PerHostInterval != opts.Interval || cfg.Fetch.Workers != 7 || cfg.NATS.EmbeddedListen != "127.0.0.1:4333" ||
 		cfg.HTTP.Listen != "127.0.0.1:8333" || cfg.HTTP.Token != benchToken {
 		t.Errorf("fetch %+v, nats listen %q, http %q / %q: want the run's options", cfg.Fetch, cfg.NATS.EmbeddedListen, cfg.HTTP.Listen, cfg.HTTP.Token)
+	}
+	if cfg.Daemon.MemoryLimit != 288*config.MiB {
+		t.Errorf("daemon.memory_limit %d, want the run's %d", cfg.Daemon.MemoryLimit, 288*config.MiB)
 	}
 }
 

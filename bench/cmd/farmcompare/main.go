@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--memory-limit-mib N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
 //
 // The daemon side is `feedsift run`, built from this checkout into a
 // temporary directory, in a process of its own: this program links
@@ -47,6 +47,7 @@ func run() error {
 	size := flag.String("farm", "50x20", "farm size, SITESxITEMS")
 	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
+	memoryLimitMiB := flag.Int64("memory-limit-mib", 0, "the daemon's daemon.memory_limit in MiB (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
 	daemonInProcess := flag.Bool("daemon-in-process", false, "run the daemon in this process, not as `feedsift run` in a process of its own (needed by --cpuprofile)")
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
@@ -60,7 +61,7 @@ func run() error {
 	if !ok || err1 != nil || err2 != nil {
 		return fmt.Errorf("--farm %q: want SITESxITEMS, e.g. 2000x20", *size)
 	}
-	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers, FarmProcess: !*farmInProcess}
+	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers, MemoryLimit: *memoryLimitMiB << 20, FarmProcess: !*farmInProcess}
 	switch *baseline {
 	case "go-trafilatura":
 		opts.ExtractName = "go-trafilatura"
