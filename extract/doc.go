@@ -61,13 +61,17 @@
 //     paragraph text with few links, looking past up to three levels that
 //     add only headings or images, so a story split into sections is kept
 //     whole. The feed item's title and summary, when given, favour the
-//     candidate whose text overlaps them best. The story's standfirst,
-//     when the page's microdata marks it (itemprop="description") in an
-//     element of its own between the title heading (<h1>) and the block,
-//     outside the block (news templates set it beside
-//     itemprop="articleBody"), is emitted before the block: 60 or more
-//     characters of text, under a third of it links, not an image's
-//     caption, with at most 900 characters of text in all between the
+//     candidate whose text overlaps them best. The story's standfirst
+//     (dek), in an element of its own between the title heading (<h1>)
+//     and the block, outside the block, is emitted before the block: an
+//     element there with 60 or more characters of non-link text, not an
+//     image's caption, that either the page's microdata marks as the
+//     description (itemprop="description", as news templates set it
+//     beside itemprop="articleBody"; under a third of its text links) or
+//     that holds no link text at all (a byline, share bar or breadcrumb
+//     carries links; a dek does not), the latter not on a product page,
+//     where the text between the name and the description is the buy
+//     box. At most 900 characters of text in all may sit between the
 //     heading and the block. The page type (below) is read from the
 //     block's text without it.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of

@@ -232,7 +232,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string
-	intro := standfirst(blocks[0], bodyNode, st, captions)
+	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
 	raw = append(raw, intro...)
 	for _, b := range blocks {
 		if teasers[b] {

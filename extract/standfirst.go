@@ -18,20 +18,28 @@ const standfirstMaxRunes = 900
 // an element read as the standfirst (about ten words).
 const standfirstMinRunes = 60
 
-// standfirst returns the raw paragraphs of the story's standfirst when
-// it sits outside the block: the element the page's schema.org
-// microdata marks as the item's description (itemprop="description",
-// as news templates set it beside itemprop="articleBody"), between the
-// title heading (<h1>) and block. It looks back from block, through the
-// previous siblings of block and of its ancestors, for the <h1>; an
-// element between them that is or holds such a description, with
-// standfirstMinRunes of non-link text or more, under a third of it
-// links, and not an image's caption box (captions), is emitted. When the
-// elements between hold more than standfirstMaxRunes of text, or no <h1>
-// comes before block, it returns nil. st is the measure after pruning;
-// the walk stops at the heading or at that much text, so only the part
-// of the page just above the block is visited.
-func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool) []string {
+// standfirst returns the raw paragraphs of the story's standfirst (dek)
+// when it sits outside the block, between the title heading (<h1>) and
+// block: the lines a news template sets under the headline to introduce
+// the story. It looks back from block, through the previous siblings of
+// block and of its ancestors, for the <h1>; an element between them
+// with standfirstMinRunes of non-link text or more that is not an
+// image's caption box (captions) is emitted when it is either
+//   - the element the page's schema.org microdata marks as the item's
+//     description (itemprop="description", as news templates set it
+//     beside itemprop="articleBody"), or holds it, with under a third of
+//     its text in links; or
+//   - free of links altogether, unless the page is a product's
+//     (product): there the text between the name and the description is
+//     the buy box (price, stock, delivery terms), not an introduction.
+//
+// A byline, a share bar or a breadcrumb carries links, so a link-free
+// run of sentence-length text right under the headline is the dek.
+// When the elements between hold more than standfirstMaxRunes of text,
+// or no <h1> comes before block, it returns nil. st is the measure after
+// pruning; the walk stops at the heading or at that much text, so only
+// the part of the page just above the block is visited.
+func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool, product bool) []string {
 	var between []*html.Node // in reverse document order
 	text := 0
 	add := func(n *html.Node) bool {
@@ -52,7 +60,7 @@ func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*h
 				continue
 			}
 			if p.DataAtom == atom.H1 {
-				return introducing(between, st, captions)
+				return introducing(between, st, captions, product)
 			}
 			if h := lastOf(p, atom.H1); h != nil {
 				// p holds the heading: what follows it in p comes first.
@@ -69,7 +77,7 @@ func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*h
 						}
 					}
 				}
-				return introducing(between, st, captions)
+				return introducing(between, st, captions, product)
 			}
 			if !add(p) {
 				return nil
@@ -82,12 +90,15 @@ func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*h
 // introducing returns, in document order, the raw paragraphs of the
 // elements of between (in reverse document order) that are the
 // standfirst (see standfirst).
-func introducing(between []*html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool) []string {
+func introducing(between []*html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool, product bool) []string {
 	var out []string
 	for i := len(between) - 1; i >= 0; i-- {
 		n := between[i]
 		s := st[n]
-		if s.good() < standfirstMinRunes || s.link*3 >= s.text || captions[n] || !describes(n) {
+		if s.good() < standfirstMinRunes || captions[n] {
+			continue
+		}
+		if described := describes(n); described && s.link*3 >= s.text || !described && (product || s.link > 0) {
 			continue
 		}
 		e := &emitter{owner: n}
