@@ -243,6 +243,33 @@ type arrival struct {
 	at  time.Time
 }
 
+// arrivalLog records when each item's page URL first arrived.
+type arrivalLog struct {
+	seen map[string]bool
+	list []arrival
+}
+
+// add records u's arrival now, unless it arrived before.
+func (l *arrivalLog) add(u string) {
+	if l.seen == nil {
+		l.seen = make(map[string]bool)
+	}
+	if !l.seen[u] {
+		l.seen[u] = true
+		l.list = append(l.list, arrival{u, time.Now()})
+	}
+}
+
+// count is how many distinct URLs have arrived.
+func (l *arrivalLog) count() int { return len(l.list) }
+
+// publishDeadline is how long a daemon run over feeds feeds, interval
+// apart per host, may take to publish every item before it is reported
+// as stuck: far beyond any politeness bound, so only a lost item hits it.
+func publishDeadline(feeds int, interval time.Duration) time.Duration {
+	return 10*time.Minute + 20*time.Duration(feeds)*interval
+}
+
 // latencies is, for each arrival whose page was served at or after
 // since, the time from its page being served to its arrival.
 func (s *servedLog) latencies(arrivals []arrival, since time.Time) []time.Duration {

@@ -334,7 +334,7 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 	}
 	var (
 		res      Result
-		arrivals []arrival
+		arrivals arrivalLog
 		runErr   error
 		errOnce  error
 	)
@@ -377,25 +377,21 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 		defer func() { _ = sub.Unsubscribe() }()
 		started = true
 		go func() { runDone <- d.Run(ctx) }()
-		seen := map[string]bool{}
-		limit := time.NewTimer(10*time.Minute + 20*time.Duration(len(urls))*opts.Interval)
+		limit := time.NewTimer(publishDeadline(len(urls), opts.Interval))
 		defer limit.Stop()
-		for len(seen) < total {
+		for arrivals.count() < total {
 			select {
 			case u := <-arrived:
-				if !seen[u] {
-					seen[u] = true
-					arrivals = append(arrivals, arrival{u, time.Now()})
-				}
+				arrivals.add(u)
 			case <-limit.C:
-				errOnce = fmt.Errorf("farmbench: only %d of %d items published in time", len(seen), total)
+				errOnce = fmt.Errorf("farmbench: only %d of %d items published in time", arrivals.count(), total)
 				return
 			case <-ctx.Done():
 				errOnce = ctx.Err()
 				return
 			}
 		}
-		res.Items = len(seen)
+		res.Items = arrivals.count()
 		res.StoreLag, errOnce = storeLag(ctx, nc, d)
 	})
 	cancel()
@@ -411,7 +407,7 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 	if err := farm.settle(outer); err != nil {
 		errOnce = errors.Join(errOnce, err)
 	}
-	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals, start))
+	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals.list, start))
 	return res, errors.Join(errOnce, runErr)
 }
 

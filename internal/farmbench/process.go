@@ -85,7 +85,7 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 	if err := farm.settle(ctx); err != nil {
 		waitErr = errors.Join(waitErr, err)
 	}
-	res.P50, res.P99 = percentiles(farm.served.latencies(child.arrivals, start))
+	res.P50, res.P99 = percentiles(farm.served.latencies(child.arrivals.list, start))
 	return res, errors.Join(seenErr, waitErr)
 }
 
@@ -95,7 +95,7 @@ type childDaemon struct {
 	http     string
 	exited   <-chan error
 	gone     bool // it exited before it was told to: an error already reported
-	arrivals []arrival
+	arrivals arrivalLog
 }
 
 // observe waits until a story or a copy of every farm item is on the
@@ -139,26 +139,22 @@ func (c *childDaemon) observe(ctx context.Context, opts Options, farm *servedFar
 		}
 	}()
 
-	seen := map[string]bool{}
-	limit := time.NewTimer(10*time.Minute + 20*time.Duration(len(farm.URLs))*opts.Interval)
+	limit := time.NewTimer(publishDeadline(len(farm.URLs), opts.Interval))
 	defer limit.Stop()
-	for len(seen) < total {
+	for c.arrivals.count() < total {
 		select {
 		case u := <-arrived:
-			if !seen[u] {
-				seen[u] = true
-				c.arrivals = append(c.arrivals, arrival{u, time.Now()})
-			}
+			c.arrivals.add(u)
 		case err := <-c.exited:
 			c.gone = true
-			return fmt.Errorf("farmbench: the daemon's process exited with %d of %d items published: %v", len(seen), total, err)
+			return fmt.Errorf("farmbench: the daemon's process exited with %d of %d items published: %v", c.arrivals.count(), total, err)
 		case <-limit.C:
-			return fmt.Errorf("farmbench: only %d of %d items published in time", len(seen), total)
+			return fmt.Errorf("farmbench: only %d of %d items published in time", c.arrivals.count(), total)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	res.Items = len(seen)
+	res.Items = c.arrivals.count()
 	res.Wall = time.Since(start)
 	res.CPU = procCPUTime(c.pid)
 	res.PeakRSS = procStatusBytes(c.pid, "VmHWM:")
