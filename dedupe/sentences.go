@@ -60,7 +60,23 @@ func (f TextFunc) Text(id string) (string, bool) {
 // make a rewrite (a template's sentences, a quoted paragraph, borrowed
 // paragraphs: the shingles judge verbatim text). A short rewrite of a
 // story's opening may have only two or three sentences beside its site's
-// own lines; two rewritten in order from the start are most of it. And
+// own lines; two rewritten in order from the start are most of it.
+//
+// A shared lead is a rewrite too, however the texts go on: the shorter
+// text's first aligned sentence is the first counted sentence of one text
+// and within sentLead of the other's, and from it the pairs follow
+// sentence after sentence in both (none skipped in either), at least
+// sentMinRewritten of them rewritten and at least sentLeadShare of the
+// shorter text's sentences. Two copies of one original that each keep a
+// different part of it (an abridged brief in a new site template, whose
+// lines come before its headline, and an edited copy that drops and
+// trims other sentences) share little more than their opening sentences,
+// reworded in one. A quoted inner paragraph starts late in both texts; a
+// template's lines are verbatim. A story's opening paragraph quoted right
+// after another text's own first sentence starts the run at the story's
+// first sentence, as a brief's does after its template's line: it is
+// kept apart only when the story is more than twice as long as the
+// quoted lead. And
 // the two texts may not each have a subject term the other lacks: a term
 // in at least subjectMin and at least subjectShare of a text's counted
 // sentences names what it is about; reports written to one template about
@@ -79,6 +95,7 @@ const (
 	sentShare        = 0.6
 	sentLead         = 3
 	sentMinRewritten = 2
+	sentLeadShare    = 0.5
 )
 
 // sentenceTerms cuts text into sentences and returns each sentence's
@@ -222,6 +239,10 @@ type sentAlign struct {
 	// subjectMissing is set when each text has a subject term that is in
 	// no counted sentence of the other (see the Second stage constants).
 	subjectMissing bool
+	// lead is the length of the shared lead when the pair passed by it
+	// (see the Second stage constants), 0 otherwise; inOrder, rewritten,
+	// startA and startB then describe the lead.
+	lead int
 }
 
 // alignSentences is the second stage (see its constants): it pairs each
@@ -229,8 +250,9 @@ type sentAlign struct {
 // other and reports the longest run of aligned pairs in the same order.
 // It stops early, with stop set, when the outcome is settled: when no
 // pair among the first sentLead+1 sentences of both texts aligns (the run
-// cannot start in time) or when more than 1-sentShare of the shorter
-// text's sentences align with none of the other's.
+// cannot start in time), when a shared lead passes (ok, lead set), or when
+// more than 1-sentShare of the shorter text's sentences align with none of
+// the other's and a shared lead can no longer pass.
 func alignSentences(a, b [][]uint64) sentAlign {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -243,6 +265,18 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	is := make([]int, 0, len(a))
 	ds := make([]float64, 0, len(a))
 	leadPair := false // a pair within sentLead of both starts aligns
+	// The shared lead is the first leadLen aligned pairs: open while they
+	// follow sentence after sentence in both texts from the shorter
+	// text's first aligned one, judged when it closes (at the first
+	// break, or the end).
+	leadOpen, leadClosed, leadLen := false, false, 0
+	var lead sentAlign // the shared lead, when one passed (lead.lead > 0)
+	closeLead := func() {
+		if leadOpen {
+			lead = r.sharedLead(a, b, is[:leadLen], js[:leadLen], ds[:leadLen])
+		}
+		leadOpen, leadClosed = false, true
+	}
 	for i, sa := range a {
 		best, bj := 0.0, -1
 		for j, sb := range b {
@@ -260,13 +294,30 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			r.verbatim++
 		}
 		if best >= sentPairDice {
+			if k := len(js); !leadClosed {
+				switch {
+				case k == 0 && min(i, bj) == 0 && max(i, bj) <= sentLead,
+					leadOpen && i == is[k-1]+1 && bj == js[k-1]+1:
+					leadOpen = true
+					leadLen++
+				default:
+					closeLead()
+				}
+			}
 			is = append(is, i)
 			js = append(js, bj)
 			ds = append(ds, best)
 			leadPair = leadPair || i <= sentLead && bj <= sentLead
 		} else {
 			r.unaligned++
-			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) {
+			if leadOpen || len(js) > 0 {
+				closeLead()
+			}
+			// A shared lead may still start at this text's next
+			// sentences (with the other's first) while i < sentLead;
+			// once one passed, the outcome is settled but the run is
+			// still measured, for the reason.
+			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) && lead.lead == 0 && (leadClosed || i >= sentLead) {
 				r.stop = stopUnaligned
 				break
 			}
@@ -275,6 +326,9 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			r.stop = stopLead
 			break
 		}
+	}
+	if leadOpen {
+		closeLead()
 	}
 	r.aligned = len(js) - r.verbatim
 	n := len(js)
@@ -317,7 +371,37 @@ func alignSentences(a, b [][]uint64) sentAlign {
 		r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
 		r.ok = !r.subjectMissing
 	}
+	if !r.ok && lead.lead > 0 {
+		lead.of, lead.compared, lead.unaligned, lead.verbatim, lead.aligned = r.of, r.compared, r.unaligned, r.verbatim, r.aligned
+		return lead
+	}
 	return r
+}
+
+// sharedLead returns the outcome of a shared lead made of the aligned
+// pairs is[k], js[k] (Dice ds[k]), which follow sentence after sentence
+// in a (the text with fewer sentences) and b from their first: ok, with
+// lead set, when at least sentMinRewritten of them are rewritten and
+// they number at least sentLeadShare of a's sentences, unless each text
+// lacks the other's subject (see lacksSubject; r.subjectMissing is then
+// set); the zero sentAlign otherwise.
+func (r *sentAlign) sharedLead(a, b [][]uint64, is, js []int, ds []float64) sentAlign {
+	l := sentAlign{ok: true, lead: len(is), inOrder: len(is), startA: is[0], startB: js[0]}
+	for _, d := range ds {
+		if d < 1 {
+			l.rewritten++
+		}
+		l.meanDice += d
+	}
+	if l.rewritten < sentMinRewritten || float64(l.lead) < sentLeadShare*float64(len(a)) {
+		return sentAlign{}
+	}
+	if lacksSubject(a, b) && lacksSubject(b, a) {
+		r.subjectMissing = true
+		return sentAlign{}
+	}
+	l.meanDice /= float64(len(ds))
+	return l
 }
 
 // lacksSubject reports whether a has a subject term (one in at least
@@ -459,6 +543,23 @@ func (s sentAlign) reason() string {
 		r.WriteString(" sentences) align with none of the other's, more than ")
 		r.WriteString(strconv.FormatFloat(100*(1-sentShare), 'f', 0, 64))
 		r.WriteString("% of it")
+		return r.String()
+	}
+	if s.lead > 0 {
+		r.WriteString("a shared lead: sentences ")
+		r.WriteString(strconv.Itoa(s.startA + 1))
+		r.WriteByte('-')
+		r.WriteString(strconv.Itoa(s.startA + s.lead))
+		r.WriteString(" of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) align one after another with sentences ")
+		r.WriteString(strconv.Itoa(s.startB + 1))
+		r.WriteByte('-')
+		r.WriteString(strconv.Itoa(s.startB + s.lead))
+		r.WriteString(" of the other, ")
+		r.WriteString(strconv.Itoa(s.rewritten))
+		r.WriteString(" of them rewritten, mean term overlap ")
+		r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
 		return r.String()
 	}
 	r.WriteString(strconv.Itoa(s.inOrder))
