@@ -162,13 +162,18 @@
 // brief copies): the shorter text's first aligned sentence is the first
 // counted sentence of one text and within the first 4 of the other, the
 // pairs from it follow one another in both texts with no sentence skipped,
-// at least 2 of them rewritten and at least half of the shorter text's
-// sentences. An abridged brief founded in a new site template (its
+// at least 2 of them reworded and at least half of the shorter text's
+// sentences. A pair is reworded when a plain word (lower-case, without a
+// digit) is in one sentence and not the other: the lines a site's
+// template puts at the start of two briefs (a dateline, a byline, an
+// agency note) differ only in their fields, numbers and capitalised words
+// (dates, times, names: issue 13, category 1's headers), and never make
+// a lead. An abridged brief founded in a new site template (its
 // template still counted as its text, before MaxDocFreq stories hold it)
 // and an edited copy of the same original that drops other sentences
 // share little more than their first two sentences, reworded in one;
 // they sit below the threshold and the 60% run. A quoted inner paragraph
-// starts late in both texts, and a template's lines are verbatim. A
+// starts late in both texts. A
 // story's opening quoted right after another text's own first sentence is
 // not told apart from a brief's template line before its lead when the
 // quoted lead is half of the story (a short edited copy); against a

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -56,10 +57,17 @@ var (
 // sentences. A reworded paragraph that another text quotes after its own
 // first sentence starts late in both; one reworded lead quoted there is
 // a small part of a longer copy; a lead of one reworded sentence, or one
-// that skips a sentence, is not enough; verbatim lines (a template's)
-// never make a lead.
+// that skips a sentence, is not enough; a template's lines never make a
+// lead, verbatim or filled in with other dates, times and names.
 func TestAlignSentences_SharedLead(t *testing.T) {
 	longCopy := courierHeader + ferryR1 + ferryR2 + ferryR3 + ferryS4 + ferryS5 + courierFooter
+	// A template whose lines are filled in for each brief: a dateline and
+	// a byline with an agency note differ in numbers and capitalised
+	// words only.
+	dated := func(clock, day, date, name string, n int) string {
+		return fmt.Sprintf("Last updated at %s GMT on %s %s by the Harbour Gazette news desk in Port Ellery\n"+
+			"Filed by %s with additional reporting from agency wires and %d other correspondents\n\n", clock, day, date, name, n)
+	}
 	tests := []struct {
 		name     string
 		a, b     string
@@ -75,6 +83,8 @@ func TestAlignSentences_SharedLead(t *testing.T) {
 		{"one reworded sentence, then its own", courierHeader + ferryR1 + strikeS2 + strikeS3 + courierFooter, ferryBrief, false, false},
 		{"lead that skips a sentence", courierHeader + ferryR1 + strikeS2 + ferryR2 + strikeS3, ferryBrief, false, false},
 		{"same template, other story", gazetteHeader + strikeHead + strikeS1 + strikeS2 + strikeS3 + gazetteFooter, ferryBrief, false, false},
+		{"same dated template, other story", dated("09:41", "Monday", "14 March 2026", "Tomas Reyes", 3) + strikeHead + strikeS1 + strikeS2,
+			dated("17:05", "Tuesday", "15 March 2026", "Ines Okafor", 2) + ferryHead + ferryS1 + ferryS5, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,5 +135,34 @@ func TestMatch_BriefSharedLead(t *testing.T) {
 				t.Errorf("reason does not contain %q: %s", tt.want, m.Reason)
 			}
 		})
+	}
+}
+
+// TestReworded: an aligned pair is reworded when a plain word (lower-case,
+// no digit) is in one sentence and not the other; numbers, capitalised
+// words and sentence starts are a template line's fields.
+func TestReworded(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Last updated at 09:41 GMT on Monday 14 March by the news desk in Port Ellery.",
+			"Last updated at 17:05 GMT on Tuesday 15 April by the news desk in Port Ellery.", false},
+		{"Filed by Tomas Reyes with additional reporting from agency wires and 3 other correspondents.",
+			"Filed by Ines Okafor with additional reporting from agency wires and 12 other correspondents.", false},
+		{ferryS2, ferryR2, true},
+		{"More and more Americans are joining the internet's fast lane, according to official figures.",
+			"Additional and more Americans are joining the internet's fast lane, according to official figures.", false},
+		{"More and more Americans are joining the internet's fast lane, according to official figures.",
+			"More and more Americans are joining the internet's fast lane, according to official data.", true},
+	}
+	for _, tt := range tests {
+		a, b := sentenceTerms(tt.a, 0), sentenceTerms(tt.b, 0)
+		if len(a) != 1 || len(b) != 1 {
+			t.Fatalf("%.30q, %.30q: %d and %d sentences, want 1 each", tt.a, tt.b, len(a), len(b))
+		}
+		if got := reworded(a[0], b[0]); got != tt.want {
+			t.Errorf("reworded(%.40q, %.40q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

@@ -66,13 +66,17 @@ func (f TextFunc) Text(id string) (string, bool) {
 // text's first aligned sentence is the first counted sentence of one text
 // and within sentLead of the other's, and from it the pairs follow
 // sentence after sentence in both (none skipped in either), at least
-// sentMinRewritten of them rewritten and at least sentLeadShare of the
-// shorter text's sentences. Two copies of one original that each keep a
-// different part of it (an abridged brief in a new site template, whose
-// lines come before its headline, and an edited copy that drops and
-// trims other sentences) share little more than their opening sentences,
-// reworded in one. A quoted inner paragraph starts late in both texts; a
-// template's lines are verbatim. A story's opening paragraph quoted right
+// sentMinRewritten of them reworded and at least sentLeadShare of the
+// shorter text's sentences. A pair is reworded when a plain word
+// (lower-case, without a digit) is in one sentence and not the other: a
+// template's lines at the start of two briefs (a dateline, a byline, an
+// agency note) differ only in their fields, numbers and capitalised
+// words (dates, times, names), and never make a lead. Two copies of one
+// original that each keep a different part of it (an abridged brief in a
+// new site template, whose lines come before its headline, and an edited
+// copy that drops and trims other sentences) share little more than
+// their opening sentences, reworded in one. A quoted inner paragraph
+// starts late in both texts. A story's opening paragraph quoted right
 // after another text's own first sentence starts the run at the story's
 // first sentence, as a brief's does after its template's line: it is
 // kept apart only when the story is more than twice as long as the
@@ -122,7 +126,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	closeSentence := func() {
 		if cur := flat[start:]; len(cur) >= sentMinTerms {
 			slices.Sort(cur)
-			if cur = slices.Compact(cur); len(cur) >= sentMinTerms {
+			if cur = compactTerms(cur); len(cur) >= sentMinTerms {
 				flat = flat[:start+len(cur)]
 				ends = append(ends, len(flat))
 				start = len(flat)
@@ -132,7 +136,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 		flat = flat[:start]
 	}
 	h := uint64(fnvOffset)
-	runes, digit := 0, false
+	runes, digit, upper := 0, false, false
 	for i := 0; i < len(text); {
 		var r rune
 		if c := text[i]; c < utf8.RuneSelf {
@@ -140,6 +144,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 			if asciiWord[c] {
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
+					upper = upper || runes == 0
 				}
 				digit = digit || c >= '0' && c <= '9'
 				h = (h ^ uint64(c)) * fnvPrime
@@ -152,6 +157,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 			r, size = utf8.DecodeRuneInString(text[i:])
 			i += size
 			if isWord(r) {
+				upper = upper || runes == 0 && unicode.IsUpper(r)
 				r = unicode.ToLower(r)
 				digit = digit || unicode.IsDigit(r)
 				h = (h ^ uint64(r)) * fnvPrime
@@ -161,9 +167,9 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 		}
 		if runes > 0 {
 			if digit || runes >= sentTermRunes {
-				flat = append(flat, h)
+				flat = append(flat, term(h, digit || upper))
 			}
-			h, runes, digit = fnvOffset, 0, false
+			h, runes, digit, upper = fnvOffset, 0, false, false
 		}
 		switch r {
 		case '\n', '|':
@@ -179,7 +185,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	}
 	if limit <= 0 || len(ends) < limit {
 		if runes > 0 && (digit || runes >= sentTermRunes) {
-			flat = append(flat, h)
+			flat = append(flat, term(h, digit || upper))
 		}
 		closeSentence()
 	}
@@ -195,14 +201,45 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	return out
 }
 
-// common counts the values in both sorted slices.
+// A term is a word's hash with its lowest bit replaced by whether the
+// word is plain: it starts with a lower-case letter and holds no digit.
+// The other words are the fields a site fills in its template lines
+// (dates, times, counts, names, a weekday or a month) and sentence
+// starts; a reworded sentence changes plain words too (see reworded).
+// Terms are compared on the other 63 bits (termKey).
+func term(h uint64, field bool) uint64 {
+	if field {
+		return h &^ 1
+	}
+	return h | 1
+}
+
+// termKey is what terms are compared on.
+func termKey(t uint64) uint64 { return t >> 1 }
+
+// compactTerms removes repeated terms from sorted ts, a term plain when
+// any of its words is, and returns the shortened slice.
+func compactTerms(ts []uint64) []uint64 {
+	k := 0
+	for _, t := range ts {
+		if k > 0 && termKey(ts[k-1]) == termKey(t) {
+			ts[k-1] |= t & 1
+			continue
+		}
+		ts[k] = t
+		k++
+	}
+	return ts[:k]
+}
+
+// common counts the terms in both sorted slices.
 func common(a, b []uint64) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
+		switch x, y := termKey(a[i]), termKey(b[j]); {
+		case x < y:
 			i++
-		case a[i] > b[j]:
+		case x > y:
 			j++
 		default:
 			n++
@@ -211,6 +248,42 @@ func common(a, b []uint64) int {
 		}
 	}
 	return n
+}
+
+// reworded reports whether a plain word is in one sorted sentence and
+// not the other: an aligned pair that differs only in its fields (numbers,
+// names, dates, sentence starts) is a template line filled in again, or
+// the same sentence, not a rewrite.
+func reworded(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := termKey(a[i]), termKey(b[j]); {
+		case x < y:
+			if a[i]&1 != 0 {
+				return true
+			}
+			i++
+		case x > y:
+			if b[j]&1 != 0 {
+				return true
+			}
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	for ; i < len(a); i++ {
+		if a[i]&1 != 0 {
+			return true
+		}
+	}
+	for ; j < len(b); j++ {
+		if b[j]&1 != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Why alignSentences stopped early (sentAlign.stop).
@@ -228,7 +301,7 @@ type sentAlign struct {
 	compared  int // sentences of the text with fewer compared before it stopped
 	unaligned int // of which aligning with none of the other's
 	inOrder   int // aligned pairs in the longest same-order run, verbatim ones included
-	rewritten int // of which rewritten (not verbatim)
+	rewritten int // of which rewritten (not verbatim; in a shared lead, reworded)
 	aligned   int // rewritten pairs, in any order
 	of        int // counted sentences of the text with fewer
 	verbatim  int // its sentences whose terms are all in one of the other's
@@ -269,11 +342,11 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	// follow sentence after sentence in both texts from the shorter
 	// text's first aligned one, judged when it closes (at the first
 	// break, or the end).
-	leadOpen, leadClosed, leadLen := false, false, 0
+	leadOpen, leadClosed, leadLen, leadRw := false, false, 0, 0
 	var lead sentAlign // the shared lead, when one passed (lead.lead > 0)
 	closeLead := func() {
 		if leadOpen {
-			lead = r.sharedLead(a, b, is[:leadLen], js[:leadLen], ds[:leadLen])
+			lead = r.sharedLead(a, b, is[:leadLen], js[:leadLen], ds[:leadLen], leadRw)
 		}
 		leadOpen, leadClosed = false, true
 	}
@@ -300,6 +373,9 @@ func alignSentences(a, b [][]uint64) sentAlign {
 					leadOpen && i == is[k-1]+1 && bj == js[k-1]+1:
 					leadOpen = true
 					leadLen++
+					if best < 1 && reworded(sa, b[bj]) {
+						leadRw++
+					}
 				default:
 					closeLead()
 				}
@@ -379,18 +455,16 @@ func alignSentences(a, b [][]uint64) sentAlign {
 }
 
 // sharedLead returns the outcome of a shared lead made of the aligned
-// pairs is[k], js[k] (Dice ds[k]), which follow sentence after sentence
-// in a (the text with fewer sentences) and b from their first: ok, with
-// lead set, when at least sentMinRewritten of them are rewritten and
+// pairs is[k], js[k] (Dice ds[k]), reworded of them (see reworded), which
+// follow sentence after sentence in a (the text with fewer sentences) and
+// b from their first: ok, with lead set, when at least sentMinRewritten of
+// them are reworded and
 // they number at least sentLeadShare of a's sentences, unless each text
 // lacks the other's subject (see lacksSubject; r.subjectMissing is then
 // set); the zero sentAlign otherwise.
-func (r *sentAlign) sharedLead(a, b [][]uint64, is, js []int, ds []float64) sentAlign {
-	l := sentAlign{ok: true, lead: len(is), inOrder: len(is), startA: is[0], startB: js[0]}
+func (r *sentAlign) sharedLead(a, b [][]uint64, is, js []int, ds []float64, reworded int) sentAlign {
+	l := sentAlign{ok: true, lead: len(is), inOrder: len(is), startA: is[0], startB: js[0], rewritten: reworded}
 	for _, d := range ds {
-		if d < 1 {
-			l.rewritten++
-		}
 		l.meanDice += d
 	}
 	if l.rewritten < sentMinRewritten || float64(l.lead) < sentLeadShare*float64(len(a)) {
@@ -415,7 +489,7 @@ func lacksSubject(a, b [][]uint64) bool {
 	counts := make(map[uint64]int)
 	for _, s := range a {
 		for _, t := range s {
-			counts[t]++
+			counts[termKey(t)]++
 		}
 	}
 	var inB map[uint64]bool
@@ -427,7 +501,7 @@ func lacksSubject(a, b [][]uint64) bool {
 			inB = make(map[uint64]bool)
 			for _, s := range b {
 				for _, u := range s {
-					inB[u] = true
+					inB[termKey(u)] = true
 				}
 			}
 		}
