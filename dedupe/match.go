@@ -708,7 +708,7 @@ func (ix *Index) reason(m Match, c candidate) string {
 		case c.checked && c.second.stop != 0:
 			why = append(why, "second stage: "+c.second.reason())
 		case c.checked:
-			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%, "+strconv.Itoa(sentMinRewritten)+" of them rewritten)")
+			why = append(why, "second stage: only "+c.second.reason()+" (need "+strconv.FormatFloat(100*sentShare, 'f', 0, 64)+"%, "+strconv.Itoa(sentMinRewritten)+" of them rewritten, or a shared lead from the start: "+strconv.Itoa(sentMinRewritten)+" reworded sentences in a row, half of the shorter text)")
 		}
 		if len(why) > 0 {
 			shape = "; failed: " + strings.Join(why, ", ")

@@ -60,7 +60,27 @@ func (f TextFunc) Text(id string) (string, bool) {
 // make a rewrite (a template's sentences, a quoted paragraph, borrowed
 // paragraphs: the shingles judge verbatim text). A short rewrite of a
 // story's opening may have only two or three sentences beside its site's
-// own lines; two rewritten in order from the start are most of it. And
+// own lines; two rewritten in order from the start are most of it.
+//
+// A shared lead is a rewrite too, however the texts go on: the shorter
+// text's first aligned sentence is the first counted sentence of one text
+// and within sentLead of the other's, and from it the pairs follow
+// sentence after sentence in both (none skipped in either), at least
+// sentMinRewritten of them reworded and at least sentLeadShare of the
+// shorter text's sentences. A pair is reworded when a plain word
+// (lower-case, without a digit) is in one sentence and not the other: a
+// template's lines at the start of two briefs (a dateline, a byline, an
+// agency note) differ only in their fields, numbers and capitalised
+// words (dates, times, names), and never make a lead. Two copies of one
+// original that each keep a different part of it (an abridged brief in a
+// new site template, whose lines come before its headline, and an edited
+// copy that drops and trims other sentences) share little more than
+// their opening sentences, reworded in one. A quoted inner paragraph
+// starts late in both texts. A story's opening paragraph quoted right
+// after another text's own first sentence starts the run at the story's
+// first sentence, as a brief's does after its template's line: it is
+// kept apart only when the story is more than twice as long as the
+// quoted lead. And
 // the two texts may not each have a subject term the other lacks: a term
 // in at least subjectMin and at least subjectShare of a text's counted
 // sentences names what it is about; reports written to one template about
@@ -79,6 +99,7 @@ const (
 	sentShare        = 0.6
 	sentLead         = 3
 	sentMinRewritten = 2
+	sentLeadShare    = 0.5
 )
 
 // sentenceTerms cuts text into sentences and returns each sentence's
@@ -105,7 +126,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	closeSentence := func() {
 		if cur := flat[start:]; len(cur) >= sentMinTerms {
 			slices.Sort(cur)
-			if cur = slices.Compact(cur); len(cur) >= sentMinTerms {
+			if cur = compactTerms(cur); len(cur) >= sentMinTerms {
 				flat = flat[:start+len(cur)]
 				ends = append(ends, len(flat))
 				start = len(flat)
@@ -115,7 +136,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 		flat = flat[:start]
 	}
 	h := uint64(fnvOffset)
-	runes, digit := 0, false
+	runes, digit, upper := 0, false, false
 	for i := 0; i < len(text); {
 		var r rune
 		if c := text[i]; c < utf8.RuneSelf {
@@ -123,6 +144,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 			if asciiWord[c] {
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
+					upper = upper || runes == 0
 				}
 				digit = digit || c >= '0' && c <= '9'
 				h = (h ^ uint64(c)) * fnvPrime
@@ -135,6 +157,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 			r, size = utf8.DecodeRuneInString(text[i:])
 			i += size
 			if isWord(r) {
+				upper = upper || runes == 0 && unicode.IsUpper(r)
 				r = unicode.ToLower(r)
 				digit = digit || unicode.IsDigit(r)
 				h = (h ^ uint64(r)) * fnvPrime
@@ -144,9 +167,9 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 		}
 		if runes > 0 {
 			if digit || runes >= sentTermRunes {
-				flat = append(flat, h)
+				flat = append(flat, term(h, digit || upper))
 			}
-			h, runes, digit = fnvOffset, 0, false
+			h, runes, digit, upper = fnvOffset, 0, false, false
 		}
 		switch r {
 		case '\n', '|':
@@ -162,7 +185,7 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	}
 	if limit <= 0 || len(ends) < limit {
 		if runes > 0 && (digit || runes >= sentTermRunes) {
-			flat = append(flat, h)
+			flat = append(flat, term(h, digit || upper))
 		}
 		closeSentence()
 	}
@@ -178,14 +201,45 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 	return out
 }
 
-// common counts the values in both sorted slices.
+// A term is a word's hash with its lowest bit replaced by whether the
+// word is plain: it starts with a lower-case letter and holds no digit.
+// The other words are the fields a site fills in its template lines
+// (dates, times, counts, names, a weekday or a month) and sentence
+// starts; a reworded sentence changes plain words too (see reworded).
+// Terms are compared on the other 63 bits (termKey).
+func term(h uint64, field bool) uint64 {
+	if field {
+		return h &^ 1
+	}
+	return h | 1
+}
+
+// termKey is what terms are compared on.
+func termKey(t uint64) uint64 { return t >> 1 }
+
+// compactTerms removes repeated terms from sorted ts, a term plain when
+// any of its words is, and returns the shortened slice.
+func compactTerms(ts []uint64) []uint64 {
+	k := 0
+	for _, t := range ts {
+		if k > 0 && termKey(ts[k-1]) == termKey(t) {
+			ts[k-1] |= t & 1
+			continue
+		}
+		ts[k] = t
+		k++
+	}
+	return ts[:k]
+}
+
+// common counts the terms in both sorted slices.
 func common(a, b []uint64) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
+		switch x, y := termKey(a[i]), termKey(b[j]); {
+		case x < y:
 			i++
-		case a[i] > b[j]:
+		case x > y:
 			j++
 		default:
 			n++
@@ -194,6 +248,42 @@ func common(a, b []uint64) int {
 		}
 	}
 	return n
+}
+
+// reworded reports whether a plain word is in one sorted sentence and
+// not the other: an aligned pair that differs only in its fields (numbers,
+// names, dates, sentence starts) is a template line filled in again, or
+// the same sentence, not a rewrite.
+func reworded(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch x, y := termKey(a[i]), termKey(b[j]); {
+		case x < y:
+			if a[i]&1 != 0 {
+				return true
+			}
+			i++
+		case x > y:
+			if b[j]&1 != 0 {
+				return true
+			}
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	for ; i < len(a); i++ {
+		if a[i]&1 != 0 {
+			return true
+		}
+	}
+	for ; j < len(b); j++ {
+		if b[j]&1 != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Why alignSentences stopped early (sentAlign.stop).
@@ -211,7 +301,7 @@ type sentAlign struct {
 	compared  int // sentences of the text with fewer compared before it stopped
 	unaligned int // of which aligning with none of the other's
 	inOrder   int // aligned pairs in the longest same-order run, verbatim ones included
-	rewritten int // of which rewritten (not verbatim)
+	rewritten int // of which rewritten (not verbatim; in a shared lead, reworded)
 	aligned   int // rewritten pairs, in any order
 	of        int // counted sentences of the text with fewer
 	verbatim  int // its sentences whose terms are all in one of the other's
@@ -222,6 +312,10 @@ type sentAlign struct {
 	// subjectMissing is set when each text has a subject term that is in
 	// no counted sentence of the other (see the Second stage constants).
 	subjectMissing bool
+	// lead is the length of the shared lead when the pair passed by it
+	// (see the Second stage constants), 0 otherwise; inOrder, rewritten,
+	// startA and startB then describe the lead.
+	lead int
 }
 
 // alignSentences is the second stage (see its constants): it pairs each
@@ -229,8 +323,9 @@ type sentAlign struct {
 // other and reports the longest run of aligned pairs in the same order.
 // It stops early, with stop set, when the outcome is settled: when no
 // pair among the first sentLead+1 sentences of both texts aligns (the run
-// cannot start in time) or when more than 1-sentShare of the shorter
-// text's sentences align with none of the other's.
+// cannot start in time), when a shared lead passes (ok, lead set), or when
+// more than 1-sentShare of the shorter text's sentences align with none of
+// the other's and a shared lead can no longer pass.
 func alignSentences(a, b [][]uint64) sentAlign {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -243,6 +338,18 @@ func alignSentences(a, b [][]uint64) sentAlign {
 	is := make([]int, 0, len(a))
 	ds := make([]float64, 0, len(a))
 	leadPair := false // a pair within sentLead of both starts aligns
+	// The shared lead is the first leadLen aligned pairs: open while they
+	// follow sentence after sentence in both texts from the shorter
+	// text's first aligned one, judged when it closes (at the first
+	// break, or the end).
+	leadOpen, leadClosed, leadLen, leadRw := false, false, 0, 0
+	var lead sentAlign // the shared lead, when one passed (lead.lead > 0)
+	closeLead := func() {
+		if leadOpen {
+			lead = r.sharedLead(a, b, is[:leadLen], js[:leadLen], ds[:leadLen], leadRw)
+		}
+		leadOpen, leadClosed = false, true
+	}
 	for i, sa := range a {
 		best, bj := 0.0, -1
 		for j, sb := range b {
@@ -260,13 +367,33 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			r.verbatim++
 		}
 		if best >= sentPairDice {
+			if k := len(js); !leadClosed {
+				switch {
+				case k == 0 && min(i, bj) == 0 && max(i, bj) <= sentLead,
+					leadOpen && i == is[k-1]+1 && bj == js[k-1]+1:
+					leadOpen = true
+					leadLen++
+					if best < 1 && reworded(sa, b[bj]) {
+						leadRw++
+					}
+				default:
+					closeLead()
+				}
+			}
 			is = append(is, i)
 			js = append(js, bj)
 			ds = append(ds, best)
 			leadPair = leadPair || i <= sentLead && bj <= sentLead
 		} else {
 			r.unaligned++
-			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) {
+			if leadOpen || len(js) > 0 {
+				closeLead()
+			}
+			// A shared lead may still start at this text's next
+			// sentences (with the other's first) while i < sentLead;
+			// once one passed, the outcome is settled but the run is
+			// still measured, for the reason.
+			if float64(len(a)-r.unaligned) < sentShare*float64(len(a)) && lead.lead == 0 && (leadClosed || i >= sentLead) {
 				r.stop = stopUnaligned
 				break
 			}
@@ -275,6 +402,9 @@ func alignSentences(a, b [][]uint64) sentAlign {
 			r.stop = stopLead
 			break
 		}
+	}
+	if leadOpen {
+		closeLead()
 	}
 	r.aligned = len(js) - r.verbatim
 	n := len(js)
@@ -317,7 +447,35 @@ func alignSentences(a, b [][]uint64) sentAlign {
 		r.subjectMissing = lacksSubject(a, b) && lacksSubject(b, a)
 		r.ok = !r.subjectMissing
 	}
+	if !r.ok && lead.lead > 0 {
+		lead.of, lead.compared, lead.unaligned, lead.verbatim, lead.aligned = r.of, r.compared, r.unaligned, r.verbatim, r.aligned
+		return lead
+	}
 	return r
+}
+
+// sharedLead returns the outcome of a shared lead made of the aligned
+// pairs is[k], js[k] (Dice ds[k]), reworded of them (see reworded), which
+// follow sentence after sentence in a (the text with fewer sentences) and
+// b from their first: ok, with lead set, when at least sentMinRewritten of
+// them are reworded and
+// they number at least sentLeadShare of a's sentences, unless each text
+// lacks the other's subject (see lacksSubject; r.subjectMissing is then
+// set); the zero sentAlign otherwise.
+func (r *sentAlign) sharedLead(a, b [][]uint64, is, js []int, ds []float64, reworded int) sentAlign {
+	l := sentAlign{ok: true, lead: len(is), inOrder: len(is), startA: is[0], startB: js[0], rewritten: reworded}
+	for _, d := range ds {
+		l.meanDice += d
+	}
+	if l.rewritten < sentMinRewritten || float64(l.lead) < sentLeadShare*float64(len(a)) {
+		return sentAlign{}
+	}
+	if lacksSubject(a, b) && lacksSubject(b, a) {
+		r.subjectMissing = true
+		return sentAlign{}
+	}
+	l.meanDice /= float64(len(ds))
+	return l
 }
 
 // lacksSubject reports whether a has a subject term (one in at least
@@ -331,7 +489,7 @@ func lacksSubject(a, b [][]uint64) bool {
 	counts := make(map[uint64]int)
 	for _, s := range a {
 		for _, t := range s {
-			counts[t]++
+			counts[termKey(t)]++
 		}
 	}
 	var inB map[uint64]bool
@@ -343,7 +501,7 @@ func lacksSubject(a, b [][]uint64) bool {
 			inB = make(map[uint64]bool)
 			for _, s := range b {
 				for _, u := range s {
-					inB[u] = true
+					inB[termKey(u)] = true
 				}
 			}
 		}
@@ -459,6 +617,23 @@ func (s sentAlign) reason() string {
 		r.WriteString(" sentences) align with none of the other's, more than ")
 		r.WriteString(strconv.FormatFloat(100*(1-sentShare), 'f', 0, 64))
 		r.WriteString("% of it")
+		return r.String()
+	}
+	if s.lead > 0 {
+		r.WriteString("a shared lead: sentences ")
+		r.WriteString(strconv.Itoa(s.startA + 1))
+		r.WriteByte('-')
+		r.WriteString(strconv.Itoa(s.startA + s.lead))
+		r.WriteString(" of the shorter text (")
+		r.WriteString(strconv.Itoa(s.of))
+		r.WriteString(" sentences) align one after another with sentences ")
+		r.WriteString(strconv.Itoa(s.startB + 1))
+		r.WriteByte('-')
+		r.WriteString(strconv.Itoa(s.startB + s.lead))
+		r.WriteString(" of the other, ")
+		r.WriteString(strconv.Itoa(s.rewritten))
+		r.WriteString(" of them rewritten, mean term overlap ")
+		r.WriteString(strconv.FormatFloat(s.meanDice, 'f', 2, 64))
 		return r.String()
 	}
 	r.WriteString(strconv.Itoa(s.inOrder))

@@ -165,16 +165,28 @@ func TestAlignSentences_Verbatim(t *testing.T) {
 }
 
 // sentenceTermsRef is sentenceTerms as first written, rune by rune with
-// a slice per sentence (with the cut at '|' added): the reference the
-// faster one must agree with.
+// a slice per sentence (with the cut at '|' and the plain bit added, see
+// term): the reference the faster one must agree with.
 func sentenceTermsRef(text string) [][]uint64 {
 	text = repairMojibake(text)
 	var out [][]uint64
 	cur := make([]uint64, 0, 32)
 	flush := func() {
 		if len(cur) >= sentMinTerms {
+			// Sort and drop repeats by word; a word is plain when any
+			// of its occurrences is.
+			plain := map[uint64]bool{}
+			for _, t := range cur {
+				plain[t>>1] = plain[t>>1] || t&1 == 1
+			}
 			slices.Sort(cur)
-			cur = slices.Compact(cur)
+			cur = slices.CompactFunc(cur, func(x, y uint64) bool { return x>>1 == y>>1 })
+			for k, t := range cur {
+				cur[k] = t &^ 1
+				if plain[t>>1] {
+					cur[k] |= 1
+				}
+			}
 			if len(cur) >= sentMinTerms {
 				out = append(out, slices.Clone(cur))
 			}
@@ -182,15 +194,22 @@ func sentenceTermsRef(text string) [][]uint64 {
 		cur = cur[:0]
 	}
 	h := uint64(fnvOffset)
-	runes, digit := 0, false
+	runes, digit, upper := 0, false, false
 	word := func() {
 		if digit || runes >= sentTermRunes {
-			cur = append(cur, h)
+			t := h &^ 1
+			if !digit && !upper {
+				t |= 1
+			}
+			cur = append(cur, t)
 		}
-		h, runes, digit = fnvOffset, 0, false
+		h, runes, digit, upper = fnvOffset, 0, false, false
 	}
 	for i, r := range text {
 		if isWord(r) {
+			if runes == 0 {
+				upper = unicode.IsUpper(r)
+			}
 			if r < utf8.RuneSelf {
 				if r >= 'A' && r <= 'Z' {
 					r += 'a' - 'A'
