@@ -95,7 +95,8 @@ func TestRunDaemonProcess(t *testing.T) {
 		t.Fatalf("build feedsift: %v\n%s", err, out)
 	}
 	var heap bytes.Buffer
-	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: t.TempDir(), FarmProcess: true, DaemonBinary: bin, HeapProfile: &heap})
+	absent := filepath.Join(t.TempDir(), "data") // "empty or absent": the run makes it
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: absent, FarmProcess: true, DaemonBinary: bin, HeapProfile: &heap})
 	if err != nil {
 		t.Fatal(err)
 	}

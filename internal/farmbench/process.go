@@ -42,6 +42,9 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 	if err := errors.Join(err1, err2); err != nil {
 		return Result{}, fmt.Errorf("farmbench: %w", err)
 	}
+	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		return Result{}, fmt.Errorf("farmbench: %w", err)
+	}
 	cfgPath := filepath.Join(opts.DataDir, "feedsift.toml")
 	if err := os.WriteFile(cfgPath, daemonConfig(opts, farm.URLs, natsAddr, httpAddr), 0o600); err != nil {
 		return Result{}, fmt.Errorf("farmbench: %w", err)

@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20] [--interval 1s] [--workers N] [--memory-limit-mib N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20[,20000x2]] [--interval 1s] [--workers N] [--memory-limit-mib N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
 //
 // The daemon side is `feedsift run`, built from this checkout into a
 // temporary directory, in a process of its own: this program links
@@ -44,7 +44,7 @@ func main() {
 }
 
 func run() error {
-	size := flag.String("farm", "50x20", "farm size, SITESxITEMS")
+	size := flag.String("farm", "50x20", "farm size, SITESxITEMS; several, comma-separated, run one after another, each compared with the first")
 	interval := flag.Duration("interval", time.Second, "the daemon's fetch.per_host_interval")
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	memoryLimitMiB := flag.Int64("memory-limit-mib", 0, "the daemon's daemon.memory_limit in MiB (0: the default)")
@@ -53,15 +53,16 @@ func run() error {
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process's run (baseline, and the daemon with --daemon-in-process) to this file")
 	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
-	dataDir := flag.String("data", "", "keep the daemon's data (config, store, JetStream) in this directory, which must be empty or absent (default: a temporary directory, removed at the end)")
+	dataDir := flag.String("data", "", "keep the daemon's data (config, store, JetStream) in this directory (a subdirectory per farm when there are several), which must be empty or absent (default: a temporary directory, removed at the end)")
 	flag.Parse()
-	s, i, ok := strings.Cut(*size, "x")
-	sites, err1 := strconv.Atoi(s)
-	items, err2 := strconv.Atoi(i)
-	if !ok || err1 != nil || err2 != nil {
-		return fmt.Errorf("--farm %q: want SITESxITEMS, e.g. 2000x20", *size)
+	sizes, err := parseFarms(*size)
+	if err != nil {
+		return err
 	}
-	opts := farmbench.Options{Sites: sites, Items: items, Interval: *interval, Workers: *workers, MemoryLimit: *memoryLimitMiB << 20, FarmProcess: !*farmInProcess}
+	if *heapProfile != "" && len(sizes) > 1 {
+		return fmt.Errorf("--heapprofile takes one farm, not %d", len(sizes))
+	}
+	opts := farmbench.Options{Interval: *interval, Workers: *workers, MemoryLimit: *memoryLimitMiB << 20, FarmProcess: !*farmInProcess}
 	switch *baseline {
 	case "go-trafilatura":
 		opts.ExtractName = "go-trafilatura"
@@ -73,14 +74,14 @@ func run() error {
 	default:
 		return fmt.Errorf("--baseline %q: want go-trafilatura or feedsift", *baseline)
 	}
-	opts.DataDir = *dataDir
-	if opts.DataDir == "" {
+	dataRoot := *dataDir
+	if dataRoot == "" {
 		dir, err := os.MkdirTemp("", "farmcompare-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		opts.DataDir = dir
+		dataRoot = dir
 	}
 	if *cpuProfile != "" && !*daemonInProcess {
 		return fmt.Errorf("--cpuprofile profiles this process: add --daemon-in-process to profile the daemon")
@@ -116,11 +117,44 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	rep, err := farmbench.Run(ctx, opts)
-	if err != nil {
-		return err
+	var reports []farmbench.Report
+	for _, size := range sizes {
+		opts.Sites, opts.Items = size[0], size[1]
+		opts.DataDir = dataRoot
+		if len(sizes) > 1 {
+			opts.DataDir = filepath.Join(dataRoot, fmt.Sprintf("%dx%d", size[0], size[1]))
+		}
+		rep, err := farmbench.Run(ctx, opts)
+		if err != nil {
+			return err
+		}
+		if err := rep.Write(os.Stdout); err != nil {
+			return err
+		}
+		reports = append(reports, rep)
 	}
-	return rep.Write(os.Stdout)
+	for _, rep := range reports[1:] {
+		first := reports[0]
+		fmt.Printf("%dx%d / %dx%d: feedsift items/s %.2f, raw items/s %.2f\n",
+			rep.Sites, rep.Items, first.Sites, first.Items,
+			rep.Daemon.ItemsPerSec()/first.Daemon.ItemsPerSec(), rep.Raw.ItemsPerSec()/first.Raw.ItemsPerSec())
+	}
+	return nil
+}
+
+// parseFarms reads --farm: one or more SITESxITEMS sizes, comma-separated.
+func parseFarms(list string) ([][2]int, error) {
+	var sizes [][2]int
+	for f := range strings.SplitSeq(list, ",") {
+		s, i, ok := strings.Cut(strings.TrimSpace(f), "x")
+		sites, err1 := strconv.Atoi(s)
+		items, err2 := strconv.Atoi(i)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("--farm %q: want SITESxITEMS[,SITESxITEMS...], e.g. 2000x20,20000x2", list)
+		}
+		sizes = append(sizes, [2]int{sites, items})
+	}
+	return sizes, nil
 }
 
 // buildFeedsift builds cmd/feedsift of the module this one replaces
