@@ -140,6 +140,11 @@ func readJSONL(path string, fn func([]byte) error) error {
 // dedupe.TextFunc(func(string) (string, bool) { return "", false }) to
 // score the index alone.
 func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
+	return run(docs, opts, nil)
+}
+
+// run is Run, calling seen, when not nil, with each document's Match.
+func run(docs []Doc, opts dedupe.Options, seen func(id string, m dedupe.Match)) (map[string]string, error) {
 	var texts Founders
 	if opts.Texts == nil {
 		texts = Founders{}
@@ -152,6 +157,9 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 	assign := make(map[string]string, len(docs))
 	for _, d := range docs {
 		m := ix.Match(d.Text)
+		if seen != nil {
+			seen(d.ID, m)
+		}
 		if m.Duplicate {
 			assign[d.ID] = m.StoryID
 			ix.Add(dedupe.Entry{StoryID: m.StoryID, Text: d.Text})
