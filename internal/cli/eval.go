@@ -436,6 +436,8 @@ func evalRewrap(set *dedupeeval.Set, seed uint64, examples int, stdout io.Writer
 		fmt.Fprintln(stdout, r.String())
 	}
 	fmt.Fprintln(stdout, dedupeeval.WithOriginString(rw, assign))
+	fmt.Fprintln(stdout, dedupeeval.ByHeader(rw, assign, dedupeeval.RewrapLongHead))
+	fmt.Fprintln(stdout, dedupeeval.ByHeader(rw, assign, dedupeeval.RewrapBrief))
 	fmt.Fprintln(stdout, dedupeeval.MissReport(dedupeeval.Misses(rw, assign, trace), examples))
 	return nil
 }

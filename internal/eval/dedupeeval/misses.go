@@ -187,3 +187,69 @@ func WithOriginString(s *Set, assign map[string]string) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// headerWords is the word offset in text of the first 8 words of orig,
+// or -1: the length of the header a copy puts before its original.
+func headerWords(text, orig string) int {
+	cw, ow := strings.Fields(text), strings.Fields(orig)
+	if len(ow) < 8 {
+		return -1
+	}
+	want := strings.Join(ow[:8], " ")
+	for i := 0; i+8 <= len(cw); i++ {
+		if cw[i] == ow[0] && strings.Join(cw[i:i+8], " ") == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// ByHeader formats, for the copies of kind (e.g. RewrapLongHead), how
+// often each joined its original by the length of its header in 20-word
+// steps, apart for copies that came after an original that founded its
+// story ("after the founding original") and the others (the copy came
+// first, or the original had joined another copy's story: stories do not
+// chain through members, so such a copy is judged against another
+// copy's header).
+func ByHeader(s *Set, assign map[string]string, kind string) string {
+	text, pos := map[string]string{}, map[string]int{}
+	for i, d := range s.Docs {
+		text[d.ID], pos[d.ID] = d.Text, i
+	}
+	type key struct {
+		founder bool
+		bucket  int
+	}
+	joined, total := map[key]int{}, map[key]int{}
+	for _, d := range s.Docs {
+		g := s.Gold[d.ID]
+		if g.Kind != kind || g.Tier != "core" {
+			continue
+		}
+		h := headerWords(d.Text, text[g.Origin])
+		if h < 0 {
+			continue
+		}
+		k := key{pos[g.Origin] < pos[d.ID] && assign[g.Origin] == g.Origin, h / 20 * 20}
+		total[k]++
+		if assign[d.ID] == assign[g.Origin] {
+			joined[k]++
+		}
+	}
+	var b strings.Builder
+	for _, founder := range []bool{true, false} {
+		name := "after the founding original"
+		if !founder {
+			name = "otherwise"
+		}
+		fmt.Fprintf(&b, "%s joined its original by header words (%s):", kind, name)
+		for bucket := 0; bucket < 200; bucket += 20 {
+			k := key{founder, bucket}
+			if total[k] > 0 {
+				fmt.Fprintf(&b, " %d-%d %d of %d;", bucket, bucket+19, joined[k], total[k])
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

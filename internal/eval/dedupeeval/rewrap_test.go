@@ -3,6 +3,8 @@ package dedupeeval_test
 import (
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,6 +117,22 @@ func TestRewrap_Shape(t *testing.T) {
 		delete(ks, dedupeeval.RewrapBrief)
 		if len(ks) != 2 {
 			t.Errorf("%s: copies of kinds %v, want two kinds", id, ks)
+		}
+	}
+	// Every copy put with its original: ByHeader counts them all joined,
+	// in the header buckets the generator promises.
+	all := map[string]string{}
+	for id, g := range rw.Gold {
+		all[id] = g.Cluster
+	}
+	got := dedupeeval.ByHeader(rw, all, dedupeeval.RewrapLongHead)
+	counts := regexp.MustCompile(`(\d+)-\d+ (\d+) of (\d+);`).FindAllStringSubmatch(got, -1)
+	if len(counts) == 0 {
+		t.Errorf("ByHeader found no long headers:\n%s", got)
+	}
+	for _, c := range counts {
+		if from, _ := strconv.Atoi(c[1]); c[2] != c[3] || from < 20 {
+			t.Errorf("ByHeader bucket %q: want all joined, a header of 20 words or more:\n%s", c[0], got)
 		}
 	}
 	if len(rw.HardNeg) == 0 {
