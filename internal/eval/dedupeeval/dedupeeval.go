@@ -21,8 +21,8 @@
 // agency and credit notes, partner links, share-bar and comment footers,
 // all with variable names, dates and numbers), of two kinds among a short
 // header (RewrapWrap), a 40-120 word header (RewrapLongHead), a cut ending
-// (RewrapTrim) and paragraphs re-split into one or two sentences
-// (RewrapResplit); and, for one original in three, a brief of its opening
+// (RewrapTrim) and paragraphs re-split into one or two sentences with
+// partner lines between (RewrapResplit); and, for one original in three, a brief of its opening
 // in a new template shared by 2 to 5 briefs (RewrapBrief), each pair of
 // which is a RewrapTemplatePair hard negative. Copies keep their
 // original's gold cluster, so HalfOf splits it as it splits the source.

@@ -27,7 +27,7 @@ const (
 	RewrapTrim = "rw_trim"
 	// RewrapResplit is a wrapped copy whose body is re-split into
 	// paragraphs of one or two sentences, with "read more" partner lines
-	// between some of them.
+	// (and photo credits) after every one to six of them.
 	RewrapResplit = "rw_resplit"
 	// RewrapBrief is the opening 45-90 words of an original inside a
 	// large template shared by a few other briefs (fewer than the
@@ -331,19 +331,23 @@ func trimEnd(r *rand.Rand, text string) string {
 }
 
 // resplit puts one or two sentences in each paragraph and, after every
-// fourth to seventh paragraph, a "read more" line with a partner
-// headline.
+// first to sixth paragraph (the density drawn once a copy), a "read more"
+// line with a partner headline and, one time in two, a photo credit.
 func resplit(r *rand.Rand, text string) string {
 	ss := sentences(text)
 	var paras []string
-	next := 4 + r.IntN(4)
+	every := 1 + r.IntN(6)
+	next := every
 	for i := 0; i < len(ss); {
 		n := min(1+r.IntN(2), len(ss)-i)
 		paras = append(paras, strings.Join(ss[i:i+n], " "))
 		i += n
 		if next--; next == 0 && i < len(ss) {
 			paras = append(paras, "Read more: "+rwHeadline(r))
-			next = 4 + r.IntN(4)
+			if r.IntN(2) == 0 {
+				paras = append(paras, fmt.Sprintf("Photo: %s / %s", rwName(r), pick(r, rwAgencies)))
+			}
+			next = every
 		}
 	}
 	return strings.Join(paras, "\n\n")
