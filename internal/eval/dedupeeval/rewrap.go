@@ -27,7 +27,7 @@ const (
 	RewrapTrim = "rw_trim"
 	// RewrapResplit is a wrapped copy whose body is re-split into
 	// paragraphs of one or two sentences, with "read more" partner lines
-	// (and photo credits) after every one to six of them.
+	// (and image credits) after every one to six of them.
 	RewrapResplit = "rw_resplit"
 	// RewrapBrief is the opening 45-90 words of an original inside a
 	// large template shared by a few other briefs (fewer than the
@@ -178,7 +178,11 @@ func rwHeadline(r *rand.Rand) string {
 // furniture with fresh variable text.
 var rwHeadParts = []func(r *rand.Rand, s *site) string{
 	func(r *rand.Rand, s *site) string { // stacked date lines
-		return "Published: " + rwDate(r, s.dateForm) + "\nUpdated: " + rwDate(r, s.dateForm)
+		l := "First posted " + rwDate(r, s.dateForm) + "\nLast modified " + rwDate(r, s.dateForm)
+		if r.IntN(2) == 0 {
+			l += "\nIn print: " + rwDate(r, s.dateForm)
+		}
+		return l
 	},
 	func(r *rand.Rand, s *site) string { // byline
 		b := "By " + rwName(r) + ", " + pick(r, rwRoles)
@@ -220,7 +224,7 @@ var rwFootParts = []func(r *rand.Rand, s *site) string{
 		return "More from our partners\n" + rwHeadline(r) + "\n" + rwHeadline(r) + "\n" + rwHeadline(r)
 	},
 	func(r *rand.Rand, s *site) string {
-		return fmt.Sprintf("Copyright %d %s. All rights reserved. Distributed by %s.", 2019+r.IntN(7), s.name, pick(r, rwAgencies))
+		return fmt.Sprintf("(c) %d %s. Reuse only under the terms on our licensing page. Distributed by %s.", 2019+r.IntN(7), s.name, pick(r, rwAgencies))
 	},
 	func(r *rand.Rand, s *site) string {
 		return fmt.Sprintf("Tags: %s, %s, %s", pick(r, rwSections), pick(r, rwTowns), pick(r, rwSections))
@@ -332,7 +336,7 @@ func trimEnd(r *rand.Rand, text string) string {
 
 // resplit puts one or two sentences in each paragraph and, after every
 // first to sixth paragraph (the density drawn once a copy), a "read more"
-// line with a partner headline and, one time in two, a photo credit.
+// line with a partner headline and, one time in two, an image credit.
 func resplit(r *rand.Rand, text string) string {
 	ss := sentences(text)
 	var paras []string
@@ -345,7 +349,7 @@ func resplit(r *rand.Rand, text string) string {
 		if next--; next == 0 && i < len(ss) {
 			paras = append(paras, "Read more: "+rwHeadline(r))
 			if r.IntN(2) == 0 {
-				paras = append(paras, fmt.Sprintf("Photo: %s / %s", rwName(r), pick(r, rwAgencies)))
+				paras = append(paras, fmt.Sprintf("Image credit - %s for %s", rwName(r), pick(r, rwAgencies)))
 			}
 			next = every
 		}
@@ -397,7 +401,7 @@ func newTemplate(r *rand.Rand) template {
 		case 1:
 			foot = append(foot, fmt.Sprintf("You are reading the %s briefing. Forward it to a friend, or manage your subscription from your account page.", outlet))
 		default:
-			foot = append(foot, fmt.Sprintf("Photo: %s for %s. Copyright %d.", rwName(r), outlet, 2019+r.IntN(7)))
+			foot = append(foot, fmt.Sprintf("Pictures by %s for %s, (c) %d.", rwName(r), outlet, 2019+r.IntN(7)))
 		}
 	}
 	return template{head: strings.Join(head, "\n"), foot: strings.Join(foot, "\n"), dateForm: r.IntN(4)}
