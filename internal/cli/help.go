@@ -171,8 +171,18 @@ defaults and prints, for the tune half, the check half (the stream split by
 original: the FNV-1a hash of the gold cluster id, even or odd) and the
 whole: pairwise P/R/F1, ARI, recall per copy kind, the hard-negative pairs
 merged per kind, other false-merge pairs and the update tier joined to its
-origin; then docs/s and peak heap.`,
-		examples: []string{"feedsift eval dedupe", "feedsift eval dedupe --out predictions.tsv"},
+origin; then docs/s and peak heap.
+
+With --rewrap it then scores the re-wrapped stream, built from the stream's
+originals with a fixed seed: copies under generated headers and footers
+(short, or 40-120 words of dates, bylines, credit and agency notes and
+partner links), with trimmed endings or re-split paragraphs, and briefs in
+new templates shared by a few briefs (template pairs must not merge). It
+prints the same table for it, how often each kind of copy joined its
+original, and the missed pairs grouped by the index's refusal reasons,
+with examples from the tune half. It estimates the risk on streams of
+other sites; it is not such a stream.`,
+		examples: []string{"feedsift eval dedupe", "feedsift eval dedupe --out predictions.tsv", "feedsift eval dedupe --rewrap --misses 3"},
 	},
 	"reextract": {
 		description: `Asks the running daemon to run extraction again on the article pages it

@@ -12,6 +12,30 @@
 // origin. Report gives these figures for each half of the stream (split by
 // original, see HalfOf) and for the whole.
 //
+// # The re-wrapped stream
+//
+// Rewrap builds a second stream from a labelled one's originals alone
+// (core-tier documents of kind "original"), with a fixed seed: each
+// original, two copies of it under headers and footers written for the
+// generator, not taken from the corpus (stacked date lines, bylines,
+// agency and credit notes, partner links, share-bar and comment footers,
+// all with variable names, dates and numbers), of two kinds among a short
+// header (RewrapWrap), a 40-120 word header (RewrapLongHead), a cut ending
+// (RewrapTrim) and paragraphs re-split into one or two sentences with
+// partner lines between (RewrapResplit); and, for one original in three, a brief of its opening
+// in a new template shared by 2 to 5 briefs (RewrapBrief), each pair of
+// which is a RewrapTemplatePair hard negative. Copies keep their
+// original's gold cluster, so HalfOf splits it as it splits the source.
+// It is scored by the same Run and Report; RunTrace keeps each document's
+// Match, and Misses, MissReport, WithOrigin and ByHeader say which pairs
+// were missed and why (the index's Reason when the later one arrived).
+//
+// The re-wrapped stream estimates how the index fares on streams of other
+// sites, whose furniture it has never seen; it is not such a stream, and
+// its figures are not comparable with the dev stream's. Its headers are
+// harsher than most (each copy's is unique, so none becomes boilerplate)
+// and its templates smaller (fewer briefs than MaxDocFreq).
+//
 // Functions here read files; nothing is shared between calls, so they are
 // safe for concurrent use.
 package dedupeeval
@@ -140,6 +164,11 @@ func readJSONL(path string, fn func([]byte) error) error {
 // dedupe.TextFunc(func(string) (string, bool) { return "", false }) to
 // score the index alone.
 func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
+	return run(docs, opts, nil)
+}
+
+// run is Run, calling seen, when not nil, with each document's Match.
+func run(docs []Doc, opts dedupe.Options, seen func(id string, m dedupe.Match)) (map[string]string, error) {
 	var texts Founders
 	if opts.Texts == nil {
 		texts = Founders{}
@@ -152,6 +181,9 @@ func Run(docs []Doc, opts dedupe.Options) (map[string]string, error) {
 	assign := make(map[string]string, len(docs))
 	for _, d := range docs {
 		m := ix.Match(d.Text)
+		if seen != nil {
+			seen(d.ID, m)
+		}
 		if m.Duplicate {
 			assign[d.ID] = m.StoryID
 			ix.Add(dedupe.Entry{StoryID: m.StoryID, Text: d.Text})
