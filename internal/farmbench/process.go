@@ -150,7 +150,7 @@ func (c *childDaemon) observe(ctx context.Context, opts Options, farm *servedFar
 			c.arrivals.add(u)
 		case err := <-c.exited:
 			c.gone = true
-			return fmt.Errorf("farmbench: the daemon's process exited with %d of %d items published: %v", c.arrivals.count(), total, err)
+			return fmt.Errorf("farmbench: the daemon's process exited with %d of %d items published: %w", c.arrivals.count(), total, err)
 		case <-limit.C:
 			return fmt.Errorf("farmbench: only %d of %d items published in time", c.arrivals.count(), total)
 		case <-ctx.Done():
@@ -179,7 +179,7 @@ func (c *childDaemon) connect(ctx context.Context, addr string) (*nats.Conn, err
 		select {
 		case err := <-c.exited:
 			c.gone = true
-			return nil, fmt.Errorf("farmbench: the daemon's process exited before its NATS server listened: %v", err)
+			return nil, fmt.Errorf("farmbench: the daemon's process exited before its NATS server listened: %w", err)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
