@@ -130,9 +130,21 @@
 // header that runs on into the body, and a heavy rewrite is not word for
 // word around its gaps. A frame whose footer left no shared shingle in
 // the story's sample (a footer past a long header is sampled one word in
-// Sample) is not seen: the two texts then share a header only, which
-// passes when it is 56 words or more. Match.Reason says "a template
-// frame" with where the header ends and the footer starts.
+// Sample) is not seen: the two texts then share a header only. Match.Reason
+// says "a template frame" with where the header ends and the footer
+// starts.
+//
+// A header shared with a story is not a copy either, whatever its length,
+// once a third story holds it: the largest block starts within 8 words of
+// both texts' distinctive start, at least 80% of it (estimated) is held
+// by another story as well, and each text is mostly its own (containment
+// under 50% either way): a new template's header over different bodies
+// seen in a third brief. A copy is mostly the story's text, even when an
+// earlier copy of the story (its own story, the cluster split) holds the
+// same text. Until a third story holds it, a header of 56 words or more
+// over different bodies, with no footer seen, still passes the shared
+// opening (the pair alone does not tell it from an update that keeps a
+// story's opening). Match.Reason says "a header seen in another story".
 //
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/feedsift/feedsift/dedupe"
 )
 
 // fixedWords builds n words of fixed template text from seed (a site's
@@ -65,6 +67,55 @@ func TestMatch_TemplateFrame(t *testing.T) {
 			}
 			if tc.wantDup && strings.Contains(m.Reason, "template frame") {
 				t.Errorf("a duplicate's reason names a template frame: %s", m.Reason)
+			}
+		})
+	}
+}
+
+// TestMatch_SeenHeader (issue 13, category 6): briefs of different
+// originals under one new template's header, without a footer, share
+// only the header; once another story holds it as well (a third brief)
+// the header is evidence of a template, not of a copy, whatever its
+// length. A copy of a story that an earlier copy (its own story, the
+// cluster split) also holds is mostly the story's text and still joins.
+func TestMatch_SeenHeader(t *testing.T) {
+	header := fixedWords(6, 60)
+	lead := func(seed uint64) string { // an original's first 180 words
+		p := strings.Split(genText(seed, 6), "\n\n")
+		return strings.Join(p[1:4], "\n\n")
+	}
+	brief := func(seed uint64) string { return header + "\n\n" + lead(seed) }
+	orig := genText(1601, 4)
+	tests := []struct {
+		name    string
+		earlier []string // indexed as separate stories, the first is "first"
+		then    string
+		wantDup bool
+		reason  string
+	}{
+		{"a third brief under the header", []string{brief(1501), brief(1502)}, brief(1503), false, "a header seen in another story"},
+		{"the same brief again", []string{brief(1501), brief(1502)}, brief(1501), true, ""},
+		{"a copy of a story held twice", []string{orig, orig + "\n\n" + fixedWords(7, 40)}, orig[:len(orig)*3/4], true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix, err := dedupe.NewIndex(dedupe.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, text := range tc.earlier {
+				id := fmt.Sprint("earlier", i)
+				if i == 0 {
+					id = "first"
+				}
+				ix.Add(dedupe.Entry{StoryID: id, Text: text, Time: t0})
+			}
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.wantDup {
+				t.Fatalf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
+			}
+			if !strings.Contains(m.Reason, tc.reason) {
+				t.Errorf("reason does not say %q: %s", tc.reason, m.Reason)
 			}
 		})
 	}

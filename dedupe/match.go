@@ -62,6 +62,10 @@ const (
 	headerDense = 0.8
 )
 
+// A header seen in a third story (seenHeader): the least share of the
+// largest block's estimated shingles that another story holds as well.
+const seenShare = 0.8
+
 // A template frame (framed): the least text of its own each text must
 // hold between two shared stretches (at least frameOwnMin words and
 // frameOwn of the shorter text's estimated distinctive length), the most
@@ -129,11 +133,14 @@ func (c *candidate) closeBlock(minShared int) {
 // split where an estimated gapLimit shingles in a row of the text are not
 // shared.
 type block struct {
-	mass     float64 // estimated shared shingles
-	shared   int     // shared kept shingles, opening or body sample
-	qFirst   int     // words from the text's distinctive start to the block's first shingle
-	sFirst   int     // least offset in the story of a shingle of the block
-	posFirst uint32  // word offsets in the text of the first and last shared shingle
+	mass float64 // estimated shared shingles
+	// seen: the part of mass held by another story as well (a text
+	// shared by three stories)
+	seen     float64
+	shared   int    // shared kept shingles, opening or body sample
+	qFirst   int    // words from the text's distinctive start to the block's first shingle
+	sFirst   int    // least offset in the story of a shingle of the block
+	posFirst uint32 // word offsets in the text of the first and last shared shingle
 	posLast  uint32
 	lead     int // shared shingles in the text's first leadQueryWords words and the story's first leadStoryWords
 	leadWrap int // shared shingles in the text's first leadQueryWords words from the block's start
@@ -197,9 +204,12 @@ type candidate struct {
 	headDense         bool
 	// frame: the shared text is a template's frame around different
 	// bodies (see framed).
-	frame  bool
-	update bool
-	dup    bool // passes every check
+	frame bool
+	// seenHead: the largest block is a header another story holds too
+	// (see seenHeader).
+	seenHead bool
+	update   bool
+	dup      bool // passes every check
 	// checked: the second stage compared the full texts (second holds
 	// what it found); a duplicate by it alone when dup and !first.
 	checked bool
@@ -448,6 +458,18 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 	start := 0
 	for i, end := range q.ends {
 		qo := int(q.dpos[i] - q.dpos[0])
+		// Held by two stories or more: another story besides any one
+		// candidate holds it (a story and its member's posting are one).
+		multi := false
+		if end-start >= 2 {
+			s0 := sofSlot(q.all[start])
+			for _, w := range q.all[start+1 : end] {
+				if sofSlot(w) != s0 {
+					multi = true
+					break
+				}
+			}
+		}
 		for _, w := range q.all[start:end] {
 			c := &cands[where[sofSlot(w)]]
 			so := -1
@@ -459,10 +481,13 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 			}
 			c.last, c.lastSo = i, so
 			b := &c.cur
+			wm := c.wb
 			if inOpening(w) {
-				b.mass += q.wz
-			} else {
-				b.mass += c.wb
+				wm = q.wz
+			}
+			b.mass += wm
+			if multi {
+				b.seen += wm
 			}
 			b.shared++
 			if w&0xff == offMember {
@@ -596,7 +621,22 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.rewrite = ix.rewritten(c)
 	c.header = ix.headerOnly(c)
 	c.frame = ix.framed(q, c)
-	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+	c.seenHead = ix.seenHeader(c)
+	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+}
+
+// seenHeader: the largest block starts within wrapNearWords of both
+// texts' distinctive start, at least seenShare of it is held by another
+// story as well, and each text holds mostly text of its own (containment
+// under headerOwn either way): a new template's header (of any length)
+// over different bodies, seen in a third story before MaxDocFreq stories
+// make it boilerplate (issue 13, category 6). A copy holds mostly the
+// story's text, even when an earlier copy of it (a story of its own, the
+// cluster split) holds the same text.
+func (ix *Index) seenHeader(c *candidate) bool {
+	b := &c.best
+	return max(b.qFirst, b.sFirst) <= wrapNearWords && b.seen >= seenShare*b.mass &&
+		c.containQ < headerOwn && c.containS < headerOwn
 }
 
 // headerOnly: the largest block is a short opening that both texts
@@ -801,6 +841,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 		}
 		if c.header {
 			why = append(why, fmt.Sprintf("a shared header only: both texts open with the same %d words, then each is mostly its own", m.SpanEnd-m.SpanStart))
+		}
+		if c.seenHead {
+			why = append(why, fmt.Sprintf("a header seen in another story: both texts open with the same %d words, %.0f%% of them held by another story as well, then each is mostly its own",
+				m.SpanEnd-m.SpanStart, 100*c.best.seen/c.best.mass))
 		}
 		if c.frame {
 			why = append(why, fmt.Sprintf("a template frame: both texts open with the same text (%d/%d words in, up to word %d of this text), then each holds %.0f words or more of its own (at least %d and %.0f%% of the shorter text) before they share text again from word %d to %d (a fixed header and footer around different bodies)",
