@@ -110,6 +110,42 @@
 // template's header over different bodies, before MaxDocFreq stories
 // make it boilerplate.
 //
+// No route passes a template's frame either (issue 13, category 6):
+// briefs of different originals in one new template share its header and
+// its footer around bodies of their own, and a header of 56 words or more
+// passes the shared opening, a short brief's frame the containment
+// threshold. The text and a story share a frame when their shared text
+// starts within 8 words of both texts' distinctive start and, at the
+// widest gap between two shared shingles, each text holds text of its own
+// (at least 48 words and 20% of the shorter text's estimated distinctive
+// length; for the story, the words it moves on by less the shared words
+// the text moves on by, so a long story's sparse body sample does not
+// count as its own text) before they share text again, the shared
+// stretches before and after the gap each spanning at most 100 words,
+// word for word (80% of the text's estimated shingles over each). A copy
+// shares its body with no gap of its own in both (an inserted paragraph
+// or quote is in one text only), a trimmed copy stops where the story
+// goes on, an update that keeps a story's opening and appends other text
+// shares nothing after it, a copy under the same long header shares a
+// header that runs on into the body, and a heavy rewrite is not word for
+// word around its gaps. A frame whose footer left no shared shingle in
+// the story's sample (a footer past a long header is sampled one word in
+// Sample) is not seen: the two texts then share a header only. Match.Reason
+// says "a template frame" with where the header ends and the footer
+// starts.
+//
+// A header shared with a story is not a copy either, whatever its length,
+// once a third story holds it: the largest block starts within 8 words of
+// both texts' distinctive start, at least 80% of it (estimated) is held
+// by another story as well, and each text is mostly its own (containment
+// under 50% either way): a new template's header over different bodies
+// seen in a third brief. A copy is mostly the story's text, even when an
+// earlier copy of the story (its own story, the cluster split) holds the
+// same text. Until a third story holds it, a header of 56 words or more
+// over different bodies, with no footer seen, still passes the shared
+// opening (the pair alone does not tell it from an update that keeps a
+// story's opening). Match.Reason says "a header seen in another story".
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is
@@ -125,9 +161,9 @@
 // The index holds sampled shingles only, not texts. When Options.Texts (a
 // TextSource, e.g. the daemon's store or an evaluation's memory) is set,
 // Match checks the full texts of the few candidates the rules above
-// refuse by a near miss: not a shared header, the largest block holding
-// at least 10% of the shorter text and at least 2 kept shingles; at most
-// 3 of them, best containment first. A heavy rewrite keeps few 5-word
+// refuse by a near miss: not a shared header nor a template frame, the
+// largest block holding at least 10% of the shorter text and at least 2
+// kept shingles; at most 3 of them, best containment first. A heavy rewrite keeps few 5-word
 // runs but keeps its sentences' names, numbers and content words, in
 // the same order. Both texts are cut into sentences (at '.', '!' or '?'
 // before a space, at line breaks and at '|', which separates the items of

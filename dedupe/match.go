@@ -62,6 +62,24 @@ const (
 	headerDense = 0.8
 )
 
+// A header seen in a third story (seenHeader): the least share of the
+// largest block's estimated shingles that another story holds as well.
+const seenShare = 0.8
+
+// A template frame (framed): the least text of its own each text must
+// hold between two shared stretches (at least frameOwnMin words and
+// frameOwn of the shorter text's estimated distinctive length), the most
+// words the shared stretch before it (the header) and after it (the
+// footer) may span, and the least share of the text's estimated
+// distinctive shingles over each that the shared ones must hold (word for
+// word).
+const (
+	frameOwn     = 0.2
+	frameOwnMin  = 48
+	frameSpanMax = 100
+	frameDense   = 0.8
+)
+
 // The sparse lead (sparseLead): the near-start route with a single shared
 // shingle in the lead, when the largest block spans at least this share
 // of the shorter text's estimated distinctive length. A re-spun copy
@@ -115,11 +133,14 @@ func (c *candidate) closeBlock(minShared int) {
 // split where an estimated gapLimit shingles in a row of the text are not
 // shared.
 type block struct {
-	mass     float64 // estimated shared shingles
-	shared   int     // shared kept shingles, opening or body sample
-	qFirst   int     // words from the text's distinctive start to the block's first shingle
-	sFirst   int     // least offset in the story of a shingle of the block
-	posFirst uint32  // word offsets in the text of the first and last shared shingle
+	mass float64 // estimated shared shingles
+	// seen: the part of mass held by another story as well (a text
+	// shared by three stories)
+	seen     float64
+	shared   int    // shared kept shingles, opening or body sample
+	qFirst   int    // words from the text's distinctive start to the block's first shingle
+	sFirst   int    // least offset in the story of a shingle of the block
+	posFirst uint32 // word offsets in the text of the first and last shared shingle
 	posLast  uint32
 	lead     int // shared shingles in the text's first leadQueryWords words and the story's first leadStoryWords
 	leadWrap int // shared shingles in the text's first leadQueryWords words from the block's start
@@ -159,8 +180,36 @@ type candidate struct {
 	rewrite bool
 	// header: the largest block is a shared header only (see headerOnly).
 	header bool
-	update bool
-	dup    bool // passes every check
+	// Frame tracking (see trackGap and framed): the text index and story
+	// offset of the last shared shingle with an offset (lastOffI -1
+	// before the first), the text's and story's word offsets of the first,
+	// and the widest gap between two of them in which both texts hold
+	// text of their own (the least of the two texts' own words).
+	lastOffI, lastOffS   int
+	firstOffQ, firstOffS int
+	ownGap               float64
+	// gapFrom and gapTo: the text's word offsets of the shared shingles
+	// around the widest gap.
+	gapFrom, gapTo uint32
+	// lastOffPos: the text's word offset of the last shared shingle with
+	// an offset; firstOffPos of the first.
+	firstOffPos, lastOffPos uint32
+	// firstOffI: the text index of the first shared shingle with an
+	// offset; offMass their estimated shared shingles; gapToI is the index
+	// of the one ending the widest gap, headMass the mass before it,
+	// headDense whether that holds frameDense of the text's estimated
+	// distinctive shingles from the first to the gap (word for word).
+	firstOffI, gapToI int
+	offMass, headMass float64
+	headDense         bool
+	// frame: the shared text is a template's frame around different
+	// bodies (see framed).
+	frame bool
+	// seenHead: the largest block is a header another story holds too
+	// (see seenHeader).
+	seenHead bool
+	update   bool
+	dup      bool // passes every check
 	// checked: the second stage compared the full texts (second holds
 	// what it found); a duplicate by it alone when dup and !first.
 	checked bool
@@ -386,6 +435,7 @@ func (ix *Index) weigh(q *query, cands []candidate) {
 		c := &cands[k]
 		c.wb = float64(ix.opts.Sample) * (1 << 32) / (float64(ix.tau[c.slot]) + 1)
 		c.last = -1
+		c.lastOffI = -1
 		nqb := len(q.qBody)
 		if t := ix.tau[c.slot]; t != math.MaxUint32 {
 			nqb, _ = slices.BinarySearch(q.qBody, t+1)
@@ -408,6 +458,18 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 	start := 0
 	for i, end := range q.ends {
 		qo := int(q.dpos[i] - q.dpos[0])
+		// Held by two stories or more: another story besides any one
+		// candidate holds it (a story and its member's posting are one).
+		multi := false
+		if end-start >= 2 {
+			s0 := sofSlot(q.all[start])
+			for _, w := range q.all[start+1 : end] {
+				if sofSlot(w) != s0 {
+					multi = true
+					break
+				}
+			}
+		}
 		for _, w := range q.all[start:end] {
 			c := &cands[where[sofSlot(w)]]
 			so := -1
@@ -419,15 +481,23 @@ func (ix *Index) blocks(q *query, cands []candidate, where map[uint32]int) {
 			}
 			c.last, c.lastSo = i, so
 			b := &c.cur
+			wm := c.wb
 			if inOpening(w) {
-				b.mass += q.wz
-			} else {
-				b.mass += c.wb
+				wm = q.wz
+			}
+			b.mass += wm
+			if multi {
+				b.seen += wm
 			}
 			b.shared++
 			if w&0xff == offMember {
 				continue
 			}
+			wt := c.wb
+			if inOpening(w) {
+				wt = q.wz
+			}
+			ix.trackGap(q, c, i, qo, so, wt)
 			if b.qFirst < 0 {
 				b.qFirst = qo
 				b.posFirst = q.dpos[i]
@@ -465,6 +535,68 @@ func (ix *Index) endsBlock(q *query, c *candidate, i, so int) bool {
 	return run >= c.gapLimit && (so < 0 || c.lastSo < 0 || float64(so-c.lastSo) >= run*blockGapStory)
 }
 
+// trackGap records, for the text's i-th distinctive shingle (qo words
+// from its distinctive start) shared with c's story at offset so, the
+// first shared shingle with an offset and the widest gap since the last
+// one in which both texts hold text of their own (see framed). Blocks
+// do not decide it: a short body between a template's header and footer
+// does not split them into two blocks.
+func (ix *Index) trackGap(q *query, c *candidate, i, qo, so int, wt float64) {
+	if c.lastOffI < 0 {
+		c.firstOffI = i
+		c.firstOffQ, c.firstOffS = qo, so
+		c.firstOffPos = q.dpos[i]
+	} else if i > c.lastOffI && so > c.lastOffS {
+		run := float64(q.before[i] - q.before[c.lastOffI+1])
+		if t := ix.tau[c.slot]; t != math.MaxUint32 && run > 0 {
+			run = unsharedRun(q.dpos, q.dh, q.dbody, c.lastOffI+1, i, t, q.wz, c.wb)
+		}
+		// The story's own words between the two: how far it moves on less
+		// the shared words the text moves on by (its move less its own
+		// run). A long story keeps a sparse sample of its body, so its
+		// move alone would count shared text it did not sample.
+		storyOwn := float64(so-c.lastOffS) - (float64(q.dpos[i]-q.dpos[c.lastOffI]) - run)
+		if g := min(run, storyOwn); g > c.ownGap {
+			c.ownGap = g
+			c.gapFrom, c.gapTo = q.dpos[c.lastOffI], q.dpos[i]
+			c.gapToI, c.headMass = i, c.offMass
+			c.headDense = c.offMass >= frameDense*float64(q.before[c.lastOffI+1]-q.before[c.firstOffI])
+		}
+	}
+	c.lastOffI, c.lastOffS = i, so
+	c.lastOffPos = q.dpos[i]
+	c.offMass += wt
+}
+
+// framed: the text and c's story share a template's frame around
+// different bodies (issue 13, category 6: briefs of different originals
+// in one new template, before MaxDocFreq stories make it boilerplate):
+// their shared text starts within wrapNearWords of both texts'
+// distinctive start; then, at the widest gap between two shared
+// shingles, each text holds at least frameOwnMin words and frameOwn of
+// the shorter text of its own (the text's estimated unshared shingles;
+// the story's words less the shared ones the text moves on by) before
+// they share text again; and the shared stretches before the gap (the
+// header) and after it (the footer) each span at most frameSpanMax words
+// and are word for word (frameDense). A copy shares its body without a
+// gap of its own in both (an inserted paragraph or quote is in one text
+// only), a trimmed copy stops where the story goes on, an update that
+// keeps a story's opening and appends other text shares nothing after
+// it, a copy under the same long header shares a header that runs on
+// into the shared body (longer than frameSpanMax), and a heavy rewrite
+// is not word for word on both sides of a gap. The frame refuses the
+// candidate whatever route it would pass, and the second stage does not
+// read it.
+func (ix *Index) framed(q *query, c *candidate) bool {
+	if c.lastOffI < 0 || max(c.firstOffQ, c.firstOffS) > wrapNearWords || c.ownGap < max(frameOwnMin, frameOwn*min(c.nq, c.ns)) {
+		return false
+	}
+	head := int(c.gapFrom-c.firstOffPos) + ix.opts.Shingle
+	tail := int(c.lastOffPos-c.gapTo) + ix.opts.Shingle
+	tailDense := c.offMass-c.headMass >= frameDense*float64(q.before[c.lastOffI+1]-q.before[c.gapToI])
+	return head <= frameSpanMax && tail <= frameSpanMax && c.headDense && tailDense
+}
+
 // score is match's fourth phase for one candidate: it closes c's last
 // block, estimates containment and Jaccard on the largest block, and
 // judges alignment (the alignment rule), update and duplicate (doc.go,
@@ -488,7 +620,23 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.opening = ix.sharedOpening(q, c)
 	c.rewrite = ix.rewritten(c)
 	c.header = ix.headerOnly(c)
-	c.dup = b.shared >= ix.opts.MinShared && !c.header && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+	c.frame = ix.framed(q, c)
+	c.seenHead = ix.seenHeader(c)
+	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+}
+
+// seenHeader: the largest block starts within wrapNearWords of both
+// texts' distinctive start, at least seenShare of it is held by another
+// story as well, and each text holds mostly text of its own (containment
+// under headerOwn either way): a new template's header (of any length)
+// over different bodies, seen in a third story before MaxDocFreq stories
+// make it boilerplate (issue 13, category 6). A copy holds mostly the
+// story's text, even when an earlier copy of it (a story of its own, the
+// cluster split) holds the same text.
+func (ix *Index) seenHeader(c *candidate) bool {
+	b := &c.best
+	return max(b.qFirst, b.sFirst) <= wrapNearWords && b.seen >= seenShare*b.mass &&
+		c.containQ < headerOwn && c.containS < headerOwn
 }
 
 // headerOnly: the largest block is a short opening that both texts
@@ -693,6 +841,14 @@ func (ix *Index) reason(m Match, c candidate) string {
 		}
 		if c.header {
 			why = append(why, fmt.Sprintf("a shared header only: both texts open with the same %d words, then each is mostly its own", m.SpanEnd-m.SpanStart))
+		}
+		if c.seenHead {
+			why = append(why, fmt.Sprintf("a header seen in another story: both texts open with the same %d words, %.0f%% of them held by another story as well, then each is mostly its own",
+				m.SpanEnd-m.SpanStart, 100*c.best.seen/c.best.mass))
+		}
+		if c.frame {
+			why = append(why, fmt.Sprintf("a template frame: both texts open with the same text (%d/%d words in, up to word %d of this text), then each holds %.0f words or more of its own (at least %d and %.0f%% of the shorter text) before they share text again from word %d to %d (a fixed header and footer around different bodies)",
+				c.firstOffQ, c.firstOffS, c.gapFrom+uint32(ix.opts.Shingle), c.ownGap, frameOwnMin, 100*frameOwn, c.gapTo, c.lastOffPos+uint32(ix.opts.Shingle)))
 		}
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {

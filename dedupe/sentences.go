@@ -39,7 +39,8 @@ func (f TextFunc) Text(id string) (string, bool) {
 // The second stage (alignSentences). A candidate the shingle rules
 // refused is checked on the full texts when it is in the near-miss band:
 // its largest block holds at least secondContain of the shorter text and
-// at least secondShared kept shingles, and it is not a shared header.
+// at least secondShared kept shingles, and it is neither a shared header
+// (of either kind) nor a template frame.
 // At most secondMax such candidates, by containment, are checked per
 // Match.
 //
@@ -519,7 +520,7 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 	var band []int
 	for k := range cands {
 		c := &cands[k]
-		if c.dup || c.header || c.contain < secondContain || c.best.shared < secondShared {
+		if c.dup || c.header || c.frame || c.seenHead || c.contain < secondContain || c.best.shared < secondShared {
 			continue
 		}
 		band = append(band, k)
