@@ -622,15 +622,11 @@ func (s sentAlign) reason() string {
 	}
 	if s.lead > 0 {
 		r.WriteString("a shared lead: sentences ")
-		r.WriteString(strconv.Itoa(s.startA + 1))
-		r.WriteByte('-')
-		r.WriteString(strconv.Itoa(s.startA + s.lead))
+		writeSpan(&r, s.startA, s.lead)
 		r.WriteString(" of the shorter text (")
 		r.WriteString(strconv.Itoa(s.of))
 		r.WriteString(" sentences) align one after another with sentences ")
-		r.WriteString(strconv.Itoa(s.startB + 1))
-		r.WriteByte('-')
-		r.WriteString(strconv.Itoa(s.startB + s.lead))
+		writeSpan(&r, s.startB, s.lead)
 		r.WriteString(" of the other, ")
 		r.WriteString(strconv.Itoa(s.rewritten))
 		r.WriteString(" of them rewritten, mean term overlap ")
@@ -658,4 +654,12 @@ func (s sentAlign) reason() string {
 		r.WriteString(strconv.Itoa(s.startB + 1))
 	}
 	return r.String()
+}
+
+// writeSpan writes the 1-based span of n sentences from index start, as
+// "first-last".
+func writeSpan(r *strings.Builder, start, n int) {
+	r.WriteString(strconv.Itoa(start + 1))
+	r.WriteByte('-')
+	r.WriteString(strconv.Itoa(start + n))
 }
