@@ -38,7 +38,9 @@
 // start (after the heap freed by earlier runs is returned to the system),
 // which is the run's own, the largest Go heap in use and the file-backed
 // resident memory (the bbolt store's mapped pages) beside them, with
-// Options.HeapProfile the heap profile at the largest heap, the store's
+// Options.HeapProfile the heap profile at the largest heap (and with
+// Options.CPUProfile the daemon's CPU profile over the run's first
+// seconds), the store's
 // lag when the last item was published, and the wall time against the
 // politeness bound: each site's robots.txt, feed and pages one after
 // another, Interval apart, all sites at once.

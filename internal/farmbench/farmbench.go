@@ -50,6 +50,14 @@ type Options struct {
 	// HeapProfile, when set, receives the heap profile (pprof format)
 	// taken during the daemon's run when its Go heap was largest.
 	HeapProfile io.Writer
+	// CPUProfile, when set with DaemonBinary, receives the daemon
+	// process's CPU profile (pprof format) over the first
+	// CPUProfileWindow of its run (30 s when zero), read from its
+	// /debug/pprof/profile. The run waits for the window to close before
+	// it stops the daemon, so a window longer than the run costs wall
+	// time, not the profile.
+	CPUProfile       io.Writer
+	CPUProfileWindow time.Duration
 	// DaemonBinary, when set, is a feedsift binary whose `run` command
 	// is the daemon side, in a process of its own (see runDaemonProcess),
 	// so that what is measured is the daemon's alone. Empty runs the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/feedsift/feedsift/internal/farmbench"
 )
@@ -94,9 +95,10 @@ func TestRunDaemonProcess(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build feedsift: %v\n%s", err, out)
 	}
-	var heap bytes.Buffer
+	var heap, cpu bytes.Buffer
 	absent := filepath.Join(t.TempDir(), "data") // "empty or absent": the run makes it
-	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: absent, FarmProcess: true, DaemonBinary: bin, HeapProfile: &heap})
+	rep, err := farmbench.Run(t.Context(), farmbench.Options{Sites: 3, Items: 2, DataDir: absent, FarmProcess: true, DaemonBinary: bin,
+		HeapProfile: &heap, CPUProfile: &cpu, CPUProfileWindow: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,5 +109,9 @@ func TestRunDaemonProcess(t *testing.T) {
 	if d.CPU <= 0 || d.PeakRSS <= 0 || d.PeakHeap <= 0 || d.P50 <= 0 || heap.Len() == 0 {
 		t.Errorf("daemon's process: CPU %v, peak RSS %d, peak heap %d, p50 %v, heap profile %d bytes; want each measured",
 			d.CPU, d.PeakRSS, d.PeakHeap, d.P50, heap.Len())
+	}
+	// A pprof profile is gzipped protocol buffers.
+	if b := cpu.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("daemon's CPU profile: %d bytes, starting %x; want a gzipped pprof profile", len(b), b[:min(len(b), 4)])
 	}
 }

@@ -3,6 +3,7 @@ package farmbench
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,6 +68,12 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 	go func() { exited <- cmd.Wait() }()
 	child := &childDaemon{pid: cmd.Process.Pid, http: "http://" + httpAddr, exited: exited}
 	seenErr := child.observe(ctx, opts, farm, natsAddr, &res, start)
+	if child.profile != nil {
+		if seenErr != nil {
+			child.stopProfile() // the run failed: the profile is not worth waiting for
+		}
+		seenErr = errors.Join(seenErr, child.writeCPUProfile(opts.CPUProfile))
+	}
 
 	// Stop the daemon as a user would, and make sure it stopped cleanly.
 	_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -99,6 +106,51 @@ type childDaemon struct {
 	exited   <-chan error
 	gone     bool // it exited before it was told to: an error already reported
 	arrivals arrivalLog
+	// profile delivers the CPU profile startCPUProfile asked for;
+	// stopProfile gives up on it.
+	profile     chan profileResult
+	stopProfile context.CancelFunc
+}
+
+type profileResult struct {
+	body []byte
+	err  error
+}
+
+// defaultProfileWindow is the CPU profile's window when
+// Options.CPUProfileWindow is zero.
+const defaultProfileWindow = 30 * time.Second
+
+// startCPUProfile asks the daemon for its CPU profile over window, from
+// now; writeCPUProfile waits for it.
+func (c *childDaemon) startCPUProfile(ctx context.Context, window time.Duration) {
+	c.profile = make(chan profileResult, 1)
+	ctx, c.stopProfile = context.WithCancel(ctx)
+	go func() {
+		defer c.stopProfile()
+		// The HTTP listener may open a little after NATS's.
+		for _, err := c.get(ctx, "/healthz"); err != nil && ctx.Err() == nil; _, err = c.get(ctx, "/healthz") {
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		body, err := c.get(ctx, fmt.Sprintf("/debug/pprof/profile?seconds=%d", max(1, int(window.Seconds()))))
+		c.profile <- profileResult{body, err}
+	}()
+}
+
+// writeCPUProfile waits for the profile startCPUProfile asked for and
+// writes it to w.
+func (c *childDaemon) writeCPUProfile(w io.Writer) error {
+	r := <-c.profile
+	if r.err != nil {
+		return fmt.Errorf("farmbench: the daemon's CPU profile: %w", r.err)
+	}
+	if _, err := w.Write(r.body); err != nil {
+		return fmt.Errorf("farmbench: write the daemon's CPU profile: %w", err)
+	}
+	return nil
 }
 
 // observe waits until a story or a copy of every farm item is on the
@@ -127,6 +179,9 @@ func (c *childDaemon) observe(ctx context.Context, opts Options, farm *servedFar
 		defer func() { _ = sub.Unsubscribe() }()
 	}
 	res.BaseRSS = procStatusBytes(c.pid, "VmRSS:")
+	if opts.CPUProfile != nil {
+		c.startCPUProfile(ctx, cmp.Or(opts.CPUProfileWindow, defaultProfileWindow))
+	}
 
 	mem := &childMemory{}
 	stop := make(chan struct{})

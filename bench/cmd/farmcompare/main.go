@@ -6,7 +6,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/farmcompare [--farm 2000x20[,20000x2]] [--interval 1s] [--workers N] [--memory-limit-mib N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
+//	cd bench && go run ./cmd/farmcompare [--farm 2000x20[,20000x2]] [--interval 1s] [--workers N] [--memory-limit-mib N] [--baseline go-trafilatura|feedsift] [--cpuprofile FILE [--cpuprofile-window 30s]] [--heapprofile FILE] [--farm-in-process] [--daemon-in-process]
 //
 // The daemon side is `feedsift run`, built from this checkout into a
 // temporary directory, in a process of its own: this program links
@@ -49,9 +49,10 @@ func run() error {
 	workers := flag.Int("workers", 0, "the daemon's fetch.workers (0: the default)")
 	memoryLimitMiB := flag.Int64("memory-limit-mib", 0, "the daemon's daemon.memory_limit in MiB (0: the default)")
 	baseline := flag.String("baseline", "go-trafilatura", "the raw baseline's extractor: go-trafilatura or feedsift")
-	daemonInProcess := flag.Bool("daemon-in-process", false, "run the daemon in this process, not as `feedsift run` in a process of its own (needed by --cpuprofile)")
+	daemonInProcess := flag.Bool("daemon-in-process", false, "run the daemon in this process, not as `feedsift run` in a process of its own")
 	farmInProcess := flag.Bool("farm-in-process", false, "serve the farm from this process, not a child process (its CPU and memory are then measured too)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process's run (baseline, and the daemon with --daemon-in-process) to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file: the daemon's process over --cpuprofile-window from its start, or, with --daemon-in-process, this whole process (baseline and daemon)")
+	cpuProfileWindow := flag.Duration("cpuprofile-window", 30*time.Second, "how long --cpuprofile profiles the daemon's process, from its start")
 	heapProfile := flag.String("heapprofile", "", "write the daemon's heap profile at its largest heap to this file")
 	dataDir := flag.String("data", "", "keep the daemon's data (config, store, JetStream) in this directory (a subdirectory per farm when there are several), which must be empty or absent (default: a temporary directory, removed at the end)")
 	flag.Parse()
@@ -83,8 +84,8 @@ func run() error {
 		defer os.RemoveAll(dir)
 		dataRoot = dir
 	}
-	if *cpuProfile != "" && !*daemonInProcess {
-		return fmt.Errorf("--cpuprofile profiles this process: add --daemon-in-process to profile the daemon")
+	if *cpuProfile != "" && !*daemonInProcess && len(sizes) > 1 {
+		return fmt.Errorf("--cpuprofile of the daemon's process takes one farm, not %d", len(sizes))
 	}
 	if !*daemonInProcess {
 		binDir, err := os.MkdirTemp("", "farmcompare-bin-")
@@ -110,10 +111,14 @@ func run() error {
 			return err
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+		if *daemonInProcess {
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		} else {
+			opts.CPUProfile, opts.CPUProfileWindow = f, *cpuProfileWindow
 		}
-		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
