@@ -147,7 +147,8 @@
 //     (a standfirst, an empty widget), such boxes after its last <p>, in
 //     that element or after it in the block, are not emitted when all
 //     that follows that <p> is short (80 words outside links at most and
-//     under a fifth of the story; a list of links is not story text): an
+//     under a fifth of the story; a list of links is not story text, nor
+//     is what is cut anyway, such as other pages' teasers below it): an
 //     author box, a donation or newsletter appeal, a "have a tip?" line.
 //     Nor are such boxes between its first and last <p> that hold 40
 //     words or fewer and a link leaving the page, unless they are one

@@ -83,7 +83,7 @@ func emit(n *html.Node) []string { return emitSkipping(n, nil) }
 
 // emitSkipping is emit, skipping the elements of extra too.
 func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
-	skip := trailingBoxes(n)
+	skip := trailingBoxes(n, extra)
 	for k := range extra {
 		if skip == nil {
 			skip = make(map[*html.Node]bool)

@@ -26,9 +26,11 @@ const (
 // container), the <div>, <section> and <aside> elements after its last
 // <p>, among that <p>'s siblings or those of the container and its
 // ancestors up to block, when all that follows that <p> in block is
-// short (words outside links: a list of links is not story text) and
-// the story itself puts at most a tenth of its text in such elements
-// (a standfirst or an empty widget before its paragraphs).
+// short (words outside links: a list of links is not story text; nor
+// are the elements of skipped, which are not emitted either, such as
+// other pages' teasers under the story) and the story itself puts at
+// most a tenth of its text in such elements (a standfirst or an empty
+// widget before its paragraphs).
 // A page that writes every paragraph as a <p> and then closes with a
 // <div> holding an author box, a donation or newsletter appeal or a
 // "have a tip?" line marks that line as something else by the change of
@@ -39,7 +41,7 @@ const (
 // product card, a "read more" or newsletter box that the template or the
 // editor drops into the text, which a writer would have written as a
 // paragraph.
-func trailingBoxes(block *html.Node) map[*html.Node]bool {
+func trailingBoxes(block *html.Node, skipped map[*html.Node]bool) map[*html.Node]bool {
 	c := storyContainer(block)
 	if c == nil {
 		return nil
@@ -92,8 +94,8 @@ func trailingBoxes(block *html.Node) map[*html.Node]bool {
 	// container and its ancestors up to the block.
 	for at := last; at != nil && at != block; at = at.Parent {
 		for k := at.NextSibling; k != nil; k = k.NextSibling {
-			w := wordsIn(k)
-			tail += w - linkWordsIn(k)
+			w, lw := unskippedWords(k, skipped)
+			tail += w - lw
 			if !isBox(k) || w == 0 || hasAny(k, atom.Pre, atom.Table) {
 				continue
 			}
@@ -314,4 +316,26 @@ func siteLink(n *html.Node, host string) bool {
 		return u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https"
 	}
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == host
+}
+
+// unskippedWords returns the words of n's text and those inside links,
+// leaving out the elements of skipped (the outermost ones, once each).
+func unskippedWords(n *html.Node, skipped map[*html.Node]bool) (words, link int) {
+	words, link = wordsIn(n), linkWordsIn(n)
+	for s := range skipped {
+		if !contains(n, s) {
+			continue
+		}
+		outer := true
+		for p := s.Parent; p != nil && p != n.Parent; p = p.Parent {
+			if skipped[p] {
+				outer = false
+				break
+			}
+		}
+		if outer {
+			words, link = words-wordsIn(s), link-linkWordsIn(s)
+		}
+	}
+	return words, link
 }
