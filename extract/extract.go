@@ -132,6 +132,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if fa := fallback(page, opts, maxNodes); fa != nil {
 		return fa, nil
 	}
+	if la := lastResortArticle(page, opts); la != nil {
+		return la, nil
+	}
 	return nil, err
 }
 
