@@ -166,6 +166,10 @@
 //     of their posts, which repeat word for word from post to post while
 //     what people write mostly does not (code that several posts quote
 //     is the exception, and is lost).
+//     On a product page (a schema.org Product and no article, as in
+//     step 2), a line that is only prices (a currency sign or code with
+//     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
+//     box's and goes; a sentence naming a price stays.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
