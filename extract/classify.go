@@ -44,6 +44,11 @@ const (
 	BlockJSONLD      = "json_ld"      // JSON-LD articleBody replaced the markup's text
 	BlockRegion      = "region"       // a page that is not one story: its content region, links and all
 	BlockDescription = "description"  // a script-rendered shell: its long meta description
+	// BlockLastResort is a page every reader failed on: what text its
+	// content region holds, menus and all, with a confidence of at most
+	// 0.2. A caller with text of its own (a feed item's) should prefer
+	// that.
+	BlockLastResort = "last_resort"
 )
 
 // signals are what the whole page says about its type, read before

@@ -167,6 +167,10 @@
 //     of their posts, which repeat word for word from post to post while
 //     what people write mostly does not (code that several posts quote
 //     is the exception, and is lost).
+//     On a product page (a schema.org Product and no article, as in
+//     step 2), a line that is only prices (a currency sign or code with
+//     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
+//     box's and goes; a sentence naming a price stays.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
@@ -181,7 +185,8 @@
 // first reader below does, and that result is taken when it holds three
 // times the text or more.
 //
-// When no usable text is left, four readers are tried in turn
+// When no usable text is left, four readers are tried in turn, then a
+// last resort
 // (fallback.go); they never run on a page where the four steps found
 // text, nor when Options.Selector matched. First, when the page has
 // <noscript> elements in its body, the page is parsed again with their
@@ -207,9 +212,16 @@
 // text (Block "description") when it is longer than 300 characters, more
 // than search results and link previews show: a description that long was
 // cut from the page's own text, as script-rendered forums fill it with
-// the opening post. Otherwise the page has no main text (a
-// script-rendered shell with nothing in its markup) and Extract returns
-// ErrNoContent rather than its menus or a teaser-length description.
+// the opening post. Last, a page whose content region (read as for the
+// third reader, without its test for content) holds 200 or more
+// characters, under four fifths of them link text, gives that region as
+// a last resort (Block "last_resort", Confidence at most 0.2): what is
+// left of a page whose items all carry names read as boilerplate, or
+// whose text is too short or too linked for the third reader, beats
+// nothing; a caller with text of its own (a feed item's summary) should
+// prefer it. Otherwise the page has no main text (a script-rendered
+// shell whose markup holds only menus, or a banner and a price or two)
+// and Extract returns ErrNoContent rather than those.
 //
 // When the page is classified as a listing or a gallery (see below) and
 // does not declare itself an article (JSON-LD article types, og:type

@@ -122,6 +122,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if a.PageType == PageLiveForum {
 			a.Paragraphs = dropPostFurniture(a.Paragraphs)
 		}
+		if ps.product {
+			a.Paragraphs = dropPriceLines(a.Paragraphs)
+		}
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
@@ -131,6 +134,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	// of links, a page wrapped in a form (fallback.go).
 	if fa := fallback(page, opts, maxNodes); fa != nil {
 		return fa, nil
+	}
+	if la := lastResortArticle(page, opts); la != nil {
+		return la, nil
 	}
 	return nil, err
 }
@@ -938,4 +944,46 @@ func pageHost(pageURL string) string {
 		return ""
 	}
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
+// dropPriceLines returns paras without the lines that are only prices:
+// a currency sign or code with figures, signs and percentages ("$129.99",
+// "€82 €96 (-15%)", "USD: 149.64"). On a product page these are the buy
+// box's figures, not the product's description; paras itself when
+// nothing else would be left.
+func dropPriceLines(paras []string) []string {
+	var kept []string
+	for _, p := range paras {
+		if !priceLine(p) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 || len(kept) == len(paras) {
+		return paras
+	}
+	return kept
+}
+
+// priceLine reports whether p holds a currency sign or a three-letter
+// currency code and otherwise only figures, white space and the signs
+// written around amounts.
+func priceLine(p string) bool {
+	currency := false
+	for _, f := range strings.Fields(p) {
+		rest := strings.TrimRight(f, ":")
+		if len(rest) == 3 && strings.ToUpper(rest) == rest && strings.IndexFunc(rest, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0 {
+			currency = true
+			continue
+		}
+		for _, r := range f {
+			switch {
+			case unicode.Is(unicode.Sc, r):
+				currency = true
+			case unicode.IsDigit(r) || strings.ContainsRune(".,:%()+-–~/|", r):
+			default:
+				return false
+			}
+		}
+	}
+	return currency
 }

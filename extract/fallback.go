@@ -45,6 +45,62 @@ func fallback(page []byte, opts Options, maxNodes int) *Article {
 	return descriptionArticle(root, opts)
 }
 
+// lastResortConfidence is the most confidence a last-resort reading
+// carries: well under LowConfidence, so that a person reviews it.
+const lastResortConfidence = 0.2
+
+// lastResortMinText is the least text, in non-space runes, the region of
+// a page must hold for a last-resort reading (about forty words, two
+// sentences): less is a script-rendered shell's banner or a price or two
+// around its mount point, not the page's text.
+const lastResortMinText = 200
+
+// lastResortMaxLinks is the link density from which the region of a page
+// is its menus (links of a word or two, with a heading over each
+// column) and no last-resort reading is given: a script-rendered shell
+// keeps its top bar and footer links, and an empty result beats them
+// (the shells of the dev pages have no main text at all).
+const lastResortMaxLinks = 0.8
+
+// lastResortArticle is the reading of a page on which every reader
+// failed but whose body still holds text (Block "last_resort"): its
+// content region as regionParagraphs reads it (the landmarks nav,
+// header, footer, aside and form, hidden elements and dialogs cut, links
+// and table cells kept), without the test that the region reads as
+// content rather than navigation, when it holds lastResortMinText or
+// more and is not mostly link text (lastResortMaxLinks): what of a
+// page's own text is there beats the nothing ErrNoContent gives, a
+// shell's menus do not. The low confidence
+// and the block tell a caller that has text of its own (a feed item's
+// summary) to prefer it. It returns nil when no usable text is left, or
+// when Options.Selector matched (a person chose the block).
+func lastResortArticle(page []byte, opts Options) *Article {
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil || selected(root, opts) {
+		return nil
+	}
+	body := findFirst(root, atom.Body)
+	if body == nil {
+		return nil
+	}
+	m := readMeta(goquery.NewDocumentFromNode(root))
+	sg := readSignals(root, body, measure(body))
+	removeExcluded(body, opts.Exclude)
+	raw, cut := regionParagraphs(body, sg.product())
+	if cut == nil || cut.text < lastResortMinText || cut.linkDensity() >= lastResortMaxLinks {
+		return nil
+	}
+	titles := append([]string{opts.Title}, m.titles...)
+	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	if !usable(paras) {
+		return nil
+	}
+	a := newArticle(m, opts, paras, labelled, BlockLastResort)
+	classifyPage(a, sg, []*html.Node{body}, measure(body), m.body, opts)
+	a.Confidence = min(a.Confidence, lastResortConfidence)
+	return a
+}
+
 // noscriptArticle is the page read with the content of its <noscript>
 // elements parsed as markup: script-rendered pages, forums among them,
 // ship a plain version for clients without script.

@@ -36,6 +36,9 @@ func TestExtractFallbackKeepsEmpty(t *testing.T) {
 		{"a shell whose meta description is a teaser",
 			`<html><head><meta name="description" content="Ridgeline makes tents, packs and stoves for people who walk a long way. Free repairs for life on everything we sell, and free delivery on orders over fifty pounds.">` +
 				`<meta property="og:description" content="Tents, packs and stoves for people who walk a long way."></head><body><div id="app"></div></body></html>`},
+		{"a shell whose region holds two teasers, under forty words",
+			`<html><body><div class="teaser"><a href="/tents/alder-1"><h3>Alder 1 trekking tent</h3></a><span>Single wall</span> <span>€289</span></div>` +
+				`<div class="teaser"><a href="/tents/birch-2"><h3>Birch 2 family tent</h3></a><span>Two porches</span> <span>€419</span></div><div id="app"></div></body></html>`},
 		{"a shell with a top bar of a few links",
 			`<html><body><div class="bar"><a href="/">Forum</a> <a href="/calc">Calculator</a> <a href="/donate">Donate</a></div><section id="main"></section></body></html>`},
 	}
@@ -66,5 +69,31 @@ func TestExtractFallbackOverrides(t *testing.T) {
 	}
 	if a, err := extract.Extract(page, extract.Options{Selector: "footer"}); !errors.Is(err, extract.ErrNoContent) {
 		t.Errorf("Extract with a selector matching a footer of links = %q, %v; want ErrNoContent", a.Text(), err)
+	}
+}
+
+// TestExtractLastResort: a page every reader fails on but whose content
+// region holds text of its own (a board of teasers, each pruned by its
+// name, too short and too linked for the region reader) gives that
+// region as a last resort, marked by its block and a confidence well
+// under LowConfidence, so that a caller with text of its own prefers
+// that and a person reviews it.
+func TestExtractLastResort(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("testdata", "regress", "block", "last-resort-teaser-board.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := extract.Extract(page, extract.Options{URL: "https://jobs.example/harbour"})
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	if a.Block != extract.BlockLastResort || a.Confidence > 0.2 {
+		t.Errorf("Block %q, confidence %.2f; want %q at 0.2 or under", a.Block, a.Confidence, extract.BlockLastResort)
+	}
+	if text := a.Text(); !strings.Contains(text, "Marine electrician") || strings.Contains(text, "Sign in") || strings.Contains(text, "Privacy") {
+		t.Errorf("text:\n%s\nwant the teasers without the header and footer links", text)
+	}
+	if _, err := extract.Extract(page, extract.Options{Selector: "footer"}); !errors.Is(err, extract.ErrNoContent) {
+		t.Errorf("Extract with a selector matching a footer of links: %v, want ErrNoContent (no last resort second-guesses a person)", err)
 	}
 }

@@ -27,6 +27,13 @@
 // story.LowConfidence are counted in feedsift_low_confidence_total by
 // page type. Story updates and re-extractions refresh both.
 //
+// A page read only as extract's last resort (extract.BlockLastResort:
+// every reader failed, and what is left is the page's region) counts as
+// a page without text when the item has text of its own in its content
+// or summary: that text is published, as when extraction finds nothing.
+// An item without text of its own is published from the last resort,
+// with its low confidence.
+//
 // # Delivery
 //
 // Delivery is at least once. A feed's ETag and Last-Modified (and with them

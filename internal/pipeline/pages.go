@@ -43,6 +43,12 @@ func (p *Pipeline) pageText(ctx context.Context, f story.Feed, item *story.Item,
 	if cerr := p.withCPU(ctx, func() { art, err = extract.Extract(body, opts) }); cerr != nil {
 		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, cerr)}
 	}
+	if err == nil && art.Block == extract.BlockLastResort && ownText(*item) {
+		// Every reader failed on the page and what is left is its
+		// region, menus and all: the item's own text is the better
+		// story, as it was when Extract gave ErrNoContent here.
+		art, err = nil, fmt.Errorf("%w: only a last-resort reading (block %s)", extract.ErrNoContent, extract.BlockLastResort)
+	}
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindExtract).Inc()
 		return "", ledger.Page{}, &PollError{FeedID: f.ID, Kind: ErrKindExtract, Err: fmt.Errorf("%s: %w", item.URL, err)}
@@ -84,4 +90,11 @@ func (p *Pipeline) savePage(ctx context.Context, f story.Feed, item story.Item, 
 	if err != nil {
 		p.log.Warn("keep page for re-extraction", "feed_id", f.ID, "item_url", item.URL, "error", err)
 	}
+}
+
+// ownText reports whether the feed item carries text of its own, in its
+// content or its summary, that itemText would publish when the page
+// gives none.
+func ownText(item story.Item) bool {
+	return htmlText(item.Content, item.Title) != "" || htmlText(item.Summary, item.Title) != ""
 }

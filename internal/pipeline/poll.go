@@ -476,7 +476,7 @@ func htmlText(s, title string) string {
 	opts := extract.Options{Title: title}
 	if strings.ContainsRune(s, '<') {
 		art, err := extract.Extract([]byte(s), opts)
-		if err == nil {
+		if err == nil && art.Block != extract.BlockLastResort {
 			return art.Text()
 		}
 		if errors.Is(err, extract.ErrTooComplex) || errors.Is(err, extract.ErrTooLarge) {
