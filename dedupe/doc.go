@@ -146,6 +146,29 @@
 // opening (the pair alone does not tell it from an update that keeps a
 // story's opening). Match.Reason says "a header seen in another story".
 //
+// Two copies of one story, each under a long header of its own (issue
+// 13, category 1: datelines, bylines, credit and agency notes, partner
+// links), share text that starts late in both, so neither alignment
+// route passes them, and a story does not chain through its members'
+// texts. With Options.Texts set, a text is also aligned with a story,
+// by the two-wrappers route, when its largest block passes every other
+// check (MinShared, Threshold, not a header nor a frame), holds at
+// least 70% of the rest of both texts (from where it starts in each to
+// the end: the text's estimated distinctive shingles from the block's
+// first, the story's less the words before the block's least offset in
+// it) and at least 50% of each text, and what precedes it in both (at
+// most 160 words) is a header, not prose: no line of it holds two
+// sentences or more of at least 7 terms (counted as the second stage
+// counts them; a header is furniture a line an item, a story's own
+// opening a headline, a lead and paragraphs of several sentences). An
+// update or a quoting story that puts a story of its own before another
+// story's paragraphs shares the rest of both as a copy does, but its
+// own part is prose; a quoted paragraph is a small part of the rest of
+// at least one text. A story whose text the source does not know is not
+// judged by this route. Match.Reason says "a copy under two wrappers"
+// with the shares of the rest of both, or, refused, what preceded the
+// shared text.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

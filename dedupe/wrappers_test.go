@@ -1,0 +1,123 @@
+package dedupe_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/feedsift/feedsift/dedupe"
+)
+
+// proseParas builds a story's own opening: a headline and paras
+// paragraphs of four 12-word sentences each, from a vocabulary of its
+// own (seed).
+func proseParas(seed uint64, paras int) string {
+	r := rand.New(rand.NewPCG(seed, 11))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Own headline %d of another story\n", seed)
+	for range paras {
+		b.WriteString("\n")
+		for s := range 4 {
+			if s > 0 {
+				b.WriteByte(' ')
+			}
+			for w := range 12 {
+				if w > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "p%d", r.IntN(5000))
+			}
+			b.WriteByte('.')
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// ownHeader builds a site's header of about words words in which every
+// five words hold a field of their own (dates, times, names, counts), so
+// that two such headers share no 5-word run: stacked lines a site puts
+// over a copy, a dateline, a byline, a credit line, a reading time.
+func ownHeader(seed uint64, words int) string {
+	r := rand.New(rand.NewPCG(seed, 31))
+	names := []string{"Ana", "Lopez", "Piet", "Vermeer", "Kofi", "Mensah", "Ruth", "Adler", "Ivo", "Horvat", "Mia", "Sato"}
+	var lines []string
+	n := 0
+	for n < words {
+		var l string
+		switch len(lines) % 3 {
+		case 0:
+			l = fmt.Sprintf("Posted %d/%d/%d %d:%02d, updated %d:%02d", 1+r.IntN(28), 1+r.IntN(12), 2000+r.IntN(25), r.IntN(24), r.IntN(60), r.IntN(24), r.IntN(60))
+		case 1:
+			l = fmt.Sprintf("By %s %s and %s %s, desk %d", names[r.IntN(12)], names[r.IntN(12)], names[r.IntN(12)], names[r.IntN(12)], r.IntN(900))
+		default:
+			l = fmt.Sprintf("Carried from outlet %d under licence %d, %d min read, %d comments.", r.IntN(9000), r.IntN(9000), 1+r.IntN(20), r.IntN(900))
+		}
+		lines = append(lines, l)
+		n += len(strings.Fields(l))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paras returns text's paragraphs (blank-line separated) from..to.
+func paras(text string, from, to int) string {
+	ps := strings.Split(text, "\n\n")
+	return strings.Join(ps[from:min(to, len(ps))], "\n\n")
+}
+
+// TestMatch_TwoWrappers (issue 13, category 1): two copies of one story,
+// each under a long header of its own (60 to 120 words of datelines,
+// bylines and credit lines), share text that starts late in both but then
+// holds the rest of both: they are copies, in either order, and the
+// reason says "two wrappers". A story's own paragraphs before another
+// story's (an update borrowing its paragraphs, a story quoting one) are
+// prose, not a header, and stay apart, as do a quoted paragraph and
+// briefs that share a fresh template's header and footer only. Without
+// the stories' texts (Options.Texts) the route cannot see what precedes
+// the shared text and does not pass.
+func TestMatch_TwoWrappers(t *testing.T) {
+	body := genText(707, 6) // a headline and six paragraphs
+	quoted := genText(708, 6)
+	tplHead := "Valley Brief Service daily round-up\nThe items below are chosen by our editors from the wires of the day and shortened for reading on the go with links to the full reports"
+	tplFoot := "More briefs tomorrow morning. Subscribe to the round-up by mail from our homepage and follow us on every network for the headlines as they break. All rights reserved."
+	tests := []struct {
+		name        string
+		first, then string
+		noTexts     bool
+		want        bool
+		reason      string
+	}{
+		{"60-word header then 90-word header", ownHeader(11, 60) + "\n\n" + body, ownHeader(12, 90) + "\n\n" + body, false, true, "two wrappers"},
+		{"90-word header then 60-word header", ownHeader(12, 90) + "\n\n" + body, ownHeader(11, 60) + "\n\n" + body, false, true, "two wrappers"},
+		{"120-word header then 45-word header", ownHeader(13, 120) + "\n\n" + body, ownHeader(14, 45) + "\n\n" + body, false, true, "two wrappers"},
+		{"trimmed copy under its own header", ownHeader(15, 80) + "\n\n" + body, ownHeader(16, 70) + "\n\n" + paras(body, 0, 6), false, true, "two wrappers"},
+		{"without the stories' texts", ownHeader(11, 60) + "\n\n" + body, ownHeader(12, 90) + "\n\n" + body, true, false, "shared text starts late"},
+		{"story then an update borrowing its paragraphs", body, proseParas(1, 2) + "\n\n" + paras(body, 2, 7), false, false, "prose precedes it in this text"},
+		{"an update borrowing its paragraphs then the story", proseParas(1, 2) + "\n\n" + paras(body, 2, 7), body, false, false, "prose precedes it in the story"},
+		{"a story quoting a paragraph of another", quoted, paras(body, 0, 4) + "\n\n" + paras(quoted, 3, 4) + "\n\n" + paras(body, 4, 7), false, false, ""},
+		{"briefs in a fresh template", tplHead + "\n\n" + paras(body, 0, 2) + "\n\n" + tplFoot, tplHead + "\n\n" + paras(quoted, 0, 2) + "\n\n" + tplFoot, false, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stored := map[string]string{}
+			opts := dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) { s, ok := stored[id]; return s, ok })}
+			if tc.noTexts {
+				opts.Texts = dedupe.TextFunc(func(string) (string, bool) { return "", false })
+			}
+			ix, err := dedupe.NewIndex(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored["first"] = tc.first
+			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.want {
+				t.Fatalf("duplicate %v, want %v: %s", m.Duplicate, tc.want, m.Reason)
+			}
+			if !strings.Contains(m.Reason, tc.reason) {
+				t.Errorf("reason lacks %q: %s", tc.reason, m.Reason)
+			}
+		})
+	}
+}
