@@ -193,8 +193,10 @@ type candidate struct {
 	// restQ and restS are the shares of the rest of the text and of the
 	// story that the block holds.
 	wrapCand, wrapped bool
-	proseIn           string
-	restQ, restS      float64
+	// wrapOpen: the candidate is one by wrappedOpening, not wrappedCopy.
+	wrapOpen     bool
+	proseIn      string
+	restQ, restS float64
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
@@ -646,8 +648,14 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.frame = ix.framed(q, c)
 	c.seenHead = ix.seenHeader(c)
 	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
-	c.wrapCand = !c.dup && !c.aligned && b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead &&
-		c.contain >= ix.opts.Threshold && ix.wrappedCopy(q, c)
+	if !c.dup && !c.aligned && b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead {
+		switch {
+		case c.contain >= ix.opts.Threshold && ix.wrappedCopy(q, c):
+			c.wrapCand = true
+		case ix.wrappedOpening(q, c):
+			c.wrapCand, c.wrapOpen = true, true
+		}
+	}
 }
 
 // seenHeader: the largest block starts within wrapNearWords of both
@@ -793,6 +801,22 @@ func (ix *Index) wrappedCopy(q *query, c *candidate) bool {
 	return c.restQ >= wrapRest && c.restS >= wrapRest
 }
 
+// wrappedOpening: the largest block starts past wrapNearWords in both
+// texts, spans at least sharedOpeningWords, is word for word (as
+// sharedOpening) and holds sharedOpeningContain of the shorter text: the
+// shared opening of a story and an abridged copy of it (a brief), each
+// under a header of its own (issue 13, category 1). wrappers then asks
+// that what precedes the block in both be a header.
+func (ix *Index) wrappedOpening(q *query, c *candidate) bool {
+	b := &c.best
+	if b.qFirst < 0 || b.qFirst == math.MaxInt32 || min(b.qFirst, b.sFirst) <= wrapNearWords ||
+		int(b.posLast-b.posFirst)+ix.opts.Shingle < sharedOpeningWords || c.contain < sharedOpeningContain {
+		return false
+	}
+	within := float64(q.before[b.iLast+1] - q.before[b.iFirst])
+	return b.mass >= sharedOpeningDense*within
+}
+
 // rank sorts the candidates best first. The best is the story the text
 // is a copy of that shares the largest block with it, if any (a small
 // story that the text merely contains in full does not hide the one it
@@ -880,7 +904,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 		starts += fmt.Sprintf("; one shared shingle in the lead, the shared text spreading over %d words (at least %.0f%% of the shorter text)",
 			int(b.posLast-b.posFirst)+o.Shingle, 100*sparseLeadSpread)
 	}
-	if c.wrapped {
+	if c.wrapped && c.wrapOpen {
+		starts += fmt.Sprintf("; a shared opening under two wrappers: %d words word for word from where each text's header ends",
+			int(b.posLast-b.posFirst)+o.Shingle)
+	} else if c.wrapped {
 		starts += fmt.Sprintf("; a copy under two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's from where it starts (at least %.0f%%)",
 			100*c.restQ, 100*c.restS, 100*wrapRest)
 	}

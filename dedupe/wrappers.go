@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,17 +15,20 @@ import (
 // of its own.
 const wrapMaxHeader = 160
 
-// wrappers is the two-wrappers route's last check (doc.go, issue 13,
+// wrappers is the two-wrappers routes' last check (doc.go, issue 13,
 // category 1), run with the texts, under the read lock, on the
 // candidates whose largest block holds the rest of both texts
-// (wrapCand): the text before the shared text, in this text and in the
-// story's (its text from Options.Texts), must be a header, not prose
-// (see proseBefore). An update or a quoting story that puts a story of
-// its own, its headline and paragraphs, before another story's
+// (wrappedCopy) or is a shared opening past both headers
+// (wrappedOpening), marked wrapCand: the text before the shared text,
+// in this text and in the story's (its text from Options.Texts), must be
+// a header, not prose (see proseBefore; for a shared opening a headline
+// and its lead are prose too). An update or a quoting story that puts a
+// story of its own, its headline and paragraphs, before another story's
 // paragraphs shares the rest of both as a copy does, but what comes
 // before is prose. A candidate whose story's text is not known stays
 // refused.
 func (ix *Index) wrappers(text string, cands []candidate) {
+	var tq []string
 	for k := range cands {
 		c := &cands[k]
 		if !c.wrapCand {
@@ -35,15 +39,29 @@ func (ix *Index) wrappers(text string, cands []candidate) {
 			c.proseIn = "more than " + strconv.Itoa(wrapMaxHeader) + " words precede it, more than a header"
 			continue
 		}
-		if proseBefore(text, int(b.posFirst)) {
-			c.proseIn = "prose precedes it in this text"
-			continue
-		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
 		if !ok {
 			continue
 		}
-		if proseBefore(other, b.sFirst) {
+		// The block's first shared shingle is a sampled one: the shared
+		// text may start some words before it, at the story's headline.
+		// Both texts are at hand, so find where it starts in each.
+		if tq == nil {
+			tq = Tokens(text)
+		}
+		qi, sj, found := sharedStart(tq, Tokens(other), int(b.posFirst), ix.opts.Shingle)
+		if !found {
+			continue
+		}
+		if max(qi, sj) > wrapMaxHeader {
+			c.proseIn = "more than " + strconv.Itoa(wrapMaxHeader) + " words precede it, more than a header"
+			continue
+		}
+		if proseBefore(text, qi, c.wrapOpen) {
+			c.proseIn = "prose precedes it in this text"
+			continue
+		}
+		if proseBefore(other, sj, c.wrapOpen) {
 			c.proseIn = "prose precedes it in the story"
 			continue
 		}
@@ -51,16 +69,38 @@ func (ix *Index) wrappers(text string, cands []candidate) {
 	}
 }
 
+// sharedStart finds where the shared text around the text's word i
+// starts: the first occurrence in ts of the shingle words of tq at i,
+// then back, word by word, while both texts hold the same word. It
+// returns the word offsets of that start in tq and ts, or false when ts
+// does not hold the shingle.
+func sharedStart(tq, ts []string, i, shingle int) (qi, sj int, ok bool) {
+	if i+shingle > len(tq) {
+		return 0, 0, false
+	}
+	want := tq[i : i+shingle]
+	for j := 0; j+shingle <= len(ts); j++ {
+		if slices.Equal(ts[j:j+shingle], want) {
+			for i > 0 && j > 0 && tq[i-1] == ts[j-1] {
+				i, j = i-1, j-1
+			}
+			return i, j, true
+		}
+	}
+	return 0, 0, false
+}
+
 // proseBefore reports whether the first words words of text hold prose:
 // a line (a paragraph) with two counted sentences or more (sentences of
-// sentMinTerms terms, as the second stage counts them). A site's header
-// is furniture stacked a line an item: a dateline, a byline, a credit or
-// agency note, a partner's headline, each at most one sentence long; a
-// story's own opening has a headline and a lead, and then paragraphs of
-// several sentences. A story whose lead is its only paragraph before
-// the shared text is not told from a header here; the other text, which
-// then holds the paragraphs, is.
-func proseBefore(text string, words int) bool {
+// sentMinTerms terms, as the second stage counts them), or a counted
+// sentence on a line of its own after a line that shares a word of
+// leadWordRunes letters or more with it (a headline and its lead: a
+// story's lead names what its headline names). A site's header is
+// furniture stacked a line an item: a dateline, a byline, a credit or
+// agency note, a partner's headline, each at most one sentence long and
+// about the site, not about the line above it; a story's own opening is
+// a headline, a lead and then paragraphs of several sentences.
+func proseBefore(text string, words int, leads bool) bool {
 	if words <= 0 {
 		return false
 	}
@@ -80,6 +120,7 @@ func proseBefore(text string, words int) bool {
 		in = w
 	}
 	prefix := text[:end]
+	prev := ""
 	for len(prefix) > 0 {
 		line := prefix
 		if i := strings.IndexByte(prefix, '\n'); i >= 0 {
@@ -87,10 +128,46 @@ func proseBefore(text string, words int) bool {
 		} else {
 			prefix = ""
 		}
-		if utf8.RuneCountInString(line) < 2*sentMinTerms*sentTermRunes {
-			continue // too short to hold two counted sentences
+		if strings.TrimSpace(line) == "" {
+			continue
 		}
-		if len(sentenceTerms(line, 2)) >= 2 {
+		if utf8.RuneCountInString(line) >= sentMinTerms*sentTermRunes {
+			switch len(sentenceTerms(line, 2)) {
+			case 2:
+				return true
+			case 1:
+				if leads && shareLeadWord(prev, line) {
+					return true
+				}
+			}
+		}
+		prev = line
+	}
+	return false
+}
+
+// leadWordRunes: the least letters of a word a headline and its lead
+// must share (shorter ones are the function words any two lines share).
+const leadWordRunes = 5
+
+// shareLeadWord reports whether lines a and b share a word of
+// leadWordRunes letters or more, case aside.
+func shareLeadWord(a, b string) bool {
+	if a == "" {
+		return false
+	}
+	long := func(s string) []string {
+		var out []string
+		for _, w := range Tokens(s) {
+			if utf8.RuneCountInString(w) >= leadWordRunes {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	wa := long(a)
+	for _, w := range long(b) {
+		if slices.Contains(wa, w) {
 			return true
 		}
 	}

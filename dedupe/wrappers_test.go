@@ -96,6 +96,13 @@ func TestMatch_TwoWrappers(t *testing.T) {
 		{"story then an update borrowing its paragraphs", body, proseParas(1, 2) + "\n\n" + paras(body, 2, 7), false, false, "prose precedes it in this text"},
 		{"an update borrowing its paragraphs then the story", proseParas(1, 2) + "\n\n" + paras(body, 2, 7), body, false, false, "prose precedes it in the story"},
 		{"a story quoting a paragraph of another", quoted, paras(body, 0, 4) + "\n\n" + paras(quoted, 3, 4) + "\n\n" + paras(body, 4, 7), false, false, ""},
+		{"a brief of its opening under a header and a footer, then a copy under another header",
+			ownHeader(17, 70) + "\n\n" + paras(body, 0, 3) + "\n\n" + ownHeader(18, 50), ownHeader(19, 90) + "\n\n" + body, false, true, "a shared opening under two wrappers"},
+		{"a copy under a header, then a brief of its opening under a header and a footer",
+			ownHeader(19, 90) + "\n\n" + body, ownHeader(17, 70) + "\n\n" + paras(body, 0, 3) + "\n\n" + ownHeader(18, 50), false, true, "a shared opening under two wrappers"},
+		{"a story quoting another's opening after its headline and lead", ownHeader(20, 60) + "\n\n" + quoted,
+			"Harbour council approves the plans\n\nThe council approved the harbour plans on Monday after a long debate among its members.\n\n" + paras(quoted, 0, 4) + "\n\n" + paras(body, 1, 6),
+			false, false, "prose precedes it in this text"},
 		{"briefs in a fresh template", tplHead + "\n\n" + paras(body, 0, 2) + "\n\n" + tplFoot, tplHead + "\n\n" + paras(quoted, 0, 2) + "\n\n" + tplFoot, false, false, ""},
 	}
 	for _, tc := range tests {
