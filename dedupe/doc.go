@@ -141,10 +141,22 @@
 // under 50% either way): a new template's header over different bodies
 // seen in a third brief. A copy is mostly the story's text, even when an
 // earlier copy of the story (its own story, the cluster split) holds the
-// same text. Until a third story holds it, a header of 56 words or more
-// over different bodies, with no footer seen, still passes the shared
-// opening (the pair alone does not tell it from an update that keeps a
-// story's opening). Match.Reason says "a header seen in another story".
+// same text. Match.Reason says "a header seen in another story".
+//
+// Until a third story holds it, a header of 56 words or more over
+// different bodies, with no footer seen, passes the shared opening on
+// the shingles alone: the pair does not tell it from an update that
+// keeps a story's opening. With Options.Texts set, the texts do (issue
+// 13, category 2): a duplicate whose largest block starts within 8 words
+// of both texts' distinctive start, while each text is under 90% in the
+// other, is refused when the shared text over the block's span (found
+// word for word in both texts) is furniture in both: no line holds two
+// sentences of at least 7 terms and no such sentence follows a line that
+// shares a word of 5 letters or more with it (see the two-wrappers
+// routes below). A story's opening is a headline, a lead that names what
+// the headline names and paragraphs of several sentences; a template's
+// header is a line an item. Match.Reason says "a shared header" with the
+// words of the block's span.
 //
 // Two copies of one story, each under a long header of its own (issue
 // 13, category 1: datelines, bylines, credit and agency notes, partner

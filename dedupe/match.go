@@ -194,9 +194,13 @@ type candidate struct {
 	// story that the block holds.
 	wrapCand, wrapped bool
 	// wrapOpen: the candidate is one by wrappedOpening, not wrappedCopy.
-	wrapOpen     bool
-	proseIn      string
-	restQ, restS float64
+	wrapOpen bool
+	// furniture: refused as a shared opening that is furniture, not
+	// prose (see sharedFurniture), over furnitureWords words.
+	furniture      bool
+	furnitureWords int
+	proseIn        string
+	restQ, restS   float64
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
@@ -289,6 +293,7 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 	}
 	if ix.opts.Texts != nil {
 		ix.wrappers(text, cands)
+		ix.sharedFurniture(text, cands)
 		ix.secondStage(text, cands)
 	}
 	ix.rank(cands)
@@ -937,6 +942,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if c.frame {
 			why = append(why, fmt.Sprintf("a template frame: both texts open with the same text (%d/%d words in, up to word %d of this text), then each holds %.0f words or more of its own (at least %d and %.0f%% of the shorter text) before they share text again from word %d to %d (a fixed header and footer around different bodies)",
 				c.firstOffQ, c.firstOffS, c.gapFrom+uint32(ix.opts.Shingle), c.ownGap, frameOwnMin, 100*frameOwn, c.gapTo, c.lastOffPos+uint32(ix.opts.Shingle)))
+		}
+		if c.furniture {
+			why = append(why, fmt.Sprintf("a shared header: both texts open with the same %d words, furniture (no paragraph of sentences, no headline and its lead), then each is mostly its own",
+				c.furnitureWords))
 		}
 		if c.wrapCand && c.proseIn != "" {
 			why = append(why, fmt.Sprintf("two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's, but %s",

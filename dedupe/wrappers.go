@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"html"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,4 +173,53 @@ func shareLeadWord(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// furnitureOwn: each text's most containment in the other for
+// sharedFurniture to look at a candidate (a copy, trimmed or not, is
+// mostly the other text on one side at least).
+const furnitureOwn = 0.9
+
+// sharedFurniture is run with the texts, under the read lock, on the
+// candidates judged duplicates whose largest block starts within
+// wrapNearWords of both texts' distinctive start while each text is
+// mostly its own (containment under furnitureOwn either way): it finds
+// the shared opening word for word in both texts and, when it is
+// furniture, not prose (see proseBefore, a headline and its lead
+// counting as prose), refuses the candidate (issue 13, category 2: a new
+// template's header, shared by briefs of different originals, before
+// MaxDocFreq stories, a footer or a third story show it is one). A
+// story's opening, which an update keeps or a brief abridges, is its
+// headline, a lead that names what the headline names and paragraphs of
+// several sentences; a copy shares that and more. A candidate whose
+// story's text is not known is judged by the index alone.
+func (ix *Index) sharedFurniture(text string, cands []candidate) {
+	var tq []string
+	for k := range cands {
+		c := &cands[k]
+		b := &c.best
+		if !c.dup || c.wrapped || b.qFirst < 0 || b.qFirst == math.MaxInt32 || max(b.qFirst, b.sFirst) > wrapNearWords ||
+			c.containQ >= furnitureOwn || c.containS >= furnitureOwn {
+			continue
+		}
+		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
+		if !ok {
+			continue
+		}
+		if tq == nil {
+			tq = Tokens(text)
+		}
+		ts := Tokens(other)
+		qi, sj, found := sharedStart(tq, ts, int(b.posFirst), ix.opts.Shingle)
+		if !found {
+			continue
+		}
+		// The block's span, from the shared start to its last shared
+		// shingle, in both texts (edits inside it do not end it).
+		n := int(b.posLast) + ix.opts.Shingle - qi
+		if proseBefore(text, qi+n, true) || proseBefore(other, sj+n, true) {
+			continue
+		}
+		c.dup, c.furniture, c.furnitureWords = false, true, n
+	}
 }

@@ -128,3 +128,48 @@ func TestMatch_TwoWrappers(t *testing.T) {
 		})
 	}
 }
+
+// TestMatch_SharedFurniture (issue 13, category 2): briefs of different
+// stories in a new template share its header, 56 words or more from the
+// start of both, before any footer, third story or MaxDocFreq stories
+// show it is a template. The header is furniture, a line an item, with
+// no paragraph of sentences and no headline and lead: the pair is
+// refused, and the reason says "a shared header". An update that keeps
+// a story's opening (a headline, a lead naming what it names,
+// paragraphs of several sentences) and appends other text still joins.
+func TestMatch_SharedFurniture(t *testing.T) {
+	tpl := strings.Join([]string{
+		"Northgate Courier | Morning briefing",
+		"Compiled for subscribers by the overnight desk team",
+		"Sign up for the Northgate Courier morning briefing, sent every weekday before seven.",
+		"Trending now: ferry timetable | tram extension | museum tickets",
+		"Edited by Mia Sato with Ivo Horvat.",
+		"Forward this edition to a friend or manage your subscription from the account page of our website.",
+	}, "\n")
+	tests := []struct {
+		name        string
+		first, then string
+		want        bool
+		reason      string
+	}{
+		{"briefs of two stories in one new template", tpl + "\n\n" + paras(genText(801, 3), 0, 2), tpl + "\n\n" + paras(genText(802, 3), 0, 2), false, "a shared header"},
+		{"an update keeping a story's opening", proseParas(3, 3), proseParas(3, 2) + "\n" + paras(genText(803, 4), 1, 4), true, "copy of"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stored := map[string]string{"first": tc.first}
+			ix, err := dedupe.NewIndex(dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) { s, ok := stored[id]; return s, ok })})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.want {
+				t.Fatalf("duplicate %v, want %v: %s", m.Duplicate, tc.want, m.Reason)
+			}
+			if !strings.Contains(m.Reason, tc.reason) {
+				t.Errorf("reason lacks %q: %s", tc.reason, m.Reason)
+			}
+		})
+	}
+}
