@@ -202,6 +202,12 @@ func (ix *Index) sharedFurniture(text string, cands []candidate) {
 			c.containQ >= furnitureOwn || c.containS >= furnitureOwn {
 			continue
 		}
+		// This text first: a copy's shared opening is prose, and the
+		// story's text need not be read.
+		end := int(b.posLast) + ix.opts.Shingle
+		if proseBefore(text, end, true) {
+			continue
+		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
 		if !ok {
 			continue
@@ -209,15 +215,14 @@ func (ix *Index) sharedFurniture(text string, cands []candidate) {
 		if tq == nil {
 			tq = Tokens(text)
 		}
-		ts := Tokens(other)
-		qi, sj, found := sharedStart(tq, ts, int(b.posFirst), ix.opts.Shingle)
+		qi, sj, found := sharedStart(tq, Tokens(other), int(b.posFirst), ix.opts.Shingle)
 		if !found {
 			continue
 		}
 		// The block's span, from the shared start to its last shared
-		// shingle, in both texts (edits inside it do not end it).
-		n := int(b.posLast) + ix.opts.Shingle - qi
-		if proseBefore(text, qi+n, true) || proseBefore(other, sj+n, true) {
+		// shingle, in the story (edits inside it do not end it).
+		n := end - qi
+		if proseBefore(other, sj+n, true) {
 			continue
 		}
 		c.dup, c.furniture, c.furnitureWords = false, true, n
