@@ -151,8 +151,8 @@
 // of both texts' distinctive start, while each text is under 90% in the
 // other, is refused when the shared text over the block's span (found
 // word for word in both texts) is furniture in both: no line holds two
-// sentences of at least 7 terms and no such sentence follows a line that
-// shares a word of 5 letters or more with it (see the two-wrappers
+// sentences of at least 7 terms and no such sentence follows a headline
+// that shares a word of 5 letters or more with it (see the two-wrappers
 // routes below). A story's opening is a headline, a lead that names what
 // the headline names and paragraphs of several sentences; a template's
 // header is a line an item. Match.Reason says "a shared header" with the
@@ -180,8 +180,11 @@
 // sampled one; at most 160 words) is a header, not prose: no line of it
 // holds two sentences or more of at least 7 terms (counted as the second
 // stage counts them) and, for the shared opening, no such sentence
-// follows a line that shares a word of 5 letters or more with it (a
-// headline and its lead). A header is furniture a line an item; a
+// follows a headline (a line without a '|' or a final period: a bar
+// separates the items of a site's furniture) that shares a word of 5
+// letters or more with it (a headline and its lead; a site's lines that
+// repeat its name after its name and section do not count). A header is
+// furniture a line an item; a
 // story's own opening is a headline, a lead that names what the headline
 // names, and paragraphs of several sentences. An update or a quoting
 // story that puts a story of its own before another story's paragraphs

@@ -94,9 +94,10 @@ func sharedStart(tq, ts []string, i, shingle int) (qi, sj int, ok bool) {
 // proseBefore reports whether the first words words of text hold prose:
 // a line (a paragraph) with two counted sentences or more (sentences of
 // sentMinTerms terms, as the second stage counts them), or a counted
-// sentence on a line of its own after a line that shares a word of
-// leadWordRunes letters or more with it (a headline and its lead: a
-// story's lead names what its headline names). A site's header is
+// sentence on a line of its own right after a headline (see isHeadline:
+// a line without a '|' or a final period) that
+// shares a word of leadWordRunes letters or more with it (a headline and
+// its lead: a story's lead names what its headline names). A site's header is
 // furniture stacked a line an item: a dateline, a byline, a credit or
 // agency note, a partner's headline, each at most one sentence long and
 // about the site, not about the line above it; a story's own opening is
@@ -132,8 +133,10 @@ func proseBefore(text string, words int, leads bool) bool {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
+		counted := 0
 		if utf8.RuneCountInString(line) >= sentMinTerms*sentTermRunes {
-			switch len(sentenceTerms(line, 2)) {
+			counted = len(sentenceTerms(line, 2))
+			switch counted {
 			case 2:
 				return true
 			case 1:
@@ -142,9 +145,22 @@ func proseBefore(text string, words int, leads bool) bool {
 				}
 			}
 		}
-		prev = line
+		prev = ""
+		if isHeadline(line) {
+			prev = line
+		}
 	}
 	return false
+}
+
+// isHeadline reports whether line may be a headline: it holds no '|'
+// (a bar separates the items of a site's furniture) and does not end a
+// sentence. A site's furniture lines that
+// name the site, its section or its partners' headlines may share words
+// with the next; a headline is a short line of its own.
+func isHeadline(line string) bool {
+	t := strings.TrimSpace(line)
+	return !strings.ContainsRune(t, '|') && !strings.HasSuffix(t, ".")
 }
 
 // leadWordRunes: the least letters of a word a headline and its lead

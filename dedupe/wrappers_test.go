@@ -134,14 +134,16 @@ func TestMatch_TwoWrappers(t *testing.T) {
 // start of both, before any footer, third story or MaxDocFreq stories
 // show it is a template. The header is furniture, a line an item, with
 // no paragraph of sentences and no headline and lead: the pair is
-// refused, and the reason says "a shared header". An update that keeps
+// refused, and the reason says "a shared header". A line naming the
+// site after its name and section, separated by '|', is furniture, not
+// a headline and its lead. An update that keeps
 // a story's opening (a headline, a lead naming what it names,
 // paragraphs of several sentences) and appends other text still joins.
 func TestMatch_SharedFurniture(t *testing.T) {
 	tpl := strings.Join([]string{
 		"Northgate Courier | Morning briefing",
-		"Compiled for subscribers by the overnight desk team",
 		"Sign up for the Northgate Courier morning briefing, sent every weekday before seven.",
+		"Compiled for subscribers by the overnight desk team",
 		"Trending now: ferry timetable | tram extension | museum tickets",
 		"Edited by Mia Sato with Ivo Horvat.",
 		"Forward this edition to a friend or manage your subscription from the account page of our website.",
