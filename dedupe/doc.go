@@ -179,7 +179,8 @@
 // word for word in the two texts, since the block's first shingle is a
 // sampled one; at most 160 words) is a header, not prose: no line of it
 // holds two sentences or more of at least 7 terms (counted as the second
-// stage counts them) and, for the shared opening, no such sentence
+// stage counts them; a line holding a '|' is furniture, a row of items,
+// not sentences) and, for the shared opening, no such sentence
 // follows a headline (a line without a '|' or a final period: a bar
 // separates the items of a site's furniture) that shares a word of 5
 // letters or more with it (a headline and its lead; a site's lines that

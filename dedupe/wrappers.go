@@ -93,7 +93,8 @@ func sharedStart(tq, ts []string, i, shingle int) (qi, sj int, ok bool) {
 
 // proseBefore reports whether the first words words of text hold prose:
 // a line (a paragraph) with two counted sentences or more (sentences of
-// sentMinTerms terms, as the second stage counts them), or a counted
+// sentMinTerms terms, as the second stage counts them; a line holding a
+// '|' is furniture, its items are not sentences), or a counted
 // sentence on a line of its own right after a headline (see isHeadline:
 // a line without a '|' or a final period) that
 // shares a word of leadWordRunes letters or more with it (a headline and
@@ -134,7 +135,9 @@ func proseBefore(text string, words int, leads bool) bool {
 			continue
 		}
 		counted := 0
-		if utf8.RuneCountInString(line) >= sentMinTerms*sentTermRunes {
+		// A line whose items a bar separates is furniture (a menu, a
+		// row of partner headlines): its items are not sentences.
+		if !strings.ContainsRune(line, '|') && utf8.RuneCountInString(line) >= sentMinTerms*sentTermRunes {
 			counted = len(sentenceTerms(line, 2))
 			switch counted {
 			case 2:
