@@ -948,9 +948,15 @@ func (ix *Index) reason(m Match, c candidate) string {
 				c.furnitureWords))
 		}
 		if c.wrapCand && c.proseIn != "" {
-			why = append(why, fmt.Sprintf("two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's, but %s",
-				100*c.restQ, 100*c.restS, c.proseIn))
+			if c.wrapOpen {
+				why = append(why, fmt.Sprintf("two wrappers: a shared opening of %d words past both texts' starts, but %s",
+					int(b.posLast-b.posFirst)+o.Shingle, c.proseIn))
+			} else {
+				why = append(why, fmt.Sprintf("two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's, but %s",
+					100*c.restQ, 100*c.restS, c.proseIn))
+			}
 		}
+
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")
