@@ -177,7 +177,8 @@
 //
 // Either passes only when what precedes the shared text in both (found
 // word for word in the two texts, since the block's first shingle is a
-// sampled one; at most 160 words) is a header, not prose: no line of it
+// sampled one, and back over a line of at most 40 words that one text
+// inserts between paragraphs; at most 160 words) is a header, not prose: no line of it
 // holds two sentences or more of at least 7 terms (counted as the second
 // stage counts them; a line holding a '|' is furniture, a row of items,
 // not sentences) and, for the shared opening, no such sentence

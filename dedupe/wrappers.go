@@ -70,25 +70,58 @@ func (ix *Index) wrappers(text string, cands []candidate) {
 	}
 }
 
+// sharedGap is the most words sharedStart steps back over, in each
+// text, from the start of a shared run to the end of an earlier one: a
+// line one copy inserts between paragraphs ("Read more: ...", a photo
+// credit) splits the shared text, and the start of the shared text is
+// the start of the first run.
+const sharedGap = 40
+
 // sharedStart finds where the shared text around the text's word i
 // starts: the first occurrence in ts of the shingle words of tq at i,
-// then back, word by word, while both texts hold the same word. It
-// returns the word offsets of that start in tq and ts, or false when ts
-// does not hold the shingle.
+// then back, word by word, while both texts hold the same word, and on
+// back over a gap of at most sharedGap words in each text to an earlier
+// shingle both hold, as long as there is one. It returns the word
+// offsets of that start in tq and ts, or false when ts does not hold
+// the shingle.
 func sharedStart(tq, ts []string, i, shingle int) (qi, sj int, ok bool) {
 	if i+shingle > len(tq) {
 		return 0, 0, false
 	}
-	want := tq[i : i+shingle]
-	for j := 0; j+shingle <= len(ts); j++ {
-		if slices.Equal(ts[j:j+shingle], want) {
-			for i > 0 && j > 0 && tq[i-1] == ts[j-1] {
-				i, j = i-1, j-1
+	j := indexShingle(ts, tq[i:i+shingle], 0, len(ts))
+	if j < 0 {
+		return 0, 0, false
+	}
+	for {
+		for i > 0 && j > 0 && tq[i-1] == ts[j-1] {
+			i, j = i-1, j-1
+		}
+		// An earlier shingle of tq, within sharedGap words, that ts
+		// holds within sharedGap words before j.
+		found := false
+		for p := i - 1; p >= max(0, i-sharedGap) && !found; p-- {
+			if p+shingle > len(tq) {
+				continue
 			}
+			if q := indexShingle(ts, tq[p:p+shingle], max(0, j-sharedGap-shingle), j); q >= 0 {
+				i, j, found = p, q, true
+			}
+		}
+		if !found {
 			return i, j, true
 		}
 	}
-	return 0, 0, false
+}
+
+// indexShingle returns the first offset q in [from, to) at which ts holds
+// the words of sh, or -1.
+func indexShingle(ts, sh []string, from, to int) int {
+	for q := from; q < to && q+len(sh) <= len(ts); q++ {
+		if slices.Equal(ts[q:q+len(sh)], sh) {
+			return q
+		}
+	}
+	return -1
 }
 
 // proseBefore reports whether the first words words of text hold prose:

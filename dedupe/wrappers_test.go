@@ -60,6 +60,20 @@ func ownHeader(seed uint64, words int) string {
 	return strings.Join(lines, "\n")
 }
 
+// readMore puts a short line of a site's own after each line of text:
+// a copy re-split with links between its paragraphs.
+func readMore(text string) string {
+	var b strings.Builder
+	for i, l := range strings.Split(text, "\n") {
+		b.WriteString(l)
+		if strings.TrimSpace(l) != "" {
+			fmt.Fprintf(&b, "\nRead more: item %d of the day", i)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 // paras returns text's paragraphs (blank-line separated) from..to.
 func paras(text string, from, to int) string {
 	ps := strings.Split(text, "\n\n")
@@ -92,6 +106,8 @@ func TestMatch_TwoWrappers(t *testing.T) {
 		{"90-word header then 60-word header", ownHeader(12, 90) + "\n\n" + body, ownHeader(11, 60) + "\n\n" + body, false, true, "two wrappers"},
 		{"120-word header then 45-word header", ownHeader(13, 120) + "\n\n" + body, ownHeader(14, 45) + "\n\n" + body, false, true, "two wrappers"},
 		{"trimmed copy under its own header", ownHeader(15, 80) + "\n\n" + body, ownHeader(16, 70) + "\n\n" + paras(body, 0, 6), false, true, "two wrappers"},
+		{"a copy with a line inserted after each paragraph, then a copy under another header",
+			ownHeader(31, 60) + "\n\n" + proseParas(9, 6), ownHeader(32, 70) + "\n\n" + readMore(proseParas(9, 6)), false, true, "two wrappers"},
 		{"without the stories' texts", ownHeader(11, 60) + "\n\n" + body, ownHeader(12, 90) + "\n\n" + body, true, false, "shared text starts late"},
 		{"story then an update borrowing its paragraphs", body, proseParas(1, 2) + "\n\n" + paras(body, 2, 7), false, false, "prose precedes it in this text"},
 		{"an update borrowing its paragraphs then the story", proseParas(1, 2) + "\n\n" + paras(body, 2, 7), body, false, false, "prose precedes it in the story"},
