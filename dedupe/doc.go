@@ -152,7 +152,7 @@
 // other, is refused when the shared text over the block's span (found
 // word for word in both texts) is furniture in both: no line holds two
 // sentences of at least 7 terms and no such sentence follows a headline
-// that shares a word of 5 letters or more with it (see the two-wrappers
+// (a paragraph of its own, see below) that shares a word of 5 letters or more with it (see the two-wrappers
 // routes below). A story's opening is a headline, a lead that names what
 // the headline names and paragraphs of several sentences; a template's
 // header is a line an item. Match.Reason says "a shared header" with the
@@ -182,10 +182,11 @@
 // holds two sentences or more of at least 7 terms (counted as the second
 // stage counts them; a line holding a '|' is furniture, a row of items,
 // not sentences) and, for the shared opening, no such sentence
-// follows a headline (a line without a '|' or a final period: a bar
-// separates the items of a site's furniture) that shares a word of 5
-// letters or more with it (a headline and its lead; a site's lines that
-// repeat its name after its name and section do not count). A header is
+// follows a headline (a line without a '|' or a final period, a blank
+// line after it: a bar separates the items of a site's furniture, which
+// is stacked a line an item) that shares a word of 5 letters or more
+// with it (a headline and its lead; a site's lines that repeat its name
+// or a writer's after its name and section or a byline do not count). A header is
 // furniture a line an item; a
 // story's own opening is a headline, a lead that names what the headline
 // names, and paragraphs of several sentences. An update or a quoting

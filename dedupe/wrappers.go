@@ -129,7 +129,7 @@ func indexShingle(ts, sh []string, from, to int) int {
 // sentMinTerms terms, as the second stage counts them; a line holding a
 // '|' is furniture, its items are not sentences), or a counted
 // sentence on a line of its own right after a headline (see isHeadline:
-// a line without a '|' or a final period) that
+// a line without a '|' or a final period, then a blank line) that
 // shares a word of leadWordRunes letters or more with it (a headline and
 // its lead: a story's lead names what its headline names). A site's header is
 // furniture stacked a line an item: a dateline, a byline, a credit or
@@ -156,7 +156,9 @@ func proseBefore(text string, words int, leads bool) bool {
 		in = w
 	}
 	prefix := text[:end]
-	prev := ""
+	// prev is the headline before the line, when a blank line followed
+	// it; cand the last line, when it may be a headline.
+	prev, cand := "", ""
 	for len(prefix) > 0 {
 		line := prefix
 		if i := strings.IndexByte(prefix, '\n'); i >= 0 {
@@ -165,6 +167,7 @@ func proseBefore(text string, words int, leads bool) bool {
 			prefix = ""
 		}
 		if strings.TrimSpace(line) == "" {
+			prev, cand = cand, ""
 			continue
 		}
 		counted := 0
@@ -181,9 +184,9 @@ func proseBefore(text string, words int, leads bool) bool {
 				}
 			}
 		}
-		prev = ""
+		prev, cand = "", ""
 		if isHeadline(line) {
-			prev = line
+			cand = line
 		}
 	}
 	return false
@@ -191,9 +194,10 @@ func proseBefore(text string, words int, leads bool) bool {
 
 // isHeadline reports whether line may be a headline: it holds no '|'
 // (a bar separates the items of a site's furniture) and does not end a
-// sentence. A site's furniture lines that
-// name the site, its section or its partners' headlines may share words
-// with the next; a headline is a short line of its own.
+// sentence. A headline also stands as a paragraph of its own, a blank
+// line after it (see proseBefore): a site's furniture is stacked a line
+// an item, and its lines that name the site, its section, its partners'
+// headlines or its writers may share words with the next.
 func isHeadline(line string) bool {
 	t := strings.TrimSpace(line)
 	return !strings.ContainsRune(t, '|') && !strings.HasSuffix(t, ".")

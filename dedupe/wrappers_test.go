@@ -120,6 +120,10 @@ func TestMatch_TwoWrappers(t *testing.T) {
 			"Lakeside Times | Region briefing\nTrending now: harbour council delays budget plans for next summer | county court rejects housing scheme near railway station\n" +
 				ownHeader(21, 40) + "\n\n" + paras(body, 0, 3) + "\n\n" + ownHeader(22, 40),
 			ownHeader(23, 80) + "\n\n" + body, false, true, "a shared opening under two wrappers"},
+		{"a brief under a byline stacked on a line naming the same writer, then a copy under another header",
+			"By Ana Lopez, Harbour Desk\nAdditional reporting by Piet Lopez in the harbour district and the old town.\n" +
+				ownHeader(24, 40) + "\n\n" + paras(body, 0, 3) + "\n\n" + ownHeader(25, 40),
+			ownHeader(26, 80) + "\n\n" + body, false, true, "a shared opening under two wrappers"},
 		{"a story quoting another's opening after its headline and lead", ownHeader(20, 60) + "\n\n" + quoted,
 			"Harbour council approves the plans\n\nThe council approved the harbour plans on Monday after a long debate among its members.\n\n" + paras(quoted, 0, 4) + "\n\n" + paras(body, 1, 6),
 			false, false, "prose precedes it in this text"},
