@@ -141,10 +141,67 @@
 // under 50% either way): a new template's header over different bodies
 // seen in a third brief. A copy is mostly the story's text, even when an
 // earlier copy of the story (its own story, the cluster split) holds the
-// same text. Until a third story holds it, a header of 56 words or more
-// over different bodies, with no footer seen, still passes the shared
-// opening (the pair alone does not tell it from an update that keeps a
-// story's opening). Match.Reason says "a header seen in another story".
+// same text. Match.Reason says "a header seen in another story".
+//
+// Until a third story holds it, a header of 56 words or more over
+// different bodies, with no footer seen, passes the shared opening on
+// the shingles alone: the pair does not tell it from an update that
+// keeps a story's opening. With Options.Texts set, the texts do (issue
+// 13, category 2): a duplicate whose largest block starts within 8 words
+// of both texts' distinctive start, while each text is under 90% in the
+// other, is refused when the shared text over the block's span (found
+// word for word in both texts) is furniture in both: no line holds two
+// sentences of at least 7 terms and no such sentence follows a headline
+// (a paragraph of its own, see below) that shares a word of 5 letters or more with it (see the two-wrappers
+// routes below). A story's opening is a headline, a lead that names what
+// the headline names and paragraphs of several sentences; a template's
+// header is a line an item. Match.Reason says "a shared header" with the
+// words of the block's span.
+//
+// Two copies of one story, each under a long header of its own (issue
+// 13, category 1: datelines, bylines, credit and agency notes, partner
+// links), share text that starts late in both, so neither alignment
+// route passes them, and a story does not chain through its members'
+// texts. With Options.Texts set, two more routes take them, the
+// two-wrappers routes, for a largest block that is not a header nor a
+// frame and holds MinShared kept shingles:
+//   - a copy: the block holds at least 70% of the rest of both texts
+//     (from where it starts in each to the end: the text's estimated
+//     distinctive shingles from the block's first, the story's less the
+//     words before the block's least offset in it), at least 50% of
+//     each text and Threshold;
+//   - a shared opening: the block starts past 8 words in both, spans at
+//     least 56 words word for word (as the shared opening above) and
+//     holds 10% of the shorter text (a brief of a story's opening under
+//     a template's header and footer, and a copy of the story).
+//
+// Either passes only when what precedes the shared text in both (found
+// word for word in the two texts, since the block's first shingle is a
+// sampled one, and back over a line of at most 40 words that one text
+// inserts between paragraphs; at most 160 words) is a header, not prose: no line of it
+// holds two sentences or more of at least 7 terms (counted as the second
+// stage counts them; a line holding a '|' is furniture, a row of items,
+// not sentences) and, for the shared opening, no such sentence
+// follows a headline (a line without a '|' or a final period, a blank
+// line after it: a bar separates the items of a site's furniture, which
+// is stacked a line an item) that shares a word of 5 letters or more
+// with it (a headline and its lead; a site's lines that repeat its name
+// or a writer's after its name and section or a byline do not count). A header is
+// furniture a line an item; a
+// story's own opening is a headline, a lead that names what the headline
+// names, and paragraphs of several sentences. An update or a quoting
+// story that puts a story of its own before another story's paragraphs
+// shares the rest of both as a copy does, but its own part is prose; a
+// quoted paragraph is a small part of the rest of at least one text and,
+// when it is a story's opening quoted after a headline and lead, that
+// headline and lead are prose. A header's own lines may share words (a
+// site's name in its credit line), so the copy route, whose block holds
+// the rest of both texts, asks for paragraphs only: a story whose lead is
+// its only paragraph before another story's paragraphs to the end is
+// taken for a header there. A story whose text the source does not know
+// is not judged by these routes. Match.Reason says "a copy under two
+// wrappers" with the shares of the rest of both, or "a shared opening
+// under two wrappers", or, refused, what preceded the shared text.
 //
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the

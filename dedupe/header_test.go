@@ -57,7 +57,7 @@ func TestMatch_LongHeader(t *testing.T) {
 		{"story then 95-word header", body, siteHeader(3, 95) + "\n\n" + body, ""},
 		{"95-word header then story", siteHeader(3, 95) + "\n\n" + body, body, ""},
 		{"40-word header then 60-word header", siteHeader(4, 40) + "\n\n" + body, siteHeader(5, 60) + "\n\n" + body,
-			"both texts start the shared body past 36 words: neither alignment route applies"},
+			"both texts start the shared body past 36 words: only the two-wrappers route, which needs the stories' texts (Options.Texts), applies; see TestMatch_TwoWrappers"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

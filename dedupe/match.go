@@ -88,6 +88,18 @@ const (
 // quoted paragraph or a template header is one short stretch.
 const sparseLeadSpread = 0.5
 
+// Two wrappers (wrappedCopy): the least share of the rest of each text,
+// from the largest block's start to its end, that the block must hold,
+// and the least containment of each text in the other. A copy under two
+// wrappers (each text its own long header, issue 13, category 1) shares
+// everything after its header with the other; a quoted paragraph or a
+// borrowed one is a small part of what follows it in at least one text,
+// and of either text as a whole.
+const (
+	wrapRest = 0.7
+	wrapOwn  = 0.5
+)
+
 // The rewrite route (rewritten): least containment and least span of the
 // block as a share of the shorter text's estimated distinctive length.
 const (
@@ -173,6 +185,22 @@ type candidate struct {
 	// sparse: aligned on the largest block by the near-start route with
 	// one shared shingle in the lead (see sparseLead).
 	sparse bool
+	// wrapCand: the largest block passes every check but alignment and
+	// holds the rest of both texts (see wrappedCopy); wrapped: the text
+	// before it in both is a header, not prose (see wrappers), so the
+	// candidate is aligned and a duplicate by that route; proseIn says
+	// what refused it when it is not.
+	// restQ and restS are the shares of the rest of the text and of the
+	// story that the block holds.
+	wrapCand, wrapped bool
+	// wrapOpen: the candidate is one by wrappedOpening, not wrappedCopy.
+	wrapOpen bool
+	// furniture: refused as a shared opening that is furniture, not
+	// prose (see sharedFurniture), over furnitureWords words.
+	furniture      bool
+	furnitureWords int
+	proseIn        string
+	restQ, restS   float64
 	// opening: the largest block is the opening of both texts, at least
 	// sharedOpeningWords long (see sharedOpening).
 	opening bool
@@ -264,6 +292,8 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 		return m
 	}
 	if ix.opts.Texts != nil {
+		ix.wrappers(text, cands)
+		ix.sharedFurniture(text, cands)
 		ix.secondStage(text, cands)
 	}
 	ix.rank(cands)
@@ -615,7 +645,7 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.jaccard = inter / (c.nq + c.ns - inter)
 	far := max(b.qFirst, b.sFirst)
 	c.containAll = min(c.total/min(c.nq, c.ns), 1)
-	c.aligned, c.alignedFirst = ix.alignment(c)
+	c.aligned, c.alignedFirst = ix.alignment(q, c)
 	c.update = c.containS >= updateStory && c.containQ <= updateQuery && far <= updateAlignWords
 	c.opening = ix.sharedOpening(q, c)
 	c.rewrite = ix.rewritten(c)
@@ -623,6 +653,14 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.frame = ix.framed(q, c)
 	c.seenHead = ix.seenHeader(c)
 	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
+	if !c.dup && !c.aligned && b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead {
+		switch {
+		case c.contain >= ix.opts.Threshold && ix.wrappedCopy(q, c):
+			c.wrapCand = true
+		case ix.wrappedOpening(q, c):
+			c.wrapCand, c.wrapOpen = true, true
+		}
+	}
 }
 
 // seenHeader: the largest block starts within wrapNearWords of both
@@ -705,7 +743,7 @@ func (ix *Index) sharedOpening(q *query, c *candidate) bool {
 // (onFirst: a copy whose lead was broken by edits). A quote of an inner
 // paragraph, or an update that copies a story's opening after paragraphs
 // of its own, starts late in both and is not aligned.
-func (ix *Index) alignment(c *candidate) (aligned, onFirst bool) {
+func (ix *Index) alignment(q *query, c *candidate) (aligned, onFirst bool) {
 	if ix.alignedAt(&c.best) {
 		return true, false
 	}
@@ -734,6 +772,54 @@ func (ix *Index) sparseLead(c *candidate) bool {
 	}
 	span := float64(b.posLast-b.posFirst) + float64(ix.opts.Shingle)
 	return span >= sparseLeadSpread*min(c.nq, c.ns)
+}
+
+// wrappedCopy: the largest block, wherever it starts, holds at least
+// wrapRest of the rest of both texts (from where it starts in each to
+// the end) and each text is at least wrapOwn in the other: two copies of
+// one story, each under a long header of its own (issue 13, category 1).
+// Shared text starts late in both, so no other route aligns them, but
+// it then runs to the end of both. A quoted paragraph or a borrowed
+// opening is a small part of what follows it in one text or the other,
+// and of each text; a template's header is shared from the start of
+// both, then each goes on with a body of its own.
+//
+// The rest of the text is its estimated distinctive shingles from the
+// block's first (what the story could share, as c.nq counts them); the
+// rest of the story is its estimated distinctive shingles less the
+// words before the block's least offset in it (one shingle a word).
+func (ix *Index) wrappedCopy(q *query, c *candidate) bool {
+	b := &c.best
+	if b.qFirst < 0 || b.qFirst == math.MaxInt32 || c.containQ < wrapOwn || c.containS < wrapOwn {
+		return false
+	}
+	before := float64(q.before[b.iFirst])
+	if t := ix.tau[c.slot]; t != math.MaxUint32 {
+		before = unsharedRun(q.dpos, q.dh, q.dbody, 0, b.iFirst, t, q.wz, c.wb)
+	}
+	restQ := c.nq - before
+	restS := c.ns - float64(b.sFirst)
+	if restQ <= 0 || restS <= 0 {
+		return false
+	}
+	c.restQ, c.restS = min(b.mass/restQ, 1), min(b.mass/restS, 1)
+	return c.restQ >= wrapRest && c.restS >= wrapRest
+}
+
+// wrappedOpening: the largest block starts past wrapNearWords in both
+// texts, spans at least sharedOpeningWords, is word for word (as
+// sharedOpening) and holds sharedOpeningContain of the shorter text: the
+// shared opening of a story and an abridged copy of it (a brief), each
+// under a header of its own (issue 13, category 1). wrappers then asks
+// that what precedes the block in both be a header.
+func (ix *Index) wrappedOpening(q *query, c *candidate) bool {
+	b := &c.best
+	if b.qFirst < 0 || b.qFirst == math.MaxInt32 || min(b.qFirst, b.sFirst) <= wrapNearWords ||
+		int(b.posLast-b.posFirst)+ix.opts.Shingle < sharedOpeningWords || c.contain < sharedOpeningContain {
+		return false
+	}
+	within := float64(q.before[b.iLast+1] - q.before[b.iFirst])
+	return b.mass >= sharedOpeningDense*within
 }
 
 // rank sorts the candidates best first. The best is the story the text
@@ -823,6 +909,13 @@ func (ix *Index) reason(m Match, c candidate) string {
 		starts += fmt.Sprintf("; one shared shingle in the lead, the shared text spreading over %d words (at least %.0f%% of the shorter text)",
 			int(b.posLast-b.posFirst)+o.Shingle, 100*sparseLeadSpread)
 	}
+	if c.wrapped && c.wrapOpen {
+		starts += fmt.Sprintf("; a shared opening under two wrappers: %d words word for word from where each text's header ends",
+			int(b.posLast-b.posFirst)+o.Shingle)
+	} else if c.wrapped {
+		starts += fmt.Sprintf("; a copy under two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's from where it starts (at least %.0f%%)",
+			100*c.restQ, 100*c.restS, 100*wrapRest)
+	}
 	if c.alignedFirst {
 		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
 			c.first.qFirst, c.first.sFirst, 100*c.containAll)
@@ -850,6 +943,20 @@ func (ix *Index) reason(m Match, c candidate) string {
 			why = append(why, fmt.Sprintf("a template frame: both texts open with the same text (%d/%d words in, up to word %d of this text), then each holds %.0f words or more of its own (at least %d and %.0f%% of the shorter text) before they share text again from word %d to %d (a fixed header and footer around different bodies)",
 				c.firstOffQ, c.firstOffS, c.gapFrom+uint32(ix.opts.Shingle), c.ownGap, frameOwnMin, 100*frameOwn, c.gapTo, c.lastOffPos+uint32(ix.opts.Shingle)))
 		}
+		if c.furniture {
+			why = append(why, fmt.Sprintf("a shared header: both texts open with the same %d words, furniture (no paragraph of sentences, no headline and its lead), then each is mostly its own",
+				c.furnitureWords))
+		}
+		if c.wrapCand && c.proseIn != "" {
+			if c.wrapOpen {
+				why = append(why, fmt.Sprintf("two wrappers: a shared opening of %d words past both texts' starts, but %s",
+					int(b.posLast-b.posFirst)+o.Shingle, c.proseIn))
+			} else {
+				why = append(why, fmt.Sprintf("two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's, but %s",
+					100*c.restQ, 100*c.restS, c.proseIn))
+			}
+		}
+
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")

@@ -520,7 +520,7 @@ func (ix *Index) secondStage(text string, cands []candidate) {
 	var band []int
 	for k := range cands {
 		c := &cands[k]
-		if c.dup || c.header || c.frame || c.seenHead || c.contain < secondContain || c.best.shared < secondShared {
+		if c.dup || c.header || c.frame || c.seenHead || c.furniture || c.contain < secondContain || c.best.shared < secondShared {
 			continue
 		}
 		band = append(band, k)
