@@ -44,6 +44,11 @@
 //     widget, and is not read.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
+//     Nor do they remove an inline element (a, span, em, …) set inside a
+//     sentence, one that the text right after it continues (a word or a
+//     comma) and that text with a word or the start of its parent comes
+//     before: a link to a topic page named "meta-loc", a glossary word
+//     named "popup". Hiding still removes it (a tooltip's card).
 //     On a page that declares itself a discussion (schema.org
 //     DiscussionForumPosting or QAPage, in JSON-LD or an itemtype) or
 //     marks three or more posts as schema.org Comment items, or whose
