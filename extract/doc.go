@@ -21,8 +21,10 @@
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
 //     again). The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
-//     aria-modal: a shop's privacy policy opened from a link), and their
-//     ancestors are never
+//     aria-modal: a shop's privacy policy opened from a link; and outside
+//     hidden elements, unless the visible ones hold under half its text:
+//     a story hidden until a script shows it is still the page's), and
+//     their ancestors are never
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
