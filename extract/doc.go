@@ -21,8 +21,10 @@
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
 //     again). The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
-//     aria-modal: a shop's privacy policy opened from a link), and their
-//     ancestors are never
+//     aria-modal: a shop's privacy policy opened from a link; and outside
+//     hidden elements, unless the visible ones hold under half its text:
+//     a story hidden until a script shows it is still the page's), and
+//     their ancestors are never
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
@@ -44,6 +46,11 @@
 //     widget, and is not read.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
+//     Nor do they remove an inline element (a, span, em, …) set inside a
+//     sentence, one that the text right after it continues (a word or a
+//     comma) and that text with a word or the start of its parent comes
+//     before: a link to a topic page named "meta-loc", a glossary word
+//     named "popup". Hiding still removes it (a tooltip's card).
 //     On a page that declares itself a discussion (schema.org
 //     DiscussionForumPosting or QAPage, in JSON-LD or an itemtype) or
 //     marks three or more posts as schema.org Comment items, or whose

@@ -653,7 +653,42 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if mode.product && reviewNamed(n) {
 		return true
 	}
+	if inRunningText(n) {
+		// a word or phrase of a sentence: its names style it (a link to
+		// a topic page, a glossary popup), they do not make it a widget;
+		// hiding still removes it (a hover card, a tooltip)
+		return hidden(n) || hiddenClass(getAttr(n, "class"))
+	}
 	return attrJunk(n, s, mode.discussion) || mode.formHolders[n] && formPanel(n, s)
+}
+
+// inRunningText reports whether n, an inline element (a, span, em, …),
+// sits inside a sentence: the text right after it continues the sentence
+// (it begins with a letter or digit, after white space at most, or with
+// a comma), and the text right before it holds a word or n opens its
+// parent's text. A share button or a "Read more" link closes a line or
+// stands alone; a word inside a sentence is the writer's.
+func inRunningText(n *html.Node) bool {
+	if !inlineTags[n.DataAtom] || n.DataAtom == atom.Span && n.FirstChild == nil {
+		return false
+	}
+	next := n.NextSibling
+	if next == nil || next.Type != html.TextNode {
+		return false
+	}
+	after := strings.TrimLeft(next.Data, " \t\r\n")
+	r, _ := utf8.DecodeRuneInString(after)
+	if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ',') {
+		return false
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type == html.TextNode && strings.TrimSpace(prev.Data) == "" && prev.PrevSibling == nil {
+		prev = nil // only white space opens the parent
+	}
+	if prev == nil {
+		return true
+	}
+	return prev.Type == html.TextNode && strings.IndexFunc(prev.Data, unicode.IsLetter) >= 0
 }
 
 // Limits of formPanel: the form holds at most formPanelMaxForm words, and

@@ -432,12 +432,16 @@ func preferredBlock(body *html.Node, st map[*html.Node]*stat, summary summaryWor
 // the most text, outside dialogs (modal) and cookie consent panels
 // (consentPanel): a privacy policy in a modal is often the longest text
 // of a shop's page; on a product page
-// (mode.product), outside its customer reviews too.
+// (mode.product), outside its customer reviews too. An element inside a
+// hidden one (hidden: an attribute or inline style) is taken only when
+// the visible elements hold under half its text: a story hidden until a
+// script shows it (a lock or age screen) is still the page's, but beside
+// a visible story of its size hidden paragraphs are a copy nobody sees.
 func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	sum := make(map[*html.Node]int)
-	var best *html.Node
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
+	var best, shown *html.Node
+	var walk func(n *html.Node, hid bool)
+	walk = func(n *html.Node, hid bool) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode || modal(c) || consentPanel(c) || mode.product && reviewNamed(c) {
 				continue // a dialog's or a consent panel's text, or customer reviews, are not the page's
@@ -448,11 +452,17 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 				if best == nil || sum[n] > sum[best] {
 					best = n
 				}
+				if !hid && (shown == nil || sum[n] > sum[shown]) {
+					shown = n
+				}
 			}
-			walk(c)
+			walk(c, hid || hidden(c))
 		}
 	}
-	walk(body)
+	walk(body, hidden(body))
+	if shown != nil && sum[shown]*2 >= sum[best] {
+		return shown
+	}
 	return best
 }
 
