@@ -227,8 +227,9 @@
 // does not declare itself an article (JSON-LD article types, og:type
 // article; for a listing only JSON-LD or microdata count, since many
 // templates set og:type article on every page, section fronts
-// included), the block chosen as "the story" is one teaser or caption of
-// many: the page
+// included; a gallery whose block is the <article> chosen, its pictures
+// set in the story, is not read so either), the block chosen as "the
+// story" is one teaser or caption of many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never

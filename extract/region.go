@@ -155,9 +155,11 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && !asOther || a.Block == BlockSelector {
 		return
 	}
-	if ps.structuredArticle || ps.declaresArticle && a.PageType == PageGallery {
+	if ps.structuredArticle || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
-		// pictures is still one story: its block stands. A page
+		// pictures is still one story: its block stands, and so does
+		// one the page wraps in the <article> chosen as the block (its
+		// pictures make it a gallery, not its teasers). A page
 		// classified a listing or "other" is trusted over og:type
 		// article alone, which many templates set on every page,
 		// section fronts and topic pages included.
