@@ -165,6 +165,9 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 		// section fronts and topic pages included.
 		return
 	}
+	if a.PageType == PageListing && proseBlock(a.Paragraphs) {
+		return
+	}
 	need := runeCount(a.Paragraphs) + 1
 	if asOther {
 		need = otherRegionShare * runeCount(a.Paragraphs)
@@ -245,3 +248,25 @@ func cutLinksBeforeHeading(region *html.Node, st map[*html.Node]*stat) {
 		}
 	}
 }
+
+// proseBlock reports whether paras, the block chosen on a page
+// classified a listing, read as a short story rather than one teaser or
+// a run of teaser lines: four or more paragraphs averaging
+// proseParaRunes or more (sentences, not a headline and its line), in
+// under shortListingRunes in all. The teasers and menus around such a
+// story are what made the page read as a listing, and its content
+// region would add them; a longer block is left to the region, which
+// on the dev pages then held more of the same prose.
+func proseBlock(paras []string) bool {
+	n := runeCount(paras)
+	return len(paras) >= 4 && n < shortListingRunes && n >= proseParaRunes*len(paras)
+}
+
+// proseParaRunes is the average paragraph length, in non-space runes
+// (about 30 words), of a block read as prose by proseBlock;
+// shortListingRunes is the length under which classify calls a short
+// unmarked text with many teasers around it a listing.
+const (
+	proseParaRunes    = 180
+	shortListingRunes = 2500
+)
