@@ -165,7 +165,7 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 		// section fronts and topic pages included.
 		return
 	}
-	if a.PageType == PageListing && proseBlock(a.Paragraphs) {
+	if (a.PageType == PageListing || a.PageType == PageGallery) && proseBlock(a.Paragraphs) {
 		return
 	}
 	need := runeCount(a.Paragraphs) + 1
@@ -250,11 +250,12 @@ func cutLinksBeforeHeading(region *html.Node, st map[*html.Node]*stat) {
 }
 
 // proseBlock reports whether paras, the block chosen on a page
-// classified a listing, read as a short story rather than one teaser or
+// classified a listing or a gallery, read as a short story rather than one teaser or
 // a run of teaser lines: four or more paragraphs averaging
 // proseParaRunes or more (sentences, not a headline and its line), in
 // under shortListingRunes in all. The teasers and menus around such a
-// story are what made the page read as a listing, and its content
+// story (or the pictures in it) are what made the page read as a
+// listing (a gallery), and its content
 // region would add them; a longer block is left to the region, which
 // on the dev pages then held more of the same prose.
 func proseBlock(paras []string) bool {
