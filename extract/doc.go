@@ -234,7 +234,11 @@
 // does not declare itself an article (JSON-LD article types, og:type
 // article; for a listing only JSON-LD or microdata count, since many
 // templates set og:type article on every page, section fronts
-// included), the block chosen as "the story" is one teaser or caption of
+// included; a gallery whose block is the <article> chosen, its pictures
+// set in the story, is not read so either, nor is a listing or a
+// gallery whose block reads as a short story: four or more paragraphs averaging 180
+// characters or more, under 2,500 in all, sentences rather than teaser
+// lines), the block chosen as "the story" is one teaser or caption of
 // many: the page
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and

@@ -155,12 +155,17 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && !asOther || a.Block == BlockSelector {
 		return
 	}
-	if ps.structuredArticle || ps.declaresArticle && a.PageType == PageGallery {
+	if ps.structuredArticle || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
-		// pictures is still one story: its block stands. A page
+		// pictures is still one story: its block stands, and so does
+		// one the page wraps in the <article> chosen as the block (its
+		// pictures make it a gallery, not its teasers). A page
 		// classified a listing or "other" is trusted over og:type
 		// article alone, which many templates set on every page,
 		// section fronts and topic pages included.
+		return
+	}
+	if (a.PageType == PageListing || a.PageType == PageGallery) && proseBlock(a.Paragraphs) {
 		return
 	}
 	need := runeCount(a.Paragraphs) + 1
@@ -243,3 +248,26 @@ func cutLinksBeforeHeading(region *html.Node, st map[*html.Node]*stat) {
 		}
 	}
 }
+
+// proseBlock reports whether paras, the block chosen on a page
+// classified a listing or a gallery, read as a short story rather than one teaser or
+// a run of teaser lines: four or more paragraphs averaging
+// proseParaRunes or more (sentences, not a headline and its line), in
+// under shortListingRunes in all. The teasers and menus around such a
+// story (or the pictures in it) are what made the page read as a
+// listing (a gallery), and its content
+// region would add them; a longer block is left to the region, which
+// on the dev pages then held more of the same prose.
+func proseBlock(paras []string) bool {
+	n := runeCount(paras)
+	return len(paras) >= 4 && n < shortListingRunes && n >= proseParaRunes*len(paras)
+}
+
+// proseParaRunes is the average paragraph length, in non-space runes
+// (about 30 words), of a block read as prose by proseBlock;
+// shortListingRunes is the length under which classify calls a short
+// unmarked text with many teasers around it a listing.
+const (
+	proseParaRunes    = 180
+	shortListingRunes = 2500
+)
