@@ -195,6 +195,11 @@ type candidate struct {
 	wrapCand, wrapped bool
 	// wrapOpen: the candidate is one by wrappedOpening, not wrappedCopy.
 	wrapOpen bool
+	// wrapLead: a duplicate by wrappedLead, a verbatim lead of
+	// wrapLeadWords words from words wrapLeadQ/wrapLeadS under two
+	// wrappers.
+	wrapLead                            bool
+	wrapLeadQ, wrapLeadS, wrapLeadWords int
 	// furniture: refused as a shared opening that is furniture, not
 	// prose (see sharedFurniture), over furnitureWords words.
 	furniture      bool
@@ -294,6 +299,7 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 	if ix.opts.Texts != nil {
 		ix.wrappers(text, cands)
 		ix.sharedFurniture(text, cands)
+		ix.wrappedLead(text, cands)
 		ix.secondStage(text, cands)
 	}
 	ix.rank(cands)
@@ -915,6 +921,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 	} else if c.wrapped {
 		starts += fmt.Sprintf("; a copy under two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's from where it starts (at least %.0f%%)",
 			100*c.restQ, 100*c.restS, 100*wrapRest)
+	}
+	if c.wrapLead {
+		starts += fmt.Sprintf("; a lead under two wrappers: %d words word for word from where each text's header ends (%d/%d words), prose, and what follows it in one text furniture",
+			c.wrapLeadWords, c.wrapLeadQ, c.wrapLeadS)
 	}
 	if c.alignedFirst {
 		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
