@@ -200,6 +200,8 @@ type candidate struct {
 	// wrappers.
 	wrapLead                            bool
 	wrapLeadQ, wrapLeadS, wrapLeadWords int
+	// wrapLeadWhy: what refused a candidate wrappedLead read, or "".
+	wrapLeadWhy string
 	// furniture: refused as a shared opening that is furniture, not
 	// prose (see sharedFurniture), over furnitureWords words.
 	furniture      bool
@@ -967,6 +969,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 			}
 		}
 
+		if c.wrapLeadWhy != "" {
+			why = append(why, "a lead under two wrappers: "+c.wrapLeadWhy)
+		}
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")

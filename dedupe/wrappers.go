@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"html"
 	"math"
 	"slices"
@@ -359,20 +360,27 @@ func (ix *Index) wrappedLead(text string, cands []candidate) {
 		ts := Tokens(other)
 		qi, sj, found := sharedStart(tq, ts, int(b.posFirst), ix.opts.Shingle)
 		if !found || max(qi, sj) <= wrapNearWords || max(qi, sj) > wrapMaxHeader {
+			if found {
+				c.wrapLeadWhy = fmt.Sprintf("the shared text starts at %d/%d words (need past %d in one, within %d in both)", qi, sj, wrapNearWords, wrapMaxHeader)
+			}
 			continue
 		}
 		qe, se, same := sharedEnd(tq, ts, qi, sj, ix.opts.Shingle)
 		if same < wrapLeadWords || float64(same) < wrapLeadSame*float64(min(qe-qi, se-sj)) {
+			c.wrapLeadWhy = fmt.Sprintf("%d words word for word over %d/%d (need %d and %.0f%%)", same, qe-qi, se-sj, wrapLeadWords, 100*wrapLeadSame)
 			continue
 		}
 		if len(sentenceTerms(dq[wordByte(dq, qi):wordByte(dq, qe)], sentMinRewritten)) < sentMinRewritten {
+			c.wrapLeadWhy = "the shared text holds fewer than 2 counted sentences"
 			continue
 		}
 		ds := repairMojibake(html.UnescapeString(other))
 		if proseLines(dq[:wordByte(dq, qi)], true) || proseLines(ds[:wordByte(ds, sj)], true) {
+			c.wrapLeadWhy = "prose precedes the shared text"
 			continue
 		}
 		if proseLines(dq[wordByte(dq, qe):], false) && proseLines(ds[wordByte(ds, se):], false) {
+			c.wrapLeadWhy = "prose follows the shared text in both"
 			continue
 		}
 		c.dup, c.aligned, c.wrapLead, c.wrapLeadQ, c.wrapLeadS, c.wrapLeadWords = true, true, true, qi, sj, qe-qi

@@ -233,8 +233,8 @@ func TestMatch_WrappedLead(t *testing.T) {
 		{"a copy under a header, then a brief of its lead under another", copied, brief, false, true, "a lead under two wrappers"},
 		{"a brief of its lead under a header, then a copy under another", brief, copied, false, true, "a lead under two wrappers"},
 		{"without the stories' texts", copied, brief, true, false, "not a copy"},
-		{"a copy, then a story borrowing its lead and going on with prose of its own", copied, borrowed, false, false, "not a copy"},
-		{"a copy, then its lead quoted after paragraphs of prose", copied, quoting, false, false, "not a copy"},
+		{"a copy, then a story borrowing its lead and going on with prose of its own", copied, borrowed, false, false, "prose follows the shared text in both"},
+		{"a copy, then its lead quoted after paragraphs of prose", copied, quoting, false, false, "prose precedes the shared text"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
