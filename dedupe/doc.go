@@ -203,6 +203,30 @@
 // wrappers" with the shares of the rest of both, or "a shared opening
 // under two wrappers", or, refused, what preceded the shared text.
 //
+// A brief of a story's opening (its first 45 words or more, as one
+// paragraph) under a template's header and footer shares too few
+// sampled shingles with a copy of the story under a header of its own
+// for these routes. With Options.Texts set, a candidate no rule took nor
+// refused as a header, a frame or prose before the shared text, whose
+// largest block holds at least 10% of the shorter text and 2 kept
+// shingles (at most 3 of them per text), is read in full: from where the
+// shared text starts in both (as above) to where it ends (on over a
+// line of at most 40 words one text inserts, or an edited word), it is a
+// duplicate when the shared text starts past 8 words in one text at
+// least and within 160 words of both, both texts hold 40 words of it
+// word for word and at least 90% of its span in the text where it spans
+// fewer words, it holds 2 counted sentences (prose), what precedes it in
+// both texts is a header (as for the shared opening under two wrappers,
+// a headline and its lead counting as prose) and what follows it in one
+// text at least holds no line of two counted sentences: the shared lead
+// is all of that text's prose. Two briefs of one template share their
+// header from the start of both; a story quoting another's lead at its
+// start, borrowing it before prose of its own, or telling the same event
+// in other words is refused. A text with fewer than 2 counted sentences
+// is refused without reading a story's text. Match.Reason says "a lead
+// under two wrappers" with the words shared and where each text's header
+// ends.
+//
 // When several stories qualify, the one sharing the largest block wins (a
 // text that copies a story and quotes a short second one in full joins the
 // first); when none does, the best containment is reported. A duplicate is

@@ -195,6 +195,13 @@ type candidate struct {
 	wrapCand, wrapped bool
 	// wrapOpen: the candidate is one by wrappedOpening, not wrappedCopy.
 	wrapOpen bool
+	// wrapLead: a duplicate by wrappedLead, a verbatim lead of
+	// wrapLeadWords words from words wrapLeadQ/wrapLeadS under two
+	// wrappers.
+	wrapLead                            bool
+	wrapLeadQ, wrapLeadS, wrapLeadWords int
+	// wrapLeadWhy: what refused a candidate wrappedLead read, or "".
+	wrapLeadWhy string
 	// furniture: refused as a shared opening that is furniture, not
 	// prose (see sharedFurniture), over furnitureWords words.
 	furniture      bool
@@ -294,6 +301,7 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 	if ix.opts.Texts != nil {
 		ix.wrappers(text, cands)
 		ix.sharedFurniture(text, cands)
+		ix.wrappedLead(text, cands)
 		ix.secondStage(text, cands)
 	}
 	ix.rank(cands)
@@ -916,6 +924,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 		starts += fmt.Sprintf("; a copy under two wrappers: the shared text holds %.0f%% of the rest of this text and %.0f%% of the story's from where it starts (at least %.0f%%)",
 			100*c.restQ, 100*c.restS, 100*wrapRest)
 	}
+	if c.wrapLead {
+		starts += fmt.Sprintf("; a lead under two wrappers: %d words word for word from where each text's header ends (%d/%d words), prose, and what follows it in one text furniture",
+			c.wrapLeadWords, c.wrapLeadQ, c.wrapLeadS)
+	}
 	if c.alignedFirst {
 		starts += fmt.Sprintf("; aligned on the first shared block, which starts %d/%d words, all blocks holding %.0f%% of the shorter text",
 			c.first.qFirst, c.first.sFirst, 100*c.containAll)
@@ -957,6 +969,9 @@ func (ix *Index) reason(m Match, c candidate) string {
 			}
 		}
 
+		if c.wrapLeadWhy != "" {
+			why = append(why, "a lead under two wrappers: "+c.wrapLeadWhy)
+		}
 		if !c.aligned {
 			if b.qFirst == math.MaxInt32 {
 				why = append(why, "alignment: no offsets to check")

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"html"
 	"math"
 	"slices"
@@ -141,21 +142,30 @@ func proseBefore(text string, words int, leads bool) bool {
 		return false
 	}
 	text = repairMojibake(html.UnescapeString(text))
-	// Find the byte where word number words starts, counting words as
-	// Tokens does.
-	n, in, end := 0, false, len(text)
+	return proseLines(text[:wordByte(text, words)], leads)
+}
+
+// wordByte returns the byte offset in text where word number n (from 0,
+// counting words as Tokens does) starts, or len(text) when text has n
+// words or fewer.
+func wordByte(text string, n int) int {
+	k, in := 0, false
 	for i, r := range text {
 		w := isWord(r)
 		if w && !in {
-			if n == words {
-				end = i
-				break
+			if k == n {
+				return i
 			}
-			n++
+			k++
 		}
 		in = w
 	}
-	prefix := text[:end]
+	return len(text)
+}
+
+// proseLines reports whether prefix, decoded text, holds prose as
+// proseBefore defines it.
+func proseLines(prefix string, leads bool) bool {
 	// prev is the headline before the line, when a blank line followed
 	// it; cand the last line, when it may be a headline.
 	prev, cand := "", ""
@@ -282,5 +292,120 @@ func (ix *Index) sharedFurniture(text string, cands []candidate) {
 			continue
 		}
 		c.dup, c.furniture, c.furnitureWords = false, true, n
+	}
+}
+
+// wrapLeadWords: the fewest words of a verbatim shared lead under two
+// wrappers (see wrappedLead); a brief keeps a story's first 45 words or
+// more.
+const wrapLeadWords = 40
+
+// wrapLeadSame: the least share of the shared text's span, in the text
+// that spans fewer words, that both texts hold word for word: a line one
+// copy inserts is in the other text's span only, while two stories that
+// tell one event in different words share short runs between edits in
+// both.
+const wrapLeadSame = 0.9
+
+// wrappedLead is run with the texts, under the read lock, on the
+// candidates no rule took nor refused as a header, a frame or prose
+// before the shared text (the second stage's band, at most secondMax of
+// them): a brief of a story's opening under a template's header and
+// footer, and a copy of the story under a header of its own, share the
+// story's lead word for word, late in both texts, and a brief's lead is
+// too short for its sampled shingles to pass any other route (issue 13,
+// category 1's briefs). Read in the full texts, from where the shared
+// text starts in both (sharedStart) to where it ends (sharedEnd, over
+// lines one copy inserts), the candidate is a duplicate when:
+//   - the shared text starts past wrapNearWords in one text at least
+//     (a header precedes it: two briefs of one template share a header
+//     from the start of both, a story that opens with another's lead
+//     quotes it at the start of both) and within wrapMaxHeader of both;
+//   - both texts hold wrapLeadWords words of it word for word, and at
+//     least wrapLeadSame of its span in the text where it spans fewer
+//     words, and it holds sentMinRewritten counted sentences (prose, not
+//     a template's lines);
+//   - what precedes it in both texts is a header, not prose (proseBefore,
+//     a headline and its lead counting as prose);
+//   - what follows it in one text at least is furniture, not prose (no
+//     line of two counted sentences): the shared lead is all of that
+//     text's prose. A quoted paragraph or an update's borrowed opening
+//     is followed by prose in both.
+func (ix *Index) wrappedLead(text string, cands []candidate) {
+	var tq []string
+	var dq string
+	tried := 0
+	for k := range cands {
+		c := &cands[k]
+		b := &c.best
+		if c.dup || c.header || c.frame || c.seenHead || c.furniture || c.wrapCand || b.qFirst < 0 || b.qFirst == math.MaxInt32 ||
+			c.contain < secondContain || b.shared < secondShared || tried >= secondMax {
+			continue
+		}
+		if tq == nil {
+			// The shared text must hold sentMinRewritten counted
+			// sentences: a text with fewer is refused without reading
+			// any story's text.
+			if len(sentenceTerms(text, sentMinRewritten)) < sentMinRewritten {
+				return
+			}
+			tq = Tokens(text)
+			dq = repairMojibake(html.UnescapeString(text))
+		}
+		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
+		if !ok {
+			continue
+		}
+		tried++
+		ts := Tokens(other)
+		qi, sj, found := sharedStart(tq, ts, int(b.posFirst), ix.opts.Shingle)
+		if !found || max(qi, sj) <= wrapNearWords || max(qi, sj) > wrapMaxHeader {
+			if found {
+				c.wrapLeadWhy = fmt.Sprintf("the shared text starts at %d/%d words (need past %d in one, within %d in both)", qi, sj, wrapNearWords, wrapMaxHeader)
+			}
+			continue
+		}
+		qe, se, same := sharedEnd(tq, ts, qi, sj, ix.opts.Shingle)
+		if same < wrapLeadWords || float64(same) < wrapLeadSame*float64(min(qe-qi, se-sj)) {
+			c.wrapLeadWhy = fmt.Sprintf("%d words word for word over %d/%d (need %d and %.0f%%)", same, qe-qi, se-sj, wrapLeadWords, 100*wrapLeadSame)
+			continue
+		}
+		if len(sentenceTerms(dq[wordByte(dq, qi):wordByte(dq, qe)], sentMinRewritten)) < sentMinRewritten {
+			c.wrapLeadWhy = "the shared text holds fewer than 2 counted sentences"
+			continue
+		}
+		ds := repairMojibake(html.UnescapeString(other))
+		if proseLines(dq[:wordByte(dq, qi)], true) || proseLines(ds[:wordByte(ds, sj)], true) {
+			c.wrapLeadWhy = "prose precedes the shared text"
+			continue
+		}
+		if proseLines(dq[wordByte(dq, qe):], false) && proseLines(ds[wordByte(ds, se):], false) {
+			c.wrapLeadWhy = "prose follows the shared text in both"
+			continue
+		}
+		c.dup, c.aligned, c.wrapLead, c.wrapLeadQ, c.wrapLeadS, c.wrapLeadWords = true, true, true, qi, sj, qe-qi
+	}
+}
+
+// sharedEnd finds where the shared text from the text's word i and the
+// story's word j ends: on, word by word, while both texts hold the same
+// word, and on over a gap of at most sharedGap words in each text to a
+// later shingle both hold (a line one copy inserts, an edited word). It
+// returns the word offsets of that end in tq and ts and the words of
+// the runs both hold word for word.
+func sharedEnd(tq, ts []string, i, j, shingle int) (qe, se, same int) {
+	for {
+		for i < len(tq) && j < len(ts) && tq[i] == ts[j] {
+			i, j, same = i+1, j+1, same+1
+		}
+		found := false
+		for p := i; p <= i+sharedGap && p+shingle <= len(tq) && !found; p++ {
+			if q := indexShingle(ts, tq[p:p+shingle], j, j+sharedGap+shingle); q >= 0 {
+				i, j, found = p, q, true
+			}
+		}
+		if !found {
+			return i, j, same
+		}
 	}
 }

@@ -199,3 +199,63 @@ func TestMatch_SharedFurniture(t *testing.T) {
 		})
 	}
 }
+
+// firstWords returns text's first n words as one paragraph: a brief that
+// keeps a story's opening and loses its paragraph breaks.
+func firstWords(text string, n int) string {
+	f := strings.Fields(text)
+	return strings.Join(f[:min(n, len(f))], " ")
+}
+
+// TestMatch_WrappedLead (issue 13, category 1's briefs): a brief of a
+// story's first 50 words under a long header and a footer of its own
+// shares too few sampled shingles with a copy of the story under another
+// long header for any other route, but the two texts share its words
+// word for word, prose, past both headers, and nothing but furniture
+// follows it in the brief: a duplicate, in either order, and the reason
+// says "a lead under two wrappers". The same lead followed by prose of
+// its own in both texts (a story borrowing another's lead), or preceded
+// by prose in one, stays apart; without the stories' texts the route
+// cannot read the shared words.
+func TestMatch_WrappedLead(t *testing.T) {
+	body := proseParas(41, 6)
+	brief := ownHeader(42, 80) + "\n\n" + firstWords(body, 50) + "\n\n" + ownHeader(43, 40)
+	copied := ownHeader(44, 70) + "\n\n" + body
+	borrowed := ownHeader(45, 70) + "\n\n" + firstWords(body, 50) + "\n\n" + paras(proseParas(46, 6), 1, 7)
+	quoting := paras(proseParas(47, 3), 0, 3) + "\n\n" + firstWords(body, 50) + "\n\n" + ownHeader(48, 40)
+	tests := []struct {
+		name        string
+		first, then string
+		noTexts     bool
+		want        bool
+		reason      string
+	}{
+		{"a copy under a header, then a brief of its lead under another", copied, brief, false, true, "a lead under two wrappers"},
+		{"a brief of its lead under a header, then a copy under another", brief, copied, false, true, "a lead under two wrappers"},
+		{"without the stories' texts", copied, brief, true, false, "not a copy"},
+		{"a copy, then a story borrowing its lead and going on with prose of its own", copied, borrowed, false, false, "prose follows the shared text in both"},
+		{"a copy, then its lead quoted after paragraphs of prose", copied, quoting, false, false, "prose precedes the shared text"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stored := map[string]string{}
+			opts := dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) { s, ok := stored[id]; return s, ok })}
+			if tc.noTexts {
+				opts.Texts = dedupe.TextFunc(func(string) (string, bool) { return "", false })
+			}
+			ix, err := dedupe.NewIndex(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored["first"] = tc.first
+			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.want {
+				t.Fatalf("duplicate %v, want %v: %s", m.Duplicate, tc.want, m.Reason)
+			}
+			if !strings.Contains(m.Reason, tc.reason) {
+				t.Errorf("reason lacks %q: %s", tc.reason, m.Reason)
+			}
+		})
+	}
+}
