@@ -140,6 +140,13 @@ func (c *Client) readCrawlDelay(ctx context.Context, u *url.URL, host string) (t
 		return 0, false
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		// Read the error page, as far as robots.txt would be read, so
+		// that the connection goes back to the pool for the request
+		// this one came before: closing it unread would close the
+		// connection, and the host's feed and pages would dial again.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxRobotsSize))
+	}
 	switch {
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
 		return 0, true // no robots.txt: no rules

@@ -194,9 +194,13 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 	client, err := fetcher.New(fetcher.Options{
 		Timeout: cfg.Fetch.Timeout, MaxBodySize: cfg.Fetch.MaxBodyMiB << 20, MaxRedirects: cfg.Fetch.MaxRedirects,
 		UserAgent: userAgent, PerHostConcurrency: cfg.Fetch.PerHostConcurrency,
-		// About one idle connection per poll at work: a site's next
-		// article, a per_host_interval later, reuses its connection.
-		MaxIdleConns:    max(cfg.Fetch.Workers, fetcher.DefaultMaxIdleConns),
+		// Room for an idle connection to the site of every poll at
+		// work, and as many again for sites whose polls just ended:
+		// the pool drops the connection unused longest when it is
+		// full, and a poll's site may wait many seconds for its next
+		// article's turn (its interval, a free page slot), so with
+		// less room busy farms dial each site again for every page.
+		MaxIdleConns:    max(2*cfg.Fetch.Workers, fetcher.DefaultMaxIdleConns),
 		PerHostInterval: perHostInterval(cfg.Fetch.PerHostInterval), Retries: retries(cfg.Fetch.Retries),
 		AllowNetworks: cfg.Fetch.AllowPrefixes(), CrawlDelay: cfg.Fetch.CrawlDelay, Logger: log,
 	})

@@ -41,7 +41,9 @@
 // Options.HeapProfile the heap profile at the largest heap (and with
 // Options.CPUProfile the daemon's CPU profile over the run's first
 // seconds), the store's
-// lag when the last item was published, and the wall time against the
+// lag when the last item was published, the connections the farm
+// accepted per item (one per site when a client keeps a site's
+// connection alive between its requests), and the wall time against the
 // politeness bound: each site's robots.txt, feed and pages one after
 // another, Interval apart, all sites at once.
 package farmbench

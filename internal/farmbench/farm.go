@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/feedsift/feedsift/internal/feedfarm"
@@ -33,8 +34,11 @@ type servedFarm struct {
 	PerSite int      `json:"per_site"`
 
 	served *servedLog
-	// settle returns once every page served so far is in served.
-	settle func(context.Context) error
+	// settle returns once every page served so far is in served, with
+	// the number of connections the farm has accepted so far: a client
+	// that keeps its connections alive opens one per host, one that
+	// lets them go opens one per request.
+	settle func(context.Context) (accepted int64, err error)
 	close  func()
 }
 
@@ -64,20 +68,21 @@ func serveInProcess(sites, items int) (*servedFarm, error) {
 		return nil, err
 	}
 	served := &servedLog{at: map[string]time.Time{}}
-	urls, closeAll, err := serveSites(farm, func(key string) { served.markAt(key, time.Now()) })
+	var accepted atomic.Int64
+	urls, closeAll, err := serveSites(farm, &accepted, func(key string) { served.markAt(key, time.Now()) })
 	if err != nil {
 		return nil, err
 	}
 	return &servedFarm{URLs: urls, Total: total, PerSite: perSite, served: served,
-		settle: func(context.Context) error { return nil }, close: closeAll}, nil
+		settle: func(context.Context) (int64, error) { return accepted.Load(), nil }, close: closeAll}, nil
 }
 
 // serveInChild serves the farm from a child process: this program run
 // again with childEnv set (see ServeChild). The child prints the farm's
 // servedFarm as one JSON line, then a line "S <unix ns> <host><path>" for
 // each page it serves; to the line "sync" on its input it answers
-// "synced" once every page served before is printed, and it exits when
-// its input closes.
+// "synced <connections accepted>" once every page served before is
+// printed, and it exits when its input closes.
 func serveInChild(ctx context.Context, sites, items int) (*servedFarm, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -112,12 +117,13 @@ func serveInChild(ctx context.Context, sites, items int) (*servedFarm, error) {
 		stop()
 		return nil, fmt.Errorf("farmbench: the farm's process: %w", err)
 	}
-	synced := make(chan struct{})
+	synced := make(chan int64)
 	go func() {
 		for lines.Scan() {
 			line := lines.Text()
-			if line == "synced" {
-				synced <- struct{}{}
+			if rest, ok := strings.CutPrefix(line, "synced "); ok {
+				n, _ := strconv.ParseInt(rest, 10, 64)
+				synced <- n
 				continue
 			}
 			if rest, ok := strings.CutPrefix(line, "S "); ok {
@@ -130,20 +136,20 @@ func serveInChild(ctx context.Context, sites, items int) (*servedFarm, error) {
 		close(synced)
 	}()
 	var syncMu sync.Mutex
-	f.settle = func(ctx context.Context) error {
+	f.settle = func(ctx context.Context) (int64, error) {
 		syncMu.Lock()
 		defer syncMu.Unlock()
 		if _, err := io.WriteString(in, "sync\n"); err != nil {
-			return fmt.Errorf("farmbench: the farm's process: %w", err)
+			return 0, fmt.Errorf("farmbench: the farm's process: %w", err)
 		}
 		select {
-		case _, ok := <-synced:
+		case n, ok := <-synced:
 			if !ok {
-				return errors.New("farmbench: the farm's process ended")
+				return 0, errors.New("farmbench: the farm's process ended")
 			}
-			return nil
+			return n, nil
 		case <-ctx.Done():
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 	}
 	f.close = stop
@@ -178,8 +184,9 @@ func serveChild(size string) error {
 		return err
 	}
 	var mu sync.Mutex
+	var accepted atomic.Int64
 	w := bufio.NewWriterSize(os.Stdout, 256<<10)
-	urls, closeAll, err := serveSites(farm, func(key string) {
+	urls, closeAll, err := serveSites(farm, &accepted, func(key string) {
 		mu.Lock()
 		defer mu.Unlock()
 		_, _ = fmt.Fprintf(w, "S %d %s\n", time.Now().UnixNano(), key)
@@ -205,7 +212,7 @@ func serveChild(size string) error {
 			continue
 		}
 		mu.Lock()
-		_, _ = w.WriteString("synced\n")
+		_, _ = fmt.Fprintf(w, "synced %d\n", accepted.Load())
 		err := w.Flush()
 		mu.Unlock()
 		if err != nil {
@@ -292,7 +299,7 @@ func (s *servedLog) latencies(arrivals []arrival, since time.Time) []time.Durati
 // the daemon sees a host of its own per site. It closes at once any
 // connection that does not come from a loopback address: the farm's
 // traffic stays on loopback.
-func serveSites(farm *feedfarm.Farm, served func(key string)) ([]string, func(), error) {
+func serveSites(farm *feedfarm.Farm, accepted *atomic.Int64, served func(key string)) ([]string, func(), error) {
 	h := farm.Handler()
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ".html") {
@@ -312,7 +319,7 @@ func serveSites(farm *feedfarm.Farm, served func(key string)) ([]string, func(),
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(loopbackOnly{ln}) }()
+	go func() { _ = srv.Serve(loopbackOnly{ln, accepted}) }()
 	urls := make([]string, 0, len(names))
 	for i, name := range names {
 		urls = append(urls, fmt.Sprintf("http://127.2.%d.%d:%d%s", i/200, i%200+10, port, perSite[name]))
@@ -321,8 +328,11 @@ func serveSites(farm *feedfarm.Farm, served func(key string)) ([]string, func(),
 }
 
 // loopbackOnly is a listener that closes the connections that do not
-// come from a loopback address.
-type loopbackOnly struct{ net.Listener }
+// come from a loopback address and counts the others.
+type loopbackOnly struct {
+	net.Listener
+	accepted *atomic.Int64
+}
 
 func (l loopbackOnly) Accept() (net.Conn, error) {
 	for {
@@ -331,6 +341,7 @@ func (l loopbackOnly) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		if a, ok := c.RemoteAddr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+			l.accepted.Add(1)
 			return c, nil
 		}
 		_ = c.Close()

@@ -90,10 +90,17 @@ type Result struct {
 	// gets one retry: a loaded loopback server may close a kept-alive
 	// connection as a request goes out on it).
 	Retries int
+	// Conns is the number of connections the farm accepted during the
+	// run: one per site when connections are kept alive between a
+	// site's requests, up to one per request when they are not.
+	Conns int64
 }
 
 // ItemsPerSec is the throughput.
 func (r Result) ItemsPerSec() float64 { return float64(r.Items) / r.Wall.Seconds() }
+
+// ConnsPerItem is the connections opened per item.
+func (r Result) ConnsPerItem() float64 { return float64(r.Conns) / float64(r.Items) }
 
 // CPUPerItem is the CPU time per item, in milliseconds.
 func (r Result) CPUPerItem() float64 { return r.CPU.Seconds() * 1000 / float64(r.Items) }
@@ -129,15 +136,15 @@ func (r Report) Write(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "farm %d sites x %d items (%d items with copies), fetch.per_host_interval %v, fetch.workers %s, politeness bound %v\n",
 		r.Sites, r.Items, r.Total, r.Interval, workers, r.Bound)
-	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %9s %9s %10s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "peak heap", "file RSS", "store lag")
+	fmt.Fprintf(&b, "%-24s %7s %10s %9s %10s %7s %7s %9s %9s %9s %9s %10s %8s\n", "", "items", "wall", "items/s", "cpu ms/it", "p50 ms", "p99 ms", "peak RSS", "over base", "peak heap", "file RSS", "store lag", "conns/it")
 	for _, row := range []struct {
 		name string
 		res  Result
 		lag  string
 	}{{"raw (" + r.extractName() + ")", r.Raw, ""}, {"feedsift", r.Daemon, fmt.Sprint(r.Daemon.StoreLag)}} {
-		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %7.0fMB %7.0fMB %7.0fMB %10s\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
+		fmt.Fprintf(&b, "%-24s %7d %10s %9.1f %10.2f %7.0f %7.0f %7.0fMB %7.0fMB %7.0fMB %7.0fMB %10s %8.2f\n", row.name, row.res.Items, row.res.Wall.Round(time.Millisecond),
 			row.res.ItemsPerSec(), row.res.CPUPerItem(), ms(row.res.P50), ms(row.res.P99), mb(row.res.PeakRSS), mb(row.res.PeakRSS-row.res.BaseRSS),
-			mb(row.res.PeakHeap), mb(row.res.FileRSS), row.lag)
+			mb(row.res.PeakHeap), mb(row.res.FileRSS), row.lag, row.res.ConnsPerItem())
 	}
 	if r.Raw.Retries > 0 {
 		fmt.Fprintf(&b, "the raw baseline retried %d failed fetches once\n", r.Raw.Retries)
@@ -236,6 +243,10 @@ func runRaw(ctx context.Context, farm *servedFarm, extractFn func([]byte, string
 		}
 		mu.Unlock()
 	}
+	connsBefore, err := farm.settle(ctx)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
 	u := measure(false, func() {
 		work := make(chan string)
@@ -277,9 +288,11 @@ func runRaw(ctx context.Context, farm *servedFarm, extractFn func([]byte, string
 		wg.Wait()
 	})
 	res.setUsage(u)
-	if err := farm.settle(ctx); err != nil {
+	connsAfter, err := farm.settle(ctx)
+	if err != nil {
 		return res, err
 	}
+	res.Conns = connsAfter - connsBefore
 	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals, start))
 	return res, ctx.Err()
 }
@@ -351,6 +364,10 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 	defer cancel()
 	runDone := make(chan error, 1)
 	started := false
+	connsBefore, err := farm.settle(ctx)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
 	u := measure(opts.HeapProfile != nil, func() {
 		d, err := daemon.Start(ctx, cfg, daemon.Options{Version: "farmbench", Logger: slog.New(slog.DiscardHandler)})
@@ -412,8 +429,10 @@ func runDaemon(ctx context.Context, opts Options, farm *servedFarm) (Result, err
 			errOnce = errors.Join(errOnce, fmt.Errorf("farmbench: write the heap profile: %w", err))
 		}
 	}
-	if err := farm.settle(outer); err != nil {
+	if connsAfter, err := farm.settle(outer); err != nil {
 		errOnce = errors.Join(errOnce, err)
+	} else {
+		res.Conns = connsAfter - connsBefore
 	}
 	res.P50, res.P99 = percentiles(farm.served.latencies(arrivals.list, start))
 	return res, errors.Join(errOnce, runErr)

@@ -37,6 +37,13 @@ func TestRun(t *testing.T) {
 	if rep.Total < 6 || rep.Raw.Items != rep.Total || rep.Daemon.Items != rep.Total {
 		t.Errorf("items: total %d, raw %d, daemon %d; want every item handled by both", rep.Total, rep.Raw.Items, rep.Daemon.Items)
 	}
+	// Each site is a host of its own: at least one connection each, at
+	// most one per request (a feed and its items, robots.txt for the daemon).
+	for side, res := range map[string]farmbench.Result{"raw": rep.Raw, "daemon": rep.Daemon} {
+		if res.Conns < 3 || res.Conns > int64(2*3+rep.Total+res.Retries) {
+			t.Errorf("%s: the farm accepted %d connections for 3 sites and %d items", side, res.Conns, rep.Total)
+		}
+	}
 	if int(extracted.Load()) != rep.Total {
 		t.Errorf("the baseline's extractor ran %d times, want %d", extracted.Load(), rep.Total)
 	}
@@ -50,7 +57,7 @@ func TestRun(t *testing.T) {
 	if err := rep.Write(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"farm 3 sites x 2 items", "raw (counting)", "feedsift", "feedsift/raw: items/s"} {
+	for _, want := range []string{"farm 3 sites x 2 items", "raw (counting)", "feedsift", "feedsift/raw: items/s", "conns/it"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -67,6 +74,13 @@ func TestRunFarmProcess(t *testing.T) {
 	}
 	if rep.Total < 6 || rep.Raw.Items != rep.Total || rep.Daemon.Items != rep.Total {
 		t.Errorf("items: total %d, raw %d, daemon %d; want every item handled by both", rep.Total, rep.Raw.Items, rep.Daemon.Items)
+	}
+	// Each site is a host of its own: at least one connection each, at
+	// most one per request (a feed and its items, robots.txt for the daemon).
+	for side, res := range map[string]farmbench.Result{"raw": rep.Raw, "daemon": rep.Daemon} {
+		if res.Conns < 3 || res.Conns > int64(2*3+rep.Total+res.Retries) {
+			t.Errorf("%s: the farm accepted %d connections for 3 sites and %d items", side, res.Conns, rep.Total)
+		}
 	}
 	if rep.Raw.P50 <= 0 || rep.Daemon.P50 <= 0 || rep.Daemon.P99 < rep.Daemon.P50 {
 		t.Errorf("latencies: raw p50 %v, daemon p50 %v p99 %v; want both measured from the child's serving", rep.Raw.P50, rep.Daemon.P50, rep.Daemon.P99)

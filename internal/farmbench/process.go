@@ -58,6 +58,10 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 	defer logFile.Close()
 
 	var res Result
+	connsBefore, err := farm.settle(ctx)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
 	cmd := exec.Command(opts.DaemonBinary, "run", "--config", cfgPath)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -92,8 +96,10 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 	if log, err := os.ReadFile(logPath); err == nil && bytes.Contains(log, []byte("store did not catch up")) {
 		waitErr = errors.Join(waitErr, fmt.Errorf("farmbench: the daemon's store did not catch up before shutdown (its log: %s)", logPath))
 	}
-	if err := farm.settle(ctx); err != nil {
+	if connsAfter, err := farm.settle(ctx); err != nil {
 		waitErr = errors.Join(waitErr, err)
+	} else {
+		res.Conns = connsAfter - connsBefore
 	}
 	res.P50, res.P99 = percentiles(farm.served.latencies(child.arrivals.list, start))
 	return res, errors.Join(seenErr, waitErr)
