@@ -97,8 +97,17 @@
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
 //     to its own anchor, where a teaser's linked heading sits in a card
-//     of its own), normalise it (mojibake repair, removal of
-//     soft hyphens and zero-width characters, NFC, collapsed white space;
+//     of its own; or a <p> among those <p> children that is mostly the
+//     text of links, the first leading to another site (another
+//     registrable domain than the page's, so not shop.example.com from
+//     example.com) and not a paid link (rel "sponsored", or utm_
+//     campaign tags in its address) nor beside one (the element before
+//     or after it opening with a paid link: the ad's next line), with a
+//     paragraph of text before it and one that is not mostly link text
+//     after it: a report, a download or an article the writer cites on a
+//     line of its own, where a "read more" line leads to the site's own
+//     pages), normalise it (mojibake repair, removal of soft hyphens
+//     and zero-width characters, NFC, collapsed white space;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words

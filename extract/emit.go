@@ -79,10 +79,11 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil) }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "") }
 
-// emitSkipping is emit, skipping the elements of extra too.
-func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
+// emitSkipping is emit, skipping the elements of extra too; host, the
+// page's, tells the story's citations of other sites (storyLists).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string) []string {
 	skip := trailingBoxes(n, extra)
 	for k := range extra {
 		if skip == nil {
@@ -90,7 +91,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool) []string {
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: storyLists(n), owner: n}
+	e := &emitter{skip: skip, lists: storyLists(n, host), owner: n}
 	e.walk(n, false)
 	e.flush()
 	return e.out

@@ -244,7 +244,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip)...)
+		raw = append(raw, emitSkipping(b, skip, host)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))

@@ -1,10 +1,12 @@
 package extract
 
 import (
+	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/net/publicsuffix"
 )
 
 // storyLists returns the lists (<ul>, <ol>) and the headings the story
@@ -20,8 +22,14 @@ import (
 // page is a table of contents, and one holding a quarter of the
 // paragraphs' words or more is a directory of the site's pages; neither
 // is one of them. A teaser's linked heading sits in a card of its own,
-// not among the story's paragraphs.
-func storyLists(block *html.Node) map[*html.Node]bool {
+// not among the story's paragraphs. So is a <p> child that is mostly
+// link text and cites another site (citesElsewhere), with a <p> of text
+// before it and one of prose (lastProse) after it: a report or an
+// article the writer links on a line of its own, where a "read more"
+// line leads to the site's own pages and an ad is a paid link or sits
+// beside one (besidePaid). host is
+// the page's; with none, no such <p> is kept.
+func storyLists(block *html.Node, host string) map[*html.Node]bool {
 	c := storyContainer(block)
 	if c == nil || !writesStory(c) {
 		return nil
@@ -31,10 +39,24 @@ func storyLists(block *html.Node) map[*html.Node]bool {
 	for last != nil && !isTextParagraph(last) {
 		last = last.PrevSibling
 	}
+	prose := lastProse(c) // a link paragraph needs one after it, as a list does
+	site := ""
+	if host != "" {
+		site = registrableDomain(host)
+	}
 	var lists map[*html.Node]bool
-	before := false
+	before, proseAfter := false, prose != nil
 	for k := c.FirstChild; k != last; k = k.NextSibling {
+		if k == prose {
+			proseAfter = false
+		}
 		if isTextParagraph(k) {
+			if before && proseAfter && citesElsewhere(k, site) && !besidePaid(k) {
+				if lists == nil {
+					lists = make(map[*html.Node]bool)
+				}
+				lists[k] = true
+			}
 			before = true
 			continue
 		}
@@ -101,4 +123,80 @@ func inPageLinks(n *html.Node) bool {
 		}
 	}
 	return len(links) > 0
+}
+
+// citesElsewhere reports whether n is mostly the text of links and its
+// first link leads to a site other than site, the page's registrable
+// domain (a subdomain such as shop.example.com is example.com's own), and
+// is not a paid link (paidLink).
+func citesElsewhere(n *html.Node, site string) bool {
+	a := findFirst(n, atom.A)
+	if site == "" || a == nil {
+		return false
+	}
+	u, err := url.Parse(strings.TrimSpace(getAttr(a, "href")))
+	if err != nil || u.Hostname() == "" || registrableDomain(u.Hostname()) == site || paidLink(a, u) {
+		return false
+	}
+	return linkWordsIn(n)*10 > wordsIn(n)*7
+}
+
+// registrableDomain returns the part of host a registrant owns
+// (example.co.uk for news.example.co.uk), or host itself when the public
+// suffix list does not tell.
+func registrableDomain(host string) string {
+	d, err := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(host))
+	if err != nil {
+		return strings.ToLower(host)
+	}
+	return d
+}
+
+// lastProse returns the last <p> child of c holding text that is not
+// mostly link text, nil when there is none.
+func lastProse(c *html.Node) *html.Node {
+	for k := c.LastChild; k != nil; k = k.PrevSibling {
+		if isTextParagraph(k) && linkWordsIn(k)*10 <= wordsIn(k)*7 {
+			return k
+		}
+	}
+	return nil
+}
+
+// paidLink reports whether a, leading to u, is marked as paid or as a
+// marketing campaign's: rel "sponsored" (the mark the web's search
+// engines ask paid links to carry) or utm_ parameters in its address
+// (the campaign tags of analytics tools, set on ads and affiliate
+// links).
+func paidLink(a *html.Node, u *url.URL) bool {
+	for _, r := range strings.Fields(strings.ToLower(getAttr(a, "rel"))) {
+		if r == "sponsored" {
+			return true
+		}
+	}
+	for k := range u.Query() {
+		if strings.HasPrefix(strings.ToLower(k), "utm_") {
+			return true
+		}
+	}
+	return false
+}
+
+// besidePaid reports whether the element before or after n holds a paid
+// link first (paidLink): a line beside an ad is the ad's too ("compare
+// new deals with …", then "compare used deals with …").
+func besidePaid(n *html.Node) bool {
+	for _, k := range []*html.Node{prevElement(n), nextElement(n)} {
+		if k == nil {
+			continue
+		}
+		a := findFirst(k, atom.A)
+		if a == nil {
+			continue
+		}
+		if u, err := url.Parse(strings.TrimSpace(getAttr(a, "href"))); err == nil && paidLink(a, u) {
+			return true
+		}
+	}
+	return false
 }
