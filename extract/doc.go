@@ -108,6 +108,11 @@
 //     line of its own, where a "read more" line leads to the site's own
 //     pages), normalise it (mojibake repair, removal of soft hyphens
 //     and zero-width characters, NFC, collapsed white space;
+//     two inline elements side by side in an element with no text of its
+//     own are two fields of a card, a name and a price, a label and its
+//     value, and a space parts their words, unless one holds a single
+//     letter or the words are Chinese or Japanese, while inside running
+//     text "un<em>believ</em>able" stays one word;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -176,14 +177,55 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			if block {
 				e.flush()
 				e.owner = owner
-			} else {
-				if !inlineTags[c.DataAtom] {
-					// unknown inline elements (custom tags) separate words
-					e.buf.WriteByte(' ')
-				}
+			} else if !inlineTags[c.DataAtom] || fieldBreak(c) {
+				// unknown inline elements (custom tags) separate words,
+				// and so do the fields of a card
+				e.buf.WriteByte(' ')
 			}
 		}
 	}
+}
+
+// fieldBreak reports whether c, an inline element, and the inline element
+// right after it are two fields of a card set side by side, a title and a
+// price, a label and its value, which a style sheet lays out apart: their
+// parent holds no text of its own (running text writes its words between
+// its inline elements), each holds two letters or digits or more (not a
+// word set one letter per element), and one ends in a letter or digit
+// where the other starts with one or with a currency sign. Wide CJK
+// characters are never set apart: those scripts write no spaces.
+func fieldBreak(c *html.Node) bool {
+	next := c.NextSibling
+	if next == nil || next.Type != html.ElementNode || !inlineTags[next.DataAtom] || c.Parent == nil {
+		return false
+	}
+	for k := c.Parent.FirstChild; k != nil; k = k.NextSibling {
+		if k.Type == html.TextNode && strings.TrimSpace(k.Data) != "" {
+			return false
+		}
+	}
+	a, b := []rune(textOf(c)), []rune(textOf(next))
+	if len(a) == 0 || len(b) == 0 || wordRunes(a) < 2 || wordRunes(b) < 2 {
+		return false
+	}
+	last, first := a[len(a)-1], b[0]
+	if !(unicode.IsLetter(last) || unicode.IsDigit(last)) || isWideCJK(last) || isWideCJK(first) {
+		return false
+	}
+	return unicode.IsLetter(first) || unicode.IsDigit(first) || unicode.Is(unicode.Sc, first)
+}
+
+// wordRunes counts the letters and digits of rs, stopping at two.
+func wordRunes(rs []rune) int {
+	k := 0
+	for _, r := range rs {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if k++; k == 2 {
+				break
+			}
+		}
+	}
+	return k
 }
 
 // ownRepeat reports whether s, a paragraph of story text, repeats an
