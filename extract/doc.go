@@ -257,7 +257,8 @@
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
-// hold text;
+// hold text (a <header> inside an <article> that has a sibling
+// <article> is one teaser's title and date in a run of them, and stays);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
 // behind a lock or age screen), every link text kept,

@@ -86,12 +86,37 @@ func landmark(n *html.Node, s *stat, total int) bool {
 		return true
 	}
 	switch n.DataAtom {
-	case atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Form:
+	case atom.Header:
+		return !teaserHeader(n)
+	case atom.Footer, atom.Nav, atom.Aside, atom.Form:
 		return true
 	case atom.Main, atom.Article:
 		return false
 	}
 	return in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role")))
+}
+
+// teaserHeader reports whether n, a <header>, heads one teaser of a run:
+// it sits inside an <article> (not necessarily as its child) that has a
+// sibling <article>, as a listing writes its items, each with a header
+// holding its title and date. Such a header is the item's, not the
+// page's.
+func teaserHeader(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type != html.ElementNode || a.DataAtom != atom.Article {
+			continue
+		}
+		if a.Parent == nil {
+			return false
+		}
+		for s := a.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s != a && s.Type == html.ElementNode && s.DataAtom == atom.Article {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // holdsHalf reports whether an element measured s holds half or more of
