@@ -261,8 +261,12 @@
 // <article> is one teaser's title and date in a run of them, and stays);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
-// behind a lock or age screen), every link text kept,
-// and that text is taken when it is longer. Block is then "region".
+// behind a lock or age screen), every link text kept, except that a
+// line repeating one of its own card (a run of six or more sibling
+// cards, as for the third reader below: the name under the picture, in
+// the link and in the heading) is given once, list items and table
+// cells inside the card, which may repeat ("closed", "closed"), apart;
+// that text is taken when it is longer. Block is then "region".
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -44,6 +44,17 @@ type emitter struct {
 	lists  map[*html.Node]bool
 	list   int
 	inList bool
+
+	// cards holds the cards of the listing read (see regionParagraphs),
+	// and cardLines the lines of the card around the text: a line that
+	// repeats one of its own card goes.
+	cards     map[*html.Node]bool
+	cardLines map[string]bool
+	// cardItems is the depth of list items and table cells around the
+	// card, inCardItem whether buf holds text of one inside it: such
+	// lines may repeat (opening hours: "closed", "closed").
+	cardItems  int
+	inCardItem bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -114,75 +125,92 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			e.text(c.Data, inLink)
 		case html.ElementNode:
-			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
+			if e.cards[c] {
+				e.flush()
+				outer, items := e.cardLines, e.cardItems
+				e.cardLines, e.cardItems = make(map[string]bool), e.item
+				if isItem(c) {
+					e.cardItems++
+				}
+				e.element(c, inLink)
+				e.flush()
+				e.cardLines, e.cardItems = outer, items
 				continue
 			}
-			if e.story >= threadMinStory && isThread(c) {
-				continue // comments under the story
-			}
-			if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
-				// <rt> is a ruby annotation (the reading of the word
-				// above which it is shown), <rp> its parentheses for
-				// browsers without ruby: neither is the running text.
-				continue
-			}
-			block := blockTags[c.DataAtom]
-			owner := e.owner
-			if block {
-				e.flush()
-				e.owner = c
-			}
-			heading := isHeading(c)
-			list := e.lists[c]
-			if list {
-				e.list++
-			}
-			item := isItem(c)
-			if item {
-				e.item++
-			}
-			if c.DataAtom == atom.Pre {
-				e.pre++
-			}
-			data := c.DataAtom == atom.Table && dataTable(c)
-			if data {
-				e.data++
-			}
-			cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
-			if cell {
-				e.cell++
-			}
-			if heading {
-				e.head++
-			}
-			e.walk(c, inLink || c.DataAtom == atom.A)
-			if c.DataAtom == atom.Pre {
-				e.pre--
-			}
-			if cell {
-				e.cell--
-			}
-			if data {
-				e.data--
-			}
-			if heading {
-				e.head--
-			}
-			if item {
-				e.item--
-			}
-			if list {
-				e.list--
-			}
-			if block {
-				e.flush()
-				e.owner = owner
-			} else if !inlineTags[c.DataAtom] || fieldBreak(c) {
-				// unknown inline elements (custom tags) separate words,
-				// and so do the fields of a card
-				e.buf.WriteByte(' ')
-			}
+			e.element(c, inLink)
 		}
+	}
+}
+
+// element walks c, an element child of the element walked.
+func (e *emitter) element(c *html.Node, inLink bool) {
+	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
+		return
+	}
+	if e.story >= threadMinStory && isThread(c) {
+		return // comments under the story
+	}
+	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
+		// <rt> is a ruby annotation (the reading of the word
+		// above which it is shown), <rp> its parentheses for
+		// browsers without ruby: neither is the running text.
+		return
+	}
+	block := blockTags[c.DataAtom]
+	owner := e.owner
+	if block {
+		e.flush()
+		e.owner = c
+	}
+	heading := isHeading(c)
+	list := e.lists[c]
+	if list {
+		e.list++
+	}
+	item := isItem(c)
+	if item {
+		e.item++
+	}
+	if c.DataAtom == atom.Pre {
+		e.pre++
+	}
+	data := c.DataAtom == atom.Table && dataTable(c)
+	if data {
+		e.data++
+	}
+	cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
+	if cell {
+		e.cell++
+	}
+	if heading {
+		e.head++
+	}
+	e.walk(c, inLink || c.DataAtom == atom.A)
+	if c.DataAtom == atom.Pre {
+		e.pre--
+	}
+	if cell {
+		e.cell--
+	}
+	if data {
+		e.data--
+	}
+	if heading {
+		e.head--
+	}
+	if item {
+		e.item--
+	}
+	if list {
+		e.list--
+	}
+	if block {
+		e.flush()
+		e.owner = owner
+	} else if !inlineTags[c.DataAtom] || fieldBreak(c) {
+		// unknown inline elements (custom tags) separate words,
+		// and so do the fields of a card
+		e.buf.WriteByte(' ')
 	}
 }
 
@@ -226,6 +254,19 @@ func wordRunes(rs []rune) int {
 		}
 	}
 	return k
+}
+
+// cardRepeat reports whether s repeats a line of the card it is in.
+func (e *emitter) cardRepeat(s string) bool {
+	if e.cardLines == nil || e.inCardItem {
+		return false
+	}
+	k := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	if e.cardLines[k] {
+		return true
+	}
+	e.cardLines[k] = true
+	return false
 }
 
 // ownRepeat reports whether s, a paragraph of story text, repeats an
@@ -338,6 +379,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.list > 0 {
 		e.inList = true
 	}
+	if e.item > e.cardItems {
+		e.inCardItem = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -350,6 +394,8 @@ func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
 		switch {
+		case e.cardRepeat(s):
+			// the card's name again, under its picture and in its link
 		case e.inPre:
 			e.out = append(e.out, preMark+s)
 		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem)):
@@ -375,4 +421,5 @@ func (e *emitter) flush() {
 	}
 	e.buf.Reset()
 	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
+	e.inCardItem = false
 }

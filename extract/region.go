@@ -44,8 +44,15 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
 	e := &emitter{keepLinks: true}
+	rs := measure(region)
 	if cutReviews {
-		e.skip = otherProducts([]*html.Node{region}, measure(region), nil)
+		e.skip = otherProducts([]*html.Node{region}, rs, nil)
+	}
+	if _, cards := cardRuns(region, rs, regionMinCards); len(cards) > 0 {
+		e.cards = make(map[*html.Node]bool, len(cards))
+		for _, c := range cards {
+			e.cards[c] = true
+		}
 	}
 	e.walk(region, false)
 	e.flush()
