@@ -192,6 +192,15 @@
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
 //     box's and goes; a sentence naming a price stays.
+//     On a page that is not a product's and does not declare an article
+//     (JSON-LD or microdata article types, or og:type article without a
+//     CollectionPage, ItemList or SearchResultsPage), when runs of six or
+//     more sibling cards (as for the third reader below) hold half the
+//     block's text or more, the block is a catalogue's or a topic page's
+//     items: inside those cards, a line that is mostly link text (the
+//     item's linked name or heading) is kept, and a line repeating one
+//     of its own card goes, as in a region (below). Fewer or smaller,
+//     cards are teasers beside a story and their links are skipped.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step

@@ -91,11 +91,14 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "") }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false) }
 
 // emitSkipping is emit, skipping the elements of extra too; host, the
 // page's, tells the story's citations of other sites (storyLists).
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string) []string {
+// With cards set (the block chosen, on a page other than a product's,
+// whose runs of cards are other products), the cards of n that hold
+// half its text are read as a region's are (contentCards).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool) []string {
 	skip := trailingBoxes(n, extra)
 	for k := range extra {
 		if skip == nil {
@@ -104,6 +107,9 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string) []string
 		skip[k] = true
 	}
 	e := &emitter{skip: skip, lists: storyLists(n, host), owner: n}
+	if cards {
+		e.cards = contentCards(n)
+	}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -256,6 +262,33 @@ func wordRunes(rs []rune) int {
 	return k
 }
 
+// contentCards returns the cards of n's runs of regionMinCards sibling
+// cards or more (cardRuns) when they hold half of n's text or more: the
+// items of a catalogue or a topic page read as its block, whose linked
+// names are its content, not a menu. Fewer, they are teasers beside a
+// story, and nil is returned.
+func contentCards(n *html.Node) map[*html.Node]bool {
+	st := measure(n)
+	_, cards := cardRuns(n, st, regionMinCards)
+	if len(cards) == 0 || st[n] == nil {
+		return nil
+	}
+	text := 0
+	for _, c := range cards {
+		if s := st[c]; s != nil {
+			text += s.text
+		}
+	}
+	if text*2 < st[n].text {
+		return nil
+	}
+	m := make(map[*html.Node]bool, len(cards))
+	for _, c := range cards {
+		m[c] = true
+	}
+	return m
+}
+
 // cardRepeat reports whether s repeats a line of the card it is in.
 func (e *emitter) cardRepeat(s string) bool {
 	if e.cardLines == nil || e.inCardItem {
@@ -398,11 +431,11 @@ func (e *emitter) flush() {
 			// the card's name again, under its picture and in its link
 		case e.inPre:
 			e.out = append(e.out, preMark+s)
-		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem)):
+		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem) || e.cardLines != nil):
 			// A heading that is mostly link text is a teaser's, unless
 			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && e.cardLines == nil:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
