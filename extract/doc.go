@@ -108,6 +108,11 @@
 //     line of its own, where a "read more" line leads to the site's own
 //     pages), normalise it (mojibake repair, removal of soft hyphens
 //     and zero-width characters, NFC, collapsed white space;
+//     two inline elements side by side in an element with no text of its
+//     own are two fields of a card, a name and a price, a label and its
+//     value, and a space parts their words, unless one holds a single
+//     letter or the words are Chinese or Japanese, while inside running
+//     text "un<em>believ</em>able" stays one word;
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words
@@ -187,6 +192,15 @@
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
 //     box's and goes; a sentence naming a price stays.
+//     On a page that is not a product's and does not declare an article
+//     (JSON-LD or microdata article types, or og:type article without a
+//     CollectionPage, ItemList or SearchResultsPage), when runs of six or
+//     more sibling cards (as for the third reader below) hold half the
+//     block's text or more, the block is a catalogue's or a topic page's
+//     items: inside those cards, a line that is mostly link text (the
+//     item's linked name or heading) is kept, and a line repeating one
+//     of its own card goes, as in a region (below). Fewer or smaller,
+//     cards are teasers beside a story and their links are skipped.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
@@ -252,11 +266,16 @@
 // is read again as its content region (its single <main> holding text,
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
-// hold text;
+// hold text (a <header> inside an <article> that has a sibling
+// <article> is one teaser's title and date in a run of them, and stays);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
-// behind a lock or age screen), every link text kept,
-// and that text is taken when it is longer. Block is then "region".
+// behind a lock or age screen), every link text kept, except that a
+// line repeating one of its own card (a run of six or more sibling
+// cards, as for the third reader below: the name under the picture, in
+// the link and in the heading) is given once, list items and table
+// cells inside the card, which may repeat ("closed", "closed"), apart;
+// that text is taken when it is longer. Block is then "region".
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -43,6 +44,17 @@ type emitter struct {
 	lists  map[*html.Node]bool
 	list   int
 	inList bool
+
+	// cards holds the cards of the listing read (see regionParagraphs),
+	// and cardLines the lines of the card around the text: a line that
+	// repeats one of its own card goes.
+	cards     map[*html.Node]bool
+	cardLines map[string]bool
+	// cardItems is the depth of list items and table cells around the
+	// card, inCardItem whether buf holds text of one inside it: such
+	// lines may repeat (opening hours: "closed", "closed").
+	cardItems  int
+	inCardItem bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -79,11 +91,14 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "") }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false) }
 
 // emitSkipping is emit, skipping the elements of extra too; host, the
 // page's, tells the story's citations of other sites (storyLists).
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string) []string {
+// With cards set (the block chosen, on a page other than a product's,
+// whose runs of cards are other products), the cards of n that hold
+// half its text are read as a region's are (contentCards).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool) []string {
 	skip := trailingBoxes(n, extra)
 	for k := range extra {
 		if skip == nil {
@@ -92,6 +107,9 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string) []string
 		skip[k] = true
 	}
 	e := &emitter{skip: skip, lists: storyLists(n, host), owner: n}
+	if cards {
+		e.cards = contentCards(n)
+	}
 	e.walk(n, false)
 	e.flush()
 	return e.out
@@ -113,77 +131,175 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 			}
 			e.text(c.Data, inLink)
 		case html.ElementNode:
-			if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
-				continue
-			}
-			if e.story >= threadMinStory && isThread(c) {
-				continue // comments under the story
-			}
-			if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
-				// <rt> is a ruby annotation (the reading of the word
-				// above which it is shown), <rp> its parentheses for
-				// browsers without ruby: neither is the running text.
-				continue
-			}
-			block := blockTags[c.DataAtom]
-			owner := e.owner
-			if block {
+			if e.cards[c] {
 				e.flush()
-				e.owner = c
-			}
-			heading := isHeading(c)
-			list := e.lists[c]
-			if list {
-				e.list++
-			}
-			item := isItem(c)
-			if item {
-				e.item++
-			}
-			if c.DataAtom == atom.Pre {
-				e.pre++
-			}
-			data := c.DataAtom == atom.Table && dataTable(c)
-			if data {
-				e.data++
-			}
-			cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
-			if cell {
-				e.cell++
-			}
-			if heading {
-				e.head++
-			}
-			e.walk(c, inLink || c.DataAtom == atom.A)
-			if c.DataAtom == atom.Pre {
-				e.pre--
-			}
-			if cell {
-				e.cell--
-			}
-			if data {
-				e.data--
-			}
-			if heading {
-				e.head--
-			}
-			if item {
-				e.item--
-			}
-			if list {
-				e.list--
-			}
-			if block {
-				e.flush()
-				e.owner = owner
-			} else {
-				if !inlineTags[c.DataAtom] {
-					// unknown inline elements (custom tags) separate words
-					e.buf.WriteByte(' ')
+				outer, items := e.cardLines, e.cardItems
+				e.cardLines, e.cardItems = make(map[string]bool), e.item
+				if isItem(c) {
+					e.cardItems++
 				}
+				e.element(c, inLink)
+				e.flush()
+				e.cardLines, e.cardItems = outer, items
+				continue
+			}
+			e.element(c, inLink)
+		}
+	}
+}
+
+// element walks c, an element child of the element walked.
+func (e *emitter) element(c *html.Node, inLink bool) {
+	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
+		return
+	}
+	if e.story >= threadMinStory && isThread(c) {
+		return // comments under the story
+	}
+	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
+		// <rt> is a ruby annotation (the reading of the word
+		// above which it is shown), <rp> its parentheses for
+		// browsers without ruby: neither is the running text.
+		return
+	}
+	block := blockTags[c.DataAtom]
+	owner := e.owner
+	if block {
+		e.flush()
+		e.owner = c
+	}
+	heading := isHeading(c)
+	list := e.lists[c]
+	if list {
+		e.list++
+	}
+	item := isItem(c)
+	if item {
+		e.item++
+	}
+	if c.DataAtom == atom.Pre {
+		e.pre++
+	}
+	data := c.DataAtom == atom.Table && dataTable(c)
+	if data {
+		e.data++
+	}
+	cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
+	if cell {
+		e.cell++
+	}
+	if heading {
+		e.head++
+	}
+	e.walk(c, inLink || c.DataAtom == atom.A)
+	if c.DataAtom == atom.Pre {
+		e.pre--
+	}
+	if cell {
+		e.cell--
+	}
+	if data {
+		e.data--
+	}
+	if heading {
+		e.head--
+	}
+	if item {
+		e.item--
+	}
+	if list {
+		e.list--
+	}
+	if block {
+		e.flush()
+		e.owner = owner
+	} else if !inlineTags[c.DataAtom] || fieldBreak(c) {
+		// unknown inline elements (custom tags) separate words,
+		// and so do the fields of a card
+		e.buf.WriteByte(' ')
+	}
+}
+
+// fieldBreak reports whether c, an inline element, and the inline element
+// right after it are two fields of a card set side by side, a title and a
+// price, a label and its value, which a style sheet lays out apart: their
+// parent holds no text of its own (running text writes its words between
+// its inline elements), each holds two letters or digits or more (not a
+// word set one letter per element), and one ends in a letter or digit
+// where the other starts with one or with a currency sign. Wide CJK
+// characters are never set apart: those scripts write no spaces.
+func fieldBreak(c *html.Node) bool {
+	next := c.NextSibling
+	if next == nil || next.Type != html.ElementNode || !inlineTags[next.DataAtom] || c.Parent == nil {
+		return false
+	}
+	for k := c.Parent.FirstChild; k != nil; k = k.NextSibling {
+		if k.Type == html.TextNode && strings.TrimSpace(k.Data) != "" {
+			return false
+		}
+	}
+	a, b := []rune(textOf(c)), []rune(textOf(next))
+	if len(a) == 0 || len(b) == 0 || wordRunes(a) < 2 || wordRunes(b) < 2 {
+		return false
+	}
+	last, first := a[len(a)-1], b[0]
+	if !(unicode.IsLetter(last) || unicode.IsDigit(last)) || isWideCJK(last) || isWideCJK(first) {
+		return false
+	}
+	return unicode.IsLetter(first) || unicode.IsDigit(first) || unicode.Is(unicode.Sc, first)
+}
+
+// wordRunes counts the letters and digits of rs, stopping at two.
+func wordRunes(rs []rune) int {
+	k := 0
+	for _, r := range rs {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if k++; k == 2 {
+				break
 			}
 		}
 	}
+	return k
+}
+
+// contentCards returns the cards of n's runs of regionMinCards sibling
+// cards or more (cardRuns) when they hold half of n's text or more: the
+// items of a catalogue or a topic page read as its block, whose linked
+// names are its content, not a menu. Fewer, they are teasers beside a
+// story, and nil is returned.
+func contentCards(n *html.Node) map[*html.Node]bool {
+	st := measure(n)
+	_, cards := cardRuns(n, st, regionMinCards)
+	if len(cards) == 0 || st[n] == nil {
+		return nil
+	}
+	text := 0
+	for _, c := range cards {
+		if s := st[c]; s != nil {
+			text += s.text
+		}
+	}
+	if text*2 < st[n].text {
+		return nil
+	}
+	m := make(map[*html.Node]bool, len(cards))
+	for _, c := range cards {
+		m[c] = true
+	}
+	return m
+}
+
+// cardRepeat reports whether s repeats a line of the card it is in.
+func (e *emitter) cardRepeat(s string) bool {
+	if e.cardLines == nil || e.inCardItem {
+		return false
+	}
+	k := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	if e.cardLines[k] {
+		return true
+	}
+	e.cardLines[k] = true
+	return false
 }
 
 // ownRepeat reports whether s, a paragraph of story text, repeats an
@@ -296,6 +412,9 @@ func (e *emitter) text(s string, inLink bool) {
 	if e.list > 0 {
 		e.inList = true
 	}
+	if e.item > e.cardItems {
+		e.inCardItem = true
+	}
 	e.buf.WriteString(s)
 	k, _ := countText(s)
 	e.total += k
@@ -308,13 +427,15 @@ func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
 		switch {
+		case e.cardRepeat(s):
+			// the card's name again, under its picture and in its link
 		case e.inPre:
 			e.out = append(e.out, preMark+s)
-		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem)):
+		case e.inHead && (!(e.link*10 > e.total*7) || (e.inList && !e.inItem) || e.cardLines != nil):
 			// A heading that is mostly link text is a teaser's, unless
 			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && e.cardLines == nil:
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
@@ -333,4 +454,5 @@ func (e *emitter) flush() {
 	}
 	e.buf.Reset()
 	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
+	e.inCardItem = false
 }

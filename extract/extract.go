@@ -244,7 +244,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host)...)
+		raw = append(raw, emitSkipping(b, skip, host, !mode.product && !ps.declaresArticle)...)
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))

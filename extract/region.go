@@ -44,8 +44,15 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
 	e := &emitter{keepLinks: true}
+	rs := measure(region)
 	if cutReviews {
-		e.skip = otherProducts([]*html.Node{region}, measure(region), nil)
+		e.skip = otherProducts([]*html.Node{region}, rs, nil)
+	}
+	if _, cards := cardRuns(region, rs, regionMinCards); len(cards) > 0 {
+		e.cards = make(map[*html.Node]bool, len(cards))
+		for _, c := range cards {
+			e.cards[c] = true
+		}
 	}
 	e.walk(region, false)
 	e.flush()
@@ -86,12 +93,37 @@ func landmark(n *html.Node, s *stat, total int) bool {
 		return true
 	}
 	switch n.DataAtom {
-	case atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.Form:
+	case atom.Header:
+		return !teaserHeader(n)
+	case atom.Footer, atom.Nav, atom.Aside, atom.Form:
 		return true
 	case atom.Main, atom.Article:
 		return false
 	}
 	return in(regionLandmarkRoles, strings.ToLower(getAttr(n, "role")))
+}
+
+// teaserHeader reports whether n, a <header>, heads one teaser of a run:
+// it sits inside an <article> (not necessarily as its child) that has a
+// sibling <article>, as a listing writes its items, each with a header
+// holding its title and date. Such a header is the item's, not the
+// page's.
+func teaserHeader(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type != html.ElementNode || a.DataAtom != atom.Article {
+			continue
+		}
+		if a.Parent == nil {
+			return false
+		}
+		for s := a.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s != a && s.Type == html.ElementNode && s.DataAtom == atom.Article {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // holdsHalf reports whether an element measured s holds half or more of
