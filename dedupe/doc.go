@@ -134,6 +134,23 @@
 // says "a template frame" with where the header ends and the footer
 // starts.
 //
+// A brief's body of a few sampled shingles shows no such gap (its
+// estimate falls short of 48 words), and the frame then holds most of
+// each brief. With Options.Texts set, the frame is read in the texts, as
+// the last check: a duplicate by any route whose first shared shingle
+// lies within 36 words of both texts' distinctive start, and after whose
+// last shared shingle the text holds no body-sample shingle (a shared
+// footer ends it), is refused when both texts start with the same text
+// and end with the same text (word for word, at least 8 words each: the
+// header and the footer) and each holds at least 20 words between them
+// (its body), the two bodies sharing at most 10% of the shorter one's
+// 5-word runs. A copy shares its body, edited or not; a trimmed copy or
+// an update shares no footer after its body; a copy under another site's
+// wrapper shares neither. A template whose header opens with a line that
+// varies (a date above the site's name) is not read as a frame.
+// Match.Reason says "a template frame read in the texts" with the
+// lengths of the header, the footer and the bodies.
+//
 // A header shared with a story is not a copy either, whatever its length,
 // once a third story holds it: the largest block starts within 8 words of
 // both texts' distinctive start, at least 80% of it (estimated) is held
