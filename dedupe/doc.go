@@ -203,8 +203,12 @@
 // line after it: a bar separates the items of a site's furniture, which
 // is stacked a line an item) that shares a word of 5 letters or more
 // with it (a headline and its lead; a site's lines that repeat its name
-// or a writer's after its name and section or a byline do not count). A header is
-// furniture a line an item; a
+// or a writer's after its name and section or a byline do not count, nor
+// does a line that names the line before it whole: a credit line after
+// a site's or a writer's name, "Filed by ... for the <site> news desk",
+// where a lead names what its headline names in words of its own; a
+// lead that repeats its whole headline is taken for a credit line). A
+// header is furniture a line an item; a
 // story's own opening is a headline, a lead that names what the headline
 // names, and paragraphs of several sentences. An update or a quoting
 // story that puts a story of its own before another story's paragraphs

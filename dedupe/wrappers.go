@@ -189,7 +189,7 @@ func proseLines(prefix string, leads bool) bool {
 			case 2:
 				return true
 			case 1:
-				if leads && shareLeadWord(prev, line) {
+				if leads && shareLeadWord(prev, line) && !namesWhole(line, prev) {
 					return true
 				}
 			}
@@ -211,6 +211,20 @@ func proseLines(prefix string, leads bool) bool {
 func isHeadline(line string) bool {
 	t := strings.TrimSpace(line)
 	return !strings.ContainsRune(t, '|') && !strings.HasSuffix(t, ".")
+}
+
+// namesWhole reports whether line holds every word of prev, in order
+// and in a row: a line naming the line before it whole (a site's or a
+// writer's name, then "Filed by ... for the <site> news desk") is a
+// credit line, not a lead, which names what its headline names in words
+// of its own.
+func namesWhole(line, prev string) bool {
+	wp := Tokens(prev)
+	if len(wp) == 0 {
+		return false
+	}
+	wl := Tokens(line)
+	return indexShingle(wl, wp, 0, len(wl)) >= 0
 }
 
 // leadWordRunes: the least letters of a word a headline and its lead
