@@ -1,7 +1,7 @@
 package dedupe
 
 import (
-	"strconv"
+	"fmt"
 	"unicode/utf8"
 )
 
@@ -57,14 +57,14 @@ func (ix *Index) textFrames(text string, cands []candidate) {
 // header and of the shared footer, each text's words between them (its
 // body), and the Shingle-word runs the bodies share.
 type frameText struct {
-	head, foot   int
-	qBody, sBody int
-	shared       int
+	head, foot   int32
+	qBody, sBody int32
+	shared       int32
 }
 
 func (f frameText) String() string {
-	return "a header of " + strconv.Itoa(f.head) + " words, a footer of " + strconv.Itoa(f.foot) +
-		", bodies of " + strconv.Itoa(f.qBody) + "/" + strconv.Itoa(f.sBody) + " words sharing " + strconv.Itoa(f.shared) + " runs"
+	return fmt.Sprintf("a header of %d words, a footer of %d, bodies of %d/%d words sharing %d runs",
+		f.head, f.foot, f.qBody, f.sBody, f.shared)
 }
 
 // readFrame finds a frame in text q and the story's text s: the text
@@ -81,8 +81,8 @@ func readFrame(q, s string, shingle int) (frameText, bool) {
 		p++
 	}
 	p = wordCut(q, p)
-	f.head = countWords(q[:p])
-	if f.head < frameTextEdge {
+	head := countWords(q[:p])
+	if head < frameTextEdge {
 		return f, false
 	}
 	e := 0
@@ -90,18 +90,18 @@ func readFrame(q, s string, shingle int) (frameText, bool) {
 		e++
 	}
 	e = len(q) - wordEnd(q, len(q)-e)
-	f.foot = countWords(q[len(q)-e:])
-	if f.foot < frameTextEdge {
+	foot := countWords(q[len(q)-e:])
+	if foot < frameTextEdge {
 		return f, false
 	}
 	tq, ts := Tokens(q[p:len(q)-e]), Tokens(s[p:len(s)-e])
-	f.qBody, f.sBody = len(tq), len(ts)
 	if len(tq) < frameTextOwn || len(ts) < frameTextOwn {
 		return f, false
 	}
-	f.shared = sharedRuns(tq, ts, shingle)
+	shared := sharedRuns(tq, ts, shingle)
 	runs := min(len(tq), len(ts)) - shingle + 1
-	return f, float64(f.shared) <= frameTextShare*float64(runs)
+	f = frameText{head: int32(head), foot: int32(foot), qBody: int32(len(tq)), sBody: int32(len(ts)), shared: int32(shared)}
+	return f, float64(shared) <= frameTextShare*float64(runs)
 }
 
 // wordCut moves byte offset i of text back to the start of the word it

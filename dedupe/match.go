@@ -240,13 +240,11 @@ type candidate struct {
 	// frame: the shared text is a template's frame around different
 	// bodies (see framed); textFrame: the texts show one (see
 	// textFrames), frameAt where.
-	frame     bool
-	textFrame bool
-	frameAt   frameText
 	// toEnd: the text holds no distinctive shingle the story could
 	// share after the last shared one with an offset (less than one
 	// body sample's weight: a shared footer ends it).
-	toEnd bool
+	frame, textFrame, toEnd bool
+	frameAt                 frameText
 	// seenHead: the largest block is a header another story holds too
 	// (see seenHeader).
 	seenHead bool
