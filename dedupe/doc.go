@@ -140,16 +140,19 @@
 // the last check: a duplicate by any route whose first shared shingle
 // lies within 36 words of both texts' distinctive start, and after whose
 // last shared shingle the text holds no body-sample shingle (a shared
-// footer ends it), is refused when both texts start with the same text
-// and end with the same text (word for word, at least 8 words each: the
-// header and the footer) and each holds at least 20 words between them
-// (its body), the two bodies sharing at most 10% of the shorter one's
-// 5-word runs. A copy shares its body, edited or not; a trimmed copy or
-// an update shares no footer after its body; a copy under another site's
-// wrapper shares neither. A template whose header opens with a line that
-// varies (a date above the site's name) is not read as a frame.
-// Match.Reason says "a template frame read in the texts" with the
-// lengths of the header, the footer and the bodies.
+// footer ends it) or whose shorter text is at most 320 estimated words
+// (a site's footer may be boilerplate already, its other sections'
+// stories holding it, while a new section's header is not), is refused
+// when both texts start with the same text and end with the same text
+// (word for word, at least 8 words each: the header and the footer) and
+// each holds at least 20 words between them (its body), the two bodies
+// sharing at most 10% of the shorter one's 5-word runs. A copy shares
+// its body, edited or not; a trimmed copy or an update shares no footer
+// after its body; a copy under another site's wrapper shares neither. A
+// template whose header opens with a line that varies (a date above the
+// site's name) is not read as a frame. Match.Reason says "a template
+// frame read in the texts" with the lengths of the header, the footer
+// and the bodies.
 //
 // A header shared with a story is not a copy either, whatever its length,
 // once a third story holds it: the largest block starts within 8 words of

@@ -172,3 +172,57 @@ func TestMatch_TemplateFrameInTexts(t *testing.T) {
 		})
 	}
 }
+
+// TestMatch_TemplateFrameBoilerplateFooter (issue 13, category 6): a
+// site's footer is held by its other sections' stories and turns
+// boilerplate before a new section's header does; two briefs of that
+// section then share, in their sampled shingles, only the header, and
+// the later one passes for an update of the earlier (the earlier's body
+// left few samples). The texts still show the frame.
+func TestMatch_TemplateFrameBoilerplateFooter(t *testing.T) {
+	header := "Harbour Gazette | Regional briefing\n" + fixedWords(60, 60)
+	footer := fixedWords(77, 50) + "\nYou are reading the Harbour Gazette briefing."
+	body := func(seed uint64) string {
+		p := strings.Split(genText(seed, 2), "\n\n")
+		return strings.Join(strings.Fields(p[1] + " " + p[2])[:60], " ") + "."
+	}
+	brief := func(date string, seed uint64) string {
+		return header + "\n" + date + "\n\n" + body(seed) + "\n\n" + footer
+	}
+	tests := []struct {
+		name    string
+		then    string
+		wantDup bool
+	}{
+		{"another original's brief", brief("Friday 9 July", 2200), false},
+		{"a third original's brief", brief("Friday 9 July", 2207), false},
+		{"the same brief again", brief("Friday 9 July", 2101), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{}
+			ix, err := dedupe.NewIndex(dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) {
+				s, ok := texts[id]
+				return s, ok
+			})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			add := func(id, text string) {
+				texts[id] = text
+				ix.Add(dedupe.Entry{StoryID: id, Text: text, Time: t0})
+			}
+			for i := range 3 { // other sections' stories under the same footer
+				add(fmt.Sprint("other", i), fixedWords(uint64(900+i), 40)+"\n\n"+body(uint64(3000+i))+"\n\n"+footer)
+			}
+			add("first", brief("Monday 3 May", 2101))
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.wantDup {
+				t.Fatalf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
+			}
+			if !tc.wantDup && !strings.Contains(m.Reason, "a template frame read in the texts") {
+				t.Errorf("reason does not name the template frame: %s", m.Reason)
+			}
+		})
+	}
+}

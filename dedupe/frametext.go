@@ -10,35 +10,41 @@ import (
 // distinctive start; the header and the footer both texts hold word for
 // word are at least frameTextEdge words each; each text holds at least
 // frameTextOwn words of its own between them; and the two bodies share
-// at most frameTextShare of the shorter one's Shingle-word runs.
+// at most frameTextShare of the shorter one's Shingle-word runs. The
+// texts are read only when a shared footer ends the text or the shorter
+// text is at most frameTextShort estimated words (a header and a footer
+// of wrapMaxHeader words each).
 const (
 	frameTextNear  = 36
 	frameTextEdge  = 8
 	frameTextOwn   = 20
 	frameTextShare = 0.1
+	frameTextShort = 2 * wrapMaxHeader
 )
 
 // textFrames is run with the texts, under the read lock, last, on the
 // candidates judged duplicates whose first shared shingle lies within
 // frameTextNear words of both texts' distinctive start and after whose
 // last shared shingle the text holds nothing the story could share
-// (toEnd: a shared footer ends the text) (issue 13, category 6): briefs
-// of different originals in one new template share its header and its
-// footer around short bodies of their own. A body of a few sampled
-// shingles splits neither the shared text into blocks nor, estimated,
-// into a frame (see framed), so the frame holds most of each brief and
-// passes the containment threshold. Read in the full texts (see
-// readFrame), the two start with the same header and end with the same
-// footer, and the bodies between them share no run of words: the
-// candidate is refused. A copy shares its body, edited or not, a trimmed
-// copy or an update shares no footer past its body, and a copy under
-// another site's wrapper shares neither the header nor the footer. A
-// candidate whose story's text is not known is judged by the index
-// alone.
+// (toEnd: a shared footer ends the text) or whose shorter text is at
+// most frameTextShort words (issue 13, category 6): briefs of different
+// originals in one new template share its header and its footer around
+// short bodies of their own. A body of a few sampled shingles splits
+// neither the shared text into blocks nor, estimated, into a frame (see
+// framed), so the frame holds most of each brief and passes the
+// containment threshold; and a site's footer that its other sections'
+// stories made boilerplate leaves a header that passes for an update's
+// shared opening. Read in the full texts (see readFrame), the two start
+// with the same header and end with the same footer, and the bodies
+// between them share no run of words: the candidate is refused. A copy
+// shares its body, edited or not, a trimmed copy or an update shares no
+// footer past its body, and a copy under another site's wrapper shares
+// neither the header nor the footer. A candidate whose story's text is
+// not known is judged by the index alone.
 func (ix *Index) textFrames(text string, cands []candidate) {
 	for k := range cands {
 		c := &cands[k]
-		if !c.dup || !c.toEnd || max(c.firstOffQ, c.firstOffS) > frameTextNear {
+		if !c.dup || !c.toEnd && min(c.nq, c.ns) > frameTextShort || max(c.firstOffQ, c.firstOffS) > frameTextNear {
 			continue
 		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
