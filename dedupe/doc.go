@@ -134,6 +134,26 @@
 // says "a template frame" with where the header ends and the footer
 // starts.
 //
+// A brief's body of a few sampled shingles shows no such gap (its
+// estimate falls short of 48 words), and the frame then holds most of
+// each brief. With Options.Texts set, the frame is read in the texts, as
+// the last check: a duplicate by any route whose first shared shingle
+// lies within 36 words of both texts' distinctive start, and after whose
+// last shared shingle the text holds no body-sample shingle (a shared
+// footer ends it) or whose shorter text is at most 320 estimated words
+// (a site's footer may be boilerplate already, its other sections'
+// stories holding it, while a new section's header is not), is refused
+// when both texts start with the same text and end with the same text
+// (word for word, at least 8 words each: the header and the footer) and
+// each holds at least 20 words between them (its body), the two bodies
+// sharing at most 10% of the shorter one's 5-word runs. A copy shares
+// its body, edited or not; a trimmed copy or an update shares no footer
+// after its body; a copy under another site's wrapper shares neither. A
+// template whose header opens with a line that varies (a date above the
+// site's name) is not read as a frame. Match.Reason says "a template
+// frame read in the texts" with the lengths of the header, the footer
+// and the bodies.
+//
 // A header shared with a story is not a copy either, whatever its length,
 // once a third story holds it: the largest block starts within 8 words of
 // both texts' distinctive start, at least 80% of it (estimated) is held
@@ -186,8 +206,12 @@
 // line after it: a bar separates the items of a site's furniture, which
 // is stacked a line an item) that shares a word of 5 letters or more
 // with it (a headline and its lead; a site's lines that repeat its name
-// or a writer's after its name and section or a byline do not count). A header is
-// furniture a line an item; a
+// or a writer's after its name and section or a byline do not count, nor
+// does a line that names the line before it whole: a credit line after
+// a site's or a writer's name, "Filed by ... for the <site> news desk",
+// where a lead names what its headline names in words of its own; a
+// lead that repeats its whole headline is taken for a credit line). A
+// header is furniture a line an item; a
 // story's own opening is a headline, a lead that names what the headline
 // names, and paragraphs of several sentences. An update or a quoting
 // story that puts a story of its own before another story's paragraphs

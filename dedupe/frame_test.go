@@ -120,3 +120,109 @@ func TestMatch_SeenHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestMatch_TemplateFrameInTexts (issue 13, category 6): briefs of
+// different originals in one new template whose bodies are too short
+// for the sampled shingles to show a gap between the header and the
+// footer (the frame then holds most of each brief and passes the
+// containment threshold) are told apart in the texts: both start with
+// the same header and end with the same footer, and the bodies between
+// share no run of words. A copy of a brief, edited or cut short, shares
+// its body and still joins; so does a brief in another template.
+func TestMatch_TemplateFrameInTexts(t *testing.T) {
+	header := "Harbour Gazette | Regional briefing\n" + fixedWords(21, 64)
+	footer := fixedWords(22, 50) + "\nYou are reading the Harbour Gazette briefing."
+	body := func(seed uint64, n int) string { // an original's first n words
+		p := strings.Split(genText(seed, 2), "\n\n")
+		return strings.Join(strings.Fields(p[1] + " " + p[2])[:n], " ") + "."
+	}
+	brief := func(date, b string) string { return header + "\n" + date + "\n\n" + b + "\n\n" + footer }
+	edited := strings.Fields(body(2101, 60))
+	for i := 7; i < len(edited); i += 15 {
+		edited[i] = "changed"
+	}
+	tests := []struct {
+		name        string
+		first, then string
+		wantDup     bool
+	}{
+		{"a brief after another original's brief", brief("Monday 3 May", body(2101, 60)), brief("Friday 9 July", body(2203, 60)), false},
+		{"a third original's brief", brief("Monday 3 May", body(2101, 60)), brief("Friday 9 July", body(2212, 60)), false},
+		{"the other way round", brief("Friday 9 July", body(2212, 60)), brief("Monday 3 May", body(2101, 60)), false},
+		{"the same brief again", brief("Monday 3 May", body(2101, 60)), brief("Friday 9 July", body(2101, 60)), true},
+		{"the brief edited", brief("Monday 3 May", body(2101, 60)), brief("Friday 9 July", strings.Join(edited, " ")), true},
+		{"the brief cut short", brief("Monday 3 May", body(2101, 60)), brief("Monday 3 May", body(2101, 40)), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ix, err := dedupe.NewIndex(dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) {
+				return tc.first, id == "first"
+			})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.Add(dedupe.Entry{StoryID: "first", Text: tc.first, Time: t0})
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.wantDup {
+				t.Fatalf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
+			}
+			if !tc.wantDup && !strings.Contains(m.Reason, "a template frame") {
+				t.Errorf("reason does not name the template frame: %s", m.Reason)
+			}
+		})
+	}
+}
+
+// TestMatch_TemplateFrameBoilerplateFooter (issue 13, category 6): a
+// site's footer is held by its other sections' stories and turns
+// boilerplate before a new section's header does; two briefs of that
+// section then share, in their sampled shingles, only the header, and
+// the later one passes for an update of the earlier (the earlier's body
+// left few samples). The texts still show the frame.
+func TestMatch_TemplateFrameBoilerplateFooter(t *testing.T) {
+	header := "Harbour Gazette | Regional briefing\n" + fixedWords(60, 60)
+	footer := fixedWords(77, 50) + "\nYou are reading the Harbour Gazette briefing."
+	body := func(seed uint64) string {
+		p := strings.Split(genText(seed, 2), "\n\n")
+		return strings.Join(strings.Fields(p[1] + " " + p[2])[:60], " ") + "."
+	}
+	brief := func(date string, seed uint64) string {
+		return header + "\n" + date + "\n\n" + body(seed) + "\n\n" + footer
+	}
+	tests := []struct {
+		name    string
+		then    string
+		wantDup bool
+	}{
+		{"another original's brief", brief("Friday 9 July", 2200), false},
+		{"a third original's brief", brief("Friday 9 July", 2207), false},
+		{"the same brief again", brief("Friday 9 July", 2101), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			texts := map[string]string{}
+			ix, err := dedupe.NewIndex(dedupe.Options{Texts: dedupe.TextFunc(func(id string) (string, bool) {
+				s, ok := texts[id]
+				return s, ok
+			})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			add := func(id, text string) {
+				texts[id] = text
+				ix.Add(dedupe.Entry{StoryID: id, Text: text, Time: t0})
+			}
+			for i := range 3 { // other sections' stories under the same footer
+				add(fmt.Sprint("other", i), fixedWords(uint64(900+i), 40)+"\n\n"+body(uint64(3000+i))+"\n\n"+footer)
+			}
+			add("first", brief("Monday 3 May", 2101))
+			m := ix.Match(tc.then)
+			if m.Duplicate != tc.wantDup {
+				t.Fatalf("Duplicate = %v, want %v: %s", m.Duplicate, tc.wantDup, m.Reason)
+			}
+			if !tc.wantDup && !strings.Contains(m.Reason, "a template frame read in the texts") {
+				t.Errorf("reason does not name the template frame: %s", m.Reason)
+			}
+		})
+	}
+}

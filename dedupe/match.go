@@ -238,8 +238,13 @@ type candidate struct {
 	offMass, headMass float64
 	headDense         bool
 	// frame: the shared text is a template's frame around different
-	// bodies (see framed).
-	frame bool
+	// bodies (see framed); textFrame: the texts show one (see
+	// textFrames), frameAt where.
+	// toEnd: the text holds no distinctive shingle the story could
+	// share after the last shared one with an offset (less than one
+	// body sample's weight: a shared footer ends it).
+	frame, textFrame, toEnd bool
+	frameAt                 frameText
 	// seenHead: the largest block is a header another story holds too
 	// (see seenHeader).
 	seenHead bool
@@ -303,6 +308,7 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 		ix.sharedFurniture(text, cands)
 		ix.wrappedLead(text, cands)
 		ix.secondStage(text, cands)
+		ix.textFrames(text, cands)
 	}
 	ix.rank(cands)
 	return ix.verdict(m, cands)
@@ -659,6 +665,7 @@ func (ix *Index) score(q *query, c *candidate) {
 	c.rewrite = ix.rewritten(c)
 	c.header = ix.headerOnly(c)
 	c.frame = ix.framed(q, c)
+	c.toEnd = c.lastOffI >= 0 && int(q.before[len(q.dpos)]-q.before[c.lastOffI+1]) < ix.opts.Sample
 	c.seenHead = ix.seenHeader(c)
 	c.dup = b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead && (c.contain >= ix.opts.Threshold && c.aligned || c.opening || c.rewrite)
 	if !c.dup && !c.aligned && b.shared >= ix.opts.MinShared && !c.header && !c.frame && !c.seenHead {
@@ -954,6 +961,10 @@ func (ix *Index) reason(m Match, c candidate) string {
 		if c.frame {
 			why = append(why, fmt.Sprintf("a template frame: both texts open with the same text (%d/%d words in, up to word %d of this text), then each holds %.0f words or more of its own (at least %d and %.0f%% of the shorter text) before they share text again from word %d to %d (a fixed header and footer around different bodies)",
 				c.firstOffQ, c.firstOffS, c.gapFrom+uint32(ix.opts.Shingle), c.ownGap, frameOwnMin, 100*frameOwn, c.gapTo, c.lastOffPos+uint32(ix.opts.Shingle)))
+		}
+		if c.textFrame {
+			why = append(why, fmt.Sprintf("a template frame read in the texts: the same header and footer around bodies of their own (%s; at most %.0f%% of the shorter body's runs, a fixed header and footer around different bodies)",
+				c.frameAt, 100*frameTextShare))
 		}
 		if c.furniture {
 			why = append(why, fmt.Sprintf("a shared header: both texts open with the same %d words, furniture (no paragraph of sentences, no headline and its lead), then each is mostly its own",

@@ -131,8 +131,9 @@ func indexShingle(ts, sh []string, from, to int) int {
 // '|' is furniture, its items are not sentences), or a counted
 // sentence on a line of its own right after a headline (see isHeadline:
 // a line without a '|' or a final period, then a blank line) that
-// shares a word of leadWordRunes letters or more with it (a headline and
-// its lead: a story's lead names what its headline names). A site's header is
+// shares a word of leadWordRunes letters or more with it and does not
+// name it whole (a headline and its lead: a story's lead names what its
+// headline names; see isLead). A site's header is
 // furniture stacked a line an item: a dateline, a byline, a credit or
 // agency note, a partner's headline, each at most one sentence long and
 // about the site, not about the line above it; a story's own opening is
@@ -189,7 +190,7 @@ func proseLines(prefix string, leads bool) bool {
 			case 2:
 				return true
 			case 1:
-				if leads && shareLeadWord(prev, line) {
+				if leads && isLead(prev, line) {
 					return true
 				}
 			}
@@ -217,25 +218,21 @@ func isHeadline(line string) bool {
 // must share (shorter ones are the function words any two lines share).
 const leadWordRunes = 5
 
-// shareLeadWord reports whether lines a and b share a word of
-// leadWordRunes letters or more, case aside.
-func shareLeadWord(a, b string) bool {
-	if a == "" {
+// isLead reports whether line may be the lead of headline prev: the
+// two share a word of leadWordRunes letters or more, case aside, and
+// line does not hold every word of prev in order and in a row. A line
+// naming the line before it whole (a site's or a writer's name, then
+// "Filed by ... for the <site> news desk") is a credit line, not a lead,
+// which names what its headline names in words of its own. Each line is
+// cut into words once.
+func isLead(prev, line string) bool {
+	if prev == "" {
 		return false
 	}
-	long := func(s string) []string {
-		var out []string
-		for _, w := range Tokens(s) {
-			if utf8.RuneCountInString(w) >= leadWordRunes {
-				out = append(out, w)
-			}
-		}
-		return out
-	}
-	wa := long(a)
-	for _, w := range long(b) {
-		if slices.Contains(wa, w) {
-			return true
+	wp, wl := Tokens(prev), Tokens(line)
+	for _, w := range wl {
+		if utf8.RuneCountInString(w) >= leadWordRunes && slices.Contains(wp, w) {
+			return indexShingle(wl, wp, 0, len(wl)) < 0
 		}
 	}
 	return false

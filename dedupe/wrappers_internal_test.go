@@ -48,3 +48,32 @@ func TestSharedStart(t *testing.T) {
 		})
 	}
 }
+
+// TestProseBefore_CreditLine: a line naming the line before it whole (a
+// site's or a writer's name, then a credit line that names it) is a
+// credit line, not a headline's lead, so a header of such lines is not
+// prose; a headline and a lead that names what it names in words of its
+// own still are.
+func TestProseBefore_CreditLine(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want bool
+	}{
+		{"a site's name, then a filing note naming it",
+			"Tidewater Courier\n\nFiled by Northern Wire Agency from Saltmarsh at 09:12 local time and edited by the Tidewater Courier news desk.\n\n", false},
+		{"a writer's name, then a line about the writer",
+			"Mara Quillfeather\n\nMara Quillfeather reports on councils, courts and transport across the northern counties for this newspaper.\n\n", false},
+		{"a headline and its lead",
+			"Council backs harbour bridge plan\n\nCouncillors voted on Tuesday to fund the harbour bridge after years of delays and rising costs.\n\n", true},
+		{"a headline whose lead names only part of it",
+			"Tidewater Courier wins award\n\nThe Tidewater newsroom collected three national prizes for reporting on flooding across the estuary.\n\n", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := proseBefore(tc.text, 1000, true); got != tc.want {
+				t.Errorf("proseBefore = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
