@@ -117,9 +117,10 @@
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words
 //     or more or of 12 ending a sentence, a line of 12 words or fewer
-//     that ends no sentence and holds a date among other words is the
-//     story's dateline, "Coast and sea · March 14, 2025 · 4 min read",
-//     and goes, as do such lines closing the text after it ("Fact-checked
+//     that ends no sentence and holds a date or a reading time among
+//     other words is the story's dateline, "Coast and sea · March 14,
+//     2025 · 4 min read", "Harbour Desk | 6 min read", and goes, as do
+//     such lines closing the text after it ("Fact-checked
 //     02/04/2025 · Coast desk"); a line that is only a date goes
 //     anywhere); each line of a <pre> element is one paragraph that
 //     the junk filters never touch, so code keeps its "}" and "print". A

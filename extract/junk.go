@@ -274,11 +274,14 @@ var (
 		`(,? (at |um |à |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( uhr)?( [a-z]{2,4})?)?$`)
 	// datedIn finds a date anywhere in a line, as dateLine reads one; a
 	// date of digits stands apart (not "2015/03/24" in a web address).
-	datedIn      = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|(^|[^\d/])(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})($|[^\d/]))`)
-	relativeDate = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
-	byline       = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
-	titlePrefix  = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
-	crumbSep     = regexp.MustCompile(`\s*[»›→]\s*|\s+[>/|\\]\s+|\s+::\s+`)
+	datedIn = regexp.MustCompile(`(` + months + ` \d{1,2}(st|nd|rd|th)?,? \d{4}|\d{1,2}(st|nd|rd|th)?\.? (de )?` + months + `( de)?,? \d{4}|(^|[^\d/])(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})($|[^\d/]))`)
+	// readingTimeIn finds a reading time in a line ("5 min read",
+	// "8 minutes de lecture"), which a template prints beside the byline.
+	readingTimeIn = regexp.MustCompile(`(^|[^\p{L}\d])\d+\s*(min|mins|minute|minutes|minuten)\.?\s+(read|lesezeit|de lecture|de lectura)($|[^\p{L}])`)
+	relativeDate  = regexp.MustCompile(`^(published|updated|posted)?\s*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago$`)
+	byline        = regexp.MustCompile(`^(?i:by|von|par|por|di|written by|posted by|text:|von:|autor:|author:)\s+\p{Lu}[\p{L}.'’-]*( (\p{Lu}[\p{L}.'’-]*|van|von|de|der|da|del|la|le|and|und|et|y|&)){0,6}( ?[,|•·⋅–—-] .{0,80})?$`)
+	titlePrefix   = regexp.MustCompile(`^(?i)(title|titel|titre|título|titolo)\s*:\s*`)
+	crumbSep      = regexp.MustCompile(`\s*[»›→]\s*|\s+[>/|\\]\s+|\s+::\s+`)
 )
 
 var homeWords = makeSet("home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "início",
@@ -787,9 +790,14 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 // is its dateline: 12 words or fewer, not a sentence, holding a date
 // among other words, such as a byline, a section name or a reading time
 // ("Posted on May 2, 2024 by Jo Roe", "Health | 12.03.2024 | 6 min
+// read"), or a reading time without a date ("Harbour Desk | 6 min
 // read"); a line that is only a date is junk anywhere (dateLine).
 func isDatedLine(line string) bool {
-	return wordCount(line) <= 12 && !endsSentence(line) && datedIn.MatchString(strings.ToLower(line))
+	if wordCount(line) > 12 || endsSentence(line) {
+		return false
+	}
+	l := strings.ToLower(line)
+	return datedIn.MatchString(l) || readingTimeIn.MatchString(l)
 }
 
 // dropBioBox drops the author box that closes many article templates: a
