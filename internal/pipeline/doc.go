@@ -64,8 +64,14 @@
 // dropped when the shared state says it is no longer due (a late
 // duplicate). A feed overdue by more than Options.RequeueAfter is
 // enqueued under a new id, so a poll message lost by the server is
-// replaced. Without Options.Queue, Run uses an in-process queue with the
-// same contract.
+// replaced. The scheduler reads the state of a feed it enqueued again 5 s
+// later, then ever less often while the state names the same due time
+// (the poll waits in the queue behind others), up to half of
+// Options.RequeueAfter and the feed's interval: a read per feed every few
+// seconds would cost more than the polls with thousands of feeds queued.
+// A poll run by this instance tells the scheduler the next check it
+// recorded at once. Without Options.Queue, Run uses an in-process queue
+// with the same contract.
 //
 // # Concurrency
 //

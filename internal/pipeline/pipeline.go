@@ -158,6 +158,11 @@ type Pipeline struct {
 	// the feed could not publish (see notePending).
 	pendingMu sync.Mutex
 	pending   map[string]int
+
+	// polled holds, by feed, the NextCheck each poll of this instance
+	// recorded since the scheduler last looked (see notePolled).
+	polledMu sync.Mutex
+	polled   map[string]time.Time
 }
 
 // New checks opts and returns a Pipeline.

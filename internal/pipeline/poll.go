@@ -140,6 +140,8 @@ func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedStat
 		if pollErr == nil {
 			pollErr = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
 		}
+	} else {
+		p.notePolled(f.ID, st.NextCheck)
 	}
 	p.metrics.IndexSize.Set(float64(p.opts.Ledger.Len()))
 
