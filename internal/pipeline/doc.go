@@ -93,6 +93,13 @@
 // fetched at the same moment by two workers or two instances still
 // become one story and a copy.
 //
+// When a poll ends, a *fetcher.Client fetcher closes its kept-alive
+// connections to the hosts of the feed and its items that no other
+// request is using (fetcher.Client.CloseIdle): the feed's next poll is an
+// interval away, and with thousands of sites polled the connections of
+// finished polls, each with its buffers and goroutines, would otherwise
+// outnumber those in use until their idle timeout.
+//
 // # Shutdown
 //
 // When Run's context is cancelled, scheduling stops and the queue stops
