@@ -72,13 +72,6 @@ func (s *connSet) take(host string) []*trackedConn {
 	return out
 }
 
-// count returns the number of open connections to host (for tests).
-func (s *connSet) count(host string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.hosts[host])
-}
-
 // CloseIdle closes the kept-alive connections to the hosts of urls
 // (their host names, any port) when no request to the host is in flight
 // or waiting for its turn; it skips a host that is busy, and URLs that do
