@@ -35,6 +35,7 @@ type Client struct {
 	robots    *robotsCache // nil unless Options.CrawlDelay
 	hc        *http.Client
 	log       *slog.Logger
+	conns     connSet // the open connections, by host (see CloseIdle)
 }
 
 // New returns a Client configured by opts, or an error wrapping

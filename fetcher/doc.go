@@ -96,4 +96,13 @@
 // A Client is safe for concurrent use by many goroutines and should be
 // shared: it owns one http.Transport (connection pool) and the per-host
 // limiter. It starts no goroutines of its own beyond those net/http runs.
+//
+// # Connections
+//
+// Requests to one host reuse a kept-alive connection. An idle one is
+// closed after 90s unused, when the pool holds Options.MaxIdleConns
+// others, or by Client.CloseIdle, which a caller done with a host for a
+// while calls (the pipeline, when a poll ends): it closes the host's
+// connections unless a request to the host is in flight or waiting for
+// its turn, and the host's next request dials again.
 package fetcher

@@ -110,7 +110,11 @@ func (c *Client) dialContext(ctx context.Context, network, address string) (net.
 	if err != nil {
 		host = address
 	}
-	return c.dialer.DialContext(context.WithValue(ctx, hostKey{}, host), network, address)
+	conn, err := c.dialer.DialContext(context.WithValue(ctx, hostKey{}, host), network, address)
+	if err != nil {
+		return nil, err
+	}
+	return c.conns.track(host, conn), nil
 }
 
 // control runs after DNS resolution, just before connect(2), for every

@@ -46,7 +46,7 @@ type Options struct {
 	// host name. Default 1s; negative means no spacing.
 	PerHostInterval time.Duration
 	// MaxIdleConns is the most idle keep-alive connections kept, over all
-	// hosts (each closed after 90s unused). Default 100. A caller fetching
+	// hosts (each closed after 90s unused, or by CloseIdle). Default 100. A caller fetching
 	// from many hosts at once sets it to about the number of hosts it
 	// works on at a time, so that a polite host's next request, a second
 	// or so later, reuses its connection instead of dialling (and

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // TestRequestsToOneHostShareAConnection fetches a host's robots.txt, its
@@ -43,5 +45,79 @@ func TestRequestsToOneHostShareAConnection(t *testing.T) {
 		if n := conns.Load(); n != 1 {
 			t.Errorf("robots.txt served with %d: robots.txt and 4 pages took %d connections, want 1", robots, n)
 		}
+	}
+}
+
+// TestCloseIdle closes a host's kept-alive connection once the caller is
+// done with it, and only then: not while a request to the host is in
+// flight, not for another host. The host's next request dials again and
+// succeeds.
+func TestCloseIdle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		close     func(srvURL string) []string // the URLs passed to CloseIdle
+		inFlight  bool                         // CloseIdle while a request to the host is in flight
+		wantConns int64                        // connections for the two fetches
+	}{
+		{"host done", func(u string) []string { return []string{u + "/feed"} }, false, 2},
+		{"host done, named twice, with a bad URL", func(u string) []string { return []string{"::bad", u + "/a", u + "/b"} }, false, 2},
+		{"another host", func(string) []string { return []string{"http://127.0.0.2:1/feed"} }, false, 1},
+		{"request in flight", func(u string) []string { return []string{u + "/feed"} }, true, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var conns, closed atomic.Int64
+			entered, unblock := make(chan struct{}, 1), make(chan struct{})
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/slow" {
+					entered <- struct{}{}
+					<-unblock
+				}
+				_, _ = w.Write([]byte("<p>a page of the site</p>"))
+			}))
+			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				switch s {
+				case http.StateNew:
+					conns.Add(1)
+				case http.StateClosed:
+					closed.Add(1)
+				}
+			}
+			srv.Start()
+			defer srv.Close()
+			c := newClient(t, fetcher.Options{Retries: -1})
+			first := "/a"
+			if tc.inFlight {
+				first = "/slow"
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + first})
+				done <- err
+			}()
+			if tc.inFlight {
+				<-entered
+			} else if err := <-done; err != nil {
+				t.Fatalf("fetch %s: %v", first, err)
+			}
+			c.CloseIdle(tc.close(srv.URL)...)
+			if tc.inFlight {
+				close(unblock)
+				if err := <-done; err != nil {
+					t.Fatalf("fetch %s, in flight during CloseIdle: %v", first, err)
+				}
+			}
+			if tc.wantConns == 2 {
+				testwait.Until(t, "the server to see the idle connection closed", time.Minute, func() bool { return closed.Load() == 1 })
+			}
+			if _, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + "/b"}); err != nil {
+				t.Fatalf("fetch /b after CloseIdle: %v", err)
+			}
+			if n := conns.Load(); n != tc.wantConns {
+				t.Errorf("two fetches took %d connections, want %d", n, tc.wantConns)
+			}
+		})
 	}
 }

@@ -64,8 +64,14 @@
 // dropped when the shared state says it is no longer due (a late
 // duplicate). A feed overdue by more than Options.RequeueAfter is
 // enqueued under a new id, so a poll message lost by the server is
-// replaced. Without Options.Queue, Run uses an in-process queue with the
-// same contract.
+// replaced. The scheduler reads the state of a feed it enqueued again 5 s
+// later, then ever less often while the state names the same due time
+// (the poll waits in the queue behind others), up to half of
+// Options.RequeueAfter and the feed's interval: a read per feed every few
+// seconds would cost more than the polls with thousands of feeds queued.
+// A poll run by this instance tells the scheduler the next check it
+// recorded at once. Without Options.Queue, Run uses an in-process queue
+// with the same contract.
 //
 // # Concurrency
 //
@@ -86,6 +92,13 @@
 // on the whole stream (see package ledger), so two copies of one article
 // fetched at the same moment by two workers or two instances still
 // become one story and a copy.
+//
+// When a poll ends, a *fetcher.Client fetcher closes its kept-alive
+// connections to the hosts of the feed and its items that no other
+// request is using (fetcher.Client.CloseIdle): the feed's next poll is an
+// interval away, and with thousands of sites polled the connections of
+// finished polls, each with its buffers and goroutines, would otherwise
+// outnumber those in use until their idle timeout.
 //
 // # Shutdown
 //

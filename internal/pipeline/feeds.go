@@ -9,22 +9,47 @@ import (
 	"github.com/feedsift/feedsift/internal/story"
 )
 
-// feedSet is the list of feeds Run schedules, replaced by SetFeeds. wake
-// (buffered, one slot) tells the scheduler to look at the list at once.
+// feedSet is the list of feeds Run schedules, replaced by SetFeeds, with
+// an index by ID (every poll looks its feed up: a scan of the list would
+// cost each poll the number of feeds). wake (buffered, one slot) tells the
+// scheduler to look at the list at once.
 type feedSet struct {
 	mu   sync.Mutex
 	list []story.Feed
+	byID map[string]int // index in list
 	wake chan struct{}
 }
 
 func newFeedSet(feeds []story.Feed) *feedSet {
-	return &feedSet{list: slices.Clone(feeds), wake: make(chan struct{}, 1)}
+	s := &feedSet{wake: make(chan struct{}, 1)}
+	s.set(feeds)
+	return s
+}
+
+// set replaces the list; the caller holds mu (or has the only reference).
+func (s *feedSet) set(feeds []story.Feed) {
+	s.list = slices.Clone(feeds)
+	s.byID = make(map[string]int, len(feeds))
+	for i, f := range s.list {
+		s.byID[f.ID] = i
+	}
 }
 
 func (s *feedSet) get() []story.Feed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.list // replaced, never modified in place
+}
+
+// lookup returns the feed with that ID.
+func (s *feedSet) lookup(id string) (story.Feed, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, ok := s.byID[id]
+	if !ok {
+		return story.Feed{}, false
+	}
+	return s.list[i], true
 }
 
 // SetFeeds replaces the feeds the pipeline polls. The feeds are checked as
@@ -38,7 +63,7 @@ func (p *Pipeline) SetFeeds(feeds []story.Feed) error {
 		return err
 	}
 	p.feeds.mu.Lock()
-	p.feeds.list = slices.Clone(feeds)
+	p.feeds.set(feeds)
 	p.feeds.mu.Unlock()
 	select {
 	case p.feeds.wake <- struct{}{}:

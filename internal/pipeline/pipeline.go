@@ -20,6 +20,13 @@ type Fetcher interface {
 	Fetch(ctx context.Context, req fetcher.Request) (*fetcher.Response, error)
 }
 
+// idleCloser is a Fetcher that can close its kept-alive connections to
+// the hosts of some URLs (*fetcher.Client): a poll that ended does not
+// need its site's connection until its next poll.
+type idleCloser interface {
+	CloseIdle(urls ...string)
+}
+
 // StateStore keeps each feed's validators and schedule.
 type StateStore interface {
 	FeedState(ctx context.Context, feedID string) (story.FeedState, bool, error)
@@ -158,6 +165,11 @@ type Pipeline struct {
 	// the feed could not publish (see notePending).
 	pendingMu sync.Mutex
 	pending   map[string]int
+
+	// polled holds, by feed, the NextCheck each poll of this instance
+	// recorded since the scheduler last looked (see notePolled).
+	polledMu sync.Mutex
+	polled   map[string]time.Time
 }
 
 // New checks opts and returns a Pipeline.

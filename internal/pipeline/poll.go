@@ -140,6 +140,8 @@ func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedStat
 		if pollErr == nil {
 			pollErr = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
 		}
+	} else {
+		p.notePolled(f.ID, st.NextCheck)
 	}
 	p.metrics.IndexSize.Set(float64(p.opts.Ledger.Len()))
 
@@ -171,7 +173,15 @@ func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedStat
 }
 
 // poll does the work of Poll and returns the state to commit on success.
+// When it ends, the fetcher closes its idle connections to the hosts of
+// the feed and its items, unless other polls are using them: the next
+// poll of the feed is minutes away, and with thousands of sites polled
+// the connections kept until their idle timeout outnumber those in use.
 func (p *Pipeline) poll(ctx context.Context, f story.Feed, st story.FeedState, res *PollResult) (story.FeedState, error) {
+	hosts := []string{f.URL}
+	if c, ok := p.opts.Fetcher.(idleCloser); ok {
+		defer func() { c.CloseIdle(hosts...) }()
+	}
 	fetchStart := time.Now()
 	resp, err := p.opts.Fetcher.Fetch(ctx, fetcher.Request{
 		URL: f.URL, ETag: st.ETag, LastModified: st.LastModified, Accept: feedAccept,
@@ -199,6 +209,14 @@ func (p *Pipeline) poll(ctx context.Context, f story.Feed, st story.FeedState, r
 		return st, &PollError{FeedID: f.ID, Kind: ErrKindParse, Err: fmt.Errorf("%s: %w", where, err)}
 	}
 	st.Format = doc.Format
+	if resp.URL != "" {
+		hosts = append(hosts, resp.URL)
+	}
+	for _, it := range doc.Items {
+		if it.URL != "" {
+			hosts = append(hosts, it.URL)
+		}
+	}
 	err = p.ingestItems(ctx, f, doc.Items, res)
 	if p.opts.OnFeedDocument != nil {
 		h := http.Header{}

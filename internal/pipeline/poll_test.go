@@ -2,7 +2,9 @@ package pipeline_test
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // TestPollDemoScenario polls every feed of the demo farm once per round
@@ -413,4 +416,50 @@ func TestPollBackoff(t *testing.T) {
 			t.Errorf("stored state: next %v failures %d, want %v and 1", st.NextCheck, st.Failures, res.NextCheck)
 		}
 	})
+}
+
+// TestPollClosesItsIdleConnection: a site's feed and pages go out on one
+// kept-alive connection, which the fetcher closes when the poll ends (the
+// next poll is an interval away), and the next poll dials again.
+func TestPollClosesItsIdleConnection(t *testing.T) {
+	e := newEnv(t, nil)
+	arts := demoArticles()
+	site := feedfarm.Site{
+		Name: "ledger", Format: feedfarm.FormatAtom, Topic: "regional", SummaryOnly: true,
+		Template: feedfarm.TemplateBlog,
+		Entries: []feedfarm.Entry{
+			{Article: arts["river-aske-floods-lowbridge"], GUID: "ledger-1"},
+			{Article: arts["tram-line-3-first-day"], GUID: "ledger-2"},
+		},
+	}
+	sc := feedfarm.Scenario{Sites: []feedfarm.Site{site}}
+	farm := feedfarm.New(sc)
+	var conns, closed atomic.Int64
+	srv := httptest.NewUnstartedServer(farm.Handler())
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			conns.Add(1)
+		case http.StateClosed:
+			closed.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	feed := farmFeeds(sc, farm, srv.URL, time.Minute)[0]
+	p := e.pipeline(t, pipeline.Options{Feeds: []story.Feed{feed}})
+
+	for poll := 1; poll <= 2; poll++ {
+		res, err := p.Poll(t.Context(), feed)
+		if err != nil {
+			t.Fatalf("poll %d: %v", poll, err)
+		}
+		if poll == 1 && res.Published != 2 {
+			t.Errorf("poll 1 published %d stories, want 2", res.Published)
+		}
+		testwait.Until(t, "the poll's connection closed", time.Minute, func() bool { return closed.Load() == int64(poll) })
+		if n := conns.Load(); n != int64(poll) {
+			t.Errorf("after poll %d the site accepted %d connections, want %d: one per poll", poll, n, poll)
+		}
+	}
 }

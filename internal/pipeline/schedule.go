@@ -25,8 +25,57 @@ type Queue interface {
 var neverPolled = time.Unix(0, 0).UTC()
 
 // maxRecheck bounds how long the scheduler trusts its last look at a feed
-// it enqueued before it reads the feed's state again.
+// it enqueued before it reads the feed's state again, the first time.
+// While the state still names the same due time (the poll is queued
+// behind others, or running) the wait doubles with each look, up to half
+// of Options.RequeueAfter (so that every period of that length still has
+// a look, to replace a lost poll) and never past the feed's interval. A
+// poll this instance runs tells the scheduler the NextCheck it recorded
+// at once (notePolled), so waits only delay learning of polls run by
+// other instances.
 const maxRecheck = 5 * time.Second
+
+// look is what the scheduler remembers of a feed between ticks.
+type look struct {
+	at time.Time // when to read the feed's state again
+	// due is the due time the state named when the feed was enqueued
+	// (zero when it was not), and wait how long the scheduler then
+	// waited to look again.
+	due  time.Time
+	wait time.Duration
+}
+
+// recheckWait is how long the scheduler waits before it reads again the
+// state of feed f, just enqueued under the state's due time due; last is
+// its previous look at the feed.
+func (p *Pipeline) recheckWait(f story.Feed, due time.Time, last look) time.Duration {
+	first := min(f.Interval, maxRecheck)
+	if last.due.IsZero() || !last.due.Equal(due) {
+		return first
+	}
+	ceiling := max(first, min(f.Interval, p.opts.RequeueAfter/2))
+	return min(max(2*last.wait, first), ceiling)
+}
+
+// notePolled tells the scheduler that a poll of this instance recorded
+// next as the feed's NextCheck.
+func (p *Pipeline) notePolled(feedID string, next time.Time) {
+	p.polledMu.Lock()
+	defer p.polledMu.Unlock()
+	if p.polled == nil {
+		p.polled = make(map[string]time.Time)
+	}
+	p.polled[feedID] = next
+}
+
+// takePolled returns the NextChecks noted since the last call.
+func (p *Pipeline) takePolled() map[string]time.Time {
+	p.polledMu.Lock()
+	defer p.polledMu.Unlock()
+	out := p.polled
+	p.polled = nil
+	return out
+}
 
 // Run schedules polls until ctx is cancelled and runs the polls the queue
 // hands this instance, then drains in-flight polls (see the package doc)
@@ -52,14 +101,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 func (p *Pipeline) feedList() []story.Feed { return p.feeds.get() }
 
 // feedByID returns the configured feed with that ID.
-func (p *Pipeline) feedByID(id string) (story.Feed, bool) {
-	for _, f := range p.feedList() {
-		if f.ID == id {
-			return f, true
-		}
-	}
-	return story.Feed{}, false
-}
+func (p *Pipeline) feedByID(id string) (story.Feed, bool) { return p.feeds.lookup(id) }
 
 // schedule enqueues every feed that is due, on a tick of
 // Options.SchedulerTick plus up to a quarter of it in jitter, until ctx
@@ -68,10 +110,11 @@ func (p *Pipeline) feedByID(id string) (story.Feed, bool) {
 // see the same feed due enqueue the same message; a feed overdue by more
 // than Options.RequeueAfter is enqueued under the current period of that
 // length instead, so a lost poll message is replaced. The scheduler reads a
-// feed's state again only once its NextCheck has passed, or a short while
-// after it enqueued the feed.
+// feed's state again only once its NextCheck has passed, once a poll of
+// this instance recorded a new one, or a while after it enqueued the feed
+// (see maxRecheck).
 func (p *Pipeline) schedule(ctx context.Context, q Queue) {
-	lookAt := map[string]time.Time{} // feed ID -> when to read its state again
+	lookAt := map[string]look{} // feed ID -> when to read its state again
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -82,6 +125,11 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 		case <-p.feeds.wake: // SetFeeds changed the list
 		}
 		now := p.now()
+		for id, next := range p.takePolled() {
+			if _, ok := lookAt[id]; ok {
+				lookAt[id] = look{at: next}
+			}
+		}
 		feeds := p.feedList()
 		seen := make(map[string]bool, len(feeds))
 		failed, firstErr := 0, error(nil)
@@ -90,15 +138,15 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				return
 			}
 			seen[f.ID] = true
-			if t, ok := lookAt[f.ID]; ok && now.Before(t) {
+			last, ok := lookAt[f.ID]
+			if ok && now.Before(last.at) {
 				continue
 			}
-			recheck := now.Add(min(f.Interval, maxRecheck))
 			st, ok, err := p.opts.State.FeedState(ctx, f.ID)
 			if err != nil {
 				p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
 				p.log.Warn("scheduler: read feed state", "feed_id", f.ID, "error", err)
-				lookAt[f.ID] = recheck
+				lookAt[f.ID] = look{at: now.Add(min(f.Interval, maxRecheck))}
 				continue
 			}
 			due := neverPolled
@@ -106,9 +154,10 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				due = st.NextCheck
 			}
 			if due.After(now) {
-				lookAt[f.ID] = due
+				lookAt[f.ID] = look{at: due}
 				continue
 			}
+			stateDue := due
 			if now.Sub(due) > p.opts.RequeueAfter {
 				// Overdue: the poll enqueued under this due time may be
 				// lost (a stream leader that recorded its message id
@@ -117,13 +166,18 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				// instead: a new id, the same on every instance.
 				due = now.Truncate(p.opts.RequeueAfter)
 			}
-			if err := q.Enqueue(ctx, f.ID, due); err != nil && ctx.Err() == nil {
-				failed++
-				if firstErr == nil {
-					firstErr = err
+			if err := q.Enqueue(ctx, f.ID, due); err != nil {
+				if ctx.Err() == nil {
+					failed++
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
+				lookAt[f.ID] = look{at: now.Add(min(f.Interval, maxRecheck))}
+				continue
 			}
-			lookAt[f.ID] = recheck
+			wait := p.recheckWait(f, stateDue, last)
+			lookAt[f.ID] = look{at: now.Add(wait), due: stateDue, wait: wait}
 		}
 		if failed > 0 {
 			// One line per tick: a queue that is down fails every feed.
@@ -158,6 +212,7 @@ func (p *Pipeline) handlePoll(ctx context.Context, feedID string, due time.Time)
 	}
 	if found && st.NextCheck.After(start) {
 		p.log.Debug("poll no longer due, skipped", "feed_id", feedID, "due", due, "next_check", st.NextCheck)
+		p.notePolled(feedID, st.NextCheck)
 		return nil
 	}
 	// The state just read is the poll's: one read of the shared state

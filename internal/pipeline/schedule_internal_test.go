@@ -193,4 +193,107 @@ func TestHandlePollReadsStateOnce(t *testing.T) {
 	if err != nil || !ok || st.Failures != 1 || st.LastFetch.IsZero() {
 		t.Errorf("recorded state %+v (found %v, %v), want one failed poll", st, ok, err)
 	}
+	// The scheduler learns the NextCheck the poll recorded from the poll,
+	// not by reading the state again.
+	if got := p.takePolled(); len(got) != 1 || !got[feed.ID].Equal(st.NextCheck) {
+		t.Errorf("noted for the scheduler %v, want %s at %v", got, feed.ID, st.NextCheck)
+	}
+}
+
+// TestFeedByIDFollowsSetFeeds: a poll finds its feed by ID in the list
+// SetFeeds set last.
+func TestFeedByIDFollowsSetFeeds(t *testing.T) {
+	feed := func(id string) story.Feed {
+		return story.Feed{ID: id, URL: "http://127.0.0.1:1/" + id, Topic: "local", Interval: time.Minute}
+	}
+	p, err := New(Options{Feeds: []story.Feed{feed("a"), feed("b")}, Fetcher: &fetcher.Client{}, State: &countingState{}, Ledger: refusingLedger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetFeeds([]story.Feed{feed("c"), feed("b")}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id   string
+		want bool
+	}{{"a", false}, {"b", true}, {"c", true}, {"d", false}}
+	for _, tc := range tests {
+		f, ok := p.feedByID(tc.id)
+		if ok != tc.want || (ok && f != feed(tc.id)) {
+			t.Errorf("feedByID(%q) = %+v, %v; want found %v", tc.id, f, ok, tc.want)
+		}
+	}
+}
+
+// TestScheduleRecheckBackoff runs the scheduler on a fake clock over a
+// feed whose poll stays queued (nobody runs it): it reads the feed's
+// state 5 s after enqueueing it, then ever less often while the state
+// names the same due time, but never less than twice per RequeueAfter,
+// so the poll is still enqueued under a new id each period. A poll this
+// instance runs tells the scheduler its NextCheck, which it then keeps
+// to the second, however long its wait had grown.
+func TestScheduleRecheckBackoff(t *testing.T) {
+	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
+		if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: t0}); err != nil {
+			t.Fatal(err)
+		}
+		state := &countingState{StateStore: store}
+		q := &recordingQueue{}
+		p, err := New(Options{Feeds: []story.Feed{feed}, Fetcher: &fetcher.Client{}, State: state, Ledger: refusingLedger(t),
+			Queue: q, SchedulerTick: time.Second, RequeueAfter: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			p.schedule(ctx, q)
+		}()
+		reads := func() int {
+			state.mu.Lock()
+			defer state.mu.Unlock()
+			return state.reads
+		}
+
+		time.Sleep(10*time.Minute + time.Second)
+		synctest.Wait()
+		// Looks at 0, ~5, ~15, ~35 s, then every 30 s: about 23 in ten
+		// minutes, where a look every 5 s made 120.
+		if n := reads(); n < 20 || n > 30 {
+			t.Errorf("the scheduler read the state of a feed whose poll stayed queued %d times in 10 minutes, want 20 to 30", n)
+		}
+		dues := q.dues(feed.ID)
+		for i, due := range dues {
+			if want := t0.Add(time.Duration(i) * time.Minute); !due.Equal(want) {
+				t.Errorf("due %d = %v, want %v", i, due, want)
+			}
+		}
+		if len(dues) < 10 {
+			t.Errorf("enqueued with %d dues in 10 minutes, want one a minute: %v", len(dues), dues)
+		}
+
+		// This instance polls the feed: the next check, 3 s away, is
+		// noted; the scheduler enqueues the feed then, not when its
+		// grown wait ends.
+		next := time.Now().Add(3 * time.Second).Truncate(time.Second)
+		if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: next}); err != nil {
+			t.Fatal(err)
+		}
+		p.notePolled(feed.ID, next)
+		time.Sleep(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
+		synctest.Wait()
+		if dues := q.dues(feed.ID); !dues[len(dues)-1].Equal(next) {
+			t.Errorf("after a local poll noted its next check %v, the feed was enqueued with dues %v", next, dues)
+		}
+		cancel()
+		<-done
+	})
 }
