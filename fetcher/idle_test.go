@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"testing"
 
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/conncount"
 )
 
 // TestMaxIdleConnsKeepsManyHostsConnected fetches from 150 hosts (each a
@@ -21,14 +21,10 @@ func TestMaxIdleConnsKeepsManyHostsConnected(t *testing.T) {
 	if err != nil {
 		t.Skipf("cannot listen on the wildcard address: %v", err)
 	}
-	var dialled atomic.Int64
+	var dialled conncount.Counts
 	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }),
-		ConnState: func(_ net.Conn, s http.ConnState) {
-			if s == http.StateNew {
-				dialled.Add(1)
-			}
-		},
+		Handler:   http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }),
+		ConnState: dialled.Track,
 	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -44,14 +40,14 @@ func TestMaxIdleConnsKeepsManyHostsConnected(t *testing.T) {
 	} {
 		c := newClient(t, fetcher.Options{MaxIdleConns: tc.maxIdle})
 		round := func() int64 {
-			before := dialled.Load()
+			before := dialled.Opened()
 			for i := range hosts {
 				u := fmt.Sprintf("http://127.3.%d.%d:%d/", i/200, i%200+10, port)
 				if _, err := c.Fetch(t.Context(), fetcher.Request{URL: u}); err != nil {
 					t.Fatalf("%s: fetch %s: %v", tc.name, u, err)
 				}
 			}
-			return dialled.Load() - before
+			return dialled.Opened() - before
 		}
 		if n := round(); n != hosts {
 			t.Fatalf("%s: first round dialled %d connections, want %d", tc.name, n, hosts)

@@ -1,15 +1,13 @@
 package fetcher_test
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/conncount"
 	"github.com/feedsift/feedsift/internal/testwait"
 )
 
@@ -20,8 +18,7 @@ import (
 func TestRequestsToOneHostShareAConnection(t *testing.T) {
 	t.Parallel()
 	for _, robots := range []int{http.StatusOK, http.StatusNotFound, http.StatusForbidden, http.StatusInternalServerError} {
-		var conns atomic.Int64
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv, conns := conncount.Start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/robots.txt" {
 				w.WriteHeader(robots)
 				_, _ = w.Write([]byte(strings.Repeat("# robots.txt, or an error page in its place\n", 40)))
@@ -29,12 +26,6 @@ func TestRequestsToOneHostShareAConnection(t *testing.T) {
 			}
 			_, _ = w.Write([]byte("<p>" + strings.Repeat("a page of the site. ", 200) + "</p>"))
 		}))
-		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-			if s == http.StateNew {
-				conns.Add(1)
-			}
-		}
-		srv.Start()
 		c := newClient(t, fetcher.Options{CrawlDelay: true, Retries: -1})
 		for _, path := range []string{"/feed", "/a", "/b", "/c"} {
 			if _, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + path}); err != nil {
@@ -42,7 +33,7 @@ func TestRequestsToOneHostShareAConnection(t *testing.T) {
 			}
 		}
 		srv.Close()
-		if n := conns.Load(); n != 1 {
+		if n := conns.Opened(); n != 1 {
 			t.Errorf("robots.txt served with %d: robots.txt and 4 pages took %d connections, want 1", robots, n)
 		}
 	}
@@ -68,25 +59,14 @@ func TestCloseIdle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var conns, closed atomic.Int64
 			entered, unblock := make(chan struct{}, 1), make(chan struct{})
-			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv, conns := conncount.Start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/slow" {
 					entered <- struct{}{}
 					<-unblock
 				}
 				_, _ = w.Write([]byte("<p>a page of the site</p>"))
 			}))
-			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-				switch s {
-				case http.StateNew:
-					conns.Add(1)
-				case http.StateClosed:
-					closed.Add(1)
-				}
-			}
-			srv.Start()
-			defer srv.Close()
 			c := newClient(t, fetcher.Options{Retries: -1})
 			first := "/a"
 			if tc.inFlight {
@@ -110,12 +90,12 @@ func TestCloseIdle(t *testing.T) {
 				}
 			}
 			if tc.wantConns == 2 {
-				testwait.Until(t, "the server to see the idle connection closed", time.Minute, func() bool { return closed.Load() == 1 })
+				testwait.Until(t, "the server to see the idle connection closed", time.Minute, func() bool { return conns.Closed() == 1 })
 			}
 			if _, err := c.Fetch(t.Context(), fetcher.Request{URL: srv.URL + "/b"}); err != nil {
 				t.Fatalf("fetch /b after CloseIdle: %v", err)
 			}
-			if n := conns.Load(); n != tc.wantConns {
+			if n := conns.Opened(); n != tc.wantConns {
 				t.Errorf("two fetches took %d connections, want %d", n, tc.wantConns)
 			}
 		})

@@ -2,15 +2,14 @@ package pipeline_test
 
 import (
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/feedsift/feedsift/fetcher"
+	"github.com/feedsift/feedsift/internal/conncount"
 	"github.com/feedsift/feedsift/internal/feedfarm"
 	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pipeline"
@@ -434,18 +433,7 @@ func TestPollClosesItsIdleConnection(t *testing.T) {
 	}
 	sc := feedfarm.Scenario{Sites: []feedfarm.Site{site}}
 	farm := feedfarm.New(sc)
-	var conns, closed atomic.Int64
-	srv := httptest.NewUnstartedServer(farm.Handler())
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		switch s {
-		case http.StateNew:
-			conns.Add(1)
-		case http.StateClosed:
-			closed.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	srv, conns := conncount.Start(t, farm.Handler())
 	feed := farmFeeds(sc, farm, srv.URL, time.Minute)[0]
 	p := e.pipeline(t, pipeline.Options{Feeds: []story.Feed{feed}})
 
@@ -457,8 +445,8 @@ func TestPollClosesItsIdleConnection(t *testing.T) {
 		if poll == 1 && res.Published != 2 {
 			t.Errorf("poll 1 published %d stories, want 2", res.Published)
 		}
-		testwait.Until(t, "the poll's connection closed", time.Minute, func() bool { return closed.Load() == int64(poll) })
-		if n := conns.Load(); n != int64(poll) {
+		testwait.Until(t, "the poll's connection closed", time.Minute, func() bool { return conns.Closed() == int64(poll) })
+		if n := conns.Opened(); n != int64(poll) {
 			t.Errorf("after poll %d the site accepted %d connections, want %d: one per poll", poll, n, poll)
 		}
 	}
