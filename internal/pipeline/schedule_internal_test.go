@@ -77,6 +77,41 @@ func refusingLedger(t *testing.T) *ledger.Ledger {
 	return l
 }
 
+// openStateStore opens a bbolt feed-state store in the test's temporary
+// directory, closed when the test ends.
+func openStateStore(t *testing.T) *sink.Store {
+	t.Helper()
+	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
+// runSchedule runs p's scheduler over q until the returned stop is
+// called; stop returns once the scheduler has.
+func runSchedule(p *Pipeline, q *recordingQueue) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.schedule(ctx, q)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// advance moves a synctest bubble's fake clock on by d and waits until
+// every goroutine in the bubble is blocked again: time.Sleep in a bubble
+// costs no wall time.
+func advance(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
+}
+
 // TestScheduleOnFakeClock runs the scheduler for hours of fake time
 // (testing/synctest) over a real feed-state store: a feed never polled and
 // an overdue feed are enqueued at once, under the current period's due
@@ -84,11 +119,7 @@ func refusingLedger(t *testing.T) *ledger.Ledger {
 // its own NextCheck; an overdue feed nobody polls is enqueued again under
 // a new period once RequeueAfter has passed.
 func TestScheduleOnFakeClock(t *testing.T) {
-	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openStateStore(t)
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Now() // the bubble's clock: midnight UTC, 2000-01-01
 		feed := func(id string) story.Feed {
@@ -110,12 +141,8 @@ func TestScheduleOnFakeClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			p.schedule(ctx, q)
-		}()
+		stop := runSchedule(p, q)
+		defer stop()
 
 		synctest.Wait()
 		for _, id := range []string{"new", "overdue"} {
@@ -127,8 +154,7 @@ func TestScheduleOnFakeClock(t *testing.T) {
 			t.Errorf("at start the feed due in an hour was enqueued with dues %v", got)
 		}
 
-		time.Sleep(59 * time.Minute)
-		synctest.Wait()
+		advance(59 * time.Minute)
 		if got := q.dues("later"); len(got) != 0 {
 			t.Errorf("a minute before it is due, the feed was enqueued with dues %v", got)
 		}
@@ -136,13 +162,10 @@ func TestScheduleOnFakeClock(t *testing.T) {
 			t.Errorf("an overdue feed nobody polled was enqueued with dues %v, want a new one each minute from %v", got, t0)
 		}
 
-		time.Sleep(time.Minute + 2*time.Second)
-		synctest.Wait()
+		advance(time.Minute + 2*time.Second)
 		if got := q.dues("later"); len(got) != 1 || !got[0].Equal(t0.Add(time.Hour)) {
 			t.Errorf("once due, the feed was enqueued with dues %v, want [%v]", got, t0.Add(time.Hour))
 		}
-		cancel()
-		<-done
 	})
 }
 
@@ -165,11 +188,7 @@ func (c *countingState) FeedState(ctx context.Context, feedID string) (story.Fee
 // it (in a cluster each read is a round trip to the KV bucket), and
 // records its outcome.
 func TestHandlePollReadsStateOnce(t *testing.T) {
-	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openStateStore(t)
 	l := refusingLedger(t)
 	client, err := fetcher.New(fetcher.Options{AllowNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Retries: -1})
 	if err != nil {
@@ -233,11 +252,7 @@ func TestFeedByIDFollowsSetFeeds(t *testing.T) {
 // instance runs tells the scheduler its NextCheck, which it then keeps
 // to the second, however long its wait had grown.
 func TestScheduleRecheckBackoff(t *testing.T) {
-	store, err := sink.OpenStore(filepath.Join(t.TempDir(), "state.db"), sink.StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openStateStore(t)
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Now()
 		feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
@@ -251,20 +266,15 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			p.schedule(ctx, q)
-		}()
+		stop := runSchedule(p, q)
+		defer stop()
 		reads := func() int {
 			state.mu.Lock()
 			defer state.mu.Unlock()
 			return state.reads
 		}
 
-		time.Sleep(10*time.Minute + time.Second)
-		synctest.Wait()
+		advance(10*time.Minute + time.Second)
 		// Looks at 0, ~5, ~15, ~35 s, then every 30 s: about 23 in ten
 		// minutes, where a look every 5 s made 120.
 		if n := reads(); n < 20 || n > 30 {
@@ -288,12 +298,9 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.notePolled(feed.ID, next)
-		time.Sleep(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
-		synctest.Wait()
+		advance(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
 		if dues := q.dues(feed.ID); !dues[len(dues)-1].Equal(next) {
 			t.Errorf("after a local poll noted its next check %v, the feed was enqueued with dues %v", next, dues)
 		}
-		cancel()
-		<-done
 	})
 }
