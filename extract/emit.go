@@ -148,6 +148,30 @@ func (e *emitter) walk(n *html.Node, inLink bool) {
 	}
 }
 
+// depthsOpenedBy returns the emitter's depth counters that element c
+// opens (a list of links, a list item or cell, a <pre>, a data table, a
+// cell of one, a heading) in an array, to spare the walk an allocation
+// per element, and how many there are.
+func (e *emitter) depthsOpenedBy(c *html.Node) (depths [6]*int, n int) {
+	for _, d := range [...]struct {
+		opens bool
+		depth *int
+	}{
+		{e.lists[c], &e.list},
+		{isItem(c), &e.item},
+		{c.DataAtom == atom.Pre, &e.pre},
+		{c.DataAtom == atom.Table && dataTable(c), &e.data},
+		{(c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0, &e.cell},
+		{isHeading(c), &e.head},
+	} {
+		if d.opens {
+			depths[n] = d.depth
+			n++
+		}
+	}
+	return depths, n
+}
+
 // element walks c, an element child of the element walked.
 func (e *emitter) element(c *html.Node, inLink bool) {
 	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) {
@@ -168,47 +192,14 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		e.flush()
 		e.owner = c
 	}
-	heading := isHeading(c)
-	list := e.lists[c]
-	if list {
-		e.list++
-	}
-	item := isItem(c)
-	if item {
-		e.item++
-	}
-	if c.DataAtom == atom.Pre {
-		e.pre++
-	}
-	data := c.DataAtom == atom.Table && dataTable(c)
-	if data {
-		e.data++
-	}
-	cell := (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0
-	if cell {
-		e.cell++
-	}
-	if heading {
-		e.head++
+	// The depths c opens are one deeper while its content is walked.
+	depths, n := e.depthsOpenedBy(c)
+	for _, d := range depths[:n] {
+		*d++
 	}
 	e.walk(c, inLink || c.DataAtom == atom.A)
-	if c.DataAtom == atom.Pre {
-		e.pre--
-	}
-	if cell {
-		e.cell--
-	}
-	if data {
-		e.data--
-	}
-	if heading {
-		e.head--
-	}
-	if item {
-		e.item--
-	}
-	if list {
-		e.list--
+	for _, d := range depths[:n] {
+		*d--
 	}
 	if block {
 		e.flush()
