@@ -8,7 +8,10 @@
 //     metadata: title, author, publication time and language from meta
 //     tags, JSON-LD and <time> elements.
 //  2. Put React's streamed segments (hidden <div id="S:x">) in place of
-//     their placeholders. Remove elements that never hold the story
+//     their placeholders; a boundary's fallback goes with it, up to the
+//     boundary's closing comment, or, on a page saved without comments,
+//     the element right after the placeholder when it holds four words or
+//     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
 //     wrapping a table or a block quote, …), the box around a short form
 //     asking the reader to type something in (a quote request, a lead or
