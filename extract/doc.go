@@ -156,9 +156,10 @@
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. Short headings that close the text with nothing
-//     under them, after story text, are the titles of boxes whose content
-//     was pruned (newsletter forms, teaser lists) and go.
+//     the writer. Short headings (h1–h6, or the text of a <header>
+//     element, where a widget puts its title) that close the text with
+//     nothing under them, after story text, are the titles of boxes whose
+//     content was pruned (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
