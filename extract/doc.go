@@ -156,10 +156,17 @@
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. Short headings (h1–h6, or the text of a <header>
-//     element, where a widget puts its title) that close the text with
-//     nothing under them, after story text, are the titles of boxes whose
-//     content was pruned (newsletter forms, teaser lists) and go.
+//     the writer. When the page's JSON-LD articleBody (150 words or
+//     more) ends where a paragraph of the text ends (its last eight
+//     words), with half the text up to there found in it, the paragraphs
+//     after that one go when they are short (150 words at most and a
+//     fifth of the text): a disclaimer, a pitch or a newsletter box the
+//     template sets under the article it declares; a longer run stays,
+//     since an articleBody cut short ends before the story does. Short
+//     headings (h1–h6, or the text of a <header> element, where a widget
+//     puts its title) that close the text with nothing under them, after
+//     story text, are the titles of boxes whose content was pruned
+//     (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
