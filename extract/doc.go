@@ -8,7 +8,10 @@
 //     metadata: title, author, publication time and language from meta
 //     tags, JSON-LD and <time> elements.
 //  2. Put React's streamed segments (hidden <div id="S:x">) in place of
-//     their placeholders. Remove elements that never hold the story
+//     their placeholders; a boundary's fallback goes with it, up to the
+//     boundary's closing comment, or, on a page saved without comments,
+//     the element right after the placeholder when it holds four words or
+//     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
 //     wrapping a table or a block quote, …), the box around a short form
 //     asking the reader to type something in (a quote request, a lead or
@@ -153,9 +156,17 @@
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. Short headings that close the text with nothing
-//     under them, after story text, are the titles of boxes whose content
-//     was pruned (newsletter forms, teaser lists) and go.
+//     the writer. When the page's JSON-LD articleBody (150 words or
+//     more) ends where a paragraph of the text ends (its last eight
+//     words), with half the text up to there found in it, the paragraphs
+//     after that one go when they are short (150 words at most and a
+//     fifth of the text): a disclaimer, a pitch or a newsletter box the
+//     template sets under the article it declares; a longer run stays,
+//     since an articleBody cut short ends before the story does. Short
+//     headings (h1–h6, or the text of a <header> element, where a widget
+//     puts its title) that close the text with nothing under them, after
+//     story text, are the titles of boxes whose content was pruned
+//     (newsletter forms, teaser lists) and go.
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go

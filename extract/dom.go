@@ -854,6 +854,8 @@ func resolveStreamed(root *html.Node) {
 			segments = append(segments, n)
 		}
 	}
+	// A page saved with its comments stripped has no boundary to read.
+	boundaries := len(segments) == 0 || hasBoundaryEnd(root)
 	for _, s := range segments {
 		t := templates[getAttr(s, "id")[2:]]
 		if t == nil || t.Parent == nil || s.Parent == nil || contains(s, t) {
@@ -881,7 +883,12 @@ func resolveStreamed(root *html.Node) {
 			}
 			fallback = append(fallback, c)
 		}
-		if !closed || getAttr(t, "id")[0] == 'P' {
+		if !closed && !boundaries {
+			fallback = strippedFallback(t)
+		} else if !closed {
+			fallback = nil
+		}
+		if getAttr(t, "id")[0] == 'P' {
 			fallback = nil
 		}
 		for _, c := range fallback {
@@ -896,6 +903,33 @@ func resolveStreamed(root *html.Node) {
 		}
 		t.Parent.RemoveChild(t)
 	}
+}
+
+// strippedFallback returns the fallback of boundary template t on a page
+// whose boundary comments were stripped: the element right after t when
+// it holds a placeholder's few words or none ("Loading paragraph...", an
+// empty skeleton); anything longer may be the page's own text and stays.
+func strippedFallback(t *html.Node) []*html.Node {
+	c := t.NextSibling
+	for c != nil && c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != html.ElementNode || len(strings.Fields(textOf(c))) > 4 ||
+		len(findAll(c, true, func(n *html.Node) bool { return getAttr(n, "id") != "" && getAttr(n, "id")[0] == 'S' })) > 0 {
+		return nil
+	}
+	return []*html.Node{c}
+}
+
+// hasBoundaryEnd reports whether the page under n holds a Suspense
+// boundary's closing comment, <!--/$-->.
+func hasBoundaryEnd(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.CommentNode && c.Data == "/$" || c.Type == html.ElementNode && hasBoundaryEnd(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // collapsedProse reports whether a hidden element is the folded panel of

@@ -60,7 +60,8 @@ type emitter struct {
 // Marks start the raw lines emit takes from some elements, so that
 // cleanLines can tell them apart: preMark a line of a <pre> element (kept
 // as it is: a line of code such as "}" or "print" is not a share button),
-// headMark the text of a heading (h1–h6), itemMark a list item or table
+// headMark the text of a heading (h1–h6) or of a <header>
+// element (a box's title: see dropEmptyTail), itemMark a list item or table
 // cell (kept when it repeats: an ingredient or a "Yes" cell may appear
 // twice), ownMark a paragraph that repeats an earlier paragraph of the
 // same container (sibling <p> elements, lines between <br>s of one
@@ -162,7 +163,7 @@ func (e *emitter) depthsOpenedBy(c *html.Node) (depths [6]*int, n int) {
 		{c.DataAtom == atom.Pre, &e.pre},
 		{c.DataAtom == atom.Table && dataTable(c), &e.data},
 		{(c.DataAtom == atom.Td || c.DataAtom == atom.Th) && e.data > 0, &e.cell},
-		{isHeading(c), &e.head},
+		{isHeading(c) || c.DataAtom == atom.Header, &e.head},
 	} {
 		if d.opens {
 			depths[n] = d.depth

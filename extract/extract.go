@@ -249,6 +249,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
 	paras = dropAuthorBox(paras, m.author)
+	paras = dropAfterLDBody(paras, m.body)
 	block := blockKind(blocks, bodyNode, preferred)
 	if alt := ldBodyParagraphs(m.body, m.bodyOwn, paras, newTitleSet(titles...)); alt != nil {
 		paras, block = alt, BlockJSONLD
