@@ -70,7 +70,14 @@
 //     element). The container then grows to ancestors that add mostly
 //     paragraph text with few links, looking past up to three levels that
 //     add only headings or images, so a story split into sections is kept
-//     whole. The feed item's title and summary, when given, favour the
+//     whole. On a product page whose one <h1> names a Product its JSON-LD
+//     puts on offer (with "offers"; not a shop category's heading), a
+//     block that does not hold that heading (the item's description set
+//     below, or a marketplace's carousels of similar items) comes after
+//     the largest element around the heading that holds no chosen block:
+//     the buy box with the name, the price and the item's details, emitted
+//     first; runs of three or more sibling cards in the blocks that follow
+//     are other products and are not emitted. The feed item's title and summary, when given, favour the
 //     candidate whose text overlaps them best. The story's standfirst
 //     (dek), in an element of its own between the title heading (<h1>)
 //     and the block, outside the block, is emitted before the block: an

@@ -220,10 +220,18 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
 	captions := captionBoxes(bodyNode)
 	actions := actionBoxes(bodyNode)
+	var products []string
+	if mode.product && preferred == nil {
+		products = productNames(root)
+	}
 	prune(bodyNode, protected, st, mode)
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary, ps.declaresArticle)
+	var others map[*html.Node]bool
+	if mode.product && preferred == nil {
+		blocks, others = ownProduct(bodyNode, blocks, st, products)
+	}
 	// Other pages' teasers beside the story, in its block or in the
 	// blocks around it (teaserRuns), and the banners set between its
 	// paragraphs (storyActions).
@@ -234,7 +242,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	teasers := teaserRuns(scope, host)
 	if mode.product {
-		teasers = otherProducts(blocks, st, teasers)
+		teasers = joinNodes(otherProducts(blocks, st, teasers), others)
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string
