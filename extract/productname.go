@@ -66,14 +66,11 @@ func ownProduct(body *html.Node, blocks []*html.Node, st map[*html.Node]*stat, n
 const productMinCards = 3
 
 // productNames returns the names of the schema.org Products on offer
-// (with "offers") the page's
-// JSON-LD declares (in @graph and arrays too). Malformed blocks are
-// skipped.
+// (with "offers") the page's JSON-LD declares (ldEntities: in arrays
+// and @graph too). Malformed blocks are skipped.
 func productNames(root *html.Node) []string {
 	var names []string
-	for _, s := range findAll(root, true, func(n *html.Node) bool {
-		return n.DataAtom == atom.Script && strings.EqualFold(strings.TrimSpace(getAttr(n, "type")), "application/ld+json")
-	}) {
+	for _, s := range findAll(root, true, isLDScript) {
 		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
 			continue
 		}
@@ -81,29 +78,13 @@ func productNames(root *html.Node) []string {
 		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
 			continue
 		}
-		names = ldProductNames(v, names, 0)
-	}
-	return names
-}
-
-func ldProductNames(v any, names []string, depth int) []string {
-	if depth > 8 {
-		return names
-	}
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			names = ldProductNames(e, names, depth+1)
-		}
-	case map[string]any:
-		if g, ok := x["@graph"]; ok {
-			names = ldProductNames(g, names, depth+1)
-		}
-		if !ldTypeIs(x["@type"], "product") {
-			return names
-		}
-		if n, _ := x["name"].(string); strings.TrimSpace(n) != "" && x["offers"] != nil {
-			names = append(names, html.UnescapeString(n))
+		for _, e := range ldEntities(v, 0) {
+			if !ldTypeIs(e["@type"], "product") || e["offers"] == nil {
+				continue
+			}
+			if n, _ := e["name"].(string); strings.TrimSpace(n) != "" {
+				names = append(names, html.UnescapeString(n))
+			}
 		}
 	}
 	return names
