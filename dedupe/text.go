@@ -15,22 +15,78 @@ import (
 // a mangled copy tokenises like its original.
 func Tokens(text string) []string {
 	text = repairMojibake(html.UnescapeString(text))
-	var out []string
-	start := -1
-	for i, r := range text {
-		if isWord(r) {
-			if start < 0 {
-				start = i
+	// About one word in six bytes.
+	out := make([]string, 0, len(text)/6+1)
+	// Tokens are cut from text as they are when already lower-case (no
+	// copy); the lower-cased others are written one after another to
+	// low and cut from it, made a string once at the end: one allocation
+	// for all of them rather than one each (the words of a headline, a
+	// name, a sentence's first are capitalised). moved lists those tokens,
+	// their place in out (empty until then) and their bytes in low.
+	var low []byte
+	type span struct{ k, from, to int }
+	var moved []span
+	for i := 0; i < len(text); {
+		// Skip to the next word.
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
 			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWord(r) {
+			i += size
 			continue
 		}
-		if start >= 0 {
-			out = append(out, strings.ToLower(text[start:i]))
-			start = -1
+		start := i
+		upper, ascii := false, true
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				upper = upper || c >= 'A' && c <= 'Z'
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isWord(r) {
+				break
+			}
+			ascii = false
+			i += size
 		}
+		w := text[start:i]
+		switch {
+		case ascii && !upper:
+			out = append(out, w)
+			continue
+		case ascii:
+			from := len(low)
+			for j := 0; j < len(w); j++ {
+				c := w[j]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				low = append(low, c)
+			}
+			moved = append(moved, span{len(out), from, len(low)})
+		default:
+			// strings.ToLower, as Tokens always did, for the rest.
+			from := len(low)
+			low = append(low, strings.ToLower(w)...)
+			moved = append(moved, span{len(out), from, len(low)})
+		}
+		out = append(out, "")
 	}
-	if start >= 0 {
-		out = append(out, strings.ToLower(text[start:]))
+	if len(out) == 0 {
+		return nil
+	}
+	if len(moved) > 0 {
+		all := string(low)
+		for _, m := range moved {
+			out[m.k] = all[m.from:m.to]
+		}
 	}
 	return out
 }

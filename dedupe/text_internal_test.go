@@ -262,3 +262,47 @@ func TestSampleText_Reference(t *testing.T) {
 		}
 	})
 }
+
+// tokensRef is Tokens as first written: each token cut at a non-word
+// rune and lower-cased on its own by strings.ToLower.
+func tokensRef(text string) []string {
+	text = repairMojibake(html.UnescapeString(text))
+	var out []string
+	start := -1
+	for i, r := range text {
+		if isWord(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, strings.ToLower(text[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(text[start:]))
+	}
+	return out
+}
+
+// TestTokens_Reference: Tokens, which lower-cases into one buffer,
+// returns what the reference does on invented texts (mixed case, non-ASCII
+// words upper and lower, invalid UTF-8, a word at the very end, none) and,
+// when the shared corpus is present, on every text of the dedupe dev
+// stream.
+func TestTokens_Reference(t *testing.T) {
+	texts := []string{"", "  ", "a", "ABC", "Abc déF ÉTÉ x", "İstanbul ΣΟΦΙΑ straße", "bad \xff\xfeUTF-8\xc3 Ünï\xe2\x80", "end WORD",
+		"MixedCase_and_2024 Words, THEN lower; &AMP; &amp; Caf&eacute;", "â€œQuotedâ€\u009d Text", councilStory}
+	for _, text := range texts {
+		if got, want := Tokens(text), tokensRef(text); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("Tokens(%q) = %q, reference %q", text, got, want)
+		}
+	}
+	forEachDevDoc(t, func(id, text string) {
+		if !slices.Equal(Tokens(text), tokensRef(text)) {
+			t.Errorf("%s: Tokens differs from the reference", id)
+		}
+	})
+}
