@@ -14,18 +14,28 @@ import (
 // that was mis-decoded as Windows-1252 ("â€™" for "’") is repaired first, so
 // a mangled copy tokenises like its original.
 func Tokens(text string) []string {
-	text = repairMojibake(html.UnescapeString(text))
 	// About one word in six bytes.
-	out := make([]string, 0, len(text)/6+1)
+	out := appendTokens(make([]string, 0, len(text)/6+1), text)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// appendTokens appends the tokens of text (see Tokens) to out: match's
+// phases that read texts cut them into a buffer they reuse.
+func appendTokens(out []string, text string) []string {
+	text = repairMojibake(html.UnescapeString(text))
 	// Tokens are cut from text as they are when already lower-case (no
 	// copy); the lower-cased others are written one after another to
-	// low and cut from it, made a string once at the end: one allocation
-	// for all of them rather than one each (the words of a headline, a
-	// name, a sentence's first are capitalised). moved lists those tokens,
-	// their place in out (empty until then) and their bytes in low.
-	var low []byte
-	type span struct{ k, from, to int }
-	var moved []span
+	// low and cut from it once it is complete: one allocation for all of
+	// them rather than one each (the words of a headline, a name, a
+	// sentence's first are capitalised). moved lists those tokens, their
+	// place in out (empty until then) and their bytes in low.
+	var low strings.Builder
+	type span struct{ k, from, to int32 }
+	var movedBuf [128]span
+	moved := movedBuf[:0]
 	for i := 0; i < len(text); {
 		// Skip to the next word.
 		if c := text[i]; c < utf8.RuneSelf {
@@ -57,33 +67,32 @@ func Tokens(text string) []string {
 			i += size
 		}
 		w := text[start:i]
-		switch {
-		case ascii && !upper:
+		if ascii && !upper {
 			out = append(out, w)
 			continue
-		case ascii:
-			from := len(low)
+		}
+		if low.Cap() == 0 {
+			// Every later token at most: the copy is made once.
+			low.Grow(len(text) - start)
+		}
+		from := low.Len()
+		if ascii {
 			for j := 0; j < len(w); j++ {
 				c := w[j]
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
 				}
-				low = append(low, c)
+				low.WriteByte(c)
 			}
-			moved = append(moved, span{len(out), from, len(low)})
-		default:
+		} else {
 			// strings.ToLower, as Tokens always did, for the rest.
-			from := len(low)
-			low = append(low, strings.ToLower(w)...)
-			moved = append(moved, span{len(out), from, len(low)})
+			low.WriteString(strings.ToLower(w))
 		}
+		moved = append(moved, span{int32(len(out)), int32(from), int32(low.Len())})
 		out = append(out, "")
 	}
-	if len(out) == 0 {
-		return nil
-	}
 	if len(moved) > 0 {
-		all := string(low)
+		all := low.String()
 		for _, m := range moved {
 			out[m.k] = all[m.from:m.to]
 		}
