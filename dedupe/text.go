@@ -3,6 +3,7 @@ package dedupe
 import (
 	"html"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -219,6 +220,18 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// asciiLower maps an ASCII byte that belongs to a word to its lower case
+// and any other to 0 (itself not a word byte): sampleText's inner loop
+// tests and lower-cases a byte with one load, no branch on capitals.
+var asciiLower = func() (t [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		if asciiWord[c] {
+			t[c] = byte(unicode.ToLower(rune(c)))
+		}
+	}
+	return t
+}()
+
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
@@ -275,13 +288,11 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 		for i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				if !asciiWord[c] {
+				l := asciiLower[c]
+				if l == 0 {
 					break
 				}
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				h = (h ^ uint64(c)) * fnvPrime
+				h = (h ^ uint64(l)) * fnvPrime
 				i++
 				continue
 			}
@@ -327,23 +338,60 @@ type windows struct {
 // first chunk, every window.
 func (w *windows) hash(tok []uint64) {
 	n := w.n
-	for t := n - 1; t < len(tok); t++ {
-		var s uint64
-		for _, x := range tok[t-n+1 : t+1] {
-			s = (s ^ x) * 0x9E3779B97F4A7C15
-			s = s<<31 | s>>33
+	if n != 5 || w.openMask == 0 || w.bodyMask == 0 || len(tok) < n {
+		for t := n - 1; t < len(tok); t++ {
+			var s uint64
+			for _, x := range tok[t-n+1 : t+1] {
+				s = (s ^ x) * 0x9E3779B97F4A7C15
+				s = s<<31 | s>>33
+			}
+			s = mix64(s)
+			if s&w.openMask != 0 || w.openMask == 0 && s%w.open != 0 {
+				continue
+			}
+			p := uint32(min(w.base+t-n+1, bodyBit-1))
+			if s&w.bodyMask == 0 && (w.bodyMask != 0 || s%w.body == 0) {
+				p |= bodyBit
+			}
+			w.hs = append(w.hs, uint32(s>>32))
+			w.pos = append(w.pos, p)
 		}
-		s = mix64(s)
-		if s&w.openMask != 0 || w.openMask == 0 && s%w.open != 0 {
-			continue
-		}
-		p := uint32(min(w.base+t-n+1, bodyBit-1))
-		if s&w.bodyMask == 0 && (w.bodyMask != 0 || s%w.body == 0) {
-			p |= bodyBit
-		}
-		w.hs = append(w.hs, uint32(s>>32))
-		w.pos = append(w.pos, p)
+		return
 	}
+	// The defaults: 5-word windows, folded as above without the loop,
+	// and rates that are powers of two. One window in open is kept, at
+	// random, so a branch on it would be mispredicted often: each
+	// window is written past the kept ones and kept by moving the end
+	// past it.
+	k := len(w.hs)
+	m := len(tok) - 4
+	hs := slices.Grow(w.hs, m)[:k+m]
+	pos := slices.Grow(w.pos, m)[:k+m]
+	for t := 4; t < len(tok); t++ {
+		x := tok[t-4 : t+1 : t+1]
+		s := x[0] * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[1]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[2]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[3]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[4]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = mix64(s)
+		var body, keep uint32
+		if s&w.bodyMask == 0 {
+			body = bodyBit
+		}
+		if s&w.openMask == 0 {
+			keep = 1
+		}
+		hs[k] = uint32(s >> 32)
+		pos[k] = uint32(min(w.base+t-4, bodyBit-1)) | body
+		k += int(keep)
+	}
+	w.hs, w.pos = hs[:k], pos[:k]
 }
 
 // dropRepeats removes every occurrence of a hash after its first, keeping

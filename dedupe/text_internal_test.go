@@ -306,3 +306,24 @@ func TestTokens_Reference(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSampleText shingles the dev stream's texts (or councilStory
+// when the corpus is absent) with the default rates; MB/s is of text.
+func BenchmarkSampleText(b *testing.B) {
+	var texts []string
+	forEachDevDoc(b, func(_, text string) { texts = append(texts, text) })
+	if len(texts) == 0 {
+		texts = []string{councilStory}
+	}
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			sampleText(t, DefaultShingle, DefaultSample/4, DefaultSample)
+		}
+	}
+}
