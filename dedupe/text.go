@@ -3,7 +3,6 @@ package dedupe
 import (
 	"html"
 	"math"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -270,7 +269,7 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	w.pos = make([]uint32, 0, cap(w.hs))
 	// Token hashes are gathered in tok and their windows hashed a chunk
 	// at a time; the last n-1 are carried over to the next chunk.
-	var tok [256]uint64
+	var tok windowsChunk
 	nt := 0
 	for i := 0; i < len(text); {
 		// Skip to the next word.
@@ -361,12 +360,10 @@ func (w *windows) hash(tok []uint64) {
 	// The defaults: 5-word windows, folded as above without the loop,
 	// and rates that are powers of two. One window in open is kept, at
 	// random, so a branch on it would be mispredicted often: each
-	// window is written past the kept ones and kept by moving the end
-	// past it.
-	k := len(w.hs)
-	m := len(tok) - 4
-	hs := slices.Grow(w.hs, m)[:k+m]
-	pos := slices.Grow(w.pos, m)[:k+m]
+	// window is written to a buffer on the stack past the kept ones and
+	// kept by moving the end past it, and the kept ones are appended.
+	var hb, pb [len(windowsChunk{})]uint32
+	k := 0
 	for t := 4; t < len(tok); t++ {
 		x := tok[t-4 : t+1 : t+1]
 		s := x[0] * 0x9E3779B97F4A7C15
@@ -387,12 +384,18 @@ func (w *windows) hash(tok []uint64) {
 		if s&w.openMask == 0 {
 			keep = 1
 		}
-		hs[k] = uint32(s >> 32)
-		pos[k] = uint32(min(w.base+t-4, bodyBit-1)) | body
+		hb[k&(len(hb)-1)] = uint32(s >> 32)
+		pb[k&(len(pb)-1)] = uint32(min(w.base+t-4, bodyBit-1)) | body
 		k += int(keep)
 	}
-	w.hs, w.pos = hs[:k], pos[:k]
+	w.hs = append(w.hs, hb[:k]...)
+	w.pos = append(w.pos, pb[:k]...)
 }
+
+// windowsChunk is the chunk sampleText hashes at a time, in tokens (a
+// power of two: hash's buffers are indexed under a mask, which the
+// compiler knows is in range).
+type windowsChunk [256]uint64
 
 // dropRepeats removes every occurrence of a hash after its first, keeping
 // text order.
