@@ -51,9 +51,10 @@ func livePostings(ix *Index) []uint64 {
 
 // TestCompact_Reference: compact, which merges and counts boilerplate in
 // one pass, leaves main holding exactly the live postings of main and
-// delta, in order, and the boilerplate counts the direct recount gives,
-// over the dev stream (or invented texts) with stories removed along the
-// way and a low MaxDocFreq, so that runs of boilerplate are common.
+// delta, in order, that lookup finds by hash, and the boilerplate counts
+// the direct recount gives, over the dev stream (skipped without the
+// corpus) with stories removed along the way and a low MaxDocFreq, so
+// that runs of boilerplate are common.
 func TestCompact_Reference(t *testing.T) {
 	var texts []string
 	forEachDevDoc(t, func(_, text string) { texts = append(texts, text) })
@@ -69,6 +70,21 @@ func TestCompact_Reference(t *testing.T) {
 		ix.mainEach(func(p uint64) { got = append(got, p) })
 		if !slices.Equal(got, want) {
 			t.Fatalf("%s: main holds %d postings, want the %d live ones in order", when, len(got), len(want))
+		}
+		// lookup, which scans a short bucket, finds each hash's postings.
+		for i := 0; i < len(got); {
+			j := i + 1
+			for j < len(got) && got[j]>>32 == got[i]>>32 {
+				j++
+			}
+			var ws []uint32
+			for _, p := range got[i:j] {
+				ws = append(ws, uint32(p))
+			}
+			if l := ix.lookup(uint32(got[i]>>32), nil); !slices.Equal(l, ws) {
+				t.Fatalf("%s: lookup(%#x) = %v, want %v", when, got[i]>>32, l, ws)
+			}
+			i = j
 		}
 		z, b := recountBoilerRef(ix)
 		if !slices.Equal(ix.boilZ, z) || !slices.Equal(ix.boilB, b) {

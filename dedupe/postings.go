@@ -54,8 +54,19 @@ func (ix *Index) lookup(h uint32, buf []uint32) []uint32 {
 		b := h >> (32 - ix.bbits)
 		lo, hi := int(ix.bucket[b]), int(ix.bucket[b+1])
 		lowH := uint16(h)
-		i, _ := slices.BinarySearch(ix.mh[lo:hi], lowH)
-		for i += lo; i < hi && ix.mh[i] == lowH; i++ {
+		// The first posting of lowH or after: a bucket holds a few
+		// postings (fewer than 32 on average, see compact), so a short one
+		// is scanned rather than searched.
+		i := lo
+		if hi-lo > 8 {
+			i, _ = slices.BinarySearch(ix.mh[lo:hi], lowH)
+			i += lo
+		} else {
+			for i < hi && ix.mh[i] < lowH {
+				i++
+			}
+		}
+		for ; i < hi && ix.mh[i] == lowH; i++ {
 			if w := ix.ms[i]; ix.state[sofSlot(w)] == slotLive {
 				buf = append(buf, w)
 			}
