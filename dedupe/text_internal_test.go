@@ -327,3 +327,53 @@ func BenchmarkSampleText(b *testing.B) {
 		}
 	}
 }
+
+// wordByteRef and countWordsRef are wordByte and countWords as first
+// written, rune by rune.
+func wordByteRef(text string, n int) int {
+	k, in := 0, false
+	for i, r := range text {
+		w := isWord(r)
+		if w && !in {
+			if k == n {
+				return i
+			}
+			k++
+		}
+		in = w
+	}
+	return len(text)
+}
+
+func countWordsRef(text string) int {
+	n, in := 0, false
+	for _, r := range text {
+		w := isWord(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// TestWordByte_Reference: wordByte and countWords, which read ASCII by
+// table, give what the rune-by-rune reference gives, on invented texts
+// (non-ASCII words and separators, invalid UTF-8) and the dev stream.
+func TestWordByte_Reference(t *testing.T) {
+	texts := []string{"", " ", "a", "Ünï — cödé, x\u00a0y", "bad \xff\xfeUTF-8\xc3 Ünï\xe2\x80 end", "東京 ١٢٣ cafe\u0301 ok", councilStory}
+	check := func(name, text string) {
+		if got, want := countWords(text), countWordsRef(text); got != want {
+			t.Errorf("%s: countWords = %d, reference %d", name, got, want)
+		}
+		for _, n := range []int{0, 1, 2, 7, 40, 160, 100000} {
+			if got, want := wordByte(text, n), wordByteRef(text, n); got != want {
+				t.Errorf("%s: wordByte(%d) = %d, reference %d", name, n, got, want)
+			}
+		}
+	}
+	for _, text := range texts {
+		check(fmt.Sprintf("%.20q", text), text)
+	}
+	forEachDevDoc(t, check)
+}

@@ -147,11 +147,21 @@ func proseBefore(text string, words int, leads bool) bool {
 // words or fewer.
 func wordByte(text string, n int) int {
 	k, in := 0, false
-	for i, r := range text {
-		w := isWord(r)
+	for i := 0; i < len(text); {
+		// ASCII by table, the rest rune by rune.
+		start := i
+		var w bool
+		if c := text[i]; c < utf8.RuneSelf {
+			w = asciiWord[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			w = isWord(r)
+			i += size
+		}
 		if w && !in {
 			if k == n {
-				return i
+				return start
 			}
 			k++
 		}
