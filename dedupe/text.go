@@ -52,10 +52,13 @@ func appendTokens(out []string, text string) []string {
 		for i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				if !asciiWord[c] {
+				l := asciiLower[c]
+				if l == 0 {
 					break
 				}
-				upper = upper || c >= 'A' && c <= 'Z'
+				if l != c {
+					upper = true
+				}
 				i++
 				continue
 			}
@@ -78,11 +81,7 @@ func appendTokens(out []string, text string) []string {
 		from := low.Len()
 		if ascii {
 			for j := 0; j < len(w); j++ {
-				c := w[j]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				low.WriteByte(c)
+				low.WriteByte(asciiLower[w[j]])
 			}
 		} else {
 			// strings.ToLower, as Tokens always did, for the rest.
@@ -220,8 +219,8 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 }()
 
 // asciiLower maps an ASCII byte that belongs to a word to its lower case
-// and any other to 0 (itself not a word byte): sampleText's inner loop
-// tests and lower-cases a byte with one load, no branch on capitals.
+// and any other to 0 (itself not a word byte): the word loops (sampleText,
+// appendTokens, sentenceTerms) test and lower-case a byte with one load.
 var asciiLower = func() (t [utf8.RuneSelf]byte) {
 	for c := range utf8.RuneSelf {
 		if asciiWord[c] {
