@@ -464,6 +464,11 @@ func (ix *Index) scored(hs, pos []uint32, sc *scratch) (cands []candidate, why s
 // index of its candidate.
 func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int, cands []candidate) (query, []candidate) {
 	maxDF := ix.opts.MaxDocFreq
+	// The lookups first, alone: each reads the posting arrays where its
+	// hash falls, likely a cache miss, and a loop of nothing else lets
+	// the processor run several at once. q.dpos holds the indexes in hs
+	// of the distinctive shingles until the second loop puts their
+	// offsets in their place.
 	for i, h := range hs {
 		n0 := len(q.all)
 		q.all = ix.lookup(h, q.all)
@@ -471,23 +476,30 @@ func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int, cands [
 			q.all = q.all[:n0]
 			continue
 		}
+		q.dpos = append(q.dpos, uint32(i))
+		q.ends = append(q.ends, len(q.all))
+	}
+	n0 := 0
+	for k, n1 := range q.ends {
+		i := q.dpos[k]
+		h := hs[i]
 		p := pos[i] &^ bodyBit
-		if len(q.dpos) == 0 || int(p-q.dpos[0]) < openingWords {
+		if k == 0 || int(p-q.dpos[0]) < openingWords {
 			q.qZone++
 		} else if pos[i]&bodyBit != 0 {
 			q.qBody = append(q.qBody, h)
 		}
-		q.dpos = append(q.dpos, p)
+		q.dpos[k] = p
 		q.dh = append(q.dh, h)
 		q.dbody = append(q.dbody, pos[i]&bodyBit != 0)
-		q.ends = append(q.ends, len(q.all))
-		for _, w := range q.all[n0:] {
+		for _, w := range q.all[n0:n1] {
 			s := sofSlot(w)
 			if _, ok := where[s]; !ok {
 				where[s] = len(cands)
 				cands = append(cands, candidate{slot: s})
 			}
 		}
+		n0 = n1
 	}
 	return q, cands
 }
