@@ -75,7 +75,9 @@ func appendTokens(out []string, text string) []string {
 			continue
 		}
 		if low.Cap() == 0 {
-			// Every later token at most: the copy is made once.
+			// Room for every later word: lower-casing keeps a word's
+			// length (but for a few non-ASCII letters, when the
+			// builder grows), so the copy is made once.
 			low.Grow(len(text) - start)
 		}
 		from := low.Len()
