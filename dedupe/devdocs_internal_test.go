@@ -13,7 +13,7 @@ import (
 // forEachDevDoc calls fn with the ID and text of every document of the
 // shared dedupe dev stream, in stream order; it skips the test when the
 // corpus is absent.
-func forEachDevDoc(t *testing.T, fn func(id, text string)) {
+func forEachDevDoc(t testing.TB, fn func(id, text string)) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(testshared.Dir(t), "corpus", "dedupe", "dev", "docs.jsonl"))
 	if err != nil {

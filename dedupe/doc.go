@@ -351,8 +351,10 @@
 // found through an open-addressing table of slots; identity keys are a map
 // from their 64-bit hash to the slot plus a per-story chain. A Match's
 // working buffers (the text's shingles and postings, the candidates, the
-// slot-to-candidate map) come from a sync.Pool in the index and go back to
-// it, so that matching allocates little beyond its verdict.
+// slot-to-candidate map, the word tokens of the texts read with
+// Options.Texts, the text's cut once per Match) come from a sync.Pool in
+// the index and go back to it, so that matching allocates little beyond
+// its verdict.
 //
 // Measured (BenchmarkIndexMemory, live heap after GC, distinct synthetic
 // 365-word stories, default options, ~38 postings a story): 291.6 MB for

@@ -139,8 +139,17 @@ func isWordByte(c byte) bool {
 // building them.
 func countWords(text string) int {
 	n, in := 0, false
-	for _, r := range text {
-		w := isWord(r)
+	for i := 0; i < len(text); {
+		// ASCII by table, the rest rune by rune.
+		var w bool
+		if c := text[i]; c < utf8.RuneSelf {
+			w = asciiWord[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			w = isWord(r)
+			i += size
+		}
 		if w && !in {
 			n++
 		}

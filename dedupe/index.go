@@ -454,8 +454,15 @@ func (ix *Index) addShingles(slot uint32, hs, pos []uint32) {
 	}
 	maxDF := ix.opts.MaxDocFreq
 	var buf [16]uint32
-	dfs := make([]int, len(hs))
-	var body []uint32
+	// A story's kept shingles fit on the stack, but for a long text's.
+	var dfBuf [256]int
+	var bodyBuf [64]uint32
+	dfs := dfBuf[:0]
+	if len(hs) > len(dfBuf) {
+		dfs = make([]int, 0, len(hs))
+	}
+	dfs = dfs[:len(hs)]
+	body := bodyBuf[:0]
 	for i, h := range hs {
 		dfs[i] = len(ix.lookup(h, buf[:0]))
 		if dfs[i] < maxDF && pos[i]&bodyBit != 0 {

@@ -304,9 +304,9 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 		return m
 	}
 	if ix.opts.Texts != nil {
-		ix.wrappers(text, cands)
-		ix.sharedFurniture(text, cands)
-		ix.wrappedLead(text, cands)
+		ix.wrappers(text, cands, sc)
+		ix.sharedFurniture(text, cands, sc)
+		ix.wrappedLead(text, cands, sc)
 		ix.secondStage(text, cands)
 		ix.textFrames(text, cands)
 	}
@@ -316,8 +316,8 @@ func (ix *Index) match(hs, pos []uint32, text string) Match {
 
 // scratch holds the buffers of one match, kept in Index.scratch (a
 // sync.Pool) between calls so that a Match allocates little: the phases'
-// shingle buffers (see scored), the candidates and the slot-to-candidate
-// map.
+// shingle buffers (see scored), the candidates, the slot-to-candidate
+// map and the token buffers of the phases that read texts (see tokens).
 type scratch struct {
 	buf    []uint32
 	dbody  []bool
@@ -325,7 +325,39 @@ type scratch struct {
 	counts []int32
 	cands  []candidate
 	where  map[uint32]int
+	// tq holds the text's tokens once cut (text is the text they are
+	// of), ts the last story text's; tsMax is the most ts has held in
+	// this match, cleared on the way back to the pool so that no text
+	// is kept alive by it.
+	text  string
+	tq    []string
+	tqCut bool
+	ts    []string
+	tsMax int
 }
+
+// textTokens returns the tokens of the text being matched, cut once in
+// a match however many phases read it.
+func (sc *scratch) textTokens(text string) []string {
+	if !sc.tqCut || sc.text != text {
+		clear(sc.tq)
+		sc.tq, sc.text, sc.tqCut = appendTokens(sc.tq[:0], text), text, true
+	}
+	return sc.tq
+}
+
+// storyTokens returns the tokens of a story's text, in a buffer that the
+// next call overwrites: a phase reads one story at a time.
+func (sc *scratch) storyTokens(other string) []string {
+	sc.ts = appendTokens(sc.ts[:0], other)
+	sc.tsMax = max(sc.tsMax, len(sc.ts))
+	return sc.ts
+}
+
+// scratchMaxTokens bounds the token buffers a pooled scratch keeps, as
+// scratchMaxWhere the map: one very long text should not hold memory for
+// every later match.
+const scratchMaxTokens = 1 << 14
 
 // scratchMaxWhere bounds the map a pooled scratch keeps: clearing a map
 // costs its size, and one long text's candidates should not slow every
@@ -347,6 +379,15 @@ func (ix *Index) putScratch(sc *scratch, cands []candidate) {
 		sc.cands = cands
 	}
 	sc.cands = sc.cands[:0]
+	clear(sc.tq)
+	clear(sc.ts[:sc.tsMax])
+	sc.text, sc.tq, sc.tqCut, sc.ts, sc.tsMax = "", sc.tq[:0], false, sc.ts[:0], 0
+	if cap(sc.tq) > scratchMaxTokens {
+		sc.tq = nil
+	}
+	if cap(sc.ts) > scratchMaxTokens {
+		sc.ts = nil
+	}
 	if len(sc.where) > scratchMaxWhere {
 		sc.where = make(map[uint32]int)
 	} else {
@@ -423,6 +464,11 @@ func (ix *Index) scored(hs, pos []uint32, sc *scratch) (cands []candidate, why s
 // index of its candidate.
 func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int, cands []candidate) (query, []candidate) {
 	maxDF := ix.opts.MaxDocFreq
+	// The lookups first, alone: each reads the posting arrays where its
+	// hash falls, likely a cache miss, and a loop of nothing else lets
+	// the processor run several at once. q.dpos holds the indexes in hs
+	// of the distinctive shingles until the second loop puts their
+	// offsets in their place.
 	for i, h := range hs {
 		n0 := len(q.all)
 		q.all = ix.lookup(h, q.all)
@@ -430,23 +476,30 @@ func (ix *Index) gather(q query, hs, pos []uint32, where map[uint32]int, cands [
 			q.all = q.all[:n0]
 			continue
 		}
+		q.dpos = append(q.dpos, uint32(i))
+		q.ends = append(q.ends, len(q.all))
+	}
+	n0 := 0
+	for k, n1 := range q.ends {
+		i := q.dpos[k]
+		h := hs[i]
 		p := pos[i] &^ bodyBit
-		if len(q.dpos) == 0 || int(p-q.dpos[0]) < openingWords {
+		if k == 0 || int(p-q.dpos[0]) < openingWords {
 			q.qZone++
 		} else if pos[i]&bodyBit != 0 {
 			q.qBody = append(q.qBody, h)
 		}
-		q.dpos = append(q.dpos, p)
+		q.dpos[k] = p
 		q.dh = append(q.dh, h)
 		q.dbody = append(q.dbody, pos[i]&bodyBit != 0)
-		q.ends = append(q.ends, len(q.all))
-		for _, w := range q.all[n0:] {
+		for _, w := range q.all[n0:n1] {
 			s := sofSlot(w)
 			if _, ok := where[s]; !ok {
 				where[s] = len(cands)
 				cands = append(cands, candidate{slot: s})
 			}
 		}
+		n0 = n1
 	}
 	return q, cands
 }

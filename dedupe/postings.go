@@ -54,8 +54,19 @@ func (ix *Index) lookup(h uint32, buf []uint32) []uint32 {
 		b := h >> (32 - ix.bbits)
 		lo, hi := int(ix.bucket[b]), int(ix.bucket[b+1])
 		lowH := uint16(h)
-		i, _ := slices.BinarySearch(ix.mh[lo:hi], lowH)
-		for i += lo; i < hi && ix.mh[i] == lowH; i++ {
+		// The first posting of lowH or after: a bucket holds a few
+		// postings (fewer than 32 on average, see compact), so a short one
+		// is scanned rather than searched.
+		i := lo
+		if hi-lo > 8 {
+			i, _ = slices.BinarySearch(ix.mh[lo:hi], lowH)
+			i += lo
+		} else {
+			for i < hi && ix.mh[i] < lowH {
+				i++
+			}
+		}
+		for ; i < hi && ix.mh[i] == lowH; i++ {
 			if w := ix.ms[i]; ix.state[sofSlot(w)] == slotLive {
 				buf = append(buf, w)
 			}
@@ -146,34 +157,45 @@ func (ix *Index) compact() {
 	for n>>(bits+5) > 0 && bits < 24 {
 		bits++
 	}
-	mh := make([]uint16, 0, n)
-	ms := make([]uint32, 0, n)
-	bucket := make([]uint32, 1<<bits+1)
-	shift := 32 - bits
-	emit := func(p uint64) {
-		h := uint32(p >> 32)
-		bucket[h>>shift+1]++
-		mh = append(mh, uint16(h))
-		ms = append(ms, uint32(p))
+	m := merger{
+		mh:     make([]uint16, n),
+		ms:     make([]uint32, n),
+		bucket: make([]uint32, 1<<bits+1),
+		shift:  32 - bits,
+		maxDF:  ix.opts.MaxDocFreq,
+		ix:     ix,
 	}
+	clear(ix.boilZ)
+	clear(ix.boilB)
+	// The main postings in order (as mainEach gives them), the delta
+	// ones merged in before each larger one.
 	j := 0
-	ix.mainEach(func(p uint64) {
-		if ix.state[sofSlot(uint32(p))] != slotLive {
-			return
+	if len(ix.bucket) > 0 {
+		shift := 32 - ix.bbits
+		for b := 0; b+1 < len(ix.bucket); b++ {
+			top := uint32(b) << shift
+			for i := ix.bucket[b]; i < ix.bucket[b+1]; i++ {
+				w := ix.ms[i]
+				if ix.state[sofSlot(w)] != slotLive {
+					continue
+				}
+				p := uint64(top|uint32(ix.mh[i]))<<32 | uint64(w)
+				for j < len(d) && d[j] < p {
+					m.emit(d[j])
+					j++
+				}
+				m.emit(p)
+			}
 		}
-		for j < len(d) && d[j] < p {
-			emit(d[j])
-			j++
-		}
-		emit(p)
-	})
+	}
 	for _, p := range d[j:] {
-		emit(p)
+		m.emit(p)
 	}
-	for b := 1; b < len(bucket); b++ {
-		bucket[b] += bucket[b-1]
+	m.endRun()
+	for b := 1; b < len(m.bucket); b++ {
+		m.bucket[b] += m.bucket[b-1]
 	}
-	ix.mh, ix.ms, ix.bucket, ix.bbits = mh, ms, bucket, bits
+	ix.mh, ix.ms, ix.bucket, ix.bbits = m.mh, m.ms, m.bucket, bits
 	if n == 0 {
 		ix.mh, ix.ms, ix.bucket = nil, nil, nil
 	}
@@ -188,33 +210,46 @@ func (ix *Index) compact() {
 	ix.free = append(ix.free, ix.dead...)
 	ix.dead = ix.dead[:0]
 	ix.deadPost = 0
-	ix.recountBoiler()
 }
 
-// recountBoiler recounts, per story, its postings whose hash is held by
-// MaxDocFreq stories or more.
-func (ix *Index) recountBoiler() {
-	clear(ix.boilZ)
-	clear(ix.boilB)
-	maxDF := ix.opts.MaxDocFreq
-	if len(ix.bucket) == 0 {
-		return
+// merger writes compact's new main array, postings in order, and counts
+// boilerplate as it goes: the postings of one hash are a run, and a run
+// of MaxDocFreq or more is boilerplate in each of its stories (one pass
+// over the postings rather than a second one to recount).
+type merger struct {
+	mh     []uint16
+	ms     []uint32
+	bucket []uint32
+	shift  uint
+	maxDF  int
+	ix     *Index
+	// k postings are written; the current run of one hash, h, starts
+	// at run.
+	k, run int
+	h      uint32
+}
+
+func (m *merger) emit(p uint64) {
+	h := uint32(p >> 32)
+	if m.k > m.run && h != m.h {
+		m.endRun()
 	}
-	for b := 0; b+1 < len(ix.bucket); b++ {
-		lo, hi := int(ix.bucket[b]), int(ix.bucket[b+1])
-		for i := lo; i < hi; {
-			j := i + 1
-			for j < hi && ix.mh[j] == ix.mh[i] {
-				j++
-			}
-			if j-i >= maxDF {
-				for _, w := range ix.ms[i:j] {
-					ix.countBoiler(w)
-				}
-			}
-			i = j
+	m.h = h
+	m.bucket[h>>m.shift+1]++
+	m.mh[m.k] = uint16(h)
+	m.ms[m.k] = uint32(p)
+	m.k++
+}
+
+// endRun counts the current run as boilerplate when it is one and
+// starts the next.
+func (m *merger) endRun() {
+	if m.k-m.run >= m.maxDF {
+		for _, w := range m.ms[m.run:m.k] {
+			m.ix.countBoiler(w)
 		}
 	}
+	m.run = m.k
 }
 
 // countBoiler counts posting w as boilerplate in its story.

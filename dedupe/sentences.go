@@ -142,13 +142,15 @@ func sentenceTerms(text string, limit int) [][]uint64 {
 		var r rune
 		if c := text[i]; c < utf8.RuneSelf {
 			i++
-			if asciiWord[c] {
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
+			// A word's byte, lower-cased, by one load (asciiLower).
+			if l := asciiLower[c]; l != 0 {
+				if l != c {
 					upper = upper || runes == 0
 				}
-				digit = digit || c >= '0' && c <= '9'
-				h = (h ^ uint64(c)) * fnvPrime
+				if l-'0' < 10 {
+					digit = true
+				}
+				h = (h ^ uint64(l)) * fnvPrime
 				runes++
 				continue
 			}

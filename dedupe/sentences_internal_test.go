@@ -432,3 +432,24 @@ func TestTextFuncNil(t *testing.T) {
 		t.Errorf("nil TextFunc.Text = %q, %v; want nothing", text, ok)
 	}
 }
+
+// BenchmarkSentenceTerms cuts the dev stream's texts (or councilStory
+// when the corpus is absent) into sentences' terms; MB/s is of text.
+func BenchmarkSentenceTerms(b *testing.B) {
+	var texts []string
+	forEachDevDoc(b, func(_, text string) { texts = append(texts, text) })
+	if len(texts) == 0 {
+		texts = []string{councilStory}
+	}
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			sentenceTerms(t, 0)
+		}
+	}
+}

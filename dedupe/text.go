@@ -14,23 +14,89 @@ import (
 // that was mis-decoded as Windows-1252 ("â€™" for "’") is repaired first, so
 // a mangled copy tokenises like its original.
 func Tokens(text string) []string {
+	// About one word in six bytes.
+	out := appendTokens(make([]string, 0, len(text)/6+1), text)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// appendTokens appends the tokens of text (see Tokens) to out: match's
+// phases that read texts cut them into a buffer they reuse.
+func appendTokens(out []string, text string) []string {
 	text = repairMojibake(html.UnescapeString(text))
-	var out []string
-	start := -1
-	for i, r := range text {
-		if isWord(r) {
-			if start < 0 {
-				start = i
+	// Tokens are cut from text as they are when already lower-case (no
+	// copy); the lower-cased others are written one after another to
+	// low and cut from it once it is complete: one allocation for all of
+	// them rather than one each (the words of a headline, a name, a
+	// sentence's first are capitalised). moved lists those tokens, their
+	// place in out (empty until then) and their bytes in low.
+	var low strings.Builder
+	type span struct{ k, from, to int32 }
+	var movedBuf [128]span
+	moved := movedBuf[:0]
+	for i := 0; i < len(text); {
+		// Skip to the next word.
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
 			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWord(r) {
+			i += size
 			continue
 		}
-		if start >= 0 {
-			out = append(out, strings.ToLower(text[start:i]))
-			start = -1
+		start := i
+		upper, ascii := false, true
+		for i < len(text) {
+			c := text[i]
+			if c < utf8.RuneSelf {
+				l := asciiLower[c]
+				if l == 0 {
+					break
+				}
+				if l != c {
+					upper = true
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if !isWord(r) {
+				break
+			}
+			ascii = false
+			i += size
 		}
+		w := text[start:i]
+		if ascii && !upper {
+			out = append(out, w)
+			continue
+		}
+		if low.Cap() == 0 {
+			// Room for every later word: lower-casing keeps a word's
+			// length (but for a few non-ASCII letters, when the
+			// builder grows), so the copy is made once.
+			low.Grow(len(text) - start)
+		}
+		from := low.Len()
+		if ascii {
+			for j := 0; j < len(w); j++ {
+				low.WriteByte(asciiLower[w[j]])
+			}
+		} else {
+			// strings.ToLower, as Tokens always did, for the rest.
+			low.WriteString(strings.ToLower(w))
+		}
+		moved = append(moved, span{int32(len(out)), int32(from), int32(low.Len())})
+		out = append(out, "")
 	}
-	if start >= 0 {
-		out = append(out, strings.ToLower(text[start:]))
+	if len(moved) > 0 {
+		all := low.String()
+		for _, m := range moved {
+			out[m.k] = all[m.from:m.to]
+		}
 	}
 	return out
 }
@@ -154,6 +220,18 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// asciiLower maps an ASCII byte that belongs to a word to its lower case
+// and any other to 0 (itself not a word byte): the word loops (sampleText,
+// appendTokens, sentenceTerms) test and lower-case a byte with one load.
+var asciiLower = func() (t [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		if asciiWord[c] {
+			t[c] = byte(unicode.ToLower(rune(c)))
+		}
+	}
+	return t
+}()
+
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
@@ -192,7 +270,7 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 	w.pos = make([]uint32, 0, cap(w.hs))
 	// Token hashes are gathered in tok and their windows hashed a chunk
 	// at a time; the last n-1 are carried over to the next chunk.
-	var tok [256]uint64
+	var tok windowsChunk
 	nt := 0
 	for i := 0; i < len(text); {
 		// Skip to the next word.
@@ -210,13 +288,11 @@ func sampleText(text string, n int, open, body uint64) (hs, pos []uint32) {
 		for i < len(text) {
 			c := text[i]
 			if c < utf8.RuneSelf {
-				if !asciiWord[c] {
+				l := asciiLower[c]
+				if l == 0 {
 					break
 				}
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				h = (h ^ uint64(c)) * fnvPrime
+				h = (h ^ uint64(l)) * fnvPrime
 				i++
 				continue
 			}
@@ -262,24 +338,65 @@ type windows struct {
 // first chunk, every window.
 func (w *windows) hash(tok []uint64) {
 	n := w.n
-	for t := n - 1; t < len(tok); t++ {
-		var s uint64
-		for _, x := range tok[t-n+1 : t+1] {
-			s = (s ^ x) * 0x9E3779B97F4A7C15
-			s = s<<31 | s>>33
+	if n != 5 || w.openMask == 0 || w.bodyMask == 0 || len(tok) < n {
+		for t := n - 1; t < len(tok); t++ {
+			var s uint64
+			for _, x := range tok[t-n+1 : t+1] {
+				s = (s ^ x) * 0x9E3779B97F4A7C15
+				s = s<<31 | s>>33
+			}
+			s = mix64(s)
+			if s&w.openMask != 0 || w.openMask == 0 && s%w.open != 0 {
+				continue
+			}
+			p := uint32(min(w.base+t-n+1, bodyBit-1))
+			if s&w.bodyMask == 0 && (w.bodyMask != 0 || s%w.body == 0) {
+				p |= bodyBit
+			}
+			w.hs = append(w.hs, uint32(s>>32))
+			w.pos = append(w.pos, p)
 		}
-		s = mix64(s)
-		if s&w.openMask != 0 || w.openMask == 0 && s%w.open != 0 {
-			continue
-		}
-		p := uint32(min(w.base+t-n+1, bodyBit-1))
-		if s&w.bodyMask == 0 && (w.bodyMask != 0 || s%w.body == 0) {
-			p |= bodyBit
-		}
-		w.hs = append(w.hs, uint32(s>>32))
-		w.pos = append(w.pos, p)
+		return
 	}
+	// The defaults: 5-word windows, folded as above without the loop,
+	// and rates that are powers of two. One window in open is kept, at
+	// random, so a branch on it would be mispredicted often: each
+	// window is written to a buffer on the stack past the kept ones and
+	// kept by moving the end past it, and the kept ones are appended.
+	var hb, pb [len(windowsChunk{})]uint32
+	k := 0
+	for t := 4; t < len(tok); t++ {
+		x := tok[t-4 : t+1 : t+1]
+		s := x[0] * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[1]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[2]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[3]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = (s ^ x[4]) * 0x9E3779B97F4A7C15
+		s = s<<31 | s>>33
+		s = mix64(s)
+		var body, keep uint32
+		if s&w.bodyMask == 0 {
+			body = bodyBit
+		}
+		if s&w.openMask == 0 {
+			keep = 1
+		}
+		hb[k&(len(hb)-1)] = uint32(s >> 32)
+		pb[k&(len(pb)-1)] = uint32(min(w.base+t-4, bodyBit-1)) | body
+		k += int(keep)
+	}
+	w.hs = append(w.hs, hb[:k]...)
+	w.pos = append(w.pos, pb[:k]...)
 }
+
+// windowsChunk is the chunk sampleText hashes at a time, in tokens (a
+// power of two: hash's buffers are indexed under a mask, which the
+// compiler knows is in range).
+type windowsChunk [256]uint64
 
 // dropRepeats removes every occurrence of a hash after its first, keeping
 // text order.

@@ -262,3 +262,118 @@ func TestSampleText_Reference(t *testing.T) {
 		}
 	})
 }
+
+// tokensRef is Tokens as first written: each token cut at a non-word
+// rune and lower-cased on its own by strings.ToLower.
+func tokensRef(text string) []string {
+	text = repairMojibake(html.UnescapeString(text))
+	var out []string
+	start := -1
+	for i, r := range text {
+		if isWord(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, strings.ToLower(text[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(text[start:]))
+	}
+	return out
+}
+
+// TestTokens_Reference: Tokens, which lower-cases into one buffer,
+// returns what the reference does on invented texts (mixed case, non-ASCII
+// words upper and lower, invalid UTF-8, a word at the very end, none) and,
+// when the shared corpus is present, on every text of the dedupe dev
+// stream.
+func TestTokens_Reference(t *testing.T) {
+	texts := []string{"", "  ", "a", "ABC", "Abc déF ÉTÉ x", "İstanbul ΣΟΦΙΑ straße", "bad \xff\xfeUTF-8\xc3 Ünï\xe2\x80", "end WORD",
+		"MixedCase_and_2024 Words, THEN lower; &AMP; &amp; Caf&eacute;", "â€œQuotedâ€\u009d Text", councilStory}
+	for _, text := range texts {
+		if got, want := Tokens(text), tokensRef(text); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("Tokens(%q) = %q, reference %q", text, got, want)
+		}
+	}
+	forEachDevDoc(t, func(id, text string) {
+		if !slices.Equal(Tokens(text), tokensRef(text)) {
+			t.Errorf("%s: Tokens differs from the reference", id)
+		}
+	})
+}
+
+// BenchmarkSampleText shingles the dev stream's texts (or councilStory
+// when the corpus is absent) with the default rates; MB/s is of text.
+func BenchmarkSampleText(b *testing.B) {
+	var texts []string
+	forEachDevDoc(b, func(_, text string) { texts = append(texts, text) })
+	if len(texts) == 0 {
+		texts = []string{councilStory}
+	}
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			sampleText(t, DefaultShingle, DefaultSample/4, DefaultSample)
+		}
+	}
+}
+
+// wordByteRef and countWordsRef are wordByte and countWords as first
+// written, rune by rune.
+func wordByteRef(text string, n int) int {
+	k, in := 0, false
+	for i, r := range text {
+		w := isWord(r)
+		if w && !in {
+			if k == n {
+				return i
+			}
+			k++
+		}
+		in = w
+	}
+	return len(text)
+}
+
+func countWordsRef(text string) int {
+	n, in := 0, false
+	for _, r := range text {
+		w := isWord(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// TestWordByte_Reference: wordByte and countWords, which read ASCII by
+// table, give what the rune-by-rune reference gives, on invented texts
+// (non-ASCII words and separators, invalid UTF-8) and the dev stream.
+func TestWordByte_Reference(t *testing.T) {
+	texts := []string{"", " ", "a", "Ünï — cödé, x\u00a0y", "bad \xff\xfeUTF-8\xc3 Ünï\xe2\x80 end", "東京 ١٢٣ cafe\u0301 ok", councilStory}
+	check := func(name, text string) {
+		if got, want := countWords(text), countWordsRef(text); got != want {
+			t.Errorf("%s: countWords = %d, reference %d", name, got, want)
+		}
+		for _, n := range []int{0, 1, 2, 7, 40, 160, 100000} {
+			if got, want := wordByte(text, n), wordByteRef(text, n); got != want {
+				t.Errorf("%s: wordByte(%d) = %d, reference %d", name, n, got, want)
+			}
+		}
+	}
+	for _, text := range texts {
+		check(fmt.Sprintf("%.20q", text), text)
+	}
+	forEachDevDoc(t, check)
+}

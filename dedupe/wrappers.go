@@ -29,8 +29,7 @@ const wrapMaxHeader = 160
 // paragraphs shares the rest of both as a copy does, but what comes
 // before is prose. A candidate whose story's text is not known stays
 // refused.
-func (ix *Index) wrappers(text string, cands []candidate) {
-	var tq []string
+func (ix *Index) wrappers(text string, cands []candidate, sc *scratch) {
 	for k := range cands {
 		c := &cands[k]
 		if !c.wrapCand {
@@ -48,10 +47,7 @@ func (ix *Index) wrappers(text string, cands []candidate) {
 		// The block's first shared shingle is a sampled one: the shared
 		// text may start some words before it, at the story's headline.
 		// Both texts are at hand, so find where it starts in each.
-		if tq == nil {
-			tq = Tokens(text)
-		}
-		qi, sj, found := sharedStart(tq, Tokens(other), int(b.posFirst), ix.opts.Shingle)
+		qi, sj, found := sharedStart(sc.textTokens(text), sc.storyTokens(other), int(b.posFirst), ix.opts.Shingle)
 		if !found {
 			continue
 		}
@@ -151,11 +147,21 @@ func proseBefore(text string, words int, leads bool) bool {
 // words or fewer.
 func wordByte(text string, n int) int {
 	k, in := 0, false
-	for i, r := range text {
-		w := isWord(r)
+	for i := 0; i < len(text); {
+		// ASCII by table, the rest rune by rune.
+		start := i
+		var w bool
+		if c := text[i]; c < utf8.RuneSelf {
+			w = asciiWord[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			w = isWord(r)
+			i += size
+		}
 		if w && !in {
 			if k == n {
-				return i
+				return start
 			}
 			k++
 		}
@@ -256,8 +262,7 @@ const furnitureOwn = 0.9
 // headline, a lead that names what the headline names and paragraphs of
 // several sentences; a copy shares that and more. A candidate whose
 // story's text is not known is judged by the index alone.
-func (ix *Index) sharedFurniture(text string, cands []candidate) {
-	var tq []string
+func (ix *Index) sharedFurniture(text string, cands []candidate, sc *scratch) {
 	for k := range cands {
 		c := &cands[k]
 		b := &c.best
@@ -275,10 +280,7 @@ func (ix *Index) sharedFurniture(text string, cands []candidate) {
 		if !ok {
 			continue
 		}
-		if tq == nil {
-			tq = Tokens(text)
-		}
-		qi, sj, found := sharedStart(tq, Tokens(other), int(b.posFirst), ix.opts.Shingle)
+		qi, sj, found := sharedStart(sc.textTokens(text), sc.storyTokens(other), int(b.posFirst), ix.opts.Shingle)
 		if !found {
 			continue
 		}
@@ -328,9 +330,10 @@ const wrapLeadSame = 0.9
 //     line of two counted sentences): the shared lead is all of that
 //     text's prose. A quoted paragraph or an update's borrowed opening
 //     is followed by prose in both.
-func (ix *Index) wrappedLead(text string, cands []candidate) {
+func (ix *Index) wrappedLead(text string, cands []candidate, sc *scratch) {
 	var tq []string
 	var dq string
+	read := false
 	tried := 0
 	for k := range cands {
 		c := &cands[k]
@@ -339,14 +342,14 @@ func (ix *Index) wrappedLead(text string, cands []candidate) {
 			c.contain < secondContain || b.shared < secondShared || tried >= secondMax {
 			continue
 		}
-		if tq == nil {
+		if !read {
 			// The shared text must hold sentMinRewritten counted
 			// sentences: a text with fewer is refused without reading
 			// any story's text.
 			if len(sentenceTerms(text, sentMinRewritten)) < sentMinRewritten {
 				return
 			}
-			tq = Tokens(text)
+			tq, read = sc.textTokens(text), true
 			dq = repairMojibake(html.UnescapeString(text))
 		}
 		other, ok := ix.opts.Texts.Text(ix.id(c.slot))
@@ -354,7 +357,7 @@ func (ix *Index) wrappedLead(text string, cands []candidate) {
 			continue
 		}
 		tried++
-		ts := Tokens(other)
+		ts := sc.storyTokens(other)
 		qi, sj, found := sharedStart(tq, ts, int(b.posFirst), ix.opts.Shingle)
 		if !found || max(qi, sj) <= wrapNearWords || max(qi, sj) > wrapMaxHeader {
 			if found {
