@@ -41,6 +41,12 @@ type ConnOptions struct {
 	// IgnoreDiscoveredServers connects only to the servers in URL, not to
 	// the cluster members they advertise (a cluster behind a proxy or NAT).
 	IgnoreDiscoveredServers bool
+	// InProcess, when set, is a server in this process (an *Embedded) to
+	// connect to through an in-memory pipe instead of a socket: every
+	// request and reply then costs no system calls and no trip through
+	// the kernel's loopback, which matters when each poll makes several
+	// JetStream round trips. URL is still what the logs name.
+	InProcess nats.InProcessConnProvider
 	// Logger receives connection events. Nil discards them. Credentials
 	// are never logged; URLs are logged with their user info redacted.
 	Logger *slog.Logger
@@ -76,6 +82,9 @@ func Connect(ctx context.Context, opts ConnOptions) (*nats.Conn, error) {
 	}
 	if opts.IgnoreDiscoveredServers {
 		nopts = append(nopts, nats.IgnoreDiscoveredServers())
+	}
+	if opts.InProcess != nil {
+		nopts = append(nopts, nats.InProcessServer(opts.InProcess))
 	}
 	nopts = append(nopts,
 		nats.Name(opts.Name),

@@ -133,8 +133,17 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (_ *Daemon, err
 		log.Info("embedded NATS server listening", "url", url, "store_dir", filepath.Join(cfg.DataDir, NATSDir))
 	}
 	d.natsURL = url
+	// The daemon's own connection to its embedded server goes through
+	// memory, not the loopback socket other clients use: each poll
+	// makes several JetStream round trips (its queue message, its ack,
+	// the feed state's read and write), and over a socket their system
+	// calls were a large part of a poll's cost with many small feeds.
+	var inProcess nats.InProcessConnProvider
+	if d.embedded != nil {
+		inProcess = d.embedded
+	}
 	d.nc, err = sink.Connect(ctx, sink.ConnOptions{
-		URL: url, Name: "feedsift", User: cfg.NATS.User, Password: cfg.NATS.Password,
+		URL: url, Name: "feedsift", InProcess: inProcess, User: cfg.NATS.User, Password: cfg.NATS.Password,
 		Token: cfg.NATS.Token, NKeySeedFile: cfg.NATS.NKeyFile, CredsFile: cfg.NATS.CredsFile,
 		TLSCA: cfg.NATS.TLSCA, TLSCert: cfg.NATS.TLSCert, TLSKey: cfg.NATS.TLSKey,
 		IgnoreDiscoveredServers: cfg.NATS.IgnoreDiscoveredServers, Logger: log,

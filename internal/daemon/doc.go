@@ -41,7 +41,11 @@
 //
 // The embedded server's own notices (its banner, shutdown) are logged at
 // DEBUG; the daemon logs one INFO line "embedded NATS server listening"
-// with its client URL and JetStream store directory.
+// with its client URL and JetStream store directory. The server listens
+// there for other clients (the tail, stories and dupes commands, other
+// tools); the daemon's own connection to it is in-process (an in-memory
+// pipe, sink.ConnOptions.InProcess), so its JetStream round trips, several
+// per poll, cost no system calls.
 //
 // The daemon writes the addresses it listens on to files in the data
 // directory (nats.url, http.addr) so that the tail, stories and dupes

@@ -69,8 +69,13 @@
 // (the poll waits in the queue behind others), up to half of
 // Options.RequeueAfter and the feed's interval: a read per feed every few
 // seconds would cost more than the polls with thousands of feeds queued.
-// A poll run by this instance tells the scheduler the next check it
-// recorded at once. Without Options.Queue, Run uses an in-process queue
+// A look that finds the feed still due under the id it was enqueued with
+// does not enqueue it again (the queue would absorb the repeat, and each
+// was a round trip): a feed waiting in the queue is published once per
+// id, a new one each Options.RequeueAfter while it is overdue. A poll run
+// by this instance tells the scheduler the next check it recorded at
+// once, or, when it recorded none (the state could not be read or
+// written), to look again and enqueue it anew within seconds. Without Options.Queue, Run uses an in-process queue
 // with the same contract.
 //
 // # Concurrency

@@ -140,6 +140,9 @@ func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedStat
 		if pollErr == nil {
 			pollErr = &PollError{FeedID: f.ID, Kind: ErrKindState, Err: err}
 		}
+		// The state still names the due time just run: the scheduler
+		// reads it again soon and enqueues the poll anew.
+		p.notePolled(f.ID, p.now().Add(min(f.Interval, maxRecheck)))
 	} else {
 		p.notePolled(f.ID, st.NextCheck)
 	}

@@ -43,6 +43,10 @@ type look struct {
 	// waited to look again.
 	due  time.Time
 	wait time.Duration
+	// sent is the due time the feed's poll was last enqueued under
+	// (zero when it was not, or when a poll of this instance has run
+	// since): the scheduler does not enqueue the same poll again.
+	sent time.Time
 }
 
 // recheckWait is how long the scheduler waits before it reads again the
@@ -166,6 +170,16 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				// instead: a new id, the same on every instance.
 				due = now.Truncate(p.opts.RequeueAfter)
 			}
+			if !last.sent.IsZero() && last.sent.Unix() == due.Unix() {
+				// Enqueued under this id already and not run here since:
+				// the queue would absorb it again (the same id within
+				// its duplicate window, or another poll of the feed
+				// pending), and with thousands of feeds waiting in the
+				// queue each such publish was a round trip per look.
+				wait := p.recheckWait(f, stateDue, last)
+				lookAt[f.ID] = look{at: now.Add(wait), due: stateDue, wait: wait, sent: last.sent}
+				continue
+			}
 			if err := q.Enqueue(ctx, f.ID, due); err != nil {
 				if ctx.Err() == nil {
 					failed++
@@ -177,7 +191,7 @@ func (p *Pipeline) schedule(ctx context.Context, q Queue) {
 				continue
 			}
 			wait := p.recheckWait(f, stateDue, last)
-			lookAt[f.ID] = look{at: now.Add(wait), due: stateDue, wait: wait}
+			lookAt[f.ID] = look{at: now.Add(wait), due: stateDue, wait: wait, sent: due}
 		}
 		if failed > 0 {
 			// One line per tick: a queue that is down fails every feed.
@@ -208,6 +222,9 @@ func (p *Pipeline) handlePoll(ctx context.Context, feedID string, due time.Time)
 	st, found, err := p.opts.State.FeedState(ctx, feedID)
 	if err != nil {
 		p.metrics.Errors.WithLabelValues(ErrKindState).Inc()
+		// The poll did not run: the scheduler looks again soon and
+		// enqueues it anew (the in-process queue forgets a failed poll).
+		p.notePolled(feedID, start.Add(min(f.Interval, maxRecheck)))
 		return err
 	}
 	if found && st.NextCheck.After(start) {

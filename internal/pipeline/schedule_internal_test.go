@@ -55,6 +55,19 @@ func (q *recordingQueue) dues(feed string) []time.Time {
 	return out
 }
 
+// sends returns how many times feed was enqueued, repeats included.
+func (q *recordingQueue) sends(feed string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, p := range q.polls {
+		if p.feed == feed {
+			n++
+		}
+	}
+	return n
+}
+
 // refusingPublisher refuses every publish: the scheduler never publishes.
 type refusingPublisher struct{}
 
@@ -301,6 +314,52 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 		advance(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
 		if dues := q.dues(feed.ID); !dues[len(dues)-1].Equal(next) {
 			t.Errorf("after a local poll noted its next check %v, the feed was enqueued with dues %v", next, dues)
+		}
+	})
+}
+
+// TestScheduleEnqueuesEachPollOnce runs the scheduler on a fake clock
+// over a feed whose poll stays queued: each look at the feed reads its
+// state, but the poll is published once per id (once per RequeueAfter
+// period while it is overdue), not once per look: the queue would absorb
+// the repeats, and with thousands of feeds queued each was a round trip.
+// When a poll of this instance fails to record its outcome, the
+// scheduler enqueues the feed again soon, under the same id, for the
+// in-process queue forgets a poll once it has run.
+func TestScheduleEnqueuesEachPollOnce(t *testing.T) {
+	store := openStateStore(t)
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
+		if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: t0}); err != nil {
+			t.Fatal(err)
+		}
+		state := &countingState{StateStore: store}
+		q := &recordingQueue{}
+		p, err := New(Options{Feeds: []story.Feed{feed}, Fetcher: &fetcher.Client{}, State: state, Ledger: refusingLedger(t),
+			Queue: q, SchedulerTick: time.Second, RequeueAfter: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := runSchedule(p, q)
+		defer stop()
+
+		advance(10*time.Minute + time.Second)
+		dues, sends := q.dues(feed.ID), q.sends(feed.ID)
+		if len(dues) < 10 {
+			t.Errorf("enqueued with %d dues in 10 minutes, want one a minute: %v", len(dues), dues)
+		}
+		if sends != len(dues) {
+			t.Errorf("enqueued %d times under %d ids in 10 minutes, want each id once", sends, len(dues))
+		}
+
+		// A poll of this instance ran and could not record its outcome:
+		// the scheduler enqueues the feed again within seconds.
+		before := q.sends(feed.ID)
+		p.notePolled(feed.ID, time.Now().Add(maxRecheck))
+		advance(maxRecheck + 2*time.Second)
+		if got := q.sends(feed.ID); got != before+1 {
+			t.Errorf("after a local poll that recorded nothing, enqueued %d more times, want 1", got-before)
 		}
 	})
 }

@@ -438,27 +438,11 @@ func (q *Queue) process(runCtx, workCtx context.Context, msg jetstream.Msg, hand
 		log.Info("pollq: poll delivered again")
 	}
 
-	stop := make(chan struct{})
-	var progress sync.WaitGroup
-	progress.Go(func() {
-		t := time.NewTicker(q.opts.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				if err := msg.InProgress(); err != nil {
-					log.Warn("pollq: progress report failed", "error", err)
-				}
-			}
-		}
-	})
+	p := q.reportProgress(msg, log)
 	hctx, cancel := context.WithCancel(workCtx)
 	err = handle(hctx, feedID, due)
 	cancel()
-	close(stop)
-	progress.Wait()
+	p.stop()
 
 	if err == nil {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(workCtx), ackTimeout)
@@ -481,6 +465,47 @@ func (q *Queue) process(runCtx, workCtx context.Context, msg jetstream.Msg, hand
 	if err != nil {
 		log.Warn("pollq: nak failed; the poll runs again after the ack wait", "error", err)
 	}
+}
+
+// progress reports a running poll in progress every AckWait/3, so that
+// the server does not deliver it again meanwhile. It is a timer that
+// re-arms itself, not a goroutine with a ticker: with a thousand polls
+// running, most of them waiting on the network, a goroutine each (its
+// stack scanned by every GC, two more per short poll to start and end)
+// cost more than the reports.
+type progress struct {
+	mu      sync.Mutex // held while a report is sent, so stop waits for it
+	stopped bool
+	t       *time.Timer
+}
+
+// reportProgress starts the reports of msg's poll until stop.
+func (q *Queue) reportProgress(msg jetstream.Msg, log *slog.Logger) *progress {
+	every := q.opts.AckWait / 3
+	p := &progress{}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.t = time.AfterFunc(every, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.stopped {
+			return
+		}
+		if err := msg.InProgress(); err != nil {
+			log.Warn("pollq: progress report failed", "error", err)
+		}
+		p.t.Reset(every)
+	})
+	return p
+}
+
+// stop ends the reports; once it returns none is being sent, so the ack
+// or nak that follows is the message's last word.
+func (p *progress) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopped = true
+	p.t.Stop()
 }
 
 // decode checks a delivered message and returns its poll.
