@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"fmt"
+	"iter"
 	"unicode/utf8"
 )
 
@@ -138,24 +139,35 @@ func isWordByte(c byte) bool {
 // countWords counts the words of text as Tokens cuts them, without
 // building them.
 func countWords(text string) int {
-	n, in := 0, false
-	for i := 0; i < len(text); {
-		// ASCII by table, the rest rune by rune.
-		var w bool
-		if c := text[i]; c < utf8.RuneSelf {
-			w = asciiWord[c]
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			w = isWord(r)
-			i += size
-		}
-		if w && !in {
-			n++
-		}
-		in = w
+	n := 0
+	for range wordStarts(text) {
+		n++
 	}
 	return n
+}
+
+// wordStarts yields the byte offset in text where each word starts,
+// cutting words as Tokens does: ASCII by table, the rest rune by rune.
+func wordStarts(text string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		in := false
+		for i := 0; i < len(text); {
+			start := i
+			var w bool
+			if c := text[i]; c < utf8.RuneSelf {
+				w = asciiWord[c]
+				i++
+			} else {
+				r, size := utf8.DecodeRuneInString(text[i:])
+				w = isWord(r)
+				i += size
+			}
+			if w && !in && !yield(start) {
+				return
+			}
+			in = w
+		}
+	}
 }
 
 // sharedRuns counts the runs of shingle words of a also found in b.

@@ -146,26 +146,12 @@ func proseBefore(text string, words int, leads bool) bool {
 // counting words as Tokens does) starts, or len(text) when text has n
 // words or fewer.
 func wordByte(text string, n int) int {
-	k, in := 0, false
-	for i := 0; i < len(text); {
-		// ASCII by table, the rest rune by rune.
-		start := i
-		var w bool
-		if c := text[i]; c < utf8.RuneSelf {
-			w = asciiWord[c]
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			w = isWord(r)
-			i += size
+	k := 0
+	for start := range wordStarts(text) {
+		if k == n {
+			return start
 		}
-		if w && !in {
-			if k == n {
-				return start
-			}
-			k++
-		}
-		in = w
+		k++
 	}
 	return len(text)
 }

@@ -257,6 +257,36 @@ func TestFeedByIDFollowsSetFeeds(t *testing.T) {
 	}
 }
 
+// queuedFeed is a scheduler running on a synctest bubble's fake clock
+// over one feed due at the bubble's start whose poll nobody runs (the
+// queue only records), its state store counting reads.
+type queuedFeed struct {
+	feed  story.Feed
+	state *countingState
+	q     *recordingQueue
+	p     *Pipeline
+	stop  func()
+}
+
+// scheduleQueuedFeed starts a queuedFeed inside a bubble; the caller
+// defers its stop.
+func scheduleQueuedFeed(t *testing.T, store *sink.Store) queuedFeed {
+	t.Helper()
+	feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
+	if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	qf := queuedFeed{feed: feed, state: &countingState{StateStore: store}, q: &recordingQueue{}}
+	var err error
+	qf.p, err = New(Options{Feeds: []story.Feed{feed}, Fetcher: &fetcher.Client{}, State: qf.state, Ledger: refusingLedger(t),
+		Queue: qf.q, SchedulerTick: time.Second, RequeueAfter: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qf.stop = runSchedule(qf.p, qf.q)
+	return qf
+}
+
 // TestScheduleRecheckBackoff runs the scheduler on a fake clock over a
 // feed whose poll stays queued (nobody runs it): it reads the feed's
 // state 5 s after enqueueing it, then ever less often while the state
@@ -268,19 +298,9 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 	store := openStateStore(t)
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Now()
-		feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
-		if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: t0}); err != nil {
-			t.Fatal(err)
-		}
-		state := &countingState{StateStore: store}
-		q := &recordingQueue{}
-		p, err := New(Options{Feeds: []story.Feed{feed}, Fetcher: &fetcher.Client{}, State: state, Ledger: refusingLedger(t),
-			Queue: q, SchedulerTick: time.Second, RequeueAfter: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stop := runSchedule(p, q)
-		defer stop()
+		qf := scheduleQueuedFeed(t, store)
+		defer qf.stop()
+		feed, state, q, p := qf.feed, qf.state, qf.q, qf.p
 		reads := func() int {
 			state.mu.Lock()
 			defer state.mu.Unlock()
@@ -329,20 +349,9 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 func TestScheduleEnqueuesEachPollOnce(t *testing.T) {
 	store := openStateStore(t)
 	synctest.Test(t, func(t *testing.T) {
-		t0 := time.Now()
-		feed := story.Feed{ID: "queued", URL: "http://127.0.0.1:1/feed.xml", Topic: "local", Interval: time.Hour}
-		if err := store.PutFeedState(t.Context(), story.FeedState{FeedID: feed.ID, NextCheck: t0}); err != nil {
-			t.Fatal(err)
-		}
-		state := &countingState{StateStore: store}
-		q := &recordingQueue{}
-		p, err := New(Options{Feeds: []story.Feed{feed}, Fetcher: &fetcher.Client{}, State: state, Ledger: refusingLedger(t),
-			Queue: q, SchedulerTick: time.Second, RequeueAfter: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stop := runSchedule(p, q)
-		defer stop()
+		qf := scheduleQueuedFeed(t, store)
+		defer qf.stop()
+		feed, q, p := qf.feed, qf.q, qf.p
 
 		advance(10*time.Minute + time.Second)
 		dues, sends := q.dues(feed.ID), q.sends(feed.ID)
