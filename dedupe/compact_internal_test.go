@@ -32,19 +32,9 @@ func recountBoilerRef(ix *Index) (z, b []uint8) {
 	return z, b
 }
 
-// livePostings lists the live postings of main and delta, sorted.
-func livePostings(ix *Index) []uint64 {
-	var ps []uint64
-	ix.mainEach(func(p uint64) {
-		if ix.state[sofSlot(uint32(p))] == slotLive {
-			ps = append(ps, p)
-		}
-	})
-	for _, p := range ix.delta {
-		if p != 0 && ix.state[sofSlot(uint32(p))] == slotLive {
-			ps = append(ps, p)
-		}
-	}
+// sortedLivePostings lists the live postings of main and delta, sorted.
+func sortedLivePostings(ix *Index) []uint64 {
+	ps := ix.livePostings()
 	slices.Sort(ps)
 	return ps
 }
@@ -64,7 +54,7 @@ func TestCompact_Reference(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
-		want := livePostings(ix)
+		want := sortedLivePostings(ix)
 		ix.compact()
 		var got []uint64
 		ix.mainEach(func(p uint64) { got = append(got, p) })

@@ -436,17 +436,7 @@ func TestTextFuncNil(t *testing.T) {
 // BenchmarkSentenceTerms cuts the dev stream's texts (or councilStory
 // when the corpus is absent) into sentences' terms; MB/s is of text.
 func BenchmarkSentenceTerms(b *testing.B) {
-	var texts []string
-	forEachDevDoc(b, func(_, text string) { texts = append(texts, text) })
-	if len(texts) == 0 {
-		texts = []string{councilStory}
-	}
-	n := 0
-	for _, t := range texts {
-		n += len(t)
-	}
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
+	texts := benchTexts(b)
 	for b.Loop() {
 		for _, t := range texts {
 			sentenceTerms(t, 0)

@@ -44,17 +44,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	b = binary.AppendUvarint(b, uint64(ix.opts.Sample))
 	b = binary.AppendUvarint(b, uint64(ix.opts.MaxDocFreq))
 	// Live postings grouped by slot.
-	var ps []uint64
-	ix.mainEach(func(p uint64) {
-		if ix.state[sofSlot(uint32(p))] == slotLive {
-			ps = append(ps, p)
-		}
-	})
-	for _, p := range ix.delta {
-		if p != 0 && ix.state[sofSlot(uint32(p))] == slotLive {
-			ps = append(ps, p)
-		}
-	}
+	ps := ix.livePostings()
 	pslot := func(p uint64) uint32 { return sofSlot(uint32(p)) }
 	slices.SortFunc(ps, func(a, c uint64) int {
 		if x := cmp.Compare(pslot(a), pslot(c)); x != 0 {
@@ -263,4 +253,21 @@ func (d *snapReader) uint64() uint64 {
 		return 0
 	}
 	return binary.LittleEndian.Uint64(v)
+}
+
+// livePostings returns the postings of main and delta whose story is
+// live, in no particular order. The caller holds ix.mu.
+func (ix *Index) livePostings() []uint64 {
+	var ps []uint64
+	ix.mainEach(func(p uint64) {
+		if ix.state[sofSlot(uint32(p))] == slotLive {
+			ps = append(ps, p)
+		}
+	})
+	for _, p := range ix.delta {
+		if p != 0 && ix.state[sofSlot(uint32(p))] == slotLive {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }

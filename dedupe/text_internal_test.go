@@ -307,9 +307,11 @@ func TestTokens_Reference(t *testing.T) {
 	})
 }
 
-// BenchmarkSampleText shingles the dev stream's texts (or councilStory
-// when the corpus is absent) with the default rates; MB/s is of text.
-func BenchmarkSampleText(b *testing.B) {
+// benchTexts returns the dev stream's texts, or councilStory when the
+// corpus is absent, and sets b's bytes per op to their length and
+// reports allocations.
+func benchTexts(b *testing.B) []string {
+	b.Helper()
 	var texts []string
 	forEachDevDoc(b, func(_, text string) { texts = append(texts, text) })
 	if len(texts) == 0 {
@@ -321,6 +323,13 @@ func BenchmarkSampleText(b *testing.B) {
 	}
 	b.SetBytes(int64(n))
 	b.ReportAllocs()
+	return texts
+}
+
+// BenchmarkSampleText shingles the dev stream's texts (or councilStory
+// when the corpus is absent) with the default rates; MB/s is of text.
+func BenchmarkSampleText(b *testing.B) {
+	texts := benchTexts(b)
 	for b.Loop() {
 		for _, t := range texts {
 			sampleText(t, DefaultShingle, DefaultSample/4, DefaultSample)
