@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/feedsift/feedsift/internal/queuetest"
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // TestMemQueueConformance runs the poll queue contract against the
@@ -50,13 +51,11 @@ func TestMemQueueDrainTimeout(t *testing.T) {
 		}
 		cancel()
 		start := time.Now()
-		time.Sleep(drain - time.Nanosecond)
-		synctest.Wait()
+		testwait.Advance(drain - time.Nanosecond)
 		if err := handlerCtx.Err(); err != nil || returned.Load() {
 			t.Fatalf("%v into the drain: handler context %v, Run returned %v; want the handler still running", time.Since(start), err, returned.Load())
 		}
-		time.Sleep(time.Nanosecond)
-		synctest.Wait()
+		testwait.Advance(time.Nanosecond)
 		if handlerCtx.Err() == nil || !returned.Load() {
 			t.Fatalf("at the drain timeout: handler context %v, Run returned %v; want it cancelled and Run returned", handlerCtx.Err(), returned.Load())
 		}

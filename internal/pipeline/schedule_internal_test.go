@@ -16,6 +16,7 @@ import (
 	"github.com/feedsift/feedsift/internal/ledger"
 	"github.com/feedsift/feedsift/internal/pollq"
 	"github.com/feedsift/feedsift/internal/story"
+	"github.com/feedsift/feedsift/internal/testwait"
 	"github.com/feedsift/feedsift/sink"
 )
 
@@ -117,14 +118,6 @@ func runSchedule(p *Pipeline, q *recordingQueue) (stop func()) {
 	}
 }
 
-// advance moves a synctest bubble's fake clock on by d and waits until
-// every goroutine in the bubble is blocked again: time.Sleep in a bubble
-// costs no wall time.
-func advance(d time.Duration) {
-	time.Sleep(d)
-	synctest.Wait()
-}
-
 // TestScheduleOnFakeClock runs the scheduler for hours of fake time
 // (testing/synctest) over a real feed-state store: a feed never polled and
 // an overdue feed are enqueued at once, under the current period's due
@@ -167,7 +160,7 @@ func TestScheduleOnFakeClock(t *testing.T) {
 			t.Errorf("at start the feed due in an hour was enqueued with dues %v", got)
 		}
 
-		advance(59 * time.Minute)
+		testwait.Advance(59 * time.Minute)
 		if got := q.dues("later"); len(got) != 0 {
 			t.Errorf("a minute before it is due, the feed was enqueued with dues %v", got)
 		}
@@ -175,7 +168,7 @@ func TestScheduleOnFakeClock(t *testing.T) {
 			t.Errorf("an overdue feed nobody polled was enqueued with dues %v, want a new one each minute from %v", got, t0)
 		}
 
-		advance(time.Minute + 2*time.Second)
+		testwait.Advance(time.Minute + 2*time.Second)
 		if got := q.dues("later"); len(got) != 1 || !got[0].Equal(t0.Add(time.Hour)) {
 			t.Errorf("once due, the feed was enqueued with dues %v, want [%v]", got, t0.Add(time.Hour))
 		}
@@ -307,7 +300,7 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 			return state.reads
 		}
 
-		advance(10*time.Minute + time.Second)
+		testwait.Advance(10*time.Minute + time.Second)
 		// Looks at 0, ~5, ~15, ~35 s, then every 30 s: about 23 in ten
 		// minutes, where a look every 5 s made 120.
 		if n := reads(); n < 20 || n > 30 {
@@ -331,7 +324,7 @@ func TestScheduleRecheckBackoff(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.notePolled(feed.ID, next)
-		advance(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
+		testwait.Advance(3*time.Second + 1500*time.Millisecond) // a tick and its jitter after next
 		if dues := q.dues(feed.ID); !dues[len(dues)-1].Equal(next) {
 			t.Errorf("after a local poll noted its next check %v, the feed was enqueued with dues %v", next, dues)
 		}
@@ -353,7 +346,7 @@ func TestScheduleEnqueuesEachPollOnce(t *testing.T) {
 		defer qf.stop()
 		feed, q, p := qf.feed, qf.q, qf.p
 
-		advance(10*time.Minute + time.Second)
+		testwait.Advance(10*time.Minute + time.Second)
 		dues, sends := q.dues(feed.ID), q.sends(feed.ID)
 		if len(dues) < 10 {
 			t.Errorf("enqueued with %d dues in 10 minutes, want one a minute: %v", len(dues), dues)
@@ -366,7 +359,7 @@ func TestScheduleEnqueuesEachPollOnce(t *testing.T) {
 		// the scheduler enqueues the feed again within seconds.
 		before := q.sends(feed.ID)
 		p.notePolled(feed.ID, time.Now().Add(maxRecheck))
-		advance(maxRecheck + 2*time.Second)
+		testwait.Advance(maxRecheck + 2*time.Second)
 		if got := q.sends(feed.ID); got != before+1 {
 			t.Errorf("after a local poll that recorded nothing, enqueued %d more times, want 1", got-before)
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/feedsift/feedsift/internal/testwait"
 )
 
 // countingMsg counts the progress reports sent for it.
@@ -39,19 +41,16 @@ func TestProgressReports(t *testing.T) {
 		msg := &countingMsg{}
 		p := q.reportProgress(msg, slog.New(slog.DiscardHandler))
 
-		time.Sleep(9 * time.Second)
-		synctest.Wait()
+		testwait.Advance(9 * time.Second)
 		if n := msg.count(); n != 0 {
 			t.Errorf("%d reports before AckWait/3, want 0", n)
 		}
-		time.Sleep(26 * time.Second) // 35 s: reports at 10, 20 and 30 s
-		synctest.Wait()
+		testwait.Advance(26 * time.Second) // 35 s: reports at 10, 20 and 30 s
 		if n := msg.count(); n != 3 {
 			t.Errorf("%d reports in 35 s with AckWait 30 s, want 3", n)
 		}
 		p.stop()
-		time.Sleep(time.Minute)
-		synctest.Wait()
+		testwait.Advance(time.Minute)
 		if n := msg.count(); n != 3 {
 			t.Errorf("%d reports after stop, want none after the 3 before it", n-3)
 		}

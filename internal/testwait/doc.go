@@ -20,6 +20,8 @@
 //     progress keeps changing and gives up when it has not changed for a
 //     stated time, so a slow machine that is still getting there is
 //     waited for (the fault tests use it).
+//   - [Advance] is for tests on a fake clock (testing/synctest): it moves
+//     the bubble's clock on and waits until the bubble is idle again.
 //
 // The condition runs on the calling goroutine, so it may call t.Fatal.
 // What these helpers cannot do is show that something does NOT happen:

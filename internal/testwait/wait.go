@@ -2,6 +2,7 @@ package testwait
 
 import (
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -84,4 +85,16 @@ func ProgressEvery[M comparable](stall, every time.Duration, cond func() (done b
 		}
 	}
 	return true
+}
+
+// Advance moves the fake clock of the testing/synctest bubble it is
+// called in on by d, then waits until every goroutine of the bubble is
+// blocked again, so the test sees everything the new time set off. In a
+// bubble time.Sleep costs no wall time and nothing else can run the
+// clock, so this is a condition, not a guess: the test does not depend on
+// how busy the machine is. Outside a bubble it panics (synctest.Wait's
+// rule).
+func Advance(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
 }

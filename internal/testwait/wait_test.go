@@ -185,3 +185,30 @@ func TestProgress_Stalled(t *testing.T) {
 		}
 	})
 }
+
+// TestAdvance: in a bubble, Advance runs the fake clock on by exactly d
+// and returns only once what the new time set off has run: a timer due
+// at d has fired and its goroutine finished; one due later has not.
+func TestAdvance(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var mu sync.Mutex
+		var fired []time.Duration
+		for _, d := range []time.Duration{5 * time.Second, 6 * time.Second} {
+			time.AfterFunc(d, func() {
+				mu.Lock()
+				defer mu.Unlock()
+				fired = append(fired, d)
+			})
+		}
+		testwait.Advance(5 * time.Second)
+		if got := time.Since(start); got != 5*time.Second {
+			t.Errorf("Advance(5s) moved the clock by %v", got)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(fired, []time.Duration{5 * time.Second}) {
+			t.Errorf("after Advance(5s) the timers that fired are %v, want [5s]", fired)
+		}
+	})
+}
