@@ -42,9 +42,13 @@ func dropAfterLDBody(paras []string, body string) []string {
 	}
 	end := strings.Join(bw[len(bw)-ldTailEndWords:], " ")
 	joined := " " + strings.Join(bw, " ") + " "
+	words := make([][]string, len(paras))
+	for i, p := range paras {
+		words[i] = plainWords(p)
+	}
 	last := -1
 	for i := len(paras) - 1; i >= 0; i-- {
-		pw := plainWords(paras[i])
+		pw := words[i]
 		if len(pw) >= ldTailEndWords && strings.Join(pw[len(pw)-ldTailEndWords:], " ") == end {
 			last = i
 			break
@@ -54,16 +58,15 @@ func dropAfterLDBody(paras []string, body string) []string {
 		return paras
 	}
 	found, total := 0, 0
-	for _, p := range paras[:last+1] {
-		pw := plainWords(p)
+	for _, pw := range words[:last+1] {
 		total += len(pw)
 		if len(pw) > 0 && strings.Contains(joined, " "+strings.Join(pw, " ")+" ") {
 			found += len(pw)
 		}
 	}
 	tail := 0
-	for _, p := range paras[last+1:] {
-		tail += len(plainWords(p))
+	for _, pw := range words[last+1:] {
+		tail += len(pw)
 	}
 	if found*2 < total || tail > ldTailMaxWords || tail*5 > total+tail {
 		return paras
