@@ -241,7 +241,10 @@
 // <noscript> elements in its body, the page is parsed again with their
 // content read as markup (the plain version that script-rendered pages,
 // forums among them, ship for clients without script) and the four steps
-// run on that. Second, the JSON-LD entity holding the most prose, when it
+// run on that; a <noscript> holding a line of plain text and no element
+// (under 200 characters: "enable JavaScript to run this app") is the
+// notice a shell shows such clients, not a version of the page, and is
+// not read. Second, the JSON-LD entity holding the most prose, when it
 // holds 80 words or more, is the text (Block "json_ld"); entities that
 // describe the site rather than the page (Organization, WebSite, WebPage,
 // Person, BreadcrumbList, …) are not read. Its text is its articleBody,

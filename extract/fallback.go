@@ -117,11 +117,19 @@ func noscriptArticle(page []byte, opts Options, maxNodes int) *Article {
 }
 
 // unwrapNoscript replaces each <noscript> under <body> by its children,
-// parsed as markup, and reports whether there was one.
+// parsed as markup, and reports whether there was one. A <noscript>
+// holding a line of plain text and no element ("You need to enable
+// JavaScript to run this app.") is the notice a script-rendered shell
+// shows clients without script, not a plain version of the page: it is
+// removed and does not count.
 func unwrapNoscript(root *html.Node) bool {
 	found := false
 	for _, ns := range findAll(root, false, func(n *html.Node) bool { return n.DataAtom == atom.Noscript }) {
 		if ns.Parent == nil || ns.Parent.DataAtom == atom.Head {
+			continue
+		}
+		if scriptNotice(ns) {
+			ns.Parent.RemoveChild(ns)
 			continue
 		}
 		for c := ns.FirstChild; c != nil; {
@@ -134,6 +142,22 @@ func unwrapNoscript(root *html.Node) bool {
 		found = true
 	}
 	return found
+}
+
+// scriptNotice reports whether a <noscript> parsed as markup holds text
+// only, shorter than lastResortMinText: a notice asking for script.
+func scriptNotice(ns *html.Node) bool {
+	n := 0
+	for c := ns.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return false
+		}
+		if c.Type == html.TextNode {
+			k, _ := countText(c.Data)
+			n += k
+		}
+	}
+	return n < lastResortMinText
 }
 
 // ldEntityMinWords is the least text a JSON-LD entity must hold to be

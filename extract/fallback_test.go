@@ -39,6 +39,8 @@ func TestExtractFallbackKeepsEmpty(t *testing.T) {
 		{"a shell whose region holds two teasers, under forty words",
 			`<html><body><div class="teaser"><a href="/tents/alder-1"><h3>Alder 1 trekking tent</h3></a><span>Single wall</span> <span>€289</span></div>` +
 				`<div class="teaser"><a href="/tents/birch-2"><h3>Birch 2 family tent</h3></a><span>Two porches</span> <span>€419</span></div><div id="app"></div></body></html>`},
+		{"a shell whose <noscript> holds only a notice asking for script",
+			`<html><body><noscript>Please turn on JavaScript to use this shop: it will not work without it.</noscript><main><div id="root"></div></main></body></html>`},
 		{"a shell with a top bar of a few links",
 			`<html><body><div class="bar"><a href="/">Forum</a> <a href="/calc">Calculator</a> <a href="/donate">Donate</a></div><section id="main"></section></body></html>`},
 	}
