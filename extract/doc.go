@@ -32,6 +32,13 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     A panel (panels.go) is such text when it holds 200 or more
+//     characters outside links with under a fifth of its text in links,
+//     whether paragraphs, a list of features or a table of fees (a
+//     service page's folded answers and plans); and a panel declaring
+//     role tabpanel or region that holds such text is not removed by the
+//     names of small widgets either ("menu", "nav"), which there name
+//     the tab set around it ("plan-menu-tabs").
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
