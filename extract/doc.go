@@ -77,7 +77,14 @@
 //     element). The container then grows to ancestors that add mostly
 //     paragraph text with few links, looking past up to three levels that
 //     add only headings or images, so a story split into sections is kept
-//     whole. On a product page whose one <h1> names a Product its JSON-LD
+//     whole. On a page that declares no article and is not a product's,
+//     when the block (or its sibling blocks) sits inside the page's single
+//     <main> and the rest of <main> adds a third of the block's text or
+//     more, six tenths of it paragraph text and under a third link text,
+//     with three or more h2 or h3 headings outside the block, the block is
+//     <main> (mainsections.go): a service page written as sections, a
+//     heading and a few lines each with a call to action, whose largest
+//     section (its questions and answers) the scorer picked alone. On a product page whose one <h1> names a Product its JSON-LD
 //     puts on offer (with "offers"; not a shop category's heading), a
 //     block that does not hold that heading (the item's description set
 //     below, or a marketplace's carousels of similar items) comes after

@@ -228,6 +228,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary, ps.declaresArticle)
+	if !ps.declaresArticle && !mode.product && preferred == nil {
+		blocks = mainSections(bodyNode, blocks, st) // mainsections.go
+	}
 	var others map[*html.Node]bool
 	if mode.product && preferred == nil {
 		blocks, others = ownProduct(bodyNode, blocks, st, products)
