@@ -67,6 +67,12 @@
 //     prose sits mostly in elements named as comments with little outside
 //     them (a link aggregator's thread), names of comments and replies do
 //     not remove anything: they are the content.
+//     But on a page holding schema.org Answer items (microdata), the
+//     schema.org Comment items set inside a Question or an Answer go
+//     before anything else is read (remarks.go): the answers are the
+//     replies, and those comments are readers' remarks on one post
+//     ("which version?", "this worked, thanks"). A forum marking its
+//     replies as Comment items, with no Answer on the page, keeps them.
 //     No name or tag other than those that never hold the story removes a
 //     visible element holding most of the page's paragraph text with few
 //     links (a story a broken tag nested in an ad slot, a page-wide form),

@@ -199,6 +199,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	summary := summaryTokens(opts.Summary, opts.Title)
 
+	dropRemarks(bodyNode) // remarks.go: a question's and its answers' comments
 	// Protect the likely article and its ancestors from pruning.
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
