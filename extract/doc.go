@@ -90,7 +90,13 @@
 //     with three or more h2 or h3 headings outside the block, the block is
 //     <main> (mainsections.go): a service page written as sections, a
 //     heading and a few lines each with a call to action, whose largest
-//     section (its questions and answers) the scorer picked alone. On a product page whose one <h1> names a Product its JSON-LD
+//     section (its questions and answers) the scorer picked alone.
+//     When the page marks one thread's opening post with microdata (a
+//     single schema.org Question or DiscussionForumPosting item) and the
+//     blocks chosen leave it out, the block becomes that item when it
+//     holds them (a question wrapping its answers), else the nearest
+//     element holding both, unless the element taken is over 35% link
+//     text (opening.go): the answers alone read as replies to nothing. On a product page whose one <h1> names a Product its JSON-LD
 //     puts on offer (with "offers"; not a shop category's heading), a
 //     block that does not hold that heading (the item's description set
 //     below, or a marketplace's carousels of similar items) comes after

@@ -232,6 +232,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if !ps.declaresArticle && !mode.product && preferred == nil {
 		blocks = mainSections(bodyNode, blocks, st) // mainsections.go
 	}
+	blocks = withOpening(bodyNode, blocks, st) // opening.go: a thread's opening post
 	var others map[*html.Node]bool
 	if mode.product && preferred == nil {
 		blocks, others = ownProduct(bodyNode, blocks, st, products)
