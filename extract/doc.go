@@ -32,6 +32,13 @@
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
 //     does hiding remove a folded accordion or tab panel of such text.
+//     A panel (panels.go) is such text when it holds 200 or more
+//     characters outside links with under a fifth of its text in links,
+//     whether paragraphs, a list of features or a table of fees (a
+//     service page's folded answers and plans); and a panel declaring
+//     role tabpanel or region that holds such text is not removed by the
+//     names of small widgets either ("menu", "nav"), which there name
+//     the tab set around it ("plan-menu-tabs").
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
@@ -60,6 +67,12 @@
 //     prose sits mostly in elements named as comments with little outside
 //     them (a link aggregator's thread), names of comments and replies do
 //     not remove anything: they are the content.
+//     But on a page holding schema.org Answer items (microdata), the
+//     schema.org Comment items set inside a Question or an Answer go
+//     before anything else is read (remarks.go): the answers are the
+//     replies, and those comments are readers' remarks on one post
+//     ("which version?", "this worked, thanks"). A forum marking its
+//     replies as Comment items, with no Answer on the page, keeps them.
 //     No name or tag other than those that never hold the story removes a
 //     visible element holding most of the page's paragraph text with few
 //     links (a story a broken tag nested in an ad slot, a page-wide form),
@@ -70,7 +83,20 @@
 //     element). The container then grows to ancestors that add mostly
 //     paragraph text with few links, looking past up to three levels that
 //     add only headings or images, so a story split into sections is kept
-//     whole. On a product page whose one <h1> names a Product its JSON-LD
+//     whole. On a page that declares no article and is not a product's,
+//     when the block (or its sibling blocks) sits inside the page's single
+//     <main> and the rest of <main> adds a third of the block's text or
+//     more, six tenths of it paragraph text and under a third link text,
+//     with three or more h2 or h3 headings outside the block, the block is
+//     <main> (mainsections.go): a service page written as sections, a
+//     heading and a few lines each with a call to action, whose largest
+//     section (its questions and answers) the scorer picked alone.
+//     When the page marks one thread's opening post with microdata (a
+//     single schema.org Question or DiscussionForumPosting item) and the
+//     blocks chosen leave it out, the block becomes that item when it
+//     holds them (a question wrapping its answers), else the nearest
+//     element holding both, unless the element taken is over 35% link
+//     text (opening.go): the answers alone read as replies to nothing. On a product page whose one <h1> names a Product its JSON-LD
 //     puts on offer (with "offers"; not a shop category's heading), a
 //     block that does not hold that heading (the item's description set
 //     below, or a marketplace's carousels of similar items) comes after

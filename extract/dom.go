@@ -342,7 +342,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 		}
 	}
 	long := s != nil && s.good() >= 300 && s.linkDensity() < 0.3
-	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6
+	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6 || namedPanel(n, s)
 	for _, t := range toks {
 		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
 			!(prose && in(proseJunk, t)) && !(discussion && in(commentWords, t)) {
@@ -933,14 +933,13 @@ func hasBoundaryEnd(n *html.Node) bool {
 }
 
 // collapsedProse reports whether a hidden element is the folded panel of
-// an accordion or tab set: a region labelled by its toggle, holding
-// paragraphs rather than links.
+// an accordion or tab set: a region labelled by its toggle, holding text
+// rather than links (textPanel: paragraphs, a feature list or a table).
 func collapsedProse(n *html.Node, s *stat) bool {
-	if s == nil || s.good() < 200 || s.linkDensity() >= 0.2 || s.prose*10 < s.text*6 {
+	if !textPanel(s) {
 		return false
 	}
-	switch strings.ToLower(getAttr(n, "role")) {
-	case "region", "tabpanel":
+	if panelRole(n) {
 		return true
 	}
 	if hasAttr(n, "aria-labelledby") {

@@ -199,6 +199,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	summary := summaryTokens(opts.Summary, opts.Title)
 
+	dropRemarks(bodyNode) // remarks.go: a question's and its answers' comments
 	// Protect the likely article and its ancestors from pruning.
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
@@ -228,6 +229,10 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 
 	st = measure(bodyNode)
 	blocks := chooseBlocks(bodyNode, st, preferred, summary, ps.declaresArticle)
+	if !ps.declaresArticle && !mode.product && preferred == nil {
+		blocks = mainSections(bodyNode, blocks, st) // mainsections.go
+	}
+	blocks = withOpening(bodyNode, blocks, st) // opening.go: a thread's opening post
 	var others map[*html.Node]bool
 	if mode.product && preferred == nil {
 		blocks, others = ownProduct(bodyNode, blocks, st, products)
