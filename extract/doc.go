@@ -220,6 +220,17 @@
 //     item's linked name or heading) is kept, and a line repeating one
 //     of its own card goes, as in a region (below). Fewer or smaller,
 //     cards are teasers beside a story and their links are skipped.
+//     A topic or archive page writes a paragraph or two about its topic,
+//     then lists its posts: when the block is a scored container (not
+//     articleBody, an <article> or inside <main>) of under 2,500
+//     characters, on a page that is not a product's and gives no article
+//     type in JSON-LD or microdata, and a run of eight or more sibling
+//     elements of one tag follows it (after the block or one of its
+//     three nearest ancestors), each holding a heading (h2–h6) that is
+//     four fifths or more link text and at most 300 characters of other
+//     text, the block is that page's introduction and the headings'
+//     text, the posts' titles, is emitted after it (archivegrid.go). A
+//     story's box of other stories shows three to six.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
