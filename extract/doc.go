@@ -306,6 +306,14 @@
 // the link and in the heading) is given once, list items and table
 // cells inside the card, which may repeat ("closed", "closed"), apart;
 // that text is taken when it is longer. Block is then "region".
+// When the region holds such a run of cards, the elements after its last
+// card (at the card's level and each level up to the region) that are
+// four fifths or more link text, with five or more links leading to many
+// parts of the web (half as many distinct hosts and first path segments
+// as links), and no run of cards of their own, are a footer's link
+// columns or a site map outside any landmark, and are cut
+// (regiontail.go); a list of sources with their authors, or of links
+// into one section of the site (a category's other pages), stays.
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -43,6 +43,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	}
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
+	cutLinksAfterCards(region, measure(region))
 	e := &emitter{keepLinks: true}
 	rs := measure(region)
 	if cutReviews {
