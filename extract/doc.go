@@ -306,6 +306,12 @@
 // the link and in the heading) is given once, list items and table
 // cells inside the card, which may repeat ("closed", "closed"), apart;
 // that text is taken when it is longer. Block is then "region".
+// The region reads no class names but one kind: an element of eight
+// words or fewer whose class names it as text for screen readers only
+// ("sr-only", "visually-hidden", "screen-reader-text": words prune reads
+// as boilerplate) is cut as hidden elements are (srtext.go), so a card's
+// "Regular price" label beside the struck-through price it reads out
+// is not kept.
 // When the region holds such a run of cards, the elements after its last
 // card (at the card's level and each level up to the region) that are
 // four fifths or more link text, with five or more links leading to many
