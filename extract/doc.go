@@ -311,7 +311,12 @@
 // ("sr-only", "visually-hidden", "screen-reader-text": words prune reads
 // as boilerplate) is cut as hidden elements are (srtext.go), so a card's
 // "Regular price" label beside the struck-through price it reads out
-// is not kept.
+// is not kept. Conversely, aria-hidden="true" alone (without the hidden
+// attribute or an inline style that hides it) hides an element from
+// screen readers, not from the eye: in the region, such an element of
+// five words or more whose text its parent does not also hold outside
+// it (a card's summary inside a second link to the same page) is kept;
+// a shorter one, or a copy of text beside it, is cut as before.
 // When the region holds such a run of cards, the elements after its last
 // card (at the card's level and each level up to the region) that are
 // four fifths or more link text, with five or more links leading to many

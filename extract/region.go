@@ -90,7 +90,7 @@ func landmark(n *html.Node, s *stat, total int) bool {
 	if holdsHalf(s, total) {
 		return false
 	}
-	if hidden(n) || hiddenClass(getAttr(n, "class")) || screenReaderText(n) {
+	if hidden(n) && !seenAriaHidden(n) || hiddenClass(getAttr(n, "class")) || screenReaderText(n) {
 		return true
 	}
 	switch n.DataAtom {

@@ -36,3 +36,35 @@ func screenReaderText(n *html.Node) bool {
 	}
 	return screen && reader && wordCount(textOf(n)) <= srTextMaxWords
 }
+
+// ariaHiddenOnly reports whether n is hidden from screen readers only:
+// aria-hidden="true" without the hidden attribute or an inline style
+// that hides it. Such an element is seen (a card's second link around
+// its summary, a decorative heading).
+func ariaHiddenOnly(n *html.Node) bool {
+	if !strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden") {
+		return false
+	}
+	st := strings.ToLower(strings.ReplaceAll(getAttr(n, "style"), " ", ""))
+	return !strings.Contains(st, "display:none") && !strings.Contains(st, "visibility:hidden")
+}
+
+// seenAriaHidden reports whether n, hidden from screen readers only
+// (ariaHiddenOnly), is text the reader sees: five words or more that its
+// parent does not also hold outside it (a card's summary inside a second
+// link to its page, where a copy for screen readers would repeat it).
+func seenAriaHidden(n *html.Node) bool {
+	if !ariaHiddenOnly(n) {
+		return false
+	}
+	own := strings.Join(strings.Fields(textOf(n)), " ")
+	if wordCount(own) < 5 || n.Parent == nil {
+		return false
+	}
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c != n && strings.Contains(strings.Join(strings.Fields(textOf(c)), " "), own) {
+			return false
+		}
+	}
+	return true
+}
