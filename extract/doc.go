@@ -246,6 +246,17 @@
 //     item's linked name or heading) is kept, and a line repeating one
 //     of its own card goes, as in a region (below). Fewer or smaller,
 //     cards are teasers beside a story and their links are skipped.
+//     A topic or archive page writes a paragraph or two about its topic,
+//     then lists its posts: when the block is a scored container (not
+//     articleBody, an <article> or inside <main>) of under 2,500
+//     characters, on a page that is not a product's and gives no article
+//     type in JSON-LD or microdata, and a run of eight or more sibling
+//     elements of one tag follows it (after the block or one of its
+//     three nearest ancestors), each holding a heading (h2–h6) that is
+//     four fifths or more link text and at most 300 characters of other
+//     text, the block is that page's introduction and the headings'
+//     text, the posts' titles, is emitted after it (archivegrid.go). A
+//     story's box of other stories shows three to six.
 //
 // When the page marks no article and the text found is short next to the
 // paragraph text the page held before step 2 (under a fifth of it), step
@@ -324,6 +335,25 @@
 // the link and in the heading) is given once, list items and table
 // cells inside the card, which may repeat ("closed", "closed"), apart;
 // that text is taken when it is longer. Block is then "region".
+// The region reads no class names but one kind: an element of eight
+// words or fewer whose class names it as text for screen readers only
+// ("sr-only", "visually-hidden", "screen-reader-text": words prune reads
+// as boilerplate) is cut as hidden elements are (srtext.go), so a card's
+// "Regular price" label beside the struck-through price it reads out
+// is not kept. Conversely, aria-hidden="true" alone (without the hidden
+// attribute or an inline style that hides it) hides an element from
+// screen readers, not from the eye: in the region, such an element of
+// five words or more whose text its parent does not also hold outside
+// it (a card's summary inside a second link to the same page) is kept;
+// a shorter one, or a copy of text beside it, is cut as before.
+// When the region holds such a run of cards, the elements after its last
+// card (at the card's level and each level up to the region) that are
+// four fifths or more link text, with five or more links leading to many
+// parts of the web (half as many distinct hosts and first path segments
+// as links), and no run of cards of their own, are a footer's link
+// columns or a site map outside any landmark, and are cut
+// (regiontail.go); a list of sources with their authors, or of links
+// into one section of the site (a category's other pages), stays.
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -259,6 +259,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		}
 		raw = append(raw, emitSkipping(b, skip, host, !mode.product && !ps.declaresArticle)...)
 	}
+	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
+		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
+	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
 	paras = dropAuthorBox(paras, m.author)

@@ -43,6 +43,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	}
 	cut := measure(body)[body]
 	cutLinksBeforeHeading(region, st)
+	cutLinksAfterCards(region, measure(region))
 	e := &emitter{keepLinks: true}
 	rs := measure(region)
 	if cutReviews {
@@ -89,7 +90,7 @@ func landmark(n *html.Node, s *stat, total int) bool {
 	if holdsHalf(s, total) {
 		return false
 	}
-	if hidden(n) || hiddenClass(getAttr(n, "class")) {
+	if hidden(n) && !seenAriaHidden(n) || hiddenClass(getAttr(n, "class")) || screenReaderText(n) {
 		return true
 	}
 	switch n.DataAtom {
