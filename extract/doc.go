@@ -47,6 +47,14 @@
 //     a carousel of similar items) and are not emitted, unless they hold
 //     half that block's text or more (a shop's category page declaring
 //     its items as Products, whose cards are its content).
+//     When the page's one <h1> names a Product or ProductGroup its JSON-LD
+//     declares (the words of one holding all those of the other), runs
+//     of three or more sibling elements of one tag and first class word,
+//     outside that heading, each with a price, a link to another page
+//     and at most 800 characters of text, are other products too ("you
+//     may also like" strips whose quick-view, basket and seller links
+//     make them no cards above) and are not emitted; a category page's
+//     heading names no declared item.
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators

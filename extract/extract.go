@@ -243,7 +243,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	teasers := teaserRuns(scope, host)
 	if mode.product {
-		teasers = joinNodes(otherProducts(blocks, st, teasers), others)
+		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string
