@@ -36,11 +36,11 @@
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
 //     go, are never the block chosen, and are cut from its content region.
-//     So do they on a page that declares no article but holds a run of
-//     three or more sibling elements of one tag named for reviews, each
-//     with a date (a shop's dated customer reviews, whether or not it
-//     declares the item a Product); undated ones are testimonials, the
-//     pitch of a service page, and stay.
+//     On a page that declares neither, a run of three or more sibling
+//     elements of one tag named for reviews, each with a date, is a
+//     shop's dated customer reviews: those boxes go (other elements named
+//     for reviews stay, such as a book's editorial reviews); undated ones
+//     are testimonials, the pitch of a service page, and stay.
 //     On such a page, runs of six or more sibling cards (as for the
 //     region below: a name, a price and a link each) in the chosen block
 //     or the content region are other products ("customers also bought",

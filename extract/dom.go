@@ -596,9 +596,6 @@ type pruneMode struct {
 	// product: the page declares a schema.org Product and no article, so
 	// elements named for reviews hold customer reviews, not its text.
 	product bool
-	// reviews: elements named for reviews hold customer reviews (on a
-	// product page, or where a run of them shows it; see reviewRun).
-	reviews bool
 	// formHolders are the elements that hold a <form> (see formPanel),
 	// set by prune.
 	formHolders map[*html.Node]bool
@@ -643,7 +640,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 		return strings.EqualFold(getAttr(n, "aria-hidden"), "true") || hasAttr(n, "hidden")
 	}
 	if !mode.byName {
-		return hidden(n) && !collapsedProse(n, s) || consentPanel(n) || mode.reviews && reviewNamed(n)
+		return hidden(n) && !collapsedProse(n, s) || consentPanel(n) || mode.product && reviewNamed(n)
 	}
 	if n.DataAtom == 0 && strings.Contains(n.Data, "-") {
 		// custom elements: <ad-slot>, <share-bar>
@@ -653,7 +650,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 			}
 		}
 	}
-	if mode.reviews && reviewNamed(n) {
+	if mode.product && reviewNamed(n) {
 		return true
 	}
 	if inRunningText(n) {

@@ -204,9 +204,17 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
-	mode.reviews = mode.product || !sg.declaresArticle() && reviewRun(bodyNode)
+	if !mode.product && !sg.declaresArticle() {
+		// Dated customer reviews on a page that declares no Product.
+		if runs := reviewRunNodes(bodyNode); len(runs) > 0 {
+			for _, r := range runs {
+				r.Parent.RemoveChild(r)
+			}
+			st = measure(bodyNode)
+		}
+	}
 	preferred := preferredBlock(bodyNode, st, summary)
-	if preferred != nil && mode.reviews && withinReviews(preferred) {
+	if preferred != nil && mode.product && withinReviews(preferred) {
 		preferred = nil // one customer review of many is not the product's text
 	}
 	if preferred != nil {
@@ -453,7 +461,7 @@ func mainParagraphParent(body *html.Node, mode pruneMode) *html.Node {
 	var walk func(n *html.Node, hid bool)
 	walk = func(n *html.Node, hid bool) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode || modal(c) || consentPanel(c) || mode.reviews && reviewNamed(c) {
+			if c.Type != html.ElementNode || modal(c) || consentPanel(c) || mode.product && reviewNamed(c) {
 				continue // a dialog's or a consent panel's text, or customer reviews, are not the page's
 			}
 			if c.DataAtom == atom.P {
