@@ -123,7 +123,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			a.Paragraphs = dropPostFurniture(a.Paragraphs)
 		}
 		if ps.product {
-			a.Paragraphs = dropPriceLines(a.Paragraphs)
+			a.Paragraphs = dropPriceLines(withDeclaredDescription(page, a.Paragraphs))
 		}
 		return a, nil
 	}
