@@ -43,7 +43,8 @@
 //     half that block's text or more (a shop's category page declaring
 //     its items as Products, whose cards are its content).
 //     On such a page, when the text found holds under half the words of
-//     the description the JSON-LD gives the Product (150 characters or
+//     the description the JSON-LD gives the one item it declares (items
+//     of several names: a category page, left alone) (150 characters or
 //     more; HTML tags there become line breaks), that description is
 //     added at the end, provided it is written in words (20 or more) or
 //     an element of the page shows its opening: the item's description

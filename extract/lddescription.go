@@ -55,10 +55,12 @@ func withDeclaredDescription(page []byte, paras []string) []string {
 	return append(paras, lines...)
 }
 
-// declaredDescription returns the longest description of the Products
-// and ProductGroups the page's JSON-LD declares.
+// declaredDescription returns the longest description of the Product
+// or ProductGroup the page's JSON-LD declares; "" when it declares items
+// of more than one name (a shop's category page, whose text is its
+// items, not one item's description).
 func declaredDescription(root *html.Node) string {
-	best := ""
+	best, name := "", ""
 	for _, s := range findAll(root, true, isLDScript) {
 		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
 			continue
@@ -70,6 +72,13 @@ func declaredDescription(root *html.Node) string {
 		for _, e := range ldEntities(v, 0) {
 			if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
 				continue
+			}
+			n, _ := e["name"].(string)
+			if n = strings.ToLower(collapseSpace(n)); n != "" {
+				if name != "" && n != name {
+					return ""
+				}
+				name = n
 			}
 			if d, _ := e["description"].(string); len(d) > len(best) {
 				best = d
