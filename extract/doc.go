@@ -49,6 +49,28 @@
 //     a carousel of similar items) and are not emitted, unless they hold
 //     half that block's text or more (a shop's category page declaring
 //     its items as Products, whose cards are its content).
+//     On such a page, when the text found holds under half the words of
+//     the description the JSON-LD gives the one item it declares (items
+//     of several names: a category page, left alone) (150 characters or
+//     more; HTML tags there become line breaks), that description is
+//     added at the end, provided it is written in words (20 or more) or
+//     an element of the page shows its opening: the item's description
+//     sits in a drawer or side sheet (a dialog, an <aside>) opened on a
+//     click, cut as boilerplate, or is filled in by a script.
+//     When the page's one <h1> names a Product or ProductGroup its JSON-LD
+//     declares (the words of one holding all those of the other), runs
+//     of three or more sibling elements of one tag and first class word,
+//     outside that heading, each with a price, a link to another page
+//     and at most 800 characters of text, are other products too ("you
+//     may also like" strips whose quick-view, basket and seller links
+//     make them no cards above) and are not emitted; a category page's
+//     heading names no declared item.
+//     On a page that declares neither a Product nor an article, a run of
+//     three or more sibling elements of one tag named for reviews, each
+//     with a date, is a shop's dated customer reviews: those boxes go
+//     (other elements named for reviews stay, such as a book's editorial
+//     reviews); undated ones are testimonials, the pitch of a service
+//     page, and stay.
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators

@@ -123,7 +123,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			a.Paragraphs = dropPostFurniture(a.Paragraphs)
 		}
 		if ps.product {
-			a.Paragraphs = dropPriceLines(a.Paragraphs)
+			a.Paragraphs = dropPriceLines(withDeclaredDescription(page, a.Paragraphs))
 		}
 		return a, nil
 	}
@@ -205,6 +205,15 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
+	if !mode.product && !sg.declaresArticle() {
+		// Dated customer reviews on a page that declares no Product.
+		if runs := reviewRunNodes(bodyNode); len(runs) > 0 {
+			for _, r := range runs {
+				r.Parent.RemoveChild(r)
+			}
+			st = measure(bodyNode)
+		}
+	}
 	preferred := preferredBlock(bodyNode, st, summary)
 	if preferred != nil && mode.product && withinReviews(preferred) {
 		preferred = nil // one customer review of many is not the product's text
@@ -247,7 +256,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	teasers := teaserRuns(scope, host)
 	if mode.product {
-		teasers = joinNodes(otherProducts(blocks, st, teasers), others)
+		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
 	var raw []string

@@ -34,6 +34,10 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	st := measure(body)
 	total := st[body].text
+	var names []string // the items the page declares, read before its scripts are cut
+	if cutReviews && body.Parent != nil {
+		names = itemNames(body.Parent)
+	}
 	cutLandmarks(body, st, total, cutReviews)
 	region := body
 	if mains := findAll(body, false, isMain); len(mains) == 1 {
@@ -47,7 +51,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	e := &emitter{keepLinks: true}
 	rs := measure(region)
 	if cutReviews {
-		e.skip = otherProducts([]*html.Node{region}, rs, nil)
+		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, names))
 	}
 	if _, cards := cardRuns(region, rs, regionMinCards); len(cards) > 0 {
 		e.cards = make(map[*html.Node]bool, len(cards))
