@@ -245,6 +245,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		teasers = joinNodes(otherProducts(blocks, st, teasers), others)
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
+	skip = joinNodes(skip, figureGrids(scope))
 	var raw []string
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
 	raw = append(raw, intro...)
