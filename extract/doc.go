@@ -155,7 +155,12 @@
 //     words or more ("Earn your degree in data analytics", then "Learn
 //     more"), unless another such box of its tag and first class word is
 //     on the page (a round-up's product cards). A story's sentence may
-//     end in a link, but on the sentence's own line. An
+//     end in a link, but on the sentence's own line. On a page whose
+//     JSON-LD or microdata declares an article, such banners go too when
+//     the story is spread over several containers rather than written as
+//     the <p> children of one (four or more <p> of 15 words or more
+//     outside lists and tables, 150+ words, anywhere in the block): a
+//     page built from editor blocks, one box per run of paragraphs. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that

@@ -244,7 +244,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		teasers = joinNodes(otherProducts(blocks, st, teasers), others)
 	}
-	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
+	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
 	skip = joinNodes(skip, figureGrids(scope))
 	var raw []string
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
