@@ -47,16 +47,17 @@ func actionBoxes(root *html.Node) map[*html.Node]bool {
 // storyActions returns the action boxes inside block that follow its
 // first paragraph of actionStoryWords words or more (the story's first,
 // also where the story is spread over several containers), when block
-// holds a story (see storyCaptions); nil otherwise: on a listing or a
-// service page a pitch and its button are the page's content. Above the
+// holds a story (see storyCaptions), or, when article says the page's
+// structured data declares an article, a story spread over several
+// containers (spreadStory); nil otherwise: on a listing or a service page
+// a pitch and its button are the page's content. Above the
 // story, a box with a button is its header (a standfirst beside a
 // "Subscribe" or "Follow" button) and stays.
-func storyActions(boxes map[*html.Node]bool, block *html.Node) map[*html.Node]bool {
+func storyActions(boxes map[*html.Node]bool, block *html.Node, article bool) map[*html.Node]bool {
 	if len(boxes) == 0 {
 		return nil
 	}
-	c := storyContainer(block)
-	if c == nil || !writesStory(c) {
+	if c := storyContainer(block); (c == nil || !writesStory(c)) && !(article && spreadStory(block)) {
 		return nil
 	}
 	first := findFirstWhere(block, isSentenceParagraph)

@@ -203,7 +203,12 @@
 //     words or more ("Earn your degree in data analytics", then "Learn
 //     more"), unless another such box of its tag and first class word is
 //     on the page (a round-up's product cards). A story's sentence may
-//     end in a link, but on the sentence's own line. An
+//     end in a link, but on the sentence's own line. On a page whose
+//     JSON-LD or microdata declares an article, such banners go too when
+//     the story is spread over several containers rather than written as
+//     the <p> children of one (four or more <p> of 15 words or more
+//     outside lists and tables, 150+ words, anywhere in the block): a
+//     page built from editor blocks, one box per run of paragraphs. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it, and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
@@ -243,6 +248,16 @@
 //     heading, code or a table: a banner, a product card, a "read also"
 //     or newsletter box set into the text (a note or tip of the writer's,
 //     without a link, stays).
+//     In a block that holds such a story, a grid of figures outside a
+//     table is not emitted: an element (not a table part, <p>, <pre> or
+//     <code>) with six or more element children of six words or fewer,
+//     no loose text and no link, three or more of them and two fifths
+//     holding a figure alone ("$244B", "93 %", "£2.40 - £6.10") beside
+//     their labels ("Market Cap", "On time"): a quote box, a key-figures
+//     or nutrition panel set into the page, not the writer's sentences,
+//     while a story's own figures sit in a <table> or a list's lines.
+//     Its box goes with it when that holds only short headings besides
+//     (the panel's title).
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an

@@ -258,7 +258,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}
-	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope))
+	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
+	skip = joinNodes(skip, figureGrids(scope))
 	var raw []string
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
 	raw = append(raw, intro...)
