@@ -285,6 +285,24 @@ func ldEntities(v any, depth int) []map[string]any {
 	return nil
 }
 
+// pageLDEntities returns the top-level objects (ldEntities) of every
+// JSON-LD script of the page, in document order; scripts that do not
+// parse, or over a megabyte, are skipped.
+func pageLDEntities(root *html.Node) []map[string]any {
+	var out []map[string]any
+	for _, s := range findAll(root, true, isLDScript) {
+		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
+			continue
+		}
+		var v any
+		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
+			continue
+		}
+		out = append(out, ldEntities(v, 0)...)
+	}
+	return out
+}
+
 // ldPartKeys name the members of a JSON-LD entity whose prose is part
 // of the entity's own: the steps of a HowTo, the instructions of a
 // Recipe, the answers of a Question, the posts of a thread.

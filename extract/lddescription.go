@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -61,28 +60,19 @@ func withDeclaredDescription(page []byte, paras []string) []string {
 // items, not one item's description).
 func declaredDescription(root *html.Node) string {
 	best, name := "", ""
-	for _, s := range findAll(root, true, isLDScript) {
-		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
+	for _, e := range pageLDEntities(root) {
+		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
 			continue
 		}
-		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
-			continue
+		n, _ := e["name"].(string)
+		if n = strings.ToLower(collapseSpace(n)); n != "" {
+			if name != "" && n != name {
+				return ""
+			}
+			name = n
 		}
-		for _, e := range ldEntities(v, 0) {
-			if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
-				continue
-			}
-			n, _ := e["name"].(string)
-			if n = strings.ToLower(collapseSpace(n)); n != "" {
-				if name != "" && n != name {
-					return ""
-				}
-				name = n
-			}
-			if d, _ := e["description"].(string); len(d) > len(best) {
-				best = d
-			}
+		if d, _ := e["description"].(string); len(d) > len(best) {
+			best = d
 		}
 	}
 	return best

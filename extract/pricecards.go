@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"regexp"
 	"strings"
 	"unicode"
@@ -109,21 +108,12 @@ func productStrips(n *html.Node, st map[*html.Node]*stat, names []string) map[*h
 // too). Malformed blocks are skipped.
 func itemNames(root *html.Node) []string {
 	var names []string
-	for _, s := range findAll(root, true, isLDScript) {
-		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
+	for _, e := range pageLDEntities(root) {
+		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
 			continue
 		}
-		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
-			continue
-		}
-		for _, e := range ldEntities(v, 0) {
-			if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
-				continue
-			}
-			if nm, _ := e["name"].(string); strings.TrimSpace(nm) != "" {
-				names = append(names, html.UnescapeString(nm))
-			}
+		if nm, _ := e["name"].(string); strings.TrimSpace(nm) != "" {
+			names = append(names, html.UnescapeString(nm))
 		}
 	}
 	return names

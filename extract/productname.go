@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -70,21 +69,12 @@ const productMinCards = 3
 // and @graph too). Malformed blocks are skipped.
 func productNames(root *html.Node) []string {
 	var names []string
-	for _, s := range findAll(root, true, isLDScript) {
-		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
+	for _, e := range pageLDEntities(root) {
+		if !ldTypeIs(e["@type"], "product") || e["offers"] == nil {
 			continue
 		}
-		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
-			continue
-		}
-		for _, e := range ldEntities(v, 0) {
-			if !ldTypeIs(e["@type"], "product") || e["offers"] == nil {
-				continue
-			}
-			if n, _ := e["name"].(string); strings.TrimSpace(n) != "" {
-				names = append(names, html.UnescapeString(n))
-			}
+		if n, _ := e["name"].(string); strings.TrimSpace(n) != "" {
+			names = append(names, html.UnescapeString(n))
 		}
 	}
 	return names
