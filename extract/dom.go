@@ -606,7 +606,13 @@ var reviewWords = makeSet("review", "reviews")
 
 // reviewNamed reports whether n's class or id names reviews.
 func reviewNamed(n *html.Node) bool {
-	for _, t := range classTokens(getAttr(n, "class") + " " + getAttr(n, "id")) {
+	names := getAttr(n, "class") + " " + getAttr(n, "id")
+	if !containsFoldASCII(names, "review") {
+		// Every token of reviewWords holds "review": most elements are
+		// answered without splitting their names into tokens.
+		return false
+	}
+	for _, t := range classTokens(names) {
 		if in(reviewWords, t) {
 			return true
 		}
@@ -1013,4 +1019,19 @@ func otherProducts(blocks []*html.Node, st map[*html.Node]*stat, skip map[*html.
 		}
 	}
 	return skip
+}
+
+// containsFoldASCII reports whether s holds word, a lower-case ASCII
+// word, in any mix of cases.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }

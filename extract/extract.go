@@ -123,7 +123,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			a.Paragraphs = dropPostFurniture(a.Paragraphs)
 		}
 		if ps.product {
-			a.Paragraphs = dropPriceLines(withDeclaredDescription(page, a.Paragraphs))
+			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
 		return a, nil
 	}
@@ -179,6 +179,9 @@ type pageStats struct {
 	// product: customer reviews were pruned (pruneMode.product), so the
 	// content region is read without them too.
 	product bool
+	// description is the declared Product's description, on a product
+	// page (lddescription.go).
+	description productDescription
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -228,6 +231,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		protect(protected, pp)
 	}
 	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
+	if mode.product {
+		ps.description = readProductDescription(root, bodyNode)
+	}
 	captions := captionBoxes(bodyNode)
 	actions := actionBoxes(bodyNode)
 	var products []string

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -19,39 +18,52 @@ const declaredDescMin = 150
 // the description to count as shown on the page.
 const declaredDescShown = 40
 
-// withDeclaredDescription returns paras with, at the end, the description
-// of the Product the page's JSON-LD declares (the longest, with HTML
-// tags turned into line breaks) when paras hold under half of its words
-// and it is written in words (20 or more, as a description is; a text
-// of escaped characters is not) or an element of the page shows its
-// opening: the item's description, set in a drawer, a tab or a side
-// sheet that the page opens on a click (a dialog, an <aside>) and that
-// pruning cut as boilerplate, or filled in by a script.
-func withDeclaredDescription(page []byte, paras []string) []string {
-	if !bytes.Contains(page, []byte("ld+json")) {
-		return paras
-	}
-	root, err := html.Parse(bytes.NewReader(page))
-	if err != nil {
-		return paras
-	}
+// productDescription is the description of the Product a page's JSON-LD
+// declares, read from the page before pruning (readProductDescription).
+type productDescription struct {
+	// lines are the description's lines (descLines); nil when the page
+	// declares none of declaredDescMin characters or more.
+	lines []string
+	// shown: the description is written in words (20 or more, as a
+	// description is; a text of escaped characters is not) or an element
+	// of the page, not a script, shows its opening.
+	shown bool
+}
+
+// readProductDescription reads the description of the Product declared
+// in root's JSON-LD (declaredDescription) and whether body shows it.
+// It runs on the page as parsed, before pruning cuts the drawer, tab or
+// side sheet the description may be set in.
+func readProductDescription(root, body *html.Node) productDescription {
 	desc := declaredDescription(root)
 	if len(desc) < declaredDescMin {
-		return paras
+		return productDescription{}
 	}
 	lines := descLines(desc)
-	if len(lines) == 0 || wordShare(strings.Join(lines, " "), strings.Join(paras, " ")) >= 0.5 {
-		return paras
+	if len(lines) == 0 {
+		return productDescription{}
+	}
+	if len(strings.Fields(desc)) >= 20 {
+		return productDescription{lines: lines, shown: true}
 	}
 	opening := strings.ToLower(collapseSpace(strings.Join(lines, " ")))
 	if len(opening) > declaredDescShown {
 		opening = opening[:declaredDescShown]
 	}
-	body := findFirst(root, atom.Body)
-	if body == nil || len(strings.Fields(desc)) < 20 && !strings.Contains(strings.ToLower(collapseSpace(visibleText(body))), opening) {
+	return productDescription{lines: lines, shown: strings.Contains(strings.ToLower(collapseSpace(visibleText(body))), opening)}
+}
+
+// withDeclaredDescription returns paras with, at the end, the lines of
+// the Product's description d when d is shown (productDescription) and
+// paras hold under half of its words: the item's description, set in a
+// drawer, a tab or a side sheet that the page opens on a click (a
+// dialog, an <aside>) and that pruning cut as boilerplate, or filled in
+// by a script.
+func withDeclaredDescription(paras []string, d productDescription) []string {
+	if !d.shown || wordShare(strings.Join(d.lines, " "), strings.Join(paras, " ")) >= 0.5 {
 		return paras
 	}
-	return append(paras, lines...)
+	return append(paras, d.lines...)
 }
 
 // declaredDescription returns the longest description of the Product

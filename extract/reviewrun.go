@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -23,22 +24,36 @@ func reviewRunNodes(n *html.Node) []*html.Node {
 	var out []*html.Node
 	var walk func(x *html.Node)
 	walk = func(x *html.Node) {
-		runs := map[string][]*html.Node{}
+		var named map[string][]*html.Node // by tag; most elements hold none
 		for c := x.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
-				continue
+			switch {
+			case c.Type != html.ElementNode:
+			case reviewNamed(c):
+				if named == nil {
+					named = map[string][]*html.Node{}
+				}
+				named[c.Data] = append(named[c.Data], c)
+			default:
+				walk(c)
 			}
-			if reviewNamed(c) && datedIn.MatchString(strings.ToLower(textOf(c))) {
-				runs[c.Data] = append(runs[c.Data], c)
-				continue
-			}
-			walk(c)
 		}
-		for _, r := range runs {
-			if len(r) >= reviewRunMin {
-				out = append(out, r...)
-			} else {
-				for _, c := range r {
+		for _, siblings := range named {
+			// The dates are read only where a run could form: a lone
+			// element named for reviews may wrap the whole page.
+			var dated []*html.Node
+			if len(siblings) >= reviewRunMin {
+				for _, c := range siblings {
+					if datedIn.MatchString(strings.ToLower(textOf(c))) {
+						dated = append(dated, c)
+					}
+				}
+			}
+			if len(dated) < reviewRunMin {
+				dated = nil
+			}
+			out = append(out, dated...)
+			for _, c := range siblings {
+				if !slices.Contains(dated, c) {
 					walk(c)
 				}
 			}

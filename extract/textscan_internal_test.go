@@ -107,3 +107,50 @@ func TestTextCountsByByte(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewNamed checks that reviewNamed's substring pre-check answers
+// as the class tokens do: camel case, separators, generated hashes and
+// capitals, and words that only hold "review" inside another word.
+func TestReviewNamed(t *testing.T) {
+	tests := []struct {
+		class, id string
+		want      bool
+	}{
+		{"reviews", "", true},
+		{"product-review-list", "", true},
+		{"", "customerReviews", true},
+		{"REVIEW_box", "", true},
+		{"css-1x2y3z4 review", "", true},
+		{"preview-card", "", false},
+		{"reviewer-name", "", false},
+		{"article-body", "main", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		n := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+		if tc.class != "" {
+			n.Attr = append(n.Attr, html.Attribute{Key: "class", Val: tc.class})
+		}
+		if tc.id != "" {
+			n.Attr = append(n.Attr, html.Attribute{Key: "id", Val: tc.id})
+		}
+		if got := reviewNamed(n); got != tc.want {
+			t.Errorf("reviewNamed(class=%q id=%q) = %v, want %v", tc.class, tc.id, got, tc.want)
+		}
+	}
+}
+
+func TestContainsFoldASCII(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"review", true}, {"ReViEw", true}, {"x-REVIEWS", true}, {"revie", false},
+		{"rev iew", false}, {"", false}, {"r\u00e9view", false},
+	}
+	for _, tc := range tests {
+		if got := containsFoldASCII(tc.s, "review"); got != tc.want {
+			t.Errorf("containsFoldASCII(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
