@@ -376,17 +376,7 @@ func overlapShare(a, b []string) float64 {
 		}
 		return m
 	}
-	wa, wb := words(a), words(b)
-	if len(wa) == 0 {
-		return 0
-	}
-	n := 0
-	for w := range wa {
-		if wb[w] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(wa))
+	return setShare(words(a), words(b), 0)
 }
 
 // countStartTags counts start tags with the tokenizer, stopping past limit.

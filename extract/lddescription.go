@@ -111,19 +111,24 @@ func descLines(d string) []string {
 }
 
 // wordShare returns the share of the distinct words of a (lower-cased
-// letters and digits) that b holds.
+// letters and digits) that b holds; 1 when a has none.
 func wordShare(a, b string) float64 {
-	wa, wb := wordSet(a), wordSet(b)
-	if len(wa) == 0 {
-		return 1
+	return setShare(wordSet(a), wordSet(b), 1)
+}
+
+// setShare returns the share of the members of a that b holds, or empty
+// when a has none.
+func setShare(a, b map[string]bool, empty float64) float64 {
+	if len(a) == 0 {
+		return empty
 	}
 	k := 0
-	for w := range wa {
-		if wb[w] {
+	for w := range a {
+		if b[w] {
 			k++
 		}
 	}
-	return float64(k) / float64(len(wa))
+	return float64(k) / float64(len(a))
 }
 
 // visibleText returns the text of n outside scripts, styles and
