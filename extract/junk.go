@@ -195,6 +195,10 @@ var junkPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(this (article|story|post) (was )?(originally )?(appeared|published) (on|in|at)|originally published (on|at|in)) [^.!?]{1,100}$`),
 }
 
+// junkPatternIndex tries a line only on the junkPatterns that can begin
+// with its first byte.
+var junkPatternIndex = indexAnchored(junkPatterns)
+
 // creditAgency matches the names of photo agencies and stock libraries
 // that image credits cite; the short news agency acronyms match only in
 // their own case ("AFP", "dpa"), so that "DPA" in a list of documents does
@@ -365,10 +369,8 @@ func classify(line string) junkKind {
 	lower := strings.Trim(strings.ToLower(line), " \t-–—•·*|»«›‹→←↑")
 	words := wordCount(lower)
 	if words <= 60 && mayMatchPattern(lower) || strings.Contains(lower, "cookie") {
-		for _, re := range junkPatterns {
-			if re.MatchString(lower) {
-				return junkLine
-			}
+		if junkPatternIndex.MatchString(lower) {
+			return junkLine
 		}
 	}
 	if words <= 45 && isNewsletterCall(lower) {
