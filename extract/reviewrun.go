@@ -11,6 +11,20 @@ import (
 // (reviewNamed) that reviewRunNodes reads as a run of customer reviews.
 const reviewRunMin = 3
 
+// cutReviewRuns removes the runs of dated customer reviews under n
+// (reviewRunNodes) and reports whether it found any. The first pass
+// cuts them from a page that declares no Product; the content region
+// (readRegion), read from a fresh parse, cuts them again when the first
+// pass found some, so a page read as its region (a shop's item page
+// classified "other") does not get its buyers' reviews back.
+func cutReviewRuns(n *html.Node) bool {
+	runs := reviewRunNodes(n)
+	for _, r := range runs {
+		r.Parent.RemoveChild(r)
+	}
+	return len(runs) > 0
+}
+
 // reviewRunNodes returns the members of every run of reviewRunMin or
 // more sibling elements of one tag named for reviews (reviewNamed) that
 // each hold a date (datedIn): the list of customer reviews a shop prints
