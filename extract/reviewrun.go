@@ -74,5 +74,39 @@ func reviewRunNodes(n *html.Node) []*html.Node {
 		}
 	}
 	walk(n)
+	if len(out) > 0 {
+		out = append(out, reviewKin(n, out)...)
+	}
 	return out
+}
+
+// reviewKin returns the dated elements under n, outside runs, that share
+// the tag and class of a member of runs: the same review box printed in
+// a shorter list beside the run (a shop's "top reviews from your
+// country" above "reviews from other countries"), too short to be a run
+// itself. It is read only once a run is found, so a page without one
+// pays nothing.
+func reviewKin(n *html.Node, runs []*html.Node) []*html.Node {
+	inRun := make(map[*html.Node]bool, len(runs))
+	kinds := map[string]bool{}
+	for _, r := range runs {
+		inRun[r] = true
+		kinds[r.Data+"\x00"+getAttr(r, "class")] = true
+	}
+	var kin []*html.Node
+	var walk func(x *html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type != html.ElementNode || inRun[c]:
+			case reviewNamed(c) && kinds[c.Data+"\x00"+getAttr(c, "class")] &&
+				datedIn.MatchString(strings.ToLower(textOf(c))):
+				kin = append(kin, c)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return kin
 }
