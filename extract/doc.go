@@ -70,7 +70,12 @@
 //     with a date, is a shop's dated customer reviews: those boxes go
 //     (other elements named for reviews stay, such as a book's editorial
 //     reviews); undated ones are testimonials, the pitch of a service
-//     page, and stay.
+//     page, and stay. Once a run is found, dated elements elsewhere of
+//     the same tag and class as one of its boxes go too: the same review
+//     box in a list too short to be a run ("top reviews from your
+//     country" above the rest). When the first pass cut such runs, the content
+//     region (read from a fresh parse for a page classified "other", a
+//     listing or a gallery) cuts them too.
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators

@@ -179,6 +179,10 @@ type pageStats struct {
 	// product: customer reviews were pruned (pruneMode.product), so the
 	// content region is read without them too.
 	product bool
+	// reviewRuns: dated customer reviews were cut (reviewRunNodes) from
+	// a page that declares no Product, so the content region is read
+	// without them too.
+	reviewRuns bool
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
@@ -208,12 +212,11 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
+	reviewRuns := false
 	if !mode.product && !sg.declaresArticle() {
 		// Dated customer reviews on a page that declares no Product.
-		if runs := reviewRunNodes(bodyNode); len(runs) > 0 {
-			for _, r := range runs {
-				r.Parent.RemoveChild(r)
-			}
+		reviewRuns = cutReviewRuns(bodyNode)
+		if reviewRuns {
 			st = measure(bodyNode)
 		}
 	}
@@ -230,7 +233,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product}
+	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns}
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 	}

@@ -223,6 +223,9 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if body == nil {
 		return
 	}
+	if ps.reviewRuns {
+		cutReviewRuns(body) // reviewrun.go: as the first pass did
+	}
 	raw, cut := regionParagraphs(body, ps.product)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
 	if ps.declaresArticle && asOther && !regionOutweighsPost(paras, cut) &&

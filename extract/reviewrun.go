@@ -11,6 +11,20 @@ import (
 // (reviewNamed) that reviewRunNodes reads as a run of customer reviews.
 const reviewRunMin = 3
 
+// cutReviewRuns removes the runs of dated customer reviews under n
+// (reviewRunNodes) and reports whether it found any. The first pass
+// cuts them from a page that declares no Product; the content region
+// (readRegion), read from a fresh parse, cuts them again when the first
+// pass found some, so a page read as its region (a shop's item page
+// classified "other") does not get its buyers' reviews back.
+func cutReviewRuns(n *html.Node) bool {
+	runs := reviewRunNodes(n)
+	for _, r := range runs {
+		r.Parent.RemoveChild(r)
+	}
+	return len(runs) > 0
+}
+
 // reviewRunNodes returns the members of every run of reviewRunMin or
 // more sibling elements of one tag named for reviews (reviewNamed) that
 // each hold a date (datedIn): the list of customer reviews a shop prints
@@ -60,5 +74,39 @@ func reviewRunNodes(n *html.Node) []*html.Node {
 		}
 	}
 	walk(n)
+	if len(out) > 0 {
+		out = append(out, reviewKin(n, out)...)
+	}
 	return out
+}
+
+// reviewKin returns the dated elements under n, outside runs, that share
+// the tag and class of a member of runs: the same review box printed in
+// a shorter list beside the run (a shop's "top reviews from your
+// country" above "reviews from other countries"), too short to be a run
+// itself. It is read only once a run is found, so a page without one
+// pays nothing.
+func reviewKin(n *html.Node, runs []*html.Node) []*html.Node {
+	inRun := make(map[*html.Node]bool, len(runs))
+	kinds := map[string]bool{}
+	for _, r := range runs {
+		inRun[r] = true
+		kinds[r.Data+"\x00"+getAttr(r, "class")] = true
+	}
+	var kin []*html.Node
+	var walk func(x *html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type != html.ElementNode || inRun[c]:
+			case reviewNamed(c) && kinds[c.Data+"\x00"+getAttr(c, "class")] &&
+				datedIn.MatchString(strings.ToLower(textOf(c))):
+				kin = append(kin, c)
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return kin
 }
