@@ -234,6 +234,11 @@
 //     so does a paragraph repeating one of its own container (sibling <p>
 //     elements: a story restating a sentence) unless the next paragraph
 //     repeats another long one, so that it opens a copy of several.
+//     A <dl> of three or more terms, half or more of them machine field
+//     names (letters and digits joined by underscores, no space:
+//     "item_code", "ship_weight_kg"), is a record's raw fields that a
+//     template printed, not labels a reader sees, and is not emitted, in
+//     a block or a region (fieldnames.go).
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and at most a tenth as many
 //     words in <div>, <section> or <aside> children before its last <p>
