@@ -239,6 +239,11 @@
 //     so does a paragraph repeating one of its own container (sibling <p>
 //     elements: a story restating a sentence) unless the next paragraph
 //     repeats another long one, so that it opens a copy of several.
+//     A <dl> of three or more terms, half or more of them machine field
+//     names (letters and digits joined by underscores, no space:
+//     "item_code", "ship_weight_kg"), is a record's raw fields that a
+//     template printed, not labels a reader sees, and is not emitted, in
+//     a block or a region (fieldnames.go).
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and at most a tenth as many
 //     words in <div>, <section> or <aside> children before its last <p>
@@ -396,6 +401,12 @@
 // columns or a site map outside any landmark, and are cut
 // (regiontail.go); a list of sources with their authors, or of links
 // into one section of the site (a category's other pages), stays.
+// A run of three or more sibling cards that repeats an earlier run card
+// for card (the same sequence of items, each linking to the same path
+// as its counterpart, whatever the query says) is a second rendering of
+// the same grid, for phones or as a carousel of the category's items,
+// and its cards are skipped (dupruns.go); the first copy stays, and so
+// does a story's own repetition, which is not a run of cards.
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -100,7 +100,7 @@ func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false) }
 // whose runs of cards are other products), the cards of n that hold
 // half its text are read as a region's are (contentCards).
 func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool) []string {
-	skip := trailingBoxes(n, extra)
+	skip := joinNodes(trailingBoxes(n, extra), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
 			skip = make(map[*html.Node]bool)

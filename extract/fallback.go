@@ -444,9 +444,22 @@ func cardRun(n *html.Node, st map[*html.Node]*stat) int {
 // cardRuns walks n as cardRun does and returns, besides the largest run,
 // the cards of every run of at least least cards (none when least is 0).
 func cardRuns(n *html.Node, st map[*html.Node]*stat, least int) (int, []*html.Node) {
+	best, runs := cardRunGroups(n, st, least)
+	var cards []*html.Node
+	for _, r := range runs {
+		cards = append(cards, r...)
+	}
+	return best, cards
+}
+
+// cardRunGroups walks n as cardRun does and returns, besides the largest
+// run, every run of at least least cards (none when least is 0), each in
+// document order; a parent's runs come after those of its descendants,
+// in the order of their first cards.
+func cardRunGroups(n *html.Node, st map[*html.Node]*stat, least int) (int, [][]*html.Node) {
 	type key struct{ tag, class string }
 	best := 0
-	var cards []*html.Node
+	var groups [][]*html.Node
 	var walk func(x *html.Node) cardInfo
 	walk = func(x *html.Node) cardInfo {
 		var info cardInfo
@@ -454,6 +467,7 @@ func cardRuns(n *html.Node, st map[*html.Node]*stat, least int) (int, []*html.No
 			info.addHref(getAttr(x, "href"))
 		}
 		var runs map[key][]*html.Node
+		var order []key // the keys of runs by their first card
 		for c := x.FirstChild; c != nil; c = c.NextSibling {
 			switch {
 			case c.Type == html.TextNode && strings.TrimSpace(c.Data) != "":
@@ -468,21 +482,24 @@ func cardRuns(n *html.Node, st map[*html.Node]*stat, least int) (int, []*html.No
 					runs = make(map[key][]*html.Node)
 				}
 				k := key{c.Data, familyClass(c)}
+				if runs[k] == nil {
+					order = append(order, k)
+				}
 				runs[k] = append(runs[k], c)
 				best = max(best, len(runs[k]))
 			}
 		}
 		if least > 0 {
-			for _, r := range runs {
-				if len(r) >= least {
-					cards = append(cards, r...)
+			for _, k := range order {
+				if r := runs[k]; len(r) >= least {
+					groups = append(groups, r)
 				}
 			}
 		}
 		return info
 	}
 	walk(n)
-	return best, cards
+	return best, groups
 }
 
 // familyClass is the first word of n's class attribute: the name the
