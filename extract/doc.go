@@ -72,8 +72,8 @@
 //     reviews); undated ones are testimonials, the pitch of a service
 //     page, and stay. Once a run is found, dated elements elsewhere of
 //     the same tag and class as one of its boxes go too: the same review
-//     box in a list too short to be a run ("top reviews from your
-//     country" above the rest). When the first pass cut such runs, the content
+//     box in a list too short to be a run (a shop's few featured
+//     reviews above the rest). When the first pass cut such runs, the content
 //     region (read from a fresh parse for a page classified "other", a
 //     listing or a gallery) cuts them too.
 //     An id that is the anchor made from the heading opening its element
@@ -241,9 +241,10 @@
 //     repeats another long one, so that it opens a copy of several.
 //     A <dl> of three or more terms, half or more of them machine field
 //     names (letters and digits joined by underscores, no space:
-//     "item_code", "ship_weight_kg"), is a record's raw fields that a
-//     template printed, not labels a reader sees, and is not emitted, in
-//     a block or a region (fieldnames.go).
+//     "item_code", "ship_weight_kg") and mostly values of a few words, is a
+//     record's raw fields that a template printed, not labels a reader
+//     sees, and is not emitted, in a block or a region (fieldnames.go); a
+//     reference explaining settings of such names stays.
 //     Where the story writes its paragraphs as <p> children of one
 //     element (four or more, 150+ words) and at most a tenth as many
 //     words in <div>, <section> or <aside> children before its last <p>

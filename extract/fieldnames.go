@@ -31,20 +31,37 @@ func fieldNameLists(n *html.Node) map[*html.Node]bool {
 // field names.
 const fieldNameMinTerms = 3
 
+// fieldValueMaxWords is the most words of a value in a record's raw
+// fields ("12.5", "in stock"); a longer <dd> explains its term.
+const fieldValueMaxWords = 8
+
 // fieldNameTerms reports whether half or more of the <dt> children of
-// dl, fieldNameMinTerms or more, are identifiers (fieldName).
+// dl, fieldNameMinTerms or more, are identifiers (fieldName) and at most
+// a quarter of its <dd> children hold more than fieldValueMaxWords
+// words. A reference that documents settings or parameters (a term
+// "max_retries" explained in a sentence, each term in turn) is written
+// for a reader and stays; a record's fields are mostly short values,
+// with the odd description among them.
 func fieldNameTerms(dl *html.Node) bool {
-	terms, names := 0, 0
+	terms, names, values, explained := 0, 0, 0, 0
 	for c := dl.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode || c.DataAtom != atom.Dt {
+		if c.Type != html.ElementNode {
 			continue
 		}
-		terms++
-		if fieldName(strings.TrimSuffix(strings.TrimSpace(textOf(c)), ":")) {
-			names++
+		switch c.DataAtom {
+		case atom.Dd:
+			values++
+			if wordsUpTo(c, fieldValueMaxWords+1) > fieldValueMaxWords {
+				explained++
+			}
+		case atom.Dt:
+			terms++
+			if fieldName(strings.TrimSuffix(strings.TrimSpace(textOf(c)), ":")) {
+				names++
+			}
 		}
 	}
-	return terms >= fieldNameMinTerms && names*2 >= terms
+	return terms >= fieldNameMinTerms && names*2 >= terms && explained*4 <= values
 }
 
 // fieldName reports whether s is an identifier with an underscore: ASCII
