@@ -21,12 +21,12 @@ const (
 // its product cards (a name, a line on it, "Buy now"), the page's
 // content. Like captionBoxes they are found before pruning, which removes
 // the buttons that mark them.
-func actionBoxes(root *html.Node) map[*html.Node]bool {
+func actionBoxes(root *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
 	type family struct {
 		tag   atom.Atom
 		class string
 	}
-	found := findAll(root, false, actionBox)
+	found := findAll(root, false, func(n *html.Node) bool { return actionBox(n, st) })
 	count := make(map[family]int, len(found))
 	for _, n := range found {
 		count[family{n.DataAtom, familyClass(n)}]++
@@ -92,11 +92,11 @@ func storyActions(boxes map[*html.Node]bool, block *html.Node, article bool) map
 // text ("Learn more", "Get started"), actionBoxMaxWords words in all. A
 // story's sentence may end in a link, but on the line the sentence is
 // on; a banner set between a story's sections puts its button apart.
-func actionBox(n *html.Node) bool {
+func actionBox(n *html.Node, st map[*html.Node]*stat) bool {
 	if !isBox(n) {
 		return false
 	}
-	w := wordsUpTo(n, actionBoxMaxWords+1)
+	w := measuredWords(n, st)
 	if w > actionBoxMaxWords {
 		return false
 	}

@@ -15,10 +15,10 @@ const captionMaxWords = 20
 // captionBoxes returns the caption boxes (captionBox) under root that no
 // other caption box holds. They are found before pruning removes the
 // images, and their text is not emitted.
-func captionBoxes(root *html.Node) map[*html.Node]bool {
+func captionBoxes(root *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
 	var boxes map[*html.Node]bool
-	for _, n := range findAll(root, false, captionBox) {
-		if inRun(n) {
+	for _, n := range findAll(root, false, func(n *html.Node) bool { return captionBox(n, st) }) {
+		if inRun(n, st) {
 			continue // one of a run of cards or steps, each an image and its text
 		}
 		if boxes == nil {
@@ -64,9 +64,9 @@ func joinNodes(a, b map[*html.Node]bool) map[*html.Node]bool {
 
 // inRun reports whether the element next to n, before or after it, has
 // n's tag and first class word and is a caption box too.
-func inRun(n *html.Node) bool {
+func inRun(n *html.Node, st map[*html.Node]*stat) bool {
 	for _, k := range []*html.Node{prevElement(n), nextElement(n)} {
-		if k != nil && k.DataAtom == n.DataAtom && familyClass(k) == familyClass(n) && captionBox(k) {
+		if k != nil && k.DataAtom == n.DataAtom && familyClass(k) == familyClass(n) && captionBox(k, st) {
 			return true
 		}
 	}
@@ -95,14 +95,15 @@ func nextElement(n *html.Node) *html.Node {
 
 // captionBox reports whether n is an image with the few words that
 // caption it, outside a <figure>: an element (not a list item, cell or
-// heading) holding a picture and captionMaxWords words or fewer.
-func captionBox(n *html.Node) bool {
+// heading) holding a picture and captionMaxWords words or fewer. st
+// measures the tree n is in (measure).
+func captionBox(n *html.Node, st map[*html.Node]*stat) bool {
 	switch n.DataAtom {
 	case atom.Div, atom.P, atom.Span, atom.A, atom.Center:
 	default:
 		return false
 	}
-	w := wordsUpTo(n, captionMaxWords+1)
+	w := measuredWords(n, st)
 	return w > 0 && w <= captionMaxWords && findFirstWhere(n, isPicture) != nil
 }
 
@@ -139,6 +140,15 @@ func findFirstWhere(n *html.Node, match func(*html.Node) bool) *html.Node {
 		}
 	}
 	return nil
+}
+
+// measuredWords returns the words of n's text as wordsIn counts them,
+// read from st when it measured n.
+func measuredWords(n *html.Node, st map[*html.Node]*stat) int {
+	if s := st[n]; s != nil {
+		return s.words.words
+	}
+	return wordsIn(n)
 }
 
 // wordsUpTo counts the words of n's text as wordsIn does, stopping at

@@ -19,6 +19,35 @@ type stat struct {
 	prose  int  // text of paragraph-like descendants (see isProse)
 	own    int  // text of direct text children, as in <br>-separated text
 	block  bool // has a block-level child element
+	// words counts the words of the text as wordsIn does, a word running
+	// across elements counted once.
+	words wordRun
+}
+
+// wordRun is the word count of a stretch of text with what its ends
+// are, so that the counts of consecutive stretches add up (join): a word
+// split across two elements ("harb<b>our</b>") is one word.
+type wordRun struct {
+	words int
+	// chars: the stretch holds any character, space or not; without
+	// one it leaves a word on either side whole. startsWord and endsWord:
+	// its first and last characters are not space.
+	chars, startsWord, endsWord bool
+}
+
+// join returns the run of r followed by next.
+func (r wordRun) join(next wordRun) wordRun {
+	switch {
+	case !next.chars:
+		return r
+	case !r.chars:
+		return next
+	}
+	words := r.words + next.words
+	if r.endsWord && next.startsWord {
+		words-- // one word across the boundary
+	}
+	return wordRun{words: words, chars: true, startsWord: r.startsWord, endsWord: next.endsWord}
 }
 
 // good is the text that is not link text.
@@ -40,7 +69,8 @@ func measure(root *html.Node) map[*html.Node]*stat {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
-				k, cm := countText(c.Data)
+				k, cm, w := scanText(c.Data)
+				s.words = s.words.join(w)
 				s.own += k
 				s.text += k
 				s.commas += cm
@@ -49,6 +79,7 @@ func measure(root *html.Node) map[*html.Node]*stat {
 				}
 			case html.ElementNode:
 				cs := walk(c, inLink || c.DataAtom == atom.A)
+				s.words = s.words.join(cs.words)
 				s.text += cs.text
 				s.link += cs.link
 				s.commas += cs.commas
@@ -109,6 +140,49 @@ func countText(s string) (runes, commas int) {
 		i += size
 	}
 	return runes, commas
+}
+
+// scanText is countText that also counts the words of s, as a wordRun,
+// for measure; countText, which many callers ask of a paragraph's text,
+// stays the lighter loop.
+func scanText(s string) (runes, commas int, w wordRun) {
+	inWord := false
+	for i := 0; i < len(s); {
+		var space bool
+		if b := s[i]; b < utf8.RuneSelf {
+			if b == ',' {
+				commas++
+			}
+			space = asciiSpace[b]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == '，' || r == '、' || r == '،' {
+				commas++
+			}
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space {
+			runes++
+			if !inWord {
+				w.words++
+			}
+		}
+		inWord = !space
+	}
+	if s != "" {
+		w.chars = true
+		w.startsWord = !spaceAtStart(s)
+		w.endsWord = inWord
+	}
+	return runes, commas, w
+}
+
+// spaceAtStart reports whether s opens with a space.
+func spaceAtStart(s string) bool {
+	space, _ := spaceAt(s, 0)
+	return space
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports as space.

@@ -237,8 +237,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 	}
-	captions := captionBoxes(bodyNode)
-	actions := actionBoxes(bodyNode)
+	captions := captionBoxes(bodyNode, st)
+	actions := actionBoxes(bodyNode, st)
 	var products []string
 	if mode.product && preferred == nil {
 		products = productNames(root)

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -151,6 +153,45 @@ func TestContainsFoldASCII(t *testing.T) {
 	for _, tc := range tests {
 		if got := containsFoldASCII(tc.s, "review"); got != tc.want {
 			t.Errorf("containsFoldASCII(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+// TestMeasureCountsWordsAsWordsIn checks that measure's word counts,
+// added up from the children's, equal wordsIn's walk over the text for
+// every element of every test page, and of pages with words split
+// across elements, spaces only in an element and empty elements.
+func TestMeasureCountsWordsAsWordsIn(t *testing.T) {
+	pages := []string{
+		"<p>The harb<b>our</b> bud<i>get</i> vote</p>",
+		"<div><span>one</span><span> </span><span>two</span><span></span>three</div>",
+		"<div>a<br>b <em></em>c<!-- x -->d\u00a0e\u3000f</div>",
+		"<p>riv\xffer bank</p><p> </p><p></p>",
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "regress", "*", "*.html"))
+	for _, f := range append(files, more...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, string(b))
+	}
+	if len(pages) < 50 {
+		t.Fatalf("only %d pages", len(pages))
+	}
+	for i, page := range pages {
+		root, err := html.Parse(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, s := range measure(root) {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			if want := wordsIn(n); s.words.words != want {
+				t.Fatalf("page %d, <%s>: measure counts %d words, wordsIn %d", i, n.Data, s.words.words, want)
+			}
 		}
 	}
 }
