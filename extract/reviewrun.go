@@ -82,9 +82,8 @@ func reviewRunNodes(n *html.Node) []*html.Node {
 
 // reviewKin returns the dated elements under n, outside runs, that share
 // the tag and class of a member of runs: the same review box printed in
-// a shorter list beside the run (a shop's "top reviews from your
-// country" above "reviews from other countries"), too short to be a run
-// itself. It is read only once a run is found, so a page without one
+// a shorter list beside the run (a shop's few featured reviews above
+// the rest), too short to be a run itself. It is read only once a run is found, so a page without one
 // pays nothing.
 func reviewKin(n *html.Node, runs []*html.Node) []*html.Node {
 	inRun := make(map[*html.Node]bool, len(runs))
