@@ -10,20 +10,21 @@ import (
 // dupRunMinCards is the least number of sibling cards in a run that a
 // later run must repeat, card for card, to be taken for a second copy of
 // it: three distinct items in the same order do not line up by chance.
+// It is at most regionMinCards: regionParagraphs reads a region's listing
+// cards from the same runs.
 const dupRunMinCards = 3
 
-// duplicateCardRuns returns the cards of every run of dupRunMinCards or
-// more sibling cards under region (cardRunGroups) that repeats an
-// earlier run: the same sequence of items, each card linking to the
+// duplicateCardRuns returns the cards of every run in runs, the runs of
+// dupRunMinCards or more sibling cards under a region (cardRunGroups),
+// that repeats an earlier run: the same sequence of items, each card linking to the
 // same address as its counterpart. A template renders some grids twice,
 // once laid out for wide screens and once for phones, or repeats a
 // category's few items in a carousel under its grid; the region would
 // give each item twice. The first copy stays. A story's own repetition
 // (a list repeated, an ingredient in two lists) is not a run of cards,
 // each a piece of text with one or two links of its own to distinct
-// pages, and is not touched. st measures region.
-func duplicateCardRuns(region *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
-	_, runs := cardRunGroups(region, st, dupRunMinCards)
+// pages, and is not touched.
+func duplicateCardRuns(runs [][]*html.Node) map[*html.Node]bool {
 	if len(runs) < 2 {
 		return nil
 	}

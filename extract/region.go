@@ -53,10 +53,16 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	if cutReviews {
 		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, names))
 	}
-	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(region, rs)), fieldNameLists(region))
-	if _, cards := cardRuns(region, rs, regionMinCards); len(cards) > 0 {
-		e.cards = make(map[*html.Node]bool, len(cards))
-		for _, c := range cards {
+	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves both uses below
+	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(runs)), fieldNameLists(region))
+	for _, r := range runs {
+		if len(r) < regionMinCards {
+			continue
+		}
+		if e.cards == nil {
+			e.cards = make(map[*html.Node]bool)
+		}
+		for _, c := range r {
 			e.cards[c] = true
 		}
 	}
