@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -121,15 +119,9 @@ func TestRequiredStrings(t *testing.T) {
 // goldenLines returns the lines of every golden output under testdata,
 // lower-cased as classify gives them to junkPatterns.
 func goldenLines(tb testing.TB) []string {
-	goldens, _ := filepath.Glob(filepath.Join("testdata", "*", "*", "*.golden.txt"))
-	more, _ := filepath.Glob(filepath.Join("testdata", "*.golden.txt"))
 	var lines []string
-	for _, g := range append(goldens, more...) {
-		b, err := os.ReadFile(g)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
+	for _, g := range testdataFiles(tb, ".golden.txt") {
+		for _, l := range strings.Split(g, "\n") {
 			lines = append(lines, strings.ToLower(l))
 		}
 	}

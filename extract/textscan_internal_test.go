@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -168,15 +166,7 @@ func TestMeasureCountsWordsAsWordsIn(t *testing.T) {
 		"<div>a<br>b <em></em>c<!-- x -->d\u00a0e\u3000f</div>",
 		"<p>riv\xffer bank</p><p> </p><p></p>",
 	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.html"))
-	more, _ := filepath.Glob(filepath.Join("testdata", "regress", "*", "*.html"))
-	for _, f := range append(files, more...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages = append(pages, string(b))
-	}
+	pages = append(pages, testdataFiles(t, ".html")...)
 	if len(pages) < 50 {
 		t.Fatalf("only %d pages", len(pages))
 	}
