@@ -32,10 +32,10 @@ const (
 func disclosureNotices(root *html.Node, host string) map[*html.Node]bool {
 	var out map[*html.Node]bool
 	total := -1 // root's words, counted once a line qualifies
-	for _, a := range findAll(root, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
-		if !policyLink(a, host) {
-			continue
-		}
+	links := findAll(root, false, func(x *html.Node) bool {
+		return x.DataAtom == atom.A && policyLink(x, host)
+	})
+	for _, a := range links {
 		line := lineOf(a, root)
 		if line == root || out[line] || wordsUpTo(line, disclosureMaxWords+1) > disclosureMaxWords || leavesSite(line, host) {
 			continue
@@ -55,8 +55,13 @@ func disclosureNotices(root *html.Node, host string) map[*html.Node]bool {
 }
 
 // policyLink reports whether a links to a page of the site on host whose
-// path holds the word "disclosure", "disclosures" or "guidelines".
+// path holds the word "disclosure", "disclosures" or "guidelines". The
+// address is parsed only when it holds one of those words.
 func policyLink(a *html.Node, host string) bool {
+	href := getAttr(a, "href")
+	if !containsFold(href, "disclosure") && !containsFold(href, "guidelines") {
+		return false
+	}
 	u, ok := sitePage(a, host)
 	if !ok {
 		return false
@@ -121,4 +126,15 @@ func wordsBefore(n, root *html.Node) int {
 		}
 	}
 	return words
+}
+
+// containsFold reports whether s holds word, ignoring ASCII case, without
+// allocating.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
 }
