@@ -269,6 +269,14 @@
 //     while a story's own figures sit in a <table> or a list's lines.
 //     Its box goes with it when that holds only short headings besides
 //     (the panel's title).
+//     A line of 40 words or fewer in the first fifth of the text that
+//     links to a page of the site whose address names a disclosure or
+//     guidelines ("/affiliate-disclosure/", "/editorial-guidelines"),
+//     with no link leaving the site, is the site's disclosure notice
+//     ("we may earn a commission when you buy through our links. Learn
+//     more") and is not emitted (disclosures.go): such notices head the
+//     story, before the links they warn of; a sentence further on that
+//     cites the site's guidelines is the writer's and stays.
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an
