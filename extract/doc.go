@@ -430,6 +430,17 @@
 // other posts): a service page's opening lines on a template that sets
 // og:type article on every page, with its offers in cards of links and
 // its questions and answers below them.
+// None of these readings is made on one item's page (itempage.go): a
+// page whose customer reviews are pruned as a product page's, whose
+// JSON-LD declares an item on sale (a Product with offers, none an
+// AggregateOffer, or a ProductGroup, one item in several sizes or
+// colours, without one), and whose one <h1> names it (the words of one
+// hold all the words of the other). Its blocks hold the item; its
+// region adds the shop's menus, footer and strips of other products,
+// link text kept. A Product with an AggregateOffer (sold in many
+// configurations or by many sellers, each a line of the page) and a
+// shop's category page, whose heading names the category, are read as
+// above.
 //
 // # Page type and confidence
 //
