@@ -285,6 +285,14 @@
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
 //     box's and goes; a sentence naming a price stays.
+//     On any page, a line made half or more of three or more UUIDs
+//     (8-4-4-4-12 hexadecimal digits, whatever is set between them) is
+//     opaque identifiers, not text, and goes (opaque.go): the text of
+//     elements a stylesheet hides between the letters of a word (a
+//     sponsored label kept from being copied), or a script's state
+//     printed as text. It goes from the text chosen, after the passes
+//     are compared. A command or a log line naming one or two
+//     identifiers stays.
 //     On a page that is not a product's and does not declare an article
 //     (JSON-LD or microdata article types, or og:type article without a
 //     CollectionPage, ItemList or SearchResultsPage), when runs of six or

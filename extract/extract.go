@@ -125,6 +125,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
+		a.Paragraphs = dropOpaqueLines(a.Paragraphs)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
