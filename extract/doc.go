@@ -443,7 +443,8 @@
 // JSON-LD declares an item on sale (a Product with offers, none an
 // AggregateOffer, or a ProductGroup, one item in several sizes or
 // colours, without one), and whose one <h1> names it (the words of one
-// hold all the words of the other). Its blocks hold the item; its
+// hold all the words of the other; several <h1> of one text, the name
+// printed for phones and for wider screens, count as one). Its blocks hold the item; its
 // region adds the shop's menus, footer and strips of other products,
 // link text kept. A Product with an AggregateOffer (sold in many
 // configurations or by many sellers, each a line of the page) and a

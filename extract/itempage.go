@@ -6,15 +6,16 @@ import (
 )
 
 // singleItemPage reports whether the page sells one item: its JSON-LD
-// declares one (singleItem) and
-// the page's one <h1> names it (namesItem). Such a page is read from its
-// chosen blocks, not as its content region (readRegion): the region of
-// an item's page holds the shop's menus, its footer and its strips of
-// other products as links, while the blocks hold the item. A page whose
-// Product carries an AggregateOffer (the item sold in many
-// configurations or by many sellers, each a line of the page) and a
-// shop's category page, whose heading names the category, are read as
-// their region still.
+// declares one (singleItem) and the page's one <h1> names it
+// (namesItem); several <h1> of one text count as one, a template
+// printing the name once for phones and once for wider screens. Such a
+// page is read from its chosen blocks, not as its content region
+// (readRegion): the region of an item's page holds the shop's menus, its
+// footer and its strips of other products as links, while the blocks
+// hold the item. A page whose Product carries an AggregateOffer (the
+// item sold in many configurations or by many sellers, each a line of
+// the page) and a shop's category page, whose heading names the
+// category, are read as their region still.
 func singleItemPage(root, body *html.Node) bool {
 	var names []string
 	for _, e := range pageLDEntities(root) {
@@ -29,7 +30,16 @@ func singleItemPage(root, body *html.Node) bool {
 		return false
 	}
 	h1s := findAll(body, false, func(x *html.Node) bool { return x.DataAtom == atom.H1 })
-	return len(h1s) == 1 && namesItem(collapseSpace(textOf(h1s[0])), names)
+	if len(h1s) == 0 {
+		return false
+	}
+	heading := collapseSpace(textOf(h1s[0]))
+	for _, h := range h1s[1:] {
+		if collapseSpace(textOf(h)) != heading {
+			return false
+		}
+	}
+	return namesItem(heading, names)
 }
 
 // singleItem reports whether a JSON-LD entity is one item on sale: a
