@@ -293,6 +293,14 @@
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
 //     box's and goes; a sentence naming a price stays.
+//     On any page, a line made half or more of three or more UUIDs
+//     (8-4-4-4-12 hexadecimal digits, whatever is set between them) is
+//     opaque identifiers, not text, and goes (opaque.go): the text of
+//     elements a stylesheet hides between the letters of a word (a
+//     sponsored label kept from being copied), or a script's state
+//     printed as text. It goes from the text chosen, after the passes
+//     are compared. A command or a log line naming one or two
+//     identifiers stays.
 //     On a page that is not a product's and does not declare an article
 //     (JSON-LD or microdata article types, or og:type article without a
 //     CollectionPage, ItemList or SearchResultsPage), when runs of six or
@@ -438,6 +446,18 @@
 // other posts): a service page's opening lines on a template that sets
 // og:type article on every page, with its offers in cards of links and
 // its questions and answers below them.
+// None of these readings is made on one item's page (itempage.go): a
+// page whose customer reviews are pruned as a product page's, whose
+// JSON-LD declares an item on sale (a Product with offers, none an
+// AggregateOffer, or a ProductGroup, one item in several sizes or
+// colours, without one), and whose one <h1> names it (the words of one
+// hold all the words of the other; several <h1> of one text, the name
+// printed for phones and for wider screens, count as one). Its blocks hold the item; its
+// region adds the shop's menus, footer and strips of other products,
+// link text kept. A Product with an AggregateOffer (sold in many
+// configurations or by many sellers, each a line of the page) and a
+// shop's category page, whose heading names the category, are read as
+// above.
 //
 // # Page type and confidence
 //

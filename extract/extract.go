@@ -125,6 +125,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
+		a.Paragraphs = dropOpaqueLines(a.Paragraphs)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {
@@ -186,6 +187,9 @@ type pageStats struct {
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
+	// itemPage: the page sells one item its JSON-LD declares and its
+	// one <h1> names (singleItemPage), on a product page.
+	itemPage bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -236,6 +240,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns}
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
+		ps.itemPage = singleItemPage(root, bodyNode)
 	}
 	captions := captionBoxes(bodyNode, st)
 	actions := actionBoxes(bodyNode, st)

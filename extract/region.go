@@ -199,6 +199,9 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if a.PageType != PageListing && a.PageType != PageGallery && !asOther || a.Block == BlockSelector {
 		return
 	}
+	if ps.itemPage {
+		return // itempage.go: one item's page is read from its blocks
+	}
 	if ps.structuredArticle || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
 		// pictures is still one story: its block stands, and so does
