@@ -176,6 +176,15 @@
 //     value, and a space parts their words, unless one holds a single
 //     letter or the words are Chinese or Japanese, while inside running
 //     text "un<em>believ</em>able" stays one word;
+//     a MathML formula (<math>) is read as words of the sentence around
+//     it, one per presentation token (<mi>, <mn>, <mo>, <mtext>, …), so
+//     "ax²" gives "a x 2", without the annotations of a <semantics>
+//     element (its TeX source or content MathML, a copy for programs),
+//     and one set apart (display="block") is a paragraph of its own; the
+//     box a script draws a formula in (one holding a <math> and no text
+//     outside it) is not removed by its names (a context menu's), while
+//     a hidden formula goes with the other hidden elements (a copy beside
+//     an image of the formula, whose alt text is TeX source);
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words

@@ -181,13 +181,13 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 	if e.story >= threadMinStory && isThread(c) {
 		return // comments under the story
 	}
-	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
+	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp || mathAnnotation(c) {
 		// <rt> is a ruby annotation (the reading of the word
 		// above which it is shown), <rp> its parentheses for
 		// browsers without ruby: neither is the running text.
 		return
 	}
-	block := blockTags[c.DataAtom]
+	block := blockTags[c.DataAtom] || displayFormula(c)
 	owner := e.owner
 	if block {
 		e.flush()
