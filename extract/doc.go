@@ -246,8 +246,12 @@
 //     list items, table cells and code lines repeat legitimately and go
 //     only inside a run of repeats begun by another kind of paragraph, and
 //     so does a paragraph repeating one of its own container (sibling <p>
-//     elements: a story restating a sentence) unless the next paragraph
-//     repeats another long one, so that it opens a copy of several.
+//     elements: a story restating a sentence), or one of the same
+//     <article> in another container right after a paragraph of its own
+//     container said there for the first time (a later section of the
+//     story restating a paragraph, where a template's copy opens with a
+//     repeat or follows one), unless the next paragraph repeats another
+//     long one, so that it opens a copy of several.
 //     A <dl> of three or more terms, half or more of them machine field
 //     names (letters and digits joined by underscores, no space:
 //     "item_code", "ship_weight_kg") and mostly values of a few words, is a
