@@ -155,7 +155,12 @@
 //     with a paragraph of text before and after it, holding under a
 //     quarter of their words and a link that leaves the page (one of
 //     in-page links only is a table of contents): the sources,
-//     downloads or tools the writer lists; or a heading among those
+//     downloads or tools the writer lists; or an item of a list (<ul>,
+//     <ol>) of three items or more, more than half of them with under
+//     half their text in links: a list written in sentences, such as a
+//     digest of news, where an item that is only a link ("here is our
+//     year in review!") is the writer's, while a menu or a teaser list is
+//     links from end to end; or a heading among those
 //     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link

@@ -112,7 +112,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bo
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: storyLists(n, host), owner: n}
+	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host)), owner: n}
 	if cards {
 		e.cards = contentCards(n)
 	}
