@@ -155,7 +155,12 @@
 //     with a paragraph of text before and after it, holding under a
 //     quarter of their words and a link that leaves the page (one of
 //     in-page links only is a table of contents): the sources,
-//     downloads or tools the writer lists; or a heading among those
+//     downloads or tools the writer lists; or an item of a list (<ul>,
+//     <ol>) of three items or more, more than half of them with under
+//     half their text in links: a list written in sentences, such as a
+//     digest of news, where an item that is only a link ("here is our
+//     year in review!") is the writer's, while a menu or a teaser list is
+//     links from end to end; or a heading among those
 //     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
@@ -176,6 +181,15 @@
 //     value, and a space parts their words, unless one holds a single
 //     letter or the words are Chinese or Japanese, while inside running
 //     text "un<em>believ</em>able" stays one word;
+//     a MathML formula (<math>) is read as words of the sentence around
+//     it, one per presentation token (<mi>, <mn>, <mo>, <mtext>, …), so
+//     "ax²" gives "a x 2", without the annotations of a <semantics>
+//     element (its TeX source or content MathML, a copy for programs),
+//     and one set apart (display="block") is a paragraph of its own; the
+//     box a script draws a formula in (one holding a <math> and no text
+//     outside it) is not removed by its names (a context menu's), while
+//     a hidden formula goes with the other hidden elements (a copy beside
+//     an image of the formula, whose alt text is TeX source);
 //     a line break between two Chinese or Japanese characters is removed,
 //     as browsers do) and run the line-level junk filters that CleanText
 //     also applies (above the story's first sentence, a line of 25 words
@@ -237,8 +251,12 @@
 //     list items, table cells and code lines repeat legitimately and go
 //     only inside a run of repeats begun by another kind of paragraph, and
 //     so does a paragraph repeating one of its own container (sibling <p>
-//     elements: a story restating a sentence) unless the next paragraph
-//     repeats another long one, so that it opens a copy of several.
+//     elements: a story restating a sentence), or one of the same
+//     <article> in another container right after a paragraph of its own
+//     container said there for the first time (a later section of the
+//     story restating a paragraph, where a template's copy opens with a
+//     repeat or follows one), unless the next paragraph repeats another
+//     long one, so that it opens a copy of several.
 //     A <dl> of three or more terms, half or more of them machine field
 //     names (letters and digits joined by underscores, no space:
 //     "item_code", "ship_weight_kg") and mostly values of a few words, is a

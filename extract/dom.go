@@ -216,7 +216,7 @@ var blockTags = map[atom.Atom]bool{
 // dropTags never hold story text.
 var dropTags = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true,
-	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
+	atom.Svg: true, atom.Canvas: true, atom.Object: true, atom.Embed: true, atom.Video: true,
 	atom.Audio: true, atom.Picture: true, atom.Img: true, atom.Figure: true, atom.Figcaption: true,
 	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Option: true,
 	atom.Link: true, atom.Meta: true, atom.Dialog: true, atom.Map: true, atom.Source: true, atom.Track: true,
@@ -739,7 +739,11 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 		// hiding still removes it (a hover card, a tooltip)
 		return hidden(n) || hiddenClass(getAttr(n, "class"))
 	}
-	return attrJunk(n, s, mode.discussion) || mode.formHolders[n] && formPanel(n, s)
+	if attrJunk(n, s, mode.discussion) {
+		// a formula's box is kept whatever its names say, unless hidden
+		return hidden(n) || hiddenClass(getAttr(n, "class")) || !formulaBox(n)
+	}
+	return mode.formHolders[n] && formPanel(n, s)
 }
 
 // inRunningText reports whether n, an inline element (a, span, em, …),

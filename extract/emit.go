@@ -37,6 +37,10 @@ type emitter struct {
 	// ownMark).
 	owner *html.Node
 	seen  map[ownKey]bool
+	// freshBox is the container of the last paragraph of story text
+	// when that paragraph was said for the first time in its <article>
+	// (see ownRepeat).
+	freshBox *html.Node
 
 	// lists holds the story's own lists and headings (storyLists),
 	// which keep their links; list is the depth of them around the text, inList
@@ -65,8 +69,9 @@ type emitter struct {
 // cell (kept when it repeats: an ingredient or a "Yes" cell may appear
 // twice), ownMark a paragraph that repeats an earlier paragraph of the
 // same container (sibling <p> elements, lines between <br>s of one
-// element): a story that says a paragraph twice, where a page carrying
-// its article twice puts each copy in an element of its own. They are
+// element), or of the same <article> after new text of its own container
+// (see ownRepeat): a story that says a paragraph twice, where a page
+// carrying its article twice puts each copy in an element of its own. They are
 // Unicode noncharacters (reserved for a program's internal use), and emit
 // and CleanText remove them from the page's own text, so a page cannot
 // forge them.
@@ -107,7 +112,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bo
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: storyLists(n, host), owner: n}
+	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host)), owner: n}
 	if cards {
 		e.cards = contentCards(n)
 	}
@@ -181,13 +186,13 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 	if e.story >= threadMinStory && isThread(c) {
 		return // comments under the story
 	}
-	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp {
+	if e.skip[c] || c.DataAtom == atom.Rt || c.DataAtom == atom.Rp || mathAnnotation(c) {
 		// <rt> is a ruby annotation (the reading of the word
 		// above which it is shown), <rp> its parentheses for
 		// browsers without ruby: neither is the running text.
 		return
 	}
-	block := blockTags[c.DataAtom]
+	block := blockTags[c.DataAtom] || displayFormula(c)
 	owner := e.owner
 	if block {
 		e.flush()
@@ -292,34 +297,6 @@ func (e *emitter) cardRepeat(s string) bool {
 	}
 	e.cardLines[k] = true
 	return false
-}
-
-// ownRepeat reports whether s, a paragraph of story text, repeats an
-// earlier one whose block element has the same parent as the current one.
-func (e *emitter) ownRepeat(s string) bool {
-	if e.owner == nil {
-		return false
-	}
-	box := e.owner.Parent
-	if box == nil {
-		box = e.owner
-	}
-	k := ownKey{box, strings.Join(strings.Fields(strings.ToLower(s)), " ")}
-	if e.seen[k] {
-		return true
-	}
-	if e.seen == nil {
-		e.seen = make(map[ownKey]bool)
-	}
-	e.seen[k] = true
-	return false
-}
-
-// ownKey is a paragraph's text, lower-cased with its white space
-// collapsed, in a container.
-type ownKey struct {
-	box  *html.Node
-	text string
 }
 
 // dataTable reports whether n, a <table>, holds data rather than a page's

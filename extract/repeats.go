@@ -15,7 +15,7 @@ const repeatMinLen = 60
 // items, table cells, code) are the story's own repetition, such as an
 // ingredient in two lists or a "}" closing two blocks: they go only inside
 // a run of repeats that began with another kind of line. Lines for which
-// own(i) holds repeat a paragraph of their own container (see ownMark):
+// own(i) holds repeat a paragraph in the story's own way (see ownRepeat):
 // they are the story's too, unless the next kept line repeats another
 // earlier long line, so that the repeat opens a copy of several paragraphs.
 func dropRepeats(lines []string, drop []bool, storyReal, own func(int) bool) {
