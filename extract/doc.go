@@ -39,6 +39,14 @@
 //     role tabpanel or region that holds such text is not removed by the
 //     names of small widgets either ("menu", "nav"), which there name
 //     the tab set around it ("plan-menu-tabs").
+//     A folded panel wired to its toggle (toggledpanel.go: the element
+//     right before it, or one inside that element, names the panel's id
+//     in aria-controls) needs only 40 such characters, one sentence: a
+//     service page's accordion of selling points, a short title and a
+//     line each. That toggle, a <button> naming in aria-controls the
+//     element right after it, its parent or its grandparent, with a
+//     label of twelve words or fewer over a panel of that much text, is
+//     the panel's title and is kept, where other buttons go.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
