@@ -416,6 +416,13 @@
 // the same grid, for phones or as a carousel of the category's items,
 // and its cards are skipped (dupruns.go); the first copy stays, and so
 // does a story's own repetition, which is not a run of cards.
+// In such a run of six or more cards, a link of four words or fewer,
+// without digits, whose text four fifths or more of the cards hold word
+// for word is the card's call to action ("Quick shop", "View details",
+// "Read full story"), the same button on every item, and is skipped
+// (cardactions.go); the item's name, price and summary differ from card
+// to card, a tag link only some cards share stays, and so does text
+// outside links ("In stock", "Full-time"), the item's own data.
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

@@ -54,6 +54,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, names))
 	}
 	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(region, rs)), fieldNameLists(region))
+	e.skip = joinNodes(e.skip, repeatedCardActions(region, rs))
 	if _, cards := cardRuns(region, rs, regionMinCards); len(cards) > 0 {
 		e.cards = make(map[*html.Node]bool, len(cards))
 		for _, c := range cards {

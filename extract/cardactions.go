@@ -1,0 +1,72 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// cardActionMaxWords is the most words a card's action link holds
+// ("Quick shop", "View details", "Add to cart").
+const cardActionMaxWords = 4
+
+// repeatedCardActions returns the links that a run of cards repeats word
+// for word: in a run of regionMinCards or more sibling cards (cardRunGroups),
+// a link of cardActionMaxWords words or fewer, without digits, whose text
+// four fifths or more of the cards hold, is the card's call to action
+// ("Quick shop", "View details", "Read full story"), the same button on
+// every item, not the item's name, price or summary, which differ from
+// card to card. A tag link that only some cards share ("Startups" on a
+// few of a news grid's teasers) stays, and so does text outside links
+// (a label, "In stock", "Full-time"), which is the item's own data. The
+// emitter skips the links returned.
+func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
+	_, runs := cardRunGroups(region, st, regionMinCards)
+	var skip map[*html.Node]bool
+	for _, run := range runs {
+		links := make([]map[string][]*html.Node, len(run))
+		count := map[string]int{}
+		for i, card := range run {
+			links[i] = actionLinks(card)
+			for text := range links[i] {
+				count[text]++
+			}
+		}
+		need := max(3, (len(run)*4+4)/5)
+		for text, n := range count {
+			if n < need {
+				continue
+			}
+			for _, l := range links {
+				for _, a := range l[text] {
+					if skip == nil {
+						skip = make(map[*html.Node]bool)
+					}
+					skip[a] = true
+				}
+			}
+		}
+	}
+	return skip
+}
+
+// actionLinks returns the links under card (not card itself) whose text
+// may be a call to action, by their folded text: one to
+// cardActionMaxWords words, no digits.
+func actionLinks(card *html.Node) map[string][]*html.Node {
+	out := map[string][]*html.Node{}
+	for _, a := range findAll(card, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
+		if a == card {
+			continue
+		}
+		text := strings.Join(strings.Fields(textOf(a)), " ")
+		if text == "" || strings.IndexFunc(text, unicode.IsDigit) >= 0 || len(strings.Fields(text)) > cardActionMaxWords {
+			continue
+		}
+		key := strings.ToLower(text)
+		out[key] = append(out[key], a)
+	}
+	return out
+}
