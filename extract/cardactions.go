@@ -12,16 +12,17 @@ import (
 // ("Quick shop", "View details", "Add to cart").
 const cardActionMaxWords = 4
 
-// repeatedCardActions returns the links that a run of cards repeats word
-// for word: in a run of regionMinCards or more sibling cards (cardRunGroups),
-// a link of cardActionMaxWords words or fewer, without digits, whose text
-// four fifths or more of the cards hold, is the card's call to action
+// repeatedCardActions returns the controls that a run of cards repeats
+// word for word: in a run of regionMinCards or more sibling cards
+// (cardRunGroups), a link or another control (actionElement) of
+// cardActionMaxWords words or fewer, without digits, whose text four
+// fifths or more of the cards hold, is the card's call to action
 // ("Quick shop", "View details", "Read full story"), the same button on
 // every item, not the item's name, price or summary, which differ from
 // card to card. A tag link that only some cards share ("Startups" on a
 // few of a news grid's teasers) stays, and so does text outside links
 // (a label, "In stock", "Full-time"), which is the item's own data. The
-// emitter skips the links returned.
+// emitter skips the controls returned.
 func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
 	_, runs := cardRunGroups(region, st, regionMinCards)
 	var skip map[*html.Node]bool
@@ -52,12 +53,12 @@ func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.N
 	return skip
 }
 
-// actionLinks returns the links under card (not card itself) whose text
-// may be a call to action, by their folded text: one to
+// actionLinks returns the controls under card (actionElement, not card
+// itself) whose text may be a call to action, by their folded text: one to
 // cardActionMaxWords words, no digits.
 func actionLinks(card *html.Node) map[string][]*html.Node {
 	out := map[string][]*html.Node{}
-	for _, a := range findAll(card, false, func(x *html.Node) bool { return x.DataAtom == atom.A }) {
+	for _, a := range findAll(card, false, actionElement) {
 		if a == card {
 			continue
 		}
@@ -69,4 +70,12 @@ func actionLinks(card *html.Node) map[string][]*html.Node {
 		out[key] = append(out[key], a)
 	}
 	return out
+}
+
+// actionElement reports whether n may be a card's action: a link, an
+// element declaring role button, or a custom element (its tag holds a
+// hyphen: <quick-add-button>), which a script turns into a control.
+func actionElement(n *html.Node) bool {
+	return n.DataAtom == atom.A || n.DataAtom == 0 && strings.Contains(n.Data, "-") ||
+		strings.EqualFold(getAttr(n, "role"), "button")
 }

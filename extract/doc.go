@@ -416,7 +416,8 @@
 // the same grid, for phones or as a carousel of the category's items,
 // and its cards are skipped (dupruns.go); the first copy stays, and so
 // does a story's own repetition, which is not a run of cards.
-// In such a run of six or more cards, a link of four words or fewer,
+// In such a run of six or more cards, a link, an element of role button
+// or a custom element (<quick-shop-opener>) of four words or fewer,
 // without digits, whose text four fifths or more of the cards hold word
 // for word is the card's call to action ("Quick shop", "View details",
 // "Read full story"), the same button on every item, and is skipped
