@@ -30,7 +30,7 @@ func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.N
 		links := make([]map[string][]*html.Node, len(run))
 		count := map[string]int{}
 		for i, card := range run {
-			links[i] = actionLinks(card)
+			links[i] = actionControls(card)
 			for text := range links[i] {
 				count[text]++
 			}
@@ -53,10 +53,10 @@ func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.N
 	return skip
 }
 
-// actionLinks returns the controls under card (actionElement, not card
+// actionControls returns the controls under card (actionElement, not card
 // itself) whose text may be a call to action, by their folded text: one to
 // cardActionMaxWords words, no digits.
-func actionLinks(card *html.Node) map[string][]*html.Node {
+func actionControls(card *html.Node) map[string][]*html.Node {
 	out := map[string][]*html.Node{}
 	for _, a := range findAll(card, false, actionElement) {
 		if a == card {
