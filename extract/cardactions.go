@@ -54,12 +54,13 @@ func repeatedCardActions(region *html.Node, st map[*html.Node]*stat) map[*html.N
 }
 
 // actionControls returns the controls under card (actionElement, not card
-// itself) whose text may be a call to action, by their folded text: one to
-// cardActionMaxWords words, no digits.
+// itself, nor a link inside a sentence: inRunningText) whose text may be a
+// call to action, by their folded text: one to cardActionMaxWords words,
+// no digits.
 func actionControls(card *html.Node) map[string][]*html.Node {
 	out := map[string][]*html.Node{}
 	for _, a := range findAll(card, false, actionElement) {
-		if a == card {
+		if a == card || inRunningText(a) {
 			continue
 		}
 		text := strings.Join(strings.Fields(textOf(a)), " ")
