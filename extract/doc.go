@@ -46,7 +46,8 @@
 //     line each. That toggle, a <button> naming in aria-controls the
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
-//     the panel's title and is kept, where other buttons go.
+//     the panel's title and is kept, where other buttons go (read once:
+//     not when the heading around it already shows the label).
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they

@@ -67,7 +67,9 @@ const toggleMaxWords = 12
 // worth of text with few links, and the button's label is short. The
 // label is the panel's title ("Small groups" over "Eight students at
 // most…"), so it is read like a heading, where other buttons (basket,
-// menu, share) never hold the story.
+// menu, share) never hold the story. Prune keeps such a button, so that
+// its panel is known as toggled (toggledPanel); the emitter reads its
+// label unless the parent already shows it (toggleLabelShown).
 func disclosureToggle(n *html.Node) bool {
 	if n.DataAtom != atom.Button {
 		return false
@@ -80,9 +82,11 @@ func disclosureToggle(n *html.Node) bool {
 	if panel == nil {
 		return false
 	}
-	if w := len(strings.Fields(textOf(n))); w == 0 || w > toggleMaxWords {
+	label := strings.TrimSpace(textOf(n))
+	if w := len(strings.Fields(label)); w == 0 || w > toggleMaxWords {
 		return false
 	}
+
 	s := measure(panel)[panel]
 	return s != nil && s.good() >= toggledPanelMinText && s.linkDensity() < panelMaxLinks
 }
@@ -107,4 +111,12 @@ func controlledNext(n *html.Node, ids []string, up int) *html.Node {
 		}
 	}
 	return nil
+}
+
+// toggleLabelShown reports whether the parent of n, a disclosure toggle,
+// holds n's label outside n too: a heading whose text sits beside a
+// toggle that repeats it. The label is then read once, from the heading.
+func toggleLabelShown(n *html.Node) bool {
+	label := strings.TrimSpace(textOf(n))
+	return n.Parent != nil && label != "" && strings.Count(textOf(n.Parent), label) > 1
 }
