@@ -39,6 +39,15 @@
 //     role tabpanel or region that holds such text is not removed by the
 //     names of small widgets either ("menu", "nav"), which there name
 //     the tab set around it ("plan-menu-tabs").
+//     A folded panel wired to its toggle (toggledpanel.go: the element
+//     right before it, or one inside that element, names the panel's id
+//     in aria-controls) needs only 40 such characters, one sentence: a
+//     service page's accordion of selling points, a short title and a
+//     line each. That toggle, a <button> naming in aria-controls the
+//     element right after it, its parent or its grandparent, with a
+//     label of twelve words or fewer over a panel of that much text, is
+//     the panel's title and is kept, where other buttons go (read once:
+//     not when the heading around it already shows the label).
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
@@ -442,6 +451,14 @@
 // the same grid, for phones or as a carousel of the category's items,
 // and its cards are skipped (dupruns.go); the first copy stays, and so
 // does a story's own repetition, which is not a run of cards.
+// In such a run of six or more cards, a link, an element of role button
+// or a custom element (<quick-shop-opener>) of four words or fewer,
+// without digits, whose text four fifths or more of the cards hold word
+// for word is the card's call to action ("Quick shop", "View details",
+// "Read full story"), the same button on every item, and is skipped
+// (cardactions.go); the item's name, price and summary differ from card
+// to card, a tag link only some cards share stays, and so does text
+// outside links ("In stock", "Full-time"), the item's own data.
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

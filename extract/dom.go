@@ -706,7 +706,7 @@ func withinReviews(n *html.Node) bool {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !textFigure(n)
+		return !textFigure(n) && !disclosureToggle(n)
 	}
 	switch n.DataAtom {
 	case atom.Header:
@@ -1018,8 +1018,12 @@ func hasBoundaryEnd(n *html.Node) bool {
 
 // collapsedProse reports whether a hidden element is the folded panel of
 // an accordion or tab set: a region labelled by its toggle, holding text
-// rather than links (textPanel: paragraphs, a feature list or a table).
+// rather than links (textPanel: paragraphs, a feature list or a table),
+// or a shorter panel wired to the toggle right before it (toggledPanel).
 func collapsedProse(n *html.Node, s *stat) bool {
+	if toggledPanel(n, s) {
+		return true
+	}
 	if !textPanel(s) {
 		return false
 	}

@@ -53,8 +53,9 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	if cutReviews {
 		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, names))
 	}
-	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves both uses below
+	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves the three uses below
 	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(runs)), fieldNameLists(region))
+	e.skip = joinNodes(e.skip, repeatedCardActions(runs))
 	for _, r := range runs {
 		if len(r) < regionMinCards {
 			continue
