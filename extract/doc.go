@@ -458,7 +458,12 @@
 // AggregateOffer, and a "name" property, the nested items' properties
 // not its own) and whose one <h1> holds all the words of that name
 // (the name perhaps only a colour: a heading that a product card's
-// name holds, a category's, does not count). Its blocks hold the item; its
+// name holds, a category's, does not count), or, on a page with no
+// schema.org Product at all, whose OpenGraph tags declare it (og:type
+// "product" and no other og:type, a product:price:amount or
+// og:price:amount, og:title naming the one <h1> as a JSON-LD name
+// does; a category sets "product.group", or "product" without a
+// price). Its blocks hold the item; its
 // region adds the shop's menus, footer and strips of other products,
 // link text kept. A Product with an AggregateOffer (sold in many
 // configurations or by many sellers, each a line of the page) and a
