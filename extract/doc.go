@@ -487,7 +487,18 @@
 // AggregateOffer, or a ProductGroup, one item in several sizes or
 // colours, without one), and whose one <h1> names it (the words of one
 // hold all the words of the other; several <h1> of one text, the name
-// printed for phones and for wider screens, count as one). Its blocks hold the item; its
+// printed for phones and for wider screens, count as one), or whose
+// microdata declares it (an itemscope of itemtype Product that is no
+// other item's property, with an "offers" property, none an
+// AggregateOffer, and a "name" property, the nested items' properties
+// not its own) and whose one <h1> holds all the words of that name
+// (the name perhaps only a colour: a heading that a product card's
+// name holds, a category's, does not count), or, on a page with no
+// schema.org Product at all, whose OpenGraph tags declare it (og:type
+// "product" and no other og:type, a product:price:amount or
+// og:price:amount, og:title naming the one <h1> as a JSON-LD name
+// does; a category sets "product.group", or "product" without a
+// price). Its blocks hold the item; its
 // region adds the shop's menus, footer and strips of other products,
 // link text kept. A Product with an AggregateOffer (sold in many
 // configurations or by many sellers, each a line of the page) and a

@@ -187,8 +187,10 @@ type pageStats struct {
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
-	// itemPage: the page sells one item its JSON-LD declares and its
-	// one <h1> names (singleItemPage), on a product page.
+	// itemPage: the page sells one item its JSON-LD or microdata
+	// declares and its one <h1> names (singleItemPage), on a product
+	// page, or one its OpenGraph tags declare on a page with no
+	// schema.org Product (openGraphItemPage).
 	itemPage bool
 }
 
@@ -241,6 +243,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 		ps.itemPage = singleItemPage(root, bodyNode)
+	} else if !ps.declaresArticle {
+		ps.itemPage = openGraphItemPage(root, bodyNode) // itemopengraph.go
 	}
 	captions := captionBoxes(bodyNode, st)
 	actions := actionBoxes(bodyNode, st)
