@@ -321,10 +321,15 @@ func (sg *signals) declaresArticle() bool {
 	return sg.ogType == "article"
 }
 
+// structuredArticleTypes are the schema.org types, lower case, that
+// structuredArticle reads as an article.
+var structuredArticleTypes = makeSet("newsarticle", "article", "blogposting", "reportagenewsarticle",
+	"analysisnewsarticle", "opinionnewsarticle")
+
 // structuredArticle reports whether the page's structured data (JSON-LD
 // or microdata) gives an article type.
 func (sg *signals) structuredArticle() bool {
-	for _, n := range []string{"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle"} {
+	for n := range structuredArticleTypes {
 		if sg.ldTypes[n] || sg.itemTypes[n] > 0 {
 			return true
 		}

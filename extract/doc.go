@@ -426,6 +426,16 @@
 // the link and in the heading) is given once, list items and table
 // cells inside the card, which may repeat ("closed", "closed"), apart;
 // that text is taken when it is longer. Block is then "region".
+// Microdata article types name a page's items as often as the page: when
+// the block is a scored container (not articleBody, nor an <article>
+// chosen as the story) holding four or more elements the microdata marks
+// as articles, each with a heading that is four fifths or more link text
+// (a teaser's title), which together hold three quarters or more of the
+// block's text outside links and none of which holds half of it, the
+// page is a list of stories (a blog's front page marking each teaser as
+// an Article): it is classified a listing and read as above whatever
+// its article markup says (storyitems.go). A story that marks a row of
+// teasers beside it keeps its own text outside them.
 // The region reads no class names but one kind: an element of eight
 // words or fewer whose class names it as text for screen readers only
 // ("sr-only", "visually-hidden", "screen-reader-text": words prune reads

@@ -192,6 +192,10 @@ type pageStats struct {
 	// page, or one its OpenGraph tags declare on a page with no
 	// schema.org Product (openGraphItemPage).
 	itemPage bool
+	// storyList: the block chosen by score holds several elements the
+	// page marks as articles (markedStoryList): a list of stories, read
+	// as a listing whatever its article markup says.
+	storyList bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -316,6 +320,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	classifyPage(judged, sg, blocks, st, m.body, opts)
 	a.PageType, a.Confidence = judged.PageType, judged.Confidence
+	if markedStoryList(sg, blocks, st, block) { // storyitems.go
+		a.PageType, ps.storyList = PageListing, true
+	}
 	return a, ps, nil
 }
 

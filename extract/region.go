@@ -203,7 +203,7 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if ps.itemPage {
 		return // itempage.go: one item's page is read from its blocks
 	}
-	if ps.structuredArticle || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
+	if ps.structuredArticle && !ps.storyList || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
 		// pictures is still one story: its block stands, and so does
 		// one the page wraps in the <article> chosen as the block (its
