@@ -330,7 +330,10 @@
 //     identifiers stays.
 //     On a page that is not a product's and does not declare an article
 //     (JSON-LD or microdata article types, or og:type article without a
-//     CollectionPage, ItemList or SearchResultsPage), when runs of six or
+//     CollectionPage, ItemList or SearchResultsPage), or declares one by
+//     og:type alone while no <article> or articleBody was taken as the
+//     block (templates set og:type article on every page, topic pages
+//     and shop categories included; cardblock.go), when runs of six or
 //     more sibling cards (as for the third reader below) hold half the
 //     block's text or more, the block is a catalogue's or a topic page's
 //     items: inside those cards, a line that is mostly link text (the

@@ -290,7 +290,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, !mode.product && !ps.declaresArticle)...)
+		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred))...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
