@@ -411,7 +411,9 @@
 // article; for a listing only JSON-LD or microdata count, since many
 // templates set og:type article on every page, section fronts
 // included; a gallery whose block is the <article> chosen, its pictures
-// set in the story, is not read so either, nor is a listing or a
+// set in the story, is not read so either, unless that <article> has
+// three or more sibling <article> elements: one card of a shop's grid
+// of them (articlerun.go), nor is a listing or a
 // gallery whose block reads as a short story: four or more paragraphs averaging 180
 // characters or more, under 2,500 in all, sentences rather than teaser
 // lines), the block chosen as "the story" is one teaser or caption of

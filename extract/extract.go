@@ -196,6 +196,9 @@ type pageStats struct {
 	// page marks as articles (markedStoryList): a list of stories, read
 	// as a listing whatever its article markup says.
 	storyList bool
+	// cardArticle: the <article> chosen as the block is one of a run of
+	// sibling <article> elements (inArticleRun), one card of a grid.
+	cardArticle bool
 }
 
 // extractRoot is Extract on a parsed page; byName is prune's.
@@ -243,7 +246,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns}
+	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, cardArticle: inArticleRun(preferred)}
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 		ps.itemPage = singleItemPage(root, bodyNode)

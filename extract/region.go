@@ -203,11 +203,12 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if ps.itemPage {
 		return // itempage.go: one item's page is read from its blocks
 	}
-	if ps.structuredArticle && !ps.storyList || (ps.declaresArticle || a.Block == BlockArticle) && a.PageType == PageGallery {
+	if ps.structuredArticle && !ps.storyList || (ps.declaresArticle || a.Block == BlockArticle && !ps.cardArticle) && a.PageType == PageGallery {
 		// A story that calls itself an article and carries many
 		// pictures is still one story: its block stands, and so does
 		// one the page wraps in the <article> chosen as the block (its
-		// pictures make it a gallery, not its teasers). A page
+		// pictures make it a gallery, not its teasers), unless that
+		// <article> is one card of a grid of them (articlerun.go). A page
 		// classified a listing or "other" is trusted over og:type
 		// article alone, which many templates set on every page,
 		// section fronts and topic pages included.
