@@ -150,7 +150,13 @@
 //     that holds no link text at all (a byline, share bar or breadcrumb
 //     carries links; a dek does not), the latter not on a product page,
 //     where the text between the name and the description is the buy
-//     box. At most 900 characters of text in all may sit between the
+//     box. An opening that cites a page inline (linkedintro.go) is read
+//     too: under a quarter of its text in links, no heading inside it,
+//     its last text outside a link (an affiliate disclosure or a call to
+//     action ends in its "Learn more"), and its first paragraph a
+//     sentence of eight words or more ending in sentence punctuation
+//     (a reviewer's box opens with a label or a date, a byline or a
+//     headline-like dek ends in none). At most 900 characters of text in all may sit between the
 //     heading and the block. The page type (below) is read from the
 //     block's text without it.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of

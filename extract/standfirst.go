@@ -31,7 +31,9 @@ const standfirstMinRunes = 60
 //     its text in links; or
 //   - free of links altogether, unless the page is a product's
 //     (product): there the text between the name and the description is
-//     the buy box (price, stock, delivery terms), not an introduction.
+//     the buy box (price, stock, delivery terms), not an introduction; or
+//   - on a page other than a product's, an opening that cites a page
+//     inline (linkedIntro, opensWithSentence in linkedintro.go).
 //
 // A byline, a share bar or a breadcrumb carries links, so a link-free
 // run of sentence-length text right under the headline is the dek.
@@ -98,12 +100,17 @@ func introducing(between []*html.Node, st map[*html.Node]*stat, captions map[*ht
 		if s.good() < standfirstMinRunes || captions[n] {
 			continue
 		}
-		if described := describes(n); described && s.link*3 >= s.text || !described && (product || s.link > 0) {
+		described := describes(n)
+		linked := !described && !product && s.link > 0
+		if described && s.link*3 >= s.text || !described && product || linked && !linkedIntro(n, s) {
 			continue
 		}
 		e := &emitter{owner: n}
 		e.walk(n, false)
 		e.flush()
+		if linked && !opensWithSentence(e.out) {
+			continue
+		}
 		out = append(out, e.out...)
 	}
 	return out
