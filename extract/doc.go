@@ -238,7 +238,10 @@
 //     outside lists and tables, 150+ words, anywhere in the block): a
 //     page built from editor blocks, one box per run of paragraphs. An
 //     author or reviewer bio heading in the second half of the text drops
-//     itself and everything after it, and an author box closing the text
+//     itself and everything after it (unless that is 2,000 characters or
+//     more and over a third of the text: a book's page prints "About the
+//     author", then an excerpt of several pages and its details; the
+//     heading alone goes), and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
 //     name) goes too, and so does the close of the text from a paragraph
 //     in its second half that opens with the name of the page's author
