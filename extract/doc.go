@@ -82,7 +82,15 @@
 //     page, and stay. Once a run is found, dated elements elsewhere of
 //     the same tag and class as one of its boxes go too: the same review
 //     box in a list too short to be a run (a shop's few featured
-//     reviews above the rest). When the first pass cut such runs, the content
+//     reviews above the rest). On such a page, an element named for
+//     reviews that holds a rating histogram (ratinghistogram.go: five
+//     sibling rows in a row, each of 12 words or fewer holding a star
+//     count from 1 to 5 and a percentage or a bar, role progressbar,
+//     <progress> or <meter>) goes too, the outermost such element that
+//     holds no <h1>: the buyers' reviews section, with its average, its
+//     bars and a summary a program writes of the reviews, dated or not;
+//     a book's editorial reviews, also named for reviews, hold no
+//     histogram and stay. When the first pass cut such runs, the content
 //     region (read from a fresh parse for a page classified "other", a
 //     listing or a gallery) cuts them too.
 //     An id that is the anchor made from the heading opening its element
