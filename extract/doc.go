@@ -90,7 +90,12 @@
 //     holds no <h1>: the buyers' reviews section, with its average, its
 //     bars and a summary a program writes of the reviews, dated or not;
 //     a book's editorial reviews, also named for reviews, hold no
-//     histogram and stay. When the first pass cut such runs, the content
+//     histogram and stay. A page whose buyers rate it so is one item's
+//     page, whatever it declares: runs of three or more sibling price
+//     cards in it (as for the product pages above: a price, a link to
+//     another page, at most 800 characters each, not holding its first
+//     <h1>) are other items ("customers also bought") and are not
+//     emitted. When the first pass cut such runs, the content
 //     region (read from a fresh parse for a page classified "other", a
 //     listing or a gallery) cuts them too.
 //     An id that is the anchor made from the heading opening its element

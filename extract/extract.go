@@ -218,10 +218,10 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
-	reviewRuns := false
+	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
 		// Dated customer reviews on a page that declares no Product.
-		reviewRuns = cutReviewRuns(bodyNode)
+		reviewRuns, rated = cutReviewRuns(bodyNode)
 		if reviewRuns {
 			st = measure(bodyNode)
 		}
@@ -273,6 +273,11 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		scope = blocks[0].Parent
 	}
 	teasers := teaserRuns(scope, host)
+	if rated {
+		// One item's page by its buyers' ratings (ratinghistogram.go):
+		// strips of priced cards are other items.
+		teasers = joinNodes(teasers, ratedItemStrips(bodyNode, st))
+	}
 	if mode.product {
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}

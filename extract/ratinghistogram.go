@@ -108,3 +108,13 @@ func isBar(n *html.Node) bool {
 	return n.Type == html.ElementNode &&
 		(n.DataAtom == atom.Progress || n.DataAtom == atom.Meter || getAttr(n, "role") == "progressbar")
 }
+
+// ratedItemStrips returns the price cards (priceCards) of a page whose
+// buyers' reviews section holds a rating histogram (ratedReviewNodes):
+// a page that rates one item is that item's page, whatever it declares,
+// and its strips of three or more priced cards linking elsewhere
+// ("customers also bought", "related sponsored products") are other
+// items. Cards holding the page's first <h1> are the item's own.
+func ratedItemStrips(n *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
+	return priceCards(n, findFirst(n, atom.H1), st)
+}
