@@ -274,7 +274,11 @@
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
-//     only inside a run of repeats begun by another kind of paragraph, and
+//     only inside a run of repeats begun by another kind of paragraph, or
+//     when three or more in a row, each of 150 characters or more, repeat
+//     earlier lines (a list of selling points printed again in a
+//     quick-view box; a plan's short features repeat from plan to plan
+//     and stay), and
 //     so does a paragraph repeating one of its own container (sibling <p>
 //     elements: a story restating a sentence), or one of the same
 //     <article> in another container right after a paragraph of its own
