@@ -339,7 +339,13 @@
 //     On a product page (a schema.org Product and no article, as in
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
-//     box's and goes; a sentence naming a price stays.
+//     box's and goes; a sentence naming a price stays. On such a page,
+//     or one whose buyers' reviews hold a rating histogram (below), a
+//     line that is a JSON object or array a program wrote (opening with
+//     {" or [{", closing with } or ], three or more quoted keys, no space
+//     after a key's colon) is a script's state left as text in a hidden
+//     element, the offers behind the buy box or a widget's settings, and
+//     goes (statelines.go); an example spaced for reading stays.
 //     On any page, a line made half or more of three or more UUIDs
 //     (8-4-4-4-12 hexadecimal digits, whatever is set between them) is
 //     opaque identifiers, not text, and goes (opaque.go): the text of

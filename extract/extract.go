@@ -125,6 +125,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
+		if ps.product || ps.rated {
+			a.Paragraphs = dropStateLines(a.Paragraphs) // statelines.go
+		}
 		a.Paragraphs = dropOpaqueLines(a.Paragraphs)
 		return a, nil
 	}
@@ -184,6 +187,9 @@ type pageStats struct {
 	// a page that declares no Product, so the content region is read
 	// without them too.
 	reviewRuns bool
+	// rated: a buyers' reviews section holding a rating histogram was
+	// cut (ratedReviewNodes): the page is one item's.
+	rated bool
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
@@ -239,7 +245,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns}
+	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, rated: rated}
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 		ps.itemPage = singleItemPage(root, bodyNode)
