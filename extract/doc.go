@@ -340,7 +340,7 @@
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
 //     box's and goes; a sentence naming a price stays. On such a page,
-//     or one whose buyers' reviews hold a rating histogram (below), a
+//     or one whose buyers' reviews hold a rating histogram (step 2), a
 //     line that is a JSON object or array a program wrote (opening with
 //     {" or [{", closing with } or ], three or more quoted keys, no space
 //     after a key's colon) is a script's state left as text in a hidden
