@@ -31,7 +31,11 @@
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
-//     does hiding remove a folded accordion or tab panel of such text.
+//     does hiding remove a folded accordion or tab panel of such text,
+//     unless the element right before the panel, its toggle or heading,
+//     is a label of six words or fewer naming reviews ("Reviews
+//     summary"): the buyers' reviews, or a program's summary of them,
+//     folded away under a shop's item (reviewpanel.go).
 //     A panel (panels.go) is such text when it holds 200 or more
 //     characters outside links with under a fifth of its text in links,
 //     whether paragraphs, a list of features or a table of fees (a
