@@ -37,7 +37,7 @@ func ratedReviewNodes(n *html.Node) []*html.Node {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if reviewNamed(c) && ratingHistogramIn(c) && findFirst(c, atom.H1) == nil {
+			if mayNameReviews(c) && reviewNamed(c) && ratingHistogramIn(c) && findFirst(c, atom.H1) == nil {
 				out = append(out, c)
 				continue
 			}
@@ -46,6 +46,13 @@ func ratedReviewNodes(n *html.Node) []*html.Node {
 	}
 	walk(n)
 	return out
+}
+
+// mayNameReviews reports whether n's class or id holds "review" at all,
+// the cheap test that spares most elements of the walk the joining and
+// splitting of their names reviewNamed does.
+func mayNameReviews(n *html.Node) bool {
+	return containsFoldASCII(getAttr(n, "class"), "review") || containsFoldASCII(getAttr(n, "id"), "review")
 }
 
 // ratingHistogramIn reports whether an element under n, or n, is a
