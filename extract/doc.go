@@ -31,7 +31,11 @@
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
-//     does hiding remove a folded accordion or tab panel of such text.
+//     does hiding remove a folded accordion or tab panel of such text,
+//     unless the element right before the panel, its toggle or heading,
+//     is a label of six words or fewer naming reviews ("Reviews
+//     summary"): the buyers' reviews, or a program's summary of them,
+//     folded away under a shop's item (reviewpanel.go).
 //     A panel (panels.go) is such text when it holds 200 or more
 //     characters outside links with under a fifth of its text in links,
 //     whether paragraphs, a list of features or a table of fees (a
@@ -82,7 +86,20 @@
 //     page, and stay. Once a run is found, dated elements elsewhere of
 //     the same tag and class as one of its boxes go too: the same review
 //     box in a list too short to be a run (a shop's few featured
-//     reviews above the rest). When the first pass cut such runs, the content
+//     reviews above the rest). On such a page, an element named for
+//     reviews that holds a rating histogram (ratinghistogram.go: five
+//     sibling rows in a row, each of 12 words or fewer holding a star
+//     count from 1 to 5 and a percentage or a bar, role progressbar,
+//     <progress> or <meter>) goes too, the outermost such element that
+//     holds no <h1>: the buyers' reviews section, with its average, its
+//     bars and a summary a program writes of the reviews, dated or not;
+//     a book's editorial reviews, also named for reviews, hold no
+//     histogram and stay. A page whose buyers rate it so is one item's
+//     page, whatever it declares: runs of three or more sibling price
+//     cards in it (as for the product pages above: a price, a link to
+//     another page, at most 800 characters each, not holding its first
+//     <h1>) are other items ("customers also bought") and are not
+//     emitted. When the first pass cut such runs, the content
 //     region (read from a fresh parse for a page classified "other", a
 //     listing or a gallery) cuts them too.
 //     An id that is the anchor made from the heading opening its element
@@ -244,7 +261,10 @@
 //     outside lists and tables, 150+ words, anywhere in the block): a
 //     page built from editor blocks, one box per run of paragraphs. An
 //     author or reviewer bio heading in the second half of the text drops
-//     itself and everything after it, and an author box closing the text
+//     itself and everything after it (unless that is 2,000 characters or
+//     more and over a third of the text: a book's page prints "About the
+//     author", then an excerpt of several pages and its details; the
+//     heading alone goes), and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
 //     name) goes too, and so does the close of the text from a paragraph
 //     in its second half that opens with the name of the page's author
@@ -264,7 +284,11 @@
 //     A paragraph repeating an earlier one goes (a page carrying its
 //     article twice), long ones always, short ones in a run of repeats;
 //     list items, table cells and code lines repeat legitimately and go
-//     only inside a run of repeats begun by another kind of paragraph, and
+//     only inside a run of repeats begun by another kind of paragraph, or
+//     when three or more in a row, each of 150 characters or more, repeat
+//     earlier lines (a list of selling points printed again in a
+//     quick-view box; a plan's short features repeat from plan to plan
+//     and stay), and
 //     so does a paragraph repeating one of its own container (sibling <p>
 //     elements: a story restating a sentence), or one of the same
 //     <article> in another container right after a paragraph of its own
@@ -325,7 +349,13 @@
 //     On a product page (a schema.org Product and no article, as in
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
-//     box's and goes; a sentence naming a price stays.
+//     box's and goes; a sentence naming a price stays. On such a page,
+//     or one whose buyers' reviews hold a rating histogram (step 2), a
+//     line that is a JSON object or array a program wrote (opening with
+//     {" or [{", closing with } or ], three or more quoted keys, no space
+//     after a key's colon) is a script's state left as text in a hidden
+//     element, the offers behind the buy box or a widget's settings, and
+//     goes (statelines.go); an example spaced for reading stays.
 //     On any page, a line made half or more of three or more UUIDs
 //     (8-4-4-4-12 hexadecimal digits, whatever is set between them) is
 //     opaque identifiers, not text, and goes (opaque.go): the text of

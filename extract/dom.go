@@ -1021,6 +1021,9 @@ func hasBoundaryEnd(n *html.Node) bool {
 // rather than links (textPanel: paragraphs, a feature list or a table),
 // or a shorter panel wired to the toggle right before it (toggledPanel).
 func collapsedProse(n *html.Node, s *stat) bool {
+	if reviewsPanel(n) { // reviewpanel.go
+		return false
+	}
 	if toggledPanel(n, s) {
 		return true
 	}

@@ -125,6 +125,9 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
+		if ps.product || ps.rated {
+			a.Paragraphs = dropStateLines(a.Paragraphs) // statelines.go
+		}
 		a.Paragraphs = dropOpaqueLines(a.Paragraphs)
 		return a, nil
 	}
@@ -184,6 +187,9 @@ type pageStats struct {
 	// a page that declares no Product, so the content region is read
 	// without them too.
 	reviewRuns bool
+	// rated: a buyers' reviews section holding a rating histogram was
+	// cut (ratedReviewNodes): the page is one item's.
+	rated bool
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
@@ -225,10 +231,10 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
-	reviewRuns := false
+	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
 		// Dated customer reviews on a page that declares no Product.
-		reviewRuns = cutReviewRuns(bodyNode)
+		reviewRuns, rated = cutReviewRuns(bodyNode)
 		if reviewRuns {
 			st = measure(bodyNode)
 		}
@@ -246,7 +252,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if pp := mainParagraphParent(bodyNode, mode); pp != nil {
 		protect(protected, pp)
 	}
-	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, cardArticle: inArticleRun(preferred)}
+	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, rated: rated, cardArticle: inArticleRun(preferred)}
 	if mode.product {
 		ps.description = readProductDescription(root, bodyNode)
 		ps.itemPage = singleItemPage(root, bodyNode)
@@ -280,6 +286,11 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		scope = blocks[0].Parent
 	}
 	teasers := teaserRuns(scope, host)
+	if rated {
+		// One item's page by its buyers' ratings (ratinghistogram.go):
+		// strips of priced cards are other items.
+		teasers = joinNodes(teasers, ratedItemStrips(bodyNode, st))
+	}
 	if mode.product {
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}

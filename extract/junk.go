@@ -141,6 +141,19 @@ var tailHeads = makeSet("about the author", "about the authors", "about the revi
 	"about the editor", "meet the author", "author bio", "author biography", "über den autor",
 	"über die autorin", "à propos de l'auteur", "sobre el autor", "sobre la autora")
 
+// longTailMin is the fewest characters after a heading of tailHeads
+// that may be more of the page's own text rather than a box about the
+// writer (see shortTail): some 300 words.
+const longTailMin = 2000
+
+// shortTail reports whether rest characters of a text of total
+// characters, after a heading of tailHeads, are few enough to be the
+// box about the writer and what closes the page: under longTailMin, or
+// a third of the text at most. A longer rest is more of the page's own
+// text: a book's page prints "About the author", then an excerpt of
+// several pages and the book's details.
+func shortTail(rest, total int) bool { return rest < longTailMin || rest*3 <= total }
+
 // socialWords are names a share bar is made of; a line made only of them is junk.
 var socialWords = makeSet("facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "email",
 	"e-mail", "mail", "telegram", "tumblr", "print", "share", "copy", "link", "messenger", "flipboard", "pocket",
@@ -703,7 +716,7 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 			heads[i] = true
 		case junkTail:
 			drop[i] = true
-			if seen*2 >= total {
+			if seen*2 >= total && shortTail(total-seen-len(l), total) {
 				for j := i + 1; j < len(lines); j++ {
 					drop[j] = true
 				}

@@ -54,6 +54,45 @@ func dropRepeats(lines []string, drop []bool, storyReal, own func(int) bool) {
 		drop[i] = d
 		dropped = d
 	}
+	dropRepeatedItemRuns(lines, drop, dup, storyReal)
+}
+
+// repeatedItemRunMin is the least run of long repeated list items or
+// cells, one after the other, read as a copy (dropRepeatedItemRuns).
+const repeatedItemRunMin = 3
+
+// repeatedItemMinLen is the length of a list item or cell from which it
+// reads as a paragraph of selling points or prose, some 25 words, rather
+// than a plan's feature or a label.
+const repeatedItemMinLen = 150
+
+// dropRepeatedItemRuns marks the runs of repeatedItemRunMin or more kept
+// lines in a row that are each a list item or a cell (storyReal) of
+// repeatMinLen characters or more repeating an earlier line (dup): a
+// whole list printed again, as a quick-view box repeats an item's
+// selling points under the page. A story repeats an ingredient or a
+// short cell, not a run of long items one after the other.
+func dropRepeatedItemRuns(lines []string, drop, dup []bool, storyReal func(int) bool) {
+	var run []int
+	flush := func() {
+		if len(run) >= repeatedItemRunMin {
+			for _, j := range run {
+				drop[j] = true
+			}
+		}
+		run = run[:0]
+	}
+	for i := range lines {
+		if drop[i] {
+			continue
+		}
+		if dup[i] && storyReal(i) && len(lines[i]) >= repeatedItemMinLen {
+			run = append(run, i)
+			continue
+		}
+		flush()
+	}
+	flush()
 }
 
 // Post furniture: on a thread, the labels and figures every post's

@@ -12,17 +12,23 @@ import (
 const reviewRunMin = 3
 
 // cutReviewRuns removes the runs of dated customer reviews under n
-// (reviewRunNodes) and reports whether it found any. The first pass
+// (reviewRunNodes) and the reviews sections holding a rating histogram
+// (ratedReviewNodes), and reports whether it found any, and whether
+// it found such a section. The first pass
 // cuts them from a page that declares no Product; the content region
 // (readRegion), read from a fresh parse, cuts them again when the first
 // pass found some, so a page read as its region (a shop's item page
 // classified "other") does not get its buyers' reviews back.
-func cutReviewRuns(n *html.Node) bool {
-	runs := reviewRunNodes(n)
+func cutReviewRuns(n *html.Node) (cut, rated bool) {
+	rs := ratedReviewNodes(n) // ratinghistogram.go
+	runs := append(reviewRunNodes(n), rs...)
 	for _, r := range runs {
+		if r.Parent == nil {
+			continue
+		}
 		r.Parent.RemoveChild(r)
 	}
-	return len(runs) > 0
+	return len(runs) > 0, len(rs) > 0
 }
 
 // reviewRunNodes returns the members of every run of reviewRunMin or
