@@ -99,10 +99,13 @@ func paragraphWords(c *html.Node) int {
 // storyMinParas <p> children of storyMinWords words in all.
 func writesStory(c *html.Node) bool {
 	paras, words := 0, 0
-	for k := c.FirstChild; k != nil; k = k.NextSibling {
-		if isTextParagraph(k) {
+	for k := c.FirstChild; k != nil && (paras < storyMinParas || words < storyMinWords); k = k.NextSibling {
+		if k.DataAtom != atom.P {
+			continue
+		}
+		if w := wordsIn(k); w > 0 {
 			paras++
-			words += wordsIn(k)
+			words += w
 		}
 	}
 	return paras >= storyMinParas && words >= storyMinWords
@@ -110,7 +113,7 @@ func writesStory(c *html.Node) bool {
 
 // isTextParagraph reports whether n is a <p> holding text.
 func isTextParagraph(n *html.Node) bool {
-	return n.DataAtom == atom.P && wordsIn(n) > 0
+	return n.DataAtom == atom.P && wordsUpTo(n, 1) > 0
 }
 
 // inPageLinks reports whether every link in n leads within the page
