@@ -126,9 +126,14 @@ func Extract(page []byte, opts Options) (*Article, error) {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
 		}
 		if ps.product || ps.rated {
-			a.Paragraphs = dropStateLines(a.Paragraphs) // statelines.go
+			// A shop's template leaves the data its scripts read in
+			// hidden elements as JSON (statelines.go).
+			a.Paragraphs = withoutLines(a.Paragraphs, stateLine)
 		}
-		a.Paragraphs = dropOpaqueLines(a.Paragraphs)
+		// Identifiers set between a label's letters (opaque.go); after
+		// the passes are compared, so that each pass is weighed as it
+		// read the page.
+		a.Paragraphs = withoutLines(a.Paragraphs, opaqueLine)
 		return a, nil
 	}
 	if !errors.Is(err, ErrNoContent) {

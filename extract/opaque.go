@@ -5,14 +5,13 @@ import "strings"
 // opaqueMinIDs is the least number of UUIDs in a line read as opaque.
 const opaqueMinIDs = 3
 
-// dropOpaqueLines returns paras without the opaque lines (opaqueLine),
-// or paras itself when every line is opaque or none is. It runs on the
-// text chosen, after the passes are compared, so that the comparison
-// weighs each pass as it read the page.
-func dropOpaqueLines(paras []string) []string {
+// withoutLines returns paras without the lines for which drop holds, or
+// paras itself when every line is dropped or none is: a page made only
+// of such lines keeps them, as nothing better is left.
+func withoutLines(paras []string, drop func(string) bool) []string {
 	var kept []string
 	for i, p := range paras {
-		if opaqueLine(p) {
+		if drop(p) {
 			if kept == nil {
 				kept = append(make([]string, 0, len(paras)), paras[:i]...)
 			}
@@ -22,7 +21,7 @@ func dropOpaqueLines(paras []string) []string {
 			kept = append(kept, p)
 		}
 	}
-	if kept == nil || len(kept) == 0 {
+	if len(kept) == 0 {
 		return paras
 	}
 	return kept
