@@ -2,8 +2,6 @@ package extract
 
 import (
 	"math"
-	"net/url"
-	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -295,7 +293,7 @@ func linkWordsIn(n *html.Node) int {
 }
 
 // siteLink reports whether the first link in n leads to another page of
-// the site on host (see teaser).
+// the site on host (sitePage; see teaser).
 func siteLink(n *html.Node, host string) bool {
 	a := n
 	if a.DataAtom != atom.A {
@@ -304,18 +302,8 @@ func siteLink(n *html.Node, host string) bool {
 	if a == nil {
 		return false
 	}
-	href := strings.TrimSpace(getAttr(a, "href"))
-	if href == "" || strings.HasPrefix(href, "#") {
-		return false
-	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return false
-	}
-	if u.Host == "" || host == "" {
-		return u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https"
-	}
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == host
+	_, ok := sitePage(a, host)
+	return ok
 }
 
 // unskippedWords returns the words of n's text and those inside links,
