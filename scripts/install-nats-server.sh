@@ -3,7 +3,7 @@
 # .bin/ (through the Go module proxy), unless it is there already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=v2.15.2
+version=v2.15.3
 bin="$PWD/.bin/nats-server"
 if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "${version#v}"; then
   exit 0
