@@ -253,6 +253,25 @@ func (row reportRow) result(byset map[string]extracteval.Result, half string) (e
 	return part(r, row.typ, half), true
 }
 
+// pairedSpeed returns feedsift's speed over the run's sets as the
+// comparison program measured it, in turns with the comparison extractors,
+// and true; or, when the comparison did not run or gave no feedsift row,
+// the speed of the run's own scoring and false.
+func (rep extractReport) pairedSpeed() (extracteval.Result, bool) {
+	byset := make(map[string]extracteval.Result)
+	for _, set := range rep.sets {
+		for _, c := range rep.others[set] {
+			if c.Extractor == pairedName {
+				byset[set] = c.Result
+			}
+		}
+	}
+	if len(byset) != len(rep.sets) {
+		return rep.speed(rep.own), false
+	}
+	return rep.speed(byset), true
+}
+
 // othersBySet returns the comparison extractors' names, in the order the
 // program printed them, and each one's results by set.
 func (rep extractReport) othersBySet() ([]string, map[string]map[string]extracteval.Result) {
@@ -260,6 +279,9 @@ func (rep extractReport) othersBySet() ([]string, map[string]map[string]extracte
 	by := make(map[string]map[string]extracteval.Result)
 	for _, set := range rep.sets {
 		for _, c := range rep.others[set] {
+			if c.Extractor == pairedName {
+				continue
+			}
 			if by[c.Extractor] == nil {
 				names = append(names, c.Extractor)
 				by[c.Extractor] = make(map[string]extracteval.Result)
@@ -341,7 +363,12 @@ func (rep extractReport) print(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "feedsift empty output: %sall sets %d of %d (%.2f%%); of those, %d where the reference has text (%.2f%%), %d where it is empty too\n",
 		sb.String(), empty, pages, pct(empty, pages), missed, pct(missed, pages), empty-missed)
-	own := rep.speed(rep.own)
+	own, paired := rep.pairedSpeed()
+	if paired {
+		alone := rep.speed(rep.own)
+		fmt.Fprintf(w, "feedsift's speed below is from the comparison program, where the extractors take turns over short runs of pages; scored alone before it: %.1f pages/s, %.1f pages/CPU-s\n",
+			alone.PagesPerSec, alone.PagesPerCPUSec)
+	}
 	for _, cpu := range []bool{false, true} {
 		unit, rate := "pages/s (wall clock)", func(r extracteval.Result) float64 { return r.PagesPerSec }
 		if cpu {

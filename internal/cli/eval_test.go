@@ -162,11 +162,16 @@ func TestEvalExtractCompare(t *testing.T) {
 	half := func(f1 float64) string {
 		return fmt.Sprintf(`{"set":"readability","pages":1,"p":%[1]v,"r":%[1]v,"f1":%[1]v}`, f1)
 	}
-	// Speeds: feedsift's are real; go-trafilatura's are set so low (one
-	// page in 1000 s) that feedsift is more than twice as fast.
+	// Speeds: feedsift's paired rows (its turns among the comparison
+	// extractors) give it 0.5 pages/CPU-s, far below its real speed
+	// when scored alone, so the lines below show which one is used;
+	// go-trafilatura's are set lower still (one page in 1000 s), so
+	// feedsift is more than twice as fast.
 	writeCorpusFile(t, script, []byte(`#!/bin/sh
 echo "$@" > `+args+`
 echo "scoring..." >&2
+echo '{"extractor":"feedsift","result":{"set":"traf-eval","pages":1,"f1":1,"seconds":2,"cpu_seconds":2}}'
+echo '{"extractor":"feedsift","result":{"set":"readability","pages":1,"f1":1,"seconds":2,"cpu_seconds":2}}'
 echo '{"extractor":"go-trafilatura","result":{"set":"traf-eval","pages":1,"errors":0,"p":0.5,"r":0.25,"f1":0.333,"with_found":0.25,"without_kept":0.5,"seconds":1000,"pages_per_sec":0.001,"mb_per_sec":1,"cpu_seconds":1000,"pages_per_cpu_sec":0.001,"parts":{"tune":{"set":"traf-eval","pages":1,"f1":0.333}}}}'
 echo '{"extractor":"go-trafilatura","result":{"set":"readability","pages":1,"f1":0.9,"seconds":1000,"cpu_seconds":1000,"parts":{"tune":`+half(0.9)+`}}}'
 echo '{"extractor":"go-trafilatura+fallback","result":{"set":"readability","pages":1,"f1":0.95,"parts":{"tune":`+half(0.95)+`}}}'
@@ -185,19 +190,24 @@ echo '{"extractor":"readeck go-readability v2","result":{"set":"readability","pa
 		"readability all readeck go-readability v2 1 0 0 0.000 0.000 1.000 1.000",
 		// feedsift's 1.000 on the readability page does not beat readeck's 1.000.
 		"readability F1 tune 1.000 above go-trafilatura+fallback 0.950 and readeck 1.000 MISSED",
-		"pages/CPU-s ",
-		"x go-trafilatura's 0.0 (0.0) met",
-		"; go-trafilatura 0.0 (feedsift ",
+		"pages/CPU-s 0.5 >= 2x go-trafilatura's 0.0 (0.0) met",
+		"speed over the 2 pages of the run, pages/CPU-s: feedsift 0.5; go-trafilatura 0.0 (feedsift 500.00x)",
+		"feedsift's speed below is from the comparison program, where the extractors take turns over short runs of pages; scored alone before it:",
 	} {
 		if !hasLine(out, want) {
 			t.Errorf("no line with %q in:\n%s", want, out)
 		}
 	}
+	// The paired rows' quality figures (P 0 here) are not printed: the
+	// run's own are.
+	if hasLine(out, "traf-eval all feedsift 1 0 0 0.000") {
+		t.Errorf("the comparison's feedsift row printed as a quality row:\n%s", out)
+	}
 	got, err := os.ReadFile(args)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"--json", "--corpus " + dir, "--sets traf-eval,readability", "--only go-trafilatura,go-trafilatura+fallback,readeck", "--procs 1"} {
+	for _, want := range []string{"--json", "--corpus " + dir, "--sets traf-eval,readability", "--only feedsift,go-trafilatura,go-trafilatura+fallback,readeck", "--procs 1"} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("comparison program called with %q, want %q in it", got, want)
 		}

@@ -24,13 +24,23 @@ import (
 // extracteval scorer and prints JSON. "feedsift eval extract" runs that
 // program after scoring itself, one after the other so that neither
 // competes for the cores, and prints all rows in one table.
+//
+// The program scores feedsift too, taking turns with the others over short
+// runs of pages (extracteval.ScoreEach): that row is the speed comparison's
+// (pairedName), since timings taken minutes apart compare whatever else
+// the machine was doing. Its quality figures equal the run's own and are
+// not printed twice.
 
 // compareProgram is the name of the comparison program when it is built
 // and installed (scripts/bench.sh builds it into .bin/).
 const compareProgram = "feedsift-extractcompare"
 
 // compareExtractors are the rows the comparison program is asked for.
-var compareExtractors = []string{"go-trafilatura", "go-trafilatura+fallback", "readeck"}
+var compareExtractors = []string{pairedName, "go-trafilatura", "go-trafilatura+fallback", "readeck"}
+
+// pairedName is feedsift's row in the comparison program's output: the
+// same extraction, timed in turns with the comparison extractors.
+const pairedName = "feedsift"
 
 // compareRow is one line of "extractcompare --json".
 type compareRow struct {
@@ -218,7 +228,7 @@ func (rep extractReport) targets() []targetCheck {
 			out = append(out, targetCheck{what: what, ok: met, na: na || own.Pages == 0})
 		}
 	}
-	own := rep.speed(rep.own)
+	own, _ := rep.pairedSpeed()
 	if tr, found := peer(by, "go-trafilatura"); found {
 		// Pages per CPU second where both have it: the wall clock counts
 		// the time other processes held the core, which varies between

@@ -152,9 +152,12 @@ FNV-1a hash of each page's domain (even: tune, odd: check; readability
 pages by directory name), and wcxb-dev-other by page type; "all types"
 joins the two WCXB sets. Then, unless --compare off, the bench/ module's
 comparison program scores go-trafilatura (with and without fallbacks) and
-readeck go-readability on the same pages, one after the other at the same
-GOMAXPROCS. The report gives pages with empty output, pages/s (wall clock
-and per CPU second) with feedsift's ratio to each peer, the run's wall
+readeck go-readability on the same pages at the same GOMAXPROCS, with
+feedsift again among them: the extractors take turns over runs of 16
+pages, so that a load on the machine falls on all alike, and the speeds
+compared are those turns'. The report gives pages with empty output,
+pages/s (wall clock and per CPU second) with feedsift's ratio to each
+peer, the run's wall
 time, and a met or MISSED line for each target of issue 11; a target is
 met only when each half meets it.`,
 		examples: []string{

@@ -5,7 +5,7 @@
 //
 // Run it from the bench module:
 //
-//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,other,traf,readability] [--only NAMES] [--limit N] [--json]
+//	cd bench && go run ./cmd/extractcompare [--corpus DIR] [--sets wcxb,other,traf,readability] [--only NAMES] [--limit N] [--chunk N] [--json]
 //
 // With --json it prints one JSON object per extractor and set instead of
 // the tables, {"extractor": NAME, "result": extracteval.Result}; that is
@@ -59,6 +59,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	only := fs.String("only", "", "comma-separated extractor names to run (default all): feedsift, go-trafilatura, go-trafilatura+fallback, readeck")
 	limit := fs.Int("limit", 0, "score only the first N pages of each set (0 = all)")
 	procs := fs.Int("procs", 1, "GOMAXPROCS while scoring")
+	chunk := fs.Int("chunk", 16, "pages each extractor scores in its turn: the extractors take turns over runs of this many pages, so that a load on the machine falls on all of them alike")
 	asJSON := fs.Bool("json", false, "print one JSON object per extractor and set instead of tables")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -84,7 +85,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	enc := json.NewEncoder(stdout)
 	// One set at a time: load it (not timed), score every extractor on
-	// it, and drop it, so that only one set's pages are in memory.
+	// it, and drop it, so that only one set's pages are in memory. The
+	// extractors take turns over short runs of pages (ScoreEach): timed
+	// one after the other, minutes apart, their speeds would compare
+	// whatever else the machine was doing at the time.
 	for _, s := range chosen {
 		pages, err := s.load(filepath.Join(dir, s.dir))
 		if err != nil {
@@ -95,10 +99,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "loaded %s: %d pages\n", s.dir, len(pages))
 		prev := runtime.GOMAXPROCS(*procs)
-		results := make([]extracteval.Result, len(exs))
+		funcs := make([]extracteval.Extractor, len(exs))
 		for j, ex := range exs {
-			runtime.GC() // start each extractor from a clean heap
-			results[j] = extracteval.Score(pages, ex.Extract)
+			funcs[j] = ex.Extract
+		}
+		results := extracteval.ScoreEach(pages, funcs, *chunk)
+		for j, ex := range exs {
 			fmt.Fprintf(stderr, "%s %s: %s\n", s.dir, ex.Name, results[j])
 			if *asJSON {
 				row := struct {

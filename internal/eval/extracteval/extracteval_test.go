@@ -107,6 +107,49 @@ func TestScoreWCXBBothEmpty(t *testing.T) {
 	}
 }
 
+// TestScoreEachInterleaves checks that ScoreEach gives each extractor
+// Score's figures while running them in turns over runs of pages, a
+// different one first in each run.
+func TestScoreEachInterleaves(t *testing.T) {
+	pages := []extracteval.Page{
+		{Set: extracteval.SetWCXB, URL: "a", Half: extracteval.HalfTune, Truth: "the cat sat"},
+		{Set: extracteval.SetWCXB, URL: "b", Half: extracteval.HalfCheck, Truth: "one two three"},
+		{Set: extracteval.SetWCXB, URL: "c", Half: extracteval.HalfTune, Truth: "red green"},
+	}
+	var calls []string
+	logged := func(name string, ex extracteval.Extractor) extracteval.Extractor {
+		return func(html []byte, u string) (string, error) {
+			calls = append(calls, name+":"+u)
+			return ex(html, u)
+		}
+	}
+	good := fixed(map[string]string{"a": "the cat sat", "b": "one two", "c": "red green"})
+	poor := fixed(map[string]string{"a": "a dog", "c": "red"})
+	got := extracteval.ScoreEach(pages, []extracteval.Extractor{logged("good", good), logged("poor", poor)}, 2)
+	wantCalls := "good:a good:b poor:a poor:b poor:c good:c"
+	if strings.Join(calls, " ") != wantCalls {
+		t.Errorf("calls %q, want %q", strings.Join(calls, " "), wantCalls)
+	}
+	for i, ex := range []extracteval.Extractor{good, poor} {
+		want := extracteval.Score(pages, ex)
+		g := got[i]
+		if g.Pages != want.Pages || g.Errors != want.Errors || !near(g.F1, want.F1) || !near(g.P, want.P) || !near(g.R, want.R) {
+			t.Errorf("extractor %d: ScoreEach %s; Score %s", i, g, want)
+		}
+		for _, h := range []string{extracteval.HalfTune, extracteval.HalfCheck} {
+			if g.Parts[h].Pages != want.Parts[h].Pages || !near(g.Parts[h].F1, want.Parts[h].F1) {
+				t.Errorf("extractor %d half %s: ScoreEach %s; Score %s", i, h, g.Parts[h], want.Parts[h])
+			}
+		}
+	}
+	if got[0].F1 <= got[1].F1 {
+		t.Errorf("F1 of the better extractor %.3f not above the poorer's %.3f", got[0].F1, got[1].F1)
+	}
+	if r := extracteval.ScoreEach(nil, []extracteval.Extractor{good}, 2); len(r) != 1 || r[0].Pages != 0 {
+		t.Errorf("ScoreEach(no pages) = %+v, want one empty result", r)
+	}
+}
+
 func TestScoreTraf(t *testing.T) {
 	pages := []extracteval.Page{
 		{Set: extracteval.SetTraf, ID: "x.html", URL: "u:x",

@@ -2,6 +2,7 @@ package extracteval
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 	"unicode"
@@ -84,39 +85,93 @@ func Score(pages []Page, ex Extractor) Result {
 	if len(pages) == 0 {
 		return Result{}
 	}
-	set := pages[0].Set
-	traf := set == SetTraf
-	all := &tally{}
-	parts := make(map[string]*tally)
+	sc := newScorer(pages[0].Set)
 	for _, pg := range pages {
-		cpu, start := cpuTime(), time.Now()
-		text, err := ex(pg.HTML, pg.URL)
-		elapsed, cpu := time.Since(start), cpuTime()-cpu
-		if err != nil {
-			text = ""
-		}
-		ps := scorePage(pg, text, traf)
-		ps.err, ps.seconds, ps.cpu, ps.bytes = err != nil, elapsed.Seconds(), cpu.Seconds(), int64(len(pg.HTML))
-		all.add(ps)
-		keys := []string{PartKey("", pg.Half), PartKey(pg.Type, "")}
-		if pg.Type != "" && pg.Half != "" {
-			keys = append(keys, PartKey(pg.Type, pg.Half))
-		}
-		for _, key := range keys {
-			if key == "" {
-				continue
+		sc.score(pg, ex)
+	}
+	return sc.result()
+}
+
+// ScoreEach scores every extractor of exs on pages, each as Score would,
+// but interleaved: the pages go in runs of chunk (at least one), and every
+// extractor works through a run before the next run starts, a different
+// extractor going first in each run. A load on the machine that comes and
+// goes while they work then falls on all of them alike, which scoring one
+// extractor after the other cannot promise: their speeds compare fairly on
+// a busy machine. Garbage is collected before each extractor's run, and
+// not timed, so no extractor pays for another's garbage. The quality
+// figures are Score's; results are in the order of exs.
+func ScoreEach(pages []Page, exs []Extractor, chunk int) []Result {
+	out := make([]Result, len(exs))
+	if len(pages) == 0 || len(exs) == 0 {
+		return out
+	}
+	chunk = max(chunk, 1)
+	scorers := make([]*scorer, len(exs))
+	for i := range exs {
+		scorers[i] = newScorer(pages[0].Set)
+	}
+	for run, start := 0, 0; start < len(pages); run, start = run+1, start+chunk {
+		part := pages[start:min(start+chunk, len(pages))]
+		for k := range exs {
+			i := (run + k) % len(exs)
+			runtime.GC()
+			for _, pg := range part {
+				scorers[i].score(pg, exs[i])
 			}
-			if parts[key] == nil {
-				parts[key] = &tally{}
-			}
-			parts[key].add(ps)
 		}
 	}
-	res := all.result(set, traf)
-	if len(parts) > 0 {
-		res.Parts = make(map[string]Result, len(parts))
-		for k, t := range parts {
-			res.Parts[k] = t.result(set, traf)
+	for i, sc := range scorers {
+		out[i] = sc.result()
+	}
+	return out
+}
+
+// scorer adds up one extractor's page scores over a set, in all and by
+// part (PartKey).
+type scorer struct {
+	set   string
+	traf  bool
+	all   *tally
+	parts map[string]*tally
+}
+
+func newScorer(set string) *scorer {
+	return &scorer{set: set, traf: set == SetTraf, all: &tally{}, parts: make(map[string]*tally)}
+}
+
+// score runs ex on pg, timing only the call, and adds its score.
+func (sc *scorer) score(pg Page, ex Extractor) {
+	cpu, start := cpuTime(), time.Now()
+	text, err := ex(pg.HTML, pg.URL)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu
+	if err != nil {
+		text = ""
+	}
+	ps := scorePage(pg, text, sc.traf)
+	ps.err, ps.seconds, ps.cpu, ps.bytes = err != nil, elapsed.Seconds(), cpu.Seconds(), int64(len(pg.HTML))
+	sc.all.add(ps)
+	keys := []string{PartKey("", pg.Half), PartKey(pg.Type, "")}
+	if pg.Type != "" && pg.Half != "" {
+		keys = append(keys, PartKey(pg.Type, pg.Half))
+	}
+	for _, key := range keys {
+		if key == "" {
+			continue
+		}
+		if sc.parts[key] == nil {
+			sc.parts[key] = &tally{}
+		}
+		sc.parts[key].add(ps)
+	}
+}
+
+func (sc *scorer) result() Result {
+	res := sc.all.result(sc.set, sc.traf)
+	if len(sc.parts) > 0 {
+		res.Parts = make(map[string]Result, len(sc.parts))
+		for k, t := range sc.parts {
+			res.Parts[k] = t.result(sc.set, sc.traf)
 		}
 	}
 	return res
