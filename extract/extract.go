@@ -120,7 +120,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if err == nil {
 		readRegion(page, a, ps, opts)
 		if a.PageType == PageLiveForum {
-			a.Paragraphs = dropPostFurniture(a.Paragraphs)
+			a.Paragraphs = dropPostFigures(dropPostFurniture(a.Paragraphs))
 		}
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
