@@ -354,6 +354,13 @@
 //     in a row: a post's figure comes once per post with the post's text
 //     in between, where a program's output quoted in a post comes in a
 //     run (postfigures.go).
+//     A member profile beside a post, a <dl> whose two or more
+//     definitions (<dd>) each hold eight words or fewer, one of them a
+//     label and its count on one line ("Posts: 4,032"), is the forum
+//     template's: when the chosen blocks hold three or more, their
+//     definitions are not emitted and the term, the member's name,
+//     stays. They are skipped, not pruned, so the page is measured and
+//     classified with them (postprofiles.go).
 //     On a product page (a schema.org Product and no article, as in
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
