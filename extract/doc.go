@@ -347,7 +347,7 @@
 //     what people write mostly does not (code that several posts quote
 //     is the exception, and is lost).
 //     On such a page a short line built around a figure (four words or
-//     fewer, no date, none of the brackets, quotes and operators of
+//     fewer, no date or time of day, none of the brackets, quotes and operators of
 //     code) goes too, every copy, when three or more lines share its
 //     shape, the same words around a different figure ("Posts: 212",
 //     "3 Likes", "Reply 17", a bare "14,796"), and no two of them come

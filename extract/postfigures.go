@@ -56,8 +56,9 @@ func dropPostFigures(paras []string) []string {
 
 // postFigureShape returns p with each figure in it ("14,796", "3.5")
 // written as "#", when p may be a post's figure line: a figure, at most
-// postFigureMaxWords words, no date (datedIn, or a relative one, "2 years
-// ago": the post's date line, which readers keep), and none of the
+// postFigureMaxWords words, no date or time (datedIn, a relative date,
+// "2 years ago", or a time of day, "14:05": a post's or a live blog
+// entry's date line, which readers keep), and none of the
 // brackets, quotes and operators of a line of code. It returns "" for
 // any other line.
 func postFigureShape(p string) string {
@@ -87,5 +88,9 @@ func postFigureShape(p string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	shape := b.String()
+	if strings.Contains(shape, "#:#") {
+		return "" // a time of day: a live blog's entry time, which readers keep
+	}
+	return shape
 }
