@@ -346,6 +346,21 @@
 //     of their posts, which repeat word for word from post to post while
 //     what people write mostly does not (code that several posts quote
 //     is the exception, and is lost).
+//     On such a page a short line built around a figure (four words or
+//     fewer, no date or time of day, none of the brackets, quotes and operators of
+//     code) goes too, every copy, when three or more lines share its
+//     shape, the same words around a different figure ("Posts: 212",
+//     "3 Likes", "Reply 17", a bare "14,796"), and no two of them come
+//     in a row: a post's figure comes once per post with the post's text
+//     in between, where a program's output quoted in a post comes in a
+//     run (postfigures.go).
+//     A member profile beside a post, a <dl> whose two or more
+//     definitions (<dd>) each hold eight words or fewer, one of them a
+//     label and its count on one line ("Posts: 4,032"), is the forum
+//     template's: when the chosen blocks hold three or more, their
+//     definitions are not emitted and the term, the member's name,
+//     stays. They are skipped, not pruned, so the page is measured and
+//     classified with them (postprofiles.go).
 //     On a product page (a schema.org Product and no article, as in
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy

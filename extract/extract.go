@@ -120,7 +120,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if err == nil {
 		readRegion(page, a, ps, opts)
 		if a.PageType == PageLiveForum {
-			a.Paragraphs = dropPostFurniture(a.Paragraphs)
+			a.Paragraphs = dropPostFigures(dropPostFurniture(a.Paragraphs))
 		}
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
@@ -302,6 +302,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
 	skip = joinNodes(skip, figureGrids(scope))
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
+	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	var raw []string
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
 	raw = append(raw, intro...)
