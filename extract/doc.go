@@ -13,7 +13,12 @@
 //     the element right after the placeholder when it holds four words or
 //     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
-//     wrapping a table or a block quote, …), the box around a short form
+//     wrapping a table or a block quote, …; an <aside> set between a
+//     paragraph of the story and more story text, holding 150 characters
+//     or more of paragraphs with under a fifth of its text in links and
+//     no card for another page, an <article> or a heading linking away,
+//     is a callout the writer set in the story and stays:
+//     storyaside.go), the box around a short form
 //     asking the reader to type something in (a quote request, a lead or
 //     newsletter form) with the few words that pitch it, and elements whose class, id, role or
 //     aria-label name boilerplate (share, comment, related, sidebar, …)
