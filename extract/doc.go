@@ -110,8 +110,10 @@
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators
-//     write them; two words or more) names the writer's section, not a
-//     widget, and is not read.
+//     write them; two words or more; also with a prefix of one or two
+//     letters before the heading's words, as WordPress's "h-social-proof"
+//     for "Social proof": anchorprefix.go) names the writer's section,
+//     not a widget, and is not read.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     Nor do they remove an inline element (a, span, em, …) set inside a
