@@ -184,7 +184,10 @@
 //     heading and the block. The page type (below) is read from the
 //     block's text without it.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
-//     the block as one paragraph (one that is mostly link text is a menu
+//     the block as one paragraph (a heading's link to its own anchor,
+//     href "#" and the id of the heading, of its parent or of an element
+//     in it, is the heading's text, not a link: ownanchor.go; one that is
+//     mostly link text is a menu
 //     or a link list and is skipped, unless it is a web address written
 //     out or a cell of a data table: a table that neither holds nor sits
 //     in another table, with under half its text in links, such as team
