@@ -13,7 +13,12 @@
 //     the element right after the placeholder when it holds four words or
 //     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
-//     wrapping a table or a block quote, …), the box around a short form
+//     wrapping a table or a block quote, …; an <aside> set between a
+//     paragraph of the story and more story text, holding 150 characters
+//     or more of paragraphs with under a fifth of its text in links and
+//     no card for another page, an <article> or a heading linking away,
+//     is a callout the writer set in the story and stays:
+//     storyaside.go), the box around a short form
 //     asking the reader to type something in (a quote request, a lead or
 //     newsletter form) with the few words that pitch it, and elements whose class, id, role or
 //     aria-label name boilerplate (share, comment, related, sidebar, …)
@@ -105,8 +110,10 @@
 //     An id that is the anchor made from the heading opening its element
 //     (id "sharing-with-a-single-developer" on a section headed "Sharing
 //     with a single developer", as documentation and blog generators
-//     write them; two words or more) names the writer's section, not a
-//     widget, and is not read.
+//     write them; two words or more; also with a prefix of one or two
+//     letters before the heading's words, as WordPress's "h-social-proof"
+//     for "Social proof": anchorprefix.go) names the writer's section,
+//     not a widget, and is not read.
 //     Inside <pre> and <code>, names remove nothing: there they are a
 //     syntax highlighter's token kinds ("comment", "tag"), not boilerplate.
 //     Nor do they remove an inline element (a, span, em, …) set inside a
@@ -177,7 +184,10 @@
 //     heading and the block. The page type (below) is read from the
 //     block's text without it.
 //  4. Emit each paragraph, heading, list item, block quote or table cell of
-//     the block as one paragraph (one that is mostly link text is a menu
+//     the block as one paragraph (a heading's link to its own anchor,
+//     href "#" and the id of the heading, of its parent or of an element
+//     in it, is the heading's text, not a link: ownanchor.go; one that is
+//     mostly link text is a menu
 //     or a link list and is skipped, unless it is a web address written
 //     out or a cell of a data table: a table that neither holds nor sits
 //     in another table, with under half its text in links, such as team

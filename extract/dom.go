@@ -447,7 +447,8 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 // documentation and blog generators make from the heading opening n: the
 // words of the heading's text, lower-cased and joined by hyphens or
 // underscores ("sharing-with-a-single-developer" for "Sharing with a
-// single developer"), with a number added to tell repeats apart. Such an
+// single developer"), with a number added to tell repeats apart or a
+// short prefix before them (withoutAnchorPrefix). Such an
 // id is the writer's heading, not the name of a widget, whatever words
 // it holds. A one-word id is never taken for one ("comments").
 func headingAnchor(n *html.Node, id string) bool {
@@ -461,8 +462,8 @@ func headingAnchor(n *html.Node, id string) bool {
 	if h == nil || !isHeading(h) {
 		return false
 	}
-	want := slugWords(id)
 	got := slugWords(textOf(h))
+	want := withoutAnchorPrefix(slugWords(id), got) // anchorprefix.go
 	if len(want) < 2 || len(got) < len(want)-1 {
 		return false
 	}
@@ -706,7 +707,7 @@ func withinReviews(n *html.Node) bool {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !textFigure(n) && !disclosureToggle(n)
+		return !textFigure(n) && !disclosureToggle(n) && !storyAside(n, s) // storyaside.go
 	}
 	switch n.DataAtom {
 	case atom.Header:

@@ -203,7 +203,7 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 	for _, d := range depths[:n] {
 		*d++
 	}
-	e.walk(c, inLink || c.DataAtom == atom.A)
+	e.walk(c, inLink || c.DataAtom == atom.A && !ownAnchor(c)) // ownanchor.go
 	for _, d := range depths[:n] {
 		*d--
 	}
