@@ -45,9 +45,13 @@
 //     the tab set around it ("plan-menu-tabs").
 //     A folded panel wired to its toggle (toggledpanel.go: the element
 //     right before it, or one inside that element, names the panel's id
-//     in aria-controls) needs only 40 such characters, one sentence: a
-//     service page's accordion of selling points, a short title and a
-//     line each. That toggle, a <button> naming in aria-controls the
+//     in aria-controls; or that element is a closed disclosure toggle,
+//     collapsedtoggle.go: a <button> or an element of role button with
+//     aria-expanded "false" and a label of twelve words or fewer, since
+//     the WAI-ARIA disclosure pattern makes aria-controls optional)
+//     needs only 40 such characters, one sentence: a service page's
+//     accordion of selling points, a short title and a line each, or a
+//     shop's folded specifications, a few sizes and weights. That toggle, a <button> naming in aria-controls the
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
 //     the panel's title and is kept, where other buttons go (read once:
