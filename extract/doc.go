@@ -514,6 +514,12 @@
 // (cardactions.go); the item's name, price and summary differ from card
 // to card, a tag link only some cards share stays, and so does text
 // outside links ("In stock", "Full-time"), the item's own data.
+// Likewise a <dt> of four words or fewer, without digits, that four
+// fifths or more of those cards hold word for word is the name the
+// template gives a field ("Brand", "Price", "Rating"), printed once per
+// item, and is skipped (cardterms.go); its <dd>, the item's value,
+// stays, and so does a term only some cards carry ("Blade" on the
+// knives that give their length).
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text
