@@ -51,7 +51,10 @@
 //     the WAI-ARIA disclosure pattern makes aria-controls optional)
 //     needs only 40 such characters, one sentence: a service page's
 //     accordion of selling points, a short title and a line each, or a
-//     shop's folded specifications, a few sizes and weights. That toggle, a <button> naming in aria-controls the
+//     shop's folded specifications, a few sizes and weights. So does a
+//     hidden panel declaring role tabpanel and an aria-labelledby naming
+//     its tab (tabpanel.go), wherever the tab list sits: a shop item's
+//     "Details" or "Additional information" tab, a short table. That toggle, a <button> naming in aria-controls the
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
 //     the panel's title and is kept, where other buttons go (read once:

@@ -17,7 +17,8 @@ const toggledPanelMinText = 40
 // folded panel of an accordion whose toggle sits right before it: the
 // element before n (or one inside it, as a button inside a heading) names
 // n's id in aria-controls, or is a closed disclosure toggle
-// (collapsedToggle) whatever n's id. A service page lists its selling
+// (collapsedToggle) whatever n's id; or n is a tab set's panel labelled
+// by its tab (labelledTabPanel), wherever the tab sits. A service page lists its selling
 // points as an accordion of a short title and a line or two of text each
 // ("No experience needed" / one sentence); each panel is far below
 // panelMinText, yet the page wires it to a button that opens it, which
@@ -26,6 +27,9 @@ const toggledPanelMinText = 40
 func toggledPanel(n *html.Node, s *stat) bool {
 	if s == nil || s.good() < toggledPanelMinText || s.linkDensity() >= panelMaxLinks {
 		return false
+	}
+	if labelledTabPanel(n) {
+		return true
 	}
 	prev := n.PrevSibling
 	for prev != nil && prev.Type != html.ElementNode {
