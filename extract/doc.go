@@ -465,7 +465,10 @@
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
 // hold text (a <header> inside an <article> that has a sibling
-// <article> is one teaser's title and date in a run of them, and stays);
+// <article> is one teaser's title and date in a run of them, and stays,
+// and so does a <form> holding a run of six or more sibling cards, as
+// for the third reader below: a shop's or a search engine's filter
+// form wrapping its results, resultsform.go);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
 // behind a lock or age screen), every link text kept, except that a
