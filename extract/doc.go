@@ -58,7 +58,12 @@
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
 //     the panel's title and is kept, where other buttons go (read once:
-//     not when the heading around it already shows the label).
+//     not when the heading around it already shows the label). So is
+//     an accordion's header button (headingtoggle.go): a <button>
+//     declaring aria-expanded that holds all the text, twelve words or
+//     fewer, of the heading around it (its parent or grandparent), as
+//     the WAI-ARIA accordion pattern writes a section's title ("Size &
+//     fit"); without it the heading would be empty.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they

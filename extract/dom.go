@@ -706,7 +706,7 @@ func withinReviews(n *html.Node) bool {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !textFigure(n) && !disclosureToggle(n)
+		return !textFigure(n) && !disclosureToggle(n) && !headingToggle(n)
 	}
 	switch n.DataAtom {
 	case atom.Header:
