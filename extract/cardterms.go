@@ -12,8 +12,8 @@ import (
 // word for word: in each of runs (cardRunGroups) of regionMinCards or
 // more sibling cards, a <dt> of cardActionMaxWords words or fewer,
 // without digits, whose text four fifths or more of the cards hold, is
-// the name the shop's template gives a field ("Brand", "Price",
-// "Rating"), printed once per item, not the item's own data: the <dd>
+// the name the shop's template gives a field ("Colour", "Price",
+// "Weight"), printed once per item, not the item's own data: the <dd>
 // after it holds that and stays. A description list that differs from
 // card to card (one item's "Dimensions", another's "Battery") names what
 // each item offers and stays too. The emitter skips the terms returned.

@@ -13,7 +13,7 @@ import (
 // The WAI-ARIA disclosure pattern asks only for that state on the
 // toggle; aria-controls, which names the panel, is optional, and many
 // accordions leave it out (a shop's "Specifications" header over its
-// folded table of sizes and weights, a school's "Undergraduate" header
+// folded table of sizes and weights, a college's "Part-time study" header
 // over its fees), so the hidden element right after such a toggle is
 // the panel it opens. A menu's toggle opens a list of links, which
 // toggledPanel's test of the panel's link density turns away.

@@ -54,7 +54,8 @@
 //     shop's folded specifications, a few sizes and weights. So does a
 //     hidden panel declaring role tabpanel and an aria-labelledby naming
 //     its tab (tabpanel.go), wherever the tab list sits: a shop item's
-//     "Details" or "Additional information" tab, a short table. That toggle, a <button> naming in aria-controls the
+//     "Details" tab, a short table.
+//     The wired toggle, a <button> naming in aria-controls the
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
 //     the panel's title and is kept, where other buttons go (read once:
@@ -62,8 +63,8 @@
 //     an accordion's header button (headingtoggle.go): a <button>
 //     declaring aria-expanded that holds all the text, twelve words or
 //     fewer, of the heading around it (its parent or grandparent), as
-//     the WAI-ARIA accordion pattern writes a section's title ("Size &
-//     fit"); without it the heading would be empty.
+//     the WAI-ARIA accordion pattern writes a section's title
+//     ("Sizing"); without it the heading would be empty.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
@@ -527,7 +528,7 @@
 // outside links ("In stock", "Full-time"), the item's own data.
 // Likewise a <dt> of four words or fewer, without digits, that four
 // fifths or more of those cards hold word for word is the name the
-// template gives a field ("Brand", "Price", "Rating"), printed once per
+// template gives a field ("Colour", "Price", "Weight"), printed once per
 // item, and is skipped (cardterms.go); its <dd>, the item's value,
 // stays, and so does a term only some cards carry ("Blade" on the
 // knives that give their length).

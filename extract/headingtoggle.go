@@ -12,8 +12,8 @@ import (
 // the button that opens a section inside the section's heading) that
 // holds all the text of the heading around it, its parent or
 // grandparent, in toggleMaxWords words or fewer. The button's label is
-// then the heading itself ("Material & care", "Size & fit" over a
-// shop's folded sections, a question over its answer), where other
+// then the heading itself ("Cloth and care", "Sizing" over a shop's
+// folded sections, a question over its answer), where other
 // buttons (basket, menu, share) never hold the story; without it the
 // heading is empty and the section loses its title.
 func headingToggle(n *html.Node) bool {
