@@ -50,13 +50,26 @@
 //     the tab set around it ("plan-menu-tabs").
 //     A folded panel wired to its toggle (toggledpanel.go: the element
 //     right before it, or one inside that element, names the panel's id
-//     in aria-controls) needs only 40 such characters, one sentence: a
-//     service page's accordion of selling points, a short title and a
-//     line each. That toggle, a <button> naming in aria-controls the
+//     in aria-controls; or that element is a closed disclosure toggle,
+//     collapsedtoggle.go: a <button> or an element of role button with
+//     aria-expanded "false" and a label of twelve words or fewer, since
+//     the WAI-ARIA disclosure pattern makes aria-controls optional)
+//     needs only 40 such characters, one sentence: a service page's
+//     accordion of selling points, a short title and a line each, or a
+//     shop's folded specifications, a few sizes and weights. So does a
+//     hidden panel declaring role tabpanel and an aria-labelledby naming
+//     its tab (tabpanel.go), wherever the tab list sits: a shop item's
+//     "Details" tab, a short table.
+//     The wired toggle, a <button> naming in aria-controls the
 //     element right after it, its parent or its grandparent, with a
 //     label of twelve words or fewer over a panel of that much text, is
 //     the panel's title and is kept, where other buttons go (read once:
-//     not when the heading around it already shows the label).
+//     not when the heading around it already shows the label). So is
+//     an accordion's header button (headingtoggle.go): a <button>
+//     declaring aria-expanded that holds all the text, twelve words or
+//     fewer, of the heading around it (its parent or grandparent), as
+//     the WAI-ARIA accordion pattern writes a section's title
+//     ("Sizing"); without it the heading would be empty.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
@@ -483,7 +496,10 @@
 // else the body, without the landmarks nav, header, footer, aside and
 // form, their ARIA roles, hidden elements, dialogs and tags that never
 // hold text (a <header> inside an <article> that has a sibling
-// <article> is one teaser's title and date in a run of them, and stays);
+// <article> is one teaser's title and date in a run of them, and stays,
+// and so does a <form> holding a run of six or more sibling cards, as
+// for the third reader below: a shop's or a search engine's filter
+// form wrapping its results, resultsform.go);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
 // behind a lock or age screen), every link text kept, except that a
@@ -535,6 +551,12 @@
 // (cardactions.go); the item's name, price and summary differ from card
 // to card, a tag link only some cards share stays, and so does text
 // outside links ("In stock", "Full-time"), the item's own data.
+// Likewise a <dt> of four words or fewer, without digits, that four
+// fifths or more of those cards hold word for word is the name the
+// template gives a field ("Colour", "Price", "Weight"), printed once per
+// item, and is skipped (cardterms.go); its <dd>, the item's value,
+// stays, and so does a term only some cards carry ("Blade" on the
+// knives that give their length).
 // A page classified "other" (short, or few long paragraphs) that does
 // not declare itself an article in JSON-LD or microdata is read the same
 // way, and its region taken when it holds three times the block's text

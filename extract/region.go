@@ -19,10 +19,11 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 // listing, a collection, a product or service page), whose content is
 // its items and their links. The region is the page's single <main>
 // (or role=main) when it holds text, else the body; page landmarks
-// (nav, header, footer, aside, forms and their ARIA roles), tags that
-// never hold text and hidden elements are cut first, except a landmark
-// or a hidden element holding half the page's text (a page wrapped whole
-// in a <form>, as ASP.NET pages are, or in a <header>, or hidden until a
+// (nav, header, footer, aside, forms but one wrapping the page's run of
+// cards, resultsForm, and their ARIA roles), tags that never hold text
+// and hidden elements are cut first, except a landmark or a hidden
+// element holding half the page's text (a page wrapped whole in a
+// <form>, as ASP.NET pages are, or in a <header>, or hidden until a
 // script shows it). Class and id names are not
 // read: on these pages they name the items ("teaser", "card") as often
 // as the boilerplate, and cutting by them lost more than it saved on
@@ -55,7 +56,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	}
 	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves the three uses below
 	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(runs)), fieldNameLists(region))
-	e.skip = joinNodes(e.skip, repeatedCardActions(runs))
+	e.skip = joinNodes(joinNodes(e.skip, repeatedCardActions(runs)), repeatedCardTerms(runs))
 	for _, r := range runs {
 		if len(r) < regionMinCards {
 			continue
@@ -82,7 +83,7 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 		case html.CommentNode:
 			n.RemoveChild(c)
 		case html.ElementNode:
-			if landmark(c, st[c], total) || cutReviews && reviewNamed(c) {
+			if landmark(c, st, total) || cutReviews && reviewNamed(c) {
 				n.RemoveChild(c)
 			} else {
 				cutLandmarks(c, st, total, cutReviews)
@@ -92,9 +93,10 @@ func cutLandmarks(n *html.Node, st map[*html.Node]*stat, total int, cutReviews b
 	}
 }
 
-// landmark reports whether n is cut before a region is read; s is its
-// measure, total the body's text.
-func landmark(n *html.Node, s *stat, total int) bool {
+// landmark reports whether n is cut before a region is read; st is the
+// measure of the body, total its text.
+func landmark(n *html.Node, st map[*html.Node]*stat, total int) bool {
+	s := st[n]
 	if dropTags[n.DataAtom] && !textFigure(n) && n.DataAtom != atom.Nav && n.DataAtom != atom.Aside &&
 		n.DataAtom != atom.Footer || modal(n) || consentPanel(n) {
 		return true
@@ -108,7 +110,9 @@ func landmark(n *html.Node, s *stat, total int) bool {
 	switch n.DataAtom {
 	case atom.Header:
 		return !teaserHeader(n)
-	case atom.Footer, atom.Nav, atom.Aside, atom.Form:
+	case atom.Form:
+		return !resultsForm(n, st)
+	case atom.Footer, atom.Nav, atom.Aside:
 		return true
 	case atom.Main, atom.Article:
 		return false

@@ -16,9 +16,11 @@ const toggledPanelMinText = 40
 // toggledPanel reports whether n, a hidden element measured by s, is the
 // folded panel of an accordion whose toggle sits right before it: the
 // element before n (or one inside it, as a button inside a heading) names
-// n's id in aria-controls. A service page lists its selling points as an
-// accordion of a short title and a line or two of text each ("No
-// experience needed" / one sentence); each panel is far below
+// n's id in aria-controls, or is a closed disclosure toggle
+// (collapsedToggle) whatever n's id; or n is a tab set's panel labelled
+// by its tab (labelledTabPanel), wherever the tab sits. A service page lists its selling
+// points as an accordion of a short title and a line or two of text each
+// ("No experience needed" / one sentence); each panel is far below
 // panelMinText, yet the page wires it to a button that opens it, which
 // no menu or tooltip left hidden does. Such a panel holding a sentence's
 // worth of text with few links is the page's content.
@@ -26,15 +28,20 @@ func toggledPanel(n *html.Node, s *stat) bool {
 	if s == nil || s.good() < toggledPanelMinText || s.linkDensity() >= panelMaxLinks {
 		return false
 	}
-	id := strings.TrimSpace(getAttr(n, "id"))
-	if id == "" {
-		return false
+	if labelledTabPanel(n) {
+		return true
 	}
 	prev := n.PrevSibling
 	for prev != nil && prev.Type != html.ElementNode {
 		prev = prev.PrevSibling
 	}
-	return prev != nil && controls(prev, id, 2)
+	if prev == nil {
+		return false
+	}
+	if id := strings.TrimSpace(getAttr(n, "id")); id != "" && controls(prev, id, 2) {
+		return true
+	}
+	return collapsedToggle(prev)
 }
 
 // controls reports whether n, or an element under it at most depth
