@@ -336,6 +336,13 @@
 //     while a story's own figures sit in a <table> or a list's lines.
 //     Its box goes with it when that holds only short headings besides
 //     (the panel's title).
+//     In such a block, a slideshow set into the story is not emitted
+//     either (slideshow.go): three or more sibling elements, each whose
+//     text opens with a counter of its place in the show, "k/N" or "k of
+//     N", of one total N, k counting up one by one (a site's "business in
+//     pictures" of other stories' photos and captions, which can outweigh
+//     the story), with its box when that holds only short headings
+//     besides; a gallery page, whose slides are its text, keeps them.
 //     A line of 40 words or fewer in the first fifth of the text that
 //     links to a page of the site whose address names a disclosure or
 //     guidelines ("/affiliate-disclosure/", "/editorial-guidelines"),
