@@ -27,7 +27,11 @@
 //     are ignored), hover cards and tooltips, and elements hidden by an
 //     attribute, an inline style or a class word that hides on every
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
-//     again). The element chosen as the article, every <main>,
+//     again); an element classed "hidden" or "invisible" (with no word
+//     that shows it again) that holds half the page's text or more, four
+//     fifths of it or more in links, goes too (foldedlinks.go): a folded
+//     list of names, the thousands of readers who liked a story, which
+//     expanded outweighs it. The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
 //     aria-modal: a shop's privacy policy opened from a link; and outside
 //     hidden elements, unless the visible ones hold under half its text:
@@ -493,7 +497,9 @@
 // <article> is one teaser's title and date in a run of them, and stays);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
-// behind a lock or age screen), every link text kept, except that a
+// behind a lock or age screen, unless it is hidden, or classed "hidden"
+// or "invisible", with four fifths of its text or more in links: a
+// folded list of names, foldedlinks.go), every link text kept, except that a
 // line repeating one of its own card (a run of six or more sibling
 // cards, as for the third reader below: the name under the picture, in
 // the link and in the heading) is given once, list items and table
