@@ -40,6 +40,11 @@
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
+//     one holding three or more sibling feature cards (featurecards.go:
+//     each, not itself a link, with a heading that holds and sits in no
+//     link and a <p> of eight words or more, without a link, ending a
+//     sentence): a landing page's second row of features named
+//     "more-features", where a teaser's heading links to its page; nor
 //     does hiding remove a folded accordion or tab panel of such text,
 //     unless the element right before the panel, its toggle or heading,
 //     is a label of six words or fewer naming reviews ("Reviews

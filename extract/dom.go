@@ -417,9 +417,18 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	}
 	long := s != nil && s.good() >= 300 && s.linkDensity() < 0.3
 	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6 || namedPanel(n, s)
+	features, featuresRead := false, false // holdsFeatureCards, read once when a name needs it
 	for _, t := range toks {
 		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
 			!(prose && in(proseJunk, t)) && !(discussion && in(commentWords, t)) {
+			if in(proseJunk, t) {
+				if !featuresRead {
+					features, featuresRead = holdsFeatureCards(n), true // featurecards.go
+				}
+				if features {
+					continue
+				}
+			}
 			return true
 		}
 	}
