@@ -211,7 +211,12 @@
 //     half their text in links: a list written in sentences, such as a
 //     digest of news, where an item that is only a link ("here is our
 //     year in review!") is the writer's, while a menu or a teaser list is
-//     links from end to end; or a heading among those
+//     links from end to end; or an item of a list of short items (25
+//     words or fewer each) nested in a list item whose own text, outside
+//     its nested lists, is under half links and ends in a colon or holds
+//     six words or more (subpoints.go): the sub-points the writer sets
+//     under "In progress:", where a sub-menu hangs from a link or a
+//     one-word label; or a heading among those
 //     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
