@@ -27,7 +27,11 @@
 //     are ignored), hover cards and tooltips, and elements hidden by an
 //     attribute, an inline style or a class word that hides on every
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
-//     again). The element chosen as the article, every <main>,
+//     again); an element classed "hidden" or "invisible" (with no word
+//     that shows it again) that holds half the page's text or more, four
+//     fifths of it or more in links, goes too (foldedlinks.go): a folded
+//     list of names, the thousands of readers who liked a story, which
+//     expanded outweighs it. The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
 //     aria-modal: a shop's privacy policy opened from a link; and outside
 //     hidden elements, unless the visible ones hold under half its text:
@@ -36,6 +40,11 @@
 //     removed, so a wrapper such as "content-sidebar-wrap" survives. Names
 //     of small widgets (menu, toc, skip, screen-reader, tags, …) do not
 //     remove an element holding paragraphs of text with few links, nor
+//     one holding three or more sibling feature cards (featurecards.go:
+//     each, not itself a link, with a heading that holds and sits in no
+//     link and a <p> of eight words or more, without a link, ending a
+//     sentence): a landing page's second row of features named
+//     "more-features", where a teaser's heading links to its page; nor
 //     does hiding remove a folded accordion or tab panel of such text,
 //     unless the element right before the panel, its toggle or heading,
 //     is a label of six words or fewer naming reviews ("Reviews
@@ -215,7 +224,12 @@
 //     half their text in links: a list written in sentences, such as a
 //     digest of news, where an item that is only a link ("here is our
 //     year in review!") is the writer's, while a menu or a teaser list is
-//     links from end to end; or a heading among those
+//     links from end to end; or an item of a list of short items (25
+//     words or fewer each) nested in a list item whose own text, outside
+//     its nested lists, is under half links and ends in a colon or holds
+//     six words or more (subpoints.go): the sub-points the writer sets
+//     under "In progress:", where a sub-menu hangs from a link or a
+//     one-word label; or a heading among those
 //     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
@@ -349,6 +363,13 @@
 //     while a story's own figures sit in a <table> or a list's lines.
 //     Its box goes with it when that holds only short headings besides
 //     (the panel's title).
+//     In such a block, a slideshow set into the story is not emitted
+//     either (slideshow.go): three or more sibling elements, each whose
+//     text opens with a counter of its place in the show, "k/N" or "k of
+//     N", of one total N, k counting up one by one (a site's "business in
+//     pictures" of other stories' photos and captions, which can outweigh
+//     the story), with its box when that holds only short headings
+//     besides; a gallery page, whose slides are its text, keeps them.
 //     A line of 40 words or fewer in the first fifth of the text that
 //     links to a page of the site whose address names a disclosure or
 //     guidelines ("/affiliate-disclosure/", "/editorial-guidelines"),
@@ -502,7 +523,9 @@
 // form wrapping its results, resultsform.go);
 // a landmark or a hidden element holding half the page's text stays: a
 // page wrapped whole in a form, or hidden until a script shows it, as
-// behind a lock or age screen), every link text kept, except that a
+// behind a lock or age screen, unless it is hidden, or classed "hidden"
+// or "invisible", with four fifths of its text or more in links: a
+// folded list of names, foldedlinks.go), every link text kept, except that a
 // line repeating one of its own card (a run of six or more sibling
 // cards, as for the third reader below: the name under the picture, in
 // the link and in the heading) is given once, list items and table

@@ -417,9 +417,18 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	}
 	long := s != nil && s.good() >= 300 && s.linkDensity() < 0.3
 	prose := s != nil && s.good() >= 400 && s.linkDensity() < 0.15 && s.prose*10 >= s.text*6 || namedPanel(n, s)
+	features, featuresRead := false, false // holdsFeatureCards, read once when a name needs it
 	for _, t := range toks {
 		if in(strongJunk, t) && !(pos && in(weakJunk, t)) && !(long && in(sizedJunk, t)) &&
 			!(prose && in(proseJunk, t)) && !(discussion && in(commentWords, t)) {
+			if in(proseJunk, t) {
+				if !featuresRead {
+					features, featuresRead = holdsFeatureCards(n), true // featurecards.go
+				}
+				if features {
+					continue
+				}
+			}
 			return true
 		}
 	}
@@ -521,7 +530,8 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) {
+				if !protected[c] && (junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) ||
+					foldedNameList(c, st[c], bs)) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
@@ -629,24 +639,41 @@ func hiddenClass(class string) bool {
 	if class == "" {
 		return false
 	}
+	return classHides(class, hiddenClasses)
+}
+
+// classHides reports whether a class value holds a word of hiding and
+// no word that shows the element again from some screen width or state
+// (showsAgain).
+func classHides(class string, hiding map[string]struct{}) bool {
 	hide, shown := false, false
 	for _, w := range strings.Fields(strings.ToLower(class)) {
 		switch {
-		case in(hiddenClasses, w):
+		case in(hiding, w):
 			hide = true
-		case strings.HasPrefix(w, "d-") && w != "d-none":
+		case showsAgain(w):
 			shown = true
-		case strings.Contains(w, ":"):
-			// utility classes that show it from a width or on a state:
-			// "sm:block", "lg:inline-flex", "group-hover:grid"
-			for _, d := range []string{"block", "flex", "grid", "inline", "table", "contents"} {
-				if strings.HasSuffix(w, d) {
-					shown = true
-				}
-			}
 		}
 	}
 	return hide && !shown
+}
+
+// showsAgain reports whether the class word w shows its element again
+// from a screen width or on a state: "d-md-block", or a utility class
+// such as "sm:block", "lg:inline-flex", "group-hover:grid".
+func showsAgain(w string) bool {
+	if strings.HasPrefix(w, "d-") && w != "d-none" {
+		return true
+	}
+	if !strings.Contains(w, ":") {
+		return false
+	}
+	for _, d := range []string{"block", "flex", "grid", "inline", "table", "contents"} {
+		if strings.HasSuffix(w, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // hidden reports whether n is hidden by an attribute or inline style.

@@ -301,6 +301,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
 	skip = joinNodes(skip, figureGrids(scope))
+	skip = joinNodes(skip, slideshows(scope))              // slideshow.go
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	var raw []string

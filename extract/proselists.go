@@ -39,6 +39,9 @@ func proseLists(block *html.Node, lists map[*html.Node]bool) map[*html.Node]bool
 				}
 				lists[c] = true
 			}
+			if c.DataAtom == atom.Li {
+				lists = subPointLists(c, lists) // subpoints.go
+			}
 			walk(c)
 		}
 	}

@@ -101,10 +101,11 @@ func landmark(n *html.Node, st map[*html.Node]*stat, total int) bool {
 		n.DataAtom != atom.Footer || modal(n) || consentPanel(n) {
 		return true
 	}
+	folded := hidden(n) && !seenAriaHidden(n) || hiddenClass(getAttr(n, "class"))
 	if holdsHalf(s, total) {
-		return false
+		return foldedLinks(n, s, folded) // foldedlinks.go
 	}
-	if hidden(n) && !seenAriaHidden(n) || hiddenClass(getAttr(n, "class")) || screenReaderText(n) {
+	if folded || screenReaderText(n) {
 		return true
 	}
 	switch n.DataAtom {
