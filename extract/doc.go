@@ -166,7 +166,12 @@
 //     are other products and are not emitted. The feed item's title and summary, when given, favour the
 //     candidate whose text overlaps them best. The story's standfirst
 //     (dek), in an element of its own between the title heading (<h1>)
-//     and the block, outside the block, is emitted before the block: an
+//     and the block, outside the block, is emitted before the block
+//     (when no <h1> comes before the block within the reach below, the
+//     title heading is the last h2–h6 before it whose text is the
+//     page's title from its metadata or the feed item: a news module's
+//     <h3>, a theme's "entry-title" <h2>, where the <h1> holds the
+//     site's name or is missing; titleheading.go): an
 //     element there with 60 or more characters of non-link text, not an
 //     image's caption, that either the page's microdata marks as the
 //     description (itemprop="description", as news templates set it
