@@ -341,7 +341,7 @@ func classTokens(v string) []string {
 			continue
 		}
 		for _, p := range parts {
-			if hashPart(p) {
+			if hashPart(p) || hexGroup(p) {
 				continue
 			}
 			for _, t := range tokens(p) {
