@@ -13,7 +13,11 @@
 //     the element right after the placeholder when it holds four words or
 //     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
-//     wrapping a table or a block quote, …; an <aside> set between a
+//     wrapping a table or a block quote, a <header> outside <article>,
+//     <main>, an element marked articleBody and <section>, …; a header
+//     inside a <section> is that section's, as HTML reads it, not the
+//     site's banner: a news template's heading block with the title and
+//     standfirst, sectionheader.go; an <aside> set between a
 //     paragraph of the story and more story text, holding 150 characters
 //     or more of paragraphs with under a fifth of its text in links and
 //     no card for another page, an <article> or a heading linking away,

@@ -524,7 +524,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) {
 					n.RemoveChild(c)
 				} else {
-					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
+					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main || sectionHeaderScope(c) ||
 						getAttr(c, "itemprop") == "articleBody", codeMode(c, mode))
 				}
 			}
