@@ -33,7 +33,12 @@
 //     "ad34" would read as "ad": hexgroups.go), hover cards and tooltips, and elements hidden by an
 //     attribute, an inline style or a class word that hides on every
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
-//     again). The element chosen as the article, every <main>,
+//     again). Nor does the name "teaser" remove an element set after an
+//     <h1>, its sibling with at most three elements between them,
+//     holding 60 or more characters, no link and no other such name:
+//     the standfirst, which many templates call the teaser, where the
+//     teasers of other stories carry links (headlineteaser.go).
+//     The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
 //     aria-modal: a shop's privacy policy opened from a link; and outside
 //     hidden elements, unless the visible ones hold under half its text:

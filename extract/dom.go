@@ -521,7 +521,7 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) {
+				if !protected[c] && junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) && !headlineTeaser(c, st[c]) {
 					n.RemoveChild(c)
 				} else {
 					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main || sectionHeaderScope(c) ||
