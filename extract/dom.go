@@ -341,7 +341,7 @@ func classTokens(v string) []string {
 			continue
 		}
 		for _, p := range parts {
-			if hashPart(p) {
+			if hashPart(p) || hexGroup(p) {
 				continue
 			}
 			for _, t := range tokens(p) {
@@ -530,11 +530,11 @@ func prune(body *html.Node, protected map[*html.Node]bool, st map[*html.Node]*st
 			case html.CommentNode, html.DoctypeNode:
 				n.RemoveChild(c)
 			case html.ElementNode:
-				if !protected[c] && (junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) ||
+				if !protected[c] && (junkElement(c, inArticle, st[c], mode) && !holdsStory(c, st[c], bs) && !headlineTeaser(c, st[c]) ||
 					foldedNameList(c, st[c], bs)) {
 					n.RemoveChild(c)
 				} else {
-					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main ||
+					walk(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main || sectionHeaderScope(c) ||
 						getAttr(c, "itemprop") == "articleBody", codeMode(c, mode))
 				}
 			}

@@ -305,7 +305,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	var raw []string
-	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product)
+	titles := append([]string{opts.Title}, m.titles...)
+	ts := newTitleSet(titles...)
+	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product, ts)
 	raw = append(raw, intro...)
 	for _, b := range blocks {
 		if teasers[b] {
@@ -316,8 +318,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
 	}
-	titles := append([]string{opts.Title}, m.titles...)
-	paras, labelled := cleanLines(raw, newTitleSet(titles...))
+	paras, labelled := cleanLines(raw, ts)
 	paras = dropAuthorBox(paras, m.author)
 	paras = dropAfterLDBody(paras, m.body)
 	block := blockKind(blocks, bodyNode, preferred)

@@ -22,7 +22,9 @@ const standfirstMinRunes = 60
 // when it sits outside the block, between the title heading (<h1>) and
 // block: the lines a news template sets under the headline to introduce
 // the story. It looks back from block, through the previous siblings of
-// block and of its ancestors, for the <h1>; an element between them
+// block and of its ancestors, for the <h1> (or, when none is within
+// standfirstMaxRunes of text, for a heading naming the page's title,
+// ts: titleHeading); an element between them
 // with standfirstMinRunes of non-link text or more that is not an
 // image's caption box (captions) is emitted when it is either
 //   - the element the page's schema.org microdata marks as the item's
@@ -38,10 +40,31 @@ const standfirstMinRunes = 60
 // A byline, a share bar or a breadcrumb carries links, so a link-free
 // run of sentence-length text right under the headline is the dek.
 // When the elements between hold more than standfirstMaxRunes of text,
-// or no <h1> comes before block, it returns nil. st is the measure after
+// or no such heading comes before block, it returns nil. st is the measure after
 // pruning; the walk stops at the heading or at that much text, so only
 // the part of the page just above the block is visited.
-func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool, product bool) []string {
+func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*html.Node]bool, product bool, ts titleSet) []string {
+	between, found := elementsBelowHeading(block, body, st, isH1)
+	if !found {
+		// No <h1> within reach: a template may set the title in
+		// another heading (titleheading.go).
+		between, found = elementsBelowHeading(block, body, st, func(n *html.Node) bool { return titleHeading(n, ts) })
+	}
+	if !found {
+		return nil
+	}
+	return introducing(between, st, captions, product)
+}
+
+// isH1 reports whether n is an <h1>.
+func isH1(n *html.Node) bool { return n.DataAtom == atom.H1 }
+
+// elementsBelowHeading looks back from block, through the previous
+// siblings of block and of its ancestors, for the last element before
+// it that heading accepts, and returns the elements between them (in
+// reverse document order, only those holding text) and true when it
+// finds one within standfirstMaxRunes of text.
+func elementsBelowHeading(block, body *html.Node, st map[*html.Node]*stat, heading func(*html.Node) bool) ([]*html.Node, bool) {
 	var between []*html.Node // in reverse document order
 	text := 0
 	add := func(n *html.Node) bool {
@@ -61,10 +84,10 @@ func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*h
 			if p.Type != html.ElementNode {
 				continue
 			}
-			if p.DataAtom == atom.H1 {
-				return introducing(between, st, captions, product)
+			if heading(p) {
+				return between, true
 			}
-			if h := lastOf(p, atom.H1); h != nil {
+			if h := lastWhere(p, heading); h != nil {
 				// p holds the heading: what follows it in p comes first.
 				for n := h; n != p; n = n.Parent {
 					var after []*html.Node
@@ -75,18 +98,18 @@ func standfirst(block, body *html.Node, st map[*html.Node]*stat, captions map[*h
 					}
 					for i := len(after) - 1; i >= 0; i-- {
 						if !add(after[i]) {
-							return nil
+							return nil, false
 						}
 					}
 				}
-				return introducing(between, st, captions, product)
+				return between, true
 			}
 			if !add(p) {
-				return nil
+				return nil, false
 			}
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // introducing returns, in document order, the raw paragraphs of the
@@ -123,17 +146,17 @@ func describes(n *html.Node) bool {
 	return is(n) || findFirstWhere(n, is) != nil
 }
 
-// lastOf returns the last element of type a under n in document order,
-// or nil.
-func lastOf(n *html.Node, a atom.Atom) *html.Node {
+// lastWhere returns the last element under n in document order for
+// which match holds, or nil.
+func lastWhere(n *html.Node, match func(*html.Node) bool) *html.Node {
 	for c := n.LastChild; c != nil; c = c.PrevSibling {
 		if c.Type != html.ElementNode {
 			continue
 		}
-		if found := lastOf(c, a); found != nil {
+		if found := lastWhere(c, match); found != nil {
 			return found
 		}
-		if c.DataAtom == a {
+		if match(c) {
 			return c
 		}
 	}
