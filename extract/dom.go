@@ -63,9 +63,14 @@ func (s *stat) linkDensity() float64 {
 // measure computes stats for every element under root.
 func measure(root *html.Node) map[*html.Node]*stat {
 	m := make(map[*html.Node]*stat, 1024)
+	var slab []stat // stats are carved from slabs: one allocation per statSlab elements, not per element
 	var walk func(n *html.Node, inLink bool) *stat
 	walk = func(n *html.Node, inLink bool) *stat {
-		s := &stat{}
+		if len(slab) == 0 {
+			slab = make([]stat, statSlab)
+		}
+		s := &slab[0]
+		slab = slab[1:]
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
@@ -100,6 +105,9 @@ func measure(root *html.Node) map[*html.Node]*stat {
 	walk(root, false)
 	return m
 }
+
+// statSlab is how many stats measure allocates at once.
+const statSlab = 256
 
 // isProse reports whether n reads as one paragraph of the story: a
 // paragraph-like element, or one without block children, holding at least
@@ -288,36 +296,59 @@ func hasAttr(n *html.Node, key string) bool {
 }
 
 // tokens splits class and id values into lower-case words, breaking on
-// punctuation and camelCase.
+// punctuation and camelCase. A word without upper-case letters is a
+// slice of v, not a copy: the function runs for every class of the page.
 func tokens(v string) []string {
 	var out []string
-	var b strings.Builder
+	start, upper := -1, false // the current word's offset in v (-1: none) and whether it holds an upper-case letter
 	var prev rune
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
-		}
-	}
-	for _, r := range v {
+	for i, r := range v {
 		switch {
 		case unicode.IsUpper(r):
-			if unicode.IsLower(prev) {
-				flush()
+			if unicode.IsLower(prev) && start >= 0 {
+				out = append(out, lowerWord(v[start:i], upper))
+				start = -1
 			}
-			b.WriteRune(unicode.ToLower(r))
+			if start < 0 {
+				start = i
+			}
+			upper = true
 		case unicode.IsLetter(r):
-			b.WriteRune(r)
-		case unicode.IsDigit(r):
-			// digits are dropped: "ad-300x250" has the token "ad"
-			flush()
+			if start < 0 {
+				start, upper = i, false
+			}
 		default:
-			flush()
+			// digits are dropped: "ad-300x250" has the token "ad"
+			if start >= 0 {
+				out = append(out, lowerWord(v[start:i], upper))
+				start = -1
+			}
 		}
 		prev = r
 	}
-	flush()
+	if start >= 0 {
+		out = append(out, lowerWord(v[start:], upper))
+	}
 	return out
+}
+
+// lowerWord returns w, a run of letters, with its upper-case letters
+// lower-cased (other letters, title-case ones too, are kept as they are);
+// upper says whether w holds any, so that a lower-case w is returned
+// without a copy.
+func lowerWord(w string, upper bool) string {
+	if !upper {
+		return w
+	}
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		if unicode.IsUpper(r) {
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // classTokens is tokens over the words of a class or id value. In words

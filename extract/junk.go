@@ -345,7 +345,20 @@ func junkKey(line string) string {
 	return strings.Trim(strings.ToLower(line), trimJunkChars)
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// wordCount returns len(strings.Fields(s)) without building the fields:
+// it runs for many lines of every page.
+func wordCount(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); {
+		space, size := spaceAt(s, i)
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+		i += size
+	}
+	return n
+}
 
 // junkKind classifies a whole line.
 type junkKind int
