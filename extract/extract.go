@@ -869,6 +869,15 @@ func usable(paras []string) bool {
 			for _, r := range f {
 				total++
 				switch {
+				case r < utf8.RuneSelf: // the cases below, for ASCII, without the table lookups
+					switch {
+					case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+						letters++
+					case r >= '0' && r <= '9':
+						digits++
+					case strings.ContainsRune(numberPunct, r):
+						numeric++
+					}
 				case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai):
 					cjk++
 				case unicode.IsLetter(r) || unicode.IsMark(r):
