@@ -63,11 +63,16 @@ func (s *stat) linkDensity() float64 {
 // measure computes stats for every element under root.
 func measure(root *html.Node) map[*html.Node]*stat {
 	m := make(map[*html.Node]*stat, 1024)
-	var slab []stat // stats are carved from slabs: one allocation per statSlab elements, not per element
+	// Stats are carved from slabs, one allocation for many elements; the
+	// slabs double from 16 stats to statSlab, so that the measure of a
+	// small element allocates little.
+	var slab []stat
+	size := 16
 	var walk func(n *html.Node, inLink bool) *stat
 	walk = func(n *html.Node, inLink bool) *stat {
 		if len(slab) == 0 {
-			slab = make([]stat, statSlab)
+			slab = make([]stat, size)
+			size = min(2*size, statSlab)
 		}
 		s := &slab[0]
 		slab = slab[1:]
@@ -106,7 +111,7 @@ func measure(root *html.Node) map[*html.Node]*stat {
 	return m
 }
 
-// statSlab is how many stats measure allocates at once.
+// statSlab is the most stats measure allocates at once.
 const statSlab = 256
 
 // isProse reports whether n reads as one paragraph of the story: a
@@ -358,20 +363,19 @@ func lowerWord(w string, upper bool) string {
 // says less than a hand-written class.
 func classTokens(v string) []string {
 	var out []string
-	for _, w := range strings.Fields(v) {
-		parts := strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' })
-		generated := false
-		for _, p := range parts {
-			if hashPart(p) {
-				generated = true
-				break
-			}
+	for rest := v; rest != ""; {
+		var w string
+		w, rest = nextField(rest)
+		if w == "" {
+			continue
 		}
-		if !generated {
+		if !hashWord(w) {
 			out = append(out, tokens(w)...)
 			continue
 		}
-		for _, p := range parts {
+		for parts := w; parts != ""; {
+			var p string
+			p, parts = cutPart(parts)
 			if hashPart(p) {
 				continue
 			}
@@ -383,6 +387,49 @@ func classTokens(v string) []string {
 		}
 	}
 	return out
+}
+
+// nextField returns the first word of s as strings.Fields splits it and
+// the text after it; the word is "" when s holds only space.
+func nextField(s string) (field, rest string) {
+	start := -1
+	for i := 0; i < len(s); {
+		space, size := spaceAt(s, i)
+		switch {
+		case !space && start < 0:
+			start = i
+		case space && start >= 0:
+			return s[start:i], s[i+size:]
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
+
+// cutPart returns the part of a class word before its first '_' or '-'
+// and the text after that separator (classTokens' parts; an empty part
+// holds no token and no hash).
+func cutPart(w string) (part, rest string) {
+	if i := strings.IndexAny(w, "_-"); i >= 0 {
+		return w[:i], w[i+1:]
+	}
+	return w, ""
+}
+
+// hashWord reports whether a part of the class word w is a hash
+// (hashPart).
+func hashWord(w string) bool {
+	for rest := w; rest != ""; {
+		var p string
+		p, rest = cutPart(rest)
+		if hashPart(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // hashPart reports whether a part of a class word is a hash: five or
@@ -433,12 +480,14 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if headingAnchor(n, id) {
 		id = "" // the slug of the section's own heading, not a widget's name
 	}
-	cls := getAttr(n, "class") + " " + id
-	if strings.TrimSpace(cls) == "" && getAttr(n, "aria-label") == "" {
+	// The class and the id are read apart, as the words of one value
+	// "class id" would be, without building it for every element.
+	class := getAttr(n, "class")
+	if strings.TrimSpace(class) == "" && strings.TrimSpace(id) == "" && getAttr(n, "aria-label") == "" {
 		return false
 	}
-	lc := strings.ToLower(cls)
-	toks := classTokens(cls)
+	lcClass, lcID := strings.ToLower(class), strings.ToLower(id)
+	toks := append(classTokens(class), classTokens(id)...)
 	pos := false
 	for _, t := range toks {
 		if in(positive, t) {
@@ -458,7 +507,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 		return true
 	}
 	for _, s := range junkSubstrings {
-		if strings.Contains(lc, s) && !(discussion && strings.Contains(s, "comment")) {
+		if (strings.Contains(lcClass, s) || strings.Contains(lcID, s)) && !(discussion && strings.Contains(s, "comment")) {
 			return true
 		}
 	}
@@ -597,17 +646,23 @@ func holdsStory(n *html.Node, s, body *stat) bool {
 // preference panel.
 var consentWords = makeSet("cookie", "cookies", "consent", "gdpr")
 
+// consentNamed reports whether a lower-cased class or id value holds
+// one of the words consentPanel looks for, inside a longer name too.
+func consentNamed(lower string) bool {
+	return strings.Contains(lower, "cookie") || strings.Contains(lower, "consent") || strings.Contains(lower, "gdpr")
+}
+
 // consentPanel reports whether n is a cookie consent banner or preference
 // panel: named for consent (consentWords) and holding a control to answer
 // it (a button, a checkbox). Such a panel is never a page's content, yet
 // its long purpose descriptions can outweigh the text of a page made of
 // links (a listing, a shop category) once names are no longer read.
 func consentPanel(n *html.Node) bool {
-	names := getAttr(n, "class") + " " + getAttr(n, "id")
-	lower := strings.ToLower(names)
-	if !strings.Contains(lower, "cookie") && !strings.Contains(lower, "consent") && !strings.Contains(lower, "gdpr") {
+	class, id := getAttr(n, "class"), getAttr(n, "id")
+	if !consentNamed(strings.ToLower(class)) && !consentNamed(strings.ToLower(id)) {
 		return false // the cheap test first: this runs on every element
 	}
+	names := class + " " + id
 	named := false
 	for _, t := range classTokens(names) {
 		if in(consentWords, strings.ToLower(t)) {
