@@ -290,7 +290,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if len(blocks) > 1 && blocks[0].Parent != nil {
 		scope = blocks[0].Parent
 	}
-	teasers := teaserRuns(scope, host)
+	ss := newStories() // the tree is read, not changed, until the blocks are emitted (stories)
+	teasers := teaserRuns(scope, host, ss)
 	if rated {
 		// One item's page by its buyers' ratings (ratinghistogram.go):
 		// strips of priced cards are other items.
@@ -299,8 +300,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}
-	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
-	skip = joinNodes(skip, figureGrids(scope))
+	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0], ss)), storyActions(actions, scope, ps.structuredArticle, ss))
+	skip = joinNodes(skip, figureGrids(scope, ss))
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	var raw []string
@@ -310,7 +311,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred))...) // cardblock.go
+		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)

@@ -39,8 +39,8 @@ const (
 // product card, a "read more" or newsletter box that the template or the
 // editor drops into the text, which a writer would have written as a
 // paragraph.
-func trailingBoxes(block *html.Node, skipped map[*html.Node]bool) map[*html.Node]bool {
-	c := storyContainer(block)
+func trailingBoxes(block *html.Node, skipped map[*html.Node]bool, ss *stories) map[*html.Node]bool {
+	c, _ := ss.of(block)
 	if c == nil {
 		return nil
 	}
@@ -200,8 +200,8 @@ const teaserMaxWords = 80
 // paragraphs of storyMinWords words), so that a listing keeps its items;
 // the story's container and what it holds are never cut: the items
 // of a list of picks sit among the story's paragraphs.
-func teaserRuns(block *html.Node, host string) map[*html.Node]bool {
-	c := storyContainer(block)
+func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool {
+	c, _ := ss.of(block)
 	if c == nil {
 		return nil
 	}
