@@ -778,6 +778,29 @@ func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !wordRune(r) })
 }
 
+// nextWord returns the first word of s as words splits it (s lower-cased
+// already) and the text after it; the word is "" when s holds none. A
+// caller that reads each word once walks s with it instead of building
+// the slice words returns.
+func nextWord(s string) (word, rest string) {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		inWord := wordRune(r)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			return s[start:i], s[i+size:]
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
+
 // wordRune reports whether r belongs in a word (words).
 func wordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_'
