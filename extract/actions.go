@@ -53,11 +53,11 @@ func actionBoxes(root *html.Node, st map[*html.Node]*stat) map[*html.Node]bool {
 // a pitch and its button are the page's content. Above the
 // story, a box with a button is its header (a standfirst beside a
 // "Subscribe" or "Follow" button) and stays.
-func storyActions(boxes map[*html.Node]bool, block *html.Node, article bool) map[*html.Node]bool {
+func storyActions(boxes map[*html.Node]bool, block *html.Node, article bool, ss *stories) map[*html.Node]bool {
 	if len(boxes) == 0 {
 		return nil
 	}
-	if c := storyContainer(block); (c == nil || !writesStory(c)) && !(article && spreadStory(block)) {
+	if _, writes := ss.of(block); !writes && !(article && spreadStory(block)) {
 		return nil
 	}
 	first := findFirstWhere(block, isSentenceParagraph)

@@ -33,11 +33,11 @@ func captionBoxes(root *html.Node, st map[*html.Node]*stat) map[*html.Node]bool 
 // storyContainer writes storyMinParas paragraphs of storyMinWords words
 // or more), nil otherwise: on a listing, a shop or a service page, an
 // image with a few words is a card, the page's content.
-func storyCaptions(captions map[*html.Node]bool, block *html.Node) map[*html.Node]bool {
+func storyCaptions(captions map[*html.Node]bool, block *html.Node, ss *stories) map[*html.Node]bool {
 	if len(captions) == 0 {
 		return nil
 	}
-	if c := storyContainer(block); c == nil || !writesStory(c) {
+	if _, writes := ss.of(block); !writes {
 		return nil
 	}
 	return captions

@@ -383,7 +383,11 @@ func agreement(paras []string, feed, description, ldBody string) float64 {
 		return 0.5
 	}
 	for _, p := range paras {
-		for _, w := range words(p) {
+		for rest := strings.ToLower(p); rest != ""; { // the words of p (words)
+			var w string
+			if w, rest = nextWord(rest); w == "" {
+				continue
+			}
 			if _, ok := union[w]; ok {
 				union[w] = true
 			}

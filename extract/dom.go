@@ -63,9 +63,19 @@ func (s *stat) linkDensity() float64 {
 // measure computes stats for every element under root.
 func measure(root *html.Node) map[*html.Node]*stat {
 	m := make(map[*html.Node]*stat, 1024)
+	// Stats are carved from slabs, one allocation for many elements; the
+	// slabs double from 16 stats to statSlab, so that the measure of a
+	// small element allocates little.
+	var slab []stat
+	size := 16
 	var walk func(n *html.Node, inLink bool) *stat
 	walk = func(n *html.Node, inLink bool) *stat {
-		s := &stat{}
+		if len(slab) == 0 {
+			slab = make([]stat, size)
+			size = min(2*size, statSlab)
+		}
+		s := &slab[0]
+		slab = slab[1:]
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
@@ -100,6 +110,9 @@ func measure(root *html.Node) map[*html.Node]*stat {
 	walk(root, false)
 	return m
 }
+
+// statSlab is the most stats measure allocates at once.
+const statSlab = 256
 
 // isProse reports whether n reads as one paragraph of the story: a
 // paragraph-like element, or one without block children, holding at least
@@ -288,36 +301,59 @@ func hasAttr(n *html.Node, key string) bool {
 }
 
 // tokens splits class and id values into lower-case words, breaking on
-// punctuation and camelCase.
+// punctuation and camelCase. A word without upper-case letters is a
+// slice of v, not a copy: the function runs for every class of the page.
 func tokens(v string) []string {
 	var out []string
-	var b strings.Builder
+	start, upper := -1, false // the current word's offset in v (-1: none) and whether it holds an upper-case letter
 	var prev rune
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
-		}
-	}
-	for _, r := range v {
+	for i, r := range v {
 		switch {
 		case unicode.IsUpper(r):
-			if unicode.IsLower(prev) {
-				flush()
+			if unicode.IsLower(prev) && start >= 0 {
+				out = append(out, lowerWord(v[start:i], upper))
+				start = -1
 			}
-			b.WriteRune(unicode.ToLower(r))
+			if start < 0 {
+				start = i
+			}
+			upper = true
 		case unicode.IsLetter(r):
-			b.WriteRune(r)
-		case unicode.IsDigit(r):
-			// digits are dropped: "ad-300x250" has the token "ad"
-			flush()
+			if start < 0 {
+				start, upper = i, false
+			}
 		default:
-			flush()
+			// digits are dropped: "ad-300x250" has the token "ad"
+			if start >= 0 {
+				out = append(out, lowerWord(v[start:i], upper))
+				start = -1
+			}
 		}
 		prev = r
 	}
-	flush()
+	if start >= 0 {
+		out = append(out, lowerWord(v[start:], upper))
+	}
 	return out
+}
+
+// lowerWord returns w, a run of letters, with its upper-case letters
+// lower-cased (other letters, title-case ones too, are kept as they are);
+// upper says whether w holds any, so that a lower-case w is returned
+// without a copy.
+func lowerWord(w string, upper bool) string {
+	if !upper {
+		return w
+	}
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		if unicode.IsUpper(r) {
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // classTokens is tokens over the words of a class or id value. In words
@@ -327,20 +363,19 @@ func tokens(v string) []string {
 // says less than a hand-written class.
 func classTokens(v string) []string {
 	var out []string
-	for _, w := range strings.Fields(v) {
-		parts := strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' })
-		generated := false
-		for _, p := range parts {
-			if hashPart(p) {
-				generated = true
-				break
-			}
+	for rest := v; rest != ""; {
+		var w string
+		w, rest = nextField(rest)
+		if w == "" {
+			continue
 		}
-		if !generated {
+		if !hashWord(w) {
 			out = append(out, tokens(w)...)
 			continue
 		}
-		for _, p := range parts {
+		for parts := w; parts != ""; {
+			var p string
+			p, parts = cutPart(parts)
 			if hashPart(p) || hexGroup(p) {
 				continue
 			}
@@ -352,6 +387,49 @@ func classTokens(v string) []string {
 		}
 	}
 	return out
+}
+
+// nextField returns the first word of s as strings.Fields splits it and
+// the text after it; the word is "" when s holds only space.
+func nextField(s string) (field, rest string) {
+	start := -1
+	for i := 0; i < len(s); {
+		space, size := spaceAt(s, i)
+		switch {
+		case !space && start < 0:
+			start = i
+		case space && start >= 0:
+			return s[start:i], s[i+size:]
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
+
+// cutPart returns the part of a class word before its first '_' or '-'
+// and the text after that separator (classTokens' parts; an empty part
+// holds no token and no hash).
+func cutPart(w string) (part, rest string) {
+	if i := strings.IndexAny(w, "_-"); i >= 0 {
+		return w[:i], w[i+1:]
+	}
+	return w, ""
+}
+
+// hashWord reports whether a part of the class word w is a hash
+// (hashPart).
+func hashWord(w string) bool {
+	for rest := w; rest != ""; {
+		var p string
+		p, rest = cutPart(rest)
+		if hashPart(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // hashPart reports whether a part of a class word is a hash: five or
@@ -402,12 +480,14 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 	if headingAnchor(n, id) {
 		id = "" // the slug of the section's own heading, not a widget's name
 	}
-	cls := getAttr(n, "class") + " " + id
-	if strings.TrimSpace(cls) == "" && getAttr(n, "aria-label") == "" {
+	// The class and the id are read apart, as the words of one value
+	// "class id" would be, without building it for every element.
+	class := getAttr(n, "class")
+	if strings.TrimSpace(class) == "" && strings.TrimSpace(id) == "" && getAttr(n, "aria-label") == "" {
 		return false
 	}
-	lc := strings.ToLower(cls)
-	toks := classTokens(cls)
+	lcClass, lcID := strings.ToLower(class), strings.ToLower(id)
+	toks := append(classTokens(class), classTokens(id)...)
 	pos := false
 	for _, t := range toks {
 		if in(positive, t) {
@@ -436,7 +516,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 		return true
 	}
 	for _, s := range junkSubstrings {
-		if strings.Contains(lc, s) && !(discussion && strings.Contains(s, "comment")) {
+		if (strings.Contains(lcClass, s) || strings.Contains(lcID, s)) && !(discussion && strings.Contains(s, "comment")) {
 			return true
 		}
 	}
@@ -576,17 +656,23 @@ func holdsStory(n *html.Node, s, body *stat) bool {
 // preference panel.
 var consentWords = makeSet("cookie", "cookies", "consent", "gdpr")
 
+// consentNamed reports whether a lower-cased class or id value holds
+// one of the words consentPanel looks for, inside a longer name too.
+func consentNamed(lower string) bool {
+	return strings.Contains(lower, "cookie") || strings.Contains(lower, "consent") || strings.Contains(lower, "gdpr")
+}
+
 // consentPanel reports whether n is a cookie consent banner or preference
 // panel: named for consent (consentWords) and holding a control to answer
 // it (a button, a checkbox). Such a panel is never a page's content, yet
 // its long purpose descriptions can outweigh the text of a page made of
 // links (a listing, a shop category) once names are no longer read.
 func consentPanel(n *html.Node) bool {
-	names := getAttr(n, "class") + " " + getAttr(n, "id")
-	lower := strings.ToLower(names)
-	if !strings.Contains(lower, "cookie") && !strings.Contains(lower, "consent") && !strings.Contains(lower, "gdpr") {
+	class, id := getAttr(n, "class"), getAttr(n, "id")
+	if !consentNamed(strings.ToLower(class)) && !consentNamed(strings.ToLower(id)) {
 		return false // the cheap test first: this runs on every element
 	}
+	names := class + " " + id
 	named := false
 	for _, t := range classTokens(names) {
 		if in(consentWords, strings.ToLower(t)) {

@@ -97,22 +97,24 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false) }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil) }
 
 // emitSkipping is emit, skipping the elements of extra too; host, the
 // page's, tells the story's citations of other sites (storyLists).
 // With cards set (the block chosen, on a page other than a product's,
 // whose runs of cards are other products), the cards of n that hold
-// half its text are read as a region's are (contentCards).
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool) []string {
-	skip := joinNodes(trailingBoxes(n, extra), fieldNameLists(n))
+// half its text are read as a region's are (contentCards). ss memoizes
+// the story containers trailingBoxes and storyLists ask for (stories);
+// nil computes them.
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories) []string {
+	skip := joinNodes(trailingBoxes(n, extra, ss), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
 			skip = make(map[*html.Node]bool)
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host)), owner: n}
+	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
 	if cards {
 		e.cards = contentCards(n)
 	}

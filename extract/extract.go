@@ -290,7 +290,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if len(blocks) > 1 && blocks[0].Parent != nil {
 		scope = blocks[0].Parent
 	}
-	teasers := teaserRuns(scope, host)
+	ss := newStories() // the tree is read, not changed, until the blocks are emitted (stories)
+	teasers := teaserRuns(scope, host, ss)
 	if rated {
 		// One item's page by its buyers' ratings (ratinghistogram.go):
 		// strips of priced cards are other items.
@@ -299,8 +300,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
 	}
-	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0])), storyActions(actions, scope, ps.structuredArticle))
-	skip = joinNodes(skip, figureGrids(scope))
+	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0], ss)), storyActions(actions, scope, ps.structuredArticle, ss))
+	skip = joinNodes(skip, figureGrids(scope, ss))
 	skip = joinNodes(skip, slideshows(scope))              // slideshow.go
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
@@ -313,7 +314,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred))...) // cardblock.go
+		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
@@ -779,6 +780,29 @@ func words(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !wordRune(r) })
 }
 
+// nextWord returns the first word of s as words splits it (s lower-cased
+// already) and the text after it; the word is "" when s holds none. A
+// caller that reads each word once walks s with it instead of building
+// the slice words returns.
+func nextWord(s string) (word, rest string) {
+	start := -1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		inWord := wordRune(r)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			return s[start:i], s[i+size:]
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", ""
+	}
+	return s[start:], ""
+}
+
 // wordRune reports whether r belongs in a word (words).
 func wordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_'
@@ -871,6 +895,15 @@ func usable(paras []string) bool {
 			for _, r := range f {
 				total++
 				switch {
+				case r < utf8.RuneSelf: // the cases below, for ASCII, without the table lookups
+					switch {
+					case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+						letters++
+					case r >= '0' && r <= '9':
+						digits++
+					case strings.ContainsRune(numberPunct, r):
+						numeric++
+					}
 				case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai):
 					cjk++
 				case unicode.IsLetter(r) || unicode.IsMark(r):

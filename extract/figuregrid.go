@@ -24,9 +24,9 @@ var figureLine = regexp.MustCompile(`^[$€£¥]?\s?[0-9][0-9.,]*\s?(%|[kKmMbB]|
 // figureGrids returns the figure grids (figureGrid) inside block when
 // block holds a story (storyContainer, writesStory); nil otherwise, so
 // that a page of figures keeps them.
-func figureGrids(block *html.Node) map[*html.Node]bool {
-	c := storyContainer(block)
-	if c == nil || !writesStory(c) {
+func figureGrids(block *html.Node, ss *stories) map[*html.Node]bool {
+	c, writes := ss.of(block)
+	if !writes {
 		return nil
 	}
 	var out map[*html.Node]bool

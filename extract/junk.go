@@ -345,7 +345,20 @@ func junkKey(line string) string {
 	return strings.Trim(strings.ToLower(line), trimJunkChars)
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// wordCount returns len(strings.Fields(s)) without building the fields:
+// it runs for many lines of every page.
+func wordCount(s string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(s); {
+		space, size := spaceAt(s, i)
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+		i += size
+	}
+	return n
+}
 
 // junkKind classifies a whole line.
 type junkKind int
@@ -360,7 +373,8 @@ const (
 // classify reports whether a whole line is boilerplate. Only whole short
 // lines match: every rule is anchored at both ends.
 func classify(line string) junkKind {
-	k := junkKey(line)
+	lowered := strings.ToLower(line)          // once for both keys below
+	k := strings.Trim(lowered, trimJunkChars) // junkKey(line)
 	if k == "" {
 		return junkLine // only punctuation or symbols
 	}
@@ -379,7 +393,7 @@ func classify(line string) junkKind {
 	if isMoreFromHead(line, k) {
 		return junkLine
 	}
-	lower := strings.Trim(strings.ToLower(line), " \t-–—•·*|»«›‹→←↑")
+	lower := strings.Trim(lowered, " \t-–—•·*|»«›‹→←↑")
 	words := wordCount(lower)
 	if words <= 60 && mayMatchPattern(lower) || strings.Contains(lower, "cookie") {
 		if junkPatternIndex.MatchString(lower) {
@@ -421,8 +435,12 @@ func isSocialBar(k string) bool {
 	return true
 }
 
+// filenameSeparators turns the word separators of a file name into
+// spaces, for isFilenameCaption. A Replacer is safe for concurrent use.
+var filenameSeparators = strings.NewReplacer("-", " ", "_", " ")
+
 func isFilenameCaption(k string) bool {
-	k = strings.NewReplacer("-", " ", "_", " ").Replace(k)
+	k = filenameSeparators.Replace(k)
 	return filenameCaption.MatchString(collapseSpace(k))
 }
 

@@ -29,9 +29,9 @@ import (
 // line leads to the site's own pages and an ad is a paid link or sits
 // beside one (besidePaid). host is
 // the page's; with none, no such <p> is kept.
-func storyLists(block *html.Node, host string) map[*html.Node]bool {
-	c := storyContainer(block)
-	if c == nil || !writesStory(c) {
+func storyLists(block *html.Node, host string, ss *stories) map[*html.Node]bool {
+	c, writes := ss.of(block)
+	if !writes {
 		return nil
 	}
 	words := paragraphWords(c)

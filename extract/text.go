@@ -43,7 +43,13 @@ func normalize(s string) string {
 // (CSS Text 3, segment break transformation): source HTML wraps Chinese
 // and Japanese text anywhere, and a space there would split a word.
 // Spaces the author typed between CJK and Latin text are kept as they are.
+//
+// Text that is already collapsed (collapsed) is returned as it is,
+// without a copy: most lines of most pages are.
 func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space, brk := false, false
@@ -61,6 +67,31 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// collapsed reports whether collapseSpace would return s unchanged: s is
+// valid UTF-8 (an invalid byte would become U+FFFD) and its only white
+// space is single ASCII spaces between other characters.
+func collapsed(s string) bool {
+	prevSpace := true // a space at the start is not kept
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			space := asciiSpace[b]
+			if space && (b != ' ' || prevSpace) {
+				return false
+			}
+			prevSpace = space
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace
 }
 
 // isWideCJK reports whether r is a wide or full-width East Asian character

@@ -39,8 +39,8 @@ const (
 // product card, a "read more" or newsletter box that the template or the
 // editor drops into the text, which a writer would have written as a
 // paragraph.
-func trailingBoxes(block *html.Node, skipped map[*html.Node]bool) map[*html.Node]bool {
-	c := storyContainer(block)
+func trailingBoxes(block *html.Node, skipped map[*html.Node]bool, ss *stories) map[*html.Node]bool {
+	c, _ := ss.of(block)
 	if c == nil {
 		return nil
 	}
@@ -137,19 +137,24 @@ func isBox(n *html.Node) bool {
 
 // storyContainer returns the element under or at block whose <p> children
 // hold the most words, nil when there is no <p>.
+//
+// Each element's sum is kept in its own walk, and bestSum is always the
+// sum of best so far, so that no map of sums is built: it runs several
+// times for every block.
 func storyContainer(block *html.Node) *html.Node {
-	sum := make(map[*html.Node]int)
 	var best *html.Node
+	bestSum := 0
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
+		sum := 0 // words of n's <p> children so far
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode {
 				continue
 			}
 			if c.DataAtom == atom.P {
-				sum[n] += wordsIn(c)
-				if best == nil || sum[n] > sum[best] {
-					best = n
+				sum += wordsIn(c)
+				if best == nil || sum > bestSum {
+					best, bestSum = n, sum
 				}
 				continue
 			}
@@ -195,8 +200,8 @@ const teaserMaxWords = 80
 // paragraphs of storyMinWords words), so that a listing keeps its items;
 // the story's container and what it holds are never cut: the items
 // of a list of picks sit among the story's paragraphs.
-func teaserRuns(block *html.Node, host string) map[*html.Node]bool {
-	c := storyContainer(block)
+func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool {
+	c, _ := ss.of(block)
 	if c == nil {
 		return nil
 	}

@@ -35,7 +35,7 @@ func TestTrailingBoxes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := len(trailingBoxes(root, nil)); got != c.want {
+		if got := len(trailingBoxes(root, nil, nil)); got != c.want {
 			t.Errorf("%s: %d boxes, want %d", c.name, got, c.want)
 		}
 	}
