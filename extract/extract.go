@@ -302,7 +302,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0], ss)), storyActions(actions, scope, ps.structuredArticle, ss))
 	skip = joinNodes(skip, figureGrids(scope, ss))
-	skip = joinNodes(skip, slideshows(scope))              // slideshow.go
+	skip = joinNodes(skip, slideshows(scope, ss))          // slideshow.go
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	var raw []string

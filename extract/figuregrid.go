@@ -29,16 +29,25 @@ func figureGrids(block *html.Node, ss *stories) map[*html.Node]bool {
 	if !writes {
 		return nil
 	}
+	return storyInsets(block, c, findAll(block, false, figureGrid))
+}
+
+// storyInsets returns, of found, the elements set into block beside the
+// story's container c (a figure grid, a slideshow): each one that is not
+// the container nor holds it, widened to the box holding only it and its
+// short title ("Key figures"), so that the title goes with it. nil when
+// none is.
+func storyInsets(block, c *html.Node, found []*html.Node) map[*html.Node]bool {
 	var out map[*html.Node]bool
-	for _, n := range findAll(block, false, figureGrid) {
-		if contains(n, c) {
-			continue // the story's own container is never a widget
+	for _, n := range found {
+		if n == block || contains(n, c) {
+			continue // the story's own container is never an inset
 		}
 		if out == nil {
 			out = make(map[*html.Node]bool)
 		}
 		if p := n.Parent; p != nil && p != block && isBox(p) && !contains(p, c) && titledOnly(p, n) {
-			n = p // the widget's box with its title ("Key figures")
+			n = p
 		}
 		out[n] = true
 	}

@@ -22,31 +22,19 @@ import (
 // slideshow.
 const slideshowMinSlides = 3
 
-// slideshows returns the slideshow lists (slideshowList) inside block
-// when block holds a story outside them; nil otherwise.
-func slideshows(block *html.Node) map[*html.Node]bool {
+// slideshows returns the slideshow lists (slideshowList) inside block,
+// each with its titled box (storyInsets), when block holds a story
+// outside them; nil otherwise.
+func slideshows(block *html.Node, ss *stories) map[*html.Node]bool {
 	lists := findAll(block, false, slideshowList)
 	if len(lists) == 0 {
 		return nil
 	}
-	c := storyContainer(block)
-	if c == nil || !writesStory(c) {
+	c, writes := ss.of(block)
+	if !writes {
 		return nil
 	}
-	var out map[*html.Node]bool
-	for _, n := range lists {
-		if n == block || contains(n, c) {
-			continue // the story's own container is never the show
-		}
-		if out == nil {
-			out = make(map[*html.Node]bool)
-		}
-		if p := n.Parent; p != nil && p != block && isBox(p) && !contains(p, c) && titledOnly(p, n) {
-			n = p // the show's box with its title ("Business in pictures")
-		}
-		out[n] = true
-	}
-	return out
+	return storyInsets(block, c, lists)
 }
 
 // slideshowList reports whether n's element children holding text each

@@ -4,7 +4,7 @@ import "golang.org/x/net/html"
 
 // stories memoizes, for one extraction, storyContainer and writesStory
 // of the blocks the emit stage reads: teaserRuns, storyCaptions,
-// storyActions and figureGrids ask them of the chosen block (or of its
+// storyActions, figureGrids and slideshows ask them of the chosen block (or of its
 // parent, when several blocks are chosen), and emitSkipping, through
 // trailingBoxes and storyLists, of every block it emits; one block is
 // asked up to six times.
