@@ -59,6 +59,14 @@ type emitter struct {
 	// lines may repeat (opening hours: "closed", "closed").
 	cardItems  int
 	inCardItem bool
+
+	// linkedHead holds a heading dropped as mostly link text until the
+	// next line shows whether it describes the page the heading links
+	// to; linkedHeads holds every heading held so; headAnchor is whether
+	// a link in the heading in buf points at an anchor (childpages.go).
+	linkedHead  string
+	linkedHeads map[string]bool
+	headAnchor  bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -198,6 +206,7 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		e.flush()
 		e.owner = c
 	}
+	e.noteHeadingLink(c)
 	// The depths c opens are one deeper while its content is walked.
 	depths, n := e.depthsOpenedBy(c)
 	for _, d := range depths[:n] {
@@ -395,6 +404,8 @@ func (e *emitter) text(s string, inLink bool) {
 func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
+		pendingHead := e.linkedHead
+		e.linkedHead = ""
 		switch {
 		case e.cardRepeat(s):
 			// the card's name again, under its picture and in its link
@@ -405,11 +416,17 @@ func (e *emitter) flush() {
 			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
 		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && e.cardLines == nil:
+			if e.inHead {
+				e.holdLinkedHeading(s) // childpages.go
+			}
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
 			e.out = append(e.out, itemMark+s)
 		default:
+			if h := linkedHeadingFor(pendingHead, s); h != "" {
+				e.out = append(e.out, headMark+h)
+			}
 			if e.ownRepeat(s) {
 				s = ownMark + s
 			}
@@ -424,4 +441,5 @@ func (e *emitter) flush() {
 	e.buf.Reset()
 	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
 	e.inCardItem = false
+	e.headAnchor = false
 }
