@@ -25,7 +25,7 @@ const childPageMinWords = 8
 // childPageMinWords words or more ending a sentence (linkedHeadingFor).
 // Not held back: a heading whose link points at an anchor ("#p123", a
 // forum post's title linking to the post in the thread), and a heading
-// that repeats one already held back ("Re: …" over every reply).
+// that repeats the one held back before it ("Re: …" over every reply).
 
 // noteHeadingLink records, for c, an element walked, whether it is a
 // link in a heading that points at an anchor.
@@ -37,18 +37,12 @@ func (e *emitter) noteHeadingLink(c *html.Node) {
 
 // holdLinkedHeading keeps s, the text of a heading dropped as mostly
 // link text, until the next line is flushed, unless its link points at
-// an anchor or the same words were held back before.
+// an anchor or its words repeat the heading held back before it.
 func (e *emitter) holdLinkedHeading(s string) {
-	if e.headAnchor {
+	if e.headAnchor || s == e.lastLinkedHead {
 		return
 	}
-	if e.linkedHeads == nil {
-		e.linkedHeads = map[string]bool{}
-	}
-	if e.linkedHeads[s] {
-		return
-	}
-	e.linkedHeads[s] = true
+	e.lastLinkedHead = s
 	e.linkedHead = s
 }
 

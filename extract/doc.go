@@ -253,7 +253,7 @@
 //     of its own; or a heading that is mostly a link when the line
 //     emitted right after it is a paragraph of eight words or more ending
 //     a sentence, unless its link points at an anchor (a forum post's
-//     title, "#p123") or its words repeat a heading held so before
+//     title, "#p123") or its words repeat the heading held so before it
 //     ("Re: …"): a documentation hub's or a service page's list of the
 //     pages under it, each a linked title and the sentence describing
 //     it, whose titles would otherwise leave the sentences unnamed

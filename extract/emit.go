@@ -62,11 +62,12 @@ type emitter struct {
 
 	// linkedHead holds a heading dropped as mostly link text until the
 	// next line shows whether it describes the page the heading links
-	// to; linkedHeads holds every heading held so; headAnchor is whether
-	// a link in the heading in buf points at an anchor (childpages.go).
-	linkedHead  string
-	linkedHeads map[string]bool
-	headAnchor  bool
+	// to; lastLinkedHead is the last heading held so; headAnchor is
+	// whether a link in the heading in buf points at an anchor
+	// (childpages.go).
+	linkedHead     string
+	lastLinkedHead string
+	headAnchor     bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
