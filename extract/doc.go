@@ -254,7 +254,10 @@
 //     emitted right after it is a paragraph of eight words or more ending
 //     a sentence, unless its link points at an anchor (a forum post's
 //     title, "#p123") or its words repeat the heading held so before it
-//     ("Re: …"): a documentation hub's or a service page's list of the
+//     ("Re: …"), and when it, or its box up to three levels above it, has
+//     an element of its own tag among the two siblings before or after it
+//     holding a linked heading too (a lone teaser of another story set in
+//     an article has none): a documentation hub's or a service page's list of the
 //     pages under it, each a linked title and the sentence describing
 //     it, whose titles would otherwise leave the sentences unnamed
 //     (childpages.go); or a <p> among those <p> children that is mostly the

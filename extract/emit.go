@@ -65,9 +65,12 @@ type emitter struct {
 	// to; lastLinkedHead is the last heading held so; headAnchor is
 	// whether a link in the heading in buf points at an anchor
 	// (childpages.go).
+	// heading is the last heading (h1–h6) walked into, nil inside a
+	// <header> holding none.
 	linkedHead     string
 	lastLinkedHead string
 	headAnchor     bool
+	heading        *html.Node
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -208,6 +211,11 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		e.owner = c
 	}
 	e.noteHeadingLink(c)
+	if isHeading(c) {
+		e.heading = c // for childpages.go
+	} else if c.DataAtom == atom.Header {
+		e.heading = nil // a box's title, not a heading of a list entry
+	}
 	// The depths c opens are one deeper while its content is walked.
 	depths, n := e.depthsOpenedBy(c)
 	for _, d := range depths[:n] {
