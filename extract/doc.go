@@ -250,7 +250,17 @@
 //     paragraph of text before and after it: a product's name linking to
 //     its shop, a step linking to its page, a heading wrapped in the link
 //     to its own anchor, where a teaser's linked heading sits in a card
-//     of its own; or a <p> among those <p> children that is mostly the
+//     of its own; or a heading that is mostly a link when the line
+//     emitted right after it is a paragraph of eight words or more ending
+//     a sentence, unless its link points at an anchor (a forum post's
+//     title, "#p123") or its words repeat the heading held so before it
+//     ("Re: …"), and when it, or its box up to three levels above it, has
+//     an element of its own tag among the two siblings before or after it
+//     holding a linked heading too (a lone teaser of another story set in
+//     an article has none): a documentation hub's or a service page's list of the
+//     pages under it, each a linked title and the sentence describing
+//     it, whose titles would otherwise leave the sentences unnamed
+//     (childpages.go); or a <p> among those <p> children that is mostly the
 //     text of links, the first leading to another site (another
 //     registrable domain than the page's, so not shop.example.com from
 //     example.com) and not a paid link (rel "sponsored", or utm_

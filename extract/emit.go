@@ -59,6 +59,18 @@ type emitter struct {
 	// lines may repeat (opening hours: "closed", "closed").
 	cardItems  int
 	inCardItem bool
+
+	// linkedHead holds a heading dropped as mostly link text until the
+	// next line shows whether it describes the page the heading links
+	// to; lastLinkedHead is the last heading held so; headAnchor is
+	// whether a link in the heading in buf points at an anchor
+	// (childpages.go).
+	// heading is the last heading (h1–h6) walked into, nil inside a
+	// <header> holding none.
+	linkedHead     string
+	lastLinkedHead string
+	headAnchor     bool
+	heading        *html.Node
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -199,6 +211,12 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 	if block {
 		e.flush()
 		e.owner = c
+	}
+	e.noteHeadingLink(c)
+	if isHeading(c) {
+		e.heading = c // for childpages.go
+	} else if c.DataAtom == atom.Header {
+		e.heading = nil // a box's title, not a heading of a list entry
 	}
 	// The depths c opens are one deeper while its content is walked.
 	depths, n := e.depthsOpenedBy(c)
@@ -397,6 +415,8 @@ func (e *emitter) text(s string, inLink bool) {
 func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
+		pendingHead := e.linkedHead
+		e.linkedHead = ""
 		switch {
 		case e.cardRepeat(s):
 			// the card's name again, under its picture and in its link
@@ -407,11 +427,17 @@ func (e *emitter) flush() {
 			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
 		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && e.cardLines == nil:
+			if e.inHead {
+				e.holdLinkedHeading(s) // childpages.go
+			}
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
 			e.out = append(e.out, itemMark+s)
 		default:
+			if h := linkedHeadingFor(pendingHead, s); h != "" {
+				e.out = append(e.out, headMark+h)
+			}
 			if e.ownRepeat(s) {
 				s = ownMark + s
 			}
@@ -426,4 +452,5 @@ func (e *emitter) flush() {
 	e.buf.Reset()
 	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
 	e.inCardItem = false
+	e.headAnchor = false
 }
