@@ -18,8 +18,8 @@ const childPageMaxDepth = 3
 
 // A documentation hub or a service page often lists the pages under it
 // as a heading that is a link to the page, followed by a sentence that
-// describes it ("Choosing where your workflow runs" / "You can specify
-// the compute environment…"). Emit drops a heading that is mostly link
+// describes it ("Planning a delivery route" / "You can set the stops
+// a van makes…"). Emit drops a heading that is mostly link
 // text (a teaser's), but when the sentence under it is kept as story
 // text, the heading is the title of that sentence, and dropping it
 // leaves the descriptions without the names they describe.

@@ -55,7 +55,7 @@
 //     each, not itself a link, with a heading that holds and sits in no
 //     link and a <p> of eight words or more, without a link, ending a
 //     sentence): a landing page's second row of features named
-//     "more-features", where a teaser's heading links to its page; nor
+//     "more-kit", where a teaser's heading links to its page; nor
 //     does hiding remove a folded accordion or tab panel of such text,
 //     unless the element right before the panel, its toggle or heading,
 //     is a label of six words or fewer naming reviews ("Reviews
@@ -244,7 +244,7 @@
 //     words or fewer each) nested in a list item whose own text, outside
 //     its nested lists, is under half links and ends in a colon or holds
 //     six words or more (subpoints.go): the sub-points the writer sets
-//     under "In progress:", where a sub-menu hangs from a link or a
+//     under "Still to do:", where a sub-menu hangs from a link or a
 //     one-word label; or a heading among those
 //     <p> children, alone or inside a link or box holding nothing else, with a
 //     paragraph of text before and after it: a product's name linking to
@@ -420,7 +420,7 @@
 //     fewer, no date or time of day, none of the brackets, quotes and operators of
 //     code) goes too, every copy, when three or more lines share its
 //     shape, the same words around a different figure ("Posts: 212",
-//     "3 Likes", "Reply 17", a bare "14,796"), and no two of them come
+//     "3 Likes", "Reply 17", a bare "16,382"), and no two of them come
 //     in a row: a post's figure comes once per post with the post's text
 //     in between, where a program's output quoted in a post comes in a
 //     run (postfigures.go).

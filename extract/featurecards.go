@@ -10,7 +10,7 @@ import (
 // A landing or service page lists what it offers as cards: a heading
 // naming a feature, a sentence describing it and a "learn more" link
 // each. The section holding the second row of them may be named for
-// what it is ("more-features", "more-tools"), and such names ("more")
+// what it is ("more-kit", "more-perks"), and such names ("more")
 // also name the teaser lists that go ("more stories"). A teaser's
 // heading is its link to another page; a feature card's heading is not
 // a link, and its sentence is text of its own. An element named by a

@@ -3,7 +3,7 @@ package extract
 import "golang.org/x/net/html"
 
 // A page may fold away a long list of names, each a link to its
-// profile: the readers who liked a story ("and 3,000 more users"), the
+// profile: the readers who liked a story ("and 2,400 more readers"), the
 // members of a group. Expanded, such a list can hold more text than the
 // story, and the exception that keeps a landmark or a hidden element
 // holding half the page's text (holdsHalf: a page wrapped whole in a

@@ -3,7 +3,7 @@ package extract
 // hexGroup reports whether part, a part of a class or id word that holds
 // a hash (hashPart), is written in hexadecimal digits, a digit among
 // them: a group of a UUID or of a hash split by hyphens
-// ("3182fcbd-ad31-41b1-bcd2-2fdd3c0afc76", as content management systems
+// ("5e1c07b2-ad34-4f10-9b2e-81c4d0e6a7f3", as content management systems
 // set ids). Beside a hash such a group is a hash too, however short: its
 // letters name nothing, and "ad31" read as a word would be "ad", an
 // advertisement's name, removing the element (a story's headline).

@@ -7,7 +7,7 @@ import (
 
 // Post figures: beside each post a forum's template prints a few short
 // lines built around a number, the member's post count or reputation
-// ("14,796", "Posts: 212"), the post's likes ("3 Likes") or its place in
+// ("16,382", "Posts: 212"), the post's likes ("3 Likes") or its place in
 // the thread ("Reply 17"). dropPostFurniture catches the lines that
 // repeat word for word; these repeat only in their shape, the same words
 // around a different figure from post to post. What people write does
@@ -54,7 +54,7 @@ func dropPostFigures(paras []string) []string {
 	return kept
 }
 
-// postFigureShape returns p with each figure in it ("14,796", "3.5")
+// postFigureShape returns p with each figure in it ("16,382", "3.5")
 // written as "#", when p may be a post's figure line: a figure, at most
 // postFigureMaxWords words, no date or time (datedIn, a relative date,
 // "2 years ago", or a time of day, "14:05": a post's or a live blog

@@ -48,7 +48,7 @@ func TestIsCountLine(t *testing.T) {
 	for s, want := range map[string]bool{
 		"Posts: 4,032":                true,
 		"Messages: 12":                true,
-		"Joined: Mon Jul 24, 2017":    false,
+		"Joined: Tue Mar 3, 2020":     false,
 		"Location: Lakeside":          false,
 		"Weight: 2 kg":                false,
 		"Posts:":                      false,

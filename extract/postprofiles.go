@@ -30,7 +30,7 @@ import (
 const postProfileMinSeen = furnitureMinSeen
 
 // postProfileMaxWords is the most words a profile's definition holds
-// ("Location: Portland, Oregon", "Joined: Mon Jul 24, 2017 9:28 am").
+// ("Location: Ashcombe", "Joined: Tue Mar 3, 2020 8:15 am").
 const postProfileMaxWords = 8
 
 // postProfileDefinitions returns the definitions (<dd>) of the member

@@ -6,8 +6,8 @@ import (
 	"golang.org/x/net/html"
 )
 
-// A story may carry a slideshow of other stories' pictures ("Business
-// news in pictures"): a list of slides, each captioned with a counter of
+// A story may carry a slideshow of other stories' pictures ("The
+// harbour in pictures"): a list of slides, each captioned with a counter of
 // its place in the show ("1/50", "2 of 50"), a title and a few lines.
 // The show is the site's, set into every story of a section; its captions
 // are not the writer's text and can outweigh the story itself. Such a

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// An item of a list may open a list of its own: "In progress:" over the
+// An item of a list may open a list of its own: "Still to do:" over the
 // bugs being worked on, each a link to its tracker, or a sentence over
 // the three dashboards it names. Those sub-points are the writer's as
 // much as the item above them, however much of them is links, where a
