@@ -102,7 +102,28 @@ func runDaemonProcess(ctx context.Context, opts Options, farm *servedFarm) (Resu
 		res.Conns = connsAfter - connsBefore
 	}
 	res.P50, res.P99 = percentiles(farm.served.latencies(child.arrivals.list, start))
+	if seenErr != nil {
+		// The log (warnings and errors only) says why items did not
+		// come: the temporary directory holding it is gone once a test
+		// fails.
+		seenErr = fmt.Errorf("%w\nthe daemon's log, last %d lines:\n%s", seenErr, logTailLines, logTail(logPath, logTailLines))
+	}
 	return res, errors.Join(seenErr, waitErr)
+}
+
+// logTailLines is how many of its last lines a failed run shows of the
+// daemon's log.
+const logTailLines = 40
+
+// logTail returns the last n lines of the file at path, or a line saying
+// why it could not be read.
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Sprintf("(unreadable: %v)", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // childDaemon is what runDaemonProcess watches of the daemon's process.
