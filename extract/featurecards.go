@@ -70,19 +70,14 @@ func (f *featureParts) scan(n *html.Node) {
 		}
 		switch {
 		case isHeading(c):
-			f.head = f.head || !holdsLink(c) && wordsUpTo(c, 1) > 0
+			f.head = f.head || findFirst(c, atom.A) == nil && wordsUpTo(c, 1) > 0
 		case c.DataAtom == atom.P:
-			f.sentence = f.sentence || !holdsLink(c) &&
+			f.sentence = f.sentence || findFirst(c, atom.A) == nil &&
 				wordsUpTo(c, featureSentenceWords) >= featureSentenceWords && endsSentence(lastText(c))
 		default:
 			f.scan(c)
 		}
 	}
-}
-
-// holdsLink reports whether n holds an <a>.
-func holdsLink(n *html.Node) bool {
-	return findFirstWhere(n, func(x *html.Node) bool { return x.DataAtom == atom.A }) != nil
 }
 
 // lastText returns the last text under n that is not white space,

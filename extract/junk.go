@@ -342,8 +342,11 @@ const trimJunkChars = " \t:;|–—-•·»«›‹<>→←↑↓▲▼►▶*#(
 
 // junkKey lower-cases a line and strips surrounding punctuation.
 func junkKey(line string) string {
-	return strings.Trim(strings.ToLower(line), trimJunkChars)
+	return junkKeyLower(strings.ToLower(line))
 }
+
+// junkKeyLower is junkKey of a line already lower-cased.
+func junkKeyLower(lower string) string { return strings.Trim(lower, trimJunkChars) }
 
 // wordCount returns len(strings.Fields(s)) without building the fields:
 // it runs for many lines of every page.
@@ -373,8 +376,8 @@ const (
 // classify reports whether a whole line is boilerplate. Only whole short
 // lines match: every rule is anchored at both ends.
 func classify(line string) junkKind {
-	lowered := strings.ToLower(line)          // once for both keys below
-	k := strings.Trim(lowered, trimJunkChars) // junkKey(line)
+	lowered := strings.ToLower(line) // once for both keys below
+	k := junkKeyLower(lowered)
 	if k == "" {
 		return junkLine // only punctuation or symbols
 	}
