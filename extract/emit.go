@@ -63,10 +63,9 @@ type emitter struct {
 	// linkedHead holds a heading dropped as mostly link text until the
 	// next line shows whether it describes the page the heading links
 	// to; lastLinkedHead is the last heading held so; headAnchor is
-	// whether a link in the heading in buf points at an anchor
-	// (childpages.go).
-	// heading is the last heading (h1–h6) walked into, nil inside a
-	// <header> holding none.
+	// whether a link in the heading in buf points at an anchor; heading
+	// is the last heading (h1–h6) walked into, nil inside a <header>
+	// holding none (childpages.go).
 	linkedHead     string
 	lastLinkedHead string
 	headAnchor     bool

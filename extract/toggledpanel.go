@@ -18,9 +18,10 @@ const toggledPanelMinText = 40
 // element before n (or one inside it, as a button inside a heading) names
 // n's id in aria-controls, or is a closed disclosure toggle
 // (collapsedToggle) whatever n's id; or n is a tab set's panel labelled
-// by its tab (labelledTabPanel), wherever the tab sits. A service page lists its selling
-// points as an accordion of a short title and a line or two of text each
-// ("No experience needed" / one sentence); each panel is far below
+// by its tab (labelledTabPanel), wherever the tab sits. A service page
+// lists its selling points as an accordion of a short title and a line
+// or two of text each ("No experience needed" / one sentence); each
+// panel is far below
 // panelMinText, yet the page wires it to a button that opens it, which
 // no menu or tooltip left hidden does. Such a panel holding a sentence's
 // worth of text with few links is the page's content.
