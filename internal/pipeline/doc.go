@@ -45,7 +45,12 @@
 // poll comes soon: 5 s after the poll, doubling with each such poll in a
 // row, never later than the feed's normal backoff. The items waiting for
 // it are counted in feedsift_items_pending, and the feed's last error
-// (feeds list, /api/feeds) says how many failed. Stories carry
+// (feeds list, /api/feeds) says how many failed. When the feed answered
+// and an item's page failed for now (a timeout, a 5xx), the next poll
+// comes 1 min after, doubling the same way, never later than the
+// feed's normal backoff and never before the page's Retry-After: a
+// story is minutes late, not an interval late. A feed that did not
+// answer waits its normal backoff. Stories carry
 // deterministic ids and message
 // ids, so a republish inside the stream's duplicate window is absorbed and
 // consumers stay idempotent on the story id.

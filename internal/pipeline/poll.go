@@ -40,6 +40,12 @@ const (
 	// own interval and backoff do not apply. It doubles with each such
 	// poll in a row, up to the feed's normal backoff.
 	publishRecheck = 5 * time.Second
+	// articleRecheck is how soon a feed is polled again when the feed
+	// answered but some of its items' pages did not (a timeout, a 503):
+	// the items waiting on them come minutes late, not an interval late.
+	// It doubles with each such poll in a row, up to the feed's normal
+	// backoff, and never comes before the page's Retry-After.
+	articleRecheck = time.Minute
 )
 
 // PollResult sums up one poll of one feed.
@@ -94,9 +100,14 @@ func (p *Pipeline) pollFrom(ctx context.Context, f story.Feed, st story.FeedStat
 		st.LastError = pollErr.Error()
 		retryAfter = fetcher.RetryAfter(pollErr)
 		wait := p.backoff(f.Interval, st.Failures, retryAfter)
-		if pe, ok := errors.AsType[*PollError](pollErr); ok && pe.Kind == ErrKindPublish {
-			wait = min(wait, publishRecheck<<min(st.Failures-1, 6))
-			p.notePending(f.ID, res.New-res.Published-res.Duplicates-res.Skipped-res.Deferred)
+		if pe, ok := errors.AsType[*PollError](pollErr); ok {
+			switch pe.Kind {
+			case ErrKindPublish:
+				wait = min(wait, publishRecheck<<min(st.Failures-1, 6))
+				p.notePending(f.ID, res.New-res.Published-res.Duplicates-res.Skipped-res.Deferred)
+			case ErrKindArticle:
+				wait = max(min(wait, articleRecheck<<min(st.Failures-1, 6)), retryAfter)
+			}
 		}
 		res.NextCheck = start.Add(wait)
 		st.NextCheck = res.NextCheck

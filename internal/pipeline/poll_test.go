@@ -280,7 +280,8 @@ func TestPollArticleFallback(t *testing.T) {
 			}
 		})
 	})
-	feed := farmFeeds(sc, farm, srv.URL, time.Minute)[0]
+	// An interval far longer than the recheck after a failed page.
+	feed := farmFeeds(sc, farm, srv.URL, time.Hour)[0]
 	p := e.pipeline(t, pipeline.Options{Feeds: []story.Feed{feed}})
 
 	res, err := p.Poll(t.Context(), feed)
@@ -310,6 +311,12 @@ func TestPollArticleFallback(t *testing.T) {
 	if st.ETag != "" || st.LastModified != "" || st.Failures != 1 {
 		t.Errorf("after a transient page failure: ETag %q Last-Modified %q failures %d; want no validators and 1 failure",
 			st.ETag, st.LastModified, st.Failures)
+	}
+	// The feed answered; only a page failed: the item waiting on it is
+	// tried again within a minute, not after the feed's hour.
+	if wait := st.NextCheck.Sub(st.LastFetch); wait <= 0 || wait > time.Minute || !res.NextCheck.Equal(st.NextCheck) {
+		t.Errorf("after a failed page the next check is %v after the poll (result says %v), want within a minute (interval %v)",
+			wait, res.NextCheck.Sub(st.LastFetch), feed.Interval)
 	}
 
 	// The page is back: the item is published from it, and the 404 item
