@@ -227,7 +227,14 @@
 //     in it, is the heading's text, not a link: ownanchor.go; one that is
 //     mostly link text is a menu
 //     or a link list and is skipped, unless it is a web address written
-//     out or a cell of a data table: a table that neither holds nor sits
+//     out, or, on a page that is not a product's, holds a link of three
+//     words or more to a document file (an address ending in .pdf, .doc,
+//     .docx, .xls, .xlsx, .ppt, .pptx or .odt, its query aside) whose text
+//     does not print the file's name (doclinks.go): an item of the page's
+//     downloads, the rules or forms it offers, where menus and teaser
+//     lists lead to pages, a content system's list of attachments prints
+//     file names ("minutes_2024-03.pdf") and a shop's manuals are the
+//     shop's; or it is a cell of a data table: a table that neither holds nor sits
 //     in another table, with under half its text in links, such as team
 //     names in standings, or an item of a list the story writes between
 //     its own paragraphs: a <ul> or <ol> among the <p> children of the

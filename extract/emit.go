@@ -22,8 +22,12 @@ type emitter struct {
 	data   int  // depth of data tables (dataTable)
 	inCell bool // buf holds text of a table cell
 	inHead bool // buf holds heading text
-	inItem bool // buf holds text of a list item or table cell
-	story  int  // words of story-like paragraphs emitted so far
+	inDoc  bool // buf holds the text of a link to a document (documentLink)
+	// downloads keeps lines linking to documents (documentLink), but on
+	// a product page, whose manuals and data sheets are the shop's.
+	downloads bool
+	inItem    bool // buf holds text of a list item or table cell
+	story     int  // words of story-like paragraphs emitted so far
 	// keepLinks keeps paragraphs that are mostly link text: the items of
 	// a listing (see regionParagraphs).
 	keepLinks bool
@@ -108,7 +112,7 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil) }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, false, nil) }
 
 // emitSkipping is emit, skipping the elements of extra too; host, the
 // page's, tells the story's citations of other sites (storyLists).
@@ -116,8 +120,9 @@ func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil) }
 // whose runs of cards are other products), the cards of n that hold
 // half its text are read as a region's are (contentCards). ss memoizes
 // the story containers trailingBoxes and storyLists ask for (stories);
-// nil computes them.
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories) []string {
+// nil computes them. With downloads set (a page other than a product's),
+// a line linking to a document is kept (documentLink).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards, downloads bool, ss *stories) []string {
 	skip := joinNodes(trailingBoxes(n, extra, ss), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
@@ -125,7 +130,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bo
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
+	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host, ss)), owner: n, downloads: downloads}
 	if cards {
 		e.cards = contentCards(n)
 	}
@@ -212,6 +217,7 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		e.owner = c
 	}
 	e.noteHeadingLink(c)
+	e.noteDocumentLink(c) // doclinks.go
 	if isHeading(c) {
 		e.heading = c // for childpages.go
 	} else if c.DataAtom == atom.Header {
@@ -425,7 +431,7 @@ func (e *emitter) flush() {
 			// A heading that is mostly link text is a teaser's, unless
 			// the story writes it among its paragraphs (storyLists).
 			e.out = append(e.out, headMark+s)
-		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && e.cardLines == nil:
+		case e.link*10 > e.total*7 && len(strings.Fields(s)) < 40 && !isURLLine(s) && !e.keepLinks && !e.inCell && !e.inList && !e.inDoc && e.cardLines == nil:
 			if e.inHead {
 				e.holdLinkedHeading(s) // childpages.go
 			}
@@ -450,6 +456,7 @@ func (e *emitter) flush() {
 	}
 	e.buf.Reset()
 	e.link, e.total, e.inPre, e.inHead, e.inItem, e.inCell, e.inList = 0, 0, false, false, false, false, false
+	e.inDoc = false
 	e.inCardItem = false
 	e.headAnchor = false
 }

@@ -314,7 +314,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), ss)...) // cardblock.go
+		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), !mode.product, ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
