@@ -42,6 +42,14 @@
 //     them, holding 60 or more characters, no link and no other such
 //     name: the standfirst, which many templates call the teaser, where
 //     the teasers of other stories carry links (headlineteaser.go).
+//     On a page that declares no article, a small widget's name
+//     ("banner", "overlay", "menu") does not remove the page's hero
+//     either (titlebanner.go): an element of 1,200 characters or fewer,
+//     under half of it links, holding an <h1> of two words or more
+//     with no link in or around it, at most five levels below; a
+//     promotion strip holds no <h1>, and a wrapper of the whole page
+//     sets it deeper. The line under that <h1> named "banner" stays as
+//     the standfirst named "teaser" does.
 //     The element chosen as the article, every <main>,
 //     the element holding the most <p> text outside dialogs (role dialog,
 //     aria-modal: a shop's privacy policy opened from a link; and outside

@@ -458,8 +458,9 @@ func hashPart(part string) bool {
 // itemprop names boilerplate, or whether it is hidden. s is the element's
 // measure (nil when unknown): tokens in sizedJunk and proseJunk, and
 // hiding a folded panel, do not count against an element holding much
-// text with few links.
-func attrJunk(n *html.Node, s *stat, discussion bool) bool {
+// text with few links, nor, when heroes is set, against a page's hero
+// (titleBanner).
+func attrJunk(n *html.Node, s *stat, discussion, heroes bool) bool {
 	if role := strings.ToLower(getAttr(n, "role")); role != "" && in(junkRoles, role) {
 		return true
 	}
@@ -505,7 +506,7 @@ func attrJunk(n *html.Node, s *stat, discussion bool) bool {
 				if !featuresRead {
 					features, featuresRead = holdsFeatureCards(n), true // featurecards.go
 				}
-				if features {
+				if features || heroes && titleBanner(n, s) { // titlebanner.go
 					continue
 				}
 			}
@@ -784,6 +785,9 @@ type pruneMode struct {
 	// product: the page declares a schema.org Product and no article, so
 	// elements named for reviews hold customer reviews, not its text.
 	product bool
+	// heroes: the page declares no article, so an element named for a
+	// widget that holds the page's <h1> is its hero (titlebanner.go).
+	heroes bool
 	// formHolders are the elements that hold a <form> (see formPanel),
 	// set by prune.
 	formHolders map[*html.Node]bool
@@ -853,7 +857,7 @@ func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 		// hiding still removes it (a hover card, a tooltip)
 		return hidden(n) || hiddenClass(getAttr(n, "class"))
 	}
-	if attrJunk(n, s, mode.discussion) {
+	if attrJunk(n, s, mode.discussion, mode.heroes) {
 		// a formula's box is kept whatever its names say, unless hidden
 		return hidden(n) || hiddenClass(getAttr(n, "class")) || !formulaBox(n)
 	}

@@ -235,7 +235,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	st := measure(bodyNode)
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
-	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product()}
+	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product(), heroes: !sg.declaresArticle()}
 	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
 		// Dated customer reviews on a page that declares no Product.

@@ -15,11 +15,13 @@ const headlineTeaserReach = 3
 // boilerplate, is the story's standfirst named "teaser": an element
 // following an <h1>, its sibling with at most headlineTeaserReach
 // elements between them, holding standfirstMinRunes or more of text
-// and no link, whose class and id name nothing but a teaser. Many news
-// templates call the lead under the headline its "teaser" (the word
-// German newsrooms use for it), the name other templates give the cards
-// of other stories: those carry links and come in runs, away from the
-// headline, and still go. A hidden element goes too.
+// and no link, whose class and id name nothing but a teaser (or a
+// banner). Many news templates call the lead under the headline its
+// "teaser" (the word German newsrooms use for it), the name other
+// templates give the cards of other stories: those carry links and come
+// in runs, away from the headline, and still go. A hidden element goes too. The same holds
+// for the name "banner", which a landing page's hero gives the line
+// under its <h1> (titlebanner.go).
 func headlineTeaser(n *html.Node, s *stat) bool {
 	if s == nil || s.link > 0 || s.good() < standfirstMinRunes || !followsH1(n) ||
 		hidden(n) || hiddenClass(getAttr(n, "class")) || strings.TrimSpace(getAttr(n, "role")) != "" {
@@ -30,7 +32,7 @@ func headlineTeaser(n *html.Node, s *stat) bool {
 		if !in(strongJunk, t) {
 			continue
 		}
-		if t != "teaser" {
+		if t != "teaser" && t != "banner" {
 			return false
 		}
 		named = true
