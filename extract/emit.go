@@ -30,7 +30,10 @@ type emitter struct {
 	// skip holds elements not emitted: the boxes trailing the story
 	// (see trailingBoxes).
 	skip map[*html.Node]bool
-	out  []string
+	// dates holds the links showing a post's date on a discussion page,
+	// each emitted as a line of its own (postdates.go).
+	dates map[*html.Node]bool
+	out   []string
 	// owner is the innermost block element around the text in buf, and
 	// seen holds each paragraph's text with its container (owner's
 	// parent): a paragraph that repeats a sibling is the story's own (see
@@ -82,7 +85,9 @@ type emitter struct {
 // same container (sibling <p> elements, lines between <br>s of one
 // element), or of the same <article> after new text of its own container
 // (see ownRepeat): a story that says a paragraph twice, where a page
-// carrying its article twice puts each copy in an element of its own. They are
+// carrying its article twice puts each copy in an element of its own,
+// dateMark a post's date on a discussion page (postdates.go: never
+// junk). They are
 // Unicode noncharacters (reserved for a program's internal use), and emit
 // and CleanText remove them from the page's own text, so a page cannot
 // forge them.
@@ -91,10 +96,11 @@ const (
 	headMark = "\ufdd1"
 	itemMark = "\ufdd2"
 	ownMark  = "\ufdd3"
+	dateMark = "\ufdd4"
 )
 
 // markStripper removes the marks; a Replacer is safe for concurrent use.
-var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "")
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "", dateMark, "")
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
@@ -108,7 +114,7 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil) }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil, nil) }
 
 // emitSkipping is emit, skipping the elements of extra too; host, the
 // page's, tells the story's citations of other sites (storyLists).
@@ -116,8 +122,9 @@ func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil) }
 // whose runs of cards are other products), the cards of n that hold
 // half its text are read as a region's are (contentCards). ss memoizes
 // the story containers trailingBoxes and storyLists ask for (stories);
-// nil computes them.
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories) []string {
+// nil computes them. The links in dates are posts' dates, emitted as
+// lines that are never junk (postDateLinks).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories, dates map[*html.Node]bool) []string {
 	skip := joinNodes(trailingBoxes(n, extra, ss), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
@@ -125,7 +132,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bo
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
+	e := &emitter{skip: skip, dates: dates, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
 	if cards {
 		e.cards = contentCards(n)
 	}
@@ -203,6 +210,11 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		// <rt> is a ruby annotation (the reading of the word
 		// above which it is shown), <rp> its parentheses for
 		// browsers without ruby: neither is the running text.
+		return
+	}
+	if e.dates[c] {
+		e.flush()
+		e.out = append(e.out, dateMark+textOf(c))
 		return
 	}
 	block := blockTags[c.DataAtom] || displayFormula(c)

@@ -309,12 +309,16 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product, ts)
+	var dates map[*html.Node]bool
+	if sg.discussion() {
+		dates = postDateLinks(blocks) // postdates.go
+	}
 	raw = append(raw, intro...)
 	for _, b := range blocks {
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), ss)...) // cardblock.go
+		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), ss, dates)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)
