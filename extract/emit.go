@@ -30,10 +30,11 @@ type emitter struct {
 	// skip holds elements not emitted: the boxes trailing the story
 	// (see trailingBoxes).
 	skip map[*html.Node]bool
-	// dates holds the links showing a post's date on a discussion page,
-	// each emitted as a line of its own (postdates.go).
-	dates map[*html.Node]bool
-	out   []string
+	// postLines holds the links showing a post's date or its writer's name
+	// on a discussion page, each emitted as a line of its own
+	// (postdates.go).
+	postLines map[*html.Node]bool
+	out       []string
 	// owner is the innermost block element around the text in buf, and
 	// seen holds each paragraph's text with its container (owner's
 	// parent): a paragraph that repeats a sibling is the story's own (see
@@ -86,8 +87,8 @@ type emitter struct {
 // element), or of the same <article> after new text of its own container
 // (see ownRepeat): a story that says a paragraph twice, where a page
 // carrying its article twice puts each copy in an element of its own,
-// dateMark a post's date on a discussion page (postdates.go: never
-// junk). They are
+// postMark a post's date or its writer's name on a discussion page
+// (postdates.go: never junk). They are
 // Unicode noncharacters (reserved for a program's internal use), and emit
 // and CleanText remove them from the page's own text, so a page cannot
 // forge them.
@@ -96,11 +97,11 @@ const (
 	headMark = "\ufdd1"
 	itemMark = "\ufdd2"
 	ownMark  = "\ufdd3"
-	dateMark = "\ufdd4"
+	postMark = "\ufdd4"
 )
 
 // markStripper removes the marks; a Replacer is safe for concurrent use.
-var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "", dateMark, "")
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "", postMark, "")
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
@@ -122,9 +123,10 @@ func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, nil, n
 // whose runs of cards are other products), the cards of n that hold
 // half its text are read as a region's are (contentCards). ss memoizes
 // the story containers trailingBoxes and storyLists ask for (stories);
-// nil computes them. The links in dates are posts' dates, emitted as
-// lines that are never junk (postDateLinks).
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories, dates map[*html.Node]bool) []string {
+// nil computes them. The links in postLines are posts' dates and writers'
+// names, emitted as lines that are never junk (postDateLinks,
+// postNameLinks).
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bool, ss *stories, postLines map[*html.Node]bool) []string {
 	skip := joinNodes(trailingBoxes(n, extra, ss), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
@@ -132,7 +134,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards bo
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, dates: dates, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
+	e := &emitter{skip: skip, postLines: postLines, lists: proseLists(n, storyLists(n, host, ss)), owner: n}
 	if cards {
 		e.cards = contentCards(n)
 	}
@@ -212,9 +214,9 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		// browsers without ruby: neither is the running text.
 		return
 	}
-	if e.dates[c] {
+	if e.postLines[c] {
 		e.flush()
-		e.out = append(e.out, dateMark+textOf(c))
+		e.out = append(e.out, postMark+textOf(c))
 		return
 	}
 	block := blockTags[c.DataAtom] || displayFormula(c)
