@@ -424,13 +424,35 @@
 //     as in "comment even" and "comment odd"; each dated and carrying an
 //     in-page reply or permalink link, nesting replies) is not emitted; a
 //     page that opens with such posts, a forum, keeps them.
+//     On a page that reads as a discussion before its text is emitted
+//     (it declares a DiscussionForumPosting or a QAPage, marks three or
+//     more schema.org Comment items, or, declaring no article, holds
+//     four or more sibling posts, as for the page type below), a link
+//     holding nothing but one <time> element of eight words or fewer,
+//     alone on its line (the nearest block element around it holds no
+//     other text), is a post's date printed as its permalink
+//     (postdates.go): it is emitted as a line of its own that no junk
+//     pattern removes, where a line that is only a link, or only a
+//     date, would go as a menu entry or an article's dateline, and the
+//     thread would lose when each reply was written. A live blog's
+//     entries are not read so, nor a date linked inside a sentence.
+//     In each post (the largest element around such a date holding no
+//     other), the first link alone on its line with three words or
+//     fewer and an address that is no anchor (or a later one to the same
+//     address: an avatar showing the member's initial links to the
+//     profile as the name beside it does) names the post's writer, and
+//     is emitted so too when three or more posts' such links lead to one
+//     part of the site (the same host and first path segment, as a
+//     forum links each member's name to "/members/…").
 //     On a page classified liveblog_forum (see below), a line that
 //     appears three times or more in the text goes, every copy: the
 //     labels and figures each post's template prints beside it
 //     ("Joined", "Posts", a count) and a member's signature under each
 //     of their posts, which repeat word for word from post to post while
 //     what people write mostly does not (code that several posts quote
-//     is the exception, and is lost).
+//     is the exception, and is lost); a line that is only a date stays,
+//     the date of each post written that day, and so does a writer's
+//     name read as above, printed over each of their posts.
 //     On such a page a short line built around a figure (four words or
 //     fewer, no date or time of day, none of the brackets, quotes and operators of
 //     code) goes too, every copy, when three or more lines share its

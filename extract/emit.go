@@ -34,7 +34,11 @@ type emitter struct {
 	// skip holds elements not emitted: the boxes trailing the story
 	// (see trailingBoxes).
 	skip map[*html.Node]bool
-	out  []string
+	// postLines holds the links showing a post's date or its writer's name
+	// on a discussion page, each emitted as a line of its own
+	// (postdates.go).
+	postLines map[*html.Node]bool
+	out       []string
 	// owner is the innermost block element around the text in buf, and
 	// seen holds each paragraph's text with its container (owner's
 	// parent): a paragraph that repeats a sibling is the story's own (see
@@ -86,7 +90,9 @@ type emitter struct {
 // same container (sibling <p> elements, lines between <br>s of one
 // element), or of the same <article> after new text of its own container
 // (see ownRepeat): a story that says a paragraph twice, where a page
-// carrying its article twice puts each copy in an element of its own. They are
+// carrying its article twice puts each copy in an element of its own,
+// postMark a post's date or its writer's name on a discussion page
+// (postdates.go: never junk). They are
 // Unicode noncharacters (reserved for a program's internal use), and emit
 // and CleanText remove them from the page's own text, so a page cannot
 // forge them.
@@ -95,10 +101,11 @@ const (
 	headMark = "\ufdd1"
 	itemMark = "\ufdd2"
 	ownMark  = "\ufdd3"
+	postMark = "\ufdd4"
 )
 
 // markStripper removes the marks; a Replacer is safe for concurrent use.
-var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "")
+var markStripper = strings.NewReplacer(preMark, "", headMark, "", itemMark, "", ownMark, "", postMark, "")
 
 // stripMarks removes the marks from s.
 func stripMarks(s string) string {
@@ -112,17 +119,31 @@ func stripMarks(s string) string {
 // link text (menus and link lists that survived pruning) unless they are
 // one web address written out, threads of user replies after the
 // story (isThread) and boxes after it (trailingBoxes).
-func emit(n *html.Node) []string { return emitSkipping(n, nil, "", false, false, nil) }
+func emit(n *html.Node) []string { return emitSkipping(n, nil, blockContext{}, nil) }
 
-// emitSkipping is emit, skipping the elements of extra too; host, the
-// page's, tells the story's citations of other sites (storyLists).
-// With cards set (the block chosen, on a page other than a product's,
-// whose runs of cards are other products), the cards of n that hold
-// half its text are read as a region's are (contentCards). ss memoizes
-// the story containers trailingBoxes and storyLists ask for (stories);
-// nil computes them. With downloads set (a page other than a product's),
-// a line linking to a document is kept (documentLink).
-func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards, downloads bool, ss *stories) []string {
+// blockContext is what the emitter of a block knows of the page around
+// it.
+type blockContext struct {
+	// host, the page's, tells the story's citations of other sites
+	// (storyLists).
+	host string
+	// cards, set for the block chosen on a page other than a product's
+	// (whose runs of cards are other products), reads the cards of the
+	// block that hold half its text as a region's are (contentCards).
+	cards bool
+	// downloads, set on a page other than a product's, keeps a line
+	// linking to a document (documentLink).
+	downloads bool
+	// postLines holds the links that are posts' dates and writers'
+	// names, emitted as lines that are never junk (postDateLinks,
+	// postNameLinks).
+	postLines map[*html.Node]bool
+}
+
+// emitSkipping is emit, skipping the elements of extra too, in the
+// page's context bc. ss memoizes the story containers trailingBoxes and
+// storyLists ask for (stories); nil computes them.
+func emitSkipping(n *html.Node, extra map[*html.Node]bool, bc blockContext, ss *stories) []string {
 	skip := joinNodes(trailingBoxes(n, extra, ss), fieldNameLists(n))
 	for k := range extra {
 		if skip == nil {
@@ -130,8 +151,8 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, host string, cards, d
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, lists: proseLists(n, storyLists(n, host, ss)), owner: n, downloads: downloads}
-	if cards {
+	e := &emitter{skip: skip, postLines: bc.postLines, lists: proseLists(n, storyLists(n, bc.host, ss)), owner: n, downloads: bc.downloads}
+	if bc.cards {
 		e.cards = contentCards(n)
 	}
 	e.walk(n, false)
@@ -208,6 +229,11 @@ func (e *emitter) element(c *html.Node, inLink bool) {
 		// <rt> is a ruby annotation (the reading of the word
 		// above which it is shown), <rp> its parentheses for
 		// browsers without ruby: neither is the running text.
+		return
+	}
+	if e.postLines[c] {
+		e.flush()
+		e.out = append(e.out, postMark+textOf(c))
 		return
 	}
 	block := blockTags[c.DataAtom] || displayFormula(c)

@@ -120,7 +120,7 @@ func Extract(page []byte, opts Options) (*Article, error) {
 	if err == nil {
 		readRegion(page, a, ps, opts)
 		if a.PageType == PageLiveForum {
-			a.Paragraphs = dropPostFigures(dropPostFurniture(a.Paragraphs))
+			a.Paragraphs = dropPostFigures(dropPostFurniture(a.Paragraphs, ps.postNames))
 		}
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
@@ -192,6 +192,9 @@ type pageStats struct {
 	// a page that declares no Product, so the content region is read
 	// without them too.
 	reviewRuns bool
+	// postNames: the names of the posts' writers on a discussion page
+	// (postNameLinks), which repeat from post to post and stay.
+	postNames map[string]bool
 	// rated: a buyers' reviews section holding a rating histogram was
 	// cut (ratedReviewNodes): the page is one item's.
 	rated bool
@@ -309,12 +312,19 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
 	intro := standfirst(blocks[0], bodyNode, st, captions, mode.product, ts)
+	var postLines map[*html.Node]bool
+	if sg.discussion() {
+		postLines = postDateLinks(blocks) // postdates.go
+		ps.postNames = make(map[string]bool)
+		postLines = joinNodes(postLines, postNameLinks(postLines, ps.postNames))
+	}
 	raw = append(raw, intro...)
 	for _, b := range blocks {
 		if teasers[b] {
 			continue
 		}
-		raw = append(raw, emitSkipping(b, skip, host, blockCardsAreItems(ps, preferred), !mode.product, ss)...) // cardblock.go
+		bc := blockContext{host: host, cards: blockCardsAreItems(ps, preferred), downloads: !mode.product, postLines: postLines}
+		raw = append(raw, emitSkipping(b, skip, bc, ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
 		raw = append(raw, archiveGrid(blocks[len(blocks)-1], bodyNode, st)...)

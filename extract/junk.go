@@ -663,7 +663,8 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	var it []bool  // list items and table cells
 	var ow []bool  // paragraphs repeating one of their container (ownMark)
 	for _, l := range raw {
-		code, heading, item := strings.HasPrefix(l, preMark), strings.HasPrefix(l, headMark), strings.HasPrefix(l, itemMark)
+		// A post's date or writer (postMark) is never junk either, as code is not.
+		code, heading, item := strings.HasPrefix(l, preMark) || strings.HasPrefix(l, postMark), strings.HasPrefix(l, headMark), strings.HasPrefix(l, itemMark)
 		own := strings.HasPrefix(l, ownMark)
 		l = normalize(stripMarks(l)) // also marks inside text joined by splitParagraphs
 		if l == "" {

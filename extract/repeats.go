@@ -103,15 +103,17 @@ const furnitureMinSeen = 3 // how many times a line must appear in the text
 
 // dropPostFurniture returns the paragraphs of a thread without the lines
 // that appear furnitureMinSeen times or more, all of their copies; paras
-// itself when none does, or when nothing else would be left.
-func dropPostFurniture(paras []string) []string {
+// itself when none does, or when nothing else would be left. A line that
+// is only a date stays: the date of a post (postdates.go), the same for
+// every reply written that day.
+func dropPostFurniture(paras []string, names map[string]bool) []string {
 	seen := make(map[string]int, len(paras))
 	for _, p := range paras {
 		seen[p]++
 	}
 	var kept []string
 	for _, p := range paras {
-		if seen[p] < furnitureMinSeen {
+		if seen[p] < furnitureMinSeen || names[p] || dateLine.MatchString(junkKey(p)) {
 			kept = append(kept, p)
 		}
 	}
