@@ -13,7 +13,9 @@
 //     the element right after the placeholder when it holds four words or
 //     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
-//     wrapping a table or a block quote, a <header> outside <article>,
+//     wrapping a table, a block quote or a code listing's <pre>, whose
+//     <figcaption> naming the listing stays too: codefigure.go, a
+//     <header> outside <article>,
 //     <main>, an element marked articleBody and <section>, …; a header
 //     inside a <section> is that section's, as HTML reads it, not the
 //     site's banner: a news template's heading block with the title and

@@ -1029,13 +1029,18 @@ func siteHeader(toks []string, id string) bool {
 // textFigure reports whether n is a figure wrapping a data table (as
 // WordPress's table block does) or a block quote (a pull quote, a
 // testimonial: HTML's own pattern for a quote with its attribution);
-// such a figure is story text, not a picture and its caption.
+// such a figure is story text, not a picture and its caption. So is a
+// figure holding a code listing, and the caption naming the listing
+// (codefigure.go).
 func textFigure(n *html.Node) bool {
+	if n.DataAtom == atom.Figcaption {
+		return listingCaption(n)
+	}
 	return n.DataAtom == atom.Figure && len(findAll(n, false, isTextFigureContent)) > 0
 }
 
 func isTextFigureContent(n *html.Node) bool {
-	return n.DataAtom == atom.Table || n.DataAtom == atom.Blockquote
+	return n.DataAtom == atom.Table || n.DataAtom == atom.Blockquote || codeListing(n)
 }
 
 // resolveStreamed puts the content of React's streamed segments where
