@@ -13,7 +13,9 @@
 //     the element right after the placeholder when it holds four words or
 //     fewer ("Loading paragraph..."). Remove elements that never hold the story
 //     (script, style, forms, nav, aside, footer, figures other than those
-//     wrapping a table or a block quote, a <header> outside <article>,
+//     wrapping a table, a block quote or a code listing's <pre>, whose
+//     <figcaption> naming the listing stays too: codefigure.go, a
+//     <header> outside <article>,
 //     <main>, an element marked articleBody and <section>, …; a header
 //     inside a <section> is that section's, as HTML reads it, not the
 //     site's banner: a news template's heading block with the title and
@@ -30,7 +32,12 @@
 //     "tagStyle_z4kqwb", the hash parts and ambiguous names like "tag"
 //     are ignored, and so are the short groups of hexadecimal digits
 //     beside a hash, as in a UUID id "5e1c07b2-ad34-4f10-…", whose
-//     "ad34" would read as "ad": hexgroups.go), hover cards and tooltips, and elements hidden by an
+//     "ad34" would read as "ad": hexgroups.go; of a utility class word
+//     only the utility after its last variant prefix is read, and
+//     nothing of a bracketed CSS declaration, so that
+//     "hover:[text-decoration-skip-ink:none]" does not name a skip link
+//     nor "contrast-more:" a "more" link: utilityclass.go), hover cards
+//     and tooltips, and elements hidden by an
 //     attribute, an inline style or a class word that hides on every
 //     screen ("hide", or "d-none" without a "d-md-block" that shows it
 //     again); an element classed "hidden" or "invisible" (with no word
