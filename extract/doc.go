@@ -35,7 +35,7 @@
 //     "ad34" would read as "ad": hexgroups.go; of a utility class word
 //     only the utility after its last variant prefix is read, and
 //     nothing of a bracketed CSS declaration, so that
-//     "hover:[text-decoration-skip-ink:none]" does not name a skip link
+//     "hover:[text-decoration-skip:none]" does not name a skip link
 //     nor "contrast-more:" a "more" link: utilityclass.go), hover cards
 //     and tooltips, and elements hidden by an
 //     attribute, an inline style or a class word that hides on every

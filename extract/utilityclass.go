@@ -5,14 +5,14 @@ import "strings"
 // Utility-first CSS frameworks write a style as a class word: a variant
 // prefix says when it applies ("hover:", "print:", "lg:", a site's own
 // "links-accent:"), and a word in brackets is an arbitrary CSS
-// declaration ("[text-decoration-skip-ink:none]",
+// declaration ("[text-decoration-skip:none]",
 // "[--content-scroll-margin:4rem]"). Neither names the element: read as
-// words, a CSS property ("skip" in text-decoration-skip-ink, "content")
+// words, a CSS property ("skip" in text-decoration-skip, "content")
 // or a variant ("more" in contrast-more) would mark an inline link in a
 // paragraph as a skip link, or a menu as the story. utilityName keeps of
 // such a word only the utility after its last variant prefix, and
 // nothing of a bracketed declaration. A utility's arbitrary value
-// ("text-[var(--cardMeta)]") is kept: a design token's name can name
+// ("text-[var(--teaser-ink)]") is kept: a design token's name can name
 // what it styles. A word without ':' or '[' is returned whole, without a
 // copy.
 
