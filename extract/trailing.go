@@ -215,7 +215,11 @@ func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool 
 		}
 	}
 	if paras < storyMinParas || words < storyMinWords {
-		return nil
+		// A story spread over several boxes (spreadstory.go): what
+		// follows its last paragraph is read instead.
+		if c = spreadStoryEnd(block); c == nil {
+			return nil
+		}
 	}
 	type key struct {
 		a    atom.Atom
@@ -273,7 +277,9 @@ func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool 
 // relative address, or one on host; any page when host is ""), and at
 // most teaserMaxWords words outside links. A heading linking to its own
 // section (#anchor) is the page's; one linking to another site is a
-// pick of a list (a shop, a maker), not the site's teaser.
+// pick of a list (a shop, a maker), not the site's teaser. A card whose
+// heading is plain text and whose link is a short button is a teaser
+// too (buttonCard).
 func teaser(n *html.Node, host string) bool {
 	linked := false
 	for _, h := range findAll(n, false, isHeading) {
@@ -282,7 +288,10 @@ func teaser(n *html.Node, host string) bool {
 			break
 		}
 	}
-	return linked && wordsIn(n)-linkWordsIn(n) <= teaserMaxWords
+	if !linked {
+		return buttonCard(n, host) // buttoncards.go: the link is a button beside the heading
+	}
+	return wordsIn(n)-linkWordsIn(n) <= teaserMaxWords
 }
 
 // linkWordsIn counts the words of n's text inside links.
