@@ -385,7 +385,11 @@
 //     words or fewer and a link leaving the page, unless they are one
 //     heading, code or a table: a banner, a product card, a "read also"
 //     or newsletter box set into the text (a note or tip of the writer's,
-//     without a link, stays).
+//     without a link, stays). A box holding a button, a link of five
+//     words or fewer that is all the text of its own <div>, <section> or
+//     <aside> ("Save your seat"), goes so up to 80 words: a pitch for a
+//     course or a workshop, whose button a writer's note, linking from
+//     its sentences, does not have (ctabox.go).
 //     After such a story's element, or after the last paragraph of a
 //     story spread over several boxes (four or more <p> of 15 words or
 //     more outside lists and tables, 150+ words), runs of three or more

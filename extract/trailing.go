@@ -35,7 +35,8 @@ const (
 // tag alone; a story written in <div>s is left as it is.
 // On such a story it also returns the boxes set between its paragraphs
 // (children of its container after its first <p> and before its last)
-// that hold a link and setBoxMaxWords words or fewer: a banner, a
+// that hold a link and setBoxMaxWords words or fewer, or ctaBoxMaxWords
+// words or fewer when they hold a button (ctabox.go): a banner, a
 // product card, a "read more" or newsletter box that the template or the
 // editor drops into the text, which a writer would have written as a
 // paragraph.
@@ -71,7 +72,7 @@ func trailingBoxes(block *html.Node, skipped map[*html.Node]bool, ss *stories) m
 		if isBox(k) {
 			w := wordsIn(k)
 			boxed += w
-			if inside && w > 0 && w <= setBoxMaxWords && setBox(k, w) {
+			if inside && w > 0 && (w <= setBoxMaxWords || w <= ctaBoxMaxWords && hasButton(k)) && setBox(k, w) {
 				set = append(set, k)
 			}
 		}
