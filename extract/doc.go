@@ -400,7 +400,22 @@
 //     words or fewer and a link leaving the page, unless they are one
 //     heading, code or a table: a banner, a product card, a "read also"
 //     or newsletter box set into the text (a note or tip of the writer's,
-//     without a link, stays).
+//     without a link, stays). A box holding a button, a link of five
+//     words or fewer that is all the text of its own <div>, <section> or
+//     <aside> ("Save your seat"), goes so up to 80 words: a pitch for a
+//     course or a workshop, whose button a writer's note, linking from
+//     its sentences, does not have (ctabox.go).
+//     After such a story's element, or after the last paragraph of a
+//     story spread over several boxes (four or more <p> of 15 words or
+//     more outside lists and tables, 150+ words), runs of three or more
+//     sibling elements of one tag and first class word that are teasers
+//     of the site's other pages are not emitted: each holds at most 80
+//     words outside links and a heading mostly linking to another page
+//     of the site, or a heading without a link (h1–h6, or role="heading")
+//     beside a blurb, 40 words at most, and one or two button links of
+//     four words or fewer, outside sentences, to pages of the site
+//     ("Learn more"; buttoncards.go): the related pages and products a
+//     template lines up under the story.
 //     In a block that holds such a story, a grid of figures outside a
 //     table is not emitted: an element (not a table part, <p>, <pre> or
 //     <code>) with six or more element children of six words or fewer,

@@ -12,8 +12,14 @@ import (
 // paragraphs in a box of its own, between which the template sets its
 // pictures and banners, so that no one element holds the story's
 // paragraphs (storyContainer finds a list or a short run instead).
-func spreadStory(block *html.Node) bool {
+func spreadStory(block *html.Node) bool { return spreadStoryEnd(block) != nil }
+
+// spreadStoryEnd returns the last paragraph of the story spread over
+// several containers in block (see spreadStory), nil when block holds
+// no such story.
+func spreadStoryEnd(block *html.Node) *html.Node {
 	paras, words := 0, 0
+	var last *html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -27,6 +33,7 @@ func spreadStory(block *html.Node) bool {
 				if w := wordsIn(c); w >= actionStoryWords {
 					paras++
 					words += w
+					last = c
 				}
 				continue
 			}
@@ -34,5 +41,8 @@ func spreadStory(block *html.Node) bool {
 		}
 	}
 	walk(block)
-	return paras >= storyMinParas && words >= storyMinWords
+	if paras < storyMinParas || words < storyMinWords {
+		return nil
+	}
+	return last
 }

@@ -35,7 +35,8 @@ const (
 // tag alone; a story written in <div>s is left as it is.
 // On such a story it also returns the boxes set between its paragraphs
 // (children of its container after its first <p> and before its last)
-// that hold a link and setBoxMaxWords words or fewer: a banner, a
+// that hold a link and setBoxMaxWords words or fewer, or ctaBoxMaxWords
+// words or fewer when they hold a button (ctabox.go): a banner, a
 // product card, a "read more" or newsletter box that the template or the
 // editor drops into the text, which a writer would have written as a
 // paragraph.
@@ -71,7 +72,7 @@ func trailingBoxes(block *html.Node, skipped map[*html.Node]bool, ss *stories) m
 		if isBox(k) {
 			w := wordsIn(k)
 			boxed += w
-			if inside && w > 0 && w <= setBoxMaxWords && setBox(k, w) {
+			if inside && w > 0 && (w <= setBoxMaxWords || w <= ctaBoxMaxWords && hasButton(k)) && setBox(k, w) {
 				set = append(set, k)
 			}
 		}
@@ -215,7 +216,11 @@ func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool 
 		}
 	}
 	if paras < storyMinParas || words < storyMinWords {
-		return nil
+		// A story spread over several boxes (spreadstory.go): what
+		// follows its last paragraph is read instead.
+		if c = spreadStoryEnd(block); c == nil {
+			return nil
+		}
 	}
 	type key struct {
 		a    atom.Atom
@@ -273,7 +278,9 @@ func teaserRuns(block *html.Node, host string, ss *stories) map[*html.Node]bool 
 // relative address, or one on host; any page when host is ""), and at
 // most teaserMaxWords words outside links. A heading linking to its own
 // section (#anchor) is the page's; one linking to another site is a
-// pick of a list (a shop, a maker), not the site's teaser.
+// pick of a list (a shop, a maker), not the site's teaser. A card whose
+// heading is plain text and whose link is a short button is a teaser
+// too (buttonCard).
 func teaser(n *html.Node, host string) bool {
 	linked := false
 	for _, h := range findAll(n, false, isHeading) {
@@ -282,7 +289,10 @@ func teaser(n *html.Node, host string) bool {
 			break
 		}
 	}
-	return linked && wordsIn(n)-linkWordsIn(n) <= teaserMaxWords
+	if !linked {
+		return buttonCard(n, host) // buttoncards.go: the link is a button beside the heading
+	}
+	return wordsIn(n)-linkWordsIn(n) <= teaserMaxWords
 }
 
 // linkWordsIn counts the words of n's text inside links.
