@@ -441,6 +441,18 @@
 //     more") and is not emitted (disclosures.go): such notices head the
 //     story, before the links they warn of; a sentence further on that
 //     cites the site's guidelines is the writer's and stays.
+//     In a <header> element of the blocks that holds an <h1> and at most
+//     900 characters of text besides it (the story's header), the
+//     title stays, and so does a line that ends a sentence, one of more
+//     than 60 characters (spaces aside), and a paragraph (<p>) of four words or more
+//     without links (a dek written as a headline); each other line with
+//     text, read element by element down to those holding text of
+//     their own, is the header's meta line (the writer's name, "Mar 3",
+//     "Revised: Apr 11", a reading time, a count of views, a category
+//     label, a "Follow" button) and is not emitted (headermeta.go):
+//     each sits in an element of its own, so no line filter sees a name
+//     and its date together. A box around the title without a <header>
+//     tag is not read so (on a shop's page it holds the offer).
 //     A thread of user replies after at least 100 words of story (sibling
 //     posts from one template: the same tag with a class word in common,
 //     as in "comment even" and "comment odd"; each dated and carrying an

@@ -308,6 +308,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, slideshows(scope, ss))          // slideshow.go
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
+	skip = joinNodes(skip, storyHeaderMeta(scope, st))     // headermeta.go
 	var raw []string
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
