@@ -20,7 +20,7 @@ import "strings"
 // the text after the last ':' outside brackets, or "" when that text is
 // a bracketed declaration.
 func utilityName(w string) string {
-	if strings.IndexAny(w, ":[") < 0 {
+	if !strings.ContainsAny(w, ":[") {
 		return w
 	}
 	depth, start := 0, 0
