@@ -355,7 +355,14 @@
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. When the page's JSON-LD articleBody (150 words or
+//     the writer. So does the close of the text from a paragraph in its
+//     second half that opens with the first eight words of the
+//     description of a schema.org Person in the page's JSON-LD (tags and
+//     entities removed), with up to two lines of six words or fewer
+//     before it that end no sentence (the name, the role), when that
+//     close is 250 words at most and under a fifth of the text: the
+//     author box prints the profile the page declares (authorbio.go).
+//     When the page's JSON-LD articleBody (150 words or
 //     more) ends where a paragraph of the text ends (its last eight
 //     words), with half the text up to there found in it, the paragraphs
 //     after that one go when they are short (150 words at most and a

@@ -332,6 +332,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	paras, labelled := cleanLines(raw, ts)
 	paras = dropAuthorBox(paras, m.author)
+	paras = dropPersonBio(paras, m.bios) // authorbio.go
 	paras = dropAfterLDBody(paras, m.body)
 	block := blockKind(blocks, bodyNode, preferred)
 	if alt := ldBodyParagraphs(m.body, m.bodyOwn, paras, newTitleSet(titles...)); alt != nil {

@@ -25,6 +25,9 @@ type meta struct {
 	// headline (og:title, twitter:title, <title> or <h1> says the same),
 	// so body is this page's article, not a site-wide or teaser entity.
 	bodyOwn bool
+	// bios are the opening words of the descriptions of schema.org
+	// Person entities in JSON-LD (bioKey): the author box's text.
+	bios []string
 	// discussion: JSON-LD or microdata declare a forum thread or a
 	// question page (DiscussionForumPosting, QAPage), or three or more
 	// posts are schema.org Comment items. A FAQ's Question items do not
@@ -78,6 +81,7 @@ func readMeta(doc *goquery.Document) meta {
 
 	m.author = ld.author
 	m.body = ld.body
+	m.bios = ld.bios
 	m.bodyOwn = ld.body != "" && headlineOf(ld.headline, og, tw, docTitle, h1)
 	m.discussion = idx.discussion
 	for _, sel := range []struct{ q, a string }{
@@ -204,6 +208,7 @@ func parseTime(s string) (time.Time, bool) {
 // ldInfo is what JSON-LD says about the article.
 type ldInfo struct {
 	headline, author, published, lang, body string
+	bios                                    []string // Person descriptions, as bioKey gives them
 }
 
 // readJSONLD reads the first Article-like object from the page's JSON-LD
@@ -220,7 +225,8 @@ func readJSONLD(doc *goquery.Document) ldInfo {
 			return true
 		}
 		walkLD(v, &info, 0)
-		return info.headline == ""
+		info.bios = collectPersonBios(v, info.bios, 0)
+		return true
 	})
 	return info
 }
