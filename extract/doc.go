@@ -362,6 +362,14 @@
 //     before it that end no sentence (the name, the role), when that
 //     close is 250 words at most and under a fifth of the text: the
 //     author box prints the profile the page declares (authorbio.go).
+//     So do the lines closing the text that are each part of a writer's
+//     box: an element around a link repeating the address and the words
+//     (two to five) of the byline's link (one naming the page's author,
+//     a rel="author" link, or one on a line opening with "By"), holding
+//     an image and a <p> with a word of the name, opening with the name,
+//     160 words at most and not holding the byline, read before pruning
+//     (not on a discussion or a product's page): the headshot, name, role
+//     and bio the template sets after the story (writerbox.go).
 //     When the page's JSON-LD articleBody (150 words or
 //     more) ends where a paragraph of the text ends (its last eight
 //     words), with half the text up to there found in it, the paragraphs

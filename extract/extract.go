@@ -239,6 +239,12 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product(), heroes: !sg.declaresArticle()}
+	var writers []string
+	if !mode.discussion && !mode.product {
+		// The writer's boxes are read before pruning, which may take
+		// the byline or the box's name link (writerbox.go).
+		writers = writerBoxes(bodyNode, m.author)
+	}
 	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
 		// Dated customer reviews on a page that declares no Product.
@@ -334,6 +340,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	paras = dropAuthorBox(paras, m.author)
 	paras = dropPersonBio(paras, m.bios) // authorbio.go
 	paras = dropAfterLDBody(paras, m.body)
+	paras = dropWriterBoxes(paras, writers) // writerbox.go
 	block := blockKind(blocks, bodyNode, preferred)
 	if alt := ldBodyParagraphs(m.body, m.bodyOwn, paras, newTitleSet(titles...)); alt != nil {
 		paras, block = alt, BlockJSONLD
