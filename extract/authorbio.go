@@ -113,28 +113,13 @@ func dropPersonBio(paras []string, bios []string) []string {
 	if len(bios) == 0 || len(paras) < 4 {
 		return paras
 	}
-	total := 0
-	for _, p := range paras {
-		total += len(p)
-	}
 	keys := makeSet(bios...)
-	seen := 0
-	for i, p := range paras {
-		if seen*2 >= total && in(keys, bioKey(p)) {
-			start := bioLeadStart(paras, i)
-			words, chars := 0, 0
-			for _, q := range paras[start:] {
-				words += wordCount(q)
-				chars += len(q)
-			}
-			if words <= personBioMaxWords && chars*5 < total {
-				return paras[:start]
-			}
-			return paras
+	return cutClosingBox(paras, personBioMaxWords, func(i int) (int, bool) {
+		if !in(keys, bioKey(paras[i])) {
+			return 0, false
 		}
-		seen += len(p)
-	}
-	return paras
+		return bioLeadStart(paras, i), true
+	})
 }
 
 // bioLeadStart returns where the author box holding the bio at paras[i]

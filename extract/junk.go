@@ -1013,22 +1013,36 @@ func dropAuthorBox(paras []string, author string) []string {
 	if w := wordCount(author); w < 2 || w > 5 || len(paras) < 4 {
 		return paras
 	}
+	return cutClosingBox(paras, authorBoxMaxWords, func(i int) (int, bool) {
+		return i, paras[i] == author || strings.HasPrefix(paras[i], author+" ")
+	})
+}
+
+// cutClosingBox cuts paras at a box closing the text: from the first
+// paragraph in the second half of the text that opens the box (opens
+// reports it, and the index where the box starts, at or before that
+// paragraph) to the end, when that holds maxWords words at most and
+// under a fifth of the text. Otherwise, or with no such paragraph, paras
+// is returned whole.
+func cutClosingBox(paras []string, maxWords int, opens func(i int) (start int, ok bool)) []string {
 	total := 0
 	for _, p := range paras {
 		total += len(p)
 	}
 	seen := 0
 	for i, p := range paras {
-		if seen*2 >= total && (p == author || strings.HasPrefix(p, author+" ")) {
-			words, chars := 0, 0
-			for _, q := range paras[i:] {
-				words += wordCount(q)
-				chars += len(q)
+		if seen*2 >= total {
+			if start, ok := opens(i); ok {
+				words, chars := 0, 0
+				for _, q := range paras[start:] {
+					words += wordCount(q)
+					chars += len(q)
+				}
+				if words <= maxWords && chars*5 < total {
+					return paras[:start]
+				}
+				return paras
 			}
-			if words <= authorBoxMaxWords && chars*5 < total {
-				return paras[:i]
-			}
-			return paras
 		}
 		seen += len(p)
 	}
