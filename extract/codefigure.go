@@ -25,5 +25,5 @@ func codeListing(n *html.Node) bool {
 // listing the text refers to; a picture's caption still goes.
 func listingCaption(n *html.Node) bool {
 	p := n.Parent
-	return p != nil && p.DataAtom == atom.Figure && len(findAll(p, false, codeListing)) > 0
+	return p != nil && p.DataAtom == atom.Figure && findFirst(p, atom.Pre) != nil
 }

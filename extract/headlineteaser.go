@@ -19,9 +19,9 @@ const headlineTeaserReach = 3
 // banner). Many news templates call the lead under the headline its
 // "teaser" (the word German newsrooms use for it), the name other
 // templates give the cards of other stories: those carry links and come
-// in runs, away from the headline, and still go. A hidden element goes too. The same holds
-// for the name "banner", which a landing page's hero gives the line
-// under its <h1> (titlebanner.go).
+// in runs, away from the headline, and still go. The same holds for the
+// name "banner", which a landing page's hero gives the line under its
+// <h1> (titlebanner.go). A hidden element goes too.
 func headlineTeaser(n *html.Node, s *stat) bool {
 	if s == nil || s.link > 0 || s.good() < standfirstMinRunes || !followsH1(n) ||
 		hidden(n) || hiddenClass(getAttr(n, "class")) || strings.TrimSpace(getAttr(n, "role")) != "" {

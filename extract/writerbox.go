@@ -12,22 +12,23 @@ import (
 // Many templates close an article with a box about its writer: a
 // headshot, the name as a link to the writer's page, a role line, and a
 // paragraph or two about the person. The name link goes to the same
-// address, with the same words, as the byline's link over the story
-// (a link the page's author metadata names, a rel="author" link, or one
-// on a line opening with "By"): that repeat is the signal, for a story
-// does not link its own writer twice under one name. The box is the
-// smallest element around the repeated link that also holds an image
-// and a paragraph naming the person (a word of the name of three
-// letters or more), when it is short (writerBoxMaxWords), its text opens
-// with the name and it does not hold the byline itself. A related
-// story's card, with its writer's link and picture, opens with its
-// title and its teaser does not name its writer.
+// address, with the same words, as the byline's link over the story (a
+// link the page's author metadata names, a rel="author" link, or one on
+// a line opening with "By" or its like in other languages, stripBy):
+// that repeat is the signal, for a story does not link its own writer
+// twice under one name. The box is the smallest element around the
+// repeated link that also holds an image and a paragraph naming the
+// person (a word of the name of three letters or more), when it is
+// short (writerBoxMaxWords), its text opens with the name and it does
+// not hold the byline itself. A related story's card, with its writer's
+// link and picture, opens with its title and its teaser does not name
+// its writer.
 //
 // The boxes are read from the page before pruning (which may take the
 // byline or the name link), and the lines that close the text and are
-// each found in a box's text are dropped: the box after the story's last
-// paragraph. A closing paragraph of the story that mentions the writer
-// is no part of such a box and stays, and so does a box the text
+// each found in a box's text are dropped: the box after the story's
+// last paragraph. A closing paragraph of the story that mentions the
+// writer is no part of such a box and stays, and so does a box the text
 // does not close, with what follows it.
 
 // Limits of writerBoxes.
@@ -145,7 +146,7 @@ func writerBox(a, byline *html.Node, name string, scope *html.Node) *html.Node {
 
 // isByline reports whether the link a, holding name, is the story's
 // byline: the page's author as its metadata gives it, a rel="author"
-// link, or a link its parent's text opens with "By" on.
+// link, or a link on a line opening with a byline's "By" (stripBy).
 func isByline(a *html.Node, name, author string) bool {
 	if strings.EqualFold(name, strings.TrimSpace(author)) {
 		return true
@@ -158,8 +159,8 @@ func isByline(a *html.Node, name, author string) bool {
 	if a.Parent == nil {
 		return false
 	}
-	t := strings.ToLower(normalize(textOf(a.Parent)))
-	return strings.HasPrefix(t, "by ") && strings.Contains(t, strings.ToLower(name))
+	t := strings.TrimSpace(normalize(textOf(a.Parent)))
+	return stripBy(t) != t && strings.Contains(strings.ToLower(t), strings.ToLower(name))
 }
 
 // squeeze returns s without its white space, so that the lines the
