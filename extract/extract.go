@@ -201,6 +201,11 @@ type pageStats struct {
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
+	// items are the names of the Products and ProductGroups the page's
+	// JSON-LD declares, on a product page (linkedData.itemNames): the
+	// region's reader (readRegion) parses the page again but not its
+	// JSON-LD.
+	items []string
 	// itemPage: the page sells one item its JSON-LD or microdata
 	// declares and its one <h1> names (singleItemPage), on a product
 	// page, or one its OpenGraph tags declare on a page with no
@@ -268,8 +273,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, rated: rated, cardArticle: inArticleRun(preferred)}
 	if mode.product {
-		ps.description = readProductDescription(root, bodyNode)
-		ps.itemPage = singleItemPage(root, bodyNode)
+		ps.description = readProductDescription(m.ld, bodyNode)
+		ps.itemPage = singleItemPage(m.ld, bodyNode)
+		ps.items = m.ld.itemNames()
 	} else if !ps.declaresArticle {
 		ps.itemPage = openGraphItemPage(root, bodyNode) // itemopengraph.go
 	}
@@ -277,7 +283,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	actions := actionBoxes(bodyNode, st)
 	var products []string
 	if mode.product && preferred == nil {
-		products = productNames(root)
+		products = m.ld.productsOnOffer()
 	}
 	prune(bodyNode, protected, st, mode)
 
@@ -307,7 +313,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		teasers = joinNodes(teasers, ratedItemStrips(bodyNode, st))
 	}
 	if mode.product {
-		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, itemNames(root)))
+		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, ps.items))
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0], ss)), storyActions(actions, scope, ps.structuredArticle, ss))
 	skip = joinNodes(skip, figureGrids(scope, ss))

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -86,7 +85,7 @@ func lastResortArticle(page []byte, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
-	raw, cut := regionParagraphs(body, sg.product())
+	raw, cut := regionParagraphs(body, sg.product(), m.ld.itemNames())
 	if cut == nil || cut.text < lastResortMinText || cut.linkDensity() >= lastResortMaxLinks {
 		return nil
 	}
@@ -170,32 +169,22 @@ const ldEntityMinWords = 80
 // question's answers). Script-rendered pages carry their story there
 // while the markup holds only an empty mount point.
 func ldEntityArticle(root *html.Node, opts Options) *Article {
+	m := readMeta(goquery.NewDocumentFromNode(root))
 	var best []string
 	var entity map[string]any
 	bestWords := 0
-	for _, s := range findAll(root, false, isLDScript) {
-		if s.FirstChild == nil || len(s.FirstChild.Data) > 1<<20 {
+	for _, e := range m.ld.entities {
+		if siteEntity(e["@type"]) {
 			continue
 		}
-		var v any
-		if json.Unmarshal([]byte(s.FirstChild.Data), &v) != nil {
-			continue
-		}
-		for _, e := range ldEntities(v, 0) {
-			if siteEntity(e["@type"]) {
-				continue
-			}
-			prose := ldProse(e, 0)
-			if n := wordCount(strings.Join(prose, " ")); n > bestWords {
-				best, bestWords, entity = prose, n, e
-			}
+		prose := ldProse(e, 0)
+		if n := wordCount(strings.Join(prose, " ")); n > bestWords {
+			best, bestWords, entity = prose, n, e
 		}
 	}
 	if bestWords < ldEntityMinWords {
 		return nil
 	}
-	doc := goquery.NewDocumentFromNode(root)
-	m := readMeta(doc)
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(ldParagraphs(best), newTitleSet(titles...))
 	if !usable(paras) {
@@ -257,50 +246,6 @@ func siteEntity(t any) bool {
 		return len(x) > 0
 	}
 	return false
-}
-
-func isLDScript(n *html.Node) bool {
-	return n.DataAtom == atom.Script && strings.EqualFold(strings.TrimSpace(getAttr(n, "type")), "application/ld+json")
-}
-
-// ldEntities returns the top-level objects of a JSON-LD value: the value
-// itself, the elements of an array, the members of an @graph.
-func ldEntities(v any, depth int) []map[string]any {
-	if depth > 4 {
-		return nil
-	}
-	switch x := v.(type) {
-	case []any:
-		var out []map[string]any
-		for _, e := range x {
-			out = append(out, ldEntities(e, depth+1)...)
-		}
-		return out
-	case map[string]any:
-		if g, ok := x["@graph"]; ok {
-			return append(ldEntities(g, depth+1), x)
-		}
-		return []map[string]any{x}
-	}
-	return nil
-}
-
-// pageLDEntities returns the top-level objects (ldEntities) of every
-// JSON-LD script of the page, in document order; scripts that do not
-// parse, or over a megabyte, are skipped.
-func pageLDEntities(root *html.Node) []map[string]any {
-	var out []map[string]any
-	for _, s := range findAll(root, true, isLDScript) {
-		if s.FirstChild == nil || s.FirstChild.Type != html.TextNode || len(s.FirstChild.Data) > 1<<20 {
-			continue
-		}
-		var v any
-		if json.Unmarshal([]byte(strings.TrimSpace(s.FirstChild.Data)), &v) != nil {
-			continue
-		}
-		out = append(out, ldEntities(v, 0)...)
-	}
-	return out
 }
 
 // ldPartKeys name the members of a JSON-LD entity whose prose is part
@@ -395,7 +340,7 @@ func regionArticle(root *html.Node, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
-	raw, cut := regionParagraphs(body, sg.product()) // cuts the landmarks from body
+	raw, cut := regionParagraphs(body, sg.product(), m.ld.itemNames()) // cuts the landmarks from body
 	if !readsAsContent(body, cut) {
 		return nil
 	}

@@ -17,9 +17,9 @@ import (
 // AggregateOffer (the item sold in many configurations or by many
 // sellers, each a line of the page) and a shop's category page, whose
 // heading names the category, are read as their region still.
-func singleItemPage(root, body *html.Node) bool {
+func singleItemPage(ld linkedData, body *html.Node) bool {
 	var names []string
-	for _, e := range pageLDEntities(root) {
+	for _, e := range ld.entities {
 		if !singleItem(e) {
 			continue
 		}

@@ -34,8 +34,8 @@ type productDescription struct {
 // in root's JSON-LD (declaredDescription) and whether body shows it.
 // It runs on the page as parsed, before pruning cuts the drawer, tab or
 // side sheet the description may be set in.
-func readProductDescription(root, body *html.Node) productDescription {
-	desc := declaredDescription(root)
+func readProductDescription(ld linkedData, body *html.Node) productDescription {
+	desc := declaredDescription(ld)
 	if len(desc) < declaredDescMin {
 		return productDescription{}
 	}
@@ -70,9 +70,9 @@ func withDeclaredDescription(paras []string, d productDescription) []string {
 // or ProductGroup the page's JSON-LD declares; "" when it declares items
 // of more than one name (a shop's category page, whose text is its
 // items, not one item's description).
-func declaredDescription(root *html.Node) string {
+func declaredDescription(ld linkedData) string {
 	best, name := "", ""
-	for _, e := range pageLDEntities(root) {
+	for _, e := range ld.entities {
 		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
 			continue
 		}

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +27,9 @@ type meta struct {
 	// bios are the opening words of the descriptions of schema.org
 	// Person entities in JSON-LD (bioKey): the author box's text.
 	bios []string
+	// ld is the page's JSON-LD, for the readers of other declarations
+	// (products, the entity a script-rendered page keeps its text in).
+	ld linkedData
 	// discussion: JSON-LD or microdata declare a forum thread or a
 	// question page (DiscussionForumPosting, QAPage), or three or more
 	// posts are schema.org Comment items. A FAQ's Question items do not
@@ -47,7 +49,8 @@ func readMeta(doc *goquery.Document) meta {
 		v, _ := doc.Find(sel).First().Attr(name)
 		return collapseSpace(v)
 	}
-	ld := readJSONLD(doc)
+	m.ld = readLinkedData(doc.Nodes[0])
+	ld := readJSONLD(m.ld)
 
 	og := attr(`meta[property="og:title"]`, "content")
 	tw := attr(`meta[name="twitter:title"]`, "content")
@@ -211,23 +214,14 @@ type ldInfo struct {
 	bios                                    []string // Person descriptions, as bioKey gives them
 }
 
-// readJSONLD reads the first Article-like object from the page's JSON-LD
-// blocks. Malformed blocks are skipped.
-func readJSONLD(doc *goquery.Document) ldInfo {
+// readJSONLD reads the first Article-like object of the page's JSON-LD
+// and the descriptions of every Person it declares.
+func readJSONLD(ld linkedData) ldInfo {
 	var info ldInfo
-	doc.Find(`script[type="application/ld+json"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		raw := strings.TrimSpace(s.Text())
-		if raw == "" || len(raw) > 1<<20 {
-			return true
-		}
-		var v any
-		if json.Unmarshal([]byte(raw), &v) != nil {
-			return true
-		}
+	for _, v := range ld.values {
 		walkLD(v, &info, 0)
 		info.bios = collectPersonBios(v, info.bios, 0)
-		return true
-	})
+	}
 	return info
 }
 

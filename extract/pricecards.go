@@ -102,23 +102,6 @@ func productStrips(n *html.Node, st map[*html.Node]*stat, names []string) map[*h
 	return priceCards(n, h1s[0], st)
 }
 
-// itemNames returns the names of the schema.org Products and
-// ProductGroups (a product sold in sizes or colours) the page's JSON-LD
-// declares, with offers or without (ldEntities: in arrays and @graph
-// too). Malformed blocks are skipped.
-func itemNames(root *html.Node) []string {
-	var names []string
-	for _, e := range pageLDEntities(root) {
-		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
-			continue
-		}
-		if nm, _ := e["name"].(string); strings.TrimSpace(nm) != "" {
-			names = append(names, html.UnescapeString(nm))
-		}
-	}
-	return names
-}
-
 // namesItem reports whether heading names one of the items: the words
 // of one hold all the words of the other, however they are punctuated
 // ("KALLAX Shelf unit, white" for "KALLAX Shelf unit - white") and

@@ -64,22 +64,6 @@ func ownProduct(body *html.Node, blocks []*html.Node, st map[*html.Node]*stat, n
 // a page may set several carousels one under another.
 const productMinCards = 3
 
-// productNames returns the names of the schema.org Products on offer
-// (with "offers") the page's JSON-LD declares (ldEntities: in arrays
-// and @graph too). Malformed blocks are skipped.
-func productNames(root *html.Node) []string {
-	var names []string
-	for _, e := range pageLDEntities(root) {
-		if !ldTypeIs(e["@type"], "product") || e["offers"] == nil {
-			continue
-		}
-		if n, _ := e["name"].(string); strings.TrimSpace(n) != "" {
-			names = append(names, html.UnescapeString(n))
-		}
-	}
-	return names
-}
-
 // ldTypeIs reports whether a JSON-LD @type value (a string or an array
 // of strings) is typ, compared without case.
 func ldTypeIs(t any, typ string) bool {

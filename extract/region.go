@@ -32,13 +32,9 @@ var regionLandmarkRoles = makeSet("navigation", "banner", "contentinfo", "comple
 //
 // It also returns the measure of body once its landmarks are cut, before
 // the links above the heading are (see cutLinksBeforeHeading).
-func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
+func regionParagraphs(body *html.Node, cutReviews bool, items []string) ([]string, *stat) {
 	st := measure(body)
 	total := st[body].text
-	var names []string // the items the page declares, read before its scripts are cut
-	if cutReviews && body.Parent != nil {
-		names = itemNames(body.Parent)
-	}
 	cutLandmarks(body, st, total, cutReviews)
 	region := body
 	if mains := findAll(body, false, isMain); len(mains) == 1 {
@@ -52,7 +48,7 @@ func regionParagraphs(body *html.Node, cutReviews bool) ([]string, *stat) {
 	e := &emitter{keepLinks: true}
 	rs := measure(region)
 	if cutReviews {
-		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, names))
+		e.skip = joinNodes(otherProducts([]*html.Node{region}, rs, nil), productStrips(region, rs, items))
 	}
 	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves the three uses below
 	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(runs)), fieldNameLists(region))
@@ -243,7 +239,7 @@ func readRegion(page []byte, a *Article, ps pageStats, opts Options) {
 	if ps.reviewRuns {
 		cutReviewRuns(body) // reviewrun.go: as the first pass did
 	}
-	raw, cut := regionParagraphs(body, ps.product)
+	raw, cut := regionParagraphs(body, ps.product, ps.items)
 	paras, _ := cleanLines(raw, newTitleSet(opts.Title))
 	if ps.declaresArticle && asOther && !regionOutweighsPost(paras, cut) &&
 		!(a.PageType == PageOther && regionHoldsCards(paras, body)) {
