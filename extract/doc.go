@@ -344,7 +344,12 @@
 //     the story is spread over several containers rather than written as
 //     the <p> children of one (four or more <p> of 15 words or more
 //     outside lists and tables, 150+ words, anywhere in the block): a
-//     page built from editor blocks, one box per run of paragraphs. An
+//     page built from editor blocks, one box per run of paragraphs. On a
+//     page that says article through og:type alone, which templates set
+//     on service pages too, such banners go only after the last
+//     paragraph of a story so spread (closingactions.go): the row of the
+//     site's offers set under an article ("Book a survey"), where a
+//     service page's pitches between its paragraphs are its content. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it (unless that is 2,000 characters or
 //     more and over a third of the text: a book's page prints "About the
