@@ -109,7 +109,7 @@ func actionBox(n *html.Node, st map[*html.Node]*stat) bool {
 		return false
 	}
 	line := lineOf(act, n)
-	return wordsIn(line) == aw
+	return wordsIn(line) == aw || opensLine(act, line)
 }
 
 // actionStoryWords is the length of a paragraph that opens a story

@@ -335,16 +335,24 @@
 //     There too, a banner set after the block's first paragraph of 15
 //     words or more is not emitted: a <div>, <section> or <aside> of 40
 //     words or fewer before step 2, whose text ends in a link or button
-//     of four words or fewer on a line of its own, after a pitch of three
-//     words or more ("Earn your degree in data analytics", then "Learn
-//     more"), unless another such box of its tag and first class word is
+//     of four words or fewer on a line of its own (in an element of its
+//     own, or right after a block element such as the pitch's heading,
+//     with nothing but white space between, where a browser breaks the
+//     line though no element wraps the link: linestart.go), after a pitch
+//     of three words or more ("Earn your degree in data analytics", then
+//     "Learn more"), unless another such box of its tag and first class word is
 //     on the page (a round-up's product cards). A story's sentence may
 //     end in a link, but on the sentence's own line. On a page whose
 //     JSON-LD or microdata declares an article, such banners go too when
 //     the story is spread over several containers rather than written as
 //     the <p> children of one (four or more <p> of 15 words or more
 //     outside lists and tables, 150+ words, anywhere in the block): a
-//     page built from editor blocks, one box per run of paragraphs. An
+//     page built from editor blocks, one box per run of paragraphs. On a
+//     page that says article through og:type alone, which templates set
+//     on service pages too, such banners go only after the last
+//     paragraph of a story so spread (closingactions.go): the row of the
+//     site's offers set under an article ("Book a survey"), where a
+//     service page's pitches between its paragraphs are its content. An
 //     author or reviewer bio heading in the second half of the text drops
 //     itself and everything after it (unless that is 2,000 characters or
 //     more and over a third of the text: a book's page prints "About the

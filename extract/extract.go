@@ -316,6 +316,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		teasers = joinNodes(joinNodes(otherProducts(blocks, st, teasers), others), productStrips(bodyNode, st, ps.items))
 	}
 	skip := joinNodes(joinNodes(teasers, storyCaptions(captions, blocks[0], ss)), storyActions(actions, scope, ps.structuredArticle, ss))
+	if ps.declaresArticle && !ps.structuredArticle {
+		skip = joinNodes(skip, closingActions(actions, scope)) // closingactions.go
+	}
 	skip = joinNodes(skip, figureGrids(scope, ss))
 	skip = joinNodes(skip, slideshows(scope, ss))          // slideshow.go
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go

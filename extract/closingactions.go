@@ -1,0 +1,46 @@
+package extract
+
+import (
+	"golang.org/x/net/html"
+)
+
+// closingActions returns the action boxes (actionBoxes) inside block
+// that follow the last paragraph of a story spread over several
+// containers (spreadStoryEnd), on a page that declares an article
+// through og:type alone. Templates set og:type article on every page,
+// service pages included, whose pitches and buttons between their
+// paragraphs are their content, so storyActions does not read such a
+// page; but a pitch with its button after the story's last paragraph
+// closes the story rather than tells it: the row of the site's offers
+// ("Get a free quote", "Learn about our plans") a template sets under
+// an article.
+func closingActions(boxes map[*html.Node]bool, block *html.Node) map[*html.Node]bool {
+	if len(boxes) == 0 {
+		return nil
+	}
+	end := spreadStoryEnd(block)
+	if end == nil {
+		return nil
+	}
+	var out map[*html.Node]bool
+	after := false // past the story's last paragraph, in document order
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			if k == end {
+				after = true
+				continue
+			}
+			if after && boxes[k] {
+				if out == nil {
+					out = make(map[*html.Node]bool)
+				}
+				out[k] = true
+				continue
+			}
+			walk(k)
+		}
+	}
+	walk(block)
+	return out
+}
