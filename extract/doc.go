@@ -456,6 +456,20 @@
 //     more") and is not emitted (disclosures.go): such notices head the
 //     story, before the links they warn of; a sentence further on that
 //     cites the site's guidelines is the writer's and stays.
+//     On any page, in the blocks and in a content region alike, two
+//     interface lines told by their link are not emitted
+//     (interfacelines.go): a link of six words or fewer that is its
+//     line's whole text and leads to a sign-in page (a path segment or
+//     query value "login", "log-in", "signin", "sign-in", "logon"), the
+//     site's account button repeated in a course outline or a forum's
+//     listing, unless the lone sign-in links under the block carry more
+//     than two labels (each item's own action, "Save 41", gated by
+//     signing in); and a call line, one holding a telephone (tel:) link
+//     and no other link, with one to six words besides the number and no
+//     sentence end ("Or ring us directly 555-…"), the button of a quote
+//     box. A sign-in link inside a sentence, a sign-up link, a number
+//     standing alone (a service page's contact) and a sentence giving a
+//     number stay.
 //     In a <header> element of the blocks that holds an <h1> and at most
 //     900 characters of text besides it (the story's header), the
 //     title stays, and so does a line that ends a sentence, one of more

@@ -315,6 +315,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	skip = joinNodes(skip, storyHeaderMeta(scope, st))     // headermeta.go
+	skip = joinNodes(skip, interfaceLines(scope))          // interfacelines.go
 	var raw []string
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
