@@ -470,6 +470,14 @@
 //     box. A sign-in link inside a sentence, a sign-up link, a number
 //     standing alone (a service page's contact) and a sentence giving a
 //     number stay.
+//     The caption of a drop-down list set in no form (a comparison
+//     picker's "Pick two to weigh up", a sorter's "Sort: Newest"), read
+//     before pruning removes the control, is not emitted from the
+//     blocks either (controllabel.go): the element right before the
+//     <select> or the wrappers around it holding nothing else, one line
+//     (no block element inside) of eight words or fewer, with no link,
+//     no control and no sentence end. A box of several lines before a
+//     control, a plan's prices over its billing choice, stays.
 //     In a <header> element of the blocks that holds an <h1> and at most
 //     900 characters of text besides it (the story's header), the
 //     title stays, and so does a line that ends a sentence, one of more
