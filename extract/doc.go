@@ -478,6 +478,13 @@
 //     (no block element inside) of eight words or fewer, with no link,
 //     no control and no sentence end. A box of several lines before a
 //     control, a plan's prices over its billing choice, stays.
+//     A heading or paragraph of twelve words or fewer, with no link,
+//     ending in a colon, whose following siblings to the end of its
+//     parent are nothing but link text outside any list, is the lead-in
+//     of a box of shop buttons ("Pick one up at these shops:") and is
+//     not emitted (leadin.go): the buttons go as lines of link text and
+//     it would announce nothing. A lead-in over a list of links (the
+//     writer's own, kept) or over text stays.
 //     In a <header> element of the blocks that holds an <h1> and at most
 //     900 characters of text besides it (the story's header), the
 //     title stays, and so does a line that ends a sentence, one of more

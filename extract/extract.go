@@ -318,6 +318,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, storyHeaderMeta(scope, st))     // headermeta.go
 	skip = joinNodes(skip, interfaceLines(scope))          // interfacelines.go
 	skip = joinNodes(skip, labels)
+	skip = joinNodes(skip, linkBoxLeadIns(scope)) // leadin.go
 	var raw []string
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
