@@ -9,12 +9,13 @@ import (
 
 // Lead-ins of link boxes. A heading or a paragraph ending in a colon
 // announces what follows it; when all that follows it in its box is
-// links (buttons to shops, "Buy on …", a row of retailer logos), the
-// emitter drops those as lines of link text and the lead-in is left
-// announcing nothing ("Available from these stores:"). Such a lead-in,
+// links (a row of buttons to shops, each a shop's name), the emitter
+// drops those as lines of link text and the lead-in is left announcing
+// nothing ("Pick one up at these shops:"). Such a lead-in,
 // leadInMaxWords words or fewer with no link of its own, is skipped with
 // its links. A lead-in followed by text of the story stays, and so does
-// one in a box holding other text besides the links.
+// one in a box holding other text besides the links, and one over a
+// list of links, which the writer's own lists keep (storyLists).
 
 // leadInMaxWords is the most words of a lead-in.
 const leadInMaxWords = 12
