@@ -26,7 +26,7 @@ const leadInMaxWords = 12
 func linkBoxLeadIns(root *html.Node) map[*html.Node]bool {
 	var out map[*html.Node]bool
 	for _, n := range findAll(root, false, leadInTag) {
-		if !linksFollow(n) || !colonLeadIn(n) {
+		if !colonLeadIn(n) || !linksFollow(n) { // the short lead-in first: linksFollow walks its siblings
 			continue
 		}
 		if out == nil {
