@@ -321,6 +321,10 @@
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
 //     is a caption left behind and goes; a sentence naming one stays.
+//     A line that is only the home page's name ("Home", "Homepage",
+//     "Startseite", "Accueil") goes anywhere: a breadcrumb's first crumb,
+//     written as text, left alone once the trail's links went as link
+//     text, or a menu's first entry.
 //     So does a line that is only the address of an image file (.jpg,
 //     .png, .webp, …): a shop template's field (a thumbnail per colour)
 //     left visible, not text; an address inside a sentence stays.
