@@ -489,6 +489,13 @@
 //     not emitted (leadin.go): the buttons go as lines of link text and
 //     it would announce nothing. A lead-in over a list of links (the
 //     writer's own, kept) or over text stays.
+//     When the first <h1> of the blocks has 60 words or fewer before it,
+//     a line before it (not a heading) shaped as a label and its value,
+//     a label of three words or fewer starting with a letter, a colon
+//     and a value of one to six words, with no sentence end ("Ref:
+//     QX-114", "Revision: 3"), is the document header of a report or a
+//     memo written as a page, not its text, and is not emitted
+//     (titlefields.go). The same line below the title stays.
 //     In a <header> element of the blocks that holds an <h1> and at most
 //     900 characters of text besides it (the story's header), the
 //     title stays, and so does a line that ends a sentence, one of more

@@ -319,6 +319,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, interfaceLines(scope))          // interfacelines.go
 	skip = joinNodes(skip, labels)
 	skip = joinNodes(skip, linkBoxLeadIns(scope)) // leadin.go
+	skip = joinNodes(skip, titleFields(scope))    // titlefields.go
 	var raw []string
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)
