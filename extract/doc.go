@@ -321,6 +321,10 @@
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
 //     is a caption left behind and goes; a sentence naming one stays.
+//     A line that is only the home page's name ("Home", "Homepage",
+//     "Startseite", "Accueil") goes anywhere: a breadcrumb's first crumb,
+//     written as text, left alone once the trail's links went as link
+//     text, or a menu's first entry.
 //     So does a line that is only the address of an image file (.jpg,
 //     .png, .webp, …): a shop template's field (a thumbnail per colour)
 //     left visible, not text; an address inside a sentence stays.
@@ -464,6 +468,42 @@
 //     more") and is not emitted (disclosures.go): such notices head the
 //     story, before the links they warn of; a sentence further on that
 //     cites the site's guidelines is the writer's and stays.
+//     On any page, in the blocks and in a content region alike, two
+//     interface lines told by their link are not emitted
+//     (interfacelines.go): a link of six words or fewer that is its
+//     line's whole text and leads to a sign-in page (a path segment or
+//     query value "login", "log-in", "signin", "sign-in", "logon"), the
+//     site's account button repeated in a course outline or a forum's
+//     listing, unless the lone sign-in links under the block carry more
+//     than two labels (each item's own action, "Save 41", gated by
+//     signing in); and a call line, one holding a telephone (tel:) link
+//     and no other link, with one to six words besides the number and no
+//     sentence end ("Or ring us directly 555-…"), the button of a quote
+//     box. A sign-in link inside a sentence, a sign-up link, a number
+//     standing alone (a service page's contact) and a sentence giving a
+//     number stay.
+//     The caption of a drop-down list set in no form (a comparison
+//     picker's "Pick two to weigh up", a sorter's "Sort: Newest"), read
+//     before pruning removes the control, is not emitted from the
+//     blocks either (controllabel.go): the element right before the
+//     <select> or the wrappers around it holding nothing else, one line
+//     (no block element inside) of eight words or fewer, with no link,
+//     no control and no sentence end. A box of several lines before a
+//     control, a plan's prices over its billing choice, stays.
+//     A heading or paragraph of twelve words or fewer, with no link,
+//     ending in a colon, whose following siblings to the end of its
+//     parent are nothing but link text outside any list, is the lead-in
+//     of a box of shop buttons ("Pick one up at these shops:") and is
+//     not emitted (leadin.go): the buttons go as lines of link text and
+//     it would announce nothing. A lead-in over a list of links (the
+//     writer's own, kept) or over text stays.
+//     When the first <h1> of the blocks has 60 words or fewer before it,
+//     a line before it (not a heading) shaped as a label and its value,
+//     a label of three words or fewer starting with a letter, a colon
+//     and a value of one to six words, with no sentence end ("Ref:
+//     QX-114", "Revision: 3"), is the document header of a report or a
+//     memo written as a page, not its text, and is not emitted
+//     (titlefields.go). The same line below the title stays.
 //     In a <header> element of the blocks that holds an <h1> and at most
 //     900 characters of text besides it (the story's header), the
 //     title stays, and so does a line that ends a sentence, one of more

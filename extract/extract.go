@@ -281,6 +281,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	captions := captionBoxes(bodyNode, st)
 	actions := actionBoxes(bodyNode, st)
+	labels := controlLabels(bodyNode) // controllabel.go: before pruning removes the controls
 	var products []string
 	if mode.product && preferred == nil {
 		products = m.ld.productsOnOffer()
@@ -324,6 +325,10 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	skip = joinNodes(skip, disclosureNotices(scope, host)) // disclosures.go
 	skip = joinNodes(skip, postProfileDefinitions(scope))  // postprofiles.go
 	skip = joinNodes(skip, storyHeaderMeta(scope, st))     // headermeta.go
+	skip = joinNodes(skip, interfaceLines(scope))          // interfacelines.go
+	skip = joinNodes(skip, labels)
+	skip = joinNodes(skip, linkBoxLeadIns(scope)) // leadin.go
+	skip = joinNodes(skip, titleFields(scope))    // titlefields.go
 	var raw []string
 	titles := append([]string{opts.Title}, m.titles...)
 	ts := newTitleSet(titles...)

@@ -24,6 +24,9 @@ var junkPhrases = union(relatedHeads, makeSet(
 	"post navigation", "previous post", "next post", "previous article", "next article",
 	"source link", "source", "sources", "back to top", "back to top button", "scroll to top", "go to top",
 	"top", "to top", "skip to content", "skip to main content", "toggle navigation", "menu", "main menu",
+	// the home page's name alone: a breadcrumb's first crumb left when its
+	// links went, or a menu's first entry (homeWords)
+	"home", "homepage", "home page", "startseite", "accueil",
 	"search", "close", "open", "loading", "like this", "like loading", "print", "print this page",
 	// share bars
 	"share", "share this", "share this article", "share this story", "share this post", "share this page",
