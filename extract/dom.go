@@ -825,7 +825,7 @@ func withinReviews(n *html.Node) bool {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !textFigure(n) && !disclosureToggle(n) && !headingToggle(n) && !(!mode.heroes && questionToggle(n)) && !storyAside(n, s) // headingtoggle.go, questiontoggle.go, storyaside.go
+		return !textFigure(n) && !disclosureToggle(n) && !headingToggle(n) && !storyAside(n, s) // headingtoggle.go, storyaside.go
 	}
 	switch n.DataAtom {
 	case atom.Header:

@@ -219,7 +219,7 @@ func (e *emitter) depthsOpenedBy(c *html.Node) (depths [6]*int, n int) {
 
 // element walks c, an element child of the element walked.
 func (e *emitter) element(c *html.Node, inLink bool) {
-	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) && !(disclosureToggle(c) && !toggleLabelShown(c)) && !headingToggle(c) && !questionToggle(c) {
+	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) && !(disclosureToggle(c) && !toggleLabelShown(c)) && !headingToggle(c) {
 		return
 	}
 	if e.story >= threadMinStory && isThread(c) {
