@@ -28,6 +28,9 @@ type meta struct {
 	// bios are the opening words of the descriptions of schema.org
 	// Person entities in JSON-LD (bioKey): the author box's text.
 	bios []string
+	// questions are the names of the schema.org Questions in JSON-LD
+	// (a FAQPage's), as questionLabel gives them (declaredquestion.go).
+	questions []string
 	// discussion: JSON-LD or microdata declare a forum thread or a
 	// question page (DiscussionForumPosting, QAPage), or three or more
 	// posts are schema.org Comment items. A FAQ's Question items do not
@@ -82,6 +85,7 @@ func readMeta(doc *goquery.Document) meta {
 	m.author = ld.author
 	m.body = ld.body
 	m.bios = ld.bios
+	m.questions = ld.questions
 	m.bodyOwn = ld.body != "" && headlineOf(ld.headline, og, tw, docTitle, h1)
 	m.discussion = idx.discussion
 	for _, sel := range []struct{ q, a string }{
@@ -209,6 +213,7 @@ func parseTime(s string) (time.Time, bool) {
 type ldInfo struct {
 	headline, author, published, lang, body string
 	bios                                    []string // Person descriptions, as bioKey gives them
+	questions                               []string // Question names, as questionLabel gives them
 }
 
 // readJSONLD reads the first Article-like object from the page's JSON-LD
@@ -226,6 +231,7 @@ func readJSONLD(doc *goquery.Document) ldInfo {
 		}
 		walkLD(v, &info, 0)
 		info.bios = collectPersonBios(v, info.bios, 0)
+		info.questions = collectQuestionNames(v, info.questions, 0)
 		return true
 	})
 	return info
