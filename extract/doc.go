@@ -361,7 +361,13 @@
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. So does the close of the text from a paragraph in its
+//     the writer. The name may come from the page instead (signedbio.go):
+//     a line of eight words or fewer that signs a name ("Written by" or
+//     "By", then two to five capitalised words) right above a paragraph
+//     opening with that name is the byline of the writer's box, and the
+//     close of the text from that paragraph goes under the same limits,
+//     on a page whose metadata names no author or another one. So does
+//     the close of the text from a paragraph in its
 //     second half that opens with the first eight words of the
 //     description of a schema.org Person in the page's JSON-LD (tags and
 //     entities removed), with up to two lines of six words or fewer

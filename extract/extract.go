@@ -343,7 +343,8 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	paras, labelled := cleanLines(raw, ts)
 	paras = dropAuthorBox(paras, m.author)
-	paras = dropPersonBio(paras, m.bios) // authorbio.go
+	paras = dropSignedBios(paras, bylineBioNames(raw)) // signedbio.go
+	paras = dropPersonBio(paras, m.bios)               // authorbio.go
 	paras = dropAfterLDBody(paras, m.body)
 	paras = dropWriterBoxes(paras, writers) // writerbox.go
 	block := blockKind(blocks, bodyNode, preferred)
