@@ -355,7 +355,10 @@
 //     itself and everything after it (unless that is 2,000 characters or
 //     more and over a third of the text: a book's page prints "About the
 //     author", then an excerpt of several pages and its details; the
-//     heading alone goes), and an author box closing the text
+//     heading alone goes; a paragraph there that opens with such a
+//     heading as a label and a colon, "About the author: Ana Ruiz is
+//     …", drops itself and what follows it under the same limits:
+//     taillabel.go), and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
 //     name) goes too, and so does the close of the text from a paragraph
 //     in its second half that opens with the name of the page's author
