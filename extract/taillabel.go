@@ -17,13 +17,14 @@ import "strings"
 // heading of tailHeads and some room.
 const tailLabelMaxBytes = 40
 
-// tailLabelled reports whether the lower-cased line opens with a heading
-// of tailHeads followed by a colon and more text.
-func tailLabelled(lowered string) bool {
-	head := lowered[:min(len(lowered), tailLabelMaxBytes)]
+// tailLabelled reports whether line opens with a heading of tailHeads,
+// in any case, followed by a colon and more text. The colon is looked
+// for first, so most lines are answered without lower-casing them.
+func tailLabelled(line string) bool {
+	head := line[:min(len(line), tailLabelMaxBytes)]
 	i := strings.IndexByte(head, ':')
-	if i <= 0 || strings.TrimSpace(lowered[i+1:]) == "" {
+	if i <= 0 || strings.TrimSpace(line[i+1:]) == "" {
 		return false
 	}
-	return in(tailHeads, strings.TrimSpace(head[:i]))
+	return in(tailHeads, strings.ToLower(strings.TrimSpace(head[:i])))
 }
