@@ -369,7 +369,13 @@
 //     "By", then two to five capitalised words) right above a paragraph
 //     opening with that name is the byline of the writer's box, and the
 //     close of the text from that paragraph goes under the same limits,
-//     on a page whose metadata names no author or another one. So does
+//     on a page whose metadata names no author or another one; so may
+//     a headshot (headshotbio.go): the alt text of a photograph of the
+//     page (two to four capitalised words, no digit; not an .svg
+//     drawing nor inside a link other than one to an image file, as a
+//     site's logo is) names the writer whose box closes the text, when
+//     no other such name opens a paragraph (a list of people, each with
+//     a portrait, keeps every entry). So does
 //     the close of the text from a paragraph in its
 //     second half that opens with the first eight words of the
 //     description of a schema.org Person in the page's JSON-LD (tags and

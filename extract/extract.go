@@ -244,11 +244,14 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		// (declaredquestion.go).
 		mode.questions = declaredQuestionButtons(bodyNode, m.questions)
 	}
-	var writers []string
+	var writers, headshots []string
 	if !mode.discussion && !mode.product {
 		// The writer's boxes are read before pruning, which may take
 		// the byline or the box's name link (writerbox.go).
 		writers = writerBoxes(bodyNode, m.author)
+		// and the headshots' names, before pruning takes the images
+		// (headshotbio.go).
+		headshots = headshotNames(bodyNode)
 	}
 	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
@@ -344,6 +347,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	paras, labelled := cleanLines(raw, ts)
 	paras = dropAuthorBox(paras, m.author)
 	paras = dropSignedBios(paras, bylineBioNames(raw)) // signedbio.go
+	paras = dropHeadshotBio(paras, headshots)          // headshotbio.go
 	paras = dropPersonBio(paras, m.bios)               // authorbio.go
 	paras = dropAfterLDBody(paras, m.body)
 	paras = dropWriterBoxes(paras, writers) // writerbox.go
