@@ -105,6 +105,12 @@
 //     fewer, of the heading around it (its parent or grandparent), as
 //     the WAI-ARIA accordion pattern writes a section's title
 //     ("Sizing"); without it the heading would be empty.
+//     On a page that declares an article, a <button> whose whole label
+//     (40 words or fewer) is the name of a schema.org Question its
+//     JSON-LD declares (a FAQPage's) is kept too, and read as a line
+//     (declaredquestion.go): the question of the FAQ set under the
+//     story, whose script opens the answer below it without any ARIA
+//     wiring; a button asking what the page does not declare goes.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they
@@ -361,13 +367,28 @@
 //     itself and everything after it (unless that is 2,000 characters or
 //     more and over a third of the text: a book's page prints "About the
 //     author", then an excerpt of several pages and its details; the
-//     heading alone goes), and an author box closing the text
+//     heading alone goes; a paragraph there that opens with such a
+//     heading as a label and a colon, "About the author: Ana Ruiz is
+//     …", drops itself and what follows it under the same limits:
+//     taillabel.go), and an author box closing the text
 //     (a name on its own line, then a short paragraph starting with that
 //     name) goes too, and so does the close of the text from a paragraph
 //     in its second half that opens with the name of the page's author
 //     (its metadata's, two to five words), when that close is short (100
 //     words at most, under a fifth of the text): the template's box about
-//     the writer. So does the close of the text from a paragraph in its
+//     the writer. The name may come from the page instead (signedbio.go):
+//     a line of eight words or fewer that signs a name ("Written by" or
+//     "By", then two to five capitalised words) right above a paragraph
+//     opening with that name is the byline of the writer's box, and the
+//     close of the text from that paragraph goes under the same limits,
+//     on a page whose metadata names no author or another one; so may
+//     a headshot (headshotbio.go): the alt text of a photograph of the
+//     page (two to four capitalised words, no digit; not an .svg
+//     drawing nor inside a link other than one to an image file, as a
+//     site's logo is) names the writer whose box closes the text, when
+//     no other such name opens a paragraph (a list of people, each with
+//     a portrait, keeps every entry). So does
+//     the close of the text from a paragraph in its
 //     second half that opens with the first eight words of the
 //     description of a schema.org Person in the page's JSON-LD (tags and
 //     entities removed), with up to two lines of six words or fewer

@@ -244,11 +244,19 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product(), heroes: !sg.declaresArticle()}
-	var writers []string
+	if sg.declaresArticle() {
+		// A FAQ set under the story: its declared questions' buttons
+		// (declaredquestion.go).
+		mode.questions = declaredQuestionButtons(bodyNode, m.questions)
+	}
+	var writers, headshots []string
 	if !mode.discussion && !mode.product {
 		// The writer's boxes are read before pruning, which may take
 		// the byline or the box's name link (writerbox.go).
 		writers = writerBoxes(bodyNode, m.author)
+		// and the headshots' names, before pruning takes the images
+		// (headshotbio.go).
+		headshots = headshotNames(bodyNode)
 	}
 	reviewRuns, rated := false, false
 	if !mode.product && !sg.declaresArticle() {
@@ -344,7 +352,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		bc := blockContext{host: host, cards: blockCardsAreItems(ps, preferred), downloads: !mode.product, postLines: postLines}
+		bc := blockContext{host: host, cards: blockCardsAreItems(ps, preferred), downloads: !mode.product, postLines: postLines, questions: mode.questions}
 		raw = append(raw, emitSkipping(b, skip, bc, ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {
@@ -352,7 +360,9 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	}
 	paras, labelled := cleanLines(raw, ts)
 	paras = dropAuthorBox(paras, m.author)
-	paras = dropPersonBio(paras, m.bios) // authorbio.go
+	paras = dropSignedBios(paras, bylineBioNames(raw)) // signedbio.go
+	paras = dropHeadshotBio(paras, headshots)          // headshotbio.go
+	paras = dropPersonBio(paras, m.bios)               // authorbio.go
 	paras = dropAfterLDBody(paras, m.body)
 	paras = dropWriterBoxes(paras, writers) // writerbox.go
 	block := blockKind(blocks, bodyNode, preferred)

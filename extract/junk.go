@@ -746,6 +746,13 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 					drop[j] = true
 				}
 			}
+		default:
+			// A bio box's heading written as its paragraph's label (taillabel.go).
+			if seen*2 >= total && shortTail(total-seen, total) && tailLabelled(l) {
+				for j := i; j < len(lines); j++ {
+					drop[j] = true
+				}
+			}
 		}
 		seen += len(l)
 	}
