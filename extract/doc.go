@@ -105,12 +105,6 @@
 //     fewer, of the heading around it (its parent or grandparent), as
 //     the WAI-ARIA accordion pattern writes a section's title
 //     ("Sizing"); without it the heading would be empty.
-//     On a page that declares an article, a <button> whose whole label
-//     (40 words or fewer) is the name of a schema.org Question its
-//     JSON-LD declares (a FAQPage's) is kept too, and read as a line
-//     (declaredquestion.go): the question of the FAQ set under the
-//     story, whose script opens the answer below it without any ARIA
-//     wiring; a button asking what the page does not declare goes.
 //     On a page that declares a schema.org Product (JSON-LD or microdata)
 //     and no article, elements whose class or id names reviews ("review",
 //     "reviews") are customer reviews, the product page's comments: they

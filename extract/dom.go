@@ -789,9 +789,6 @@ type pruneMode struct {
 	// heroes: the page declares no article, so an element named for a
 	// widget that holds the page's <h1> is its hero (titlebanner.go).
 	heroes bool
-	// questions are the buttons labelled with a question the page's
-	// JSON-LD declares: kept (declaredquestion.go).
-	questions map[*html.Node]bool
 	// formHolders are the elements that hold a <form> (see formPanel),
 	// set by prune.
 	formHolders map[*html.Node]bool
@@ -828,7 +825,7 @@ func withinReviews(n *html.Node) bool {
 
 func junkElement(n *html.Node, inArticle bool, s *stat, mode pruneMode) bool {
 	if dropTags[n.DataAtom] {
-		return !textFigure(n) && !disclosureToggle(n) && !headingToggle(n) && !mode.questions[n] && !storyAside(n, s) // headingtoggle.go, declaredquestion.go, storyaside.go
+		return !textFigure(n) && !disclosureToggle(n) && !headingToggle(n) && !storyAside(n, s) // headingtoggle.go, storyaside.go
 	}
 	switch n.DataAtom {
 	case atom.Header:

@@ -38,7 +38,6 @@ type emitter struct {
 	// on a discussion page, each emitted as a line of its own
 	// (postdates.go).
 	postLines map[*html.Node]bool
-	questions map[*html.Node]bool // buttons labelled with a declared question (declaredquestion.go)
 	out       []string
 	// owner is the innermost block element around the text in buf, and
 	// seen holds each paragraph's text with its container (owner's
@@ -139,9 +138,6 @@ type blockContext struct {
 	// names, emitted as lines that are never junk (postDateLinks,
 	// postNameLinks).
 	postLines map[*html.Node]bool
-	// questions are the buttons labelled with a declared question,
-	// read as lines (declaredQuestionButtons).
-	questions map[*html.Node]bool
 }
 
 // emitSkipping is emit, skipping the elements of extra too, in the
@@ -155,7 +151,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, bc blockContext, ss *
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, postLines: bc.postLines, questions: bc.questions, lists: proseLists(n, storyLists(n, bc.host, ss)), owner: n, downloads: bc.downloads}
+	e := &emitter{skip: skip, postLines: bc.postLines, lists: proseLists(n, storyLists(n, bc.host, ss)), owner: n, downloads: bc.downloads}
 	if bc.cards {
 		e.cards = contentCards(n)
 	}
@@ -223,7 +219,7 @@ func (e *emitter) depthsOpenedBy(c *html.Node) (depths [6]*int, n int) {
 
 // element walks c, an element child of the element walked.
 func (e *emitter) element(c *html.Node, inLink bool) {
-	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) && !(disclosureToggle(c) && !toggleLabelShown(c)) && !headingToggle(c) && !e.questions[c] {
+	if dropTags[c.DataAtom] && c.DataAtom != atom.Nav && c.DataAtom != atom.Aside && c.DataAtom != atom.Footer && c.DataAtom != atom.Menu && !textFigure(c) && !(disclosureToggle(c) && !toggleLabelShown(c)) && !headingToggle(c) {
 		return
 	}
 	if e.story >= threadMinStory && isThread(c) {

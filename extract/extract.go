@@ -244,11 +244,6 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	sg := readSignals(root, bodyNode, st)
 	protected := make(map[*html.Node]bool)
 	mode := pruneMode{byName: byName, discussion: m.discussion || commentsCarryPage(bodyNode, st), product: sg.product(), heroes: !sg.declaresArticle()}
-	if sg.declaresArticle() {
-		// A FAQ set under the story: its declared questions' buttons
-		// (declaredquestion.go).
-		mode.questions = declaredQuestionButtons(bodyNode, m.questions)
-	}
 	var writers, headshots []string
 	if !mode.discussion && !mode.product {
 		// The writer's boxes are read before pruning, which may take
@@ -352,7 +347,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 		if teasers[b] {
 			continue
 		}
-		bc := blockContext{host: host, cards: blockCardsAreItems(ps, preferred), downloads: !mode.product, postLines: postLines, questions: mode.questions}
+		bc := blockContext{host: host, cards: blockCardsAreItems(ps, preferred), downloads: !mode.product, postLines: postLines}
 		raw = append(raw, emitSkipping(b, skip, bc, ss)...) // cardblock.go
 	}
 	if !mode.product && !ps.structuredArticle && blockKind(blocks, bodyNode, preferred) == BlockScored {

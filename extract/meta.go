@@ -27,9 +27,6 @@ type meta struct {
 	// bios are the opening words of the descriptions of schema.org
 	// Person entities in JSON-LD (bioKey): the author box's text.
 	bios []string
-	// questions are the names of the schema.org Questions in JSON-LD
-	// (a FAQPage's), as questionLabel gives them (declaredquestion.go).
-	questions []string
 	// ld is the page's JSON-LD, for the readers of other declarations
 	// (products, the entity a script-rendered page keeps its text in).
 	ld linkedData
@@ -88,7 +85,6 @@ func readMeta(doc *goquery.Document) meta {
 	m.author = ld.author
 	m.body = ld.body
 	m.bios = ld.bios
-	m.questions = ld.questions
 	m.bodyOwn = ld.body != "" && headlineOf(ld.headline, og, tw, docTitle, h1)
 	m.discussion = idx.discussion
 	for _, sel := range []struct{ q, a string }{
@@ -216,18 +212,15 @@ func parseTime(s string) (time.Time, bool) {
 type ldInfo struct {
 	headline, author, published, lang, body string
 	bios                                    []string // Person descriptions, as bioKey gives them
-	questions                               []string // Question names, as questionLabel gives them
 }
 
 // readJSONLD reads the first Article-like object of the page's JSON-LD
-// and the descriptions of every Person and the names of every Question
-// it declares.
+// and the descriptions of every Person it declares.
 func readJSONLD(ld linkedData) ldInfo {
 	var info ldInfo
 	for _, v := range ld.values {
 		walkLD(v, &info, 0)
 		info.bios = collectPersonBios(v, info.bios, 0)
-		info.questions = collectQuestionNames(v, info.questions, 0)
 	}
 	return info
 }
