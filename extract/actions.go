@@ -60,13 +60,18 @@ func storyActions(boxes map[*html.Node]bool, block *html.Node, article bool, ss 
 	if _, writes := ss.of(block); !writes && !(article && spreadStory(block)) {
 		return nil
 	}
-	first := findFirstWhere(block, isSentenceParagraph)
+	return boxesAfter(block, findFirstWhere(block, isSentenceParagraph), boxes)
+}
+
+// boxesAfter returns the boxes under block that come after mark in
+// document order (mark's own subtree aside); a box is not looked into.
+func boxesAfter(block, mark *html.Node, boxes map[*html.Node]bool) map[*html.Node]bool {
 	var out map[*html.Node]bool
 	after := false
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for k := n.FirstChild; k != nil; k = k.NextSibling {
-			if k == first {
+			if k == mark {
 				after = true
 				continue
 			}

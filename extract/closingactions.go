@@ -22,25 +22,5 @@ func closingActions(boxes map[*html.Node]bool, block *html.Node) map[*html.Node]
 	if end == nil {
 		return nil
 	}
-	var out map[*html.Node]bool
-	after := false // past the story's last paragraph, in document order
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		for k := n.FirstChild; k != nil; k = k.NextSibling {
-			if k == end {
-				after = true
-				continue
-			}
-			if after && boxes[k] {
-				if out == nil {
-					out = make(map[*html.Node]bool)
-				}
-				out[k] = true
-				continue
-			}
-			walk(k)
-		}
-	}
-	walk(block)
-	return out
+	return boxesAfter(block, end, boxes)
 }

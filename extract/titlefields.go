@@ -16,9 +16,8 @@ import (
 // words or fewer ending in a colon, then a value of titleFieldMaxValueWords
 // words or fewer, no sentence end, no heading; only when the text before
 // the <h1> is titleFieldMaxWordsBefore words or fewer. The lines above a
-// title are read
-// elsewhere too (dates, bylines, breadcrumbs); this one reads their
-// shape, so a field naming no date goes as well. A sentence above the
+// title are read elsewhere too (dates, bylines, breadcrumbs); this one
+// reads their shape, so a field naming no date goes as well. A sentence above the
 // title, or a line below it, stays.
 
 // titleFieldMaxWordsBefore is the most words before the <h1> for the
