@@ -1094,12 +1094,13 @@ func pageHost(pageURL string) string {
 // dropPriceLines returns paras without the lines that are only prices:
 // a currency sign or code with figures, signs and percentages ("$129.99",
 // "€82 €96 (-15%)", "USD: 149.64"). On a product page these are the buy
-// box's figures, not the product's description; paras itself when
+// box's figures, not the product's description, and so are prices
+// behind a label naming them (labelledPriceLine); paras itself when
 // nothing else would be left.
 func dropPriceLines(paras []string) []string {
 	var kept []string
 	for _, p := range paras {
-		if !priceLine(p) {
+		if !priceLine(p) && !labelledPriceLine(p) { // pricelabel.go
 			kept = append(kept, p)
 		}
 	}
