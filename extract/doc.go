@@ -583,7 +583,17 @@
 //     On a product page (a schema.org Product and no article, as in
 //     step 2), a line that is only prices (a currency sign or code with
 //     figures: "£64.00", "£64.00 £80.00 (-20%)", "USD: 81.30") is the buy
-//     box's and goes; a sentence naming a price stays. On such a page,
+//     box's and goes; a sentence naming a price stays. A price behind
+//     its label, the amounts and at most two words, one of them "price"
+//     ("Sale price $42.50", "Price:EUR 18.00"; pricelabel.go), goes too;
+//     a specification's figure ("Storage: 256 GB") names no price and
+//     stays. A line that reads out, and only, the availability the
+//     page's offers declare (a schema.org value in the Product's JSON-LD
+//     offers or a microdata itemprop="availability", its camel-cased
+//     name of two words or more read as words: "OutOfStock" is the line
+//     "Out of stock"; availability.go), the buy box's state of the
+//     offer, goes too; a line with a count ("Only 3 in stock") or a
+//     sentence stays. On such a page,
 //     or one whose buyers' reviews hold a rating histogram (step 2), a
 //     line that is a JSON object or array a program wrote (opening with
 //     {" or [{", closing with } or ], three or more quoted keys, no space

@@ -124,6 +124,11 @@ func Extract(page []byte, opts Options) (*Article, error) {
 		}
 		if ps.product {
 			a.Paragraphs = dropPriceLines(withDeclaredDescription(a.Paragraphs, ps.description))
+			if ps.availability != nil {
+				// The buy box reads out the offer's declared
+				// availability (availability.go).
+				a.Paragraphs = withoutLines(a.Paragraphs, func(p string) bool { return availabilityLine(p, ps.availability) })
+			}
 		}
 		if ps.product || ps.rated {
 			// A shop's template leaves the data its scripts read in
@@ -201,6 +206,9 @@ type pageStats struct {
 	// description is the declared Product's description, on a product
 	// page (lddescription.go).
 	description productDescription
+	// availability holds the words of the offers' declared availability
+	// ("in stock"), on a product page (availability.go).
+	availability map[string]bool
 	// items are the names of the Products and ProductGroups the page's
 	// JSON-LD declares, on a product page (linkedData.itemNames): the
 	// region's reader (readRegion) parses the page again but not its
@@ -277,6 +285,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	ps := pageStats{prose: st[bodyNode].prose, text: st[bodyNode].text, marked: preferred != nil, declaresArticle: sg.declaresArticle(), structuredArticle: sg.structuredArticle(), product: mode.product, reviewRuns: reviewRuns, rated: rated, cardArticle: inArticleRun(preferred)}
 	if mode.product {
 		ps.description = readProductDescription(m.ld, bodyNode)
+		ps.availability = declaredAvailability(m.ld, bodyNode)
 		ps.itemPage = singleItemPage(m.ld, bodyNode)
 		ps.items = m.ld.itemNames()
 	} else if !ps.declaresArticle {
@@ -1095,12 +1104,13 @@ func pageHost(pageURL string) string {
 // dropPriceLines returns paras without the lines that are only prices:
 // a currency sign or code with figures, signs and percentages ("$129.99",
 // "€82 €96 (-15%)", "USD: 149.64"). On a product page these are the buy
-// box's figures, not the product's description; paras itself when
+// box's figures, not the product's description, and so are prices
+// behind a label naming them (labelledPriceLine); paras itself when
 // nothing else would be left.
 func dropPriceLines(paras []string) []string {
 	var kept []string
 	for _, p := range paras {
-		if !priceLine(p) {
+		if !priceLine(p) && !labelledPriceLine(p) { // pricelabel.go
 			kept = append(kept, p)
 		}
 	}
