@@ -21,9 +21,9 @@ const stubPageMaxElements = 12
 // then waives its tests of length and link density, which are there to
 // tell a shell's menus from its text: a stub has no menus. A
 // script-rendered shell may be as small, but it leaves the element its
-// script fills (its mount point, a <div> or <section> with nothing in
-// it) empty, and what text it shows around that is a top bar or a
-// teaser, not the page's text.
+// script fills (its mount point, a <div>, a <section> or a custom
+// element with nothing in it) empty, and what text it shows around that
+// is a top bar or a teaser, not the page's text.
 func stubPage(body *html.Node) bool {
 	n := 0
 	var fits func(*html.Node) bool
@@ -43,11 +43,16 @@ func stubPage(body *html.Node) bool {
 }
 
 // emptyContainer reports whether n is a container element (a <div>,
-// <section>, <main> or <article>) holding nothing but space: the mount
-// point a script fills.
+// <section>, <main> or <article>, or a custom element, whose name holds a
+// hyphen) holding nothing but space and comments: the mount point a
+// script fills.
 func emptyContainer(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Div, atom.Section, atom.Main, atom.Article:
+	case 0:
+		if !strings.Contains(n.Data, "-") {
+			return false
+		}
 	default:
 		return false
 	}
