@@ -682,7 +682,14 @@
 // left of a page whose items all carry names read as boilerplate, or
 // whose text is too short or too linked for the third reader, beats
 // nothing; a caller with text of its own (a feed item's summary) should
-// prefer it. Otherwise the page has no main text (a script-rendered
+// prefer it. A stub page, whose body holds twelve elements or fewer (a
+// line or a few paragraphs and no template around them) and no empty
+// <div>, <section>, <main>, <article> or custom element (a script's
+// mount point, which marks a shell however small), gives its
+// text so however short it is and however much of it sits in a link
+// (a "javascript:" link wrapped around its paragraphs), when that text
+// reads as words: it has no menus for those tests to keep out
+// (stubpage.go). Otherwise the page has no main text (a script-rendered
 // shell whose markup holds only menus, or a banner and a price or two)
 // and Extract returns ErrNoContent rather than those.
 //

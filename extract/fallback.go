@@ -85,13 +85,14 @@ func lastResortArticle(page []byte, opts Options) *Article {
 	m := readMeta(goquery.NewDocumentFromNode(root))
 	sg := readSignals(root, body, measure(body))
 	removeExcluded(body, opts.Exclude)
+	stub := stubPage(body)
 	raw, cut := regionParagraphs(body, sg.product(), m.ld.itemNames())
-	if cut == nil || cut.text < lastResortMinText || cut.linkDensity() >= lastResortMaxLinks {
+	if cut == nil || !stub && (cut.text < lastResortMinText || cut.linkDensity() >= lastResortMaxLinks) {
 		return nil
 	}
 	titles := append([]string{opts.Title}, m.titles...)
 	paras, labelled := cleanLines(raw, newTitleSet(titles...))
-	if !usable(paras) {
+	if !usable(paras) && !(stub && wordsText(paras)) {
 		return nil
 	}
 	a := newArticle(m, opts, paras, labelled, BlockLastResort)

@@ -41,6 +41,10 @@ func TestExtractFallbackKeepsEmpty(t *testing.T) {
 				`<div class="teaser"><a href="/tents/birch-2"><h3>Birch 2 family tent</h3></a><span>Two porches</span> <span>€419</span></div><div id="app"></div></body></html>`},
 		{"a shell whose <noscript> holds only a notice asking for script",
 			`<html><body><noscript>Please turn on JavaScript to use this shop: it will not work without it.</noscript><main><div id="root"></div></main></body></html>`},
+		{"a small shell whose custom element is its empty mount point",
+			`<html><body><h1>Ridgeline</h1><p>Loading the shop…</p><ridge-app></ridge-app></body></html>`},
+		{"a small shell whose <div> is its empty mount point",
+			`<html><body><p>Loading the shop…</p><div id="app"> </div></body></html>`},
 		{"a shell with a top bar of a few links",
 			`<html><body><div class="bar"><a href="/">Forum</a> <a href="/calc">Calculator</a> <a href="/donate">Donate</a></div><section id="main"></section></body></html>`},
 	}
