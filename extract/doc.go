@@ -321,6 +321,14 @@
 //     short line naming a photo agency or stock library as an image
 //     credit ("Getty Images / Jane Roe", "Photo by Jo Roe on Unsplash")
 //     is a caption left behind and goes; a sentence naming one stays.
+//     So does a line told by the copyright sign (copyrightlines.go): one
+//     of 40 words or fewer with the sign among its first two words
+//     ("© 2025 The Courier. This story may not be reprinted …",
+//     "Copyright © …"), the notice a template sets under a story, or one
+//     of 20 words or fewer ending in the sign and the holder's name, six
+//     words at most ("Gulls over the pier. © Jo Roe / Agency"): a
+//     picture's caption and credit left behind when its figure was
+//     pruned. A sentence that goes on after the sign stays.
 //     A line that is only the home page's name ("Home", "Homepage",
 //     "Startseite", "Accueil") goes anywhere: a breadcrumb's first crumb,
 //     written as text, left alone once the trail's links went as link

@@ -409,6 +409,9 @@ func classify(line string) junkKind {
 	if words <= 45 && isNewsletterCall(lower) {
 		return junkLine
 	}
+	if copyrightLine(lower, words) { // copyrightlines.go
+		return junkLine
+	}
 	if words == 1 && imageAddress.MatchString(strings.TrimSpace(line)) {
 		return junkLine
 	}
