@@ -283,8 +283,9 @@
 //     pages under it, each a linked title and the sentence describing
 //     it, whose titles would otherwise leave the sentences unnamed
 //     (childpages.go); on a block whose outermost teasers (each an element
-//     holding a heading four fifths link text and at most 300 runes of
-//     other text) hold half its text or more, such a heading is kept
+//     holding a heading four fifths link text and at most 1,500 runes
+//     of other text, a summary of a paragraph or two) hold half its text
+//     or more, such a heading is kept
 //     before whatever line follows it, a list item, a date or a byline
 //     too, and its box may sit up to six levels above it: the block is a
 //     blog's or a topic's row of posts, whose linked titles are its

@@ -8,13 +8,18 @@ import "golang.org/x/net/html"
 // <article> and the list item four or five levels up.
 const teaserBlockMaxDepth = 6
 
+// teaserMaxText is the most runes of text outside links a teaser of a
+// teaser block holds: a summary of a paragraph or two under its linked
+// title, where a story's section runs longer.
+const teaserMaxText = 1500
+
 // A block whose text is mostly teasers (a blog's front page or a topic
 // page chosen as one story) holds the linked titles of its posts as its
 // content; an article that carries a box of teasers to other stories
 // holds them as a small part of its text. teaserBlock tells the two
 // apart by measure, not by names: the teasers of the block, each an
-// element holding a linked heading and little other text (teaserItem,
-// the same test archiveGrid reads a grid with), hold half the block's
+// element holding a linked heading (linkedHeading) and at most
+// teaserMaxText runes of other text (blockTeaser), hold half the block's
 // text or more. On such a block a linked heading held back
 // (holdLinkedHeading) may find its row of entries up to
 // teaserBlockMaxDepth levels above it, and it is emitted before the next
@@ -24,7 +29,7 @@ const teaserBlockMaxDepth = 6
 // only when a linked heading is dropped.
 
 // teaserBlock reports whether the text of root, the block emitted, is
-// half or more the text of its teasers (teaserItem), counted at the
+// half or more the text of its teasers (blockTeaser), counted at the
 // outermost teaser of each branch.
 func teaserBlock(root *html.Node) bool {
 	st := measure(root)
@@ -35,14 +40,14 @@ func teaserBlock(root *html.Node) bool {
 	return teaserText(root, st)*2 >= s.text
 }
 
-// teaserText sums the text of the outermost teasers (teaserItem) under n.
+// teaserText sums the text of the outermost teasers (blockTeaser) under n.
 func teaserText(n *html.Node, st map[*html.Node]*stat) int {
 	sum := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
 		}
-		if teaserItem(c, st) {
+		if blockTeaser(c, st) {
 			sum += st[c].text
 			continue
 		}
@@ -61,4 +66,12 @@ func (e *emitter) onTeaserBlock() bool {
 		}
 	}
 	return e.teasers > 0
+}
+
+// blockTeaser reports whether n is one teaser of a teaser block: it
+// holds a linked heading (linkedHeading) and at most teaserMaxText runes
+// of text outside links.
+func blockTeaser(n *html.Node, st map[*html.Node]*stat) bool {
+	s := st[n]
+	return s != nil && s.good() <= teaserMaxText && linkedHeading(n, st) != nil
 }
