@@ -34,7 +34,9 @@ const childPageMaxDepth = 3
 // not a list of the pages under it. Not held back: a heading whose link
 // points at an anchor ("#p123", a forum post's title linking to the post
 // in the thread), and a heading that repeats the one held back before it
-// ("Re: …" over every reply).
+// ("Re: …" over every reply). On a block made mostly of teasers
+// (teaserblock.go) the row may sit deeper and any kept line, a list
+// item's, a date or a short blurb, brings the heading back.
 
 // noteHeadingLink records, for c, an element walked, whether it is a
 // link in a heading that points at an anchor.
@@ -48,18 +50,23 @@ func (e *emitter) noteHeadingLink(c *html.Node) {
 // link text, until the next line is flushed, unless its link points at
 // an anchor or its words repeat the heading held back before it.
 func (e *emitter) holdLinkedHeading(s string) {
-	if e.headAnchor || s == e.lastLinkedHead || !siblingEntry(e.heading) {
+	if e.headAnchor || s == e.lastLinkedHead {
+		return
+	}
+	teaser := e.onTeaserBlock()
+	if !siblingEntry(e.heading) && !(teaser && siblingEntryWithin(e.heading, teaserBlockMaxDepth)) {
 		return
 	}
 	e.lastLinkedHead = s
-	e.linkedHead = s
+	e.linkedHead, e.teaserHead = s, teaser
 }
 
 // linkedHeadingFor returns the heading held back (see holdLinkedHeading)
 // to be emitted before line, a kept paragraph, when line is the
-// sentence describing the page it links to; else "".
-func linkedHeadingFor(held, line string) string {
-	if held == "" || wordCount(line) < childPageMinWords || !endsSentence(line) {
+// sentence describing the page it links to, or any line when the
+// heading was held on a teaser block (teaserHead, teaserblock.go); else "".
+func linkedHeadingFor(held, line string, teaserHead bool) string {
+	if held == "" || !teaserHead && (wordCount(line) < childPageMinWords || !endsSentence(line)) {
 		return ""
 	}
 	return held
@@ -70,8 +77,11 @@ func linkedHeadingFor(held, line string) string {
 // same tag among the two before or after it that holds a heading with a
 // link: h is one entry of a list of linked titles, in boxes of their own
 // or set flat, each heading followed by its sentence.
-func siblingEntry(h *html.Node) bool {
-	for n, depth := h, 0; n != nil && depth <= childPageMaxDepth; n, depth = n.Parent, depth+1 {
+func siblingEntry(h *html.Node) bool { return siblingEntryWithin(h, childPageMaxDepth) }
+
+// siblingEntryWithin is siblingEntry looking up to maxDepth levels above h.
+func siblingEntryWithin(h *html.Node, maxDepth int) bool {
+	for n, depth := h, 0; n != nil && depth <= maxDepth; n, depth = n.Parent, depth+1 {
 		if sameTagEntry(n, prevElement) || sameTagEntry(n, nextElement) {
 			return true
 		}

@@ -282,7 +282,15 @@
 //     an article has none): a documentation hub's or a service page's list of the
 //     pages under it, each a linked title and the sentence describing
 //     it, whose titles would otherwise leave the sentences unnamed
-//     (childpages.go); or a <p> among those <p> children that is mostly the
+//     (childpages.go); on a block whose outermost teasers (each an element
+//     holding a heading four fifths link text and at most 1,500 runes
+//     of other text, a summary of a paragraph or two) hold half its text
+//     or more, such a heading is kept
+//     before whatever line follows it, a list item, a date or a byline
+//     too, and its box may sit up to six levels above it: the block is a
+//     blog's or a topic's row of posts, whose linked titles are its
+//     content, where an article's box of teasers holds a small part of
+//     its text (teaserblock.go); or a <p> among those <p> children that is mostly the
 //     text of links, the first leading to another site (another
 //     registrable domain than the page's, so not shop.example.com from
 //     example.com) and not a paid link (rel "sponsored", or utm_

@@ -78,6 +78,13 @@ type emitter struct {
 	lastLinkedHead string
 	headAnchor     bool
 	heading        *html.Node
+	// root is the block walked; teasers is 0 until onTeaserBlock
+	// measures it, then 1 on a teaser block, -1 on another
+	// (teaserblock.go); teaserHead is whether the heading held back
+	// was held on a teaser block.
+	root       *html.Node
+	teasers    int
+	teaserHead bool
 }
 
 // Marks start the raw lines emit takes from some elements, so that
@@ -151,7 +158,7 @@ func emitSkipping(n *html.Node, extra map[*html.Node]bool, bc blockContext, ss *
 		}
 		skip[k] = true
 	}
-	e := &emitter{skip: skip, postLines: bc.postLines, lists: proseLists(n, storyLists(n, bc.host, ss)), owner: n, downloads: bc.downloads}
+	e := &emitter{skip: skip, postLines: bc.postLines, lists: proseLists(n, storyLists(n, bc.host, ss)), owner: n, downloads: bc.downloads, root: n}
 	if bc.cards {
 		e.cards = contentCards(n)
 	}
@@ -446,8 +453,8 @@ func (e *emitter) text(s string, inLink bool) {
 func (e *emitter) flush() {
 	if e.total > 0 {
 		s := e.buf.String()
-		pendingHead := e.linkedHead
-		e.linkedHead = ""
+		pendingHead, teaserHead := e.linkedHead, e.teaserHead
+		e.linkedHead, e.teaserHead = "", false
 		switch {
 		case e.cardRepeat(s):
 			// the card's name again, under its picture and in its link
@@ -464,9 +471,13 @@ func (e *emitter) flush() {
 			// A paragraph that is mostly link text is a menu or a link list;
 			// a URL written out as a line is the story citing its source.
 		case e.inItem:
+			if teaserHead && pendingHead != "" {
+				// a teaser's title before its list item (teaserblock.go)
+				e.out = append(e.out, headMark+pendingHead)
+			}
 			e.out = append(e.out, itemMark+s)
 		default:
-			if h := linkedHeadingFor(pendingHead, s); h != "" {
+			if h := linkedHeadingFor(pendingHead, s, teaserHead); h != "" {
 				e.out = append(e.out, headMark+h)
 			}
 			if e.ownRepeat(s) {
