@@ -659,6 +659,44 @@ func cleanLines(raw []string, ts titleSet) (kept []string, labelled string) {
 	return cleanLinesRepeats(raw, ts, true)
 }
 
+// markJunkLines marks in drop the lines that are junk wherever they
+// stand (classify), and in heads those of them that head what follows;
+// a closing heading (junkTail) in the second half of the text, or a
+// paragraph labelled with one (taillabel.go), drops what follows it too
+// when that is short (shortTail). Code lines (isPre) are never junk.
+// total is the length of all the lines.
+func markJunkLines(lines []string, drop, heads []bool, isPre func(int) bool, total int) {
+	seen := 0
+	for i, l := range lines {
+		if isPre(i) {
+			seen += len(l)
+			continue
+		}
+		switch classify(l) {
+		case junkLine:
+			drop[i] = true
+		case junkHead:
+			drop[i] = true
+			heads[i] = true
+		case junkTail:
+			drop[i] = true
+			if seen*2 >= total && shortTail(total-seen-len(l), total) {
+				for j := i + 1; j < len(lines); j++ {
+					drop[j] = true
+				}
+			}
+		default:
+			// A bio box's heading written as its paragraph's label (taillabel.go).
+			if seen*2 >= total && shortTail(total-seen, total) && tailLabelled(l) {
+				for j := i; j < len(lines); j++ {
+					drop[j] = true
+				}
+			}
+		}
+		seen += len(l)
+	}
+}
+
 // cleanLinesRepeats is cleanLines, which drops repeated lines (see
 // dropRepeats) only when repeats is set.
 func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, labelled string) {
@@ -729,36 +767,7 @@ func cleanLinesRepeats(raw []string, ts titleSet, repeats bool) (kept []string, 
 	for _, l := range lines {
 		total += len(l)
 	}
-	// Whole-line junk anywhere.
-	seen := 0
-	for i, l := range lines {
-		if isPre(i) {
-			seen += len(l)
-			continue
-		}
-		switch classify(l) {
-		case junkLine:
-			drop[i] = true
-		case junkHead:
-			drop[i] = true
-			heads[i] = true
-		case junkTail:
-			drop[i] = true
-			if seen*2 >= total && shortTail(total-seen-len(l), total) {
-				for j := i + 1; j < len(lines); j++ {
-					drop[j] = true
-				}
-			}
-		default:
-			// A bio box's heading written as its paragraph's label (taillabel.go).
-			if seen*2 >= total && shortTail(total-seen, total) && tailLabelled(l) {
-				for j := i; j < len(lines); j++ {
-					drop[j] = true
-				}
-			}
-		}
-		seen += len(l)
-	}
+	markJunkLines(lines, drop, heads, isPre, total)
 
 	// Top of the article: breadcrumb, repeated titles, section labels,
 	// bylines and dates, up to the first line of story text.
