@@ -521,6 +521,20 @@
 //     (no block element inside) of eight words or fewer, with no link,
 //     no control and no sentence end. A box of several lines before a
 //     control, a plan's prices over its billing choice, stays.
+//     The filter panel of a collection or category page is not
+//     emitted from the content region, nor from the blocks of a page
+//     that declares no article and is not read as a product's (there
+//     "filter" boxes sort its reviews) (filterpanel.go): an element
+//     whose whole text, of 16 runes or fewer and no link, is a filter
+//     panel's title ("Filters",
+//     "Filter by", "Refine by", "Narrow results", "Filter & sort",
+//     a trailing colon allowed), climbed to its first ancestor holding
+//     20 runes or more besides it, when that ancestor holds no picture,
+//     no <h1>, <main> or <article>, no prose, at most 400 words and
+//     under half its text in links: the labels of checkboxes and
+//     buttons that narrow the grid beside it. A "filter" box of links
+//     (a tree of the site's other collections) stays, and so does an
+//     ancestor that also holds the grid's pictures.
 //     A heading or paragraph of twelve words or fewer, with no link,
 //     ending in a colon, whose following siblings to the end of its
 //     parent are nothing but link text outside any list, is the lead-in

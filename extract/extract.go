@@ -294,6 +294,10 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	captions := captionBoxes(bodyNode, st)
 	actions := actionBoxes(bodyNode, st)
 	labels := controlLabels(bodyNode) // controllabel.go: before pruning removes the controls
+	if !sg.declaresArticle() && !mode.product {
+		// filterpanel.go: a product page's "filter" boxes sort its reviews
+		labels = joinNodes(labels, filterPanels(bodyNode, st))
+	}
 	var products []string
 	if mode.product && preferred == nil {
 		products = m.ld.productsOnOffer()

@@ -53,7 +53,8 @@ func regionParagraphs(body *html.Node, cutReviews bool, items []string) ([]strin
 	_, runs := cardRunGroups(region, rs, dupRunMinCards) // one walk serves the three uses below
 	e.skip = joinNodes(joinNodes(e.skip, duplicateCardRuns(runs)), fieldNameLists(region))
 	e.skip = joinNodes(joinNodes(e.skip, repeatedCardActions(runs)), repeatedCardTerms(runs))
-	e.skip = joinNodes(e.skip, interfaceLines(region)) // interfacelines.go
+	e.skip = joinNodes(e.skip, interfaceLines(region))   // interfacelines.go
+	e.skip = joinNodes(e.skip, filterPanels(region, rs)) // filterpanel.go
 	for _, r := range runs {
 		if len(r) < regionMinCards {
 			continue
