@@ -623,7 +623,13 @@
 //     name of two words or more read as words: "OutOfStock" is the line
 //     "Out of stock"; availability.go), the buy box's state of the
 //     offer, goes too; a line with a count ("Only 3 in stock") or a
-//     sentence stays. On such a page,
+//     sentence stays. When the Product or its offers declare the terms
+//     of sale (JSON-LD "shippingDetails", "hasMerchantReturnPolicy"), a
+//     badge of at most four words naming a declared term ("shipping",
+//     "returns": "Free shipping", "60-day returns"), without a colon,
+//     an "&" or a closing stop, is the buy box's and goes
+//     (offerterms.go); a heading of two topics ("Shipping & returns")
+//     and a sentence on the terms stay. On such a page,
 //     or one whose buyers' reviews hold a rating histogram (step 2), a
 //     line that is a JSON object or array a program wrote (opening with
 //     {" or [{", closing with } or ], three or more quoted keys, no space

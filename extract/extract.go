@@ -129,6 +129,11 @@ func Extract(page []byte, opts Options) (*Article, error) {
 				// availability (availability.go).
 				a.Paragraphs = withoutLines(a.Paragraphs, func(p string) bool { return availabilityLine(p, ps.availability) })
 			}
+			if ps.offerTerms != nil {
+				// The buy box's badges for the declared terms of
+				// sale (offerterms.go).
+				a.Paragraphs = withoutLines(a.Paragraphs, func(p string) bool { return offerTermLine(p, ps.offerTerms) })
+			}
 		}
 		if ps.product || ps.rated {
 			// A shop's template leaves the data its scripts read in
@@ -209,6 +214,10 @@ type pageStats struct {
 	// availability holds the words of the offers' declared availability
 	// ("in stock"), on a product page (availability.go).
 	availability map[string]bool
+	// offerTerms holds the words of the terms of sale the offers
+	// declare ("shipping", "returns"), on a product page
+	// (offerterms.go).
+	offerTerms map[string]bool
 	// items are the names of the Products and ProductGroups the page's
 	// JSON-LD declares, on a product page (linkedData.itemNames): the
 	// region's reader (readRegion) parses the page again but not its
@@ -286,6 +295,7 @@ func extractRoot(root *html.Node, opts Options, byName bool) (*Article, pageStat
 	if mode.product {
 		ps.description = readProductDescription(m.ld, bodyNode)
 		ps.availability = declaredAvailability(m.ld, bodyNode)
+		ps.offerTerms = declaredOfferTerms(m.ld)
 		ps.itemPage = singleItemPage(m.ld, bodyNode)
 		ps.items = m.ld.itemNames()
 	} else if !ps.declaresArticle {
