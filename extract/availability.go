@@ -8,7 +8,8 @@ import (
 )
 
 // A product page declares its offer's availability as a schema.org
-// ItemAvailability value ("https://schema.org/InStock", "OutOfStock"),
+// ItemAvailability value (the vocabulary's address of "InStock",
+// "OutOfStock"),
 // in the Product's JSON-LD offers or in a microdata property
 // itemprop="availability" (a <link href> or <meta content>). The buy box
 // prints the same value in words as a line of its own ("In stock", "Out
@@ -33,10 +34,12 @@ func declaredAvailability(ld linkedData, body *html.Node) map[string]bool {
 		}
 	}
 	for _, e := range ld.entities {
-		if ldTypeIs(e["@type"], "product") || ldTypeIs(e["@type"], "productgroup") {
-			for _, v := range offerAvailabilities(e["offers"], 0) {
-				add(v)
-			}
+		if isProductEntity(e) {
+			eachOffer(e["offers"], 0, func(o map[string]any) {
+				if v, ok := o["availability"].(string); ok {
+					add(v)
+				}
+			})
 		}
 	}
 	for _, n := range findAll(body, true, isAvailabilityProp) {
@@ -52,34 +55,10 @@ func isAvailabilityProp(n *html.Node) bool {
 	return len(n.Attr) > 0 && strings.EqualFold(getAttr(n, "itemprop"), "availability")
 }
 
-// offerAvailabilities returns the "availability" strings of an offers
-// value: one Offer, an array of them, or an AggregateOffer whose own
-// "offers" nest further (depth bounds the nesting read).
-func offerAvailabilities(offers any, depth int) []string {
-	if depth > 3 {
-		return nil
-	}
-	switch x := offers.(type) {
-	case []any:
-		var out []string
-		for _, o := range x {
-			out = append(out, offerAvailabilities(o, depth+1)...)
-		}
-		return out
-	case map[string]any:
-		var out []string
-		if a, ok := x["availability"].(string); ok {
-			out = append(out, a)
-		}
-		return append(out, offerAvailabilities(x["offers"], depth+1)...)
-	}
-	return nil
-}
-
 // availabilityWords returns the lower-case words of a schema.org
 // availability value, its last path segment split where a capital
-// letter starts a word ("https://schema.org/OutOfStock" gives "out of
-// stock"); "" when the segment is not one camel-cased name of two words
+// letter starts a word (the address ending in "/OutOfStock" gives "out
+// of stock"); "" when the segment is not one camel-cased name of two words
 // or more (a single word, "Available", says too little to be read out
 // as the offer's state rather than the text's).
 func availabilityWords(v string) string {

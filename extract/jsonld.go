@@ -69,13 +69,35 @@ func ldEntities(v any, depth int) []map[string]any {
 	return nil
 }
 
+// isProductEntity reports whether e is a schema.org Product or
+// ProductGroup (a product sold in sizes or colours).
+func isProductEntity(e map[string]any) bool {
+	return ldTypeIs(e["@type"], "product") || ldTypeIs(e["@type"], "productgroup")
+}
+
+// eachOffer calls fn with every Offer of an offers value: one Offer, an
+// array of them, or an AggregateOffer, which is called too and whose own
+// "offers" nest further; depth bounds the nesting read.
+func eachOffer(offers any, depth int, fn func(map[string]any)) {
+	if depth > 3 {
+		return
+	}
+	switch x := offers.(type) {
+	case []any:
+		for _, o := range x {
+			eachOffer(o, depth+1, fn)
+		}
+	case map[string]any:
+		fn(x)
+		eachOffer(x["offers"], depth+1, fn)
+	}
+}
+
 // itemNames returns the names of the schema.org Products and
 // ProductGroups (a product sold in sizes or colours) the page declares,
 // with offers or without.
 func (ld linkedData) itemNames() []string {
-	return ld.names(func(e map[string]any) bool {
-		return ldTypeIs(e["@type"], "product") || ldTypeIs(e["@type"], "productgroup")
-	})
+	return ld.names(isProductEntity)
 }
 
 // productsOnOffer returns the names of the schema.org Products on offer

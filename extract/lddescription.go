@@ -73,7 +73,7 @@ func withDeclaredDescription(paras []string, d productDescription) []string {
 func declaredDescription(ld linkedData) string {
 	best, name := "", ""
 	for _, e := range ld.entities {
-		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
+		if !isProductEntity(e) {
 			continue
 		}
 		n, _ := e["name"].(string)

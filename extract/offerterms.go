@@ -31,41 +31,21 @@ func declaredOfferTerms(ld linkedData) map[string]bool {
 		}
 		terms[word] = true
 	}
-	for _, e := range ld.entities {
-		if !ldTypeIs(e["@type"], "product") && !ldTypeIs(e["@type"], "productgroup") {
-			continue
-		}
-		shipping, returns := offerTermsDeclared(e, 0)
-		if shipping {
+	read := func(x map[string]any) {
+		if _, ok := x["shippingDetails"]; ok {
 			add("shipping")
 		}
-		if returns {
+		if _, ok := x["hasMerchantReturnPolicy"]; ok {
 			add("returns")
 		}
 	}
-	return terms
-}
-
-// offerTermsDeclared reports whether v (a Product, an Offer, an array
-// of offers) or the offers nested in it declare shipping details and a
-// return policy; depth bounds the nesting read.
-func offerTermsDeclared(v any, depth int) (shipping, returns bool) {
-	if depth > 3 {
-		return false, false
-	}
-	switch x := v.(type) {
-	case []any:
-		for _, o := range x {
-			s, r := offerTermsDeclared(o, depth+1)
-			shipping, returns = shipping || s, returns || r
+	for _, e := range ld.entities {
+		if isProductEntity(e) {
+			read(e)
+			eachOffer(e["offers"], 0, read)
 		}
-	case map[string]any:
-		_, shipping = x["shippingDetails"]
-		_, returns = x["hasMerchantReturnPolicy"]
-		s, r := offerTermsDeclared(x["offers"], depth+1)
-		shipping, returns = shipping || s, returns || r
 	}
-	return shipping, returns
+	return terms
 }
 
 // offerTermLine reports whether line is a buy box's badge naming one of
