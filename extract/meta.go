@@ -156,9 +156,11 @@ func readMeta(doc *goquery.Document) meta {
 	return m
 }
 
+// stripBy removes a byline's prefix ("By", "Written by", and the "by"
+// of a few other languages) from s, trimmed; s trimmed when it has none.
 func stripBy(s string) string {
 	s = strings.TrimSpace(s)
-	for _, p := range []string{"By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "por "} {
+	for _, p := range []string{"Written by ", "written by ", "By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "por "} {
 		if strings.HasPrefix(s, p) {
 			return strings.TrimSpace(s[len(p):])
 		}

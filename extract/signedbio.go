@@ -51,10 +51,8 @@ func bylineBioNames(raw []string) []string {
 // signedName returns the name a byline line signs ("Written by Ana
 // Ruiz", "By Ana Ruiz"), or "" when line is no such byline.
 func signedName(line string) string {
-	rest := line
-	if len(rest) > len("written by ") && strings.EqualFold(rest[:len("written by ")], "written by ") {
-		rest = strings.TrimSpace(rest[len("written by "):])
-	} else if rest = stripBy(line); rest == line {
+	rest := stripBy(line)
+	if rest == line {
 		return ""
 	}
 	words := strings.Fields(rest)
